@@ -1,6 +1,134 @@
+using System.Collections;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Tributary.Storage;
+
 namespace Tributary.Server;
 
-internal static class Program
+/// <summary>The <c>tributary</c> command-line program.</summary>
+public static class Program
 {
-    public static int Main(string[] args) => 0;
+    private const string Usage = """
+        Usage: tributary <command> [options]
+
+        Commands:
+          serve     Run Tributary on the embedded default (data in ./data unless configured) until Ctrl-C or SIGTERM.
+          config    Print the effective configuration and where each value came from.
+          version   Print the version.
+          help      Print this text.
+
+        Options:
+          --data-dir DIR      Where data is kept (the data.dir option).
+          --config FILE       Read options from FILE (key = value lines, as in defaults.conf).
+          --set KEY=VALUE     Set any option; repeatable. See `tributary config` for the list.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            var command = args.Length == 0 ? "help" : args[0];
+            switch (command)
+            {
+                case "serve":
+                    return await ServeAsync(ParseConfiguration(args[1..])).ConfigureAwait(false);
+                case "config":
+                    PrintConfiguration(ParseConfiguration(args[1..]));
+                    return 0;
+                case "version" or "--version":
+                    Console.WriteLine("tributary " + Version);
+                    return 0;
+                case "help" or "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"tributary: unknown command '{command}'.");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine("tributary: " + e.Message);
+            return 2;
+        }
+    }
+
+    public static string Version => typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static ServerConfiguration ParseConfiguration(string[] args)
+    {
+        string? configFile = null;
+        var flags = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ConfigurationException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--data-dir":
+                    flags.Add(new(ServerConfiguration.Keys.DataDir, Next()));
+                    break;
+                case "--config":
+                    configFile = Next();
+                    break;
+                case "--set":
+                    var pair = Next();
+                    var equals = pair.IndexOf('=');
+                    if (equals <= 0)
+                    {
+                        throw new ConfigurationException($"--set expects KEY=VALUE, got '{pair}'.");
+                    }
+                    flags.Add(new(pair[..equals].Trim(), pair[(equals + 1)..]));
+                    break;
+                default:
+                    throw new ConfigurationException($"Unknown argument '{args[i]}'.");
+            }
+        }
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value;
+        }
+        return ServerConfiguration.Build(configFile, environment, flags);
+    }
+
+    private static void PrintConfiguration(ServerConfiguration configuration)
+    {
+        foreach (var key in ServerConfiguration.Keys.All)
+        {
+            Console.WriteLine($"{key} = {configuration.GetString(key)}    # {configuration.Sources[key]}");
+        }
+    }
+
+    /// <summary>Opens the data directory and runs until SIGINT or SIGTERM, then closes every log cleanly.</summary>
+    public static async Task<int> ServeAsync(ServerConfiguration configuration)
+    {
+        var dataDirectory = Path.GetFullPath(configuration.GetString(ServerConfiguration.Keys.DataDir));
+        var options = StorageSettings.FromConfiguration(configuration);
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        LogManager logs;
+        try
+        {
+            logs = await LogManager.OpenAsync(dataDirectory, options).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"tributary: cannot open data directory {dataDirectory}: {e.Message}");
+            return 1;
+        }
+        Console.WriteLine($"tributary {Version} serving; data in {dataDirectory} ({logs.Logs.Count} logs). Stop with Ctrl-C or SIGTERM.");
+        await stop.Task.ConfigureAwait(false);
+        Console.WriteLine("tributary: stopping; flushing and checkpointing logs...");
+        await logs.DisposeAsync().ConfigureAwait(false);
+        Console.WriteLine("tributary: stopped cleanly.");
+        return 0;
+    }
 }

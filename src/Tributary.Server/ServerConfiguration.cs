@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace Tributary.Server;
+
+/// <summary>A configuration value that cannot be used: unknown key, unparsable value, missing file.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);
+
+/// <summary>
+/// Tributary's settings: the defaults from the embedded <c>defaults.conf</c>, then a config file, environment
+/// variables and flags. Keys are the ones listed in <see cref="Keys"/>; anything else is refused so that
+/// a typo never silently falls back to a default. Immutable once built; thread-safe.
+/// </summary>
+public sealed class ServerConfiguration
+{
+    /// <summary>Every option the program reads. Each must be described in defaults.conf (enforced by a test).</summary>
+    public static class Keys
+    {
+        public const string DataDir = "data.dir";
+        public const string SegmentBytes = "log.segment.bytes";
+        public const string RollMs = "log.roll.ms";
+        public const string IndexIntervalBytes = "log.index.interval.bytes";
+        public const string RetentionMs = "log.retention.ms";
+        public const string RetentionBytes = "log.retention.bytes";
+        public const string CleanupPolicy = "log.cleanup.policy";
+        public const string DeleteRetentionMs = "log.cleaner.delete.retention.ms";
+        public const string MinCleanableRatio = "log.cleaner.min.cleanable.ratio";
+        public const string FlushPolicy = "log.flush.policy";
+        public const string FlushIntervalMs = "log.flush.interval.ms";
+        public const string RetentionCheckIntervalMs = "log.retention.check.interval.ms";
+        public const string CleanerBackoffMs = "log.cleaner.backoff.ms";
+        public const string CheckpointIntervalMs = "log.checkpoint.interval.ms";
+        public const string OpenParallelism = "log.open.parallelism";
+
+        public static IReadOnlyList<string> All { get; } =
+        [
+            DataDir, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
+            DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
+            CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
+        ];
+    }
+
+    public const string EnvironmentPrefix = "TRIBUTARY_";
+
+    private readonly Dictionary<string, string> _values;
+
+    private ServerConfiguration(Dictionary<string, string> values, IReadOnlyDictionary<string, string> sources)
+    {
+        _values = values;
+        Sources = sources;
+    }
+
+    /// <summary>Where each value came from: "default", a file path, "environment" or "flag".</summary>
+    public IReadOnlyDictionary<string, string> Sources { get; }
+
+    public IReadOnlyDictionary<string, string> Values => _values;
+
+    /// <summary>The embedded defaults file, parsed: key → (value, description).</summary>
+    public static IReadOnlyDictionary<string, (string Value, string Description)> Defaults { get; } = ParseDocumented(ReadDefaultsText(), "defaults.conf");
+
+    public static string ReadDefaultsText()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Tributary.Server.defaults.conf")
+            ?? throw new InvalidOperationException("defaults.conf is not embedded in the program.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Builds the configuration. <paramref name="environment"/> is normally the process environment;
+    /// <paramref name="flags"/> are key/value pairs from the command line, applied last.
+    /// </summary>
+    public static ServerConfiguration Build(string? configFile, IReadOnlyDictionary<string, string?> environment, IEnumerable<KeyValuePair<string, string>> flags)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, entry) in Defaults)
+        {
+            values[key] = entry.Value;
+            sources[key] = "default";
+        }
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new ConfigurationException($"Config file {configFile} does not exist.");
+            }
+            foreach (var (key, entry) in ParseDocumented(File.ReadAllText(configFile), configFile, requireDescriptions: false))
+            {
+                Set(values, sources, key, entry.Value, configFile);
+            }
+        }
+        foreach (var key in Keys.All)
+        {
+            var variable = EnvironmentPrefix + key.ToUpperInvariant().Replace('.', '_');
+            if (environment.TryGetValue(variable, out var value) && value is not null)
+            {
+                Set(values, sources, key, value, "environment");
+            }
+        }
+        foreach (var (key, value) in flags)
+        {
+            Set(values, sources, key, value, "flag");
+        }
+        var configuration = new ServerConfiguration(values, sources);
+        configuration.ValidateAll();
+        return configuration;
+    }
+
+    private static void Set(Dictionary<string, string> values, Dictionary<string, string> sources, string key, string value, string source)
+    {
+        if (!Defaults.ContainsKey(key))
+        {
+            throw new ConfigurationException($"Unknown option '{key}' (from {source}). Options are listed in defaults.conf; run `tributary config`.");
+        }
+        values[key] = value.Trim();
+        sources[key] = source;
+    }
+
+    /// <summary>
+    /// Parses <c>key = value</c> lines; comment lines (#) directly above an option are its description.
+    /// A blank line ends a description.
+    /// </summary>
+    public static Dictionary<string, (string Value, string Description)> ParseDocumented(string text, string origin, bool requireDescriptions = true)
+    {
+        var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        var description = new List<string>();
+        var lineNumber = 0;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            lineNumber++;
+            var line = rawLine.Trim();
+            if (line.Length == 0)
+            {
+                description.Clear();
+                continue;
+            }
+            if (line.StartsWith('#'))
+            {
+                description.Add(line.TrimStart('#').Trim());
+                continue;
+            }
+            var equals = line.IndexOf('=');
+            if (equals <= 0)
+            {
+                throw new ConfigurationException($"{origin}:{lineNumber}: expected 'key = value', found '{line}'.");
+            }
+            var key = line[..equals].Trim();
+            var value = line[(equals + 1)..].Trim();
+            if (result.ContainsKey(key))
+            {
+                throw new ConfigurationException($"{origin}:{lineNumber}: '{key}' is set twice.");
+            }
+            var text2 = string.Join(' ', description).Trim();
+            if (requireDescriptions && text2.Length == 0)
+            {
+                throw new ConfigurationException($"{origin}:{lineNumber}: option '{key}' has no description.");
+            }
+            result[key] = (value, text2);
+            description.Clear();
+        }
+        return result;
+    }
+
+    public string GetString(string key) => _values.TryGetValue(key, out var value) ? value : throw new ConfigurationException($"Unknown option '{key}'.");
+
+    public long GetInt64(string key, long min = long.MinValue, long max = long.MaxValue)
+    {
+        var text = GetString(key);
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new ConfigurationException($"Option '{key}' must be an integer between {min} and {max}; got '{text}' (from {Sources[key]}).");
+        }
+        return value;
+    }
+
+    public int GetInt32(string key, int min = int.MinValue, int max = int.MaxValue) => (int)GetInt64(key, min, max);
+
+    public double GetDouble(string key, double min, double max)
+    {
+        var text = GetString(key);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new ConfigurationException($"Option '{key}' must be a number between {min} and {max}; got '{text}' (from {Sources[key]}).");
+        }
+        return value;
+    }
+
+    public T GetChoice<T>(string key, IReadOnlyDictionary<string, T> choices)
+    {
+        var text = GetString(key);
+        return choices.TryGetValue(text, out var value)
+            ? value
+            : throw new ConfigurationException($"Option '{key}' must be one of {string.Join(", ", choices.Keys)}; got '{text}' (from {Sources[key]}).");
+    }
+
+    private void ValidateAll() => _ = StorageSettings.FromConfiguration(this);
+}

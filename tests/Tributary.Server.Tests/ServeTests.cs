@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Tributary.Storage;
+
+namespace Tributary.Server.Tests;
+
+/// <summary>Runs the real `tributary` program as a separate process.</summary>
+public class ServeTests
+{
+    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
+
+    private sealed class ServerProcess : IDisposable
+    {
+        private readonly List<string> _output = [];
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ServerProcess(params string[] args)
+        {
+            Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
+            var start = new ProcessStartInfo("dotnet", [Program, .. args])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            Process = System.Diagnostics.Process.Start(start)!;
+            Process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null)
+                {
+                    return;
+                }
+                lock (_output)
+                {
+                    _output.Add(e.Data);
+                }
+                if (e.Data.Contains("serving", StringComparison.Ordinal))
+                {
+                    _started.TrySetResult();
+                }
+            };
+            Process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (_output)
+                    {
+                        _output.Add("stderr: " + e.Data);
+                    }
+                }
+            };
+            Process.BeginOutputReadLine();
+            Process.BeginErrorReadLine();
+        }
+
+        public Process Process { get; }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return string.Join('\n', _output);
+                }
+            }
+        }
+
+        public async Task WaitStartedAsync()
+        {
+            var exited = Process.WaitForExitAsync();
+            var first = await Task.WhenAny(_started.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+            Assert.True(first == _started.Task, "server did not start:\n" + Output);
+        }
+
+        public async Task<int> WaitExitAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await Process.WaitForExitAsync(timeout.Token);
+            return Process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+            Process.Dispose();
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    [Theory]
+    [InlineData(15)] // SIGTERM
+    [InlineData(2)] // SIGINT (Ctrl-C)
+    public async Task Serve_starts_on_the_embedded_default_and_stops_cleanly_on_a_signal(int signal)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "tributary-serve-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // A log left from an earlier run is opened at start and closed with a checkpoint at stop.
+            await using (var manager = await LogManager.OpenAsync(dataDir))
+            {
+                manager.GetOrCreate("events-0").Append(TestBatch());
+            }
+            using var server = new ServerProcess("serve", "--data-dir", dataDir);
+            await server.WaitStartedAsync();
+            Assert.Contains("(1 logs)", server.Output);
+            Assert.Equal(0, kill(server.Process.Id, signal));
+            Assert.Equal(0, await server.WaitExitAsync());
+            Assert.Contains("stopped cleanly", server.Output);
+            using var log = PartitionLog.Open(Path.Combine(dataDir, "events-0"));
+            Assert.Equal(0, log.LastRecovery.BytesScanned);
+            Assert.Equal(3, log.LogEndOffset);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_with_no_arguments_uses_data_under_the_working_directory()
+    {
+        var workDir = Path.Combine(Path.GetTempPath(), "tributary-cwd-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(workDir);
+        try
+        {
+            var start = new ProcessStartInfo("dotnet", [Program, "serve"]) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = Process.Start(start)!;
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Contains(Path.Combine(workDir, "data"), line);
+            Assert.True(Directory.Exists(Path.Combine(workDir, "data")));
+            Assert.Equal(0, kill(process.Id, 15));
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_server_on_the_same_data_directory_is_refused()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "tributary-lock-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var first = new ServerProcess("serve", "--data-dir", dataDir);
+            await first.WaitStartedAsync();
+            using var second = new ServerProcess("serve", "--data-dir", dataDir);
+            Assert.Equal(1, await second.WaitExitAsync());
+            Assert.Contains("in use by another process", second.Output);
+            kill(first.Process.Id, 15);
+            Assert.Equal(0, await first.WaitExitAsync());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_option_exits_with_a_message_and_code_two()
+    {
+        using var server = new ServerProcess("serve", "--set", "log.flush.policy=never");
+        Assert.Equal(2, await server.WaitExitAsync());
+        Assert.Contains("must be one of every-append, interval, os", server.Output);
+    }
+
+    private static byte[] TestBatch()
+    {
+        using var builder = new Protocol.Records.RecordBatchBuilder(1_700_000_000_000);
+        for (var i = 0; i < 3; i++)
+        {
+            builder.Append(1_700_000_000_000, [(byte)i], [1, 2, 3]);
+        }
+        return builder.ToArray(new Protocol.Records.BatchOptions());
+    }
+}
