@@ -1,1 +1,20 @@
-Console.WriteLine("bench");
+// Tributary benchmarks. Each prints JSON lines:
+//   {"bench":..,"metric":..,"value":..,"unit":..,"reference":..,"ratio":..}
+// where "reference" is a figure measured in the same run on the same machine (raw disk I/O here) and
+// "ratio" = value / reference. See bench/README.md for the commands behind bench/results/.
+using Tributary.Bench;
+
+var command = args.Length > 0 ? args[0] : "help";
+var options = BenchOptions.Parse(args.Skip(1).ToArray());
+switch (command)
+{
+    case "log":
+        LogBenchmark.Run(options);
+        return 0;
+    case "log-alloc":
+        LogBenchmark.RunAllocations(options);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
+        return 2;
+}

@@ -120,6 +120,8 @@ public sealed class LogSegment
         if (Interlocked.Decrement(ref _references) == 0)
         {
             _handle.Dispose();
+            OffsetIndex.Dispose();
+            TimeIndex.Dispose();
             if (_deleteFilesOnClose)
             {
                 DeleteFiles(Directory, BaseOffset);
@@ -211,6 +213,8 @@ public sealed class LogSegment
 
     internal void ResetIndexes()
     {
+        OffsetIndex.Dispose();
+        TimeIndex.Dispose();
         OffsetIndex = new OffsetIndex(BaseOffset);
         TimeIndex = new TimeIndex(BaseOffset);
         _bytesSinceIndexEntry = 0;

@@ -133,7 +133,9 @@ public sealed partial class PartitionLog
         {
             return 0;
         }
-        if (!segment.OffsetIndex.TryLoad(segment.IndexPath, trusted) || !segment.TimeIndex.TryLoad(segment.TimeIndexPath, trusted))
+        // Index files may hold entries past the checkpoint (written at a later roll); they are checked
+        // against the file and then cut back to the trusted prefix.
+        if (!segment.OffsetIndex.TryLoad(segment.IndexPath, segment.Size) || !segment.TimeIndex.TryLoad(segment.TimeIndexPath, segment.Size))
         {
             segment.ResetIndexes();
             return 0;

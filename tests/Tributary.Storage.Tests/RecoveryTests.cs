@@ -66,6 +66,34 @@ public class RecoveryTests
         Assert.Equal(expected, Batches.ReadAll(recovered));
     }
 
+    [Fact]
+    public void A_roll_after_the_checkpoint_does_not_force_a_rescan_of_the_checkpointed_prefix()
+    {
+        // Regression: the index of a segment rolled after the checkpoint holds entries beyond the checkpoint
+        // position; recovery must cut them back, not throw the whole index away and rescan the segment.
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Sub("live"), Config);
+        var batchSize = Batches.Make(4, valueSize: 64).Length;
+        for (var i = 0; i < 20; i++)
+        {
+            log.Append(Batches.Make(4, valueSize: 64, seed: i));
+        }
+        log.WriteCheckpoint();
+        var segmentsAtCheckpoint = log.SegmentCount;
+        var tail = 0;
+        while (log.SegmentCount == segmentsAtCheckpoint || tail < 5)
+        {
+            log.Append(Batches.Make(4, valueSize: 64, seed: 1000 + tail));
+            tail++;
+        }
+        log.Flush();
+        var expected = Batches.ReadAll(log);
+        CopyFiles(dir.Sub("live"), dir.Sub("crashed"));
+        using var recovered = PartitionLog.Open(dir.Sub("crashed"), Config);
+        Assert.Equal((long)tail * batchSize, recovered.LastRecovery.BytesScanned);
+        Assert.Equal(expected, Batches.ReadAll(recovered));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(30)]
