@@ -281,9 +281,10 @@ public sealed class LogSegment
     public int FindBatchEnd(int start, int limit, int visibleEnd)
     {
         var entry = OffsetIndex.LookupByPosition(limit);
+        // An index entry between start and the limit is a batch boundary: everything before it fits.
         var position = entry is { } e && e.Position > start ? e.Position : start;
         Span<byte> header = stackalloc byte[WalkHeaderSize];
-        var end = start;
+        var end = position;
         while (position + RecordBatchLayout.HeaderSize <= visibleEnd)
         {
             if (Read(position, header) < WalkHeaderSize)

@@ -60,6 +60,8 @@ public sealed partial class PartitionLog
             }
             if (scanned > 0)
             {
+                // As at roll and close: the last time index entry records the segment's newest timestamp.
+                segment.SealTimeIndex();
                 segment.Flush();
                 segment.OffsetIndex.Persist(segment.IndexPath, flush: true);
                 segment.TimeIndex.Persist(segment.TimeIndexPath, flush: true);
