@@ -48,6 +48,11 @@ public static class Varint
         for (var i = 0; i < source.Length && i < maxBytes; i++)
         {
             var b = source[i];
+            if (shift == 63 && b > 1)
+            {
+                // The tenth byte of a varlong holds only bit 63; anything more overflows 64 bits.
+                break;
+            }
             value |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0)
             {
