@@ -68,6 +68,28 @@ public class Crc32CTests
     }
 
     [Fact]
+    public void LongInputsThroughTheThreeWayPathMatchTheBitwiseReference()
+    {
+        // Inputs of 3 KiB and more take the interleaved three-chain path and the shift tables.
+        var random = new Random(3720);
+        var data = new byte[40 * 1024];
+        random.NextBytes(data);
+        foreach (var length in new[] { 3071, 3072, 3073, 6144, 6151, 16 * 1024, 16_361, 40 * 1024 })
+        {
+            Assert.Equal(BitwiseReference(data.AsSpan(0, length)), Crc32C.Compute(data.AsSpan(0, length)));
+        }
+        for (var i = 0; i < 50; i++)
+        {
+            var start = random.Next(0, 1000);
+            var length = random.Next(0, data.Length - start);
+            var cut = random.Next(0, length + 1);
+            var slice = data.AsSpan(start, length);
+            var pieces = ~Crc32C.Update(Crc32C.Update(~0u, slice[..cut]), slice[cut..]);
+            Assert.Equal(BitwiseReference(slice), pieces);
+        }
+    }
+
+    [Fact]
     public void UpdateInPiecesEqualsOneShot()
     {
         Check.One(
