@@ -1,0 +1,88 @@
+using Tributary.Storage;
+
+namespace Tributary.Broker;
+
+/// <summary>A topic as the broker knows it.</summary>
+public sealed record TopicInfo(string Name, Guid TopicId, int PartitionCount, IReadOnlyDictionary<string, string> Configs, bool IsInternal);
+
+/// <summary>One partition's offsets.</summary>
+public readonly record struct PartitionOffsets(long LogStartOffset, long HighWatermark, long LogEndOffset);
+
+/// <summary>How long a produce waits: 0 = no answer, 1 = written to the OS, -1 = durable (fsynced by group commit).</summary>
+public enum Acks : short
+{
+    None = 0,
+    Leader = 1,
+    All = -1,
+}
+
+/// <summary>Outcome of producing one batch to one partition.</summary>
+public readonly record struct ProduceResult(ErrorCode Error, long BaseOffset, long LogAppendTime, long LogStartOffset, string? ErrorMessage = null);
+
+/// <summary>What a fetch asks of one partition.</summary>
+public readonly record struct FetchPartitionRequest(string Topic, int Partition, long FetchOffset, int MaxBytes);
+
+/// <summary>
+/// What a fetch returns for one partition. <see cref="Records"/> holds whole batches (or is null) and must be
+/// disposed by whoever sends it (it leases the segment).
+/// </summary>
+public sealed record FetchPartitionResult(string Topic, int Partition, ErrorCode Error, long HighWatermark, long LastStableOffset, long LogStartOffset, LogReadResult? Records);
+
+/// <summary>An offset found by ListOffsets.</summary>
+public readonly record struct ListOffsetResult(ErrorCode Error, long Offset, long Timestamp);
+
+/// <summary>Result of InitProducerId.</summary>
+public readonly record struct ProducerIdResult(ErrorCode Error, long ProducerId, short ProducerEpoch);
+
+/// <summary>
+/// The narrow broker API every front-end (Kafka protocol, Kinesis, in-process pipelines) calls; it knows
+/// nothing of wire formats. All members are thread-safe. Errors are returned as Kafka error codes, never
+/// thrown, except for programming errors.
+/// </summary>
+public interface IBrokerApi
+{
+    /// <summary>This broker's node id (single-node: 0) and cluster id.</summary>
+    int NodeId { get; }
+
+    string ClusterId { get; }
+
+    /// <summary>All topics (internal ones included only when asked).</summary>
+    IReadOnlyList<TopicInfo> ListTopics(bool includeInternal = false);
+
+    TopicInfo? GetTopic(string name);
+
+    TopicInfo? GetTopic(Guid topicId);
+
+    /// <summary>
+    /// Creates a topic. Partitions -1 means the default (num.partitions). Validates the name (Kafka's rules:
+    /// 1–249 chars of [a-zA-Z0-9._-], not "." or "..") and configs. With <paramref name="validateOnly"/> nothing is created.
+    /// </summary>
+    (ErrorCode Error, string? Message, TopicInfo? Topic) CreateTopic(string name, int partitions, IReadOnlyDictionary<string, string?>? configs, bool validateOnly = false);
+
+    /// <summary>Returns the topic, creating it with defaults when auto-creation is enabled.</summary>
+    (ErrorCode Error, TopicInfo? Topic) GetOrAutoCreateTopic(string name, bool allowAutoCreate);
+
+    ErrorCode DeleteTopic(string name);
+
+    PartitionOffsets? GetOffsets(string topic, int partition);
+
+    /// <summary>
+    /// Appends a batch (magic v2, as received; rewritten in place: base offset, LogAppendTime if the topic
+    /// uses it) after validation and idempotent-producer sequence checks, then waits per <paramref name="acks"/>.
+    /// A duplicate of one of the producer's last five batches answers with its original base offset.
+    /// </summary>
+    ValueTask<ProduceResult> ProduceAsync(string topic, int partition, Memory<byte> batch, Acks acks, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads from each partition starting at its fetch offset; waits up to <paramref name="maxWaitMs"/> until
+    /// at least <paramref name="minBytes"/> are available across partitions (long-poll), and returns at most
+    /// <paramref name="maxBytes"/> in total (at least one batch for the first partition with data).
+    /// </summary>
+    ValueTask<IReadOnlyList<FetchPartitionResult>> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int maxWaitMs, int minBytes, int maxBytes, CancellationToken cancellationToken = default);
+
+    /// <summary>ListOffsets: -1 latest, -2 earliest, -3 max timestamp, or the first offset at or after a timestamp.</summary>
+    ListOffsetResult ListOffset(string topic, int partition, long timestamp);
+
+    /// <summary>Assigns a new producer id (or bumps the epoch of a known one) for the idempotent producer.</summary>
+    ProducerIdResult InitProducerId(long producerId = -1, short producerEpoch = -1);
+}
