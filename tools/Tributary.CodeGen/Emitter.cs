@@ -26,6 +26,7 @@ public sealed class Emitter
         Line("// Do not edit: change the definition and run `dotnet run --project tools/Tributary.CodeGen`.");
         Line("// </auto-generated>");
         Line("#nullable enable");
+        Line("#pragma warning disable CS0162 // Version conditions can be constant for single-version APIs.");
         Line("namespace Tributary.Protocol.Kafka.Messages;");
         Line();
         EmitMessage(_api.Request, isRequest: true);
@@ -91,7 +92,7 @@ public sealed class Emitter
         {
             if (field.Doc is not null)
             {
-                Doc(field.Doc + (field.Versions.IsEmpty ? "" : $" (v{Describe(field.Versions)})"));
+                Doc(field.Doc + (field.Versions.IsEmpty ? "" : $" (v{Describe(field.Versions)})") + (field.Tag is null ? "" : $" (tag {field.Tag}, v{Describe(field.TaggedVersions)})"));
             }
             Line($"public {PropertyType(field)} {field.Name} {{ get; set; }}{Initializer(field)}");
             Line();
@@ -192,15 +193,32 @@ public sealed class Emitter
         }
         if (field.Type.IsStruct && EverNullable(field))
         {
-            Line($"if ({nullable})");
-            Open();
-            Line($"{writer}.WriteInt8({value} is null ? (sbyte)-1 : (sbyte)1);");
-            Line($"{value}?.Write({writer}, version);");
-            Close();
-            Line("else");
-            Open();
-            Line($"({value} ?? throw new KafkaProtocolException(\"Field {field.Name} cannot be null in this version.\")).Write({writer}, version);");
-            Close();
+            void WriteNullable()
+            {
+                Line($"{writer}.WriteInt8({value} is null ? (sbyte)-1 : (sbyte)1);");
+                Line($"{value}?.Write({writer}, version);");
+            }
+            void WritePresent() =>
+                Line($"({value} ?? throw new KafkaProtocolException(\"Field {field.Name} cannot be null in this version.\")).Write({writer}, version);");
+            switch (nullable)
+            {
+                case "true":
+                    WriteNullable();
+                    break;
+                case "false":
+                    WritePresent();
+                    break;
+                default:
+                    Line($"if ({nullable})");
+                    Open();
+                    WriteNullable();
+                    Close();
+                    Line("else");
+                    Open();
+                    WritePresent();
+                    Close();
+                    break;
+            }
             return;
         }
         WriteElement(field.Type, value, writer, nullable, field.Name);
@@ -346,7 +364,7 @@ public sealed class Emitter
     private void EmitIsDefault(StructDefinition definition)
     {
         Doc("True when every field has its default value (tagged fields equal to their default are not sent).");
-        Line("public bool IsDefault() =>");
+        Line("public bool AllFieldsDefault() =>");
         _indent++;
         foreach (var field in definition.Fields)
         {
@@ -365,7 +383,7 @@ public sealed class Emitter
         }
         return field.Type.Primitive switch
         {
-            Primitive.None => EverNullable(field) ? $"{name} is null" : $"{name}.IsDefault()",
+            Primitive.None => EverNullable(field) ? $"{name} is null" : $"{name}.AllFieldsDefault()",
             Primitive.String => $"{name} == {DefaultLiteral(field)}",
             Primitive.Bytes => EverNullable(field) ? $"{name} is null" : $"{name}.Length == 0",
             Primitive.Records => $"{name} is null",

@@ -3,9 +3,10 @@
 // Do not edit: change the definition and run `dotnet run --project tools/Tributary.CodeGen`.
 // </auto-generated>
 #nullable enable
+#pragma warning disable CS0162 // Version conditions can be constant for single-version APIs.
 namespace Tributary.Protocol.Kafka.Messages;
 
-/// <summary>ApiVersions request (API key 18). TEMPORARY test definition.</summary>
+/// <summary>ApiVersions request (API key 18). Which API versions the broker supports. Always answered with response header v0 (KIP-511), even in flexible versions.</summary>
 public sealed partial class ApiVersionsRequest : IKafkaMessage
 {
     public const short ApiKey = 18;
@@ -13,10 +14,10 @@ public sealed partial class ApiVersionsRequest : IKafkaMessage
     public const short HighestVersion = 3;
     public const short LowestFlexibleVersion = 3;
 
-    /// <summary>client name (v3+)</summary>
+    /// <summary>Name of the client library sending the request. (v3+)</summary>
     public string ClientSoftwareName { get; set; } = "";
 
-    /// <summary>client version (v3+)</summary>
+    /// <summary>Version of the client library sending the request. (v3+)</summary>
     public string ClientSoftwareVersion { get; set; } = "";
 
     /// <summary>Tagged fields this version of Tributary does not know, kept so they are written back unchanged.</summary>
@@ -68,7 +69,7 @@ public sealed partial class ApiVersionsRequest : IKafkaMessage
     }
 
     /// <summary>True when every field has its default value (tagged fields equal to their default are not sent).</summary>
-    public bool IsDefault() =>
+    public bool AllFieldsDefault() =>
         (ClientSoftwareName == "") &&
         (ClientSoftwareVersion == "") &&
         UnknownTaggedFields is not { Count: > 0 };
@@ -76,7 +77,7 @@ public sealed partial class ApiVersionsRequest : IKafkaMessage
     public override string ToString() => $"ApiVersionsRequest(ClientSoftwareName={KafkaWire.Show(ClientSoftwareName)}, ClientSoftwareVersion={KafkaWire.Show(ClientSoftwareVersion)})";
 }
 
-/// <summary>ApiVersions response (API key 18). TEMPORARY test definition.</summary>
+/// <summary>ApiVersions response (API key 18). Which API versions the broker supports. Always answered with response header v0 (KIP-511), even in flexible versions.</summary>
 public sealed partial class ApiVersionsResponse : IKafkaMessage
 {
     public const short ApiKey = 18;
@@ -84,19 +85,26 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
     public const short HighestVersion = 3;
     public const short LowestFlexibleVersion = 3;
 
+    /// <summary>Error for the whole request; UNSUPPORTED_VERSION still lists the keys from v3 on. (v0+)</summary>
     public short ErrorCode { get; set; }
 
+    /// <summary>One entry per API the broker implements. (v0+)</summary>
     public List<ApiVersion> ApiKeys { get; set; } = [];
 
+    /// <summary>Milliseconds the request was held back by a quota, 0 if none. (v1+)</summary>
     public int ThrottleTimeMs { get; set; }
 
+    /// <summary>Feature flags this broker can run, with their version ranges (KIP-584). (tag 0, v3+)</summary>
     public List<SupportedFeatureKey> SupportedFeatures { get; set; } = [];
 
+    /// <summary>Epoch of the finalized feature set; -1 when unknown. (tag 1, v3+)</summary>
     public long FinalizedFeaturesEpoch { get; set; } = -1;
 
-    public bool ZkMigrationReady { get; set; }
+    /// <summary>Cluster-wide finalized feature levels; meaningful only when the epoch is &gt;= 0. (tag 2, v3+)</summary>
+    public List<FinalizedFeatureKey> FinalizedFeatures { get; set; } = [];
 
-    public LeaderInfo Leader { get; set; } = new();
+    /// <summary>Set by a KRaft controller whose ZooKeeper migration settings are in place. (tag 3, v3+)</summary>
+    public bool ZkMigrationReady { get; set; }
 
     /// <summary>Tagged fields this version of Tributary does not know, kept so they are written back unchanged.</summary>
     public List<RawTaggedField>? UnknownTaggedFields { get; set; }
@@ -135,18 +143,22 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
                     taggedWriter.WriteInt64(FinalizedFeaturesEpoch);
                 })));
             }
+            if ((version >= 3) && !(FinalizedFeatures.Count == 0))
+            {
+                (tagged ??= []).Add((2u, KafkaWire.EncodeTagged(taggedWriter =>
+                {
+                    KafkaWire.WriteCount(taggedWriter, FinalizedFeatures.Count, flexible, false, "FinalizedFeatures");
+                    foreach (var element in FinalizedFeatures)
+                    {
+                        element.Write(taggedWriter, version);
+                    }
+                })));
+            }
             if ((version >= 3) && !(ZkMigrationReady == false))
             {
                 (tagged ??= []).Add((3u, KafkaWire.EncodeTagged(taggedWriter =>
                 {
                     taggedWriter.WriteBool(ZkMigrationReady);
-                })));
-            }
-            if ((version >= 3) && !(Leader.IsDefault()))
-            {
-                (tagged ??= []).Add((4u, KafkaWire.EncodeTagged(taggedWriter =>
-                {
-                    Leader.Write(taggedWriter, version);
                 })));
             }
             KafkaWire.WriteTaggedFields(writer, tagged, UnknownTaggedFields);
@@ -203,20 +215,26 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
                         FinalizedFeaturesEpoch = tagReader.ReadInt64();
                         break;
                     }
+                    case 2u when version >= 3:
+                    {
+                        var tagReader = new KafkaReader(data);
+                        var finalizedFeaturesCount = KafkaWire.ReadCount(ref tagReader, flexible, false);
+                        {
+                            var finalizedFeaturesList = new List<FinalizedFeatureKey>(finalizedFeaturesCount);
+                            for (var index = 0; index < finalizedFeaturesCount; index++)
+                            {
+                                var element = new FinalizedFeatureKey();
+                                element.Read(ref tagReader, version);
+                                finalizedFeaturesList.Add(element);
+                            }
+                            FinalizedFeatures = finalizedFeaturesList;
+                        }
+                        break;
+                    }
                     case 3u when version >= 3:
                     {
                         var tagReader = new KafkaReader(data);
                         ZkMigrationReady = tagReader.ReadBool();
-                        break;
-                    }
-                    case 4u when version >= 3:
-                    {
-                        var tagReader = new KafkaReader(data);
-                        {
-                            var value = new LeaderInfo();
-                            value.Read(ref tagReader, version);
-                            Leader = value;
-                        }
                         break;
                     }
                     default:
@@ -228,24 +246,27 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
     }
 
     /// <summary>True when every field has its default value (tagged fields equal to their default are not sent).</summary>
-    public bool IsDefault() =>
+    public bool AllFieldsDefault() =>
         (ErrorCode == 0) &&
         (ApiKeys.Count == 0) &&
         (ThrottleTimeMs == 0) &&
         (SupportedFeatures.Count == 0) &&
         (FinalizedFeaturesEpoch == -1) &&
+        (FinalizedFeatures.Count == 0) &&
         (ZkMigrationReady == false) &&
-        (Leader.IsDefault()) &&
         UnknownTaggedFields is not { Count: > 0 };
 
-    public override string ToString() => $"ApiVersionsResponse(ErrorCode={KafkaWire.Show(ErrorCode)}, ApiKeys={KafkaWire.Show(ApiKeys)}, ThrottleTimeMs={KafkaWire.Show(ThrottleTimeMs)}, SupportedFeatures={KafkaWire.Show(SupportedFeatures)}, FinalizedFeaturesEpoch={KafkaWire.Show(FinalizedFeaturesEpoch)}, ZkMigrationReady={KafkaWire.Show(ZkMigrationReady)}, Leader={KafkaWire.Show(Leader)})";
+    public override string ToString() => $"ApiVersionsResponse(ErrorCode={KafkaWire.Show(ErrorCode)}, ApiKeys={KafkaWire.Show(ApiKeys)}, ThrottleTimeMs={KafkaWire.Show(ThrottleTimeMs)}, SupportedFeatures={KafkaWire.Show(SupportedFeatures)}, FinalizedFeaturesEpoch={KafkaWire.Show(FinalizedFeaturesEpoch)}, FinalizedFeatures={KafkaWire.Show(FinalizedFeatures)}, ZkMigrationReady={KafkaWire.Show(ZkMigrationReady)})";
 
     public sealed partial class ApiVersion : IKafkaMessage
     {
+        /// <summary>Numeric key of the API. (v0+)</summary>
         public short ApiKey { get; set; }
 
+        /// <summary>Oldest version served, inclusive. (v0+)</summary>
         public short MinVersion { get; set; }
 
+        /// <summary>Newest version served, inclusive. (v0+)</summary>
         public short MaxVersion { get; set; }
 
         /// <summary>Tagged fields this version of Tributary does not know, kept so they are written back unchanged.</summary>
@@ -287,7 +308,7 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field has its default value (tagged fields equal to their default are not sent).</summary>
-        public bool IsDefault() =>
+        public bool AllFieldsDefault() =>
             (ApiKey == 0) &&
             (MinVersion == 0) &&
             (MaxVersion == 0) &&
@@ -298,10 +319,13 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
 
     public sealed partial class SupportedFeatureKey : IKafkaMessage
     {
+        /// <summary>Feature name. (v3+)</summary>
         public string Name { get; set; } = "";
 
+        /// <summary>Lowest feature version the broker supports. (v3+)</summary>
         public short MinVersion { get; set; }
 
+        /// <summary>Highest feature version the broker supports. (v3+)</summary>
         public short MaxVersion { get; set; }
 
         /// <summary>Tagged fields this version of Tributary does not know, kept so they are written back unchanged.</summary>
@@ -361,7 +385,7 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field has its default value (tagged fields equal to their default are not sent).</summary>
-        public bool IsDefault() =>
+        public bool AllFieldsDefault() =>
             (Name == "") &&
             (MinVersion == 0) &&
             (MaxVersion == 0) &&
@@ -370,13 +394,16 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
         public override string ToString() => $"SupportedFeatureKey(Name={KafkaWire.Show(Name)}, MinVersion={KafkaWire.Show(MinVersion)}, MaxVersion={KafkaWire.Show(MaxVersion)})";
     }
 
-    public sealed partial class LeaderInfo : IKafkaMessage
+    public sealed partial class FinalizedFeatureKey : IKafkaMessage
     {
-        public int Id { get; set; } = -1;
+        /// <summary>Feature name. (v3+)</summary>
+        public string Name { get; set; } = "";
 
-        public string? Note { get; set; } = null;
+        /// <summary>Finalized upper version level. (v3+)</summary>
+        public short MaxVersionLevel { get; set; }
 
-        public ReadOnlyMemory<byte> Data { get; set; }
+        /// <summary>Finalized lower version level. (v3+)</summary>
+        public short MinVersionLevel { get; set; }
 
         /// <summary>Tagged fields this version of Tributary does not know, kept so they are written back unchanged.</summary>
         public List<RawTaggedField>? UnknownTaggedFields { get; set; }
@@ -386,15 +413,15 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
             var flexible = version >= 3;
             if (version >= 3)
             {
-                writer.WriteInt32(Id);
+                KafkaWire.WriteString(writer, Name, flexible, false, "Name");
             }
             if (version >= 3)
             {
-                KafkaWire.WriteString(writer, Note, flexible, version >= 3, "Note");
+                writer.WriteInt16(MaxVersionLevel);
             }
             if (version >= 3)
             {
-                KafkaWire.WriteBytes(writer, Data, flexible, false, "Data");
+                writer.WriteInt16(MinVersionLevel);
             }
             if (flexible)
             {
@@ -407,15 +434,15 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
             var flexible = version >= 3;
             if (version >= 3)
             {
-                Id = reader.ReadInt32();
+                Name = KafkaWire.ReadString(ref reader, flexible, false)!;
             }
             if (version >= 3)
             {
-                Note = KafkaWire.ReadString(ref reader, flexible, version >= 3);
+                MaxVersionLevel = reader.ReadInt16();
             }
             if (version >= 3)
             {
-                Data = KafkaWire.ReadBytes(ref reader, flexible, false).GetValueOrDefault();
+                MinVersionLevel = reader.ReadInt16();
             }
             if (flexible)
             {
@@ -435,12 +462,12 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field has its default value (tagged fields equal to their default are not sent).</summary>
-        public bool IsDefault() =>
-            (Id == -1) &&
-            (Note == null) &&
-            (Data.Length == 0) &&
+        public bool AllFieldsDefault() =>
+            (Name == "") &&
+            (MaxVersionLevel == 0) &&
+            (MinVersionLevel == 0) &&
             UnknownTaggedFields is not { Count: > 0 };
 
-        public override string ToString() => $"LeaderInfo(Id={KafkaWire.Show(Id)}, Note={KafkaWire.Show(Note)}, Data={KafkaWire.Show(Data)})";
+        public override string ToString() => $"FinalizedFeatureKey(Name={KafkaWire.Show(Name)}, MaxVersionLevel={KafkaWire.Show(MaxVersionLevel)}, MinVersionLevel={KafkaWire.Show(MinVersionLevel)})";
     }
 }
