@@ -56,9 +56,18 @@ public sealed class KafkaServer : IAsyncDisposable
     /// <summary>The handlers this broker serves. ApiVersions advertises exactly these.</summary>
     private static void RegisterHandlers(KafkaHandlerRegistry handlers, IBrokerApi broker, AdvertisedListener listener)
     {
-        _ = broker;
-        _ = listener;
         handlers.Add(new ApiVersions(handlers));
+        if (broker is null)
+        {
+            return;
+        }
+        handlers.Add(new Produce(broker));
+        handlers.Add(new Fetch(broker));
+        handlers.Add(new ListOffsets(broker));
+        handlers.Add(new Metadata(broker, listener));
+        handlers.Add(new CreateTopics(broker));
+        handlers.Add(new DeleteTopics(broker));
+        handlers.Add(new InitProducerId(broker));
     }
 
     private static int BoundPort(WebApplication app, int configured)

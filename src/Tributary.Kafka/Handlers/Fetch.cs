@@ -1,0 +1,79 @@
+using Tributary.Broker;
+using Tributary.Protocol.Kafka;
+using Tributary.Protocol.Kafka.Messages;
+
+namespace Tributary.Kafka.Handlers;
+
+/// <summary>
+/// Fetch (key 1). Version notes: v4 is the first advertised (record batch v2; adds IsolationLevel,
+/// LastStableOffset, AbortedTransactions); v5 LogStartOffset; v7 fetch sessions (answered with session id
+/// 0: every fetch is a full fetch, which clients accept); v9 CurrentLeaderEpoch; v11 RackId and
+/// PreferredReadReplica (-1); v12 flexible; v13 topics by id instead of name; v15 ReplicaState replaces
+/// ReplicaId; v16 NodeEndpoints. Long-poll (MaxWaitMs/MinBytes), MaxBytes and PartitionMaxBytes are
+/// applied by the broker. No transactions: LastStableOffset = high watermark, no aborted transactions.
+/// </summary>
+public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
+{
+    private const int NoPreferredReplica = -1;
+
+    public short ApiKey => FetchRequest.ApiKey;
+
+    public short LowestVersion => 4;
+
+    public short HighestVersion => 16;
+
+    public async ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
+    {
+        var request = (FetchRequest)message;
+        var response = new FetchResponse();
+        var wanted = new List<FetchPartitionRequest>();
+        var slots = new List<FetchResponse.PartitionData>();
+        foreach (var topic in request.Topics)
+        {
+            var name = topic.Topic;
+            var topicResponse = new FetchResponse.FetchableTopicResponse { Topic = topic.Topic, TopicId = topic.TopicId };
+            response.Responses.Add(topicResponse);
+            string? resolved = version >= 13 ? broker.GetTopic(topic.TopicId)?.Name : name;
+            foreach (var partition in topic.Partitions)
+            {
+                var data = new FetchResponse.PartitionData
+                {
+                    PartitionIndex = partition.Partition,
+                    HighWatermark = -1,
+                    LastStableOffset = -1,
+                    LogStartOffset = -1,
+                    PreferredReadReplica = NoPreferredReplica,
+                    AbortedTransactions = request.IsolationLevel == 0 ? null : [],
+                };
+                topicResponse.Partitions.Add(data);
+                if (resolved is null)
+                {
+                    data.ErrorCode = (short)ErrorCode.UnknownTopicId;
+                    continue;
+                }
+                wanted.Add(new FetchPartitionRequest(resolved, partition.Partition, partition.FetchOffset, partition.PartitionMaxBytes));
+                slots.Add(data);
+            }
+        }
+        var maxBytes = version >= 3 ? request.MaxBytes : int.MaxValue;
+        var results = await broker.FetchAsync(wanted, request.MaxWaitMs, request.MinBytes, maxBytes, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            var data = slots[i];
+            data.ErrorCode = (short)result.Error;
+            data.HighWatermark = result.HighWatermark;
+            data.LastStableOffset = result.LastStableOffset;
+            data.LogStartOffset = result.LogStartOffset;
+            if (result.Records is { } records)
+            {
+                using (records)
+                {
+                    // Copied for now; sending the file region directly (sendfile) is a later optimisation.
+                    data.Records = records.IsEmpty ? null : records.ToArray();
+                }
+            }
+        }
+        return response;
+    }
+}

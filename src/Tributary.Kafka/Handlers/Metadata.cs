@@ -1,0 +1,85 @@
+using Tributary.Broker;
+using Tributary.Protocol.Kafka;
+using Tributary.Protocol.Kafka.Messages;
+
+namespace Tributary.Kafka.Handlers;
+
+/// <summary>
+/// Metadata (key 3). Version notes: v0 — an empty topic list means all topics and topics are created
+/// automatically (no AllowAutoTopicCreation field; kafka-python probes with v0 and reads with v1);
+/// v1 — null topic list means all, empty means none, adds ControllerId, IsInternal, Rack; v2 ClusterId;
+/// v3 ThrottleTimeMs; v4 AllowAutoTopicCreation; v5 OfflineReplicas; v7 LeaderEpoch; v8 authorized
+/// operations (not computed: left at the "not requested" value); v9 flexible; v10 topic ids; v12 topics
+/// may be asked by id only. Single node: broker 0 leads every partition.
+/// </summary>
+public sealed class Metadata(IBrokerApi broker, AdvertisedListener listener) : IKafkaHandler
+{
+    public short ApiKey => MetadataRequest.ApiKey;
+
+    public short LowestVersion => 0;
+
+    public short HighestVersion => 12;
+
+    public ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
+    {
+        var request = (MetadataRequest)message;
+        var response = new MetadataResponse
+        {
+            ClusterId = broker.ClusterId,
+            ControllerId = broker.NodeId,
+        };
+        response.Brokers.Add(new MetadataResponse.MetadataResponseBroker { NodeId = broker.NodeId, Host = listener.Host, Port = listener.Port });
+
+        var all = request.Topics is null || (version == 0 && request.Topics.Count == 0);
+        if (all)
+        {
+            foreach (var topic in broker.ListTopics(includeInternal: true))
+            {
+                response.Topics.Add(Describe(topic, ErrorCode.None));
+            }
+        }
+        else
+        {
+            var allowAutoCreate = version < 4 || request.AllowAutoTopicCreation;
+            foreach (var requested in request.Topics!)
+            {
+                if (requested.Name is null)
+                {
+                    var byId = broker.GetTopic(requested.TopicId);
+                    response.Topics.Add(byId is null
+                        ? new MetadataResponse.MetadataResponseTopic { TopicId = requested.TopicId, ErrorCode = (short)ErrorCode.UnknownTopicId }
+                        : Describe(byId, ErrorCode.None));
+                    continue;
+                }
+                var (error, topic) = broker.GetOrAutoCreateTopic(requested.Name, allowAutoCreate);
+                response.Topics.Add(topic is null
+                    ? new MetadataResponse.MetadataResponseTopic { Name = requested.Name, ErrorCode = (short)error }
+                    : Describe(topic, error));
+            }
+        }
+        return ValueTask.FromResult<IKafkaMessage?>(response);
+    }
+
+    private MetadataResponse.MetadataResponseTopic Describe(TopicInfo topic, ErrorCode error)
+    {
+        var result = new MetadataResponse.MetadataResponseTopic
+        {
+            Name = topic.Name,
+            TopicId = topic.TopicId,
+            IsInternal = topic.IsInternal,
+            ErrorCode = (short)error,
+        };
+        for (var partition = 0; partition < topic.PartitionCount; partition++)
+        {
+            result.Partitions.Add(new MetadataResponse.MetadataResponsePartition
+            {
+                PartitionIndex = partition,
+                LeaderId = broker.NodeId,
+                LeaderEpoch = 0,
+                ReplicaNodes = [broker.NodeId],
+                IsrNodes = [broker.NodeId],
+            });
+        }
+        return result;
+    }
+}
