@@ -162,8 +162,9 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
                 _topics[name] = OpenTopic(topic, null);
                 return (ErrorCode.None, null, topic);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or AggregateException)
             {
+                // The topic may stay registered with some logs missing; the next start creates them.
                 return (ErrorCode.KafkaStorageError, $"Creating topic '{name}' failed: {e.Message}", null);
             }
         }

@@ -46,15 +46,16 @@ internal sealed class ClusterMetadata
             return new ClusterMetadata(path, file.ClusterId, file.ProducerIdBlockEnd);
         }
         var metadata = new ClusterMetadata(path, expectedClusterId ?? NewClusterId(), 0);
-        metadata.Save();
+        metadata.Write(0);
         return metadata;
     }
 
     /// <summary>Durably moves the reserved producer id block end to <paramref name="end"/> before any id below it is used.</summary>
     public void ReserveProducerIds(long end)
     {
+        // Written before it takes effect: if the write fails no id of the new block may be handed out.
+        Write(end);
         ProducerIdBlockEnd = end;
-        Save();
     }
 
     /// <summary>A random UUID in Kafka's text form: 22 characters of unpadded base64url, never starting with '-'.</summary>
@@ -70,6 +71,6 @@ internal sealed class ClusterMetadata
         }
     }
 
-    private void Save() =>
-        DurableFile.WriteAtomically(_path, JsonSerializer.SerializeToUtf8Bytes(new ClusterFile(FormatVersion, ClusterId, ProducerIdBlockEnd), BrokerJsonContext.Default.ClusterFile));
+    private void Write(long producerIdBlockEnd) =>
+        DurableFile.WriteAtomically(_path, JsonSerializer.SerializeToUtf8Bytes(new ClusterFile(FormatVersion, ClusterId, producerIdBlockEnd), BrokerJsonContext.Default.ClusterFile));
 }
