@@ -80,14 +80,6 @@ public readonly record struct LogCheckpoint(
 
     public void Write(string directory)
     {
-        var path = Path.Combine(directory, FileName);
-        var temporary = path + ".tmp";
-        using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(handle, Encode(), 0);
-            NativeFile.FlushData(handle);
-        }
-        File.Move(temporary, path, overwrite: true);
-        NativeFile.FlushDirectory(directory);
+        DurableFile.WriteAtomically(Path.Combine(directory, FileName), Encode());
     }
 }

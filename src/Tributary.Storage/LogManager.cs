@@ -22,6 +22,12 @@ public sealed record LogManagerOptions
 
     /// <summary>Time source for retention and compaction (tests move it).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Which subdirectories of the data directory are logs (given the directory name); null means every one
+    /// not starting with a dot. Lets the broker keep its own metadata directory beside the logs.
+    /// </summary>
+    public Func<string, bool>? IsLogDirectory { get; init; }
 }
 
 /// <summary>
@@ -75,7 +81,9 @@ public sealed class LogManager : IAsyncDisposable
         var manager = new LogManager(dataDirectory, options, configFor, lockFile);
         try
         {
-            var directories = Directory.GetDirectories(dataDirectory).Where(d => !Path.GetFileName(d).StartsWith('.')).ToArray();
+            var directories = Directory.GetDirectories(dataDirectory)
+                .Where(d => !Path.GetFileName(d).StartsWith('.') && (options.IsLogDirectory?.Invoke(Path.GetFileName(d)) ?? true))
+                .ToArray();
             await Parallel.ForEachAsync(
                 directories,
                 new ParallelOptions { MaxDegreeOfParallelism = options.OpenParallelism, CancellationToken = cancellationToken },
@@ -130,7 +138,8 @@ public sealed class LogManager : IAsyncDisposable
             }
             log.Dispose();
             // Rename first so that a crash mid-delete leaves a directory the next start removes, not a half log.
-            var doomed = Path.Combine(DataDirectory, "." + name + ".deleted");
+            // Long names are shortened so the hidden name stays within NAME_MAX (255); the suffix keeps it unique.
+            var doomed = Path.Combine(DataDirectory, "." + name[..Math.Min(name.Length, 200)] + "." + Guid.NewGuid().ToString("N") + ".deleted");
             Directory.Move(log.Directory, doomed);
             NativeFile.FlushDirectory(DataDirectory);
             Directory.Delete(doomed, recursive: true);
@@ -222,7 +231,7 @@ public sealed class LogManager : IAsyncDisposable
 
     private static void ValidateName(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > 249 || name.StartsWith('.') || name.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
+        if (string.IsNullOrEmpty(name) || name.Length > 255 || name.StartsWith('.') || name.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
         {
             throw new ArgumentException($"'{name}' is not a valid log name.", nameof(name));
         }

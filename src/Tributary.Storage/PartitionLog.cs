@@ -49,6 +49,7 @@ public sealed partial class PartitionLog : IDisposable
     private long _cleanerCheckpoint;
     private volatile Exception? _failure;
     private bool _closed;
+    private TaskCompletionSource? _highWatermarkAdvanced;
 
     private PartitionLog(string directory, LogConfig config, LogSegment[] segments, long logStartOffset, long cleanerCheckpoint)
     {
@@ -233,11 +234,39 @@ public sealed partial class PartitionLog : IDisposable
         {
             if (end.Offset >= _highWatermark.Offset)
             {
+                var advanced = end.Offset > _highWatermark.Offset;
                 _highWatermark = end;
                 Volatile.Write(ref _highWatermarkOffset, end.Offset);
+                if (advanced)
+                {
+                    SignalHighWatermarkAdvanced();
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Completes once the high watermark is above <paramref name="offset"/> (at once if it already is), or the
+    /// log closes or fails; long-polling readers wait on it. Waiters share one task, created only while someone
+    /// waits, so appends stay allocation-free when nobody does. Completion may be spurious: re-check the offset.
+    /// </summary>
+    public Task WhenHighWatermarkExceeds(long offset)
+    {
+        var signal = Volatile.Read(ref _highWatermarkAdvanced);
+        if (signal is null)
+        {
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            signal = Interlocked.CompareExchange(ref _highWatermarkAdvanced, created, null) ?? created;
+        }
+        // Read after publishing the signal: an advance that this read misses swaps and completes that signal.
+        if (HighWatermark > offset || Volatile.Read(ref _closed) || _failure is not null)
+        {
+            return Task.CompletedTask;
+        }
+        return signal.Task;
+    }
+
+    private void SignalHighWatermarkAdvanced() => Interlocked.Exchange(ref _highWatermarkAdvanced, null)?.TrySetResult();
 
     private EndPoint ReadHighWatermark()
     {
@@ -376,6 +405,7 @@ public sealed partial class PartitionLog : IDisposable
                 waiter.TrySetException(new LogFailedException($"Log {Name} failed.", e));
             }
         }
+        SignalHighWatermarkAdvanced();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -413,6 +443,8 @@ public sealed partial class PartitionLog : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         while (true)
         {
+            // A closed log's segments refuse leases, which would otherwise make this loop retry forever.
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
             var highWatermark = ReadHighWatermark();
             var logStart = LogStartOffset;
             if (offset < logStart || offset > highWatermark.Offset)

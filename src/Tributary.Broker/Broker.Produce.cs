@@ -1,0 +1,124 @@
+using Tributary.Protocol.Records;
+using Tributary.Storage;
+
+namespace Tributary.Broker;
+
+public sealed partial class Broker
+{
+    public async ValueTask<ProduceResult> ProduceAsync(string topic, int partition, Memory<byte> batch, Acks acks, CancellationToken cancellationToken = default)
+    {
+        if (acks is not (Acks.None or Acks.Leader or Acks.All))
+        {
+            return Failed(ErrorCode.InvalidRequiredAcks, $"acks must be 0, 1 or -1, not {(short)acks}.");
+        }
+        if (!_topics.TryGetValue(topic, out var topicState) || (uint)partition >= (uint)topicState.Partitions.Length)
+        {
+            return Failed(ErrorCode.UnknownTopicOrPartition, $"Unknown topic or partition {topic}-{partition}.");
+        }
+        var state = topicState.Partitions[partition];
+        var (result, endOffset) = Append(state, topicState.Config, batch.Span);
+        if (result.Error != ErrorCode.None || acks != Acks.All || endOffset < 0)
+        {
+            return result;
+        }
+        try
+        {
+            await state.Log.WaitForDurableAsync(endOffset, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LogFailedException e)
+        {
+            return Failed(ErrorCode.KafkaStorageError, e.Message);
+        }
+        return result with { LogStartOffset = state.Log.LogStartOffset };
+    }
+
+    /// <summary>
+    /// Validates, checks sequences and appends under the partition's lock. Returns the end offset an acks=all
+    /// produce waits for: after the appended batch, or for a duplicate the current log end (its original may
+    /// not be durable yet); -1 after an error.
+    /// </summary>
+    private (ProduceResult Result, long EndOffset) Append(PartitionState state, EffectiveTopicConfig config, Span<byte> batch)
+    {
+        if (batch.Length > config.MaxMessageBytes)
+        {
+            return (Failed(ErrorCode.MessageTooLarge, $"The batch is {batch.Length} bytes; max.message.bytes of {state.Topic} is {config.MaxMessageBytes}."), -1);
+        }
+        var validation = RecordBatchValidator.ValidateAt(batch, BatchOrigin.Client, out var size);
+        if (validation != BatchError.None)
+        {
+            return (Failed(ToErrorCode(validation), $"Invalid record batch: {validation}."), -1);
+        }
+        if (size != batch.Length)
+        {
+            return (Failed(ErrorCode.InvalidRecord, "A produce must carry exactly one record batch per partition."), -1);
+        }
+        var producerId = RecordBatch.ProducerId(batch);
+        var epoch = RecordBatch.ProducerEpoch(batch);
+        var firstSequence = RecordBatch.BaseSequence(batch);
+        var idempotent = producerId >= 0;
+        if (idempotent && (epoch < 0 || firstSequence < 0))
+        {
+            return (Failed(ErrorCode.InvalidRecord, $"Batch of producer {producerId} has epoch {epoch} and base sequence {firstSequence}."), -1);
+        }
+        var lastSequence = idempotent ? PartitionProducerState.IncrementSequence(firstSequence, RecordBatch.LastOffsetDelta(batch)) : -1;
+        lock (state)
+        {
+            if (state.Closed)
+            {
+                return (Failed(ErrorCode.UnknownTopicOrPartition, $"Partition {state.Log.Name} is being deleted or the broker is shutting down."), -1);
+            }
+            if (idempotent)
+            {
+                var check = state.Producers.Check(producerId, epoch, firstSequence, lastSequence);
+                if (check.IsDuplicate)
+                {
+                    return (new ProduceResult(ErrorCode.None, check.DuplicateBaseOffset, -1, state.Log.LogStartOffset), state.Log.LogEndOffset);
+                }
+                if (check.Error != ErrorCode.None)
+                {
+                    return (Failed(check.Error, check.Message), -1);
+                }
+            }
+            var logAppendTime = -1L;
+            if (config.LogAppendTime)
+            {
+                logAppendTime = _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+                RecordBatch.SetLogAppendTime(batch, logAppendTime);
+            }
+            // Like Kafka's leader, stamp the leader epoch (single node: always 0); the CRC does not cover it.
+            RecordBatch.SetPartitionLeaderEpoch(batch, 0);
+            AppendResult appended;
+            try
+            {
+                appended = state.Log.Append(batch, BatchOrigin.Client);
+            }
+            catch (InvalidBatchException e)
+            {
+                return (Failed(ToErrorCode(e.Error), e.Message), -1);
+            }
+            catch (LogFailedException e)
+            {
+                return (Failed(ErrorCode.KafkaStorageError, e.Message), -1);
+            }
+            catch (ObjectDisposedException)
+            {
+                return (Failed(ErrorCode.UnknownTopicOrPartition, $"Partition {state.Log.Name} was closed."), -1);
+            }
+            if (idempotent)
+            {
+                state.Producers.Record(producerId, epoch, firstSequence, lastSequence, appended.BaseOffset);
+            }
+            return (new ProduceResult(ErrorCode.None, appended.BaseOffset, logAppendTime, state.Log.LogStartOffset), appended.EndOffset);
+        }
+    }
+
+    private static ErrorCode ToErrorCode(BatchError error) => error switch
+    {
+        BatchError.RecordCountMismatch => ErrorCode.InvalidRecord,
+        BatchError.UnsupportedCompression => ErrorCode.UnsupportedCompressionType,
+        // Truncated, InvalidLength, CrcMismatch, and magic other than 2 (Kafka's UnsupportedForMessageFormat is not in ErrorCode).
+        _ => ErrorCode.CorruptMessage,
+    };
+
+    private static ProduceResult Failed(ErrorCode error, string? message) => new(error, -1, -1, -1, message);
+}
