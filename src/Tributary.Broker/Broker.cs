@@ -60,7 +60,7 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         {
             throw new ArgumentException($"Invalid default topic config: {problem}", nameof(options));
         }
-        var baseLogConfig = LogConfig.Default with { FlushPolicy = options.FlushPolicy, FlushIntervalMs = options.FlushIntervalMs };
+        var baseLogConfig = LogConfig.Default with { FlushPolicy = options.FlushPolicy, FlushIntervalMs = options.FlushIntervalMs, IndexIntervalBytes = options.IndexIntervalBytes };
         var clusterDirectory = Path.Combine(options.DataDirectory, ClusterDirectoryName);
         Directory.CreateDirectory(clusterDirectory);
         var registry = TopicRegistry.Load(clusterDirectory);

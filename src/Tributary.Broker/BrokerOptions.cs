@@ -32,6 +32,9 @@ public sealed record BrokerOptions
     /// <summary>When the logs fsync (not a topic config); see <see cref="FlushPolicy"/>.</summary>
     public FlushPolicy FlushPolicy { get; init; } = FlushPolicy.EveryAppend;
 
+    /// <summary><c>log.index.interval.bytes</c>: bytes between sparse index entries (not a topic config here).</summary>
+    public int IndexIntervalBytes { get; init; } = 4096;
+
     /// <summary>For <see cref="FlushPolicy.Interval"/>: <c>log.flush.interval.ms</c>.</summary>
     public int FlushIntervalMs { get; init; } = 5;
 

@@ -57,10 +57,6 @@ public sealed class KafkaServer : IAsyncDisposable
     private static void RegisterHandlers(KafkaHandlerRegistry handlers, IBrokerApi broker, AdvertisedListener listener)
     {
         handlers.Add(new ApiVersions(handlers));
-        if (broker is null)
-        {
-            return;
-        }
         handlers.Add(new Produce(broker));
         handlers.Add(new Fetch(broker));
         handlers.Add(new ListOffsets(broker));

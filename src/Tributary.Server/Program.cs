@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Tributary.Storage;
+using Microsoft.Extensions.Logging;
+using Tributary.Kafka;
 
 namespace Tributary.Server;
 
@@ -100,11 +101,14 @@ public static class Program
         }
     }
 
-    /// <summary>Opens the data directory and runs until SIGINT or SIGTERM, then closes every log cleanly.</summary>
+    /// <summary>
+    /// Opens the broker on the data directory, starts the Kafka listener and runs until SIGINT or SIGTERM;
+    /// then stops accepting requests, closes every log cleanly (flush, checkpoint) and exits 0.
+    /// </summary>
     public static async Task<int> ServeAsync(ServerConfiguration configuration)
     {
-        var dataDirectory = Path.GetFullPath(configuration.GetString(ServerConfiguration.Keys.DataDir));
-        var options = StorageSettings.FromConfiguration(configuration);
+        var brokerOptions = StorageSettings.BrokerFromConfiguration(configuration);
+        var listenerOptions = StorageSettings.KafkaFromConfiguration(configuration);
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnSignal(PosixSignalContext context)
         {
@@ -113,21 +117,37 @@ public static class Program
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 
-        LogManager logs;
+        Tributary.Broker.Broker broker;
         try
         {
-            logs = await LogManager.OpenAsync(dataDirectory, options).ConfigureAwait(false);
+            broker = await Tributary.Broker.Broker.OpenAsync(brokerOptions).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"tributary: cannot open data directory {dataDirectory}: {e.Message}");
+            Console.Error.WriteLine($"tributary: cannot open data directory {brokerOptions.DataDirectory}: {e.Message}");
             return 1;
         }
-        Console.WriteLine($"tributary {Version} serving; data in {dataDirectory} ({logs.Logs.Count} logs). Stop with Ctrl-C or SIGTERM.");
-        await stop.Task.ConfigureAwait(false);
-        Console.WriteLine("tributary: stopping; flushing and checkpointing logs...");
-        await logs.DisposeAsync().ConfigureAwait(false);
+        await using (broker.ConfigureAwait(false))
+        {
+            KafkaServer kafka;
+            try
+            {
+                kafka = await KafkaServer.StartAsync(broker, listenerOptions, loggerFactory).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                Console.Error.WriteLine($"tributary: cannot listen on {listenerOptions.Host}:{listenerOptions.Port}: {e.Message}");
+                return 1;
+            }
+            await using (kafka.ConfigureAwait(false))
+            {
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}. Stop with Ctrl-C or SIGTERM.");
+                await stop.Task.ConfigureAwait(false);
+                Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
+            }
+        }
         Console.WriteLine("tributary: stopped cleanly.");
         return 0;
     }

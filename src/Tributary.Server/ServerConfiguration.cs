@@ -17,6 +17,13 @@ public sealed class ServerConfiguration
     public static class Keys
     {
         public const string DataDir = "data.dir";
+        public const string KafkaHost = "kafka.host";
+        public const string KafkaPort = "kafka.port";
+        public const string KafkaAdvertisedHost = "kafka.advertised.host";
+        public const string SocketRequestMaxBytes = "socket.request.max.bytes";
+        public const string NumPartitions = "num.partitions";
+        public const string AutoCreateTopics = "auto.create.topics.enable";
+        public const string MessageMaxBytes = "message.max.bytes";
         public const string SegmentBytes = "log.segment.bytes";
         public const string RollMs = "log.roll.ms";
         public const string IndexIntervalBytes = "log.index.interval.bytes";
@@ -34,7 +41,7 @@ public sealed class ServerConfiguration
 
         public static IReadOnlyList<string> All { get; } =
         [
-            DataDir, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
+            DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
         ];
@@ -194,5 +201,21 @@ public sealed class ServerConfiguration
             : throw new ConfigurationException($"Option '{key}' must be one of {string.Join(", ", choices.Keys)}; got '{text}' (from {Sources[key]}).");
     }
 
-    private void ValidateAll() => _ = StorageSettings.FromConfiguration(this);
+    public bool GetBool(string key)
+    {
+        var text = GetString(key);
+        return text switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw new ConfigurationException($"Option '{key}' must be true or false; got '{text}' (from {Sources[key]})."),
+        };
+    }
+
+    private void ValidateAll()
+    {
+        _ = StorageSettings.FromConfiguration(this);
+        _ = StorageSettings.BrokerFromConfiguration(this);
+        _ = StorageSettings.KafkaFromConfiguration(this);
+    }
 }

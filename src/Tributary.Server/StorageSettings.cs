@@ -1,8 +1,12 @@
+using System.Globalization;
+using System.Net;
+using Tributary.Broker;
+using Tributary.Kafka;
 using Tributary.Storage;
 
 namespace Tributary.Server;
 
-/// <summary>Maps the configuration onto the log engine's settings.</summary>
+/// <summary>Maps the configuration onto the settings of the log engine, the broker and the Kafka listener.</summary>
 public static class StorageSettings
 {
     private static readonly Dictionary<string, FlushPolicy> FlushPolicies = new(StringComparer.Ordinal)
@@ -44,6 +48,55 @@ public static class StorageSettings
             CleanerBackoffMs = configuration.GetInt32(ServerConfiguration.Keys.CleanerBackoffMs, 1),
             CheckpointIntervalMs = configuration.GetInt32(ServerConfiguration.Keys.CheckpointIntervalMs, 1),
             OpenParallelism = parallelism == 0 ? Math.Max(2, Environment.ProcessorCount * 2) : parallelism,
+        };
+    }
+
+    /// <summary>
+    /// Broker settings: the log.* options become the broker-wide defaults of the matching topic configs
+    /// (log.retention.ms → retention.ms, ...), as in Kafka.
+    /// </summary>
+    public static BrokerOptions BrokerFromConfiguration(ServerConfiguration configuration)
+    {
+        var logs = FromConfiguration(configuration);
+        var log = logs.DefaultLogConfig;
+        var invariant = CultureInfo.InvariantCulture;
+        return new BrokerOptions
+        {
+            DataDirectory = Path.GetFullPath(configuration.GetString(ServerConfiguration.Keys.DataDir)),
+            NumPartitions = configuration.GetInt32(ServerConfiguration.Keys.NumPartitions, 1, 100_000),
+            AutoCreateTopics = configuration.GetBool(ServerConfiguration.Keys.AutoCreateTopics),
+            MessageMaxBytes = configuration.GetInt32(ServerConfiguration.Keys.MessageMaxBytes, 1024, int.MaxValue),
+            FlushPolicy = log.FlushPolicy,
+            FlushIntervalMs = log.FlushIntervalMs,
+            IndexIntervalBytes = log.IndexIntervalBytes,
+            LogManager = logs,
+            DefaultTopicConfigs = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["retention.ms"] = log.RetentionMs.ToString(invariant),
+                ["retention.bytes"] = log.RetentionBytes.ToString(invariant),
+                ["segment.bytes"] = log.SegmentBytes.ToString(invariant),
+                ["segment.ms"] = log.SegmentMs.ToString(invariant),
+                ["cleanup.policy"] = configuration.GetString(ServerConfiguration.Keys.CleanupPolicy),
+                ["delete.retention.ms"] = log.DeleteRetentionMs.ToString(invariant),
+                ["min.cleanable.dirty.ratio"] = log.MinCleanableDirtyRatio.ToString(invariant),
+            },
+        };
+    }
+
+    public static KafkaListenerOptions KafkaFromConfiguration(ServerConfiguration configuration)
+    {
+        var host = configuration.GetString(ServerConfiguration.Keys.KafkaHost);
+        if (!IPAddress.TryParse(host, out _))
+        {
+            throw new ConfigurationException($"Option 'kafka.host' must be an IP address to bind, such as 127.0.0.1 or 0.0.0.0; got '{host}'.");
+        }
+        var advertised = configuration.GetString(ServerConfiguration.Keys.KafkaAdvertisedHost);
+        return new KafkaListenerOptions
+        {
+            Host = host,
+            Port = configuration.GetInt32(ServerConfiguration.Keys.KafkaPort, 0, 65535),
+            AdvertisedHost = advertised == "auto" ? (host == "0.0.0.0" ? System.Net.Dns.GetHostName() : host) : advertised,
+            MaxRequestBytes = configuration.GetInt32(ServerConfiguration.Keys.SocketRequestMaxBytes, 1024, int.MaxValue),
         };
     }
 }

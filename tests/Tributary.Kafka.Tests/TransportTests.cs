@@ -6,15 +6,22 @@ namespace Tributary.Kafka.Tests;
 /// <summary>The listener against raw frames: ApiVersions at every version, and bad input closing only its own connection.</summary>
 public sealed class TransportTests : IAsyncLifetime
 {
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-transport-" + Guid.NewGuid().ToString("N"));
+    private Tributary.Broker.Broker _broker = null!;
     private KafkaServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        // ApiVersions does not reach the broker; the broker-backed APIs are tested with the real broker.
-        _server = await KafkaServer.StartAsync(null!, new KafkaListenerOptions { Port = 0, MaxRequestBytes = 1024 * 1024 }, NullLoggerFactory.Instance);
+        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions { DataDirectory = _dataDir });
+        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0, MaxRequestBytes = 1024 * 1024 }, NullLoggerFactory.Instance);
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _broker.DisposeAsync();
+        Directory.Delete(_dataDir, recursive: true);
+    }
 
     [Theory]
     [InlineData((short)0)]
@@ -28,6 +35,9 @@ public sealed class TransportTests : IAsyncLifetime
         Assert.Equal(0, response.ErrorCode);
         var apiVersions = Assert.Single(response.ApiKeys, k => k.ApiKey == 18);
         Assert.Equal((0, 3), (apiVersions.MinVersion, apiVersions.MaxVersion));
+        // Exactly what is served: the data path and topic administration, nothing unimplemented.
+        Assert.Equal([0, 1, 2, 3, 18, 19, 20, 22], response.ApiKeys.Select(k => (int)k.ApiKey));
+        Assert.Equal((3, 11), Assert.Single(response.ApiKeys, k => k.ApiKey == 0) is var p ? (p.MinVersion, p.MaxVersion) : default);
     }
 
     [Fact]
@@ -45,6 +55,7 @@ public sealed class TransportTests : IAsyncLifetime
     [InlineData("FFFFFFFF")]                 // negative length
     [InlineData("7FFFFFFF")]                 // larger than the request limit
     [InlineData("000000060063000000000000")] // unknown API key 99
+    [InlineData("0000000A000000020000000100FF")] // Produce v2: not served (message sets)
     [InlineData("0000000600120002000000")]   // ApiVersions frame shorter than its header
     public async Task A_bad_frame_closes_only_its_own_connection(string hex)
     {

@@ -101,14 +101,15 @@ public class ServeTests
         var dataDir = Path.Combine(Path.GetTempPath(), "tributary-serve-" + Guid.NewGuid().ToString("N"));
         try
         {
-            // A log left from an earlier run is opened at start and closed with a checkpoint at stop.
-            await using (var manager = await LogManager.OpenAsync(dataDir))
+            // A topic left from an earlier run is opened at start and closed with a checkpoint at stop.
+            await using (var broker = await Broker.Broker.OpenAsync(new Broker.BrokerOptions { DataDirectory = dataDir }))
             {
-                manager.GetOrCreate("events-0").Append(TestBatch());
+                Assert.Equal(Broker.ErrorCode.None, broker.CreateTopic("events", 1, null).Error);
+                Assert.Equal(Broker.ErrorCode.None, (await broker.ProduceAsync("events", 0, TestBatch(), Broker.Acks.All)).Error);
             }
-            using var server = new ServerProcess("serve", "--data-dir", dataDir);
+            using var server = new ServerProcess("serve", "--data-dir", dataDir, "--set", "kafka.port=0");
             await server.WaitStartedAsync();
-            Assert.Contains("(1 logs)", server.Output);
+            Assert.Contains("(1 topics)", server.Output);
             Assert.Equal(0, kill(server.Process.Id, signal));
             Assert.Equal(0, await server.WaitExitAsync());
             Assert.Contains("stopped cleanly", server.Output);
@@ -130,6 +131,8 @@ public class ServeTests
         try
         {
             var start = new ProcessStartInfo("dotnet", [Program, "serve"]) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+            // No arguments; only the port comes from the environment so parallel test runs cannot collide on 9092.
+            start.Environment["TRIBUTARY_KAFKA_PORT"] = "0";
             using var process = Process.Start(start)!;
             var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Contains(Path.Combine(workDir, "data"), line);
@@ -150,9 +153,9 @@ public class ServeTests
         var dataDir = Path.Combine(Path.GetTempPath(), "tributary-lock-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var first = new ServerProcess("serve", "--data-dir", dataDir);
+            using var first = new ServerProcess("serve", "--data-dir", dataDir, "--set", "kafka.port=0");
             await first.WaitStartedAsync();
-            using var second = new ServerProcess("serve", "--data-dir", dataDir);
+            using var second = new ServerProcess("serve", "--data-dir", dataDir, "--set", "kafka.port=0");
             Assert.Equal(1, await second.WaitExitAsync());
             Assert.Contains("in use by another process", second.Output);
             kill(first.Process.Id, 15);

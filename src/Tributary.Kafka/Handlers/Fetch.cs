@@ -44,6 +44,9 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
                     LogStartOffset = -1,
                     PreferredReadReplica = NoPreferredReplica,
                     AbortedTransactions = request.IsolationLevel == 0 ? null : [],
+                    // Empty, never null: Kafka sends empty records even with an error, and librdkafka refuses a
+                    // null record set (length -1) as a parse failure.
+                    Records = ReadOnlyMemory<byte>.Empty,
                 };
                 topicResponse.Partitions.Add(data);
                 if (resolved is null)
@@ -70,7 +73,7 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
                 using (records)
                 {
                     // Copied for now; sending the file region directly (sendfile) is a later optimisation.
-                    data.Records = records.IsEmpty ? null : records.ToArray();
+                    data.Records = records.IsEmpty ? ReadOnlyMemory<byte>.Empty : records.ToArray();
                 }
             }
         }

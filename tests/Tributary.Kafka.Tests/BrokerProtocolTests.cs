@@ -1,0 +1,198 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.Broker;
+using Tributary.Protocol.Kafka.Messages;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Kafka.Tests;
+
+/// <summary>The Kafka handlers over a real socket against the real broker, at old and new versions.</summary>
+public sealed class BrokerProtocolTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-kafka-" + Guid.NewGuid().ToString("N"));
+    private Tributary.Broker.Broker _broker = null!;
+    private KafkaServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await Tributary.Broker.Broker.OpenAsync(new BrokerOptions { DataDirectory = _dataDir, NumPartitions = 2 });
+        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0 }, NullLoggerFactory.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _broker.DisposeAsync();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    private static byte[] Batch(int count, string prefix)
+    {
+        using var builder = new RecordBatchBuilder(1_700_000_000_000);
+        for (var i = 0; i < count; i++)
+        {
+            builder.Append(1_700_000_000_000 + i, Encoding.UTF8.GetBytes($"{prefix}-k{i}"), Encoding.UTF8.GetBytes($"{prefix}-v{i}"));
+        }
+        return builder.ToArray(new BatchOptions());
+    }
+
+    [Theory]
+    [InlineData((short)0)]
+    [InlineData((short)1)]
+    [InlineData((short)4)]
+    [InlineData((short)9)]
+    [InlineData((short)12)]
+    public async Task Metadata_auto_creates_topics_and_describes_the_single_broker(short version)
+    {
+        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        var request = new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = $"auto-{version}" }], AllowAutoTopicCreation = true };
+        var response = await connection.SendAsync<MetadataResponse>(request, 3, version);
+        var broker = Assert.Single(response.Brokers);
+        Assert.Equal((0, "127.0.0.1", _server.Port), (broker.NodeId, broker.Host, broker.Port));
+        var topic = Assert.Single(response.Topics);
+        Assert.Equal(0, topic.ErrorCode);
+        Assert.Equal(2, topic.Partitions.Count);
+        Assert.All(topic.Partitions, p => Assert.Equal(0, p.LeaderId));
+        if (version >= 10)
+        {
+            Assert.NotEqual(Guid.Empty, topic.TopicId);
+        }
+    }
+
+    [Fact]
+    public async Task Metadata_v4_without_auto_create_reports_unknown_topics()
+    {
+        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        var response = await connection.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new() { Name = "absent" }], AllowAutoTopicCreation = false }, 3, 4);
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, Assert.Single(response.Topics).ErrorCode);
+        var invalid = await connection.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new() { Name = "bad name!" }], AllowAutoTopicCreation = true }, 3, 4);
+        Assert.Equal((short)ErrorCode.InvalidTopicException, Assert.Single(invalid.Topics).ErrorCode);
+    }
+
+    [Theory]
+    [InlineData((short)3, (short)4)]
+    [InlineData((short)7, (short)11)]
+    [InlineData((short)9, (short)12)]
+    [InlineData((short)11, (short)16)]
+    public async Task Produce_then_fetch_returns_the_batches_as_stored(short produceVersion, short fetchVersion)
+    {
+        var topicName = $"pf-{produceVersion}-{fetchVersion}";
+        Assert.Equal(ErrorCode.None, _broker.CreateTopic(topicName, 1, null).Error);
+        var topicId = _broker.GetTopic(topicName)!.TopicId;
+        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        var batches = new List<byte[]>();
+        for (var i = 0; i < 3; i++)
+        {
+            var batch = Batch(5, $"b{i}");
+            batches.Add(batch);
+            var produce = new ProduceRequest { Acks = -1, TimeoutMs = 5000 };
+            produce.TopicData.Add(new ProduceRequest.TopicProduceData { Name = topicName, PartitionData = [new() { Index = 0, Records = batch.ToArray() }] });
+            var produced = await connection.SendAsync<ProduceResponse>(produce, 0, produceVersion);
+            var partition = Assert.Single(Assert.Single(produced.Responses).PartitionResponses);
+            Assert.Equal(0, partition.ErrorCode);
+            Assert.Equal(i * 5, partition.BaseOffset);
+        }
+
+        var fetch = new FetchRequest { MaxWaitMs = 100, MinBytes = 1, MaxBytes = 1 << 20, IsolationLevel = 0 };
+        fetch.Topics.Add(new FetchRequest.FetchTopic { Topic = topicName, TopicId = topicId, Partitions = [new() { Partition = 0, FetchOffset = 0, PartitionMaxBytes = 1 << 20 }] });
+        var fetched = await connection.SendAsync<FetchResponse>(fetch, 1, fetchVersion);
+        var data = Assert.Single(Assert.Single(fetched.Responses).Partitions);
+        Assert.Equal(0, data.ErrorCode);
+        Assert.Equal(15, data.HighWatermark);
+        var records = data.Records!.Value.ToArray();
+        var position = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var size = RecordBatch.TotalSize(records.AsSpan(position));
+            var stored = records.AsSpan(position, size).ToArray();
+            Assert.Equal(i * 5, RecordBatch.BaseOffset(stored));
+            // The broker assigns the base offset and stamps its leader epoch; neither is covered by the CRC.
+            RecordBatch.SetBaseOffset(stored, 0);
+            RecordBatch.SetPartitionLeaderEpoch(stored, -1);
+            Assert.Equal(batches[i], stored);
+            position += size;
+        }
+        Assert.Equal(records.Length, position);
+    }
+
+    [Fact]
+    public async Task Produce_errors_come_back_per_partition()
+    {
+        Assert.Equal(ErrorCode.None, _broker.CreateTopic("errors", 1, null).Error);
+        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        var corrupt = Batch(2, "c");
+        corrupt[^1] ^= 1;
+        var produce = new ProduceRequest { Acks = 1, TimeoutMs = 5000 };
+        produce.TopicData.Add(new() { Name = "errors", PartitionData = [new() { Index = 0, Records = corrupt }, new() { Index = 7, Records = Batch(1, "x") }] });
+        produce.TopicData.Add(new() { Name = "nope", PartitionData = [new() { Index = 0, Records = Batch(1, "y") }] });
+        var response = await connection.SendAsync<ProduceResponse>(produce, 0, 9);
+        Assert.Equal((short)ErrorCode.CorruptMessage, response.Responses[0].PartitionResponses[0].ErrorCode);
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, response.Responses[0].PartitionResponses[1].ErrorCode);
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, response.Responses[1].PartitionResponses[0].ErrorCode);
+        Assert.Equal(0, _broker.GetOffsets("errors", 0)!.Value.LogEndOffset);
+    }
+
+    [Fact]
+    public async Task Fetch_out_of_range_and_list_offsets()
+    {
+        Assert.Equal(ErrorCode.None, _broker.CreateTopic("offsets", 1, null).Error);
+        await _broker.ProduceAsync("offsets", 0, Batch(4, "o"), Acks.All);
+        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        var fetch = new FetchRequest { MaxWaitMs = 0, MinBytes = 0, MaxBytes = 1 << 20 };
+        fetch.Topics.Add(new() { Topic = "offsets", Partitions = [new() { Partition = 0, FetchOffset = 99, PartitionMaxBytes = 1024 }] });
+        var fetched = await connection.SendAsync<FetchResponse>(fetch, 1, 11);
+        Assert.Equal((short)ErrorCode.OffsetOutOfRange, fetched.Responses[0].Partitions[0].ErrorCode);
+
+        foreach (var version in new short[] { 0, 1, 5, 8 })
+        {
+            var list = new ListOffsetsRequest { ReplicaId = -1 };
+            list.Topics.Add(new() { Name = "offsets", Partitions = [new() { PartitionIndex = 0, Timestamp = -1, MaxNumOffsets = 1 }, new() { PartitionIndex = 0, Timestamp = -2, MaxNumOffsets = 1 }] });
+            var listed = await connection.SendAsync<ListOffsetsResponse>(list, 2, version);
+            var latest = listed.Topics[0].Partitions[0];
+            var earliest = listed.Topics[0].Partitions[1];
+            if (version == 0)
+            {
+                Assert.Equal([4L], latest.OldStyleOffsets);
+                Assert.Equal([0L], earliest.OldStyleOffsets);
+            }
+            else
+            {
+                Assert.Equal((4L, 0L), (latest.Offset, earliest.Offset));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Create_and_delete_topics_through_the_protocol()
+    {
+        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        var create = new CreateTopicsRequest { TimeoutMs = 5000 };
+        create.Topics.Add(new() { Name = "made", NumPartitions = 3, ReplicationFactor = 1, Configs = [new() { Name = "retention.ms", Value = "60000" }] });
+        create.Topics.Add(new() { Name = "replicated", NumPartitions = 1, ReplicationFactor = 3 });
+        create.Topics.Add(new() { Name = "bad/name", NumPartitions = 1, ReplicationFactor = 1 });
+        var created = await connection.SendAsync<CreateTopicsResponse>(create, 19, 7);
+        Assert.Equal(0, created.Topics[0].ErrorCode);
+        Assert.Equal(3, created.Topics[0].NumPartitions);
+        Assert.Equal((short)ErrorCode.InvalidReplicationFactor, created.Topics[1].ErrorCode);
+        Assert.Equal((short)ErrorCode.InvalidTopicException, created.Topics[2].ErrorCode);
+        var again = await connection.SendAsync<CreateTopicsResponse>(new CreateTopicsRequest { Topics = [new() { Name = "made", NumPartitions = 1, ReplicationFactor = 1 }] }, 19, 2);
+        Assert.Equal((short)ErrorCode.TopicAlreadyExists, again.Topics[0].ErrorCode);
+
+        var deleted = await connection.SendAsync<DeleteTopicsResponse>(new DeleteTopicsRequest { TopicNames = ["made", "never"] }, 20, 4);
+        Assert.Equal(0, deleted.Responses[0].ErrorCode);
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, deleted.Responses[1].ErrorCode);
+        Assert.Null(_broker.GetTopic("made"));
+    }
+
+    [Fact]
+    public async Task InitProducerId_hands_out_ids_and_refuses_transactions()
+    {
+        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        var first = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 1000 }, 22, 1);
+        var second = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 1000, ProducerId = -1, ProducerEpoch = -1 }, 22, 4);
+        Assert.Equal((0, 0), (first.ErrorCode, second.ErrorCode));
+        Assert.NotEqual(first.ProducerId, second.ProducerId);
+        var transactional = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = "tx", TransactionTimeoutMs = 1000 }, 22, 4);
+        Assert.Equal(53, transactional.ErrorCode);
+    }
+}
