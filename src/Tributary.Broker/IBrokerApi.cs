@@ -85,4 +85,19 @@ public interface IBrokerApi
 
     /// <summary>Assigns a new producer id (or bumps the epoch of a known one) for the idempotent producer.</summary>
     ProducerIdResult InitProducerId(long producerId = -1, short producerEpoch = -1);
+
+    /// <summary>CreatePartitions: grows a topic to <paramref name="count"/> partitions (never shrinks).</summary>
+    (ErrorCode Error, string? Message) CreatePartitions(string topic, int count, bool validateOnly = false);
+
+    /// <summary>Every supported config of a topic with its value and source; null for an unknown topic.</summary>
+    IReadOnlyList<TopicConfigEntry>? DescribeTopicConfigs(string topic);
+
+    /// <summary>Replaces a topic's config overrides (AlterConfigs; IncrementalAlterConfigs computes the new set first).</summary>
+    (ErrorCode Error, string? Message) SetTopicConfigs(string topic, IReadOnlyDictionary<string, string> overrides, bool validateOnly = false);
+
+    /// <summary>DeleteRecords: advances a partition's log start offset (-1 = high watermark); returns the new low watermark.</summary>
+    (ErrorCode Error, long LowWatermark) DeleteRecords(string topic, int partition, long offset);
+
+    /// <summary>The data directory and the size of every partition in it.</summary>
+    (string Path, IReadOnlyList<PartitionLogInfo> Partitions) DescribeLogDirectory();
 }

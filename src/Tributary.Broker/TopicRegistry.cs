@@ -100,6 +100,23 @@ internal sealed class TopicRegistry
         }
     }
 
+    /// <summary>Replaces a registered topic's partition count or configs (same name and id) and persists the registry.</summary>
+    public TopicInfo? Update(string name, Func<TopicInfo, TopicInfo> change)
+    {
+        lock (_writeLock)
+        {
+            if (!_byName.TryGetValue(name, out var current))
+            {
+                return null;
+            }
+            var updated = change(current) with { Name = current.Name, TopicId = current.TopicId };
+            Save([.. _byName.Values.Where(t => t.Name != name), updated]);
+            _byName[name] = updated;
+            _byId[updated.TopicId] = updated;
+            return updated;
+        }
+    }
+
     /// <summary>Unregisters a topic and persists the registry; false if there was none.</summary>
     public bool Remove(string name)
     {

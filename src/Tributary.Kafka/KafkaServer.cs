@@ -64,6 +64,13 @@ public sealed class KafkaServer : IAsyncDisposable
         handlers.Add(new CreateTopics(broker));
         handlers.Add(new DeleteTopics(broker));
         handlers.Add(new InitProducerId(broker));
+        handlers.Add(new DeleteRecords(broker));
+        handlers.Add(new DescribeConfigs(broker));
+        handlers.Add(new AlterConfigs(broker));
+        handlers.Add(new DescribeLogDirs(broker));
+        handlers.Add(new CreatePartitions(broker));
+        handlers.Add(new IncrementalAlterConfigs(broker));
+        handlers.Add(new DescribeCluster(broker, listener));
     }
 
     private static int BoundPort(WebApplication app, int configured)
