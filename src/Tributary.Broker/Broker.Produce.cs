@@ -52,6 +52,10 @@ public sealed partial class Broker
         {
             return (Failed(ErrorCode.InvalidRecord, "A produce must carry exactly one record batch per partition."), -1);
         }
+        if (config.Log.CleanupPolicy.HasFlag(CleanupPolicy.Compact) && FindKeylessRecord(batch) is { } keyProblem)
+        {
+            return (Failed(ErrorCode.InvalidRecord, keyProblem), -1);
+        }
         var producerId = RecordBatch.ProducerId(batch);
         var epoch = RecordBatch.ProducerEpoch(batch);
         var firstSequence = RecordBatch.BaseSequence(batch);
@@ -109,6 +113,31 @@ public sealed partial class Broker
                 state.Producers.Record(producerId, epoch, firstSequence, lastSequence, appended.BaseOffset);
             }
             return (new ProduceResult(ErrorCode.None, appended.BaseOffset, logAppendTime, state.Log.LogStartOffset), appended.EndOffset);
+        }
+    }
+
+    /// <summary>
+    /// Kafka refuses records without a key on compacted topics (compaction keeps the latest record per key,
+    /// so a keyless record could never be cleaned). Returns a message naming the problem, or null.
+    /// </summary>
+    private static string? FindKeylessRecord(ReadOnlySpan<byte> batch)
+    {
+        using var scratch = new Protocol.Buffers.PooledBufferWriter();
+        try
+        {
+            var reader = BatchRecords.Read(batch, scratch);
+            while (reader.TryReadNext(out var record))
+            {
+                if (!record.HasKey)
+                {
+                    return "Compacted topic cannot accept a record without a key.";
+                }
+            }
+            return null;
+        }
+        catch (CorruptRecordException e)
+        {
+            return e.Message;
         }
     }
 
