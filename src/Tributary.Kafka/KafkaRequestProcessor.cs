@@ -90,7 +90,14 @@ public sealed class KafkaRequestProcessor
         }
         if (response is not null)
         {
-            await WriteResponseAsync(output, header.CorrelationId, api.ResponseHeaderVersion(version), response, version, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WriteResponseAsync(output, header.CorrelationId, api.ResponseHeaderVersion(version), response, version, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                (response as IDisposable)?.Dispose();
+            }
         }
         return true;
     }

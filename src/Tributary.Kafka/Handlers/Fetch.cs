@@ -72,8 +72,14 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
             {
                 using (records)
                 {
-                    // Copied for now; sending the file region directly (sendfile) is a later optimisation.
-                    data.Records = records.IsEmpty ? ReadOnlyMemory<byte>.Empty : records.ToArray();
+                    // Read from the file into a pooled array the response returns when it is written; sending the
+                    // file region directly (sendfile) would save this copy too.
+                    if (!records.IsEmpty)
+                    {
+                        var buffer = response.Rent(records.Length);
+                        records.CopyTo(buffer.AsSpan(0, records.Length));
+                        data.Records = buffer.AsMemory(0, records.Length);
+                    }
                 }
             }
         }

@@ -1,0 +1,34 @@
+using System.Buffers;
+
+namespace Tributary.Protocol.Kafka.Messages;
+
+/// <summary>
+/// Record sets of a fetch response live in arrays rented from the shared pool (a fetch may carry
+/// megabytes; allocating them would churn the large-object heap). The processor disposes the response
+/// once it is written, which returns the arrays.
+/// </summary>
+public sealed partial class FetchResponse : IDisposable
+{
+    private List<byte[]>? _rented;
+
+    /// <summary>Rents an array of at least <paramref name="length"/> bytes that lives until this response is disposed.</summary>
+    public byte[] Rent(int length)
+    {
+        var array = ArrayPool<byte>.Shared.Rent(length);
+        (_rented ??= []).Add(array);
+        return array;
+    }
+
+    public void Dispose()
+    {
+        if (_rented is null)
+        {
+            return;
+        }
+        foreach (var array in _rented)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+        _rented = null;
+    }
+}
