@@ -22,6 +22,17 @@ TCK=$(getconf CLK_TCK)
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
+# Install what the benchmark needs on a fresh Debian 12 machine (root), as test.sh does for the tests.
+missing=()
+[ -f /usr/include/librdkafka/rdkafka_mock.h ] || missing+=(librdkafka-dev)
+command -v kcat >/dev/null || missing+=(kcat)
+command -v jq >/dev/null || missing+=(jq)
+dpkg -s python3-confluent-kafka >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+fi
+
 make -s -C bench/kafka >&2
 dotnet build -c Release -v q -nologo src/Tributary.Server >&2
 
