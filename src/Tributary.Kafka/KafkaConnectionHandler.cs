@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -7,12 +9,20 @@ namespace Tributary.Kafka;
 
 /// <summary>
 /// The Kafka transport: a Kestrel connection handler over System.IO.Pipelines. Reads 4-byte
-/// length-prefixed frames, hands each to the <see cref="KafkaRequestProcessor"/> in order and closes
-/// only this connection on a bad frame (negative or oversized length, malformed request). Pipe limits give
-/// backpressure: while a request is being processed nothing more is read from the socket.
+/// length-prefixed frames and starts each request in arrival order; a writer sends the responses strictly in
+/// that order. Up to <see cref="MaxInFlight"/> requests of one connection may be outstanding, so an acks=all
+/// produce waiting for its fsync does not hold back the appends of the requests behind it (they share the
+/// next group commit) — the responses still leave in order, as clients require. A bad frame (negative or
+/// oversized length, malformed request) closes only this connection; no request after it is started.
 /// </summary>
 public sealed class KafkaConnectionHandler : ConnectionHandler
 {
+    /// <summary>
+    /// Outstanding requests per connection. librdkafka keeps up to 5 produce requests in flight for an
+    /// idempotent producer and more otherwise; 32 bounds the memory a single connection can pin.
+    /// </summary>
+    public const int MaxInFlight = 32;
+
     private readonly KafkaRequestProcessor _processor;
     private readonly KafkaListenerOptions _options;
     private readonly ILogger<KafkaConnectionHandler> _logger;
@@ -26,22 +36,33 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var input = connection.Transport.Input;
-        var output = connection.Transport.Output;
         var context = new RequestContextFactory(connection.ConnectionId, connection.RemoteEndPoint);
-        var token = connection.ConnectionClosed;
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        var inFlight = Channel.CreateBounded<(ValueTask<ProcessedRequest> Response, byte[] Frame)>(
+            new BoundedChannelOptions(MaxInFlight) { SingleReader = true, SingleWriter = true });
+        var writer = WriteResponsesAsync(inFlight.Reader, connection.Transport.Output, closing);
+        try
+        {
+            await ReadRequestsAsync(connection, context, inFlight.Writer, closing.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            inFlight.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadRequestsAsync(ConnectionContext connection, RequestContextFactory context, ChannelWriter<(ValueTask<ProcessedRequest>, byte[])> inFlight, CancellationToken token)
+    {
+        var input = connection.Transport.Input;
         try
         {
             while (!token.IsCancellationRequested)
             {
                 var result = await input.ReadAsync(token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (true)
+                while (buffer.Length >= 4)
                 {
-                    if (buffer.Length < 4)
-                    {
-                        break;
-                    }
                     var size = ReadLength(buffer);
                     if (size < 0 || size > _options.MaxRequestBytes)
                     {
@@ -52,22 +73,18 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
                     {
                         break;
                     }
-                    // The frame is copied out of the pipe: decoded requests keep slices of it (record batches)
-                    // for as long as the handler runs.
+                    // Copied out of the pipe: a decoded request keeps slices of its frame (record batches) until
+                    // its response is written; the writer returns the array then.
                     var frame = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
-                    try
-                    {
-                        buffer.Slice(4, size).CopyTo(frame);
-                        buffer = buffer.Slice(4L + size);
-                        if (!await _processor.ProcessAsync(frame.AsMemory(0, size), output, context, token).ConfigureAwait(false))
-                        {
-                            return;
-                        }
-                    }
-                    finally
+                    buffer.Slice(4, size).CopyTo(frame);
+                    buffer = buffer.Slice(4L + size);
+                    var response = _processor.ProcessAsync(frame.AsMemory(0, size), context, token);
+                    if (response.IsCompletedSuccessfully && !response.Result.KeepOpen)
                     {
                         ArrayPool<byte>.Shared.Return(frame);
+                        return;
                     }
+                    await inFlight.WriteAsync((response, frame), token).ConfigureAwait(false);
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
@@ -76,14 +93,55 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException or ChannelClosedException)
         {
         }
-        catch (ConnectionResetException)
+    }
+
+    private async Task WriteResponsesAsync(ChannelReader<(ValueTask<ProcessedRequest> Response, byte[] Frame)> inFlight, PipeWriter output, CancellationTokenSource closing)
+    {
+        var healthy = true;
+        await foreach (var (pending, frame) in inFlight.ReadAllAsync().ConfigureAwait(false))
         {
-        }
-        catch (IOException)
-        {
+            try
+            {
+                var processed = await pending.ConfigureAwait(false);
+                using var response = processed.Response;
+                if (!healthy)
+                {
+                    continue;
+                }
+                if (!processed.KeepOpen)
+                {
+                    healthy = false;
+                    await closing.CancelAsync().ConfigureAwait(false);
+                    continue;
+                }
+                if (response is not null)
+                {
+                    var flushed = await output.WriteAsync(response.WrittenMemory, closing.Token).ConfigureAwait(false);
+                    if (flushed.IsCompleted || flushed.IsCanceled)
+                    {
+                        healthy = false;
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException)
+            {
+                healthy = false;
+                await closing.CancelAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // A handler failed in a way it should not: close this connection, keep serving the others.
+                _logger.LogError(e, "Closing a connection after an unexpected error while handling a request.");
+                healthy = false;
+                await closing.CancelAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
         }
     }
 

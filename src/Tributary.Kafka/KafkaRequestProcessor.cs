@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Kafka;
@@ -28,11 +26,16 @@ public sealed class KafkaRequestProcessor
     }
 
     /// <summary>
-    /// Processes one frame (without its length prefix) and writes the response to <paramref name="output"/>.
-    /// Returns false when the connection must be closed (malformed frame, unknown API, unsupported version),
-    /// which affects only this connection.
+    /// Processes one frame (without its length prefix) and returns the encoded response frame (length prefix
+    /// included; null when the protocol sends none), or <see cref="ProcessedRequest.Close"/> when the connection
+    /// must be closed (malformed frame, unknown API, unsupported version), which affects only this connection.
     /// </summary>
-    public async ValueTask<bool> ProcessAsync(ReadOnlyMemory<byte> frame, PipeWriter output, RequestContextFactory contextFactory, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Ordering contract the transport relies on: decoding and the synchronous part of the handler — for
+    /// Produce, the appends — run before this method first yields, so starting requests in arrival order
+    /// applies their effects in arrival order even while earlier ones still wait (for example for an fsync).
+    /// </remarks>
+    public async ValueTask<ProcessedRequest> ProcessAsync(ReadOnlyMemory<byte> frame, RequestContextFactory contextFactory, CancellationToken cancellationToken)
     {
         short apiKey;
         short version;
@@ -43,12 +46,12 @@ public sealed class KafkaRequestProcessor
         catch (KafkaProtocolException e)
         {
             _logger.LogDebug("Closing {Connection}: {Reason}", contextFactory.ConnectionId, e.Message);
-            return false;
+            return ProcessedRequest.Close;
         }
         if (!_handlers.TryGet(apiKey, out var handler, out var api))
         {
             _logger.LogInformation("Closing {Connection}: unknown or unserved API key {ApiKey}.", contextFactory.ConnectionId, apiKey);
-            return false;
+            return ProcessedRequest.Close;
         }
         if (version < handler.LowestVersion || version > handler.HighestVersion)
         {
@@ -57,11 +60,10 @@ public sealed class KafkaRequestProcessor
                 // KIP-511: answer an unsupported ApiVersions version in the v0 layout with error 35 and our
                 // ranges, so the client can retry with a version we have.
                 var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.Span[4..]);
-                await WriteResponseAsync(output, correlationId, 0, UnsupportedApiVersionsResponse(), 0, cancellationToken).ConfigureAwait(false);
-                return true;
+                return new ProcessedRequest(true, Encode(correlationId, 0, UnsupportedApiVersionsResponse(), 0));
             }
             _logger.LogInformation("Closing {Connection}: {Api} v{Version} is not supported.", contextFactory.ConnectionId, api.Name, version);
-            return false;
+            return ProcessedRequest.Close;
         }
 
         var header = new RequestHeader();
@@ -75,7 +77,7 @@ public sealed class KafkaRequestProcessor
         catch (KafkaProtocolException e)
         {
             _logger.LogInformation("Closing {Connection}: malformed {Api} v{Version} request: {Reason}", contextFactory.ConnectionId, api.Name, version, e.Message);
-            return false;
+            return ProcessedRequest.Close;
         }
 
         IKafkaMessage? response;
@@ -86,20 +88,20 @@ public sealed class KafkaRequestProcessor
         catch (KafkaProtocolException e)
         {
             _logger.LogInformation("Closing {Connection}: {Api} v{Version}: {Reason}", contextFactory.ConnectionId, api.Name, version, e.Message);
-            return false;
+            return ProcessedRequest.Close;
         }
-        if (response is not null)
+        if (response is null)
         {
-            try
-            {
-                await WriteResponseAsync(output, header.CorrelationId, api.ResponseHeaderVersion(version), response, version, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                (response as IDisposable)?.Dispose();
-            }
+            return new ProcessedRequest(true, null);
         }
-        return true;
+        try
+        {
+            return new ProcessedRequest(true, Encode(header.CorrelationId, api.ResponseHeaderVersion(version), response, version));
+        }
+        finally
+        {
+            (response as IDisposable)?.Dispose();
+        }
     }
 
     private ApiVersionsResponse UnsupportedApiVersionsResponse()
@@ -112,17 +114,23 @@ public sealed class KafkaRequestProcessor
         return response;
     }
 
-    private static async ValueTask WriteResponseAsync(PipeWriter output, int correlationId, short headerVersion, IKafkaMessage body, short version, CancellationToken cancellationToken)
+    /// <summary>Encodes a response frame: length prefix, response header, body.</summary>
+    private static PooledBufferWriter Encode(int correlationId, short headerVersion, IKafkaMessage body, short version)
     {
-        using var buffer = new PooledBufferWriter(256);
+        var buffer = new PooledBufferWriter(256);
         buffer.Advance(4);
         var writer = new KafkaWriter(buffer);
         new ResponseHeader { CorrelationId = correlationId }.Write(writer, headerVersion);
         body.Write(writer, version);
         BinaryPrimitives.WriteInt32BigEndian(buffer.WrittenSpanMutable, buffer.WrittenCount - 4);
-        output.Write(buffer.WrittenSpan);
-        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return buffer;
     }
+}
+
+/// <summary>The outcome of one request: keep the connection or close it, and the response frame to send (owned by the receiver).</summary>
+public readonly record struct ProcessedRequest(bool KeepOpen, PooledBufferWriter? Response)
+{
+    public static ProcessedRequest Close => new(false, null);
 }
 
 /// <summary>Per-connection facts a request context carries.</summary>
