@@ -117,7 +117,10 @@ public sealed class KafkaRequestProcessor
     /// <summary>Encodes a response frame: length prefix, response header, body.</summary>
     private static PooledBufferWriter Encode(int correlationId, short headerVersion, IKafkaMessage body, short version)
     {
-        var buffer = new PooledBufferWriter(256);
+        // A fetch response is mostly its record sets: size the buffer for them up front rather than doubling
+        // (and copying) its way up to megabytes.
+        var sizeHint = body is FetchResponse fetch ? (int)Math.Min(int.MaxValue - 4096, fetch.RentedBytes) + 4096 : 256;
+        var buffer = new PooledBufferWriter(sizeHint);
         buffer.Advance(4);
         var writer = new KafkaWriter(buffer);
         new ResponseHeader { CorrelationId = correlationId }.Write(writer, headerVersion);

@@ -11,11 +11,15 @@ public sealed partial class FetchResponse : IDisposable
 {
     private List<byte[]>? _rented;
 
+    /// <summary>Bytes of record sets rented so far: lets the encoder size its buffer once instead of doubling.</summary>
+    public long RentedBytes { get; private set; }
+
     /// <summary>Rents an array of at least <paramref name="length"/> bytes that lives until this response is disposed.</summary>
     public byte[] Rent(int length)
     {
         var array = ArrayPool<byte>.Shared.Rent(length);
         (_rented ??= []).Add(array);
+        RentedBytes += length;
         return array;
     }
 
