@@ -43,7 +43,9 @@ public sealed partial class Broker
         {
             return (Failed(ErrorCode.MessageTooLarge, $"The batch is {batch.Length} bytes; max.message.bytes of {state.Topic} is {config.MaxMessageBytes}."), -1);
         }
-        var validation = RecordBatchValidator.ValidateAt(batch, BatchOrigin.Client, out var size);
+        // Framing only here; the CRC and the record count are checked once, by PartitionLog.Append, which refuses
+        // a bad batch before anything changes (producer state is recorded only after a successful append).
+        var validation = RecordBatchValidator.ValidateHeaderAt(batch, out var size);
         if (validation != BatchError.None)
         {
             return (Failed(ToErrorCode(validation), $"Invalid record batch: {validation}."), -1);
@@ -52,9 +54,18 @@ public sealed partial class Broker
         {
             return (Failed(ErrorCode.InvalidRecord, "A produce must carry exactly one record batch per partition."), -1);
         }
-        if (config.Log.CleanupPolicy.HasFlag(CleanupPolicy.Compact) && FindKeylessRecord(batch) is { } keyProblem)
+        if (config.Log.CleanupPolicy.HasFlag(CleanupPolicy.Compact))
         {
-            return (Failed(ErrorCode.InvalidRecord, keyProblem), -1);
+            // The records are decoded here, so the whole batch is checked first (CRC included).
+            var full = RecordBatchValidator.Validate(batch, BatchOrigin.Client);
+            if (full != BatchError.None)
+            {
+                return (Failed(ToErrorCode(full), $"Invalid record batch: {full}."), -1);
+            }
+            if (FindKeylessRecord(batch) is { } keyProblem)
+            {
+                return (Failed(ErrorCode.InvalidRecord, keyProblem), -1);
+            }
         }
         var producerId = RecordBatch.ProducerId(batch);
         var epoch = RecordBatch.ProducerEpoch(batch);
