@@ -158,12 +158,12 @@ public sealed class ServerConfiguration
             {
                 throw new ConfigurationException($"{origin}:{lineNumber}: '{key}' is set twice.");
             }
-            var text2 = string.Join(' ', description).Trim();
-            if (requireDescriptions && text2.Length == 0)
+            var joined = string.Join(' ', description).Trim();
+            if (requireDescriptions && joined.Length == 0)
             {
                 throw new ConfigurationException($"{origin}:{lineNumber}: option '{key}' has no description.");
             }
-            result[key] = (value, text2);
+            result[key] = (value, joined);
             description.Clear();
         }
         return result;

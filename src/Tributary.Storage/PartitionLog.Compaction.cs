@@ -55,20 +55,11 @@ public sealed partial class PartitionLog
             using var scratch = new PooledBufferWriter();
             foreach (var segment in cleanable)
             {
-                ForEachBatch(segment, batch =>
+                ForEachDataRecord(segment, scratch, (in Record record, long offset) =>
                 {
-                    if (RecordBatch.IsControl(batch))
+                    if (record.HasKey)
                     {
-                        return;
-                    }
-                    var baseOffset = RecordBatch.BaseOffset(batch);
-                    var reader = BatchRecords.Read(batch, scratch);
-                    while (reader.TryReadNext(out var record))
-                    {
-                        if (record.HasKey)
-                        {
-                            latest[KeyDigest.Of(record.Key)] = baseOffset + record.OffsetDelta;
-                        }
+                        latest[KeyDigest.Of(record.Key)] = offset;
                     }
                 });
             }
@@ -96,6 +87,26 @@ public sealed partial class PartitionLog
     }
 
     private delegate void BatchAction(ReadOnlySpan<byte> batch);
+
+    private delegate void RecordAction(in Record record, long offset);
+
+    /// <summary>Every record of every non-control batch in the segment, with its absolute offset.</summary>
+    private static void ForEachDataRecord(LogSegment segment, PooledBufferWriter scratch, RecordAction action)
+    {
+        ForEachBatch(segment, batch =>
+        {
+            if (RecordBatch.IsControl(batch))
+            {
+                return;
+            }
+            var baseOffset = RecordBatch.BaseOffset(batch);
+            var reader = BatchRecords.Read(batch, scratch);
+            while (reader.TryReadNext(out var record))
+            {
+                action(record, baseOffset + record.OffsetDelta);
+            }
+        });
+    }
 
     private static void ForEachBatch(LogSegment segment, BatchAction action)
     {
@@ -134,20 +145,11 @@ public sealed partial class PartitionLog
     {
         using var scratch = new PooledBufferWriter();
         long removable = 0;
-        ForEachBatch(segment, batch =>
+        ForEachDataRecord(segment, scratch, (in Record record, long offset) =>
         {
-            if (RecordBatch.IsControl(batch))
+            if (!Keep(record, offset, latest, tombstonesExpired))
             {
-                return;
-            }
-            var baseOffset = RecordBatch.BaseOffset(batch);
-            var reader = BatchRecords.Read(batch, scratch);
-            while (reader.TryReadNext(out var record))
-            {
-                if (!Keep(record, baseOffset + record.OffsetDelta, latest, tombstonesExpired))
-                {
-                    removable++;
-                }
+                removable++;
             }
         });
         if (removable == 0)
