@@ -143,7 +143,18 @@ public static class Program
             }
             await using (kafka.ConfigureAwait(false))
             {
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}. Stop with Ctrl-C or SIGTERM.");
+                KinesisHost aws;
+                try
+                {
+                    aws = await KinesisHost.StartAsync(broker, configuration, brokerOptions.DataDirectory, loggerFactory).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot start the AWS APIs: {e.Message}");
+                    return 1;
+                }
+                await using var awsScope = aws.ConfigureAwait(false);
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis) on {configuration.GetString(ServerConfiguration.Keys.AwsHost)}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2). Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

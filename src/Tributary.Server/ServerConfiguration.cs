@@ -39,11 +39,23 @@ public sealed class ServerConfiguration
         public const string CheckpointIntervalMs = "log.checkpoint.interval.ms";
         public const string OpenParallelism = "log.open.parallelism";
 
+        // AWS-compatible HTTP APIs (Kinesis; later Firehose).
+        public const string AwsHost = "aws.host";
+        public const string AwsPort = "aws.port";
+        public const string AwsHttp2Port = "aws.http2.port";
+        public const string AwsMaxRequestBytes = "aws.max.request.bytes";
+        public const string AwsCredentials = "aws.credentials";
+        public const string AwsRegion = "aws.region";
+        public const string AwsAccountId = "aws.account.id";
+        public const string KinesisShardLimit = "kinesis.shard.limit";
+        public const string KinesisEnforceLimits = "kinesis.enforce.limits";
+
         public static IReadOnlyList<string> All { get; } =
         [
             DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
+            AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
         ];
     }
 
@@ -217,5 +229,7 @@ public sealed class ServerConfiguration
         _ = StorageSettings.FromConfiguration(this);
         _ = StorageSettings.BrokerFromConfiguration(this);
         _ = StorageSettings.KafkaFromConfiguration(this);
+        _ = KinesisHost.ServerOptions(this);
+        _ = KinesisHost.KinesisOptions(this, "");
     }
 }

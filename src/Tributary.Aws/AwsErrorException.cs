@@ -1,0 +1,28 @@
+namespace Tributary.Aws;
+
+/// <summary>
+/// An error answered to the client as AWS does: HTTP <see cref="StatusCode"/> and the body
+/// <c>{"__type":"<see cref="ErrorType"/>","message":"..."}</c> (in CBOR for CBOR requests). Handlers throw it for
+/// every modelled error; anything else escaping a handler becomes InternalFailure (500).
+/// </summary>
+public sealed class AwsErrorException(string errorType, string message, int statusCode = 400) : Exception(message)
+{
+    public string ErrorType { get; } = errorType;
+
+    public int StatusCode { get; } = statusCode;
+
+    /// <summary>Protocol-level and common errors, with AWS's names and statuses.</summary>
+    public static AwsErrorException Serialization(string message) => new("SerializationException", message);
+
+    public static AwsErrorException UnknownOperation(string message) => new("UnknownOperationException", message);
+
+    public static AwsErrorException Validation(string message) => new("ValidationException", message);
+
+    public static AwsErrorException InvalidArgument(string message) => new("InvalidArgumentException", message);
+
+    public static AwsErrorException ResourceNotFound(string message) => new("ResourceNotFoundException", message);
+
+    public static AwsErrorException ResourceInUse(string message) => new("ResourceInUseException", message);
+
+    public static AwsErrorException LimitExceeded(string message) => new("LimitExceededException", message);
+}

@@ -1,0 +1,17 @@
+using Tributary.Aws;
+
+namespace Tributary.Kinesis.Handlers;
+
+/// <summary>DeregisterStreamConsumer: ConsumerARN, or StreamARN and ConsumerName.</summary>
+public sealed class DeregisterStreamConsumer(KinesisStreams streams) : KinesisOperation(streams)
+{
+    public override string Name => "DeregisterStreamConsumer";
+
+    public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
+    {
+        var body = request.Body;
+        var (stream, consumer) = Streams.FindConsumer(body.GetString("StreamARN"), body.GetString("ConsumerName"), body.GetString("ConsumerARN"));
+        Streams.DeregisterConsumer(stream, consumer);
+        return ValueTask.CompletedTask;
+    }
+}

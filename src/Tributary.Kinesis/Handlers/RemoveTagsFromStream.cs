@@ -1,0 +1,19 @@
+using Tributary.Aws;
+
+namespace Tributary.Kinesis.Handlers;
+
+/// <summary>RemoveTagsFromStream: StreamName or StreamARN, TagKeys* (1–10).</summary>
+public sealed class RemoveTagsFromStream(KinesisStreams streams) : KinesisOperation(streams)
+{
+    public override string Name => "RemoveTagsFromStream";
+
+    public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
+    {
+        var validation = new AwsValidation();
+        var keys = ReadStringList(request.Body, "TagKeys");
+        validation.Required(keys, "tagKeys").Count(keys?.Count, 1, 10, "tagKeys", "[" + string.Join(", ", keys ?? []) + "]");
+        var stream = ResolveStream(request.Body, validation);
+        StreamTags.Remove(Streams, stream, keys!);
+        return ValueTask.CompletedTask;
+    }
+}

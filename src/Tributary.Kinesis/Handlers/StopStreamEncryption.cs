@@ -1,0 +1,35 @@
+using Tributary.Aws;
+
+namespace Tributary.Kinesis.Handlers;
+
+/// <summary>
+/// StopStreamEncryption: EncryptionType* (KMS), KeyId* (1–2048). Recorded and reported (DescribeStream,
+/// records' EncryptionType); Tributary does not encrypt data at rest itself.
+/// </summary>
+public sealed class StopStreamEncryption(KinesisStreams streams) : KinesisOperation(streams)
+{
+    public override string Name => "StopStreamEncryption";
+
+    public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
+    {
+        var body = request.Body;
+        var validation = new AwsValidation();
+        var type = body.GetString("EncryptionType");
+        var keyId = body.GetString("KeyId");
+        validation.Required(type, "encryptionType").Enum(type, ["NONE", "KMS"], "encryptionType");
+        validation.Required(keyId, "keyId").Length(keyId, 1, 2048, "keyId");
+        var stream = ResolveStream(body, validation);
+        if (type != "KMS")
+        {
+            throw AwsErrorException.InvalidArgument("EncryptionType must be KMS.");
+        }
+        lock (stream.Lock)
+        {
+            Streams.EnsureActive(stream);
+            stream.EncryptionType = "NONE";
+            stream.KeyId = null;
+            Streams.Persist();
+        }
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,26 @@
+using Tributary.Aws;
+
+namespace Tributary.Kinesis.Handlers;
+
+/// <summary>UpdateMaxRecordSize: StreamARN*, MaxRecordSizeInKiB* (1024–10240): the largest record PutRecord(s) accept.</summary>
+public sealed class UpdateMaxRecordSize(KinesisStreams streams) : KinesisOperation(streams)
+{
+    public override string Name => "UpdateMaxRecordSize";
+
+    public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
+    {
+        var body = request.Body;
+        var validation = new AwsValidation();
+        var size = body.GetInt64("MaxRecordSizeInKiB");
+        validation.Required(body.GetString("StreamARN"), "streamARN");
+        validation.Required(size, "maxRecordSizeInKiB").Range(size, 1024, 10240, "maxRecordSizeInKiB");
+        var stream = ResolveStream(body, validation);
+        lock (stream.Lock)
+        {
+            Streams.EnsureActive(stream);
+            stream.MaxRecordSizeKiB = (int)size!.Value;
+            Streams.Persist();
+        }
+        return ValueTask.CompletedTask;
+    }
+}

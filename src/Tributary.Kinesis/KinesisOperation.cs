@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tributary.Aws;
+
+namespace Tributary.Kinesis;
+
+/// <summary>
+/// Base of the operation handlers (one per file in Handlers/): access to the stream model and the request
+/// shapes several operations share (stream name/ARN, Shard, tags), with AWS's validation rules and messages.
+/// Handlers are stateless and thread-safe.
+/// </summary>
+public abstract partial class KinesisOperation(KinesisStreams streams) : IAwsOperation
+{
+    public const string StreamNamePattern = "[a-zA-Z0-9_.-]+";
+    public const string StreamArnPattern = "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+";
+    public const string ShardIdPattern = "[a-zA-Z0-9_.-]+";
+    public const string HashKeyPattern = "0|([1-9]\\d{0,38})";
+
+    [GeneratedRegex("^(?:" + StreamNamePattern + ")$")]
+    public static partial Regex StreamNameRegex();
+
+    [GeneratedRegex("^(?:" + StreamArnPattern + ")$")]
+    public static partial Regex StreamArnRegex();
+
+    [GeneratedRegex("^(?:" + HashKeyPattern + ")$")]
+    public static partial Regex HashKeyRegex();
+
+    [GeneratedRegex("^(?:arn:aws.*:kinesis:.*:\\d{12}:.+)$")]
+    public static partial Regex ResourceArnRegex();
+
+    protected KinesisStreams Streams { get; } = streams;
+
+    public abstract string Name { get; }
+
+    public abstract ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response);
+
+    /// <summary>Validates StreamName/StreamARN (adding to <paramref name="validation"/>), throws on errors, then resolves the stream.</summary>
+    protected StreamState ResolveStream(JsonElement body, AwsValidation? validation = null)
+    {
+        validation ??= new AwsValidation();
+        var name = body.GetString("StreamName");
+        var arn = body.GetString("StreamARN");
+        ValidateStreamName(validation, name, "streamName");
+        validation.Length(arn, 1, 2048, "streamARN").Pattern(arn, StreamArnRegex(), StreamArnPattern, "streamARN");
+        validation.ThrowIfAny();
+        return Streams.Resolve(name, arn);
+    }
+
+    protected static void ValidateStreamName(AwsValidation validation, string? name, string path) =>
+        validation.Length(name, 1, 128, path).Pattern(name, StreamNameRegex(), StreamNamePattern, path);
+
+    protected static void ValidateShardId(AwsValidation validation, string? shardId, string path, bool required)
+    {
+        if (required)
+        {
+            validation.Required(shardId, path);
+        }
+        validation.Length(shardId, 1, 128, path).Pattern(shardId, StreamNameRegex(), ShardIdPattern, path);
+    }
+
+    /// <summary>A shard as AWS describes it (DescribeStream, ListShards).</summary>
+    protected static void WriteShard(AwsResponseWriter writer, StreamState stream, ShardState shard)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("ShardId", shard.Id);
+        if (shard.ParentShardId is not null)
+        {
+            writer.WriteString("ParentShardId", shard.ParentShardId);
+        }
+        if (shard.AdjacentParentShardId is not null)
+        {
+            writer.WriteString("AdjacentParentShardId", shard.AdjacentParentShardId);
+        }
+        writer.WriteStartObject("HashKeyRange");
+        writer.WriteString("StartingHashKey", HashKey.Format(shard.HashStart));
+        writer.WriteString("EndingHashKey", HashKey.Format(shard.HashEnd));
+        writer.WriteEndObject();
+        writer.WriteStartObject("SequenceNumberRange");
+        writer.WriteString("StartingSequenceNumber", KinesisStreams.Sequence(stream, shard, 0));
+        if (!shard.IsOpen)
+        {
+            writer.WriteString("EndingSequenceNumber", KinesisStreams.Sequence(stream, shard, shard.EndOffset));
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    protected static void WriteStreamModeDetails(AwsResponseWriter writer, StreamState stream)
+    {
+        writer.WriteStartObject("StreamModeDetails");
+        writer.WriteString("StreamMode", stream.Mode);
+        writer.WriteEndObject();
+    }
+
+    protected static void WriteEnhancedMonitoring(AwsResponseWriter writer, StreamState stream)
+    {
+        writer.WriteStartArray("EnhancedMonitoring");
+        writer.WriteStartObject();
+        writer.WriteStartArray("ShardLevelMetrics");
+        foreach (var metric in stream.ShardLevelMetrics)
+        {
+            writer.WriteStringValue(metric);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Reads a Tags map (string → string), validating AWS's key/value lengths; null when absent.</summary>
+    protected static Dictionary<string, string>? ReadTagMap(JsonElement body, string member, AwsValidation validation, int maxCount)
+    {
+        if (body.GetElement(member, JsonValueKind.Object) is not { } tags)
+        {
+            return null;
+        }
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var tag in tags.EnumerateObject())
+        {
+            if (tag.Value.ValueKind != JsonValueKind.String)
+            {
+                throw AwsRequestReader.WrongType(member + "." + tag.Name, "a string", tag.Value);
+            }
+            result[tag.Name] = tag.Value.GetString()!;
+        }
+        var path = char.ToLowerInvariant(member[0]) + member[1..];
+        validation.Count(result.Count, 1, maxCount, path, "{" + string.Join(", ", result.Select(t => t.Key + "=" + t.Value)) + "}");
+        foreach (var (key, value) in result)
+        {
+            validation.Length(key, 1, 128, path + ".key");
+            validation.Length(value, 0, 256, path + ".value");
+        }
+        return result;
+    }
+
+    protected static List<string>? ReadStringList(JsonElement body, string member)
+    {
+        if (body.GetElement(member, JsonValueKind.Array) is not { } list)
+        {
+            return null;
+        }
+        var result = new List<string>();
+        foreach (var item in list.EnumerateArray())
+        {
+            result.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw AwsRequestReader.WrongType(member, "a list of strings", item));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Aws;
+using Tributary.Broker;
+using Tributary.Kinesis;
+
+namespace Tributary.Server;
+
+/// <summary>
+/// Wires the AWS-compatible HTTP endpoints (aws.* options) and the Kinesis API (kinesis.* options) onto the
+/// broker, and runs the on-demand shard splitter. Disposing stops the endpoints first, then the splitter.
+/// </summary>
+public sealed class KinesisHost : IAsyncDisposable
+{
+    /// <summary>How often on-demand streams are checked for hot shards.</summary>
+    private static readonly TimeSpan SplitCheckInterval = TimeSpan.FromSeconds(60);
+
+    private readonly AwsHttpServer _server;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _splitter;
+
+    private KinesisHost(AwsHttpServer server, KinesisStreams streams, ILogger logger)
+    {
+        _server = server;
+        Streams = streams;
+        _splitter = RunSplitterAsync(streams, logger, _stop.Token);
+    }
+
+    public KinesisStreams Streams { get; }
+
+    public int Port => _server.Port;
+
+    public int Http2Port => _server.Http2Port;
+
+    public static AwsHttpServerOptions ServerOptions(ServerConfiguration configuration) => new()
+    {
+        Host = configuration.GetString(ServerConfiguration.Keys.AwsHost),
+        Port = configuration.GetInt32(ServerConfiguration.Keys.AwsPort, -1, 65535),
+        Http2Port = configuration.GetInt32(ServerConfiguration.Keys.AwsHttp2Port, -1, 65535),
+        MaxRequestBytes = configuration.GetInt32(ServerConfiguration.Keys.AwsMaxRequestBytes, 1024, int.MaxValue),
+        Credentials = ParseCredentials(configuration.GetString(ServerConfiguration.Keys.AwsCredentials)),
+    };
+
+    public static KinesisOptions KinesisOptions(ServerConfiguration configuration, string dataDirectory) => new()
+    {
+        DataDirectory = dataDirectory,
+        Region = configuration.GetString(ServerConfiguration.Keys.AwsRegion),
+        AccountId = configuration.GetString(ServerConfiguration.Keys.AwsAccountId),
+        ShardLimit = configuration.GetInt32(ServerConfiguration.Keys.KinesisShardLimit, 1, 1_000_000),
+        EnforceLimits = configuration.GetBool(ServerConfiguration.Keys.KinesisEnforceLimits),
+    };
+
+    /// <summary>"KEY:SECRET,KEY2:SECRET2"; "any" (or empty) accepts every request unsigned or signed with anything.</summary>
+    public static IReadOnlyDictionary<string, string> ParseCredentials(string text)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (text is "" or "any")
+        {
+            return result;
+        }
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = pair.IndexOf(':');
+            if (colon <= 0 || colon == pair.Length - 1)
+            {
+                throw new ConfigurationException($"Option '{ServerConfiguration.Keys.AwsCredentials}' expects ACCESS_KEY:SECRET pairs separated by commas, or 'any'.");
+            }
+            result[pair[..colon]] = pair[(colon + 1)..];
+        }
+        return result;
+    }
+
+    public static async Task<KinesisHost> StartAsync(IBrokerApi broker, ServerConfiguration configuration, string dataDirectory, ILoggerFactory loggerFactory)
+    {
+        var streams = KinesisStreams.Open(broker, KinesisOptions(configuration, dataDirectory));
+        var server = await AwsHttpServer.StartAsync([KinesisApi.CreateService(streams)], ServerOptions(configuration), loggerFactory).ConfigureAwait(false);
+        return new KinesisHost(server, streams, loggerFactory.CreateLogger<KinesisHost>());
+    }
+
+    private static async Task RunSplitterAsync(KinesisStreams streams, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(SplitCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    streams.SplitHotShards(SplitCheckInterval.TotalSeconds);
+                }
+                catch (Exception e) when (e is IOException or AwsErrorException or InvalidOperationException)
+                {
+                    logger.LogWarning(e, "On-demand shard split failed; retrying at the next check.");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _splitter.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
