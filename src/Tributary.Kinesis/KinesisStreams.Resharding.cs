@@ -41,7 +41,7 @@ public sealed partial class KinesisStreams
             EnsureProvisioned(stream, "MergeShards");
             var shard = GetOpenShard(stream, shardId);
             var adjacent = GetOpenShard(stream, adjacentShardId);
-            if (shard == adjacent || (shard.HashEnd + 1 != adjacent.HashStart && adjacent.HashEnd + 1 != shard.HashStart))
+            if (shard == adjacent || (!Follows(shard, adjacent) && !Follows(adjacent, shard)))
             {
                 throw AwsErrorException.InvalidArgument($"Shards {shard.Id} and {adjacent.Id} in stream {stream.Name} under account {_options.AccountId} are not an adjacent pair of shards eligible for merging");
             }
@@ -204,6 +204,9 @@ public sealed partial class KinesisStreams
         }
         return splits;
     }
+
+    /// <summary>True when <paramref name="next"/>'s range starts right after <paramref name="shard"/>'s (no wrap-around at 2^128 − 1).</summary>
+    private static bool Follows(ShardState shard, ShardState next) => shard.HashEnd != HashKey.Max && shard.HashEnd + 1 == next.HashStart;
 
     private ShardState MergeLocked(StreamState stream, ShardState a, ShardState b, long now)
     {
