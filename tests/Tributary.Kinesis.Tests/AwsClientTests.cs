@@ -1,0 +1,26 @@
+using Tributary.Interop.Tests;
+
+namespace Tributary.Kinesis.Tests;
+
+/// <summary>The AWS CLI and boto3, as separate processes, against one running Tributary.</summary>
+public class AwsClientTests(KinesisServer server) : IClassFixture<KinesisServer>
+{
+    [Fact]
+    public async Task Aws_cli_creates_writes_reads_with_every_iterator_type_and_reshards()
+    {
+        AwsClients.RequireAwsCli();
+        var result = await ClientProcess.RunAsync("bash", [Path.Combine(AwsClients.Scripts, "kinesis_awscli.sh"), server.Endpoint], TimeSpan.FromSeconds(150), environment: AwsClients.Environment());
+        Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
+        Assert.Contains("OK 18 checks", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Boto3_runs_the_whole_api_and_keeps_per_key_order_across_resharding()
+    {
+        await AwsClients.RequireBoto3();
+        var result = await ClientProcess.RunAsync(AwsClients.Python, [Path.Combine(AwsClients.Scripts, "kinesis_boto3.py"), server.Endpoint], TimeSpan.FromSeconds(150), environment: AwsClients.Environment());
+        Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
+        Assert.Matches(@"OK \d+ checks", result.StandardOutput);
+        Assert.DoesNotContain("FAILED", result.StandardOutput);
+    }
+}
