@@ -19,6 +19,8 @@ public class ServeTests
             Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
             var start = new ProcessStartInfo("dotnet", [Program, .. args])
             {
+                // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
+                Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -133,6 +135,8 @@ public class ServeTests
             var start = new ProcessStartInfo("dotnet", [Program, "serve"]) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
             // No arguments; only the port comes from the environment so parallel test runs cannot collide on 9092.
             start.Environment["TRIBUTARY_KAFKA_PORT"] = "0";
+            start.Environment["TRIBUTARY_AWS_PORT"] = "0";
+            start.Environment["TRIBUTARY_AWS_HTTP2_PORT"] = "0";
             using var process = Process.Start(start)!;
             var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Contains(Path.Combine(workDir, "data"), line);
