@@ -42,6 +42,7 @@ public static class KinesisApi
         new StartStreamEncryption(streams),
         new StopStreamEncryption(streams),
         new UpdateMaxRecordSize(streams),
+        new SubscribeToShard(streams),
         new EnableEnhancedMonitoring(streams),
         new DisableEnhancedMonitoring(streams),
     ]);

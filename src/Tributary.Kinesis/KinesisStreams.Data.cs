@@ -317,3 +317,19 @@ public sealed partial class KinesisStreams
         }
     }
 }
+
+public sealed partial class KinesisStreams
+{
+    /// <summary>
+    /// Waits until the shard's durable end passes <paramref name="offset"/> or <paramref name="maxWaitMs"/> pass
+    /// (the broker's fetch long-poll, so no polling loop).
+    /// </summary>
+    public async Task WaitForDataAsync(StreamState stream, ShardState shard, long offset, int maxWaitMs, CancellationToken cancellationToken)
+    {
+        var results = await _broker.FetchAsync([new FetchPartitionRequest(stream.Topic, shard.Index, offset, 1)], maxWaitMs, 1, 1, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            result.Records?.Dispose();
+        }
+    }
+}

@@ -40,8 +40,8 @@ public sealed class TributaryServer : IAsyncLifetime
         Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
         var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", DataDirectory, "--set", $"kafka.port={Port}"])
         {
-                // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
-                Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0" },
+            // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
+            Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

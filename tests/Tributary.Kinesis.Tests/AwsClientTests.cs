@@ -23,4 +23,14 @@ public class AwsClientTests(KinesisServer server) : IClassFixture<KinesisServer>
         Assert.Matches(@"OK \d+ checks", result.StandardOutput);
         Assert.DoesNotContain("FAILED", result.StandardOutput);
     }
+
+    [Fact]
+    public async Task Js_sdk_v3_over_http2_writes_reads_and_subscribes_to_a_shard()
+    {
+        AwsClients.RequireJsSdk();
+        var result = await ClientProcess.RunAsync("node", [Path.Combine(AwsClients.NodeScripts, "kinesis_js.mjs"), server.Http2Endpoint], TimeSpan.FromSeconds(120),
+            workingDirectory: AwsClients.NodeScripts, environment: AwsClients.Environment());
+        Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
+        Assert.Contains("OK 9 checks", result.StandardOutput);
+    }
 }
