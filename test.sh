@@ -62,6 +62,29 @@ if [ ! -f "$stamp" ] || [ "$node_dir/package-lock.json" -nt "$stamp" ] || [ "$no
   fi
 fi
 
+# Kinesis interop clients (tests/interop/aws/, tests/Tributary.Kinesis.Tests/): Debian's awscli (the AWS CLI v2,
+# at /usr/bin/aws) and python3-boto3 (for /usr/bin/python3), and @aws-sdk/client-kinesis (JS SDK v3) from the
+# committed package-lock.json with npm ci in tests/interop/aws/node, only when node_modules is missing or older
+# than package.json / package-lock.json. A failure here fails the run; the Kinesis client tests then fail saying
+# what is missing.
+need_packages=()
+for pkg in awscli python3-boto3; do
+  dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
+done
+if [ ${#need_packages[@]} -gt 0 ]; then
+  apt_install "the AWS interop clients" "${need_packages[@]}"
+fi
+aws_node_dir=tests/interop/aws/node
+aws_stamp=$aws_node_dir/node_modules/.package-lock.json
+if [ ! -f "$aws_stamp" ] || [ "$aws_node_dir/package-lock.json" -nt "$aws_stamp" ] || [ "$aws_node_dir/package.json" -nt "$aws_stamp" ]; then
+  echo "Installing the AWS JS SDK interop client (npm ci in $aws_node_dir) ..."
+  if (cd "$aws_node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    ok "npm ci in $aws_node_dir"
+  else
+    fail "could not install the AWS JS SDK interop client: npm ci in $aws_node_dir (@aws-sdk/client-kinesis)"
+  fi
+fi
+
 if ! command -v dotnet >/dev/null; then
   fail "the .NET SDK (dotnet) is not on PATH; install the SDK named in global.json"
   finish
