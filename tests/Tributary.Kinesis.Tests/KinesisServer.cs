@@ -23,6 +23,9 @@ public sealed class KinesisServer : IAsyncLifetime
 
     public int Http2Port { get; } = FreePort();
 
+    /// <summary>The Kafka listener's port (the server picks a free one), read from its "serving" line.</summary>
+    public int KafkaPort { get; private set; }
+
     /// <summary>Extra --set options for the server.</summary>
     public List<string> Settings { get; } = [];
 
@@ -130,6 +133,8 @@ public sealed class KinesisServer : IAsyncLifetime
         }
         if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
         {
+            var kafka = System.Text.RegularExpressions.Regex.Match(line, @"Kafka on [^:]+:(\d+)");
+            KafkaPort = kafka.Success ? int.Parse(kafka.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
             _started.TrySetResult();
         }
     }
