@@ -5,6 +5,10 @@
 using Tributary.Bench;
 
 var command = args.Length > 0 ? args[0] : "help";
+if (command == "kinesis")
+{
+    return await KinesisBenchmark.RunAsync(args[1..]);
+}
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 switch (command)
 {
@@ -15,6 +19,6 @@ switch (command)
         LogBenchmark.RunAllocations(options);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
+        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
         return 2;
 }
