@@ -102,7 +102,9 @@ public sealed class AwsHttpServer : IAsyncDisposable
             {
                 throw AwsErrorException.UnknownOperation($"Operation {operationName} is not supported by {service.TargetPrefix}.");
             }
-            using var document = ParseBody(format, body.WrittenSpan);
+            // The document refers to the body (or its JSON transcoding) without a copy: both outlive it.
+            using var transcoded = format == AwsBodyFormat.Cbor ? new PooledBuffer(Math.Max(256, body.WrittenCount * 2)) : null;
+            using var document = ParseBody(format, body, transcoded);
             var request = new AwsRequest { Operation = operationName, Format = format, Body = document.RootElement, Http = context, AccessKeyId = accessKey };
             if (operation is IAwsStreamingOperation streaming)
             {
@@ -202,26 +204,24 @@ public sealed class AwsHttpServer : IAsyncDisposable
     private static AwsErrorException TooLarge(long size, int limit) =>
         new("SerializationException", $"Request body of at least {size} bytes exceeds the limit of {limit} bytes.", 413);
 
-    private static JsonDocument ParseBody(AwsBodyFormat format, ReadOnlySpan<byte> body)
+    private static JsonDocument ParseBody(AwsBodyFormat format, PooledBuffer body, PooledBuffer? transcoded)
     {
         var options = new JsonDocumentOptions { MaxDepth = CborJsonTranscoder.MaxDepth };
         try
         {
             JsonDocument document;
-            if (body.IsEmpty)
+            if (body.WrittenCount == 0)
             {
                 document = JsonDocument.Parse("{}");
             }
             else if (format == AwsBodyFormat.Cbor)
             {
-                using var json = new PooledBuffer(body.Length * 2);
-                CborJsonTranscoder.Transcode(body, json);
-                // JsonDocument keeps a reference to the memory it parses, so it gets its own copy.
-                document = JsonDocument.Parse(json.WrittenSpan.ToArray(), options);
+                CborJsonTranscoder.Transcode(body.WrittenSpan, transcoded!);
+                document = JsonDocument.Parse(transcoded!.WrittenMemory, options);
             }
             else
             {
-                document = JsonDocument.Parse(body.ToArray(), options);
+                document = JsonDocument.Parse(body.WrittenMemory, options);
             }
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {

@@ -17,9 +17,13 @@ namespace Tributary.Kinesis;
 /// </summary>
 internal static class PutRecordReader
 {
-    /// <summary>Fills <paramref name="entry"/> from one record object. <paramref name="path"/> is e.g. "" or "records.3.member.".</summary>
-    public static void Read(JsonElement record, PooledBuffer payload, ref PutEntry entry, int maxDataBytes, string path, AwsValidation validation)
+    /// <summary>
+    /// Fills <paramref name="entry"/> from one record object: PutRecord's body (<paramref name="index"/> -1) or
+    /// PutRecords' record <paramref name="index"/> (member paths "records.N.member.…", built only for errors).
+    /// </summary>
+    public static void Read(JsonElement record, PooledBuffer payload, ref PutEntry entry, int maxDataBytes, int index, AwsValidation validation)
     {
+        var path = new MemberPath(index);
         entry = default;
         var hasData = record.TryGetProperty("Data", out var data) && data.ValueKind != JsonValueKind.Null;
         var hasKey = record.TryGetProperty("PartitionKey", out var key) && key.ValueKind != JsonValueKind.Null;
@@ -124,5 +128,14 @@ internal static class PutRecordReader
         return raw.Length >= 2 ? raw[1..^1] : raw;
     }
 
-    public static string Describe(int index) => (index + 1).ToString(CultureInfo.InvariantCulture);
+    /// <summary>The AWS member path prefix of a record, as a value that formats only when an error needs it.</summary>
+    private readonly struct MemberPath(int index)
+    {
+        public static string operator +(MemberPath path, string member) =>
+            path.Index < 0 ? member : "records." + (path.Index + 1).ToString(CultureInfo.InvariantCulture) + ".member." + member;
+
+        private int Index => index;
+
+        public override string ToString() => this + "";
+    }
 }

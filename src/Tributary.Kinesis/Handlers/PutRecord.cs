@@ -55,7 +55,7 @@ public sealed partial class PutRecord(KinesisStreams streams) : KinesisOperation
             {
                 // Reported below, after the member validation AWS performs first.
             }
-            PutRecordReader.Read(body, payload, ref entries[0], maxBytes, "", validation);
+            PutRecordReader.Read(body, payload, ref entries[0], maxBytes, -1, validation);
             var resolved = ResolveStream(body, validation);
             return stream ?? resolved;
         }

@@ -52,7 +52,7 @@ public sealed class PutRecords(KinesisStreams streams) : KinesisOperation(stream
                     {
                         throw AwsRequestReader.WrongType("Records", "a list of structures", record);
                     }
-                    PutRecordReader.Read(record, payload, ref entries[index], maxBytes, "records." + PutRecordReader.Describe(index) + ".member.", validation);
+                    PutRecordReader.Read(record, payload, ref entries[index], maxBytes, index, validation);
                     index++;
                 }
             }
