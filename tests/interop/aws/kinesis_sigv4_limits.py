@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""boto3 against a Tributary started with aws.credentials=tributary-key:tributary-secret and
+kinesis.enforce.limits=true: signatures are verified (right key works; wrong secret, unknown key and
+unsigned requests are refused as AWS refuses them) and the per-shard write limit throttles PutRecords.
+
+Usage: kinesis_sigv4_limits.py ENDPOINT_URL. Prints one line per check; exits 1 at the first failure.
+"""
+import os
+import signal
+import sys
+import uuid
+
+import boto3
+import botocore.config
+from botocore import UNSIGNED
+from botocore.exceptions import ClientError
+
+signal.alarm(int(os.environ.get("TRIBUTARY_INTEROP_TIMEOUT", "120")))
+endpoint = sys.argv[1]
+config = botocore.config.Config(retries={"max_attempts": 1})
+checks = 0
+
+
+def client(key, secret, **extra):
+    return boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret, region_name="eu-west-1").client(
+        "kinesis", endpoint_url=endpoint, config=botocore.config.Config(retries={"max_attempts": 1}, **extra))
+
+
+def check(condition, message):
+    global checks
+    if not condition:
+        print("FAILED: " + message, flush=True)
+        sys.exit(1)
+    checks += 1
+    print("ok: " + message, flush=True)
+
+
+def expect_error(code, call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        check(e.response["Error"]["Code"] == code, f"{code} (got {e.response['Error']['Code']}: {e.response['Error'].get('Message')})")
+        return
+    check(False, f"should have failed with {code}")
+
+
+good = client("tributary-key", "tributary-secret")
+name = "signed-" + uuid.uuid4().hex[:8]
+good.create_stream(StreamName=name, ShardCount=1)
+check(name in good.list_streams()["StreamNames"], "a request signed with a configured key is served")
+expect_error("InvalidSignatureException", client("tributary-key", "wrong-secret").list_streams)
+expect_error("UnrecognizedClientException", client("someone-else", "tributary-secret").list_streams)
+expect_error("MissingAuthenticationTokenException", client("x", "y", signature_version=UNSIGNED).list_streams)
+
+# 1,000 records per second per shard: three calls of 500 within a second cannot all pass.
+failed = 0
+for _ in range(3):
+    answer = good.put_records(StreamName=name, Records=[{"Data": b"x" * 10, "PartitionKey": "k"}] * 500)
+    failed += answer["FailedRecordCount"]
+    codes = {r.get("ErrorCode") for r in answer["Records"] if "ErrorCode" in r}
+    check(codes <= {"ProvisionedThroughputExceededException"}, "throttled records carry ProvisionedThroughputExceededException")
+check(failed >= 500, f"the per-shard write limit throttled {failed} of 1500 records sent within about a second")
+good.delete_stream(StreamName=name)
+print(f"OK {checks} checks", flush=True)
