@@ -84,7 +84,7 @@ public sealed partial class KinesisStreams
                 group.Add(i);
             }
             remaining.Clear();
-            var appends = new List<(ValueTask<ProduceResult> Task, List<int> Stored, PooledBuffer Batch)>(groups.Count);
+            var appends = new List<(ValueTask<ProduceResult> Task, int ShardIndex, List<int> Stored, PooledBuffer Batch)>(groups.Count);
             using var builder = new RecordBatchBuilder(NowMs);
             try
             {
@@ -119,10 +119,10 @@ public sealed partial class KinesisStreams
                         // ProduceAsync appends synchronously before its first await (only the fsync wait is
                         // asynchronous), so the append happens inside this lock.
                         var task = _broker.ProduceAsync(stream.Topic, shard.Index, MemoryMarshal.AsMemory(batch.WrittenMemory), Acks.All, cancellationToken);
-                        appends.Add((task, stored, batch));
+                        appends.Add((task, shard.Index, stored, batch));
                     }
                 }
-                foreach (var (task, stored, _) in appends)
+                foreach (var (task, shardIndex, stored, _) in appends)
                 {
                     var result = await task.ConfigureAwait(false);
                     for (var k = 0; k < stored.Count; k++)
@@ -130,7 +130,7 @@ public sealed partial class KinesisStreams
                         ref var entry = ref entries[stored[k]];
                         if (result.Error == ErrorCode.None)
                         {
-                            entry.ShardIndex = StreamState.Route(open, entry.HashKey).Index;
+                            entry.ShardIndex = shardIndex;
                             entry.Offset = result.BaseOffset + k;
                         }
                         else
@@ -143,7 +143,7 @@ public sealed partial class KinesisStreams
             }
             finally
             {
-                foreach (var (_, _, batch) in appends)
+                foreach (var (_, _, _, batch) in appends)
                 {
                     batch.Dispose();
                 }
