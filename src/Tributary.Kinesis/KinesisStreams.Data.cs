@@ -184,6 +184,45 @@ public sealed partial class KinesisStreams
     }
 
     /// <summary>
+    /// AWS's per-shard read limits for GetRecords (5 calls per second; 2 MiB per second, counted after the call
+    /// that passes it), when enabled: a call over them is ProvisionedThroughputExceededException.
+    /// </summary>
+    public void CheckReadLimit(StreamState stream, ShardState shard)
+    {
+        if (!_options.EnforceLimits)
+        {
+            return;
+        }
+        lock (shard)
+        {
+            var second = NowMs / 1000;
+            if (shard.ReadWindowSecond != second)
+            {
+                shard.ReadWindowSecond = second;
+                shard.ReadWindowCalls = 0;
+                shard.ReadWindowBytes = 0;
+            }
+            if (shard.ReadWindowCalls >= 5 || shard.ReadWindowBytes >= 2 * 1024 * 1024)
+            {
+                throw KinesisErrors.Throughput($"Rate exceeded for Shard - {shard.Id} in stream {stream.Name} under account {_options.AccountId}.");
+            }
+            shard.ReadWindowCalls++;
+        }
+    }
+
+    /// <summary>Counts bytes a GetRecords call returned against the read limit.</summary>
+    public void CountRead(ShardState shard, long bytes)
+    {
+        if (_options.EnforceLimits)
+        {
+            lock (shard)
+            {
+                shard.ReadWindowBytes += bytes;
+            }
+        }
+    }
+
+    /// <summary>
     /// The first readable offset of a shard: the log start, or later when the stream's retention (which may
     /// have just been lowered) already excludes older records that the log has not deleted yet.
     /// </summary>
@@ -267,6 +306,7 @@ public sealed partial class KinesisStreams
                 break;
             }
         }
+        CountRead(shard, bytes);
         var behind = next >= highWatermark || lastArrival < 0 ? 0 : Math.Max(0, NowMs - lastArrival);
         return new ReadOutcome(next, count, behind, !shard.IsOpen && next >= shard.EndOffset);
     }

@@ -54,6 +54,13 @@ public sealed class ShardState(int index, string? parentShardId, string? adjacen
     public int LimitWindowRecords { get; set; }
 
     public long LimitWindowBytes { get; set; }
+
+    /// <summary>Per-second read accounting (GetRecords calls and bytes) for the optional AWS limits; changed under the shard's lock.</summary>
+    public long ReadWindowSecond { get; set; }
+
+    public int ReadWindowCalls { get; set; }
+
+    public long ReadWindowBytes { get; set; }
 }
 
 /// <summary>A registered enhanced fan-out consumer.</summary>

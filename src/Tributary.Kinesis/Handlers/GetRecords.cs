@@ -37,6 +37,7 @@ public sealed class GetRecords(KinesisStreams streams) : KinesisOperation(stream
             throw KinesisErrors.StreamNotFound(position.StreamName, Streams.Options.AccountId);
         }
         var shard = Streams.GetShard(stream, ShardId.Format(position.ShardIndex));
+        Streams.CheckReadLimit(stream, shard);
         response.WriteStartArray("Records");
         var outcome = await Streams.ReadAsync(stream, shard, position.Offset, (int)(limit ?? KinesisStreams.MaxRecordsPerRead), new RecordWriter(response, stream, shard), request.Aborted).ConfigureAwait(false);
         response.WriteEndArray();
