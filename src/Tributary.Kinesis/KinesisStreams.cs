@@ -23,8 +23,8 @@ public sealed partial class KinesisStreams
     private readonly KinesisOptions _options;
     private readonly string _metadataPath;
     private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    /// <summary>The one control-plane lock: the stream registry and every stream's <see cref="StreamState.Lock"/>.</summary>
     private readonly object _registryLock = new();
-    private readonly object _persistLock = new();
 
     private KinesisStreams(IBrokerApi broker, KinesisOptions options, string metadataPath)
     {
@@ -54,6 +54,7 @@ public sealed partial class KinesisStreams
         {
             foreach (var stream in StreamMetadataFile.Deserialize(File.ReadAllBytes(path)))
             {
+                stream.Lock = streams._registryLock;
                 streams._streams[stream.Name] = stream;
                 streams.EnsureTopic(stream);
             }
@@ -124,7 +125,7 @@ public sealed partial class KinesisStreams
                 throw AwsErrorException.LimitExceeded($"This request would exceed the shard limit for the account {_options.AccountId} in {_options.Region}. Current shard count for the account: {openShards}. Limit: {_options.ShardLimit}. Number of additional shards that would have resulted from this request: {shardCount}. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.");
             }
             var now = NowMs;
-            var stream = new StreamState(name, StreamArn(name), TopicPrefix + name, now) { Mode = mode, MaxRecordSizeKiB = maxRecordSizeKiB ?? 1024 };
+            var stream = new StreamState(name, StreamArn(name), TopicPrefix + name, now) { Mode = mode, MaxRecordSizeKiB = maxRecordSizeKiB ?? 1024, Lock = _registryLock };
             foreach (var (start, end) in HashKey.EvenRanges(shardCount))
             {
                 stream.Shards.Add(new ShardState(stream.Shards.Count, null, null, start, end, now));
@@ -210,17 +211,12 @@ public sealed partial class KinesisStreams
         [TopicConfigs.CleanupPolicy] = "delete",
     };
 
-    /// <summary>Writes every stream's metadata atomically. Callers hold the lock of the stream they changed.</summary>
+    /// <summary>Writes every stream's metadata atomically, under the control-plane lock (so no stream changes meanwhile).</summary>
     public void Persist()
     {
-        lock (_persistLock)
+        lock (_registryLock)
         {
-            List<StreamState> snapshot;
-            lock (_registryLock)
-            {
-                snapshot = [.. _streams.Values];
-            }
-            DurableFile.WriteAtomically(_metadataPath, StreamMetadataFile.Serialize(snapshot));
+            DurableFile.WriteAtomically(_metadataPath, StreamMetadataFile.Serialize(_streams.Values));
         }
     }
 

@@ -72,7 +72,12 @@ public sealed record ConsumerState(string Name, long CreatedMs, string Arn);
 /// </summary>
 public sealed class StreamState(string name, string arn, string topic, long createdMs)
 {
-    public object Lock { get; } = new();
+    /// <summary>
+    /// The control-plane lock. <see cref="KinesisStreams"/> gives every stream its one metadata lock: changes are
+    /// rare, and persisting serialises all streams, so one lock keeps that snapshot consistent and rules out
+    /// lock-order deadlocks. Shard locks are taken inside it, never the other way round.
+    /// </summary>
+    public object Lock { get; internal set; } = new();
 
     public string Name { get; } = name;
 
