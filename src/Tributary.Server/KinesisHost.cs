@@ -14,11 +14,12 @@ public sealed class KinesisHost : IAsyncDisposable
     /// <summary>How often on-demand streams are checked for hot shards.</summary>
     private static readonly TimeSpan SplitCheckInterval = TimeSpan.FromSeconds(60);
 
-    private readonly AwsHttpServer _server;
+    /// <summary>Null when both AWS ports are disabled (-1).</summary>
+    private readonly AwsHttpServer? _server;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _splitter;
 
-    private KinesisHost(AwsHttpServer server, KinesisStreams streams, ILogger logger)
+    private KinesisHost(AwsHttpServer? server, KinesisStreams streams, ILogger logger)
     {
         _server = server;
         Streams = streams;
@@ -27,9 +28,9 @@ public sealed class KinesisHost : IAsyncDisposable
 
     public KinesisStreams Streams { get; }
 
-    public int Port => _server.Port;
+    public int Port => _server?.Port ?? -1;
 
-    public int Http2Port => _server.Http2Port;
+    public int Http2Port => _server?.Http2Port ?? -1;
 
     public static AwsHttpServerOptions ServerOptions(ServerConfiguration configuration) => new()
     {
@@ -72,7 +73,10 @@ public sealed class KinesisHost : IAsyncDisposable
     public static async Task<KinesisHost> StartAsync(IBrokerApi broker, ServerConfiguration configuration, string dataDirectory, ILoggerFactory loggerFactory)
     {
         var streams = KinesisStreams.Open(broker, KinesisOptions(configuration, dataDirectory));
-        var server = await AwsHttpServer.StartAsync([KinesisApi.CreateService(streams)], ServerOptions(configuration), loggerFactory).ConfigureAwait(false);
+        var options = ServerOptions(configuration);
+        // With both ports disabled nothing listens (Kestrel would otherwise bind its default port).
+        var server = options.Port < 0 && options.Http2Port < 0 ? null
+            : await AwsHttpServer.StartAsync([KinesisApi.CreateService(streams)], options, loggerFactory).ConfigureAwait(false);
         return new KinesisHost(server, streams, loggerFactory.CreateLogger<KinesisHost>());
     }
 
@@ -100,7 +104,10 @@ public sealed class KinesisHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _server.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         await _splitter.ConfigureAwait(false);
         _stop.Dispose();
