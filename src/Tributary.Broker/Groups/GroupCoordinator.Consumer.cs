@@ -66,6 +66,7 @@ public sealed partial class GroupCoordinator
     private ConsumerHeartbeatResult Heartbeat(ConsumerGroup group, ConsumerHeartbeatParameters p, long now)
     {
         ConsumerMember? member;
+        var changed = false;
         if (p.MemberEpoch is LeaveEpoch or StaticLeaveEpoch)
         {
             if (!group.Members.TryGetValue(p.MemberId, out member))
@@ -93,7 +94,7 @@ public sealed partial class GroupCoordinator
             }
             member = new ConsumerMember(memberId) { InstanceId = p.InstanceId };
             group.Members[memberId] = member;
-            group.GroupEpoch++;
+            changed = true;
         }
         else
         {
@@ -117,11 +118,16 @@ public sealed partial class GroupCoordinator
         if (p.SubscribedTopicNames is { } topics && !topics.Order(StringComparer.Ordinal).SequenceEqual(member.SubscribedTopics.Order(StringComparer.Ordinal)))
         {
             member.SubscribedTopics = [.. topics.Distinct()];
-            group.GroupEpoch++;
+            changed = true;
         }
         if (p.ServerAssignor is not null && p.ServerAssignor != member.ServerAssignor)
         {
             member.ServerAssignor = p.ServerAssignor;
+            changed = true;
+        }
+        if (changed)
+        {
+            // One heartbeat that changes membership or subscriptions advances the group epoch once.
             group.GroupEpoch++;
         }
         member.SessionDeadline = now + _options.ConsumerSessionTimeoutMs;

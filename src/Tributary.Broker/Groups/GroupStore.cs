@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Tributary.Protocol.Buffers;
+using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Broker.Groups;
@@ -90,7 +91,18 @@ internal sealed class GroupStore(Broker broker, GroupOptions options)
                 continue;
             }
             // Decoding takes memory; the record spans point into the batch or the scratch buffer, so copy.
-            var decoded = GroupRecords.Decode(record.Key.ToArray(), record.HasValue ? record.Value.ToArray() : null);
+            // (The explicit nullable matters: a null byte[] would convert to an empty, non-null memory.)
+            var value = record.HasValue ? (ReadOnlyMemory<byte>?)record.Value.ToArray() : null;
+            GroupRecord? decoded;
+            try
+            {
+                decoded = GroupRecords.Decode(record.Key.ToArray(), value);
+            }
+            catch (KafkaProtocolException)
+            {
+                // A record this version cannot read (only Tributary writes this topic): skip it rather than refuse to start.
+                continue;
+            }
             if (decoded is not null)
             {
                 apply(decoded);
