@@ -137,6 +137,11 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         {
             return (ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.", null);
         }
+        if (FindCollision(name) is { } collision)
+        {
+            // Kafka's rule: '.' and '_' map to the same metric names, so topics differing only there may not coexist.
+            return (ErrorCode.InvalidTopicException, $"Topic '{name}' collides with existing topic: {collision}.", null);
+        }
         if (partitions == -1)
         {
             partitions = _options.NumPartitions;
@@ -175,6 +180,16 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
                 return (ErrorCode.KafkaStorageError, $"Creating topic '{name}' failed: {e.Message}", null);
             }
         }
+    }
+
+    private string? FindCollision(string name)
+    {
+        if (!name.Contains('.') && !name.Contains('_'))
+        {
+            return null;
+        }
+        var normalized = name.Replace('.', '_');
+        return _topics.Keys.FirstOrDefault(existing => existing != name && existing.Replace('.', '_') == normalized);
     }
 
     public (ErrorCode Error, TopicInfo? Topic) GetOrAutoCreateTopic(string name, bool allowAutoCreate)
