@@ -158,6 +158,32 @@ public class GroupCoordinatorTests
     }
 
     [Fact]
+    public async Task Concurrent_commits_leave_the_cache_and_the_log_agreeing_and_fenced_members_cannot_commit()
+    {
+        await using var fixture = Fixture();
+        var broker = await fixture.OpenAsync();
+        broker.CreateTopic("t", 1, null);
+        var groups = broker.Groups;
+        var p0 = new TopicPartition("t", 0);
+        var commits = Enumerable.Range(1, 200).Select(i => groups.CommitOffsetsAsync("race", -1, "", null, false, [(p0, At(i))]).AsTask()).ToList();
+        Assert.All(await Task.WhenAll(commits), r => Assert.Equal(ErrorCode.None, r.Single().Error));
+        var cached = groups.FetchOffsets("race", [p0]).Offsets.Single().Offset!.Offset;
+        // Last writer wins, as in Kafka; what is served now is what the log replays.
+        broker = await fixture.ReopenAsync();
+        Assert.Equal(cached, broker.Groups.FetchOffsets("race", [p0]).Offsets.Single().Offset!.Offset);
+
+        groups = broker.Groups;
+        var old = await groups.JoinGroupAsync(Join("static", instanceId: "i"));
+        await groups.SyncGroupAsync("static", old.GenerationId, old.MemberId, "i", null, null, []);
+        var replacement = await groups.JoinGroupAsync(Join("static", instanceId: "i"));
+        Assert.NotEqual(old.MemberId, replacement.MemberId);
+        var fenced = await groups.CommitOffsetsAsync("static", old.GenerationId, old.MemberId, "i", false, [(p0, At(1))]);
+        Assert.Equal(ErrorCode.FencedInstanceId, fenced.Single().Error);
+        var accepted = await groups.CommitOffsetsAsync("static", replacement.GenerationId, replacement.MemberId, "i", false, [(p0, At(2))]);
+        Assert.Equal(ErrorCode.None, accepted.Single().Error);
+    }
+
+    [Fact]
     public async Task OffsetDelete_refuses_subscribed_topics_and_unknown_groups()
     {
         await using var fixture = Fixture();
