@@ -81,6 +81,10 @@ public sealed class RleHybridEncoder
             _pending[_pendingCount++] = _repeatValue;
             _repeatCount--;
         }
+        if (_pendingCount == _pending.Length)
+        {
+            FlushPacked();
+        }
         if (_repeatCount >= MinRepeat)
         {
             if (_pendingCount > 0)
