@@ -143,7 +143,7 @@ public static class TimestampParser
             }
             return true;
         }
-        if (!millisecondsOnly && System.Buffers.Text.Utf8Parser.TryParse(number, out decimal seconds, out used, 'E') && used == number.Length)
+        if (!millisecondsOnly && System.Buffers.Text.Utf8Parser.TryParse(number, out decimal seconds, out used) && used == number.Length)
         {
             try
             {
