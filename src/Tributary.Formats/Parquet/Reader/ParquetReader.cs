@@ -99,7 +99,20 @@ public sealed class ParquetReader : IDisposable
         }
     }
 
+    /// <summary>Decodes one column chunk. Corrupt data of any kind surfaces as <see cref="ParquetFormatException"/> naming the column.</summary>
     public ColumnData ReadColumn(int rowGroup, int columnIndex)
+    {
+        try
+        {
+            return ReadColumnUnchecked(rowGroup, columnIndex);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidCastException or OverflowException or OutOfMemoryException or EndOfStreamException)
+        {
+            throw new ParquetFormatException($"Column '{Schema.Columns[columnIndex].Path}' in row group {rowGroup} is corrupt ({e.Message}).", e);
+        }
+    }
+
+    private ColumnData ReadColumnUnchecked(int rowGroup, int columnIndex)
     {
         var node = Schema.Columns[columnIndex];
         var meta = Metadata.RowGroups[rowGroup].Columns[columnIndex].MetaData;
@@ -332,7 +345,7 @@ public sealed class ParquetReader : IDisposable
                     }
                     for (var i = 0; i < count; i++)
                     {
-                        output.Add(node.Type == PhysicalType.Int32 ? (int)decoded[i] : decoded[i]);
+                        output.Add(node.Type == PhysicalType.Int32 ? (object)(int)decoded[i] : decoded[i]);
                     }
                     break;
                 }

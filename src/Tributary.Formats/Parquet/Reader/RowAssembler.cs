@@ -118,7 +118,15 @@ public sealed class RowAssembler
                     {
                         throw new ParquetFormatException($"Column '{primitive.Path}' has fewer values than its definition levels claim.");
                     }
-                    return ToLogical(primitive, data.Values[_value[column]++]);
+                    var physical = data.Values[_value[column]++];
+                    try
+                    {
+                        return ToLogical(primitive, physical);
+                    }
+                    catch (Exception e) when (e is InvalidCastException or OverflowException or ArgumentException or IndexOutOfRangeException)
+                    {
+                        throw new ParquetFormatException($"Column '{primitive.Path}': value {physical} does not fit its type ({e.Message}).", e);
+                    }
                 }
             case GroupNode { IsList: true } list:
                 {
