@@ -161,6 +161,57 @@ public sealed class JsonConversionTests : IDisposable
     }
 
     [Fact]
+    public void Records_split_across_reads_convert_exactly_like_whole_input()
+    {
+        // A stream that returns a few bytes per read makes nearly every record end inside the buffer:
+        // the converter must roll back, read more and shred the record again, never reject or duplicate it.
+        var schema = new ParquetSchema([Field.Int64("id"), Field.String("s"), Field.List("xs", Field.Struct("element", [Field.Double("v"), Field.Json("j")]))]);
+        var json = new StringBuilder();
+        for (var i = 0; i < 400; i++)
+        {
+            json.Append($"{{\"id\":{i},\"unknown\":{{\"deep\":[1,2,{{\"x\":\"y\"}}]}},\"s\":\"caf\\u00e9 {i}\",\"xs\":[{{\"v\":{i}.5,\"j\":{{\"k\":[{i}]}}}}]}}");
+            json.Append(i % 3 == 0 ? "\n" : " ");
+        }
+        json.Append("{\"id\":\"bad\"}\n{\"id\":401}");
+        var bytes = Encoding.UTF8.GetBytes(json.ToString());
+
+        List<Dictionary<string, object?>> ConvertWith(Stream input, List<RejectedRecord> rejected)
+        {
+            var stream = new MemoryStream();
+            using (var writer = new ParquetWriter(stream, schema, new ParquetWriterOptions { RowGroupMaxRows = 37 }, leaveOpen: true))
+            {
+                new JsonToParquetConverter(writer).Convert(input, rejected.Add);
+                writer.Complete();
+            }
+            using var reader = new ParquetReader(new MemoryStream(stream.ToArray()));
+            return reader.ReadRows().ToList();
+        }
+
+        var wholeRejected = new List<RejectedRecord>();
+        var whole = ConvertWith(new MemoryStream(bytes), wholeRejected);
+        foreach (var chunk in new[] { 1, 7, 64 })
+        {
+            var rejected = new List<RejectedRecord>();
+            var trickled = ConvertWith(new TrickleStream(bytes, chunk), rejected);
+            Assert.Equal(whole.Count, trickled.Count);
+            for (var i = 0; i < whole.Count; i++)
+            {
+                WriterReaderTests.AssertDeepEqual(whole[i], trickled[i], $"chunk {chunk}, row {i}");
+            }
+            Assert.Equal(wholeRejected.Select(r => (r.RecordNumber, r.Field)), rejected.Select(r => (r.RecordNumber, r.Field)));
+        }
+        Assert.Equal(401, whole.Count);
+        Assert.Equal("café 7", whole[7]["s"]);
+        Assert.Equal("{\"k\":[7]}", ((Dictionary<string, object?>)((List<object?>)whole[7]["xs"]!)[0]!)["j"]);
+        Assert.Equal((400L, "id"), (wholeRejected.Single().RecordNumber, wholeRejected.Single().Field));
+    }
+
+    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+    }
+
+    [Fact]
     public void Inference_widens_disagreeing_records_and_round_trips_through_a_table_definition()
     {
         var inference = new SchemaInference();

@@ -43,7 +43,7 @@ public sealed class JsonToParquetConverter
     {
         _writer = writer;
         _options = options ?? new JsonSerDeOptions();
-        _columns = writer.Columns.ToArray();
+        _columns = writer.Columns;
         _marks = new (int, int, int)[_columns.Length];
         _root = BuildPlan(writer.Schema.Root, isRoot: true);
     }
@@ -64,7 +64,6 @@ public sealed class JsonToParquetConverter
             var endOfInput = false;
             while (true)
             {
-                // Find the next record's bounds within the buffer; read more when it is incomplete.
                 SkipWhitespace(buffer, ref position, filled);
                 if (position == filled)
                 {
@@ -73,36 +72,22 @@ public sealed class JsonToParquetConverter
                         break;
                     }
                     position = filled = 0;
-                    FillBuffer(input, ref buffer, ref filled, ref endOfInput, ref inputBytes, position);
+                    FillBuffer(input, ref buffer, ref filled, ref endOfInput, ref inputBytes);
                     continue;
                 }
                 var span = buffer.AsSpan(position, filled - position);
-                int length;
-                var complete = TryMeasure(span, endOfInput, out length, out var syntaxError);
-                if (!complete)
+                var outcome = WriteFromBuffer(span, endOfInput, out var consumed, out var rejection);
+                if (outcome == Outcome.NeedMoreData)
                 {
-                    if (!endOfInput)
-                    {
-                        // Move the partial record to the front and read more (grow if it fills the buffer).
-                        buffer.AsSpan(position, filled - position).CopyTo(buffer);
-                        filled -= position;
-                        position = 0;
-                        FillBuffer(input, ref buffer, ref filled, ref endOfInput, ref inputBytes, 0);
-                        continue;
-                    }
-                    syntaxError ??= "the input ends inside a record";
-                }
-                if (syntaxError is not null)
-                {
-                    // Skip to the end of the line: JSON-lines input resynchronises at the next record.
-                    var newline = span.IndexOf((byte)'\n');
-                    length = newline < 0 ? span.Length : newline + 1;
-                    rejected++;
-                    onRejected?.Invoke(new RejectedRecord(_recordNumber++, "", "invalid JSON: " + syntaxError, span[..length].TrimEnd((byte)'\n').ToArray()));
-                    position += length;
+                    // Move the partial record to the front and read more (the buffer grows if the record fills it).
+                    span.CopyTo(buffer);
+                    filled -= position;
+                    position = 0;
+                    FillBuffer(input, ref buffer, ref filled, ref endOfInput, ref inputBytes);
                     continue;
                 }
-                if (TryWriteRecord(span[..length], out var rejection))
+                position += consumed;
+                if (outcome == Outcome.Written)
                 {
                     written++;
                 }
@@ -111,7 +96,6 @@ public sealed class JsonToParquetConverter
                     rejected++;
                     onRejected?.Invoke(rejection!);
                 }
-                position += length;
             }
         }
         finally
@@ -121,7 +105,98 @@ public sealed class JsonToParquetConverter
         return new ConversionResult(_recordNumber - startRecords, written, rejected, inputBytes);
     }
 
-    private static void FillBuffer(Stream input, ref byte[] buffer, ref int filled, ref bool endOfInput, ref long inputBytes, int keepFrom)
+    private enum Outcome
+    {
+        Written,
+        Rejected,
+        NeedMoreData,
+    }
+
+    /// <summary>
+    /// Shreds the record at the start of <paramref name="data"/> in one pass. When the buffer ends inside
+    /// the record (and more input may follow) the columns are rolled back and <see cref="Outcome.NeedMoreData"/>
+    /// is returned, so the record is shredded again once it is whole.
+    /// </summary>
+    private Outcome WriteFromBuffer(ReadOnlySpan<byte> data, bool endOfInput, out int consumed, out RejectedRecord? rejection)
+    {
+        consumed = 0;
+        rejection = null;
+        MarkColumns();
+        var reader = new Utf8JsonReader(data, endOfInput, new JsonReaderState(new JsonReaderOptions { MaxDepth = 256, AllowMultipleValues = true }));
+        try
+        {
+            if (!reader.Read())
+            {
+                throw IncompleteRecord.Instance;
+            }
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return RejectLine(data, "a record must be a JSON object", out consumed, out rejection);
+            }
+            WriteStruct(_root, ref reader, data, 0, 0);
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0)
+            {
+                throw IncompleteRecord.Instance;
+            }
+            consumed = (int)reader.BytesConsumed;
+        }
+        catch (IncompleteRecord)
+        {
+            Rollback();
+            if (!endOfInput)
+            {
+                return Outcome.NeedMoreData;
+            }
+            return RejectLine(data, "the input ends inside a record", out consumed, out rejection);
+        }
+        catch (FieldException e)
+        {
+            Rollback();
+            // The failure may come from a record cut by the buffer's end: measure it before blaming it.
+            if (!TryMeasure(data, endOfInput, out var length, out var syntaxError))
+            {
+                if (!endOfInput)
+                {
+                    return Outcome.NeedMoreData;
+                }
+                syntaxError = "the input ends inside a record";
+            }
+            if (syntaxError is not null)
+            {
+                return RejectLine(data, "invalid JSON: " + syntaxError, out consumed, out rejection);
+            }
+            consumed = length;
+            rejection = new RejectedRecord(_recordNumber++, e.Field, e.Message, data[..length].ToArray());
+            return Outcome.Rejected;
+        }
+        catch (JsonException e)
+        {
+            Rollback();
+            return RejectLine(data, "invalid JSON: " + e.Message, out consumed, out rejection);
+        }
+        _recordNumber++;
+        _writer.EndRow();
+        return Outcome.Written;
+    }
+
+    /// <summary>Rejects everything up to the end of the line: JSON-lines input resynchronises at the next record.</summary>
+    private Outcome RejectLine(ReadOnlySpan<byte> data, string reason, out int consumed, out RejectedRecord rejection)
+    {
+        var newline = data.IndexOf((byte)'\n');
+        consumed = newline < 0 ? data.Length : newline + 1;
+        rejection = new RejectedRecord(_recordNumber++, "", reason, data[..consumed].TrimEnd((byte)'\n').TrimEnd((byte)'\r').ToArray());
+        return Outcome.Rejected;
+    }
+
+    private void MarkColumns()
+    {
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            _marks[i] = _columns[i].Mark();
+        }
+    }
+
+    private static void FillBuffer(Stream input, ref byte[] buffer, ref int filled, ref bool endOfInput, ref long inputBytes)
     {
         if (filled == buffer.Length)
         {
@@ -189,10 +264,7 @@ public sealed class JsonToParquetConverter
     public bool TryWriteRecord(ReadOnlySpan<byte> json, out RejectedRecord? rejection)
     {
         var number = _recordNumber++;
-        for (var i = 0; i < _columns.Length; i++)
-        {
-            _marks[i] = _columns[i].Mark();
-        }
+        MarkColumns();
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
@@ -213,6 +285,12 @@ public sealed class JsonToParquetConverter
         {
             Rollback();
             rejection = new RejectedRecord(number, "", "invalid JSON: " + e.Message, json.ToArray());
+            return false;
+        }
+        catch (IncompleteRecord)
+        {
+            Rollback();
+            rejection = new RejectedRecord(number, "", "invalid JSON: the record is incomplete", json.ToArray());
             return false;
         }
         _writer.EndRow();
@@ -236,18 +314,21 @@ public sealed class JsonToParquetConverter
         public Plan[] Children { get; init; } = [];
         public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; init; }
         public bool[] Seen { get; init; } = [];
-        public ColumnWriter? Column { get; init; }
+        public int ColumnIndex { get; init; }
+        /// <summary>UTF-8 JSON key of each child (its column name, or its mapped key), for the in-order fast path.</summary>
+        public byte[][] Keys { get; init; } = [];
     }
 
     private Plan BuildPlan(SchemaNode node, bool isRoot = false)
     {
         if (node is PrimitiveNode primitive)
         {
-            return new Plan { Node = node, Column = _columns[primitive.ColumnIndex] };
+            return new Plan { Node = node, ColumnIndex = primitive.ColumnIndex };
         }
         var group = (GroupNode)node;
         var children = group.Children.Select(c => BuildPlan(c)).ToArray();
         var keys = new Dictionary<string, int>(_options.IgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var utf8Keys = new byte[group.Children.Count][];
         for (var i = 0; i < group.Children.Count; i++)
         {
             var name = group.Children[i].Name;
@@ -256,6 +337,7 @@ public sealed class JsonToParquetConverter
                 name = mapped;
             }
             keys.TryAdd(name, i);
+            utf8Keys[i] = System.Text.Encoding.UTF8.GetBytes(name);
         }
         return new Plan
         {
@@ -263,6 +345,7 @@ public sealed class JsonToParquetConverter
             Children = children,
             Lookup = keys.GetAlternateLookup<ReadOnlySpan<char>>(),
             Seen = new bool[children.Length],
+            Keys = utf8Keys,
         };
     }
 
@@ -273,19 +356,41 @@ public sealed class JsonToParquetConverter
         public string Field { get; } = field;
     }
 
+    /// <summary>The record continues past the data in the buffer: read more and try again. One shared instance.</summary>
+    private sealed class IncompleteRecord : Exception
+    {
+        public static readonly IncompleteRecord Instance = new();
+    }
+
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        if (!reader.TrySkip())
+        {
+            throw IncompleteRecord.Instance;
+        }
+    }
+
     private static FieldException Fail(SchemaNode node, string message) => new(node.Path, message);
 
     private void WriteStruct(Plan plan, ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int repetition, int definition)
     {
         var seen = plan.Seen;
         Array.Clear(seen);
+        var keys = plan.Keys;
+        var predicted = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var index = FindChild(plan, ref reader);
-            reader.Read();
+            // Records usually repeat one key order: try the field after the previous one first (an exact
+            // byte comparison, valid under every matching mode), then the full lookup.
+            var index = predicted < keys.Length && reader.ValueTextEquals(keys[predicted]) ? predicted : FindChild(plan, ref reader);
+            predicted = index + 1;
+            if (!reader.Read())
+            {
+                throw IncompleteRecord.Instance;
+            }
             if (index < 0 || seen[index])
             {
-                reader.Skip();
+                SkipValue(ref reader);
                 continue;
             }
             seen[index] = true;
@@ -367,7 +472,7 @@ public sealed class JsonToParquetConverter
         switch (plan.Node)
         {
             case PrimitiveNode primitive:
-                WritePrimitive(primitive, plan.Column!, ref reader, json, repetition);
+                WritePrimitive(primitive, _columns[plan.ColumnIndex], ref reader, json, repetition);
                 break;
             case GroupNode { IsList: true } list:
                 {
@@ -403,8 +508,11 @@ public sealed class JsonToParquetConverter
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
                         var level = first ? repetition : keyValue.RepetitionLevel;
-                        WriteMapKey(keyNode, keyValuePlan.Children[0].Column!, ref reader, level);
-                        reader.Read();
+                        WriteMapKey(keyNode, _columns[keyValuePlan.Children[0].ColumnIndex], ref reader, level);
+                        if (!reader.Read())
+                        {
+                            throw IncompleteRecord.Instance;
+                        }
                         WriteField(keyValuePlan.Children[1], ref reader, json, level, keyValue.DefinitionLevel);
                         first = false;
                     }
@@ -564,7 +672,7 @@ public sealed class JsonToParquetConverter
                     var start = (int)reader.TokenStartIndex;
                     if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
                     {
-                        reader.Skip();
+                        SkipValue(ref reader);
                     }
                     column.AddBytes(repetition, json[start..(int)reader.BytesConsumed]);
                     return;
@@ -583,7 +691,7 @@ public sealed class JsonToParquetConverter
                             {
                                 // Nested JSON into a string column keeps its JSON text.
                                 var start = (int)reader.TokenStartIndex;
-                                reader.Skip();
+                                SkipValue(ref reader);
                                 column.AddBytes(repetition, json[start..(int)reader.BytesConsumed]);
                                 return;
                             }

@@ -12,7 +12,7 @@ namespace Tributary.Formats.Parquet.Writer;
 /// <see cref="Complete"/>. Disposing without completing leaves the stream without a footer, which every
 /// Parquet reader rejects; <see cref="ParquetFile.Create"/> additionally writes to a temporary name and
 /// renames only after completing, so a file under the final name is always whole.</para>
-/// <para>Thread-safety: none; one thread writes at a time.</para>
+/// <para>Thread-safety: none; one thread writes at a time (row groups may be encoded on an internal background task).</para>
 /// </summary>
 public sealed class ParquetWriter : IDisposable
 {
@@ -26,6 +26,8 @@ public sealed class ParquetWriter : IDisposable
     private readonly List<RowGroup> _rowGroups = [];
     private readonly GrowableBuffer _chunkBuffer = new(1024 * 1024);
     private readonly RowShredder _shredder;
+    private ColumnWriter[]? _spare;
+    private Task? _pendingFlush;
     private long _position;
     private long _totalRows;
     private int _rowsInGroup;
@@ -53,16 +55,20 @@ public sealed class ParquetWriter : IDisposable
 
     public ParquetSchema Schema { get; }
 
+
     public ParquetWriterOptions Options => _options;
 
     /// <summary>Rows written so far, including those still buffered.</summary>
     public long RowCount => _totalRows + _rowsInGroup;
 
-    /// <summary>Row groups flushed so far.</summary>
+    /// <summary>Row groups written so far (one more may be in flight on the flush task).</summary>
     public int RowGroupCount => _rowGroups.Count;
 
-    /// <summary>The column writers in schema order, for shredders that feed them directly (the JSON converter).</summary>
-    internal ReadOnlySpan<ColumnWriter> Columns => _columns;
+    /// <summary>
+    /// The column writers in schema order, for shredders that feed them directly (the JSON converter).
+    /// Hold on to the array, not its elements: a background flush swaps the elements for a spare set.
+    /// </summary>
+    internal ColumnWriter[] Columns => _columns;
 
     /// <summary>
     /// Appends a row given as field name → value (see <see cref="RowShredder"/> for the .NET types each
@@ -129,7 +135,12 @@ public sealed class ParquetWriter : IDisposable
         return total;
     }
 
-    /// <summary>Encodes the buffered rows as a row group and writes it to the stream (no-op when empty).</summary>
+    /// <summary>
+    /// Hands the buffered rows over as a row group (no-op when empty). With
+    /// <see cref="ParquetWriterOptions.BackgroundFlush"/> the row group is encoded and written on a
+    /// background task while new rows go into a second set of column buffers; at most one row group is
+    /// in flight, so memory stays at two row groups.
+    /// </summary>
     public void FlushRowGroup()
     {
         ThrowIfClosed();
@@ -137,9 +148,45 @@ public sealed class ParquetWriter : IDisposable
         {
             return;
         }
-        var rowGroup = new RowGroup { NumRows = _rowsInGroup, FileOffset = _position, Ordinal = (short)Math.Min(short.MaxValue, _rowGroups.Count) };
+        WaitForPendingFlush();
+        var rows = _rowsInGroup;
+        _totalRows += rows;
+        _rowsInGroup = 0;
+        var flushing = (ColumnWriter[])_columns.Clone();
+        if (!_options.BackgroundFlush)
+        {
+            WriteRowGroup(flushing, rows);
+            return;
+        }
+        if (_spare is null)
+        {
+            _spare = new ColumnWriter[_columns.Length];
+            for (var i = 0; i < _spare.Length; i++)
+            {
+                _spare[i] = new ColumnWriter(Schema.Columns[i], _options);
+            }
+        }
+        // Shredders hold the _columns array itself: swapping its elements redirects them to the spare set.
+        Array.Copy(_spare, _columns, _columns.Length);
+        _spare = flushing;
+        _pendingFlush = Task.Run(() => WriteRowGroup(flushing, rows));
+    }
+
+    private void WaitForPendingFlush()
+    {
+        if (_pendingFlush is { } pending)
+        {
+            _pendingFlush = null;
+            pending.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Encodes one row group's columns and writes them; runs on one thread at a time (the caller's or the flush task).</summary>
+    private void WriteRowGroup(ColumnWriter[] columns, int rows)
+    {
+        var rowGroup = new RowGroup { NumRows = rows, FileOffset = _position, Ordinal = (short)Math.Min(short.MaxValue, _rowGroups.Count) };
         long compressed = 0;
-        foreach (var column in _columns)
+        foreach (var column in columns)
         {
             _chunkBuffer.Clear();
             var chunk = column.Flush(_chunkBuffer, _position);
@@ -151,8 +198,6 @@ public sealed class ParquetWriter : IDisposable
         }
         rowGroup.TotalCompressedSize = compressed;
         _rowGroups.Add(rowGroup);
-        _totalRows += _rowsInGroup;
-        _rowsInGroup = 0;
     }
 
     /// <summary>Flushes the last row group and writes the footer and closing magic. The file is valid only after this.</summary>
@@ -160,6 +205,7 @@ public sealed class ParquetWriter : IDisposable
     {
         ThrowIfClosed();
         FlushRowGroup();
+        WaitForPendingFlush();
         var metadata = new FileMetadata
         {
             Version = 2,
@@ -207,7 +253,19 @@ public sealed class ParquetWriter : IDisposable
             return;
         }
         _disposed = true;
+        try
+        {
+            _pendingFlush?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Abandoned without Complete(): the file is invalid anyway; the failure was the caller's to see.
+        }
         foreach (var column in _columns)
+        {
+            column.Dispose();
+        }
+        foreach (var column in _spare ?? [])
         {
             column.Dispose();
         }
