@@ -4,10 +4,12 @@
 //   node duckdb_read.mjs schema FILE    one JSON line per schema element from parquet_schema()
 //   node duckdb_read.mjs sql QUERY      one JSON line per result row (values as strings)
 // Timestamps with time zone are rendered in UTC. Exits non-zero with DuckDB's message on any error.
+// DuckDB uses one thread (tests run beside others on 2 cores) unless TRIBUTARY_DUCKDB_THREADS says otherwise
+// (the benchmark sets it to the machine's core count).
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [mode, arg] = process.argv.slice(2);
-const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+const db = await DuckDBInstance.create(':memory:', { threads: process.env.TRIBUTARY_DUCKDB_THREADS ?? '1' });
 const c = await db.connect();
 await c.run("SET TimeZone = 'UTC'");
 const quoted = arg ? `'${arg.replaceAll("'", "''")}'` : '';
