@@ -235,3 +235,29 @@ public sealed class JsonConversionTests : IDisposable
         Assert.Contains("unknown type 'strin'", Assert.Throws<ParquetFormatException>(() => HiveTypes.Parse("c", "array<strin>")).Message);
     }
 }
+
+public sealed class ConversionAllocationTests
+{
+    [Fact]
+    public void Converting_records_allocates_nothing_per_record_on_the_converting_thread()
+    {
+        var schema = new ParquetSchema(
+        [
+            Field.Uuid("id"), Field.Timestamp("ts"), Field.Int64("user"), Field.String("type"), Field.Double("latency"), Field.Boolean("ok"),
+            Field.Struct("device", [Field.String("os"), Field.Int32("width")]), Field.List("tags", Field.String("element")),
+            Field.List("items", Field.Struct("element", [Field.String("sku"), Field.Decimal("price", 10, 2)])), Field.Decimal("amount", 12, 2),
+        ]);
+        var line = "{\"id\":\"23b8c1e9-3924-46de-beb1-3b9046685257\",\"ts\":\"2025-01-01T00:00:00.020952Z\",\"user\":859792,\"type\":\"page_view\",\"latency\":55.012,\"ok\":true,\"device\":{\"os\":\"android\",\"width\":390},\"tags\":[\"mobile\",\"new\"],\"items\":[{\"sku\":\"SKU-1\",\"price\":9.99}],\"amount\":19.98}\n";
+        var input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, 100_000)));
+        using var writer = new ParquetWriter(Stream.Null, schema, new ParquetWriterOptions { BackgroundFlush = false, RowGroupSizeBytes = long.MaxValue }, leaveOpen: true);
+        var converter = new JsonToParquetConverter(writer);
+        converter.Convert(new MemoryStream(input)); // warm up: column buffers grow to a row group's size and are kept
+        writer.FlushRowGroup();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = converter.Convert(new MemoryStream(input));
+        var perRecord = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)result.Written;
+        Assert.Equal(100_000, result.Written);
+        // The second row group reuses the first one's buffers; nothing may allocate per record.
+        Assert.True(perRecord < 1, $"{perRecord:F2} bytes allocated per record");
+    }
+}

@@ -786,6 +786,16 @@ public sealed class JsonToParquetConverter
             throw Fail(node, $"expected a decimal number, got {Text(ref reader)}");
         }
         var logical = node.LogicalType!;
+        if (node.Type is PhysicalType.Int32 or PhysicalType.Int64 && TryParseUnscaledInt64(reader.ValueSpan, logical.Scale, out var small))
+        {
+            // Fast path, no BigInteger: plain decimal text whose unscaled value fits 64 bits.
+            if (small <= -Pow10Int64[logical.Precision] || small >= Pow10Int64[logical.Precision])
+            {
+                throw Fail(node, $"{Text(ref reader)} has more than {logical.Precision} digits ({logical})");
+            }
+            column.AddLong(repetition, small);
+            return;
+        }
         if (!TryParseUnscaled(reader.ValueSpan, logical.Scale, out var unscaled, out var problem))
         {
             throw Fail(node, $"{Text(ref reader)} is not a {logical}: {problem}");
@@ -812,6 +822,54 @@ public sealed class JsonToParquetConverter
                 column.AddBytes(repetition, unscaled.ToByteArray(isUnsigned: false, isBigEndian: true));
                 break;
         }
+    }
+
+    private static readonly long[] Pow10Int64 = [.. Enumerable.Range(0, 19).Select(i => (long)BigInteger.Pow(10, i))];
+
+    /// <summary>
+    /// Decimal text without exponent whose unscaled value at <paramref name="scale"/> fits 64 bits.
+    /// False for anything else (exponents, too many fraction digits, overflow): the exact path decides.
+    /// </summary>
+    internal static bool TryParseUnscaledInt64(ReadOnlySpan<byte> text, int scale, out long unscaled)
+    {
+        unscaled = 0;
+        var i = 0;
+        var negative = false;
+        if (text.Length > 0 && text[0] is (byte)'-' or (byte)'+')
+        {
+            negative = text[0] == '-';
+            i++;
+        }
+        long value = 0;
+        var digits = 0;
+        var fractionDigits = -1;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '.' && fractionDigits < 0)
+            {
+                fractionDigits = 0;
+                continue;
+            }
+            if (c is < (byte)'0' or > (byte)'9' || digits >= 18)
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+            digits++;
+            if (fractionDigits >= 0)
+            {
+                fractionDigits++;
+            }
+        }
+        fractionDigits = Math.Max(fractionDigits, 0);
+        if (digits == 0 || fractionDigits > scale || scale - fractionDigits + digits > 18)
+        {
+            return false;
+        }
+        value *= Pow10Int64[scale - fractionDigits];
+        unscaled = negative ? -value : value;
+        return true;
     }
 
     /// <summary>Exact decimal text (sign, digits, fraction, exponent) → unscaled integer at <paramref name="scale"/>; no binary floating point.</summary>
