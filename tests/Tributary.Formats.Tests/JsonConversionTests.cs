@@ -1,9 +1,9 @@
 using System.Text;
 using Tributary.Formats.Json;
-using TimeUnit = Tributary.Formats.Parquet.Metadata.TimeUnit;
 using Tributary.Formats.Parquet.Reader;
 using Tributary.Formats.Parquet.Schema;
 using Tributary.Formats.Parquet.Writer;
+using TimeUnit = Tributary.Formats.Parquet.Metadata.TimeUnit;
 
 namespace Tributary.Formats.Tests;
 
