@@ -145,3 +145,46 @@ public sealed class InteropTests : IDisposable
         Assert.Equal("6667", distinct[0].GetProperty("d").ToString());
     }
 }
+
+/// <summary>Our reader on files DuckDB writes (its encodings and layouts, not ours).</summary>
+public sealed class ForeignFileTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tributary-foreign-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData("snappy", "V1")]
+    [InlineData("zstd", "V2")]
+    [InlineData("gzip", "V1")]
+    public void Our_reader_reads_what_duckdb_writes(string codec, string pageVersion)
+    {
+        var path = Path.Combine(_directory, $"duck-{codec}.parquet");
+        NodeReaders.DuckDbSql($$"""
+            COPY (SELECT i AS id, i % 7 = 0 AS flag, CASE WHEN i % 5 = 0 THEN NULL ELSE 'name-' || (i % 13) END AS name,
+                         (i * 1.5)::DOUBLE AS score, (i / 100)::DECIMAL(10, 2) AS price, DATE '2024-01-01' + (i % 400)::INTEGER AS day,
+                         TIMESTAMP '2024-01-01 00:00:00' + INTERVAL (i) SECOND AS at,
+                         CASE WHEN i % 3 = 0 THEN [] ELSE [i, i + 1] END AS xs, {'a': i, 'b': 'x' || i} AS s,
+                         MAP {'k': i} AS m
+                  FROM range(5000) t(i))
+            TO '{{path}}' (FORMAT parquet, COMPRESSION {{codec}}, PARQUET_VERSION {{pageVersion}}, ROW_GROUP_SIZE 2048)
+            """);
+        using var reader = Parquet.Reader.ParquetReader.Open(path);
+        var rows = reader.ReadRows().ToList();
+        Assert.Equal(5000, rows.Count);
+        for (var i = 0; i < rows.Count; i += 37)
+        {
+            var row = rows[i];
+            Assert.Equal((long)i, row["id"]);
+            Assert.Equal(i % 7 == 0, row["flag"]);
+            Assert.Equal(i % 5 == 0 ? null : "name-" + (i % 13), row["name"]);
+            Assert.Equal(i * 1.5, row["score"]);
+            Assert.Equal(i / 100m, row["price"]);
+            Assert.Equal(new DateOnly(2024, 1, 1).AddDays(i % 400), row["day"]);
+            Assert.Equal(new DateTime(2024, 1, 1).AddSeconds(i), row["at"]);
+            Assert.Equal(i % 3 == 0 ? [] : new List<object?> { (long)i, (long)i + 1 }, (List<object?>)row["xs"]!);
+            Assert.Equal((long)i, ((Dictionary<string, object?>)row["s"]!)["a"]);
+            Assert.Equal(new KeyValuePair<object, object?>("k", (long)i), Assert.Single((List<KeyValuePair<object, object?>>)row["m"]!));
+        }
+    }
+}

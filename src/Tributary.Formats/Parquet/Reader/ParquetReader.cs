@@ -22,7 +22,8 @@ public sealed class ColumnData
 
 /// <summary>
 /// Reads Parquet files: the footer, the schema, column chunks (every encoding and codec Tributary
-/// writes, plus PLAIN_DICTIONARY) and whole rows assembled from the levels. Meant for tests and the
+/// writes, plus PLAIN_DICTIONARY, BYTE_STREAM_SPLIT, DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY, which
+/// other writers such as DuckDB use) and whole rows assembled from the levels. Meant for tests and the
 /// <c>tributary parquet</c> command, not for bulk scans: values are boxed.
 /// Not thread-safe (one stream position).
 /// </summary>
@@ -349,8 +350,72 @@ public sealed class ParquetReader : IDisposable
                     }
                     break;
                 }
+            case ParquetEncoding.ByteStreamSplit when node.Type is PhysicalType.Float or PhysicalType.Double or PhysicalType.Int32 or PhysicalType.Int64 or PhysicalType.FixedLenByteArray:
+                {
+                    // K byte streams of N bytes: byte j of value i is at j * N + i.
+                    var width = node.Type switch
+                    {
+                        PhysicalType.Float or PhysicalType.Int32 => 4,
+                        PhysicalType.Double or PhysicalType.Int64 => 8,
+                        _ => node.TypeLength,
+                    };
+                    if ((long)width * count > data.Length)
+                    {
+                        throw new ParquetFormatException($"Column '{path}': BYTE_STREAM_SPLIT data is truncated.");
+                    }
+                    var gathered = new byte[width * count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        for (var j = 0; j < width; j++)
+                        {
+                            gathered[(i * width) + j] = data[(j * count) + i];
+                        }
+                    }
+                    var offset = 0;
+                    DecodePlain(node, gathered, ref offset, count, output);
+                    break;
+                }
+            case ParquetEncoding.DeltaLengthByteArray when node.Type == PhysicalType.ByteArray:
+                {
+                    var lengths = DeltaBinaryPackedDecoder.Decode(data, is32Bit: true, out var consumed);
+                    ReadConcatenated(path, lengths, data[consumed..], count, output, prefixes: null);
+                    break;
+                }
+            case ParquetEncoding.DeltaByteArray when node.Type is PhysicalType.ByteArray or PhysicalType.FixedLenByteArray:
+                {
+                    // Prefix lengths (shared with the previous value), then the suffixes as DELTA_LENGTH_BYTE_ARRAY.
+                    var prefixes = DeltaBinaryPackedDecoder.Decode(data, is32Bit: true, out var consumed);
+                    var suffixLengths = DeltaBinaryPackedDecoder.Decode(data[consumed..], is32Bit: true, out var consumedLengths);
+                    ReadConcatenated(path, suffixLengths, data[(consumed + consumedLengths)..], count, output, prefixes);
+                    break;
+                }
             default:
                 throw new ParquetFormatException($"Column '{path}': encoding {encoding} is not supported for {node.Type}.");
+        }
+    }
+
+    private static void ReadConcatenated(string path, long[] lengths, ReadOnlySpan<byte> data, int count, List<object> output, long[]? prefixes)
+    {
+        if (lengths.Length < count || (prefixes is not null && prefixes.Length < count))
+        {
+            throw new ParquetFormatException($"Column '{path}': delta byte array holds fewer values than the page.");
+        }
+        var offset = 0;
+        byte[] previous = [];
+        for (var i = 0; i < count; i++)
+        {
+            var length = lengths[i];
+            var prefix = prefixes?[i] ?? 0;
+            if (length < 0 || length > data.Length - offset || prefix < 0 || prefix > previous.Length)
+            {
+                throw new ParquetFormatException($"Column '{path}': delta byte array lengths run past the page.");
+            }
+            var value = new byte[prefix + length];
+            previous.AsSpan(0, (int)prefix).CopyTo(value);
+            data.Slice(offset, (int)length).CopyTo(value.AsSpan((int)prefix));
+            offset += (int)length;
+            output.Add(value);
+            previous = value;
         }
     }
 
