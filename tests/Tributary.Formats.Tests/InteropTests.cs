@@ -99,7 +99,12 @@ public sealed class InteropTests : IDisposable
                 ["fallback"] = "repeated-value-number-" + (i / 3),
             });
         }
-        var path = Write("claims.parquet", schema, rows, new ParquetWriterOptions { PageSizeBytes = 64 * 1024, DictionaryPageSizeLimit = 64 * 1024 });
+        var path = Write("claims.parquet", schema, rows, new ParquetWriterOptions
+        {
+            PageSizeBytes = 64 * 1024,
+            DictionaryPageSizeLimit = 64 * 1024,
+            KeyValueMetadata = new Dictionary<string, string> { ["tributary.stream"] = "orders-é" },
+        });
         var chunks = NodeReaders.DuckDbMetadata(path).ToDictionary(c => c.GetProperty("path_in_schema").GetString()!);
 
         string Encodings(string column) => chunks[column].GetProperty("encodings").GetString()!;
@@ -134,6 +139,11 @@ public sealed class InteropTests : IDisposable
         var sums = NodeReaders.DuckDbSql($"SELECT count(*) AS n, min(seq) AS lo, max(unique_text) AS hi, count(country) AS c FROM read_parquet('{path}')");
         Assert.Equal("20000", sums[0].GetProperty("n").ToString());
         Assert.Equal("18000", sums[0].GetProperty("c").ToString());
+
+        var keyValues = NodeReaders.DuckDbSql($"SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('{path}')");
+        Assert.Equal(("tributary.stream", "orders-é"), (keyValues.Single().GetProperty("k").GetString(), keyValues.Single().GetProperty("v").GetString()));
+        var createdBy = NodeReaders.DuckDbSql($"SELECT created_by FROM parquet_file_metadata('{path}')");
+        Assert.StartsWith("tributary version ", createdBy.Single().GetProperty("created_by").GetString());
 
         // The dictionary fell back to PLAIN part-way through the chunk once it passed its size limit.
         using var reader = Tributary.Formats.Parquet.Reader.ParquetReader.Open(path);
