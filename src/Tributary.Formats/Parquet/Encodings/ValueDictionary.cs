@@ -107,14 +107,27 @@ public sealed class ValueDictionary : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> value)
     {
-        if (value.Length == 8)
+        // Multiply-xorshift over 8-byte words (the tail read as a partial word): fast for the short
+        // keys dictionaries hold; table sizes are powers of two, so the result is mixed down at the end.
+        var hash = 0x9E3779B97F4A7C15UL ^ (ulong)value.Length;
+        var i = 0;
+        for (; i + 8 <= value.Length; i += 8)
         {
-            var x = MemoryMarshal.Read<ulong>(value) * 0x9E3779B97F4A7C15UL;
-            return (int)(x >> 32) ^ (int)x;
+            hash = (hash ^ MemoryMarshal.Read<ulong>(value[i..])) * 0xBF58476D1CE4E5B9UL;
+            hash ^= hash >> 31;
         }
-        var hash = new HashCode();
-        hash.AddBytes(value);
-        return hash.ToHashCode();
+        if (i < value.Length)
+        {
+            ulong tail = 0;
+            for (var shift = 0; i < value.Length; i++, shift += 8)
+            {
+                tail |= (ulong)value[i] << shift;
+            }
+            hash = (hash ^ tail) * 0x94D049BB133111EBUL;
+            hash ^= hash >> 29;
+        }
+        hash *= 0x9E3779B97F4A7C15UL;
+        return (int)(hash >> 32) ^ (int)hash;
     }
 
     public void Dispose() => _data.Dispose();

@@ -46,6 +46,8 @@ public sealed class ColumnWriter : IDisposable
     private readonly GrowableBuffer _compressed = new();
     private readonly GrowableBuffer _pages = new();
     private int[] _indices = [];
+    private int[] _lastPageOfEntry = [];
+    private int _pageNumber;
 
     internal ColumnWriter(PrimitiveNode node, ParquetWriterOptions options)
     {
@@ -273,7 +275,15 @@ public sealed class ColumnWriter : IDisposable
                 encoding = EncodePlainOrAlternative(pageValueStart, pageValues);
             }
             var pageStats = new StatsAccumulator(this);
-            pageStats.Add(pageValueStart, pageValues, pageEntries - pageValues);
+            if (encoding == ParquetEncoding.RleDictionary)
+            {
+                // Min/max over the distinct dictionary entries the page uses: one comparison per distinct value.
+                pageStats.AddDistinct(pageValueStart, pageValues, pageEntries - pageValues, _indices, _dictionary.Count, ++_pageNumber, ref _lastPageOfEntry);
+            }
+            else
+            {
+                pageStats.Add(pageValueStart, pageValues, pageEntries - pageValues);
+            }
             chunkStats.Merge(pageStats);
             uncompressedTotal += WriteDataPage(encoding, pageEntryStart, pageEntries, pageValues, rows, pageStats.ToStatistics());
             encodings.Add(encoding);
@@ -424,33 +434,50 @@ public sealed class ColumnWriter : IDisposable
 
     private void WritePlain(int start, int count, GrowableBuffer output)
     {
-        for (var i = start; i < start + count; i++)
+        switch (_node.Type)
         {
-            switch (_node.Type)
-            {
-                case PhysicalType.Int32:
-                    output.WriteInt32((int)_longs[i]);
-                    break;
-                case PhysicalType.Int64:
-                    output.WriteInt64(_longs[i]);
-                    break;
-                case PhysicalType.Float:
-                    output.WriteInt32(BitConverter.SingleToInt32Bits((float)_doubles[i]));
-                    break;
-                case PhysicalType.Double:
-                    output.WriteInt64(BitConverter.DoubleToInt64Bits(_doubles[i]));
-                    break;
-                case PhysicalType.ByteArray:
+            case PhysicalType.Int32:
+                {
+                    var span = output.GetSpan(count * 4);
+                    for (var i = 0; i < count; i++)
                     {
-                        var bytes = BinaryValue(i);
-                        output.WriteInt32(bytes.Length);
-                        output.Write(bytes);
-                        break;
+                        BinaryPrimitives.WriteInt32LittleEndian(span[(i * 4)..], (int)_longs[start + i]);
                     }
-                default:
-                    output.Write(BinaryValue(i));
+                    output.Advance(count * 4);
                     break;
-            }
+                }
+            case PhysicalType.Int64:
+                output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_longs.AsSpan(start, count)));
+                break;
+            case PhysicalType.Float:
+                {
+                    var span = output.GetSpan(count * 4);
+                    for (var i = 0; i < count; i++)
+                    {
+                        BinaryPrimitives.WriteSingleLittleEndian(span[(i * 4)..], (float)_doubles[start + i]);
+                    }
+                    output.Advance(count * 4);
+                    break;
+                }
+            case PhysicalType.Double:
+                output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_doubles.AsSpan(start, count)));
+                break;
+            case PhysicalType.ByteArray:
+                for (var i = start; i < start + count; i++)
+                {
+                    var bytes = BinaryValue(i);
+                    output.WriteInt32(bytes.Length);
+                    output.Write(bytes);
+                }
+                break;
+            default:
+                {
+                    // FIXED_LEN_BYTE_ARRAY values are contiguous in the buffer.
+                    var from = start == 0 ? 0 : _binaryEnds[start - 1];
+                    var to = count == 0 ? from : _binaryEnds[start + count - 1];
+                    output.Write(_binary.WrittenSpan[from..to]);
+                    break;
+                }
         }
     }
 
@@ -621,6 +648,39 @@ public sealed class ColumnWriter : IDisposable
         public StatsAccumulator(ColumnWriter column)
         {
             _column = column;
+        }
+
+        /// <summary>Like <see cref="Add"/> for a dictionary page: visits the first value of each distinct index only.</summary>
+        public void AddDistinct(int start, int count, int nulls, int[] indices, int dictionaryCount, int page, ref int[] lastPage)
+        {
+            if (lastPage.Length < dictionaryCount)
+            {
+                Array.Resize(ref lastPage, Math.Max(dictionaryCount, lastPage.Length * 2));
+            }
+            _nulls += nulls;
+            var c = _column;
+            var order = c._node.SortOrder;
+            for (var i = 0; i < count; i++)
+            {
+                var index = indices[i];
+                if (lastPage[index] == page)
+                {
+                    continue;
+                }
+                lastPage[index] = page;
+                switch (c._kind)
+                {
+                    case ValueKind.Long:
+                        AddLong(c._longs[start + i], order == SortOrder.Unsigned);
+                        break;
+                    case ValueKind.Double:
+                        AddDouble(c._doubles[start + i]);
+                        break;
+                    default:
+                        AddBytes(c.BinaryValue(start + i), order);
+                        break;
+                }
+            }
         }
 
         public void Add(int start, int count, int nulls)
