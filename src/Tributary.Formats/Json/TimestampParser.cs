@@ -22,6 +22,7 @@ public static class TimestampParser
 
     private static readonly int EpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseText(ReadOnlySpan<byte> text, out long nanos)
     {
         nanos = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tributary.Formats.Parquet.Encodings;
 
 /// <summary>
@@ -10,6 +12,7 @@ public static class BitPacking
     public static int BitWidth(ulong maxValue) => maxValue == 0 ? 0 : 64 - System.Numerics.BitOperations.LeadingZeroCount(maxValue);
 
     /// <summary>Packs <paramref name="values"/> (each below 2^bitWidth) into <paramref name="output"/>; writes ceil(count*bitWidth/8) bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(ReadOnlySpan<ulong> values, int bitWidth, GrowableBuffer output)
     {
         var bytes = ((values.Length * bitWidth) + 7) / 8;

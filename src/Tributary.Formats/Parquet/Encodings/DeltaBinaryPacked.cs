@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tributary.Formats.Parquet.Encodings;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed class DeltaBinaryPackedEncoder
     private readonly long[] _deltas = new long[BlockSize];
     private readonly ulong[] _adjusted = new ulong[MiniblockSize];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<long> values, bool is32Bit, GrowableBuffer output)
     {
         output.WriteUnsignedVarint(BlockSize);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tributary.Formats.Parquet.Encodings;
 
 /// <summary>
@@ -69,6 +71,7 @@ public sealed class RleHybridEncoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FlushRepeat()
     {
         if (_repeatCount == 0)
@@ -114,6 +117,7 @@ public sealed class RleHybridEncoder
         _repeatCount = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FlushPacked()
     {
         var groups = _pendingCount / 8;

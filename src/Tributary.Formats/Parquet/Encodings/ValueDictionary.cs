@@ -49,6 +49,7 @@ public sealed class ValueDictionary : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetOrAdd(long value) => GetOrAdd(MemoryMarshal.AsBytes(new ReadOnlySpan<long>(in value)));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int GetOrAdd(ReadOnlySpan<byte> value)
     {
         var hash = Hash(value);

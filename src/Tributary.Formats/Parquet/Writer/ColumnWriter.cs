@@ -16,6 +16,8 @@ namespace Tributary.Formats.Parquet.Writer;
 /// Values arrive already converted to the physical type: INT32, INT64 and BOOLEAN as <c>long</c>,
 /// FLOAT and DOUBLE as <c>double</c>, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY as bytes.
 /// Not thread-safe: owned by one <see cref="ParquetWriter"/>.
+/// <para>The encoding methods run once per page or chunk, so tiered compilation would leave their
+/// loops unoptimised for a long time; they are marked AggressiveOptimization.</para>
 /// </summary>
 public sealed class ColumnWriter : IDisposable
 {
@@ -209,6 +211,7 @@ public sealed class ColumnWriter : IDisposable
     /// Encodes the buffered row group as one column chunk appended to <paramref name="output"/> (which is at
     /// file offset <paramref name="fileOffset"/>), returns its metadata and clears the buffers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ColumnChunk Flush(GrowableBuffer output, long fileOffset)
     {
         var metadata = new ColumnMetaData
@@ -328,6 +331,7 @@ public sealed class ColumnWriter : IDisposable
     /// limit, or when on the first page the dictionary and indices are no smaller than PLAIN would be:
     /// the column then falls back to non-dictionary pages for the rest of the chunk.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryDictionaryPage(int start, int count, long plainBytes, bool isFirst)
     {
         var before = _dictionary.Count;
@@ -379,6 +383,7 @@ public sealed class ColumnWriter : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ParquetEncoding EncodePlainOrAlternative(int start, int count)
     {
         switch (_node.Type)
@@ -432,6 +437,7 @@ public sealed class ColumnWriter : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WritePlain(int start, int count, GrowableBuffer output)
     {
         switch (_node.Type)
@@ -533,6 +539,7 @@ public sealed class ColumnWriter : IDisposable
         return _compressed.WrittenSpan;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeLevels(byte[] levels, int start, int count, int maxLevel, GrowableBuffer output)
     {
         _rle.Begin(output, BitPacking.BitWidth((ulong)maxLevel));
@@ -651,6 +658,7 @@ public sealed class ColumnWriter : IDisposable
         }
 
         /// <summary>Like <see cref="Add"/> for a dictionary page: visits the first value of each distinct index only.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void AddDistinct(int start, int count, int nulls, int[] indices, int dictionaryCount, int page, ref int[] lastPage)
         {
             if (lastPage.Length < dictionaryCount)
@@ -683,6 +691,7 @@ public sealed class ColumnWriter : IDisposable
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(int start, int count, int nulls)
         {
             _nulls += nulls;
