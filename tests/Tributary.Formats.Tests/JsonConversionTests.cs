@@ -80,6 +80,11 @@ public sealed class JsonConversionTests : IDisposable
         // "millis" makes every number milliseconds under Hive.
         Assert.Equal(new DateTime(1970, 1, 18, 13, 40, 33, 528, DateTimeKind.Utc), rows[2]["t"]);
         Assert.Empty(rejected);
+
+        // Without formats Hive takes java.sql.Timestamp.valueOf's form only: no 'T', no zone, no epoch numbers.
+        var (plain, plainRejected, _) = Convert(schema, "{\"t\":\"2017-2-7 15:13:01.123456789\"}\n{\"t\":\"2017-02-07T15:13:01Z\"}\n{\"t\":1518033528}", new JsonSerDeOptions { Kind = JsonSerDeKind.Hive });
+        Assert.Equal(new DateTime(2017, 2, 7, 15, 13, 1, 123, DateTimeKind.Utc), plain.Single()["t"]);
+        Assert.Equal([1L, 2L], plainRejected.Select(r => r.RecordNumber));
     }
 
     [Fact]

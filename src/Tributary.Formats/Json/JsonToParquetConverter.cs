@@ -784,12 +784,9 @@ public sealed class JsonToParquetConverter
                 }
             }
         }
-        if (reader.ValueIsEscaped)
-        {
-            var text = System.Text.Encoding.UTF8.GetBytes(reader.GetString()!);
-            return TimestampParser.TryParseText(text, out nanos);
-        }
-        return TimestampParser.TryParseText(reader.ValueSpan, out nanos);
+        var span = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        // Hive without (matching) formats uses java.sql.Timestamp.valueOf; OpenX takes every built-in form.
+        return hive ? TimestampParser.TryParseSqlTimestamp(span, out nanos) : TimestampParser.TryParseText(span, out nanos);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

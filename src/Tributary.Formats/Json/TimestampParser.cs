@@ -128,6 +128,26 @@ public static class TimestampParser
         return true;
     }
 
+    /// <summary>
+    /// The form <c>java.sql.Timestamp.valueOf</c> takes, Firehose's Hive JSON SerDe default:
+    /// <c>yyyy-[M]M-[d]d HH:mm:ss[.f…]</c> (space separator, seconds required, up to 9 fraction digits, no offset).
+    /// </summary>
+    public static bool TryParseSqlTimestamp(ReadOnlySpan<byte> text, out long nanos)
+    {
+        nanos = 0;
+        var space = text.IndexOf((byte)' ');
+        if (space < 0 || text.IndexOfAny((byte)'T', (byte)'Z', (byte)'+') >= 0 || text[(space + 1)..].IndexOf((byte)'-') >= 0)
+        {
+            return false;
+        }
+        var time = text[(space + 1)..];
+        if (time.Count((byte)':') != 2)
+        {
+            return false;
+        }
+        return TryParseText(text, out nanos);
+    }
+
     /// <summary>An epoch number in JSON (integer or decimal text): seconds, or milliseconds from 10^11 up.</summary>
     public static bool TryParseEpoch(ReadOnlySpan<byte> number, bool millisecondsOnly, out long nanos)
     {
