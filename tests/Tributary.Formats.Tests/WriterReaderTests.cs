@@ -143,6 +143,31 @@ public sealed class WriterReaderTests : IDisposable
     }
 
     [Fact]
+    public void Row_groups_are_cut_by_buffered_size_so_memory_stays_bounded()
+    {
+        var schema = new ParquetSchema([Field.Int64("id"), Field.String("text")]);
+        var stream = new MemoryStream();
+        const long limit = 256 * 1024;
+        long peak = 0;
+        using (var writer = new ParquetWriter(stream, schema, new ParquetWriterOptions { RowGroupSizeBytes = limit, BackgroundFlush = false }, leaveOpen: true))
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                writer.WriteRow(new Dictionary<string, object?> { ["id"] = (long)i, ["text"] = "value number " + i });
+                peak = Math.Max(peak, writer.BufferedBytes());
+            }
+            writer.Complete();
+        }
+        using var reader = new ParquetReader(new MemoryStream(stream.ToArray()));
+        var groups = reader.Metadata.RowGroups;
+        // About 1.5 MB of values: several row groups, none holding much more than the limit (checked every 1,024 rows).
+        Assert.InRange(groups.Count, 4, 12);
+        Assert.True(peak < limit + (1024 * 40), $"peak buffered {peak} bytes");
+        Assert.Equal(50_000, groups.Sum(g => g.NumRows));
+        Assert.Equal(49_999L, reader.ReadRows().Last()["id"]);
+    }
+
+    [Fact]
     public void Invalid_schemas_are_refused_naming_the_field()
     {
         Assert.Contains("'a'", Assert.Throws<ParquetFormatException>(() => new ParquetSchema([Field.Int32("a"), Field.String("a")])).Message);
