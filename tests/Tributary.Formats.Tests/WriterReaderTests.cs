@@ -143,6 +143,34 @@ public sealed class WriterReaderTests : IDisposable
     }
 
     [Fact]
+    public void Statistics_follow_each_columns_order_and_leave_out_nan_and_overlong_values()
+    {
+        var schema = new ParquetSchema(
+        [
+            Field.Integer("u64", 64, isSigned: false), Field.Int32("i32"), Field.Double("d"), Field.String("s"), Field.String("long"),
+            Field.Decimal("big", 30, 0), Field.Float("zeros"),
+        ]);
+        var rows = new List<Dictionary<string, object?>>
+        {
+            new() { ["u64"] = ulong.MaxValue, ["i32"] = -5, ["d"] = double.NaN, ["s"] = "b", ["long"] = new string('x', 5000), ["big"] = -10m, ["zeros"] = 0.0f },
+            new() { ["u64"] = 1UL, ["i32"] = 7, ["d"] = 2.5, ["s"] = "ä", ["long"] = "short", ["big"] = 3m, ["zeros"] = -0.0f },
+            new() { ["u64"] = null, ["i32"] = null, ["d"] = -1.0, ["s"] = "B", ["long"] = null, ["big"] = -300m, ["zeros"] = null },
+        };
+        using var reader = new ParquetReader(new MemoryStream(WriteToBytes(schema, rows)));
+        var chunks = reader.Metadata.RowGroups[0].Columns;
+        object? Min(int c) => ParquetReader.DecodeStatistic(schema.Columns[c], chunks[c].MetaData.Statistics!.MinValue);
+        object? Max(int c) => ParquetReader.DecodeStatistic(schema.Columns[c], chunks[c].MetaData.Statistics!.MaxValue);
+        Assert.Equal((1UL, ulong.MaxValue), (Min(0), Max(0)));        // unsigned order
+        Assert.Equal((-5, 7), (Min(1), Max(1)));
+        Assert.Equal((-1.0, 2.5), (Min(2), Max(2)));                   // NaN left out
+        Assert.Equal(("B", "ä"), (Min(3), Max(3)));                    // byte order: 'B' < 'b' < 'ä' (0xC3)
+        Assert.Null(chunks[4].MetaData.Statistics!.MinValue);          // a 5000-byte value: no min/max
+        Assert.Equal((-300m, 3m), (Min(5), Max(5)));                   // decimal bytes compared as signed integers
+        Assert.True(float.IsNegative((float)Min(6)!) && !float.IsNegative((float)Max(6)!)); // zero min is -0, zero max is +0
+        Assert.Equal(1L, chunks[0].MetaData.Statistics!.NullCount);
+    }
+
+    [Fact]
     public void Row_groups_are_cut_by_buffered_size_so_memory_stays_bounded()
     {
         var schema = new ParquetSchema([Field.Int64("id"), Field.String("text")]);
