@@ -91,7 +91,7 @@ public static class RandomSchemas
                 var digits = Math.Min(logical.Precision, 27);
                 var unscaled = random.NextInt64(-(long)Math.Pow(10, Math.Min(digits, 18)) + 1, (long)Math.Pow(10, Math.Min(digits, 18)));
                 return unscaled / 100m;
-            case LogicalTypeKind.Uuid: return Guid.NewGuid() is var _ ? new Guid(AllTypes.RandomBytes(random, 16)) : default;
+            case LogicalTypeKind.Uuid: return new Guid(AllTypes.RandomBytes(random, 16));
             case LogicalTypeKind.Integer:
                 return (logical.BitWidth, logical.IsSigned) switch
                 {
