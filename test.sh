@@ -85,6 +85,20 @@ if [ ! -f "$aws_stamp" ] || [ "$aws_node_dir/package-lock.json" -nt "$aws_stamp"
   fi
 fi
 
+# Parquet readers for the format tests (tests/Tributary.Formats.Tests): DuckDB (@duckdb/node-api) and
+# hyparquet (+ hyparquet-compressors) from tests/interop/formats-node's committed package-lock.json:
+# npm ci, only when node_modules is missing or older than package.json / package-lock.json.
+formats_node_dir=tests/interop/formats-node
+formats_stamp=$formats_node_dir/node_modules/.package-lock.json
+if [ ! -f "$formats_stamp" ] || [ "$formats_node_dir/package-lock.json" -nt "$formats_stamp" ] || [ "$formats_node_dir/package.json" -nt "$formats_stamp" ]; then
+  echo "Installing the Parquet readers (npm ci in $formats_node_dir) ..."
+  if (cd "$formats_node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    ok "npm ci in $formats_node_dir"
+  else
+    fail "could not install the Parquet readers: npm ci in $formats_node_dir (@duckdb/node-api, hyparquet, hyparquet-compressors)"
+  fi
+fi
+
 if ! command -v dotnet >/dev/null; then
   fail "the .NET SDK (dotnet) is not on PATH; install the SDK named in global.json"
   finish

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tributary.Broker.Groups;
 using Tributary.Storage;
 
 namespace Tributary.Broker;
@@ -23,6 +24,7 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
     private readonly LogConfig _baseLogConfig;
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly object _topicsLock = new();
+    private GroupCoordinator? _groups;
     private int _disposed;
 
     private Broker(BrokerOptions options, string clusterDirectory, LogManager logs, TopicRegistry registry, ClusterMetadata cluster, IReadOnlyDictionary<string, string> brokerDefaults, LogConfig baseLogConfig)
@@ -42,6 +44,9 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
     public string ClusterId => _cluster.ClusterId;
 
     public BrokerOptions Options => _options;
+
+    /// <summary>The group coordinator (consumer groups and committed offsets), started at open.</summary>
+    public GroupCoordinator Groups => _groups ?? throw new InvalidOperationException("The broker is not open.");
 
     /// <summary>Opens (or initialises) the data directory: topics, logs, and producer state of every partition.</summary>
     public static async Task<Broker> OpenAsync(BrokerOptions options, CancellationToken cancellationToken = default)
@@ -84,6 +89,8 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
             {
                 broker._topics[topic.Name] = broker.OpenTopic(topic, snapshots);
             }
+            broker._groups = new GroupCoordinator(broker, options.Groups, options.Time);
+            broker._groups.Start();
             return broker;
         }
         catch
@@ -130,6 +137,11 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         {
             return (ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.", null);
         }
+        if (FindCollision(name) is { } collision)
+        {
+            // Kafka's rule: '.' and '_' map to the same metric names, so topics differing only there may not coexist.
+            return (ErrorCode.InvalidTopicException, $"Topic '{name}' collides with existing topic: {collision}.", null);
+        }
         if (partitions == -1)
         {
             partitions = _options.NumPartitions;
@@ -168,6 +180,16 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
                 return (ErrorCode.KafkaStorageError, $"Creating topic '{name}' failed: {e.Message}", null);
             }
         }
+    }
+
+    private string? FindCollision(string name)
+    {
+        if (!name.Contains('.') && !name.Contains('_'))
+        {
+            return null;
+        }
+        var normalized = name.Replace('.', '_');
+        return _topics.Keys.FirstOrDefault(existing => existing != name && existing.Replace('.', '_') == normalized);
     }
 
     public (ErrorCode Error, TopicInfo? Topic) GetOrAutoCreateTopic(string name, bool allowAutoCreate)
@@ -279,6 +301,10 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+        if (_groups is not null)
+        {
+            await _groups.DisposeAsync().ConfigureAwait(false);
         }
         List<PartitionProducerSnapshot> snapshots = [];
         lock (_topicsLock)

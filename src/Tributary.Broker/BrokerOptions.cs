@@ -1,3 +1,4 @@
+using Tributary.Broker.Groups;
 using Tributary.Storage;
 
 namespace Tributary.Broker;
@@ -41,6 +42,9 @@ public sealed record BrokerOptions
     /// <summary>Schedules of the log manager (retention, cleaner, checkpoints); its DefaultLogConfig is ignored.</summary>
     public LogManagerOptions LogManager { get; init; } = new();
 
-    /// <summary>Clock for LogAppendTime (tests substitute it).</summary>
+    /// <summary>The group coordinator's settings (<c>group.*</c>, <c>offsets.*</c>).</summary>
+    public GroupOptions Groups { get; init; } = new();
+
+    /// <summary>Clock for LogAppendTime and the group coordinator's timeouts (tests substitute it).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

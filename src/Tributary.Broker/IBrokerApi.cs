@@ -1,3 +1,4 @@
+using Tributary.Broker.Groups;
 using Tributary.Storage;
 
 namespace Tributary.Broker;
@@ -45,6 +46,9 @@ public interface IBrokerApi
     int NodeId { get; }
 
     string ClusterId { get; }
+
+    /// <summary>Consumer groups and committed offsets.</summary>
+    GroupCoordinator Groups { get; }
 
     /// <summary>All topics (internal ones included only when asked).</summary>
     IReadOnlyList<TopicInfo> ListTopics(bool includeInternal = false);

@@ -71,6 +71,19 @@ public sealed class KafkaServer : IAsyncDisposable
         handlers.Add(new CreatePartitions(broker));
         handlers.Add(new IncrementalAlterConfigs(broker));
         handlers.Add(new DescribeCluster(broker, listener));
+        handlers.Add(new FindCoordinator(broker, listener));
+        handlers.Add(new JoinGroup(broker));
+        handlers.Add(new SyncGroup(broker));
+        handlers.Add(new Heartbeat(broker));
+        handlers.Add(new LeaveGroup(broker));
+        handlers.Add(new OffsetCommit(broker, TimeProvider.System));
+        handlers.Add(new OffsetFetch(broker));
+        handlers.Add(new OffsetDelete(broker));
+        handlers.Add(new ListGroups(broker));
+        handlers.Add(new DescribeGroups(broker));
+        handlers.Add(new DeleteGroups(broker));
+        handlers.Add(new ConsumerGroupHeartbeat(broker));
+        handlers.Add(new ConsumerGroupDescribe(broker));
     }
 
     private static int BoundPort(WebApplication app, int configured)

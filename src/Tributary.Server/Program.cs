@@ -15,6 +15,8 @@ public static class Program
         Commands:
           serve     Run Tributary on the embedded default (data in ./data unless configured) until Ctrl-C or SIGTERM.
           config    Print the effective configuration and where each value came from.
+          parquet   Print a Parquet file's schema, metadata and rows (tributary parquet --help).
+          convert   Convert JSON records to Parquet (tributary convert --help).
           version   Print the version.
           help      Print this text.
 
@@ -36,6 +38,10 @@ public static class Program
                 case "config":
                     PrintConfiguration(ParseConfiguration(args[1..]));
                     return 0;
+                case "parquet":
+                    return args.Length > 1 && args[1] is "--help" or "-h" ? PrintHelp(ParquetCommands.Usage) : ParquetCommands.Parquet(args[1..]);
+                case "convert":
+                    return args.Length > 1 && args[1] is "--help" or "-h" ? PrintHelp(ParquetCommands.Usage) : ParquetCommands.Convert(args[1..]);
                 case "version" or "--version":
                     Console.WriteLine("tributary " + Version);
                     return 0;
@@ -53,6 +59,12 @@ public static class Program
             Console.Error.WriteLine("tributary: " + e.Message);
             return 2;
         }
+    }
+
+    private static int PrintHelp(string text)
+    {
+        Console.WriteLine(text);
+        return 0;
     }
 
     public static string Version => typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";

@@ -24,6 +24,15 @@ public sealed class ServerConfiguration
         public const string NumPartitions = "num.partitions";
         public const string AutoCreateTopics = "auto.create.topics.enable";
         public const string MessageMaxBytes = "message.max.bytes";
+        public const string GroupMinSessionTimeoutMs = "group.min.session.timeout.ms";
+        public const string GroupMaxSessionTimeoutMs = "group.max.session.timeout.ms";
+        public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
+        public const string GroupMaxSize = "group.max.size";
+        public const string ConsumerSessionTimeoutMs = "group.consumer.session.timeout.ms";
+        public const string ConsumerHeartbeatIntervalMs = "group.consumer.heartbeat.interval.ms";
+        public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
+        public const string OffsetsRetentionCheckIntervalMs = "offsets.retention.check.interval.ms";
+        public const string OffsetMetadataMaxBytes = "offset.metadata.max.bytes";
         public const string SegmentBytes = "log.segment.bytes";
         public const string RollMs = "log.roll.ms";
         public const string IndexIntervalBytes = "log.index.interval.bytes";
@@ -52,7 +61,9 @@ public sealed class ServerConfiguration
 
         public static IReadOnlyList<string> All { get; } =
         [
-            DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
+            DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
+            GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs, GroupInitialRebalanceDelayMs, GroupMaxSize, ConsumerSessionTimeoutMs, ConsumerHeartbeatIntervalMs,
+            OffsetsRetentionMinutes, OffsetsRetentionCheckIntervalMs, OffsetMetadataMaxBytes, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,

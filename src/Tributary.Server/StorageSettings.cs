@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Tributary.Broker;
+using Tributary.Broker.Groups;
 using Tributary.Kafka;
 using Tributary.Storage;
 
@@ -70,6 +71,7 @@ public static class StorageSettings
             FlushIntervalMs = log.FlushIntervalMs,
             IndexIntervalBytes = log.IndexIntervalBytes,
             LogManager = logs,
+            Groups = GroupsFromConfiguration(configuration),
             DefaultTopicConfigs = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["retention.ms"] = log.RetentionMs.ToString(invariant),
@@ -80,6 +82,29 @@ public static class StorageSettings
                 ["delete.retention.ms"] = log.DeleteRetentionMs.ToString(invariant),
                 ["min.cleanable.dirty.ratio"] = log.MinCleanableDirtyRatio.ToString(invariant),
             },
+        };
+    }
+
+    public static GroupOptions GroupsFromConfiguration(ServerConfiguration configuration)
+    {
+        var minSession = configuration.GetInt32(ServerConfiguration.Keys.GroupMinSessionTimeoutMs, 1, int.MaxValue);
+        var maxSession = configuration.GetInt32(ServerConfiguration.Keys.GroupMaxSessionTimeoutMs, 1, int.MaxValue);
+        if (maxSession < minSession)
+        {
+            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.GroupMaxSessionTimeoutMs}' ({maxSession}) must not be below '{ServerConfiguration.Keys.GroupMinSessionTimeoutMs}' ({minSession}).");
+        }
+        var maxSize = configuration.GetInt32(ServerConfiguration.Keys.GroupMaxSize, 0, int.MaxValue);
+        return new GroupOptions
+        {
+            MinSessionTimeoutMs = minSession,
+            MaxSessionTimeoutMs = maxSession,
+            InitialRebalanceDelayMs = configuration.GetInt32(ServerConfiguration.Keys.GroupInitialRebalanceDelayMs, 0, int.MaxValue),
+            MaxGroupSize = maxSize == 0 ? int.MaxValue : maxSize,
+            ConsumerSessionTimeoutMs = configuration.GetInt32(ServerConfiguration.Keys.ConsumerSessionTimeoutMs, 1, int.MaxValue),
+            ConsumerHeartbeatIntervalMs = configuration.GetInt32(ServerConfiguration.Keys.ConsumerHeartbeatIntervalMs, 1, int.MaxValue),
+            OffsetsRetentionMs = configuration.GetInt32(ServerConfiguration.Keys.OffsetsRetentionMinutes, 1, int.MaxValue) * 60_000L,
+            OffsetsRetentionCheckIntervalMs = configuration.GetInt32(ServerConfiguration.Keys.OffsetsRetentionCheckIntervalMs, 1, int.MaxValue),
+            OffsetMetadataMaxBytes = configuration.GetInt32(ServerConfiguration.Keys.OffsetMetadataMaxBytes, 0, int.MaxValue),
         };
     }
 

@@ -48,6 +48,21 @@ public class TopicTests
     }
 
     [Fact]
+    public async Task Topics_differing_only_in_dot_and_underscore_collide_as_in_kafka()
+    {
+        await using var fixture = new BrokerFixture();
+        var broker = await fixture.OpenAsync();
+        Assert.Equal(ErrorCode.None, broker.CreateTopic("orders.eu", 1, null).Error);
+        var (error, message, _) = broker.CreateTopic("orders_eu", 1, null);
+        Assert.Equal(ErrorCode.InvalidTopicException, error);
+        Assert.Contains("orders.eu", message);
+        Assert.Equal(ErrorCode.InvalidTopicException, broker.GetOrAutoCreateTopic("orders_eu", allowAutoCreate: true).Error);
+        Assert.Equal(ErrorCode.TopicAlreadyExists, broker.CreateTopic("orders.eu", 1, null).Error);
+        Assert.Equal(ErrorCode.None, broker.DeleteTopic("orders.eu"));
+        Assert.Equal(ErrorCode.None, broker.CreateTopic("orders_eu", 1, null).Error);
+    }
+
+    [Fact]
     public async Task Create_topic_errors()
     {
         await using var fixture = new BrokerFixture(o => o with { NumPartitions = 4 });

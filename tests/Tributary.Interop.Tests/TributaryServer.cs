@@ -10,11 +10,11 @@ namespace Tributary.Interop.Tests;
 /// kafka.port=PORT` on a free loopback port, ready when it prints a line containing "serving", stopped with
 /// SIGTERM (and required to exit 0). Used as an xunit class fixture: one broker per test class.
 /// </summary>
-public sealed class TributaryServer : IAsyncLifetime
+public class TributaryServer : IAsyncLifetime
 {
     private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
     private readonly List<string> _output = [];
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "tributary-interop-" + Guid.NewGuid().ToString("N"));
@@ -35,10 +35,25 @@ public sealed class TributaryServer : IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync()
+    /// <summary>Extra options (KEY=VALUE) a derived fixture passes with --set.</summary>
+    protected virtual IEnumerable<string> Settings => [];
+
+    public Task InitializeAsync() => StartAsync();
+
+    /// <summary>Stops the broker with SIGTERM (it must exit 0) and starts it again on the same data directory and port.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
+        _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
     {
         Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
-        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", DataDirectory, "--set", $"kafka.port={Port}"])
+        string[] args = [Program, "serve", "--data-dir", DataDirectory, "--set", $"kafka.port={Port}", .. Settings.SelectMany(s => new[] { "--set", s })];
+        var start = new ProcessStartInfo("dotnet", args)
         {
             // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
             Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0" },
@@ -59,21 +74,7 @@ public sealed class TributaryServer : IAsyncLifetime
     {
         try
         {
-            if (_process is { HasExited: false })
-            {
-                Assert.Equal(0, kill(_process.Id, 15)); // SIGTERM
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-                try
-                {
-                    await _process.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    Assert.Fail("tributary did not stop within 60 s of SIGTERM:\n" + Output);
-                }
-                Assert.True(_process.ExitCode == 0, $"tributary exited with {_process.ExitCode} on SIGTERM:\n{Output}");
-            }
+            await StopAsync();
         }
         finally
         {
@@ -83,6 +84,26 @@ public sealed class TributaryServer : IAsyncLifetime
                 Directory.Delete(DataDirectory, recursive: true);
             }
         }
+    }
+
+    private async Task StopAsync()
+    {
+        if (_process is not { HasExited: false })
+        {
+            return;
+        }
+        Assert.Equal(0, kill(_process.Id, 15)); // SIGTERM
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail("tributary did not stop within 60 s of SIGTERM:\n" + Output);
+        }
+        Assert.True(_process.ExitCode == 0, $"tributary exited with {_process.ExitCode} on SIGTERM:\n{Output}");
     }
 
     private void Record(string? line, string prefix)

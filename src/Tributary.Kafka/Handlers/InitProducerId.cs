@@ -6,8 +6,9 @@ namespace Tributary.Kafka.Handlers;
 
 /// <summary>
 /// InitProducerId (key 22). Version notes: v0/v1 hand out a producer id and epoch for the idempotent
-/// producer; v2 flexible; v3 lets a producer pass its current id and epoch to bump the epoch; v4/v5 are
-/// the same layout for newer clients. Transactions are not supported: a non-null TransactionalId is
+/// producer; v2 flexible; v3 lets a producer pass its current id and epoch (used by Kafka only for transactional ids); v4/v5 are
+/// the same layout for newer clients. Without a transactional id every call gets a fresh producer id, whatever
+/// id and epoch it passes (as Kafka does). Transactions are not supported: a non-null TransactionalId is
 /// refused with TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53), the error Kafka gives a client that may not use one.
 /// </summary>
 public sealed class InitProducerId(IBrokerApi broker) : IKafkaHandler
@@ -29,7 +30,9 @@ public sealed class InitProducerId(IBrokerApi broker) : IKafkaHandler
             response.ErrorCode = TransactionalIdAuthorizationFailed;
             return ValueTask.FromResult<IKafkaMessage?>(response);
         }
-        var result = version >= 3 ? broker.InitProducerId(request.ProducerId, request.ProducerEpoch) : broker.InitProducerId();
+        // Without a transactional id Kafka ignores the ProducerId/ProducerEpoch a client passes (v3+) and hands
+        // out a new producer id with epoch 0; @platformatic/kafka relies on this, sending 0/0 on first use.
+        var result = broker.InitProducerId();
         response.ErrorCode = (short)result.Error;
         if (result.Error == ErrorCode.None)
         {

@@ -32,6 +32,8 @@ public sealed class Produce(IBrokerApi broker) : IKafkaHandler
         {
             var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
             response.Responses.Add(topicResponse);
+            // Internal topics (__consumer_offsets) are written by the broker only, as in Kafka.
+            var internalTopic = broker.GetTopic(topic.Name)?.IsInternal == true;
             foreach (var partition in topic.PartitionData)
             {
                 var result = new ProduceResponse.PartitionProduceResponse { Index = partition.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
@@ -39,6 +41,12 @@ public sealed class Produce(IBrokerApi broker) : IKafkaHandler
                 if (!validAcks)
                 {
                     result.ErrorCode = (short)ErrorCode.InvalidRequiredAcks;
+                    continue;
+                }
+                if (internalTopic)
+                {
+                    result.ErrorCode = (short)ErrorCode.InvalidTopicException;
+                    result.ErrorMessage = $"Cannot append to internal topic {topic.Name}.";
                     continue;
                 }
                 if (partition.Records is not { } records || records.Length == 0)

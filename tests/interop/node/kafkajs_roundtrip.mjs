@@ -6,10 +6,10 @@
 // reads its offsets with admin.fetchTopicOffsets, produces COUNT records with keys and headers
 // (acks = -1) and checks that the summed end offsets grew by exactly COUNT.
 //
-// With --consume it also reads the records back with a kafkajs Consumer and checks key, value and
-// headers. kafkajs consumers always join a consumer group (there is no assign()), so this part
-// REQUIRES GROUP SUPPORT in the broker (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
-// OffsetFetch/OffsetCommit); the interop test passes --consume once groups land.
+// With --consume it also reads the records back with a kafkajs Consumer in a group (eachMessage, manual
+// commits: autoCommit off, commitOffsets after each record) and checks key, value and headers; then the
+// admin client checks the group's committed offsets (fetchOffsets) equal the end offsets, lists and
+// describes the group, deletes it (deleteGroups) and checks it is gone.
 //
 // Prints JSON lines ({"event": ...}); the last is {"event":"done"}. Exits 0 only if everything
 // matched, 1 on any error, 2 on bad usage, 3 on the hard timeout (TRIBUTARY_INTEROP_TIMEOUT, default 120 s).
@@ -61,21 +61,23 @@ async function main () {
   await admin.disconnect()
 
   if (consume) {
-    // REQUIRES GROUPS: kafkajs has no group-less consumer.
-    const consumer = kafka.consumer({ groupId: `tributary-interop-${topic}` })
+    const groupId = `tributary-interop-${topic}`
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000 })
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     const seen = new Set()
     const errors = []
     await new Promise((resolve, reject) => {
       consumer.run({
-        eachMessage: async ({ message }) => {
+        autoCommit: false,
+        eachMessage: async ({ topic: t, partition, message }) => {
           const i = Number(message.key.toString().split('-')[1])
           const exp = expected(i)
           const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, v.toString()]))
           if (message.value.toString() !== exp.value || JSON.stringify(headers) !== JSON.stringify(exp.headers)) errors.push(`record ${i} differs`)
           if (seen.has(i)) errors.push(`duplicate ${i}`)
           seen.add(i)
+          await consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }])
           if (seen.size === count) resolve()
         }
       }).catch(reject)
@@ -83,6 +85,28 @@ async function main () {
     await consumer.disconnect()
     emit({ event: 'consumed', records: seen.size })
     if (errors.length) throw new Error(errors.slice(0, 20).join('; '))
+
+    const groupAdmin = kafka.admin()
+    await groupAdmin.connect()
+    const committed = await groupAdmin.fetchOffsets({ groupId, topics: [topic] })
+    const ends = await groupAdmin.fetchTopicOffsets(topic)
+    emit({ event: 'committed', committed, ends })
+    for (const p of ends) {
+      const c = committed[0].partitions.find(x => x.partition === p.partition)
+      if (!c || c.offset !== p.high) throw new Error(`partition ${p.partition}: committed ${c?.offset}, end ${p.high}`)
+    }
+    const listed = await groupAdmin.listGroups()
+    const described = await groupAdmin.describeGroups([groupId])
+    emit({ event: 'groups', listed: listed.groups.map(g => g.groupId), described: described.groups.map(g => ({ groupId: g.groupId, state: g.state, protocolType: g.protocolType })) })
+    if (!listed.groups.some(g => g.groupId === groupId)) throw new Error('group not listed')
+    if (described.groups[0].state !== 'Empty') throw new Error(`group state ${described.groups[0].state}, expected Empty`)
+    const deleted = await groupAdmin.deleteGroups([groupId])
+    const after = await groupAdmin.listGroups()
+    emit({ event: 'deleted', deleted, listedAfter: after.groups.map(g => g.groupId) })
+    if (after.groups.some(g => g.groupId === groupId)) throw new Error('group still listed after deleteGroups')
+    const gone = await groupAdmin.fetchOffsets({ groupId, topics: [topic] })
+    if (gone[0].partitions.some(p => p.offset !== '-1')) throw new Error(`offsets survived the delete: ${JSON.stringify(gone)}`)
+    await groupAdmin.disconnect()
   }
   emit({ event: 'done', ok: true, produced: count, consumed: consume ? count : null })
 }

@@ -1,6 +1,6 @@
 // Interop client: @platformatic/kafka (pure JavaScript; see the version in package.json).
 //
-//   node tests/interop/node/platformatic_roundtrip.mjs BOOTSTRAP TOPIC COUNT [--groups]
+//   node tests/interop/node/platformatic_roundtrip.mjs BOOTSTRAP TOPIC COUNT [--groups | --kip848]
 //
 // Creates TOPIC (Admin.createTopics, 1 partition), produces COUNT records with keys and headers
 // (Producer.send, acks = all, idempotent), then reads them back and checks key, value and headers.
@@ -10,7 +10,8 @@
 // high watermark. With --groups it reads with Consumer.consume({ mode: 'earliest' }) instead, the
 // client's ordinary stream API, which always joins a consumer group: that REQUIRES GROUP SUPPORT in
 // the broker (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, OffsetCommit); the interop test
-// passes --groups once groups land.
+// passes --groups once groups land. --kip848 does the same on the new consumer group protocol
+// (groupProtocol: 'consumer': ConsumerGroupHeartbeat with server-side assignment, KIP-848).
 //
 // @platformatic/kafka needs Node >= 22.22 || >= 24.6 (it uses Promise.withResolvers and more); the
 // machine's node is 20, so run this script with the Node 22 that package.json installs:
@@ -32,10 +33,11 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   process.exit(1)
 }
 const args = process.argv.slice(2)
-const groups = args.includes('--groups')
+const kip848 = args.includes('--kip848')
+const groups = kip848 || args.includes('--groups')
 const positional = args.filter(a => !a.startsWith('--'))
 if (positional.length !== 3) {
-  console.error('usage: platformatic_roundtrip.mjs BOOTSTRAP TOPIC COUNT [--groups]')
+  console.error('usage: platformatic_roundtrip.mjs BOOTSTRAP TOPIC COUNT [--groups | --kip848]')
   process.exit(2)
 }
 const [bootstrap, topic, countText] = positional
@@ -94,7 +96,7 @@ async function readWithGroup (consumer, seen, errors) {
 }
 
 async function main () {
-  emit({ event: 'start', client: '@platformatic/kafka', version: packageVersion, node: process.version, bootstrap, topic, count, groups })
+  emit({ event: 'start', client: '@platformatic/kafka', version: packageVersion, node: process.version, bootstrap, topic, count, groups, kip848 })
   const admin = new Admin({ clientId: 'tributary-interop-platformatic-admin', ...base })
   const created = await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 })
   emit({ event: 'created', created })
@@ -114,12 +116,12 @@ async function main () {
   await producer.close()
   emit({ event: 'produced', acknowledged, ms: Date.now() - started })
 
-  const consumer = new Consumer({ clientId: 'tributary-interop-platformatic', groupId: `tributary-interop-${topic}`, deserializers: stringDeserializers, ...base })
+  const consumer = new Consumer({ clientId: 'tributary-interop-platformatic', groupId: `tributary-interop-${topic}`, deserializers: stringDeserializers, ...(kip848 ? { groupProtocol: 'consumer' } : {}), ...base })
   const seen = new Set()
   const errors = []
   await (groups ? readWithGroup : readWithFetch)(consumer, seen, errors)
   await consumer.close(true)
-  emit({ event: 'consumed', records: seen.size, via: groups ? 'consume (group)' : 'fetch (no group)' })
+  emit({ event: 'consumed', records: seen.size, via: kip848 ? 'consume (KIP-848 group)' : groups ? 'consume (classic group)' : 'fetch (no group)' })
   if (errors.length || seen.size !== count) throw new Error(`${count - seen.size} missing; ${errors.slice(0, 20).join('; ')}`)
   emit({ event: 'done', ok: true, produced: acknowledged, consumed: seen.size })
 }

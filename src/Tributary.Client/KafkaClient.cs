@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using Tributary.Protocol.Compression;
+using Tributary.Protocol.Kafka.Messages;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Client;
+
+/// <summary>A partition's leader as Metadata reports it.</summary>
+public readonly record struct PartitionLeader(string Topic, int Partition, int LeaderId);
+
+/// <summary>What a fetch of one partition returned: whole record batches (possibly none) and the partition's offsets.</summary>
+public sealed record FetchedPartition(string Topic, int Partition, short ErrorCode, long HighWatermark, long LogStartOffset, ReadOnlyMemory<byte> Records);
+
+/// <summary>
+/// A Kafka client on Tributary's own codecs, for talking to external clusters (delivery-stream sources),
+/// benchmarks and tests: bootstrap, cluster metadata and routing to partition leaders, topic creation,
+/// produce, fetch and offset lookups. One connection per broker, requests pipelined on it. Thread-safe.
+/// Consumer-group membership builds on this (later); this type owns no background work.
+/// </summary>
+public sealed class KafkaClient : IAsyncDisposable
+{
+    private const short ProduceKey = 0, FetchKey = 1, ListOffsetsKey = 2, MetadataKey = 3, CreateTopicsKey = 19;
+
+    private readonly KafkaClientOptions _options;
+    private readonly ConcurrentDictionary<int, Task<KafkaConnection>> _byNode = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), int> _leaders = new();
+    private readonly ConcurrentDictionary<string, Guid> _topicIds = new(StringComparer.Ordinal);
+    private volatile IReadOnlyDictionary<int, (string Host, int Port)> _brokers = new Dictionary<int, (string, int)>();
+    private KafkaConnection? _bootstrap;
+
+    public KafkaClient(KafkaClientOptions options)
+    {
+        if (options.BootstrapServers.Count == 0)
+        {
+            throw new ArgumentException("At least one bootstrap server is needed.", nameof(options));
+        }
+        _options = options;
+    }
+
+    /// <summary>Refreshes metadata for <paramref name="topics"/> (null: every topic) and returns it.</summary>
+    public async Task<MetadataResponse> RefreshMetadataAsync(IReadOnlyList<string>? topics = null, bool allowAutoCreate = false, CancellationToken cancellationToken = default)
+    {
+        var connection = await AnyConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var request = new MetadataRequest
+        {
+            Topics = topics?.Select(t => new MetadataRequest.MetadataRequestTopic { Name = t }).ToList(),
+            AllowAutoTopicCreation = allowAutoCreate,
+        };
+        var response = await connection.SendNegotiatedAsync<MetadataResponse>(request, MetadataKey, cancellationToken: Timeout(cancellationToken)).ConfigureAwait(false);
+        _brokers = response.Brokers.ToDictionary(b => b.NodeId, b => (b.Host, b.Port));
+        foreach (var topic in response.Topics)
+        {
+            if (topic.ErrorCode != 0 || topic.Name is null)
+            {
+                continue;
+            }
+            _topicIds[topic.Name] = topic.TopicId;
+            foreach (var partition in topic.Partitions)
+            {
+                _leaders[(topic.Name, partition.PartitionIndex)] = partition.LeaderId;
+            }
+        }
+        return response;
+    }
+
+    /// <summary>Partition count of a topic (metadata refreshed when unknown); null if the topic does not exist.</summary>
+    public async Task<int?> PartitionCountAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        var metadata = await RefreshMetadataAsync([topic], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var found = metadata.Topics.FirstOrDefault(t => t.Name == topic);
+        return found is { ErrorCode: 0 } ? found.Partitions.Count : null;
+    }
+
+    /// <summary>Creates a topic; an existing one is fine when <paramref name="ifNotExists"/>.</summary>
+    public async Task CreateTopicAsync(string topic, int partitions, IReadOnlyDictionary<string, string>? configs = null, bool ifNotExists = true, CancellationToken cancellationToken = default)
+    {
+        var connection = await AnyConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var request = new CreateTopicsRequest
+        {
+            TimeoutMs = (int)_options.RequestTimeout.TotalMilliseconds,
+            Topics =
+            [
+                new CreateTopicsRequest.CreatableTopic
+                {
+                    Name = topic,
+                    NumPartitions = partitions,
+                    ReplicationFactor = -1,
+                    Configs = configs?.Select(c => new CreateTopicsRequest.CreatableTopicConfig { Name = c.Key, Value = c.Value }).ToList() ?? [],
+                },
+            ],
+        };
+        var response = await connection.SendNegotiatedAsync<CreateTopicsResponse>(request, CreateTopicsKey, cancellationToken: Timeout(cancellationToken)).ConfigureAwait(false);
+        var result = response.Topics.Single();
+        if (result.ErrorCode != 0 && !(ifNotExists && result.ErrorCode == 36))
+        {
+            throw new KafkaClientException(result.ErrorCode, $"CreateTopics {topic}: error {result.ErrorCode} {result.ErrorMessage}");
+        }
+    }
+
+    /// <summary>
+    /// Produces one batch of records to a partition's leader and returns the base offset (-1 with acks=0).
+    /// Records are (key, value) pairs; a null key or value is sent as null.
+    /// </summary>
+    public async Task<long> ProduceAsync(string topic, int partition, IReadOnlyList<(byte[]? Key, byte[]? Value)> records, short acks = -1, CompressionCodec codec = CompressionCodec.None, CancellationToken cancellationToken = default)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        byte[] batch;
+        using (var builder = new RecordBatchBuilder(now))
+        {
+            foreach (var (key, value) in records)
+            {
+                builder.Append(now, key, value, hasKey: key is not null, hasValue: value is not null);
+            }
+            batch = builder.ToArray(new BatchOptions { Codec = codec });
+        }
+        var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
+        var request = new ProduceRequest
+        {
+            Acks = acks,
+            TimeoutMs = (int)_options.RequestTimeout.TotalMilliseconds,
+            TopicData = [new ProduceRequest.TopicProduceData { Name = topic, PartitionData = [new ProduceRequest.PartitionProduceData { Index = partition, Records = batch }] }],
+        };
+        // Produce v3 is the first with record batch v2; v9+ are flexible. Anything up to v11 reads the same here.
+        var version = connection.VersionFor(ProduceKey) ?? throw new KafkaClientException(35, $"{connection.Endpoint} does not support Produce.");
+        if (acks == 0)
+        {
+            await connection.SendWithoutResponseAsync(request, ProduceKey, version, cancellationToken).ConfigureAwait(false);
+            return -1;
+        }
+        var response = await connection.SendAsync<ProduceResponse>(request, ProduceKey, version, Timeout(cancellationToken)).ConfigureAwait(false);
+        var result = response.Responses.Single().PartitionResponses.Single();
+        if (result.ErrorCode != 0)
+        {
+            Forget(topic, partition, result.ErrorCode);
+            throw new KafkaClientException(result.ErrorCode, $"Produce to {topic}-{partition}: error {result.ErrorCode} {result.ErrorMessage}");
+        }
+        return result.BaseOffset;
+    }
+
+    /// <summary>Fetches from one partition starting at <paramref name="offset"/>; waits up to <paramref name="maxWaitMs"/> for data.</summary>
+    public async Task<FetchedPartition> FetchAsync(string topic, int partition, long offset, int maxBytes = 1024 * 1024, int maxWaitMs = 500, CancellationToken cancellationToken = default)
+    {
+        var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
+        // Fetch v13+ names topics by id: stay at v12 unless the id is known.
+        var ceiling = _topicIds.TryGetValue(topic, out var topicId) && topicId != Guid.Empty ? short.MaxValue : (short)12;
+        var version = connection.VersionFor(FetchKey, ceiling) ?? throw new KafkaClientException(35, $"{connection.Endpoint} does not support Fetch.");
+        var request = new FetchRequest
+        {
+            ReplicaId = -1,
+            MaxWaitMs = maxWaitMs,
+            MinBytes = 1,
+            MaxBytes = maxBytes,
+            IsolationLevel = 0,
+            Topics =
+            [
+                new FetchRequest.FetchTopic
+                {
+                    Topic = topic,
+                    TopicId = topicId,
+                    Partitions = [new FetchRequest.FetchPartition { Partition = partition, FetchOffset = offset, PartitionMaxBytes = maxBytes, CurrentLeaderEpoch = -1, LastFetchedEpoch = -1, LogStartOffset = -1 }],
+                },
+            ],
+        };
+        var response = await connection.SendAsync<FetchResponse>(request, FetchKey, version, Timeout(cancellationToken, maxWaitMs)).ConfigureAwait(false);
+        if (response.ErrorCode != 0)
+        {
+            throw new KafkaClientException(response.ErrorCode, $"Fetch from {topic}-{partition}: error {response.ErrorCode}");
+        }
+        var data = response.Responses.Single().Partitions.Single();
+        if (data.ErrorCode != 0)
+        {
+            Forget(topic, partition, data.ErrorCode);
+        }
+        return new FetchedPartition(topic, partition, data.ErrorCode, data.HighWatermark, data.LogStartOffset, data.Records ?? ReadOnlyMemory<byte>.Empty);
+    }
+
+    /// <summary>ListOffsets: -1 latest, -2 earliest, or the first offset at or after a timestamp (ms); -1 when there is none.</summary>
+    public async Task<long> ListOffsetAsync(string topic, int partition, long timestamp, CancellationToken cancellationToken = default)
+    {
+        var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
+        var request = new ListOffsetsRequest
+        {
+            ReplicaId = -1,
+            Topics = [new ListOffsetsRequest.ListOffsetsTopic { Name = topic, Partitions = [new ListOffsetsRequest.ListOffsetsPartition { PartitionIndex = partition, Timestamp = timestamp, CurrentLeaderEpoch = -1 }] }],
+        };
+        // v1 is the first with a single offset per partition.
+        var version = connection.VersionFor(ListOffsetsKey) is { } v && v >= 1 ? v : throw new KafkaClientException(35, $"{connection.Endpoint} does not support ListOffsets v1+.");
+        var response = await connection.SendAsync<ListOffsetsResponse>(request, ListOffsetsKey, version, Timeout(cancellationToken)).ConfigureAwait(false);
+        var result = response.Topics.Single().Partitions.Single();
+        if (result.ErrorCode != 0)
+        {
+            Forget(topic, partition, result.ErrorCode);
+            throw new KafkaClientException(result.ErrorCode, $"ListOffsets {topic}-{partition}: error {result.ErrorCode}");
+        }
+        return result.Offset;
+    }
+
+    /// <summary>A connection to any broker: the bootstrap connection, reopened when it failed.</summary>
+    public async Task<KafkaConnection> AnyConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        if (_bootstrap is { IsFailed: false } live)
+        {
+            return live;
+        }
+        List<string> problems = [];
+        foreach (var server in _options.BootstrapServers)
+        {
+            var (host, port) = ParseEndpoint(server);
+            try
+            {
+                var connection = await KafkaConnection.ConnectAsync(host, port, _options.ClientId, cancellationToken).ConfigureAwait(false);
+                var previous = Interlocked.Exchange(ref _bootstrap, connection);
+                if (previous is not null)
+                {
+                    await previous.DisposeAsync().ConfigureAwait(false);
+                }
+                return connection;
+            }
+            catch (KafkaClientException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+        throw new KafkaClientException(-1, "No bootstrap server reachable: " + string.Join("; ", problems));
+    }
+
+    /// <summary>The connection to a broker by node id (opened once, reopened after a failure).</summary>
+    public async Task<KafkaConnection> NodeConnectionAsync(int nodeId, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var task = _byNode.GetOrAdd(nodeId, id => ConnectNodeAsync(id, cancellationToken));
+            try
+            {
+                var connection = await task.ConfigureAwait(false);
+                if (!connection.IsFailed)
+                {
+                    return connection;
+                }
+            }
+            catch (KafkaClientException)
+            {
+                _byNode.TryRemove(new KeyValuePair<int, Task<KafkaConnection>>(nodeId, task));
+                throw;
+            }
+            _byNode.TryRemove(new KeyValuePair<int, Task<KafkaConnection>>(nodeId, task));
+        }
+    }
+
+    private async Task<KafkaConnection> ConnectNodeAsync(int nodeId, CancellationToken cancellationToken)
+    {
+        if (!_brokers.TryGetValue(nodeId, out var broker))
+        {
+            await RefreshMetadataAsync([], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!_brokers.TryGetValue(nodeId, out broker))
+            {
+                throw new KafkaClientException(-1, $"Broker {nodeId} is not in the cluster metadata.");
+            }
+        }
+        return await KafkaConnection.ConnectAsync(broker.Host, broker.Port, _options.ClientId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<KafkaConnection> LeaderConnectionAsync(string topic, int partition, CancellationToken cancellationToken)
+    {
+        if (!_leaders.TryGetValue((topic, partition), out var leader) || leader < 0)
+        {
+            await RefreshMetadataAsync([topic], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!_leaders.TryGetValue((topic, partition), out leader) || leader < 0)
+            {
+                throw new KafkaClientException(3, $"No leader known for {topic}-{partition} (unknown topic or partition).");
+            }
+        }
+        return await NodeConnectionAsync(leader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>After a leadership or existence error the cached leader is dropped so the next call refreshes metadata.</summary>
+    private void Forget(string topic, int partition, short error)
+    {
+        if (error is 3 or 5 or 6 or 100)
+        {
+            _leaders.TryRemove((topic, partition), out _);
+        }
+    }
+
+    private CancellationToken Timeout(CancellationToken cancellationToken, int extraMs = 0)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(_options.RequestTimeout + TimeSpan.FromMilliseconds(extraMs));
+        return source.Token;
+    }
+
+    private static (string Host, int Port) ParseEndpoint(string server)
+    {
+        var colon = server.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(server.AsSpan(colon + 1), out var port))
+        {
+            throw new ArgumentException($"Bootstrap server '{server}' is not host:port.");
+        }
+        return (server[..colon].Trim('[', ']'), port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var task in _byNode.Values)
+        {
+            if (task.IsCompletedSuccessfully)
+            {
+                await task.Result.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        if (_bootstrap is not null)
+        {
+            await _bootstrap.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Tributary.Protocol.Buffers;
+using Tributary.Protocol.Kafka;
+using Tributary.Protocol.Kafka.Messages;
+
+namespace Tributary.Client;
+
+/// <summary>
+/// One TCP connection to one Kafka broker. Requests are pipelined: each gets a correlation id and its own
+/// waiter, a single read loop matches responses (which Kafka sends in request order) to waiters. On connect
+/// the broker's API versions are read (ApiVersions v3, or v0 after an UNSUPPORTED_VERSION answer) so callers
+/// can pick the highest version both sides speak. Thread-safe. A transport failure fails every waiting
+/// request and the connection stays failed (callers open a new one).
+/// </summary>
+public sealed class KafkaConnection : IAsyncDisposable
+{
+    private const short ApiVersionsKey = 18;
+
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private readonly string _clientId;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<int, Pending> _pending = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _reader;
+    private IReadOnlyDictionary<short, (short Min, short Max)> _brokerVersions = new Dictionary<short, (short, short)>();
+    private int _correlationId;
+    private Exception? _failure;
+
+    private KafkaConnection(TcpClient tcp, string clientId, string endpoint)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+        _clientId = clientId;
+        Endpoint = endpoint;
+        _reader = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>host:port of the broker.</summary>
+    public string Endpoint { get; }
+
+    public bool IsFailed => Volatile.Read(ref _failure) is not null;
+
+    /// <summary>Connects and reads the broker's API versions.</summary>
+    public static async Task<KafkaConnection> ConnectAsync(string host, int port, string clientId, CancellationToken cancellationToken = default)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            tcp.Dispose();
+            throw new KafkaClientException(-1, $"Cannot connect to {host}:{port}: {e.Message}");
+        }
+        var connection = new KafkaConnection(tcp, clientId, $"{host}:{port}");
+        try
+        {
+            await connection.NegotiateAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The highest version of <paramref name="apiKey"/> both the broker and our definitions speak, at most
+    /// <paramref name="ceiling"/>; null when there is none.
+    /// </summary>
+    public short? VersionFor(short apiKey, short ceiling = short.MaxValue)
+    {
+        var ours = KafkaApis.All.FirstOrDefault(a => a.ApiKey == apiKey);
+        if (ours.Name is null || !_brokerVersions.TryGetValue(apiKey, out var broker))
+        {
+            return null;
+        }
+        var high = Math.Min(Math.Min(ours.HighestVersion, broker.Max), ceiling);
+        var low = Math.Max(ours.LowestVersion, broker.Min);
+        return high >= low ? (short)high : null;
+    }
+
+    /// <summary>Sends a request at the highest common version (at most <paramref name="ceiling"/>) and returns the response.</summary>
+    public Task<TResponse> SendNegotiatedAsync<TResponse>(IKafkaMessage request, short apiKey, short ceiling = short.MaxValue, CancellationToken cancellationToken = default)
+        where TResponse : IKafkaMessage, new()
+    {
+        var version = VersionFor(apiKey, ceiling) ?? throw new KafkaClientException(35, $"{Endpoint} does not support API key {apiKey} at a version this client speaks.");
+        return SendAsync<TResponse>(request, apiKey, version, cancellationToken);
+    }
+
+    /// <summary>Sends a request of an explicit version and returns the decoded response.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(IKafkaMessage request, short apiKey, short version, CancellationToken cancellationToken)
+        where TResponse : IKafkaMessage, new()
+    {
+        var api = KafkaApis.All.First(a => a.ApiKey == apiKey);
+        var pending = new Pending(api, version, new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var correlationId = Interlocked.Increment(ref _correlationId);
+        _pending[correlationId] = pending;
+        try
+        {
+            await WriteAsync(correlationId, api, version, request, cancellationToken).ConfigureAwait(false);
+            var frame = await pending.Response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var reader = new KafkaReader(frame);
+            var header = new ResponseHeader();
+            header.Read(ref reader, api.ResponseHeaderVersion(version));
+            var response = new TResponse();
+            response.Read(ref reader, version);
+            return response;
+        }
+        catch (KafkaProtocolException e)
+        {
+            throw new KafkaClientException(-1, $"Malformed {api.Name} v{version} response from {Endpoint}: {e.Message}");
+        }
+        finally
+        {
+            _pending.TryRemove(correlationId, out _);
+        }
+    }
+
+    /// <summary>Sends a request the broker does not answer (a produce with acks=0).</summary>
+    public Task SendWithoutResponseAsync(IKafkaMessage request, short apiKey, short version, CancellationToken cancellationToken = default)
+    {
+        var api = KafkaApis.All.First(a => a.ApiKey == apiKey);
+        return WriteAsync(Interlocked.Increment(ref _correlationId), api, version, request, cancellationToken);
+    }
+
+    private async Task NegotiateAsync(CancellationToken cancellationToken)
+    {
+        var request = new ApiVersionsRequest { ClientSoftwareName = "tributary-client", ClientSoftwareVersion = "1" };
+        var response = await SendAsync<ApiVersionsResponse>(request, ApiVersionsKey, 3, cancellationToken).ConfigureAwait(false);
+        if (response.ErrorCode == 35)
+        {
+            // KIP-511: the broker answered in the v0 layout; ask again at a version it lists (v0 always works).
+            response = await SendAsync<ApiVersionsResponse>(new ApiVersionsRequest(), ApiVersionsKey, 0, cancellationToken).ConfigureAwait(false);
+        }
+        if (response.ErrorCode != 0)
+        {
+            throw new KafkaClientException(response.ErrorCode, $"ApiVersions to {Endpoint} failed with error {response.ErrorCode}.");
+        }
+        _brokerVersions = response.ApiKeys.ToDictionary(k => k.ApiKey, k => (k.MinVersion, k.MaxVersion));
+    }
+
+    private async Task WriteAsync(int correlationId, KafkaApiInfo api, short version, IKafkaMessage request, CancellationToken cancellationToken)
+    {
+        if (_failure is { } failure)
+        {
+            throw new KafkaClientException(-1, $"Connection to {Endpoint} failed: {failure.Message}");
+        }
+        using var buffer = new PooledBufferWriter(256);
+        buffer.Advance(4);
+        var writer = new KafkaWriter(buffer);
+        new RequestHeader { ApiKey = api.ApiKey, ApiVersion = version, CorrelationId = correlationId, ClientId = _clientId }.Write(writer, api.RequestHeaderVersion(version));
+        request.Write(writer, version);
+        BinaryPrimitives.WriteInt32BigEndian(buffer.WrittenSpanMutable, buffer.WrittenCount - 4);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            Fail(e);
+            throw new KafkaClientException(-1, $"Writing to {Endpoint} failed: {e.Message}");
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var prefix = new byte[4];
+        try
+        {
+            while (true)
+            {
+                await _stream.ReadExactlyAsync(prefix, _closing.Token).ConfigureAwait(false);
+                var size = BinaryPrimitives.ReadInt32BigEndian(prefix);
+                if (size < 4)
+                {
+                    throw new IOException($"Response frame of {size} bytes.");
+                }
+                // Own array per response: decoded responses keep slices of it (record sets).
+                var frame = new byte[size];
+                await _stream.ReadExactlyAsync(frame, _closing.Token).ConfigureAwait(false);
+                var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame);
+                if (_pending.TryGetValue(correlationId, out var pending))
+                {
+                    pending.Response.TrySetResult(frame);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e is EndOfStreamException ? new IOException("The broker closed the connection.") : e);
+        }
+    }
+
+    private void Fail(Exception e)
+    {
+        Interlocked.CompareExchange(ref _failure, e, null);
+        foreach (var pending in _pending.Values)
+        {
+            pending.Response.TrySetException(new KafkaClientException(-1, $"Connection to {Endpoint} failed: {e.Message}"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync().ConfigureAwait(false);
+        _tcp.Dispose();
+        try
+        {
+            await _reader.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Fail(new ObjectDisposedException(nameof(KafkaConnection)));
+        _closing.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private sealed record Pending(KafkaApiInfo Api, short Version, TaskCompletionSource<ReadOnlyMemory<byte>> Response);
+}

@@ -1,0 +1,57 @@
+using Tributary.Broker;
+using Tributary.Protocol.Kafka;
+using Tributary.Protocol.Kafka.Messages;
+
+namespace Tributary.Kafka.Handlers;
+
+/// <summary>
+/// FindCoordinator (key 10). Version notes: v0 a group key only; v1 adds KeyType (0 group, 1 transaction),
+/// ThrottleTimeMs and ErrorMessage; v2 same layout; v3 flexible; v4 batches keys (CoordinatorKeys, one answer per
+/// key); v5 same layout (a newer transaction error). This single node coordinates every group. Transactions are
+/// not supported: a transaction key is answered with COORDINATOR_NOT_AVAILABLE; an unknown key type with INVALID_REQUEST.
+/// </summary>
+public sealed class FindCoordinator(IBrokerApi broker, AdvertisedListener listener) : IKafkaHandler
+{
+    public short ApiKey => FindCoordinatorRequest.ApiKey;
+
+    public short LowestVersion => 0;
+
+    public short HighestVersion => 5;
+
+    public ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
+    {
+        var request = (FindCoordinatorRequest)message;
+        var response = new FindCoordinatorResponse();
+        if (version >= 4)
+        {
+            foreach (var key in request.CoordinatorKeys)
+            {
+                var (error, text) = Check(request.KeyType);
+                response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
+                {
+                    Key = key,
+                    ErrorCode = (short)error,
+                    ErrorMessage = text,
+                    NodeId = error == ErrorCode.None ? broker.NodeId : -1,
+                    Host = error == ErrorCode.None ? listener.Host : "",
+                    Port = error == ErrorCode.None ? listener.Port : -1,
+                });
+            }
+            return ValueTask.FromResult<IKafkaMessage?>(response);
+        }
+        var (code, errorMessage) = Check(version >= 1 ? request.KeyType : (sbyte)0);
+        response.ErrorCode = (short)code;
+        response.ErrorMessage = errorMessage;
+        response.NodeId = code == ErrorCode.None ? broker.NodeId : -1;
+        response.Host = code == ErrorCode.None ? listener.Host : "";
+        response.Port = code == ErrorCode.None ? listener.Port : -1;
+        return ValueTask.FromResult<IKafkaMessage?>(response);
+    }
+
+    private static (ErrorCode Error, string? Message) Check(sbyte keyType) => keyType switch
+    {
+        0 => (ErrorCode.None, null),
+        1 => (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported by this broker."),
+        _ => (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}."),
+    };
+}

@@ -1,0 +1,97 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.Kafka;
+using Tributary.Protocol.Buffers;
+using Tributary.Protocol.Compression;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Client.Tests;
+
+/// <summary>The client against the real broker and Kafka listener over TCP.</summary>
+public sealed class KafkaClientTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-client-" + Guid.NewGuid().ToString("N"));
+    private Tributary.Broker.Broker _broker = null!;
+    private KafkaServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions { DataDirectory = _dataDir });
+        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0 }, NullLoggerFactory.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _broker.DisposeAsync();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    private KafkaClient NewClient() => new(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_server.Port}"], ClientId = "client-test" });
+
+    [Fact]
+    public async Task Negotiates_versions_creates_a_topic_produces_fetches_and_lists_offsets()
+    {
+        await using var client = NewClient();
+        var connection = await client.AnyConnectionAsync();
+        Assert.Equal((short)11, connection.VersionFor(0));
+        Assert.Equal((short)9, connection.VersionFor(0, 9));
+        Assert.Null(connection.VersionFor(17));
+        await client.CreateTopicAsync("c", 2);
+        await client.CreateTopicAsync("c", 2);
+        Assert.Equal(2, await client.PartitionCountAsync("c"));
+        Assert.Null(await client.PartitionCountAsync("missing"));
+
+        var records = Enumerable.Range(0, 100).Select(i => ((byte[]?)Encoding.UTF8.GetBytes($"k{i}"), (byte[]?)Encoding.UTF8.GetBytes($"v{i}"))).ToList();
+        Assert.Equal(0, await client.ProduceAsync("c", 1, records));
+        Assert.Equal(100, await client.ProduceAsync("c", 1, records, acks: 1, codec: CompressionCodec.Gzip));
+        var fetched = await client.FetchAsync("c", 1, 0);
+        Assert.Equal((0, 200L), (fetched.ErrorCode, fetched.HighWatermark));
+        Assert.Equal(200, CountRecords(fetched.Records));
+        Assert.Equal(200, await client.ListOffsetAsync("c", 1, -1));
+        Assert.Equal(0, await client.ListOffsetAsync("c", 1, -2));
+        var outOfRange = await client.FetchAsync("c", 1, 500);
+        Assert.Equal(1, outOfRange.ErrorCode);
+        var error = await Assert.ThrowsAsync<KafkaClientException>(() => client.ProduceAsync("c", 9, records));
+        Assert.Equal(3, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Pipelined_requests_on_one_connection_each_get_their_own_answer()
+    {
+        await using var client = NewClient();
+        await client.CreateTopicAsync("p", 4);
+        var produces = Enumerable.Range(0, 200).Select(i => client.ProduceAsync("p", i % 4, [(null, Encoding.UTF8.GetBytes($"r{i}"))], acks: -1)).ToList();
+        var offsets = await Task.WhenAll(produces);
+        Assert.All(Enumerable.Range(0, 4), p => Assert.Equal(Enumerable.Range(0, 50).Select(o => (long)o), offsets.Where((_, i) => i % 4 == p).Order()));
+    }
+
+    [Fact]
+    public async Task An_unreachable_bootstrap_server_is_a_clear_error()
+    {
+        await using var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = ["127.0.0.1:1"] });
+        var error = await Assert.ThrowsAsync<KafkaClientException>(() => client.RefreshMetadataAsync());
+        Assert.Contains("No bootstrap server reachable", error.Message);
+        Assert.True(error.IsRetriable);
+    }
+
+    private static int CountRecords(ReadOnlyMemory<byte> records)
+    {
+        var count = 0;
+        var position = 0;
+        using var scratch = new PooledBufferWriter();
+        while (position + RecordBatchLayout.LogOverhead <= records.Length)
+        {
+            var span = records.Span[position..];
+            var size = RecordBatchLayout.LogOverhead + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(span[RecordBatchLayout.BatchLengthOffset..]);
+            scratch.Reset();
+            var reader = BatchRecords.Read(span[..size], scratch);
+            while (reader.TryReadNext(out _))
+            {
+                count++;
+            }
+            position += size;
+        }
+        return count;
+    }
+}
