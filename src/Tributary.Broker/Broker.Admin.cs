@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Tributary.Broker;
 
 /// <summary>One partition's place on disk, for DescribeLogDirs.</summary>
@@ -6,6 +8,26 @@ public readonly record struct PartitionLogInfo(string Topic, int Partition, long
 /// <summary>Topic administration beyond create/delete: partitions, configs, DeleteRecords, log directories.</summary>
 public sealed partial class Broker
 {
+    private readonly ConcurrentDictionary<string, string> _reservedPrefixes = new(StringComparer.Ordinal);
+
+    public void ReserveTopicPrefix(string prefix, string owner)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        _reservedPrefixes[prefix] = owner;
+    }
+
+    public string? TopicOwner(string topic)
+    {
+        foreach (var (prefix, owner) in _reservedPrefixes)
+        {
+            if (topic.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return owner;
+            }
+        }
+        return null;
+    }
+
     /// <summary>
     /// CreatePartitions: grows <paramref name="topic"/> to <paramref name="count"/> partitions. Kafka never
     /// shrinks a topic: a count at or below the current one is INVALID_PARTITIONS.

@@ -29,6 +29,7 @@ public enum ErrorCode : short
     UnknownMemberId = 25,
     InvalidSessionTimeout = 26,
     RebalanceInProgress = 27,
+    TopicAuthorizationFailed = 29,
     InvalidTimestamp = 32,
     UnsupportedVersion = 35,
     TopicAlreadyExists = 36,

@@ -102,6 +102,16 @@ public interface IBrokerApi
     /// <summary>DeleteRecords: advances a partition's log start offset (-1 = high watermark); returns the new low watermark.</summary>
     (ErrorCode Error, long LowWatermark) DeleteRecords(string topic, int partition, long offset);
 
+    /// <summary>
+    /// Reserves topic names starting with <paramref name="prefix"/> for another front end (<paramref name="owner"/>,
+    /// e.g. Kinesis streams, whose shards are such topics): Kafka clients may read them but not create, write,
+    /// delete, grow or reconfigure them. The owner itself still uses the ordinary calls.
+    /// </summary>
+    void ReserveTopicPrefix(string prefix, string owner);
+
+    /// <summary>The owner of a reserved topic name (see <see cref="ReserveTopicPrefix"/>), or null.</summary>
+    string? TopicOwner(string topic);
+
     /// <summary>The data directory and the size of every partition in it.</summary>
     (string Path, IReadOnlyList<PartitionLogInfo> Partitions) DescribeLogDirectory();
 }

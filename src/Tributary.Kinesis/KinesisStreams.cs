@@ -50,6 +50,8 @@ public sealed partial class KinesisStreams
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, StreamMetadataFile.FileName);
         var streams = new KinesisStreams(broker, options, path);
+        // The Kafka view of a stream is read-only: only this API writes, reshards or deletes its topic.
+        broker.ReserveTopicPrefix(TopicPrefix, "Kinesis stream");
         if (File.Exists(path))
         {
             foreach (var stream in StreamMetadataFile.Deserialize(File.ReadAllBytes(path)))

@@ -36,7 +36,8 @@ public sealed class AlterConfigs(IBrokerApi broker) : IKafkaHandler
                 result.ErrorMessage = "A config value cannot be null.";
                 continue;
             }
-            var (error, errorMessage) = broker.SetTopicConfigs(resource.ResourceName, resource.Configs.ToDictionary(c => c.Name, c => c.Value!, StringComparer.Ordinal), request.ValidateOnly);
+            var (error, errorMessage) = ReservedTopics.Refusal(broker, resource.ResourceName)
+                ?? broker.SetTopicConfigs(resource.ResourceName, resource.Configs.ToDictionary(c => c.Name, c => c.Value!, StringComparer.Ordinal), request.ValidateOnly);
             result.ErrorCode = (short)error;
             result.ErrorMessage = errorMessage;
         }

@@ -30,7 +30,7 @@ public sealed class CreatePartitions(IBrokerApi broker) : IKafkaHandler
                 result.ErrorMessage = "Assignments may only place partitions on broker 0.";
                 continue;
             }
-            var (error, errorMessage) = broker.CreatePartitions(topic.Name, topic.Count, request.ValidateOnly);
+            var (error, errorMessage) = ReservedTopics.Refusal(broker, topic.Name) ?? broker.CreatePartitions(topic.Name, topic.Count, request.ValidateOnly);
             result.ErrorCode = (short)error;
             result.ErrorMessage = errorMessage;
         }

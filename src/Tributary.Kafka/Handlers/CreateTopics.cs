@@ -47,6 +47,11 @@ public sealed class CreateTopics(IBrokerApi broker) : IKafkaHandler
                 }
                 partitions = topic.Assignments.Count;
             }
+            if (ReservedTopics.Refusal(broker, topic.Name) is { } refusal)
+            {
+                Fail(result, refusal.Error, refusal.Message);
+                continue;
+            }
             var configs = topic.Configs.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
             var (error, errorMessage, created) = broker.CreateTopic(topic.Name, partitions, configs, request.ValidateOnly);
             if (error != ErrorCode.None)

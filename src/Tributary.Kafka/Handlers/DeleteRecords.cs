@@ -26,7 +26,9 @@ public sealed class DeleteRecords(IBrokerApi broker) : IKafkaHandler
             response.Topics.Add(topicResult);
             foreach (var partition in topic.Partitions)
             {
-                var (error, lowWatermark) = broker.DeleteRecords(topic.Name, partition.PartitionIndex, partition.Offset);
+                var (error, lowWatermark) = ReservedTopics.Refusal(broker, topic.Name) is { } refusal
+                    ? (refusal.Error, -1L)
+                    : broker.DeleteRecords(topic.Name, partition.PartitionIndex, partition.Offset);
                 topicResult.Partitions.Add(new DeleteRecordsResponse.DeleteRecordsPartitionResult { PartitionIndex = partition.PartitionIndex, ErrorCode = (short)error, LowWatermark = lowWatermark });
             }
         }

@@ -31,6 +31,11 @@ public sealed class DeleteTopics(IBrokerApi broker) : IKafkaHandler
             {
                 result.ErrorCode = (short)(name is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition);
             }
+            else if (ReservedTopics.Refusal(broker, topic.Name) is { } refusal)
+            {
+                result.ErrorCode = (short)refusal.Error;
+                result.ErrorMessage = refusal.Message;
+            }
             else
             {
                 result.ErrorCode = (short)broker.DeleteTopic(topic.Name);

@@ -77,7 +77,8 @@ public sealed class IncrementalAlterConfigs(IBrokerApi broker) : IKafkaHandler
                         break;
                 }
             }
-            var (error, errorMessage) = problem is null ? broker.SetTopicConfigs(resource.ResourceName, overrides, request.ValidateOnly) : (ErrorCode.InvalidConfig, problem);
+            var (error, errorMessage) = ReservedTopics.Refusal(broker, resource.ResourceName)
+                ?? (problem is null ? broker.SetTopicConfigs(resource.ResourceName, overrides, request.ValidateOnly) : (ErrorCode.InvalidConfig, problem));
             result.ErrorCode = (short)error;
             result.ErrorMessage = errorMessage;
         }

@@ -51,7 +51,8 @@ public sealed class Metadata(IBrokerApi broker, AdvertisedListener listener) : I
                         : Describe(byId, ErrorCode.None));
                     continue;
                 }
-                var (error, topic) = broker.GetOrAutoCreateTopic(requested.Name, allowAutoCreate);
+                // A reserved name is never auto-created by a Kafka client (only its owner creates such topics).
+                var (error, topic) = broker.GetOrAutoCreateTopic(requested.Name, allowAutoCreate && broker.TopicOwner(requested.Name) is null);
                 response.Topics.Add(topic is null
                     ? new MetadataResponse.MetadataResponseTopic { Name = requested.Name, ErrorCode = (short)error }
                     : Describe(topic, error));

@@ -32,8 +32,9 @@ public sealed class Produce(IBrokerApi broker) : IKafkaHandler
         {
             var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
             response.Responses.Add(topicResponse);
-            // Internal topics (__consumer_offsets) are written by the broker only, as in Kafka.
+            // Internal topics (__consumer_offsets) are written by the broker only, as in Kafka; reserved ones by their owner.
             var internalTopic = broker.GetTopic(topic.Name)?.IsInternal == true;
+            var reserved = ReservedTopics.Refusal(broker, topic.Name);
             foreach (var partition in topic.PartitionData)
             {
                 var result = new ProduceResponse.PartitionProduceResponse { Index = partition.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
@@ -41,6 +42,12 @@ public sealed class Produce(IBrokerApi broker) : IKafkaHandler
                 if (!validAcks)
                 {
                     result.ErrorCode = (short)ErrorCode.InvalidRequiredAcks;
+                    continue;
+                }
+                if (reserved is { } refusal)
+                {
+                    result.ErrorCode = (short)refusal.Error;
+                    result.ErrorMessage = refusal.Message;
                     continue;
                 }
                 if (internalTopic)
