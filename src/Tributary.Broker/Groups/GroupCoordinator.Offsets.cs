@@ -21,16 +21,10 @@ public sealed partial class GroupCoordinator
         bool memberEpochSemantics,
         IReadOnlyList<(TopicPartition Partition, CommittedOffset Offset)> offsets)
     {
-        ErrorCode AllFailed(out IReadOnlyList<(TopicPartition, ErrorCode)> answer, ErrorCode error)
-        {
-            answer = [.. offsets.Select(o => (o.Partition, error))];
-            return error;
-        }
-        IReadOnlyList<(TopicPartition, ErrorCode)> failed;
+        IReadOnlyList<(TopicPartition, ErrorCode)> AllFailed(ErrorCode error) => [.. offsets.Select(o => (o.Partition, error))];
         if (groupId.Length == 0)
         {
-            AllFailed(out failed, ErrorCode.InvalidGroupId);
-            return failed;
+            return AllFailed(ErrorCode.InvalidGroupId);
         }
         var results = new (TopicPartition Partition, ErrorCode Error)[offsets.Count];
         var records = new List<(byte[] Key, byte[]? Value)>(offsets.Count);
@@ -61,8 +55,7 @@ public sealed partial class GroupCoordinator
             var group = _groups.TryGetValue(groupId, out var existing) ? existing : simple ? Resolve<ClassicGroup>(groupId, create: true, out _) : null;
             if (group is null)
             {
-                AllFailed(out failed, simple ? ErrorCode.CoordinatorNotAvailable : ErrorCode.IllegalGeneration);
-                return failed;
+                return AllFailed(simple ? ErrorCode.CoordinatorNotAvailable : ErrorCode.IllegalGeneration);
             }
             ValueTask<ErrorCode> durable;
             long sequence;
@@ -75,8 +68,7 @@ public sealed partial class GroupCoordinator
                 var check = ValidateCommit(group, generationOrEpoch, memberId, groupInstanceId, memberEpochSemantics);
                 if (check != ErrorCode.None)
                 {
-                    AllFailed(out failed, check);
-                    return failed;
+                    return AllFailed(check);
                 }
                 sequence = group.NextSequence++;
                 durable = Persist(group, records);
@@ -85,8 +77,7 @@ public sealed partial class GroupCoordinator
             if (stored != ErrorCode.None)
             {
                 // Kafka maps a failed append of the offsets topic to COORDINATOR_NOT_AVAILABLE (the client retries).
-                AllFailed(out failed, ErrorCode.CoordinatorNotAvailable);
-                return failed;
+                return AllFailed(ErrorCode.CoordinatorNotAvailable);
             }
             lock (group)
             {

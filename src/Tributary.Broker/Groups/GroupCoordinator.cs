@@ -71,7 +71,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                 break;
             case GroupRecord.Classic { Value: { } value } classic:
                 {
-                    var group = _groups.GetOrAdd(classic.GroupId, id => new ClassicGroup(id)) as ClassicGroup ?? ReplaceWithClassic(classic.GroupId);
+                    var group = _groups.GetOrAdd(classic.GroupId, id => new ClassicGroup(id)) as ClassicGroup ?? ConvertGroup<ClassicGroup>(_groups[classic.GroupId]);
                     group.GroupProtocolType = value.ProtocolType;
                     group.Generation = value.Generation;
                     group.Protocol = value.Protocol;
@@ -105,7 +105,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             case GroupRecord.Consumer consumer:
                 if (consumer.GroupEpoch is { } epoch)
                 {
-                    var group = _groups.GetOrAdd(consumer.GroupId, id => new ConsumerGroup(id)) as ConsumerGroup ?? ReplaceWithConsumer(consumer.GroupId);
+                    var group = _groups.GetOrAdd(consumer.GroupId, id => new ConsumerGroup(id)) as ConsumerGroup ?? ConvertGroup<ConsumerGroup>(_groups[consumer.GroupId]);
                     group.GroupEpoch = epoch;
                     group.AssignmentEpoch = epoch;
                     group.EmptySince = now;
@@ -118,27 +118,21 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         }
     }
 
-    private ClassicGroup ReplaceWithClassic(string id)
+    /// <summary>
+    /// Replaces a group by an empty one of the other protocol that keeps its committed offsets (an empty group may
+    /// change protocol, as in Kafka); the old object is marked deleted so holders of a stale reference retry.
+    /// </summary>
+    private T ConvertGroup<T>(Group old)
+        where T : Group
     {
-        var old = _groups[id];
-        var group = new ClassicGroup(id);
+        var group = NewGroup<T>(old.Id);
         foreach (var (partition, entry) in old.Offsets)
         {
             group.Offsets[partition] = entry;
         }
-        _groups[id] = group;
-        return group;
-    }
-
-    private ConsumerGroup ReplaceWithConsumer(string id)
-    {
-        var old = _groups[id];
-        var group = new ConsumerGroup(id);
-        foreach (var (partition, entry) in old.Offsets)
-        {
-            group.Offsets[partition] = entry;
-        }
-        _groups[id] = group;
+        group.NextSequence = old.NextSequence;
+        old.Deleted = true;
+        _groups[old.Id] = group;
         return group;
     }
 
@@ -179,15 +173,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                     otherType = true;
                     return null;
                 }
-                found.Deleted = true;
-                var converted = NewGroup<T>(id);
-                foreach (var (partition, entry) in found.Offsets)
-                {
-                    converted.Offsets[partition] = entry;
-                }
-                converted.NextSequence = found.NextSequence;
-                _groups[id] = converted;
-                return converted;
+                return ConvertGroup<T>(found);
             }
         }
     }
