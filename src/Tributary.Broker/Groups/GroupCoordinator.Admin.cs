@@ -1,3 +1,5 @@
+using Tributary.Protocol.Kafka;
+
 namespace Tributary.Broker.Groups;
 
 /// <summary>ListGroups, DescribeGroups and DeleteGroups.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Tributary.Protocol.Kafka;
 
 namespace Tributary.Broker.Groups;
 

@@ -1,0 +1,342 @@
+using System.Buffers.Binary;
+using Tributary.Protocol.Buffers;
+using Tributary.Protocol.Kafka;
+using Tributary.Protocol.Kafka.Messages;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Client;
+
+/// <summary>One record as a consumer sees it (key and value copied out of the fetch).</summary>
+public sealed record ConsumedRecord(string Topic, int Partition, long Offset, long Timestamp, byte[]? Key, byte[]? Value);
+
+/// <summary>Settings of a <see cref="GroupConsumer"/>; names follow the Java client's.</summary>
+public sealed record GroupConsumerOptions
+{
+    public required string GroupId { get; init; }
+
+    public required IReadOnlyList<string> Topics { get; init; }
+
+    /// <summary><c>session.timeout.ms</c>.</summary>
+    public int SessionTimeoutMs { get; init; } = 10_000;
+
+    /// <summary><c>max.poll.interval.ms</c>, sent as the rebalance timeout.</summary>
+    public int RebalanceTimeoutMs { get; init; } = 60_000;
+
+    /// <summary><c>heartbeat.interval.ms</c>.</summary>
+    public int HeartbeatIntervalMs { get; init; } = 1_000;
+
+    /// <summary><c>auto.offset.reset</c>: where a partition without a committed offset starts (earliest or latest).</summary>
+    public bool StartAtEarliest { get; init; } = true;
+
+    /// <summary>Bytes per partition per fetch.</summary>
+    public int MaxPartitionFetchBytes { get; init; } = 1024 * 1024;
+}
+
+/// <summary>
+/// A member of a classic consumer group (protocol type "consumer", assignor "range") on <see cref="KafkaClient"/>:
+/// finds the coordinator, joins (with the MEMBER_ID_REQUIRED round trip), assigns as leader, syncs, resumes
+/// from committed offsets, heartbeats in the background, rejoins when the coordinator says a rebalance is under
+/// way, commits positions, leaves on close. Used by delivery streams reading an external Kafka cluster, so
+/// several Tributary instances share the partitions. One caller at a time (Poll/Commit are not concurrent).
+/// </summary>
+public sealed class GroupConsumer : IAsyncDisposable
+{
+    private const short FindCoordinatorKey = 10, JoinGroupKey = 11, HeartbeatKey = 12, LeaveGroupKey = 13, SyncGroupKey = 14, OffsetCommitKey = 8, OffsetFetchKey = 9;
+    private const string Protocol = "range";
+
+    private readonly KafkaClient _client;
+    private readonly GroupConsumerOptions _options;
+    private readonly Dictionary<(string Topic, int Partition), long> _positions = [];
+    private readonly CancellationTokenSource _closing = new();
+    private KafkaConnection? _coordinator;
+    private Task? _heartbeat;
+    private volatile bool _rejoinNeeded = true;
+    private string _memberId = "";
+    private int _generation = -1;
+
+    public GroupConsumer(KafkaClient client, GroupConsumerOptions options)
+    {
+        _client = client;
+        _options = options;
+    }
+
+    /// <summary>The member id the coordinator gave this member ("" before the first join).</summary>
+    public string MemberId => _memberId;
+
+    public int Generation => _generation;
+
+    /// <summary>Partitions currently assigned to this member.</summary>
+    public IReadOnlyList<(string Topic, int Partition)> Assignment => [.. _positions.Keys.Order()];
+
+    /// <summary>
+    /// Returns the records available on the assigned partitions (joining or rejoining the group first when
+    /// needed), advancing the positions past them; waits up to <paramref name="maxWaitMs"/> per partition fetch.
+    /// </summary>
+    public async Task<IReadOnlyList<ConsumedRecord>> PollAsync(int maxWaitMs = 200, CancellationToken cancellationToken = default)
+    {
+        if (_rejoinNeeded)
+        {
+            await JoinAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var records = new List<ConsumedRecord>();
+        foreach (var ((topic, partition), position) in _positions.ToList())
+        {
+            var fetched = await _client.FetchAsync(topic, partition, position, _options.MaxPartitionFetchBytes, maxWaitMs / Math.Max(1, _positions.Count), cancellationToken).ConfigureAwait(false);
+            if (fetched.ErrorCode == 1)
+            {
+                // OFFSET_OUT_OF_RANGE: reset as auto.offset.reset says.
+                _positions[(topic, partition)] = await _client.ListOffsetAsync(topic, partition, _options.StartAtEarliest ? -2 : -1, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (fetched.ErrorCode != 0)
+            {
+                continue;
+            }
+            _positions[(topic, partition)] = Decode(fetched, position, records);
+        }
+        return records;
+    }
+
+    /// <summary>Commits the current positions at the current generation; a rebalance under way marks the member for rejoining.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_coordinator is null || _positions.Count == 0)
+        {
+            return;
+        }
+        var request = new OffsetCommitRequest
+        {
+            GroupId = _options.GroupId,
+            GenerationIdOrMemberEpoch = _generation,
+            MemberId = _memberId,
+            Topics = [.. _positions.GroupBy(p => p.Key.Topic).Select(t => new OffsetCommitRequest.OffsetCommitRequestTopic
+            {
+                Name = t.Key,
+                Partitions = [.. t.Select(p => new OffsetCommitRequest.OffsetCommitRequestPartition { PartitionIndex = p.Key.Partition, CommittedOffset = p.Value })],
+            })],
+        };
+        // Up to v8: v9's member-epoch semantics belong to KIP-848 members.
+        var response = await _coordinator.SendNegotiatedAsync<OffsetCommitResponse>(request, OffsetCommitKey, 8, cancellationToken).ConfigureAwait(false);
+        var error = response.Topics.SelectMany(t => t.Partitions).Select(p => p.ErrorCode).FirstOrDefault(e => e != 0);
+        if (error is 22 or 25 or 27)
+        {
+            _rejoinNeeded = true;
+        }
+        if (error != 0)
+        {
+            throw new KafkaClientException(error, $"OffsetCommit for group {_options.GroupId}: error {error}.");
+        }
+    }
+
+    private async Task JoinAsync(CancellationToken cancellationToken)
+    {
+        _coordinator = await FindCoordinatorAsync(cancellationToken).ConfigureAwait(false);
+        var subscription = ConsumerProtocol.Subscription(_options.Topics);
+        while (true)
+        {
+            var join = await _coordinator.SendNegotiatedAsync<JoinGroupResponse>(new JoinGroupRequest
+            {
+                GroupId = _options.GroupId,
+                SessionTimeoutMs = _options.SessionTimeoutMs,
+                RebalanceTimeoutMs = _options.RebalanceTimeoutMs,
+                MemberId = _memberId,
+                ProtocolType = "consumer",
+                Protocols = [new JoinGroupRequest.JoinGroupRequestProtocol { Name = Protocol, Metadata = subscription }],
+            }, JoinGroupKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (join.ErrorCode is 79 or 25)
+            {
+                // MEMBER_ID_REQUIRED: come back with the id given; UNKNOWN_MEMBER_ID: start again without one.
+                _memberId = join.ErrorCode == 79 ? join.MemberId : "";
+                continue;
+            }
+            if (join.ErrorCode == 27)
+            {
+                continue;
+            }
+            if (join.ErrorCode != 0)
+            {
+                throw new KafkaClientException(join.ErrorCode, $"JoinGroup {_options.GroupId}: error {join.ErrorCode}.");
+            }
+            _memberId = join.MemberId;
+            _generation = join.GenerationId;
+            var assignments = join.Leader == join.MemberId && !join.SkipAssignment ? await AssignAsync(join, cancellationToken).ConfigureAwait(false) : [];
+            var sync = await _coordinator.SendNegotiatedAsync<SyncGroupResponse>(new SyncGroupRequest
+            {
+                GroupId = _options.GroupId,
+                GenerationId = _generation,
+                MemberId = _memberId,
+                ProtocolType = "consumer",
+                ProtocolName = Protocol,
+                Assignments = assignments,
+            }, SyncGroupKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (sync.ErrorCode is 27 or 22)
+            {
+                continue;
+            }
+            if (sync.ErrorCode == 25)
+            {
+                _memberId = "";
+                continue;
+            }
+            if (sync.ErrorCode != 0)
+            {
+                throw new KafkaClientException(sync.ErrorCode, $"SyncGroup {_options.GroupId}: error {sync.ErrorCode}.");
+            }
+            await ResumeAsync(ConsumerProtocol.AssignedPartitions(sync.Assignment), cancellationToken).ConfigureAwait(false);
+            _rejoinNeeded = false;
+            _heartbeat ??= Task.Run(() => HeartbeatLoopAsync(_closing.Token));
+            return;
+        }
+    }
+
+    /// <summary>The range assignor (as the leader): per topic, members by id get contiguous ranges, the first ones one more.</summary>
+    private async Task<List<SyncGroupRequest.SyncGroupRequestAssignment>> AssignAsync(JoinGroupResponse join, CancellationToken cancellationToken)
+    {
+        var subscriptions = join.Members.ToDictionary(m => m.MemberId, m => ConsumerProtocol.SubscribedTopics(m.Metadata.ToArray()), StringComparer.Ordinal);
+        var byMember = subscriptions.Keys.ToDictionary(id => id, _ => new SortedDictionary<string, List<int>>(StringComparer.Ordinal), StringComparer.Ordinal);
+        foreach (var topic in subscriptions.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal))
+        {
+            var count = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) ?? 0;
+            var members = subscriptions.Where(s => s.Value.Contains(topic)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+            var next = 0;
+            for (var i = 0; i < members.Count; i++)
+            {
+                var take = count / members.Count + (i < count % members.Count ? 1 : 0);
+                if (take > 0)
+                {
+                    byMember[members[i]][topic] = [.. Enumerable.Range(next, take)];
+                }
+                next += take;
+            }
+        }
+        return [.. byMember.Select(m => new SyncGroupRequest.SyncGroupRequestAssignment
+        {
+            MemberId = m.Key,
+            Assignment = ConsumerProtocol.Assignment(m.Value.Select(t => (t.Key, (IReadOnlyList<int>)t.Value))),
+        })];
+    }
+
+    /// <summary>Positions for the new assignment: the committed offset, else auto.offset.reset.</summary>
+    private async Task ResumeAsync(IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)> assigned, CancellationToken cancellationToken)
+    {
+        _positions.Clear();
+        if (assigned.Count == 0)
+        {
+            return;
+        }
+        var fetch = await _coordinator!.SendNegotiatedAsync<OffsetFetchResponse>(new OffsetFetchRequest
+        {
+            GroupId = _options.GroupId,
+            Topics = [.. assigned.Select(a => new OffsetFetchRequest.OffsetFetchRequestTopic { Name = a.Topic, PartitionIndexes = [.. a.Partitions] })],
+        }, OffsetFetchKey, 7, cancellationToken).ConfigureAwait(false);
+        var committed = fetch.Topics.SelectMany(t => t.Partitions.Select(p => ((t.Name, p.PartitionIndex), p.CommittedOffset))).ToDictionary(x => x.Item1, x => x.CommittedOffset);
+        foreach (var (topic, partitions) in assigned)
+        {
+            foreach (var partition in partitions)
+            {
+                _positions[(topic, partition)] = committed.TryGetValue((topic, partition), out var offset) && offset >= 0
+                    ? offset
+                    : await _client.ListOffsetAsync(topic, partition, _options.StartAtEarliest ? -2 : -1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken)
+    {
+        var any = await _client.AnyConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var response = await any.SendNegotiatedAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = _options.GroupId, KeyType = 0 }, FindCoordinatorKey, 3, cancellationToken).ConfigureAwait(false);
+        if (response.ErrorCode != 0)
+        {
+            throw new KafkaClientException(response.ErrorCode, $"FindCoordinator {_options.GroupId}: error {response.ErrorCode}.");
+        }
+        return await _client.NodeConnectionAsync(response.NodeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.HeartbeatIntervalMs, cancellationToken).ConfigureAwait(false);
+                if (_rejoinNeeded || _coordinator is not { } coordinator)
+                {
+                    continue;
+                }
+                var response = await coordinator.SendNegotiatedAsync<HeartbeatResponse>(new HeartbeatRequest { GroupId = _options.GroupId, GenerationId = _generation, MemberId = _memberId }, HeartbeatKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (response.ErrorCode != 0)
+                {
+                    // REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID...: the next poll rejoins.
+                    _rejoinNeeded = true;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (KafkaClientException)
+            {
+                _rejoinNeeded = true;
+            }
+        }
+    }
+
+    /// <summary>Copies the records at or after <paramref name="position"/> out of the fetched batches; returns the next position.</summary>
+    private static long Decode(FetchedPartition fetched, long position, List<ConsumedRecord> into)
+    {
+        using var scratch = new PooledBufferWriter();
+        var span = fetched.Records.Span;
+        var next = position;
+        while (span.Length >= RecordBatchLayout.LogOverhead)
+        {
+            var size = RecordBatchLayout.LogOverhead + BinaryPrimitives.ReadInt32BigEndian(span[RecordBatchLayout.BatchLengthOffset..]);
+            if (size > span.Length)
+            {
+                break;
+            }
+            var batch = span[..size];
+            var baseOffset = BinaryPrimitives.ReadInt64BigEndian(batch);
+            var baseTimestamp = BinaryPrimitives.ReadInt64BigEndian(batch[RecordBatchLayout.BaseTimestampOffset..]);
+            scratch.Reset();
+            var records = BatchRecords.Read(batch, scratch);
+            while (records.TryReadNext(out var record))
+            {
+                var offset = baseOffset + record.OffsetDelta;
+                if (offset >= position)
+                {
+                    into.Add(new ConsumedRecord(fetched.Topic, fetched.Partition, offset, baseTimestamp + record.TimestampDelta, record.HasKey ? record.Key.ToArray() : null, record.HasValue ? record.Value.ToArray() : null));
+                }
+            }
+            next = Math.Max(next, baseOffset + BinaryPrimitives.ReadInt32BigEndian(batch[RecordBatchLayout.LastOffsetDeltaOffset..]) + 1);
+            span = span[size..];
+        }
+        return next;
+    }
+
+    /// <summary>Stops heartbeating and leaves the group (its partitions move to the other members at once).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync().ConfigureAwait(false);
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.ConfigureAwait(false);
+        }
+        if (_coordinator is { IsFailed: false } coordinator && _memberId.Length > 0)
+        {
+            try
+            {
+                await coordinator.SendNegotiatedAsync<LeaveGroupResponse>(new LeaveGroupRequest
+                {
+                    GroupId = _options.GroupId,
+                    MemberId = _memberId,
+                    Members = [new LeaveGroupRequest.MemberIdentity { MemberId = _memberId }],
+                }, LeaveGroupKey).ConfigureAwait(false);
+            }
+            catch (KafkaClientException)
+            {
+                // Leaving is a courtesy: the session timeout removes the member anyway.
+            }
+        }
+        _closing.Dispose();
+    }
+}
