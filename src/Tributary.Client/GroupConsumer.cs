@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
@@ -287,16 +286,12 @@ public sealed class GroupConsumer : IAsyncDisposable
         using var scratch = new PooledBufferWriter();
         var span = fetched.Records.Span;
         var next = position;
-        while (span.Length >= RecordBatchLayout.LogOverhead)
+        int size;
+        while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
         {
-            var size = RecordBatchLayout.LogOverhead + BinaryPrimitives.ReadInt32BigEndian(span[RecordBatchLayout.BatchLengthOffset..]);
-            if (size > span.Length)
-            {
-                break;
-            }
             var batch = span[..size];
-            var baseOffset = BinaryPrimitives.ReadInt64BigEndian(batch);
-            var baseTimestamp = BinaryPrimitives.ReadInt64BigEndian(batch[RecordBatchLayout.BaseTimestampOffset..]);
+            var baseOffset = RecordBatch.BaseOffset(batch);
+            var baseTimestamp = RecordBatch.BaseTimestamp(batch);
             scratch.Reset();
             var records = BatchRecords.Read(batch, scratch);
             while (records.TryReadNext(out var record))
@@ -307,7 +302,7 @@ public sealed class GroupConsumer : IAsyncDisposable
                     into.Add(new ConsumedRecord(fetched.Topic, fetched.Partition, offset, baseTimestamp + record.TimestampDelta, record.HasKey ? record.Key.ToArray() : null, record.HasValue ? record.Value.ToArray() : null));
                 }
             }
-            next = Math.Max(next, baseOffset + BinaryPrimitives.ReadInt32BigEndian(batch[RecordBatchLayout.LastOffsetDeltaOffset..]) + 1);
+            next = Math.Max(next, RecordBatch.NextOffset(batch));
             span = span[size..];
         }
         return next;

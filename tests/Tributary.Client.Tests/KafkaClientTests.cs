@@ -78,19 +78,18 @@ public sealed class KafkaClientTests : IAsyncLifetime
     private static int CountRecords(ReadOnlyMemory<byte> records)
     {
         var count = 0;
-        var position = 0;
+        var span = records.Span;
         using var scratch = new PooledBufferWriter();
-        while (position + RecordBatchLayout.LogOverhead <= records.Length)
+        int size;
+        while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
         {
-            var span = records.Span[position..];
-            var size = RecordBatchLayout.LogOverhead + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(span[RecordBatchLayout.BatchLengthOffset..]);
             scratch.Reset();
             var reader = BatchRecords.Read(span[..size], scratch);
             while (reader.TryReadNext(out _))
             {
                 count++;
             }
-            position += size;
+            span = span[size..];
         }
         return count;
     }

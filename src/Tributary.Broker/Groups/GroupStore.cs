@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Records;
@@ -61,17 +60,11 @@ internal sealed class GroupStore(Broker broker, GroupOptions options)
             {
                 var next = 0L;
                 var position = 0;
-                while (position + RecordBatchLayout.LogOverhead <= chunk.Length)
+                int size;
+                while ((size = RecordBatch.FirstWholeBatchSize(chunk.Span[position..])) > 0)
                 {
-                    var span = chunk.Span[position..];
-                    var size = RecordBatchLayout.LogOverhead + BinaryPrimitives.ReadInt32BigEndian(span[RecordBatchLayout.BatchLengthOffset..]);
-                    if (size > span.Length)
-                    {
-                        break;
-                    }
                     var batch = chunk.Slice(position, size);
-                    var baseOffset = BinaryPrimitives.ReadInt64BigEndian(span);
-                    next = baseOffset + BinaryPrimitives.ReadInt32BigEndian(span[RecordBatchLayout.LastOffsetDeltaOffset..]) + 1;
+                    next = RecordBatch.NextOffset(batch.Span);
                     ApplyBatch(batch, scratch, apply);
                     position += size;
                 }

@@ -19,6 +19,20 @@ public static class RecordBatch
     /// <summary>Total size of the batch in bytes, including the 12-byte offset/length prefix.</summary>
     public static int TotalSize(ReadOnlySpan<byte> batch) => BatchLength(batch) + RecordBatchLayout.LogOverhead;
 
+    /// <summary>
+    /// Size of the first whole batch of a record set (a fetch answer, a log read), or 0 when the set is empty or
+    /// ends in a partial batch (a fetch may cut the last one). Only the length prefix is read; no validation.
+    /// </summary>
+    public static int FirstWholeBatchSize(ReadOnlySpan<byte> records)
+    {
+        if (records.Length < RecordBatchLayout.LogOverhead)
+        {
+            return 0;
+        }
+        var size = TotalSize(records);
+        return size >= RecordBatchLayout.LogOverhead && size <= records.Length ? size : 0;
+    }
+
     public static int PartitionLeaderEpoch(ReadOnlySpan<byte> batch) => BinaryPrimitives.ReadInt32BigEndian(batch[RecordBatchLayout.PartitionLeaderEpochOffset..]);
 
     public static void SetPartitionLeaderEpoch(Span<byte> batch, int epoch) => BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchLayout.PartitionLeaderEpochOffset..], epoch);
