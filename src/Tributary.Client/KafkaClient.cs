@@ -46,7 +46,7 @@ public sealed class KafkaClient : IAsyncDisposable
             Topics = topics?.Select(t => new MetadataRequest.MetadataRequestTopic { Name = t }).ToList(),
             AllowAutoTopicCreation = allowAutoCreate,
         };
-        var response = await connection.SendNegotiatedAsync<MetadataResponse>(request, MetadataKey, cancellationToken: Timeout(cancellationToken)).ConfigureAwait(false);
+        var response = await connection.SendNegotiatedAsync<MetadataResponse>(request, MetadataKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         _brokers = response.Brokers.ToDictionary(b => b.NodeId, b => (b.Host, b.Port));
         foreach (var topic in response.Topics)
         {
@@ -89,7 +89,7 @@ public sealed class KafkaClient : IAsyncDisposable
                 },
             ],
         };
-        var response = await connection.SendNegotiatedAsync<CreateTopicsResponse>(request, CreateTopicsKey, cancellationToken: Timeout(cancellationToken)).ConfigureAwait(false);
+        var response = await connection.SendNegotiatedAsync<CreateTopicsResponse>(request, CreateTopicsKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         var result = response.Topics.Single();
         if (result.ErrorCode != 0 && !(ifNotExists && result.ErrorCode == 36))
         {
@@ -127,7 +127,7 @@ public sealed class KafkaClient : IAsyncDisposable
             await connection.SendWithoutResponseAsync(request, ProduceKey, version, cancellationToken).ConfigureAwait(false);
             return -1;
         }
-        var response = await connection.SendAsync<ProduceResponse>(request, ProduceKey, version, Timeout(cancellationToken)).ConfigureAwait(false);
+        var response = await connection.SendAsync<ProduceResponse>(request, ProduceKey, version, cancellationToken).ConfigureAwait(false);
         var result = response.Responses.Single().PartitionResponses.Single();
         if (result.ErrorCode != 0)
         {
@@ -137,7 +137,7 @@ public sealed class KafkaClient : IAsyncDisposable
         return result.BaseOffset;
     }
 
-    /// <summary>Fetches from one partition starting at <paramref name="offset"/>; waits up to <paramref name="maxWaitMs"/> for data.</summary>
+    /// <summary>Fetches from one partition starting at <paramref name="offset"/>; waits up to <paramref name="maxWaitMs"/> for data (keep it below the request timeout).</summary>
     public async Task<FetchedPartition> FetchAsync(string topic, int partition, long offset, int maxBytes = 1024 * 1024, int maxWaitMs = 500, CancellationToken cancellationToken = default)
     {
         var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
@@ -161,7 +161,7 @@ public sealed class KafkaClient : IAsyncDisposable
                 },
             ],
         };
-        var response = await connection.SendAsync<FetchResponse>(request, FetchKey, version, Timeout(cancellationToken, maxWaitMs)).ConfigureAwait(false);
+        var response = await connection.SendAsync<FetchResponse>(request, FetchKey, version, cancellationToken).ConfigureAwait(false);
         if (response.ErrorCode != 0)
         {
             throw new KafkaClientException(response.ErrorCode, $"Fetch from {topic}-{partition}: error {response.ErrorCode}");
@@ -185,7 +185,7 @@ public sealed class KafkaClient : IAsyncDisposable
         };
         // v1 is the first with a single offset per partition.
         var version = connection.VersionFor(ListOffsetsKey) is { } v && v >= 1 ? v : throw new KafkaClientException(35, $"{connection.Endpoint} does not support ListOffsets v1+.");
-        var response = await connection.SendAsync<ListOffsetsResponse>(request, ListOffsetsKey, version, Timeout(cancellationToken)).ConfigureAwait(false);
+        var response = await connection.SendAsync<ListOffsetsResponse>(request, ListOffsetsKey, version, cancellationToken).ConfigureAwait(false);
         var result = response.Topics.Single().Partitions.Single();
         if (result.ErrorCode != 0)
         {
@@ -208,7 +208,7 @@ public sealed class KafkaClient : IAsyncDisposable
             var (host, port) = ParseEndpoint(server);
             try
             {
-                var connection = await KafkaConnection.ConnectAsync(host, port, _options.ClientId, cancellationToken).ConfigureAwait(false);
+                var connection = await KafkaConnection.ConnectAsync(host, port, _options.ClientId, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
                 var previous = Interlocked.Exchange(ref _bootstrap, connection);
                 if (previous is not null)
                 {
@@ -257,7 +257,7 @@ public sealed class KafkaClient : IAsyncDisposable
                 throw new KafkaClientException(-1, $"Broker {nodeId} is not in the cluster metadata.");
             }
         }
-        return await KafkaConnection.ConnectAsync(broker.Host, broker.Port, _options.ClientId, cancellationToken).ConfigureAwait(false);
+        return await KafkaConnection.ConnectAsync(broker.Host, broker.Port, _options.ClientId, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<KafkaConnection> LeaderConnectionAsync(string topic, int partition, CancellationToken cancellationToken)
@@ -280,13 +280,6 @@ public sealed class KafkaClient : IAsyncDisposable
         {
             _leaders.TryRemove((topic, partition), out _);
         }
-    }
-
-    private CancellationToken Timeout(CancellationToken cancellationToken, int extraMs = 0)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        source.CancelAfter(_options.RequestTimeout + TimeSpan.FromMilliseconds(extraMs));
-        return source.Token;
     }
 
     private static (string Host, int Port) ParseEndpoint(string server)

@@ -9,6 +9,6 @@ public sealed record KafkaClientOptions
     /// <summary><c>client.id</c>, sent in every request header.</summary>
     public string ClientId { get; init; } = "tributary";
 
-    /// <summary><c>request.timeout.ms</c>: how long one request may wait for its answer.</summary>
+    /// <summary><c>request.timeout.ms</c>: how long one request may wait for its answer (REQUEST_TIMED_OUT, retriable, after that).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -29,9 +29,10 @@ public sealed class KafkaConnection : IAsyncDisposable
     private int _correlationId;
     private Exception? _failure;
 
-    private KafkaConnection(TcpClient tcp, string clientId, string endpoint)
+    private KafkaConnection(TcpClient tcp, string clientId, string endpoint, TimeSpan requestTimeout)
     {
         _tcp = tcp;
+        RequestTimeout = requestTimeout;
         _stream = tcp.GetStream();
         _clientId = clientId;
         Endpoint = endpoint;
@@ -41,10 +42,13 @@ public sealed class KafkaConnection : IAsyncDisposable
     /// <summary>host:port of the broker.</summary>
     public string Endpoint { get; }
 
+    /// <summary>How long a request waits for its answer before failing with a retriable error.</summary>
+    public TimeSpan RequestTimeout { get; }
+
     public bool IsFailed => Volatile.Read(ref _failure) is not null;
 
     /// <summary>Connects and reads the broker's API versions.</summary>
-    public static async Task<KafkaConnection> ConnectAsync(string host, int port, string clientId, CancellationToken cancellationToken = default)
+    public static async Task<KafkaConnection> ConnectAsync(string host, int port, string clientId, TimeSpan requestTimeout, CancellationToken cancellationToken = default)
     {
         var tcp = new TcpClient { NoDelay = true };
         try
@@ -56,7 +60,7 @@ public sealed class KafkaConnection : IAsyncDisposable
             tcp.Dispose();
             throw new KafkaClientException(-1, $"Cannot connect to {host}:{port}: {e.Message}");
         }
-        var connection = new KafkaConnection(tcp, clientId, $"{host}:{port}");
+        var connection = new KafkaConnection(tcp, clientId, $"{host}:{port}", requestTimeout);
         try
         {
             await connection.NegotiateAsync(cancellationToken).ConfigureAwait(false);
@@ -104,7 +108,7 @@ public sealed class KafkaConnection : IAsyncDisposable
         try
         {
             await WriteAsync(correlationId, api, version, request, cancellationToken).ConfigureAwait(false);
-            var frame = await pending.Response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var frame = await pending.Response.Task.WaitAsync(RequestTimeout, cancellationToken).ConfigureAwait(false);
             var reader = new KafkaReader(frame);
             var header = new ResponseHeader();
             header.Read(ref reader, api.ResponseHeaderVersion(version));
@@ -115,6 +119,10 @@ public sealed class KafkaConnection : IAsyncDisposable
         catch (KafkaProtocolException e)
         {
             throw new KafkaClientException(-1, $"Malformed {api.Name} v{version} response from {Endpoint}: {e.Message}");
+        }
+        catch (TimeoutException)
+        {
+            throw new KafkaClientException(7, $"{api.Name} to {Endpoint} got no answer within {RequestTimeout.TotalMilliseconds} ms.");
         }
         finally
         {
