@@ -27,6 +27,9 @@ public sealed record GroupConsumerOptions
     /// <summary><c>auto.offset.reset</c>: where a partition without a committed offset starts (earliest or latest).</summary>
     public bool StartAtEarliest { get; init; } = true;
 
+    /// <summary>When set, a partition without a committed offset starts at the first record at or after this time (ms).</summary>
+    public long? StartTimestampMs { get; init; }
+
     /// <summary>Bytes per partition per fetch.</summary>
     public int MaxPartitionFetchBytes { get; init; } = 1024 * 1024;
 }
@@ -96,10 +99,37 @@ public sealed class GroupConsumer : IAsyncDisposable
         return records;
     }
 
-    /// <summary>Commits the current positions at the current generation; a rebalance under way marks the member for rejoining.</summary>
-    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    /// <summary>Joins the group now when not a member (or a rebalance is pending); Poll does the same lazily.</summary>
+    public async Task EnsureJoinedAsync(CancellationToken cancellationToken = default)
     {
-        if (_coordinator is null || _positions.Count == 0)
+        if (_rejoinNeeded)
+        {
+            await JoinAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The next offset to read of each assigned partition.</summary>
+    public IReadOnlyDictionary<(string Topic, int Partition), long> Positions => new Dictionary<(string, int), long>(_positions);
+
+    /// <summary>Moves an assigned partition's read position.</summary>
+    public void Seek(string topic, int partition, long offset)
+    {
+        if (_positions.ContainsKey((topic, partition)))
+        {
+            _positions[(topic, partition)] = offset;
+        }
+    }
+
+    /// <summary>Commits the current positions at the current generation; a rebalance under way marks the member for rejoining.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken = default) => CommitAsync(_positions, cancellationToken);
+
+    /// <summary>
+    /// Commits the given offsets (of assigned partitions) at the current generation; a rebalance under way marks the
+    /// member for rejoining and throws.
+    /// </summary>
+    public async Task CommitAsync(IReadOnlyDictionary<(string Topic, int Partition), long> offsets, CancellationToken cancellationToken = default)
+    {
+        if (_coordinator is null || offsets.Count == 0)
         {
             return;
         }
@@ -108,7 +138,7 @@ public sealed class GroupConsumer : IAsyncDisposable
             GroupId = _options.GroupId,
             GenerationIdOrMemberEpoch = _generation,
             MemberId = _memberId,
-            Topics = [.. _positions.GroupBy(p => p.Key.Topic).Select(t => new OffsetCommitRequest.OffsetCommitRequestTopic
+            Topics = [.. offsets.GroupBy(p => p.Key.Topic).Select(t => new OffsetCommitRequest.OffsetCommitRequestTopic
             {
                 Name = t.Key,
                 Partitions = [.. t.Select(p => new OffsetCommitRequest.OffsetCommitRequestPartition { PartitionIndex = p.Key.Partition, CommittedOffset = p.Value })],
@@ -235,9 +265,24 @@ public sealed class GroupConsumer : IAsyncDisposable
             {
                 _positions[(topic, partition)] = committed.TryGetValue((topic, partition), out var offset) && offset >= 0
                     ? offset
-                    : await _client.ListOffsetAsync(topic, partition, _options.StartAtEarliest ? -2 : -1, cancellationToken).ConfigureAwait(false);
+                    : await StartOffsetAsync(topic, partition, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>auto.offset.reset, or the first offset at or after StartTimestampMs (the end when there is none).</summary>
+    private async Task<long> StartOffsetAsync(string topic, int partition, CancellationToken cancellationToken)
+    {
+        if (_options.StartTimestampMs is long timestamp)
+        {
+            var offset = await _client.ListOffsetAsync(topic, partition, timestamp, cancellationToken).ConfigureAwait(false);
+            if (offset >= 0)
+            {
+                return offset;
+            }
+            return await _client.ListOffsetAsync(topic, partition, -1, cancellationToken).ConfigureAwait(false);
+        }
+        return await _client.ListOffsetAsync(topic, partition, _options.StartAtEarliest ? -2 : -1, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken)

@@ -70,13 +70,19 @@ public sealed class KinesisHost : IAsyncDisposable
         return result;
     }
 
-    public static async Task<KinesisHost> StartAsync(IBrokerApi broker, ServerConfiguration configuration, string dataDirectory, ILoggerFactory loggerFactory)
+    /// <summary>
+    /// Opens the Kinesis streams and starts the AWS endpoints with the Kinesis service and the services
+    /// <paramref name="otherServices"/> returns (given the streams, e.g. delivery streams reading from them).
+    /// </summary>
+    public static async Task<KinesisHost> StartAsync(IBrokerApi broker, ServerConfiguration configuration, string dataDirectory, ILoggerFactory loggerFactory,
+        Func<KinesisStreams, IReadOnlyList<AwsService>>? otherServices = null)
     {
         var streams = KinesisStreams.Open(broker, KinesisOptions(configuration, dataDirectory));
         var options = ServerOptions(configuration);
+        List<AwsService> services = [KinesisApi.CreateService(streams), .. otherServices?.Invoke(streams) ?? []];
         // With both ports disabled nothing listens (Kestrel would otherwise bind its default port).
         var server = options.Port < 0 && options.Http2Port < 0 ? null
-            : await AwsHttpServer.StartAsync([KinesisApi.CreateService(streams)], options, loggerFactory).ConfigureAwait(false);
+            : await AwsHttpServer.StartAsync(services, options, loggerFactory).ConfigureAwait(false);
         return new KinesisHost(server, streams, loggerFactory.CreateLogger<KinesisHost>());
     }
 

@@ -214,8 +214,7 @@ public static class ParquetCommands
             ParquetSchema schema;
             if (columns is not null)
             {
-                // Commas inside <...> belong to nested types.
-                schema = new TableDefinition("cli", RejoinNested(columns)).ToSchema();
+                schema = TableDefinition.ParseColumns("cli", columns).ToSchema();
             }
             else if (table is not null)
             {
@@ -293,38 +292,6 @@ public static class ParquetCommands
     }
 
     /// <summary>Splits "a int, b map&lt;string,int&gt;" into columns, keeping commas inside angle brackets and parentheses.</summary>
-    private static List<(string, string)> RejoinNested(string text)
-    {
-        var result = new List<(string, string)>();
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i <= text.Length; i++)
-        {
-            if (i == text.Length || (text[i] == ',' && depth == 0))
-            {
-                var part = text[start..i].Trim();
-                if (part.Length > 0)
-                {
-                    var space = part.IndexOf(' ');
-                    if (space < 0)
-                    {
-                        throw new ParquetFormatException($"column '{part}' needs a type");
-                    }
-                    result.Add((part[..space], part[(space + 1)..].Trim()));
-                }
-                start = i + 1;
-            }
-            else if (text[i] is '<' or '(')
-            {
-                depth++;
-            }
-            else if (text[i] is '>' or ')')
-            {
-                depth--;
-            }
-        }
-        return result;
-    }
 
     private static int UsageError(string message)
     {

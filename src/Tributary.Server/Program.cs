@@ -155,18 +155,35 @@ public static class Program
             }
             await using (kafka.ConfigureAwait(false))
             {
+                // Disposed in reverse: the AWS endpoints stop first (no more puts), then the delivery engines.
+                DeliveryHost delivery;
+                try
+                {
+                    delivery = DeliveryHost.Open(broker, configuration, brokerOptions.DataDirectory, loggerFactory);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Text.Json.JsonException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot open the delivery streams: {e.Message}");
+                    return 1;
+                }
+                await using var deliveryScope = delivery.ConfigureAwait(false);
                 KinesisHost aws;
                 try
                 {
-                    aws = await KinesisHost.StartAsync(broker, configuration, brokerOptions.DataDirectory, loggerFactory).ConfigureAwait(false);
+                    aws = await KinesisHost.StartAsync(broker, configuration, brokerOptions.DataDirectory, loggerFactory, kinesis =>
+                    {
+                        delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
+                        return [delivery.Service];
+                    }).ConfigureAwait(false);
+                    await delivery.StartAsync(configuration).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException)
+                catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException or System.Text.Json.JsonException)
                 {
                     Console.Error.WriteLine($"tributary: cannot start the AWS APIs: {e.Message}");
                     return 1;
                 }
                 await using var awsScope = aws.ConfigureAwait(false);
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis) on {configuration.GetString(ServerConfiguration.Keys.AwsHost)}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2). Stop with Ctrl-C or SIGTERM.");
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {configuration.GetString(ServerConfiguration.Keys.AwsHost)}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

@@ -59,6 +59,24 @@ public sealed class ServerConfiguration
         public const string KinesisShardLimit = "kinesis.shard.limit";
         public const string KinesisEnforceLimits = "kinesis.enforce.limits";
 
+        // Delivery streams.
+        public const string DeliveryDestination = "delivery.destination";
+        public const string DeliveryLocalDirectory = "delivery.local.directory";
+        public const string DeliveryS3Endpoint = "delivery.s3.endpoint";
+        public const string DeliveryS3Region = "delivery.s3.region";
+        public const string DeliveryS3PathStyle = "delivery.s3.path.style";
+        public const string DeliveryS3AccessKey = "delivery.s3.access.key";
+        public const string DeliveryS3SecretKey = "delivery.s3.secret.key";
+        public const string DeliveryS3PartSizeBytes = "delivery.s3.part.size.bytes";
+        public const string DeliveryS3CreateBuckets = "delivery.s3.create.buckets";
+        public const string DeliveryMaxStreams = "delivery.max.streams";
+        public const string DeliveryMaxBufferedBytes = "delivery.max.buffered.bytes";
+        public const string DeliveryMaxActivePartitions = "delivery.max.active.partitions";
+        public const string DeliveryLambdaEndpoints = "delivery.lambda.endpoints";
+        public const string DeliveryLambdaTimeoutMs = "delivery.lambda.timeout.ms";
+        public const string DeliveryStreamsFile = "delivery.streams.file";
+        public const string DeliveryTablesDirectory = "delivery.tables.directory";
+
         public static IReadOnlyList<string> All { get; } =
         [
             DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
@@ -67,6 +85,9 @@ public sealed class ServerConfiguration
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
+            DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
+            DeliveryS3SecretKey, DeliveryS3PartSizeBytes, DeliveryS3CreateBuckets, DeliveryMaxStreams, DeliveryMaxBufferedBytes,
+            DeliveryMaxActivePartitions, DeliveryLambdaEndpoints, DeliveryLambdaTimeoutMs, DeliveryStreamsFile, DeliveryTablesDirectory,
         ];
     }
 
@@ -242,5 +263,6 @@ public sealed class ServerConfiguration
         _ = StorageSettings.KafkaFromConfiguration(this);
         _ = KinesisHost.ServerOptions(this);
         _ = KinesisHost.KinesisOptions(this, "");
+        _ = DeliveryHost.Options(this, "");
     }
 }

@@ -16,6 +16,45 @@ public sealed record TableDefinition(string Name, IReadOnlyList<(string Name, st
     public static TableDefinition FromSchema(string name, ParquetSchema schema) =>
         new(name, schema.Fields.Select(f => (f.Name, HiveTypes.Format(f))).ToList());
 
+    /// <summary>
+    /// A definition from a column list <c>"name type, name type"</c> with Hive types (commas inside <c>&lt;…&gt;</c> or
+    /// <c>(…)</c> belong to nested types), as the CLI's <c>--columns</c> and a delivery stream's inline schema give it.
+    /// </summary>
+    public static TableDefinition ParseColumns(string name, string text)
+    {
+        var result = new List<(string, string)>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || (text[i] == ',' && depth == 0))
+            {
+                var part = text[start..i].Trim();
+                if (part.Length > 0)
+                {
+                    var space = part.IndexOf(' ');
+                    if (space < 0)
+                    {
+                        throw new ParquetFormatException($"column '{part}' needs a type");
+                    }
+                    result.Add((part[..space], part[(space + 1)..].Trim()));
+                }
+                start = i + 1;
+            }
+            else if (text[i] is '<' or '(')
+            {
+                depth++;
+            }
+            else if (text[i] is '>' or ')')
+            {
+                depth--;
+            }
+        }
+        var definition = new TableDefinition(name, result);
+        definition.ToSchema();
+        return definition;
+    }
+
     public string ToJson()
     {
         var columns = new JsonArray();

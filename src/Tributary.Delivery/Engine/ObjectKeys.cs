@@ -1,0 +1,59 @@
+using System.Globalization;
+using Tributary.Delivery.Model;
+using Tributary.Delivery.Naming;
+using Tributary.Delivery.Processing;
+
+namespace Tributary.Delivery.Engine;
+
+/// <summary>
+/// The engine's view of naming: keys of data and error objects from a buffer, the oldest record's arrival time and the
+/// object's deterministic id (which also seeds <c>!{firehose:random-string}</c>, so a rebuilt object gets the same key).
+/// </summary>
+internal sealed class ObjectKeys
+{
+    private readonly ObjectNaming _naming;
+    private readonly int _version;
+    private readonly string _errorExtension;
+
+    public ObjectKeys(DeliveryStreamDefinition definition)
+    {
+        _naming = ObjectNaming.Create(definition.Name, definition.Destination);
+        _version = definition.VersionId;
+        // Error objects are JSON lines: compressed like the data unless the data is converted (then uncompressed).
+        _errorExtension = definition.Destination.FormatConversion is { Enabled: true }
+            ? ""
+            : ObjectNaming.DefaultExtension(definition.Destination.Compression, formatConversion: false);
+    }
+
+    /// <summary>InvalidArgumentException when the destination's prefixes, time zone or extension break Firehose's rules.</summary>
+    public static void Validate(DeliveryStreamDefinition definition) => _ = ObjectNaming.Create(definition.Name, definition.Destination);
+
+    /// <summary>The first partition key the Prefix uses that the record lacks, or null.</summary>
+    public string? MissingKey(ProcessedRecord record)
+    {
+        foreach (var key in _naming.Prefix.QueryKeys)
+        {
+            if (record.QueryKeys is null || !record.QueryKeys.ContainsKey(key))
+            {
+                return "partitionKeyFromQuery:" + key;
+            }
+        }
+        foreach (var key in _naming.Prefix.LambdaKeys)
+        {
+            if (record.LambdaKeys is null || !record.LambdaKeys.ContainsKey(key))
+            {
+                return "partitionKeyFromLambda:" + key;
+            }
+        }
+        return null;
+    }
+
+    public string ObjectKey(RecordBuffer buffer, long oldestArrivalMs, string id) =>
+        _naming.DataObjectKey(_version, DateTimeOffset.FromUnixTimeMilliseconds(oldestArrivalMs), Seed(id), id, buffer.QueryKeys, buffer.LambdaKeys);
+
+    public string ErrorKey(string errorOutputType, long oldestArrivalMs, string id) =>
+        _naming.ErrorObjectKey(errorOutputType, _version, DateTimeOffset.FromUnixTimeMilliseconds(oldestArrivalMs), Seed(id), id, _errorExtension);
+
+    /// <summary>The first 16 hex digits of the id.</summary>
+    private static ulong Seed(string id) => ulong.Parse(id.Replace("-", "", StringComparison.Ordinal)[..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+}

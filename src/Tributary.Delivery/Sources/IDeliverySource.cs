@@ -1,0 +1,62 @@
+namespace Tributary.Delivery.Sources;
+
+/// <summary>
+/// One record read from a source. <see cref="Partition"/> and <see cref="Offset"/> are the source position (a topic
+/// partition and offset, a Kinesis shard's partition and offset, the direct-put log's offset); the engine's exactly-once
+/// protocol is expressed in them. <see cref="ArrivalMs"/> is when the record reached the source (log time).
+/// </summary>
+public sealed class SourceRecord(int partition, long offset, long arrivalMs, byte[]? key, byte[] data)
+{
+    public int Partition { get; } = partition;
+
+    public long Offset { get; } = offset;
+
+    public long ArrivalMs { get; } = arrivalMs;
+
+    public byte[]? Key { get; } = key;
+
+    public byte[] Data { get; } = data;
+}
+
+/// <summary>
+/// Where a delivery stream's records come from. The engine calls <see cref="StartAsync"/> once, then
+/// <see cref="PollAsync"/> in a loop and <see cref="CommitAsync"/> after each object is durable; all calls come from
+/// the stream's one engine task (no concurrent calls).
+/// </summary>
+public interface IDeliverySource : IAsyncDisposable
+{
+    /// <summary>A short description for logs and errors (topic name, cluster and topic, stream ARN).</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Prepares reading. <paramref name="saved"/> holds the positions the stream's own state committed (the next
+    /// offset to deliver per partition); partitions missing from it start where the source's configuration says
+    /// (latest, earliest, a timestamp). Returns the position each readable partition starts at.
+    /// </summary>
+    Task<IReadOnlyDictionary<int, long>> StartAsync(IReadOnlyDictionary<int, long> saved, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends the records available (in offset order per partition) to <paramref name="into"/>, waiting up to
+    /// <paramref name="maxWaitMs"/> for the first. Reading resumes after the last record returned, or from
+    /// <see cref="Seek"/>'s position.
+    /// </summary>
+    ValueTask PollAsync(List<SourceRecord> into, int maxWaitMs, CancellationToken cancellationToken);
+
+    /// <summary>Moves a partition's read position (used when the engine discards buffered records and reads them again).</summary>
+    void Seek(int partition, long offset);
+
+    /// <summary>
+    /// Called after the engine's state (which holds these positions) is durable: a source that keeps positions
+    /// elsewhere too (an external cluster's committed group offsets) commits them there.
+    /// </summary>
+    Task CommitAsync(IReadOnlyDictionary<int, long> positions, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Changes whenever the set of partitions this instance reads changes (an external group's rebalance, new
+    /// partitions). The engine then drops what it buffered and calls <see cref="StartAsync"/> again.
+    /// </summary>
+    int AssignmentEpoch { get; }
+
+    /// <summary>Bytes or records not yet read (lag), when known; for metrics.</summary>
+    long? Lag { get; }
+}
