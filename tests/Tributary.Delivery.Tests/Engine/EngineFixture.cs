@@ -27,6 +27,9 @@ internal sealed class EngineFixture : IAsyncDisposable
 
     public string ObjectsRoot => Path.Combine(Root, "objects");
 
+    /// <summary>False keeps the directory for a second fixture on the same data (a restart).</summary>
+    public bool DeleteOnDispose { get; set; } = true;
+
     public static async Task<EngineFixture> StartAsync(string? root = null, IObjectStore? store = null)
     {
         root ??= Path.Combine(Path.GetTempPath(), "tributary-delivery-" + Guid.NewGuid().ToString("N"));
@@ -55,6 +58,10 @@ internal sealed class EngineFixture : IAsyncDisposable
     public async Task<SortedDictionary<string, byte[]>> ObjectsAsync(string bucket = "bucket")
     {
         var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        if (!Directory.Exists(Path.Combine(ObjectsRoot, bucket)))
+        {
+            return result;
+        }
         await foreach (var info in Store.ListAsync(bucket))
         {
             await using var stream = await Store.OpenReadAsync(bucket, info.Key);
@@ -95,6 +102,10 @@ internal sealed class EngineFixture : IAsyncDisposable
     {
         await Streams.DisposeAsync();
         await Broker.DisposeAsync();
+        if (!DeleteOnDispose)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -1,0 +1,250 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tributary.Broker;
+using Tributary.Delivery.Engine;
+using Tributary.Delivery.Model;
+using Tributary.Delivery.Objects;
+using Tributary.Delivery.Processing;
+using Tributary.Formats.Parquet.Reader;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Delivery.Tests.Engine;
+
+public sealed class EngineTests
+{
+    private static async Task ProduceAsync(IBrokerApi broker, string topic, int partition, IEnumerable<string> values)
+    {
+        using var builder = new RecordBatchBuilder(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        foreach (var value in values)
+        {
+            builder.Append(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default, Encoding.UTF8.GetBytes(value), hasKey: false);
+        }
+        var result = await broker.ProduceAsync(topic, partition, builder.ToArray(new BatchOptions()), Acks.All);
+        Assert.Equal(ErrorCode.None, result.Error);
+    }
+
+    private static DeliveryStreamDefinition TopicStream(string name, string topic, Func<S3DestinationDefinition, S3DestinationDefinition>? destination = null) =>
+        EngineFixture.DirectPut(name, destination) with
+        {
+            Type = DeliveryStreamType.MSKAsSource,
+            KafkaSource = new KafkaSourceDefinition { ClusterArn = "arn:aws:kafka:us-east-1:000000000000:cluster/tributary/local", TopicName = topic, ReadFromTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(0) },
+        };
+
+    private static IEnumerable<string> Lines(IEnumerable<byte[]> objects) =>
+        objects.SelectMany(o => Encoding.UTF8.GetString(o).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
+    public async Task A_topic_of_the_embedded_broker_is_delivered_from_every_partition_once()
+    {
+        await using var fixture = await EngineFixture.StartAsync();
+        Assert.Equal(ErrorCode.None, fixture.Broker.CreateTopic("events", 3, null).Error);
+        for (var p = 0; p < 3; p++)
+        {
+            await ProduceAsync(fixture.Broker, "events", p, Enumerable.Range(0, 200).Select(i => $"{{\"p\":{p},\"i\":{i}}}\n"));
+        }
+        await fixture.Streams.CreateAsync(TopicStream("from-topic", "events"));
+        await EngineFixture.WaitForAsync(async () => Lines((await fixture.ObjectsAsync()).Values).Count() >= 600, TimeSpan.FromSeconds(30), "600 records");
+        var records = Lines((await fixture.ObjectsAsync()).Values).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(600, records.Count);
+        for (var p = 0; p < 3; p++)
+        {
+            Assert.Equal(Enumerable.Range(0, 200), records.Where(r => (int)r["p"]! == p).Select(r => (int)r["i"]!).Order());
+        }
+    }
+
+    [Fact]
+    public async Task Records_already_delivered_before_a_crash_between_upload_and_state_are_not_repeated()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "tributary-delivery-" + Guid.NewGuid().ToString("N"));
+        var failing = new FailingStore(new LocalDirectoryStore(Path.Combine(root, "objects")), failAfter: 2);
+        await using (var first = await EngineFixture.StartAsync(root, failing))
+        {
+            first.DeleteOnDispose = false;
+            await first.Streams.CreateAsync(EngineFixture.DirectPut("crashy", d => d with { BufferIntervalInSeconds = 0 }));
+            for (var i = 0; i < 10; i++)
+            {
+                await first.Streams.PutAsync("crashy", [Encoding.UTF8.GetBytes($"{{\"n\":{i}}}\n")]);
+                await Task.Delay(60);
+            }
+            // Two objects went through; the third is spooled and pending in the state but its upload keeps failing.
+            await EngineFixture.WaitForAsync(() => Task.FromResult(failing.Failures > 0), TimeSpan.FromSeconds(20), "a failed upload");
+        }
+        await using var second = await EngineFixture.StartAsync(root);
+        await EngineFixture.WaitForAsync(async () => Lines((await second.ObjectsAsync()).Values).Count() >= 10, TimeSpan.FromSeconds(30), "10 records");
+        await Task.Delay(1500);
+        var numbers = Lines((await second.ObjectsAsync()).Values).Select(l => (int)JsonNode.Parse(l)!["n"]!).ToList();
+        // Exactly once; objects are listed by key, which does not follow delivery order.
+        Assert.Equal(Enumerable.Range(0, 10), numbers.Order());
+    }
+
+    [Fact]
+    public async Task The_transformation_endpoint_rewrites_drops_and_fails_records_with_the_Lambda_contract()
+    {
+        using var listener = new HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var invocations = 0;
+        var server = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+                Interlocked.Increment(ref invocations);
+                var request = JsonNode.Parse(context.Request.InputStream)!;
+                var records = new JsonArray();
+                foreach (var record in request["records"]!.AsArray())
+                {
+                    var data = JsonNode.Parse(Convert.FromBase64String((string)record!["data"]!))!;
+                    var n = (int)data["n"]!;
+                    var result = n % 3 == 0 ? "Dropped" : n % 3 == 1 ? "Ok" : "ProcessingFailed";
+                    var output = new JsonObject { ["recordId"] = (string)record["recordId"]!, ["result"] = result };
+                    if (result == "Ok")
+                    {
+                        output["data"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{{\"n\":{n},\"seen\":true}}\n"));
+                    }
+                    records.Add(output);
+                }
+                var body = Encoding.UTF8.GetBytes(new JsonObject { ["records"] = records }.ToJsonString());
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        });
+        await using var fixture = await EngineFixture.StartAsync();
+        await fixture.Streams.CreateAsync(EngineFixture.DirectPut("lambda", d => d with
+        {
+            Compression = CompressionFormat.Uncompressed,
+            Prefix = "ok/",
+            ErrorOutputPrefix = "errors/!{firehose:error-output-type}/",
+            Processing = new ProcessingDefinition
+            {
+                Enabled = true,
+                Processors = [new ProcessorDefinition { Type = "Lambda", Parameters = [new("LambdaArn", $"http://127.0.0.1:{port}/")] }],
+            },
+        }));
+        await fixture.Streams.PutAsync("lambda", [.. Enumerable.Range(0, 30).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"))]);
+        await EngineFixture.WaitForAsync(async () =>
+        {
+            var objects = await fixture.ObjectsAsync();
+            return Lines(objects.Where(o => o.Key.StartsWith("ok/", StringComparison.Ordinal)).Select(o => o.Value)).Count() == 10
+                && Lines(objects.Where(o => o.Key.StartsWith("errors/", StringComparison.Ordinal)).Select(o => o.Value)).Count() == 10;
+        }, TimeSpan.FromSeconds(30), "10 transformed and 10 failed records");
+        var all = await fixture.ObjectsAsync();
+        var ok = Lines(all.Where(o => o.Key.StartsWith("ok/", StringComparison.Ordinal)).Select(o => o.Value)).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(Enumerable.Range(0, 30).Where(n => n % 3 == 1), ok.Select(r => (int)r["n"]!).Order());
+        Assert.All(ok, r => Assert.True((bool)r["seen"]!));
+        var failed = all.Where(o => o.Key.StartsWith("errors/processing-failed/", StringComparison.Ordinal)).SelectMany(o => Lines([o.Value])).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(Enumerable.Range(0, 30).Where(n => n % 3 == 2), failed.Select(e => (int)JsonNode.Parse(Convert.FromBase64String((string)e["rawData"]!))!["n"]!).Order());
+        Assert.All(failed, e =>
+        {
+            Assert.Equal("Lambda.ProcessingFailed", (string)e["errorCode"]!);
+            Assert.Equal($"http://127.0.0.1:{port}/", (string)e["lambdaArn"]!);
+            Assert.Equal(1, (int)e["attemptsMade"]!);
+        });
+        Assert.Equal(10, fixture.Streams.Describe("lambda")!.Metrics.FailedRecordsByType[ErrorOutputTypes.ProcessingFailed]);
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task Json_is_converted_to_Parquet_and_malformed_records_go_to_format_conversion_failed()
+    {
+        await using var fixture = await EngineFixture.StartAsync();
+        await fixture.Streams.CreateAsync(EngineFixture.DirectPut("parquet", d => d with
+        {
+            Compression = CompressionFormat.Uncompressed,
+            BufferSizeInMBs = 64,
+            ErrorOutputPrefix = "errors/!{firehose:error-output-type}/",
+            FormatConversion = new FormatConversionDefinition { InlineSchema = "id bigint, name string" },
+        }));
+        var records = Enumerable.Range(0, 20).Select(i => i == 7 ? "{\"id\": \"seven\", \"name\": \"x\"}" : $"{{\"id\":{i},\"name\":\"n{i}\"}}").ToList();
+        await fixture.Streams.PutAsync("parquet", [.. records.Select(r => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(r))]);
+        await EngineFixture.WaitForAsync(async () => (await fixture.ObjectsAsync()).Count >= 2, TimeSpan.FromSeconds(30), "a Parquet object and an error object");
+        var objects = await fixture.ObjectsAsync();
+        var parquet = Assert.Single(objects, o => o.Key.EndsWith(".parquet", StringComparison.Ordinal));
+        using var reader = new ParquetReader(new MemoryStream(parquet.Value));
+        var rows = reader.ReadRows().ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Where(i => i != 7).Select(i => (long)i), rows.Select(r => (long)r["id"]!).Order());
+        var errors = Assert.Single(objects, o => o.Key.StartsWith("errors/format-conversion-failed/", StringComparison.Ordinal));
+        var error = JsonNode.Parse(Lines([errors.Value]).Single())!;
+        Assert.Equal(records[7], Encoding.UTF8.GetString(Convert.FromBase64String((string)error["rawData"]!)));
+        Assert.NotNull(error["lastErrorMessage"]);
+    }
+
+    [Fact]
+    public void The_state_file_format_is_frozen()
+    {
+        var state = new DeliveryState { Version = 3 };
+        state.Positions[0] = 10;
+        state.Positions[1] = 7;
+        state.Delivered[1] = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["ok|q3:day=2:01"] = 12 };
+        state.Pending.Add(new PendingObject { Spool = "a.obj", Bucket = "b", Key = "k", Records = 2, Bytes = 20, OldestArrivalMs = 5 });
+        var directory = Path.Combine(Path.GetTempPath(), "tributary-state-" + Guid.NewGuid().ToString("N"));
+        state.Save(directory);
+        Assert.Equal(
+            """{"format":1,"version":3,"positions":{"0":10,"1":7},"delivered":{"1":{"ok|q3:day=2:01":12}},"pending":[{"spool":"a.obj","bucket":"b","key":"k","records":2,"bytes":20,"error":null,"oldest":5}]}""",
+            File.ReadAllText(Path.Combine(directory, DeliveryState.FileName)));
+        var loaded = DeliveryState.Load(directory);
+        Assert.True(loaded.IsDelivered(1, 11, "ok|q3:day=2:01"));
+        Assert.False(loaded.IsDelivered(1, 12, "ok|q3:day=2:01"));
+        Assert.True(loaded.IsDelivered(0, 9, "ok"));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public void Kpl_aggregates_json_streams_and_delimited_records_are_split()
+    {
+        var aggregated = Deaggregation.BuildKpl([("a", "one"u8.ToArray()), ("b", "two"u8.ToArray()), ("a", "three"u8.ToArray())]);
+        Assert.Equal(["one", "two", "three"], Deaggregation.TryKpl(aggregated)!.Select(Encoding.UTF8.GetString));
+        aggregated[^1] ^= 1;
+        Assert.Null(Deaggregation.TryKpl(aggregated));
+        Assert.Null(Deaggregation.TryKpl("plain"u8.ToArray()));
+        Assert.Equal(["{\"a\":1}", "{\"b\":[2]}"], Deaggregation.TrySplitJson("{\"a\":1} {\"b\":[2]}\n"u8.ToArray())!.Select(Encoding.UTF8.GetString));
+        Assert.Null(Deaggregation.TrySplitJson("{\"a\":"u8.ToArray()));
+        Assert.Equal(["x", "", "y"], Deaggregation.SplitDelimited("x||||y||"u8.ToArray(), "||"u8.ToArray()).Select(Encoding.UTF8.GetString));
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    /// <summary>Lets <c>failAfter</c> puts through, then fails every put (an object store that went away).</summary>
+    private sealed class FailingStore(IObjectStore inner, int failAfter) : IObjectStore
+    {
+        private int _puts;
+
+        public int Failures { get; private set; }
+
+        public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken = default) => inner.EnsureBucketAsync(bucket, cancellationToken);
+
+        public Task PutAsync(string bucket, string key, ObjectContent content, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _puts) > failAfter)
+            {
+                Failures++;
+                throw new IOException("injected failure");
+            }
+            return inner.PutAsync(bucket, key, content, cancellationToken);
+        }
+
+        public Task<bool> ExistsAsync(string bucket, string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(bucket, key, cancellationToken);
+
+        public Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(bucket, key, cancellationToken);
+
+        public IAsyncEnumerable<ObjectInfo> ListAsync(string bucket, string prefix = "", CancellationToken cancellationToken = default) => inner.ListAsync(bucket, prefix, cancellationToken);
+
+        public Task DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(bucket, key, cancellationToken);
+    }
+}
