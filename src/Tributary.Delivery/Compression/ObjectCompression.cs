@@ -46,7 +46,7 @@ public static class ObjectCompression
         return format switch
         {
             CompressionFormat.Uncompressed => new PassThroughWriteStream(destination, options.LeaveOpen),
-            CompressionFormat.Gzip => new GZipStream(destination, options.Level, options.LeaveOpen),
+            CompressionFormat.Gzip => new GzipWriteStream(destination, options),
             CompressionFormat.Zip => new ZipEntryWriteStream(destination, options),
             CompressionFormat.Snappy => new SnappyFramedWriteStream(destination, options.LeaveOpen),
             CompressionFormat.HadoopSnappy => new HadoopSnappyWriteStream(destination, options.LeaveOpen),

@@ -498,6 +498,8 @@ internal static class ZoneNames
         ["Europe/Berlin"] = ("CET", "Central European Standard Time", "CEST", "Central European Summer Time"),
         ["Europe/Paris"] = ("CET", "Central European Standard Time", "CEST", "Central European Summer Time"),
         ["Australia/Sydney"] = ("AEST", "Australian Eastern Standard Time", "AEDT", "Australian Eastern Daylight Time"),
+        ["America/St_Johns"] = ("NST", "Newfoundland Standard Time", "NDT", "Newfoundland Daylight Time"),
+        ["Pacific/Chatham"] = ("CHAST", "Chatham Standard Time", "CHADT", "Chatham Daylight Time"),
     };
 
     public static string? Find(string zoneId, bool daylight, bool full)
