@@ -1,0 +1,28 @@
+using Tributary.Aws;
+using Tributary.Delivery.Model;
+
+namespace Tributary.Firehose.Handlers;
+
+/// <summary>
+/// DescribeDeliveryStream: DeliveryStreamName*, Limit (1–10000), ExclusiveStartDestinationId (1–100 of
+/// <c>[a-zA-Z0-9-]</c>) → DeliveryStreamDescription with its one destination (none when the start id is at or past it).
+/// </summary>
+public sealed class DescribeDeliveryStream(IDeliveryStreams streams, FirehoseOptions options) : FirehoseOperation(streams, options)
+{
+    public override string Name => "DescribeDeliveryStream";
+
+    protected override ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
+    {
+        var body = request.Body;
+        var validation = new AwsValidation();
+        var name = ReadStreamName(body, validation);
+        var limit = body.GetInt64("Limit");
+        var exclusiveStart = body.GetString("ExclusiveStartDestinationId");
+        validation.Range(limit, 1, 10000, "limit");
+        validation.Length(exclusiveStart, 1, 100, "exclusiveStartDestinationId")
+            .Pattern(exclusiveStart, FirehoseShapes.DestinationId(), FirehoseShapes.DestinationIdPattern, "exclusiveStartDestinationId");
+        validation.ThrowIfAny();
+        FirehoseDescriptions.WriteDescription(response, Describe(name!), Options, exclusiveStart);
+        return ValueTask.CompletedTask;
+    }
+}

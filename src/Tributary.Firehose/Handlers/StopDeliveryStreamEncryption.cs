@@ -1,0 +1,18 @@
+using Tributary.Aws;
+using Tributary.Delivery.Model;
+
+namespace Tributary.Firehose.Handlers;
+
+/// <summary>StopDeliveryStreamEncryption: DeliveryStreamName*; described as DISABLED afterwards.</summary>
+public sealed class StopDeliveryStreamEncryption(IDeliveryStreams streams, FirehoseOptions options) : FirehoseOperation(streams, options)
+{
+    public override string Name => "StopDeliveryStreamEncryption";
+
+    protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
+    {
+        var validation = new AwsValidation();
+        var name = ReadStreamName(request.Body, validation);
+        validation.ThrowIfAny();
+        await Streams.SetEncryptionAsync(name!, false, request.Aborted).ConfigureAwait(false);
+    }
+}
