@@ -120,13 +120,69 @@ internal static class Regexes
         if (pattern is not string regexText)
             throw new JqException(Values.Describe(pattern) + " is not a string");
         var (options, global, skipEmpty) = ParseFlags(flags);
-        var compiled = Compile(regexText, options);
+        var (subject, mappedPattern, starts) = OneCharPerCodepoint(text, regexText);
+        var compiled = Compile(mappedPattern, options);
         if (testOnly)
-            return Values.Bool(compiled.Regex.IsMatch(text));
+            return Values.Bool(compiled.Regex.IsMatch(subject));
         var results = new JqArray();
-        foreach (var match in Matches(compiled, text, global, skipEmpty))
-            results.Add(ToObject(compiled, text, match));
+        foreach (var match in Matches(compiled, subject, global, skipEmpty))
+            results.Add(ToObject(compiled, text, starts, match));
         return results;
+    }
+
+    /// <summary>
+    /// Oniguruma matches code points, .NET matches UTF-16 units (so "[^a-z]" would match each half of an emoji).
+    /// Text and pattern are rewritten with every astral code point replaced by a private-use BMP character that
+    /// occurs in neither (the same one for the same code point), so the match runs one character per code point and
+    /// its indexes are code point offsets. <c>starts</c> maps a code point offset back to the original UTF-16 index.
+    /// </summary>
+    private static (string Subject, string Pattern, int[]? Starts) OneCharPerCodepoint(string text, string pattern)
+    {
+        if (!HasSurrogate(text) && !HasSurrogate(pattern))
+            return (text, pattern, null);
+        var replacements = new Dictionary<int, char>();
+        var next = (char)0xE000;
+        char Replacement(int codepoint)
+        {
+            if (replacements.TryGetValue(codepoint, out var existing))
+                return existing;
+            while (text.Contains(next) || pattern.Contains(next))
+                next++;
+            replacements[codepoint] = next;
+            return next++;
+        }
+        string Map(string value, List<int>? starts)
+        {
+            var builder = new System.Text.StringBuilder(value.Length);
+            for (var i = 0; i < value.Length; i++)
+            {
+                starts?.Add(i);
+                if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    builder.Append(Replacement(char.ConvertToUtf32(value[i], value[i + 1])));
+                    i++;
+                }
+                else
+                {
+                    builder.Append(value[i]);
+                }
+            }
+            starts?.Add(value.Length);
+            return builder.ToString();
+        }
+        var startList = new List<int>(text.Length + 1);
+        var subject = Map(text, startList);
+        return (subject, Map(pattern, null), startList.ToArray());
+    }
+
+    private static bool HasSurrogate(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsSurrogate(c))
+                return true;
+        }
+        return false;
     }
 
     // jq 1.6's loop: search from "start"; after an empty match the next search starts one further on; stop at the end.
@@ -145,7 +201,10 @@ internal static class Regexes
         while (global && start < text.Length);
     }
 
-    private static JqObject ToObject(CompiledPattern compiled, string text, System.Text.RegularExpressions.Match match)
+    private static string Original(string text, int[]? starts, int index, int length) =>
+        starts is null ? text.Substring(index, length) : text[starts[index]..starts[index + length]];
+
+    private static JqObject ToObject(CompiledPattern compiled, string text, int[]? starts, System.Text.RegularExpressions.Match match)
     {
         var captures = new JqArray(compiled.GroupNumbers.Length);
         for (var i = 0; i < compiled.GroupNumbers.Length; i++)
@@ -154,18 +213,18 @@ internal static class Regexes
             captures.Add(group.Success
                 ? new JqObject
                 {
-                    ["offset"] = Values.Number(Values.CharToCodepointIndex(text, group.Index)),
-                    ["length"] = Values.Number(Values.CodepointLength(group.Value)),
-                    ["string"] = group.Value,
+                    ["offset"] = Values.Number(group.Index),
+                    ["length"] = Values.Number(group.Length),
+                    ["string"] = Original(text, starts, group.Index, group.Length),
                     ["name"] = compiled.GroupNames[i],
                 }
                 : new JqObject { ["offset"] = Values.Number(-1), ["string"] = null, ["length"] = Values.Number(0), ["name"] = compiled.GroupNames[i] });
         }
         return new JqObject
         {
-            ["offset"] = Values.Number(Values.CharToCodepointIndex(text, match.Index)),
-            ["length"] = Values.Number(Values.CodepointLength(match.Value)),
-            ["string"] = match.Value,
+            ["offset"] = Values.Number(match.Index),
+            ["length"] = Values.Number(match.Length),
+            ["string"] = Original(text, starts, match.Index, match.Length),
             ["captures"] = captures,
         };
     }
