@@ -33,12 +33,14 @@ if [ ${#need_packages[@]} -gt 0 ]; then
 fi
 
 # Interop clients (tests/interop/, tests/Tributary.Interop.Tests/): kcat, python3-confluent-kafka
-# (librdkafka) and python3-kafka from Debian. The two Python ones install for Debian's /usr/bin/python3,
+# (librdkafka) and python3-kafka from Debian; jq (Debian 12's jq 1.6) is the oracle for
+# tests/Tributary.Jq.Tests. The two Python ones install for Debian's /usr/bin/python3,
 # not for a pyenv python3 that may be first on PATH: the tests always run /usr/bin/python3. nodejs and
 # npm only if the machine has no node at all (it normally has one). A failure here fails the run, but
 # the other tests still run; the interop client tests then fail saying what is missing.
 need_packages=()
 command -v kcat >/dev/null || need_packages+=(kcat)
+command -v jq >/dev/null || need_packages+=(jq)
 for pkg in python3-confluent-kafka python3-kafka; do
   dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
 done
