@@ -56,9 +56,9 @@ public sealed class DeliveryHost : IAsyncDisposable
                     ServiceUrl = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3Endpoint)),
                     Region = configuration.GetString(ServerConfiguration.Keys.DeliveryS3Region),
                     ForcePathStyle = configuration.GetBool(ServerConfiguration.Keys.DeliveryS3PathStyle),
-                    AccessKey = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3AccessKey)),
-                    SecretKey = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3SecretKey)),
-                    PartSizeBytes = configuration.GetInt64(ServerConfiguration.Keys.DeliveryS3PartSizeBytes, 5 * 1024 * 1024, 5L * 1024 * 1024 * 1024),
+                    AccessKeyId = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3AccessKey)),
+                    SecretAccessKey = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3SecretKey)),
+                    PartSize = configuration.GetInt64(ServerConfiguration.Keys.DeliveryS3PartSizeBytes, 5 * 1024 * 1024, 5L * 1024 * 1024 * 1024),
                     CreateBuckets = configuration.GetBool(ServerConfiguration.Keys.DeliveryS3CreateBuckets),
                 });
             default:

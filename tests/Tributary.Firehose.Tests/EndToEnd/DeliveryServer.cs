@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Tributary.Interop.Tests;
+
+namespace Tributary.Firehose.Tests.EndToEnd;
+
+/// <summary>
+/// The real `tributary serve` as a separate process, with Kafka and the AWS APIs on free loopback ports and delivered
+/// objects in a local directory (or options given). Can be stopped with SIGTERM or killed with SIGKILL and started
+/// again on the same data. Each test owns one.
+/// </summary>
+public sealed class DeliveryServer : IAsyncDisposable
+{
+    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
+    private readonly List<string> _output = [];
+    private readonly string[] _settings;
+    private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Process? _process;
+
+    private DeliveryServer(string[] settings)
+    {
+        _settings = settings;
+    }
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "tributary-e2e-" + Guid.NewGuid().ToString("N"));
+
+    public string DataDirectory => Path.Combine(Root, "data");
+
+    public string ObjectsDirectory => Path.Combine(Root, "objects");
+
+    public int KafkaPort { get; } = FreePort();
+
+    public int AwsPort { get; } = FreePort();
+
+    public string Bootstrap => $"127.0.0.1:{KafkaPort}";
+
+    public string Endpoint => $"http://127.0.0.1:{AwsPort}";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static async Task<DeliveryServer> StartAsync(params string[] settings)
+    {
+        var server = new DeliveryServer(settings);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    private async Task StartProcessAsync()
+    {
+        Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
+        _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string[] settings =
+        [
+            $"kafka.port={KafkaPort}", $"aws.port={AwsPort}", "aws.http2.port=-1", $"delivery.local.directory={ObjectsDirectory}", .. _settings,
+        ];
+        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", DataDirectory, .. settings.SelectMany(s => new[] { "--set", s })])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Record(e.Data, "");
+        _process.ErrorDataReceived += (_, e) => Record(e.Data, "stderr: ");
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var first = await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(first == _started.Task, "tributary did not start:\n" + Output);
+    }
+
+    /// <summary>SIGKILL, as a crash: no flush, no clean shutdown.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            Assert.Equal(0, kill(_process.Id, 9));
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartProcessAsync();
+    }
+
+    public async Task StartAgainAsync() => await StartProcessAsync();
+
+    private async Task StopAsync()
+    {
+        if (_process is not { HasExited: false })
+        {
+            return;
+        }
+        Assert.Equal(0, kill(_process.Id, 15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail("tributary did not stop within 60 s of SIGTERM:\n" + Output);
+        }
+        Assert.True(_process.ExitCode == 0, $"tributary exited with {_process.ExitCode} on SIGTERM:\n{Output}");
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Runs the AWS CLI against this server; fails the test on a non-zero exit unless told otherwise.</summary>
+    /// <remarks>
+    /// The CLI gets a Firehose model with the members its bundled one predates (tests/interop/firehose/cli_model.py,
+    /// through AWS_DATA_PATH): MSKSourceConfiguration and Tributary's documented extensions.
+    /// </remarks>
+    public async Task<ClientResult> AwsAsync(params string[] args)
+    {
+        FirehoseClients.RequireAwsCli();
+        var models = Path.Combine(Root, "cli-model");
+        if (!Directory.Exists(models))
+        {
+            var script = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "firehose", "cli_model.py");
+            (await ClientProcess.RunAsync(FirehoseClients.Python, [script, models], TimeSpan.FromSeconds(30))).EnsureSuccess();
+        }
+        var environment = FirehoseClients.Environment();
+        environment["AWS_DATA_PATH"] = models;
+        return await ClientProcess.RunAsync(FirehoseClients.AwsCli, [.. args, "--endpoint-url", Endpoint, "--output", "json"], TimeSpan.FromSeconds(90), environment: environment);
+    }
+
+    public async Task<JsonElement> AwsJsonAsync(params string[] args)
+    {
+        var result = (await AwsAsync(args)).EnsureSuccess();
+        return result.StandardOutput.Trim().Length == 0 ? default : JsonDocument.Parse(result.StandardOutput).RootElement.Clone();
+    }
+
+    /// <summary>Every delivered object under the bucket: key (relative, '/'-separated) → bytes, gunzipped for .gz keys.</summary>
+    public SortedDictionary<string, byte[]> Objects(string bucket)
+    {
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var root = Path.Combine(ObjectsDirectory, bucket);
+        if (!Directory.Exists(root))
+        {
+            return result;
+        }
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            var key = Path.GetRelativePath(root, file).Replace('\\', '/');
+            if (key.StartsWith('.'))
+            {
+                continue;
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(file);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (key.EndsWith(".gz", StringComparison.Ordinal))
+            {
+                using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+                using var plain = new MemoryStream();
+                gzip.CopyTo(plain);
+                bytes = plain.ToArray();
+            }
+            result[key] = bytes;
+        }
+        return result;
+    }
+
+    public static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for " + what());
+            await Task.Delay(200);
+        }
+    }
+
+    private void Record(string? line, string prefix)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(prefix + line);
+        }
+        if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            if (Directory.Exists(Root))
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
