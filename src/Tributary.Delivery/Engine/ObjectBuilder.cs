@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Tributary.Delivery.Compression;
 using Tributary.Delivery.Model;
-using CompressionFormat = Tributary.Delivery.Model.CompressionFormat;
 using Tributary.Delivery.Processing;
 using Tributary.Formats.Json;
+using Tributary.Formats.Parquet.Metadata;
 using Tributary.Formats.Parquet.Schema;
 using Tributary.Formats.Parquet.Writer;
-using Tributary.Formats.Parquet.Metadata;
+using CompressionFormat = Tributary.Delivery.Model.CompressionFormat;
 
 namespace Tributary.Delivery.Engine;
 
