@@ -38,10 +38,13 @@ fi
 # not for a pyenv python3 that may be first on PATH: the tests always run /usr/bin/python3. nodejs and
 # npm only if the machine has no node at all (it normally has one). A failure here fails the run, but
 # the other tests still run; the interop client tests then fail saying what is missing.
+# The delivery tests (tests/Tributary.Delivery.Tests) add the independent readers of their objects and
+# their date-pattern oracle: python3-snappy (Snappy and Hadoop-Snappy objects), unzip (ZIP objects; gzip is
+# in every Debian) and openjdk-17-jdk-headless (java's DateTimeFormatter, run as a single-file source program).
 need_packages=()
 command -v kcat >/dev/null || need_packages+=(kcat)
 command -v jq >/dev/null || need_packages+=(jq)
-for pkg in python3-confluent-kafka python3-kafka; do
+for pkg in python3-confluent-kafka python3-kafka python3-snappy unzip openjdk-17-jdk-headless; do
   dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
 done
 command -v node >/dev/null || need_packages+=(nodejs)
@@ -98,6 +101,20 @@ if [ ! -f "$formats_stamp" ] || [ "$formats_node_dir/package-lock.json" -nt "$fo
     ok "npm ci in $formats_node_dir"
   else
     fail "could not install the Parquet readers: npm ci in $formats_node_dir (@duckdb/node-api, hyparquet, hyparquet-compressors)"
+  fi
+fi
+
+# s3rver, the S3-compatible server of the object-store tests (tests/Tributary.Delivery.Tests), from
+# tests/interop/s3's committed package-lock.json: npm ci, only when node_modules is missing or older than
+# package.json / package-lock.json.
+s3_node_dir=tests/interop/s3
+s3_stamp=$s3_node_dir/node_modules/.package-lock.json
+if [ ! -f "$s3_stamp" ] || [ "$s3_node_dir/package-lock.json" -nt "$s3_stamp" ] || [ "$s3_node_dir/package.json" -nt "$s3_stamp" ]; then
+  echo "Installing s3rver (npm ci in $s3_node_dir) ..."
+  if (cd "$s3_node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    ok "npm ci in $s3_node_dir"
+  else
+    fail "could not install s3rver: npm ci in $s3_node_dir"
   fi
 fi
 
