@@ -172,7 +172,9 @@ public sealed class DeliveryStreams : IDeliveryStreams, IAsyncDisposable
                 var topic = DirectPutTopicPrefix + definition.Name;
                 if (_broker.GetTopic(topic) is null)
                 {
-                    var (error, message, _) = _broker.CreateTopic(topic, _options.DirectPutPartitions, null);
+                    // One PutRecordBatch (up to 4 MiB of data) is one batch of the log.
+                    var configs = new Dictionary<string, string?> { ["max.message.bytes"] = (8 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                    var (error, message, _) = _broker.CreateTopic(topic, _options.DirectPutPartitions, configs);
                     if (error is not ErrorCode.None and not ErrorCode.TopicAlreadyExists)
                     {
                         throw new DeliveryException("ServiceUnavailableException", $"The internal log {topic} could not be created: {message ?? error.ToString()}.");
