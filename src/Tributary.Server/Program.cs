@@ -183,7 +183,18 @@ public static class Program
                     return 1;
                 }
                 await using var awsScope = aws.ConfigureAwait(false);
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {configuration.GetString(ServerConfiguration.Keys.AwsHost)}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}. Stop with Ctrl-C or SIGTERM.");
+                AdminHost admin;
+                try
+                {
+                    admin = await AdminHost.StartAsync(broker, delivery.Streams, configuration, loggerFactory).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot start the admin port: {e.Message}");
+                    return 1;
+                }
+                await using var adminScope = admin.ConfigureAwait(false);
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {configuration.GetString(ServerConfiguration.Keys.AwsHost)}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {configuration.GetString(ServerConfiguration.Keys.AdminHost)}:{admin.Port}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

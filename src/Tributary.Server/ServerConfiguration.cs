@@ -59,6 +59,10 @@ public sealed class ServerConfiguration
         public const string KinesisShardLimit = "kinesis.shard.limit";
         public const string KinesisEnforceLimits = "kinesis.enforce.limits";
 
+        // Admin port.
+        public const string AdminHost = "admin.host";
+        public const string AdminPort = "admin.port";
+
         // Delivery streams.
         public const string DeliveryDestination = "delivery.destination";
         public const string DeliveryLocalDirectory = "delivery.local.directory";
@@ -85,7 +89,7 @@ public sealed class ServerConfiguration
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
-            DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
+            AdminHost, AdminPort, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
             DeliveryS3SecretKey, DeliveryS3PartSizeBytes, DeliveryS3CreateBuckets, DeliveryMaxStreams, DeliveryMaxBufferedBytes,
             DeliveryMaxActivePartitions, DeliveryLambdaEndpoints, DeliveryLambdaTimeoutMs, DeliveryStreamsFile, DeliveryTablesDirectory,
         ];

@@ -369,7 +369,7 @@ public sealed class BrokerCrashTests(ITestOutputHelper output)
             var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", dataDirectory, "--set", $"kafka.port={port}"])
             {
                 // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
-                Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0" },
+                Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0", ["TRIBUTARY_ADMIN_PORT"] = "0" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,

@@ -56,7 +56,7 @@ public sealed class KinesisServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Program, "serve", "--data-dir", DataDirectory, "--set", "kafka.port=0", "--set", $"aws.port={Port}", "--set", $"aws.http2.port={Http2Port}" })
+        foreach (var arg in new[] { Program, "serve", "--data-dir", DataDirectory, "--set", "kafka.port=0", "--set", $"aws.port={Port}", "--set", $"aws.http2.port={Http2Port}", "--set", "admin.port=0" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -121,9 +121,63 @@ public sealed class DeliveryEndToEndTests
         await DeliveryServer.WaitForAsync(() => Lines(server.Objects("puts-bucket").Values).Count >= expected.Count, TimeSpan.FromSeconds(60),
             () => $"{expected.Count} records\n{server.Output}");
         Assert.Equal(expected.Order(StringComparer.Ordinal), Lines(server.Objects("puts-bucket").Values).Order(StringComparer.Ordinal));
+        // The stream's figures on the admin port, under Firehose's metric names.
+        var metrics = await server.MetricsAsync();
+        Assert.Contains("tributary_delivery_incoming_records_total{stream=\"puts\"} 2001\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("tributary_delivery_incoming_put_requests_total{stream=\"puts\"} 5\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("tributary_delivery_delivered_records_total{stream=\"puts\"} 2001\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("tributary_delivery_data_freshness_seconds{stream=\"puts\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Matches("tributary_delivery_delivered_objects_total\\{stream=\"puts\"\\} [1-9]", metrics);
         var missing = await server.AwsAsync("firehose", "put-record", "--delivery-stream-name", "nope", "--record", "Data=eA==");
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Contains("ResourceNotFoundException", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Streams_declared_in_the_configuration_file_and_created_through_the_API_persist_across_restarts()
+    {
+        var declared = Path.Combine(Path.GetTempPath(), "tributary-declared-" + Guid.NewGuid().ToString("N") + ".json");
+        var streams = new JsonArray
+        {
+            new JsonObject
+            {
+                ["DeliveryStreamName"] = "declared",
+                ["DeliveryStreamType"] = "DirectPut",
+                ["ExtendedS3DestinationConfiguration"] = Destination("declared-bucket", "from-config/", 1, 1),
+            },
+        };
+        await File.WriteAllTextAsync(declared, streams.ToJsonString());
+        try
+        {
+            await using var server = await DeliveryServer.StartAsync($"delivery.streams.file={declared}");
+            var work = Path.Combine(server.Root, "work");
+            var description = await server.AwsJsonAsync("firehose", "describe-delivery-stream", "--delivery-stream-name", "declared");
+            Assert.Equal("from-config/", description.GetProperty("DeliveryStreamDescription").GetProperty("Destinations")[0]
+                .GetProperty("ExtendedS3DestinationDescription").GetProperty("Prefix").GetString());
+            var create = new JsonObject { ["DeliveryStreamName"] = "api-made", ["ExtendedS3DestinationConfiguration"] = Destination("declared-bucket", "from-api/", 1, 1) };
+            (await server.AwsAsync("firehose", "create-delivery-stream", "--cli-input-json", "file://" + WriteJson(work, "create.json", create))).EnsureSuccess();
+            (await server.AwsAsync("firehose", "tag-delivery-stream", "--delivery-stream-name", "api-made", "--tags", "Key=team,Value=data")).EnsureSuccess();
+            await server.RestartAsync();
+            var names = (await server.AwsJsonAsync("firehose", "list-delivery-streams")).GetProperty("DeliveryStreamNames").EnumerateArray().Select(e => e.GetString()).ToList();
+            Assert.Equal(["api-made", "declared"], names);
+            var tags = await server.AwsJsonAsync("firehose", "list-tags-for-delivery-stream", "--delivery-stream-name", "api-made");
+            Assert.Equal("data", tags.GetProperty("Tags")[0].GetProperty("Value").GetString());
+            foreach (var name in new[] { "declared", "api-made" })
+            {
+                (await server.AwsAsync("firehose", "put-record", "--delivery-stream-name", name, "--record", "Data=" + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{{\"to\":\"{name}\"}}\n")))).EnsureSuccess();
+            }
+            await DeliveryServer.WaitForAsync(() => Lines(server.Objects("declared-bucket").Values).Count >= 2, TimeSpan.FromSeconds(60), () => "two records\n" + server.Output);
+            var objects = server.Objects("declared-bucket");
+            Assert.Contains(objects, o => o.Key.StartsWith("from-config/", StringComparison.Ordinal) && Encoding.UTF8.GetString(o.Value).Contains("declared", StringComparison.Ordinal));
+            Assert.Contains(objects, o => o.Key.StartsWith("from-api/", StringComparison.Ordinal) && Encoding.UTF8.GetString(o.Value).Contains("api-made", StringComparison.Ordinal));
+            (await server.AwsAsync("firehose", "delete-delivery-stream", "--delivery-stream-name", "api-made")).EnsureSuccess();
+            var after = (await server.AwsJsonAsync("firehose", "list-delivery-streams")).GetProperty("DeliveryStreamNames").EnumerateArray().Select(e => e.GetString()).ToList();
+            Assert.Equal(["declared"], after);
+        }
+        finally
+        {
+            File.Delete(declared);
+        }
     }
 
     [Fact]

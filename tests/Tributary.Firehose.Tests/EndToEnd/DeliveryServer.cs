@@ -36,6 +36,8 @@ public sealed class DeliveryServer : IAsyncDisposable
 
     public int AwsPort { get; } = FreePort();
 
+    public int AdminPort { get; } = FreePort();
+
     public string Bootstrap => $"127.0.0.1:{KafkaPort}";
 
     public string Endpoint => $"http://127.0.0.1:{AwsPort}";
@@ -64,7 +66,7 @@ public sealed class DeliveryServer : IAsyncDisposable
         _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string[] settings =
         [
-            $"kafka.port={KafkaPort}", $"aws.port={AwsPort}", "aws.http2.port=-1", $"delivery.local.directory={ObjectsDirectory}", .. _settings,
+            $"kafka.port={KafkaPort}", $"aws.port={AwsPort}", "aws.http2.port=-1", $"admin.port={AdminPort}", $"delivery.local.directory={ObjectsDirectory}", .. _settings,
         ];
         var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", DataDirectory, .. settings.SelectMany(s => new[] { "--set", s })])
         {
@@ -146,6 +148,13 @@ public sealed class DeliveryServer : IAsyncDisposable
     {
         var result = (await AwsAsync(args)).EnsureSuccess();
         return result.StandardOutput.Trim().Length == 0 ? default : JsonDocument.Parse(result.StandardOutput).RootElement.Clone();
+    }
+
+    /// <summary>GET /metrics of the admin port (Prometheus text).</summary>
+    public async Task<string> MetricsAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://127.0.0.1:{AdminPort}/metrics");
     }
 
     /// <summary>Every delivered object under the bucket: key (relative, '/'-separated) → bytes, gunzipped for .gz keys.</summary>

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tributary.Broker;
+using Tributary.Delivery;
+
+namespace Tributary.Server;
+
+/// <summary>
+/// The admin port (admin.host / admin.port): <c>GET /metrics</c> in Prometheus text format (topics, consumer-group
+/// lag, delivery streams with Firehose's metric names) and <c>GET /health</c>. Read-only; binds loopback by default.
+/// </summary>
+public sealed class AdminHost : IAsyncDisposable
+{
+    private readonly WebApplication? _app;
+
+    private AdminHost(WebApplication? app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    /// <summary>The bound port, or -1 when disabled.</summary>
+    public int Port { get; }
+
+    public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, ServerConfiguration configuration, ILoggerFactory loggerFactory)
+    {
+        var port = configuration.GetInt32(ServerConfiguration.Keys.AdminPort, -1, 65535);
+        if (port < 0)
+        {
+            return new AdminHost(null, -1);
+        }
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        var address = IPAddress.Parse(configuration.GetString(ServerConfiguration.Keys.AdminHost));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http1));
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            switch (context.Request.Path.Value)
+            {
+                case "/metrics" when HttpMethods.IsGet(context.Request.Method):
+                    context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                    await context.Response.WriteAsync(Metrics(broker, delivery), context.RequestAborted).ConfigureAwait(false);
+                    break;
+                case "/health" when HttpMethods.IsGet(context.Request.Method):
+                    await context.Response.WriteAsync("ok\n", context.RequestAborted).ConfigureAwait(false);
+                    break;
+                default:
+                    context.Response.StatusCode = 404;
+                    await context.Response.WriteAsync("Not found: GET /metrics or /health.\n", context.RequestAborted).ConfigureAwait(false);
+                    break;
+            }
+        });
+        await app.StartAsync().ConfigureAwait(false);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return new AdminHost(app, bound.Select(a => new Uri(a).Port).First());
+    }
+
+    /// <summary>The Prometheus exposition text.</summary>
+    public static string Metrics(IBrokerApi broker, DeliveryStreams delivery)
+    {
+        var text = new StringBuilder();
+        var topics = broker.ListTopics(includeInternal: true);
+        Header(text, "tributary_partition_log_end_offset", "gauge", "Next offset to be written, per topic partition.");
+        foreach (var topic in topics)
+        {
+            for (var partition = 0; partition < topic.PartitionCount; partition++)
+            {
+                if (broker.GetOffsets(topic.Name, partition) is { } offsets)
+                {
+                    Sample(text, "tributary_partition_log_end_offset", offsets.LogEndOffset, ("topic", topic.Name), ("partition", partition.ToString(CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+        Header(text, "tributary_consumer_group_lag", "gauge", "Records between a group's committed offset and the log end, per partition.");
+        foreach (var group in broker.Groups.ListGroups())
+        {
+            foreach (var lag in broker.Groups.Lag(group.GroupId) ?? [])
+            {
+                Sample(text, "tributary_consumer_group_lag", lag.Lag, ("group", group.GroupId), ("topic", lag.Partition.Topic), ("partition", lag.Partition.Partition.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+        var streams = delivery.List();
+        (string Name, string Type, string Help, Func<Tributary.Delivery.Model.DeliveryStreamMetrics, double> Value)[] series =
+        [
+            ("tributary_delivery_incoming_bytes_total", "counter", "IncomingBytes: bytes read from the source or put.", m => m.IncomingBytes),
+            ("tributary_delivery_incoming_records_total", "counter", "IncomingRecords.", m => m.IncomingRecords),
+            ("tributary_delivery_incoming_put_requests_total", "counter", "IncomingPutRequests (PutRecord and PutRecordBatch calls).", m => m.IncomingPutRequests),
+            ("tributary_delivery_delivered_bytes_total", "counter", "DeliveryToS3.Bytes: record bytes in delivered objects.", m => m.DeliveredBytes),
+            ("tributary_delivery_delivered_records_total", "counter", "DeliveryToS3.Records.", m => m.DeliveredRecords),
+            ("tributary_delivery_delivered_objects_total", "counter", "DeliveryToS3.ObjectCount.", m => m.DeliveredObjects),
+            ("tributary_delivery_data_freshness_seconds", "gauge", "DeliveryToS3.DataFreshness: age of the oldest record not yet delivered.", m => m.DataFreshnessSeconds),
+            ("tributary_delivery_retries_total", "counter", "Object writes retried after a failure.", m => m.DeliveryRetries),
+        ];
+        foreach (var (name, type, help, value) in series)
+        {
+            Header(text, name, type, help);
+            foreach (var stream in streams)
+            {
+                Sample(text, name, value(stream.Metrics), ("stream", stream.Definition.Name));
+            }
+        }
+        Header(text, "tributary_delivery_failed_records_total", "counter", "Records written to the error output, by error output type.");
+        foreach (var stream in streams)
+        {
+            foreach (var (type, count) in stream.Metrics.FailedRecordsByType)
+            {
+                Sample(text, "tributary_delivery_failed_records_total", count, ("stream", stream.Definition.Name), ("type", type));
+            }
+        }
+        return text.ToString();
+    }
+
+    private static void Header(StringBuilder text, string name, string type, string help) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n').Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Sample(StringBuilder text, string name, double value, params (string Name, string Value)[] labels)
+    {
+        text.Append(name).Append('{');
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(',');
+            }
+            text.Append(labels[i].Name).Append("=\"").Append(labels[i].Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('"');
+        }
+        text.Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
