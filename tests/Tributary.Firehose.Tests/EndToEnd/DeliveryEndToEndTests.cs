@@ -90,6 +90,47 @@ public sealed class DeliveryEndToEndTests
     }
 
     [Fact]
+    public async Task Two_instances_share_an_external_clusters_topic_as_one_consumer_group()
+    {
+        // The "external" cluster is a third Tributary broker reached over TCP by Tributary's own Kafka client.
+        await using var cluster = await DeliveryServer.StartAsync("num.partitions=6");
+        await using var first = await DeliveryServer.StartAsync();
+        await using var second = await DeliveryServer.StartAsync();
+        var work = Path.Combine(cluster.Root, "work");
+        InteropClients.RequireKcat();
+        var expected = Enumerable.Range(0, 6_000).Select(i => $"{{\"n\":{i}}}").ToList();
+        var input = Path.Combine(work, "external.jsonl");
+        Directory.CreateDirectory(work);
+        await File.WriteAllLinesAsync(input, expected);
+        // Produced with a random partitioner so every one of the 6 partitions gets records.
+        (await ClientProcess.RunAsync("kcat", ["-P", "-b", cluster.Bootstrap, "-t", "external", "-X", "acks=all", "-X", "topic.partitioner=random", "-l", input], TimeSpan.FromSeconds(120))).EnsureSuccess();
+        foreach (var instance in new[] { first, second })
+        {
+            var create = MskStream("shared", "external", Destination("lake", "ext/", 1, 1));
+            create["MSKSourceConfiguration"]!["BootstrapServers"] = cluster.Bootstrap;
+            create["MSKSourceConfiguration"]!["ConsumerGroup"] = "lake-loaders";
+            (await instance.AwsAsync("firehose", "create-delivery-stream", "--cli-input-json", "file://" + WriteJson(Path.Combine(instance.Root, "work"), "create.json", create))).EnsureSuccess();
+        }
+        int Delivered() => Lines(first.Objects("lake").Values).Count + Lines(second.Objects("lake").Values).Count;
+        await DeliveryServer.WaitForAsync(() => Delivered() >= expected.Count, TimeSpan.FromSeconds(120),
+            () => $"{expected.Count} records; have {Delivered()}\n{first.Output}\n{second.Output}");
+        await Task.Delay(2000);
+        var fromFirst = Lines(first.Objects("lake").Values);
+        var fromSecond = Lines(second.Objects("lake").Values);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), fromFirst.Concat(fromSecond).Order(StringComparer.Ordinal));
+        // Both members of the group got partitions (a range assignment of 6 partitions over 2 members).
+        Assert.NotEmpty(fromFirst);
+        Assert.NotEmpty(fromSecond);
+        // The group's committed offsets are on the cluster, so Kafka tools see the delivery lag (zero once delivered).
+        await DeliveryServer.WaitForAsync(() =>
+        {
+            var metrics = cluster.MetricsAsync().GetAwaiter().GetResult();
+            var lags = metrics.Split('\n').Where(l => l.StartsWith("tributary_consumer_group_lag{group=\"lake-loaders\"", StringComparison.Ordinal)).ToList();
+            return lags.Count == 6 && lags.All(l => l.EndsWith(" 0", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), () => "zero lag for lake-loaders\n" + cluster.MetricsAsync().GetAwaiter().GetResult());
+    }
+
+    [Fact]
     public async Task PutRecordBatch_and_PutRecord_are_delivered_once_each()
     {
         await using var server = await DeliveryServer.StartAsync();
