@@ -39,21 +39,24 @@ public sealed class S3DeliveryTests
                     ["RoleARN"] = "arn:aws:iam::000000000000:role/firehose",
                     ["BucketARN"] = "arn:aws:s3:::landing",
                     ["Prefix"] = "raw/",
-                    ["BufferingHints"] = new JsonObject { ["SizeInMBs"] = 16, ["IntervalInSeconds"] = 5 },
+                    // The size hint, not the clock, closes the object: 6 MiB, reached by the very last record below.
+                    ["BufferingHints"] = new JsonObject { ["SizeInMBs"] = 6, ["IntervalInSeconds"] = 60 },
                     ["CompressionFormat"] = "UNCOMPRESSED",
                 },
             };
             var createFile = Path.Combine(work, "create.json");
             await File.WriteAllTextAsync(createFile, create.ToJsonString());
             (await server.AwsAsync("firehose", "create-delivery-stream", "--cli-input-json", "file://" + createFile)).EnsureSuccess();
-            // Three batches of 500 records of about 4.5 KB: one object of about 6.8 MB, above the 5 MiB part size.
+            // Three batches of 500 records of exactly 4,195 bytes (with the newline): 1,499 records stay below 6 MiB, the
+            // 1,500th crosses it, so one object of 6,292,500 bytes is delivered, above the 5 MiB part size.
             var expected = new List<string>();
             for (var batch = 0; batch < 3; batch++)
             {
                 var records = new JsonArray();
                 for (var i = 0; i < 500; i++)
                 {
-                    var line = $"{{\"batch\":{batch},\"i\":{i},\"pad\":\"{new string((char)('a' + i % 26), 4500)}\"}}";
+                    var head = $"{{\"batch\":{batch},\"i\":{i},\"pad\":\"";
+                    var line = head + new string((char)('a' + i % 26), 4194 - head.Length - 2) + "\"}";
                     expected.Add(line);
                     records.Add(new JsonObject { ["Data"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(line + "\n")) });
                 }
@@ -68,6 +71,7 @@ public sealed class S3DeliveryTests
                 keys = ListKeysAsync(s3rver.Port).GetAwaiter().GetResult();
                 return keys.Count > 0 && keys.Sum(k => DownloadAsync(s3rver.Port, k, work).GetAwaiter().GetResult().Count) >= expected.Count;
             }, TimeSpan.FromSeconds(90), () => "the records in s3rver\n" + server.Output);
+            Assert.Single(keys);
             var delivered = new List<string>();
             foreach (var key in keys)
             {
