@@ -32,13 +32,13 @@ public sealed class DeliveryHost : IAsyncDisposable
     public static DeliveryOptions Options(ServerConfiguration configuration, string dataDirectory) => new()
     {
         Directory = Path.Combine(dataDirectory, Tributary.Broker.Broker.ClusterDirectoryName, "delivery"),
-        TablesDirectory = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryTablesDirectory)) ?? Path.Combine(dataDirectory, "tables"),
+        TablesDirectory = Path.Combine(dataDirectory, configuration.GetString(ServerConfiguration.Keys.DeliveryTablesDirectory)),
         Region = configuration.GetString(ServerConfiguration.Keys.AwsRegion),
         AccountId = configuration.GetString(ServerConfiguration.Keys.AwsAccountId),
         MaxStreams = configuration.GetInt32(ServerConfiguration.Keys.DeliveryMaxStreams, 1, 100_000),
         MaxBufferedBytes = configuration.GetInt64(ServerConfiguration.Keys.DeliveryMaxBufferedBytes, 1024 * 1024, long.MaxValue),
         MaxActivePartitions = configuration.GetInt32(ServerConfiguration.Keys.DeliveryMaxActivePartitions, 1, 100_000),
-        LambdaEndpoints = ParseEndpoints(configuration.GetString(ServerConfiguration.Keys.DeliveryLambdaEndpoints)),
+        LambdaEndpoints = ParseEndpoints(Unless(configuration.GetString(ServerConfiguration.Keys.DeliveryLambdaEndpoints), "none") ?? ""),
         LambdaTimeout = TimeSpan.FromMilliseconds(configuration.GetInt32(ServerConfiguration.Keys.DeliveryLambdaTimeoutMs, 1, 900_000)),
     };
 
@@ -49,15 +49,16 @@ public sealed class DeliveryHost : IAsyncDisposable
         switch (destination)
         {
             case "local":
-                return new LocalDirectoryStore(NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryLocalDirectory)) ?? Path.Combine(dataDirectory, "objects"));
+                // Path.Combine keeps an absolute setting as it is and puts a relative one under the data directory.
+                return new LocalDirectoryStore(Path.Combine(dataDirectory, configuration.GetString(ServerConfiguration.Keys.DeliveryLocalDirectory)));
             case "s3":
                 return new S3ObjectStore(new S3StoreOptions
                 {
-                    ServiceUrl = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3Endpoint)),
+                    ServiceUrl = Unless(configuration.GetString(ServerConfiguration.Keys.DeliveryS3Endpoint), "aws"),
                     Region = configuration.GetString(ServerConfiguration.Keys.DeliveryS3Region),
                     ForcePathStyle = configuration.GetBool(ServerConfiguration.Keys.DeliveryS3PathStyle),
-                    AccessKeyId = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3AccessKey)),
-                    SecretAccessKey = NonEmpty(configuration.GetString(ServerConfiguration.Keys.DeliveryS3SecretKey)),
+                    AccessKeyId = Unless(configuration.GetString(ServerConfiguration.Keys.DeliveryS3AccessKey), "chain"),
+                    SecretAccessKey = Unless(configuration.GetString(ServerConfiguration.Keys.DeliveryS3SecretKey), "chain"),
                     PartSize = configuration.GetInt64(ServerConfiguration.Keys.DeliveryS3PartSizeBytes, 5 * 1024 * 1024, 5L * 1024 * 1024 * 1024),
                     CreateBuckets = configuration.GetBool(ServerConfiguration.Keys.DeliveryS3CreateBuckets),
                 });
@@ -82,7 +83,8 @@ public sealed class DeliveryHost : IAsyncDisposable
         return result;
     }
 
-    private static string? NonEmpty(string text) => text.Length == 0 ? null : text;
+    /// <summary>Null for an empty value or the option's "not set" word (none, aws, chain).</summary>
+    private static string? Unless(string text, string unset) => text.Length == 0 || text == unset ? null : text;
 
     public static DeliveryHost Open(IBrokerApi broker, ServerConfiguration configuration, string dataDirectory, ILoggerFactory loggerFactory)
     {
@@ -100,8 +102,7 @@ public sealed class DeliveryHost : IAsyncDisposable
     public async Task StartAsync(ServerConfiguration configuration, CancellationToken cancellationToken = default)
     {
         Streams.StartAll();
-        var file = configuration.GetString(ServerConfiguration.Keys.DeliveryStreamsFile);
-        if (file.Length == 0)
+        if (Unless(configuration.GetString(ServerConfiguration.Keys.DeliveryStreamsFile), "none") is not { } file)
         {
             return;
         }
