@@ -102,15 +102,30 @@ public sealed class DeliveryEndToEndTests
         var input = Path.Combine(work, "external.jsonl");
         Directory.CreateDirectory(work);
         await File.WriteAllLinesAsync(input, expected);
-        // Produced with a random partitioner so every one of the 6 partitions gets records.
-        (await ClientProcess.RunAsync("kcat", ["-P", "-b", cluster.Bootstrap, "-t", "external", "-X", "acks=all", "-X", "topic.partitioner=random", "-l", input], TimeSpan.FromSeconds(120))).EnsureSuccess();
+        InteropClients.RequireKafkaPython();
+        // A first record creates the topic (6 partitions by the cluster's num.partitions) before the members join.
+        var first10 = Path.Combine(work, "first.jsonl");
+        await File.WriteAllLinesAsync(first10, ["{\"first\":true}"]);
+        (await ClientProcess.RunAsync("kcat", ["-P", "-b", cluster.Bootstrap, "-t", "external", "-X", "acks=all", "-l", first10], TimeSpan.FromSeconds(60))).EnsureSuccess();
+        expected.Add("{\"first\":true}");
         foreach (var instance in new[] { first, second })
         {
             var create = MskStream("shared", "external", Destination("lake", "ext/", 1, 1));
             create["MSKSourceConfiguration"]!["BootstrapServers"] = cluster.Bootstrap;
             create["MSKSourceConfiguration"]!["ConsumerGroup"] = "lake-loaders";
+            create["MSKSourceConfiguration"]!["ReadFromTimestamp"] = 0;
             (await instance.AwsAsync("firehose", "create-delivery-stream", "--cli-input-json", "file://" + WriteJson(Path.Combine(instance.Root, "work"), "create.json", create))).EnsureSuccess();
         }
+        // Wait until both instances are members of the group (kafka-python's admin client, on the cluster), then
+        // produce with a random partitioner so that every one of the 6 partitions, and so both members, get records.
+        const string Members = "import sys\nfrom kafka.admin import KafkaAdminClient\na = KafkaAdminClient(bootstrap_servers=sys.argv[1])\n"
+            + "g = a.describe_consumer_groups(['lake-loaders'])[0]\nprint(g.state, len(g.members))\n";
+        await DeliveryServer.WaitForAsync(() =>
+        {
+            var result = ClientProcess.RunAsync(InteropClients.Python, ["-c", Members, cluster.Bootstrap], TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            return result.ExitCode == 0 && result.StandardOutput.Trim() == "Stable 2";
+        }, TimeSpan.FromSeconds(60), () => "two stable members of lake-loaders\n" + first.Output + "\n" + second.Output);
+        (await ClientProcess.RunAsync("kcat", ["-P", "-b", cluster.Bootstrap, "-t", "external", "-X", "acks=all", "-X", "topic.partitioner=random", "-l", input], TimeSpan.FromSeconds(120))).EnsureSuccess();
         int Delivered() => Lines(first.Objects("lake").Values).Count + Lines(second.Objects("lake").Values).Count;
         await DeliveryServer.WaitForAsync(() => Delivered() >= expected.Count, TimeSpan.FromSeconds(120),
             () => $"{expected.Count} records; have {Delivered()}\n{first.Output}\n{second.Output}");
