@@ -7,6 +7,7 @@ using Tributary.Delivery.Objects;
 using Tributary.Delivery.Processing;
 using Tributary.Delivery.Sources;
 using Tributary.Protocol.Records;
+using Tributary.Storage;
 
 namespace Tributary.Delivery;
 
@@ -384,15 +385,7 @@ public sealed class DeliveryStreams : IDeliveryStreams, IAsyncDisposable
         {
             definitions = [.. _streams.Values.Select(r => r.Definition).OrderBy(d => d.Name, StringComparer.Ordinal)];
         }
-        var path = Path.Combine(_options.Directory, DefinitionsFile);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(file, definitions, JsonOptions);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-        DeliveryState.SyncDirectory(_options.Directory);
+        DurableFile.WriteAtomically(Path.Combine(_options.Directory, DefinitionsFile), JsonSerializer.SerializeToUtf8Bytes(definitions, JsonOptions));
     }
 
     private void Start(DeliveryStreamDefinition definition, DeliveryCounters? counters = null)

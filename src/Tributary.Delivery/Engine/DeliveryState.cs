@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tributary.Storage;
 
 namespace Tributary.Delivery.Engine;
 
@@ -89,20 +90,11 @@ public sealed class DeliveryState
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, FileName);
-        var temporary = path + ".tmp";
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(this, DeliveryStateJson.Default.DeliveryState);
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-        SyncDirectory(directory);
+        DurableFile.WriteAtomically(Path.Combine(directory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, DeliveryStateJson.Default.DeliveryState));
     }
 
-    /// <summary>Makes a rename in <paramref name="directory"/> durable (Linux: fsync of the directory).</summary>
-    public static void SyncDirectory(string directory) => Objects.DirectorySync.Flush(directory);
+    /// <summary>Makes new names in <paramref name="directory"/> durable (Linux: fsync of the directory).</summary>
+    public static void SyncDirectory(string directory) => DurableFile.FlushDirectory(directory);
 }
 
 /// <summary>An object in the spool waiting for (another) upload.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Tributary.Storage;
 
 namespace Tributary.Delivery.Objects;
 
@@ -62,7 +63,7 @@ public sealed class LocalDirectoryStore : IObjectStore
         if (!Directory.Exists(directory))
         {
             Directory.CreateDirectory(directory);
-            DirectorySync.Flush(_root);
+            DurableFile.FlushDirectory(_root);
         }
         return Task.CompletedTask;
     }
@@ -88,7 +89,7 @@ public sealed class LocalDirectoryStore : IObjectStore
             var directory = Path.GetDirectoryName(target)!;
             CreateDirectories(directory, bucketDirectory);
             File.Move(temporary, target, overwrite: true);
-            DirectorySync.Flush(directory);
+            DurableFile.FlushDirectory(directory);
         }
         catch
         {
@@ -152,7 +153,7 @@ public sealed class LocalDirectoryStore : IObjectStore
         }
         File.Delete(path);
         var directory = Path.GetDirectoryName(path)!;
-        DirectorySync.Flush(directory);
+        DurableFile.FlushDirectory(directory);
         // Remove the now-empty "directories" of the key so that they cannot collide with a later key.
         while (!string.Equals(directory, bucketDirectory, StringComparison.Ordinal) && !Directory.EnumerateFileSystemEntries(directory).Any())
         {
@@ -239,7 +240,7 @@ public sealed class LocalDirectoryStore : IObjectStore
         while (missing.TryPop(out var next))
         {
             Directory.CreateDirectory(next);
-            DirectorySync.Flush(Path.GetDirectoryName(next)!);
+            DurableFile.FlushDirectory(Path.GetDirectoryName(next)!);
         }
     }
 
