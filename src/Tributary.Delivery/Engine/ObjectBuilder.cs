@@ -2,7 +2,9 @@ using System.Text.Json;
 using Tributary.Delivery.Compression;
 using Tributary.Delivery.Model;
 using Tributary.Delivery.Processing;
+using Tributary.Formats;
 using Tributary.Formats.Json;
+
 using Tributary.Formats.Parquet.Metadata;
 using Tributary.Formats.Parquet.Schema;
 using Tributary.Formats.Parquet.Writer;
@@ -47,7 +49,20 @@ internal sealed class ObjectBuilder(DeliveryStreamDefinition definition, string 
     public (long Bytes, long Rows, List<ProcessedRecord> Rejected) WriteParquet(string path, IReadOnlyList<ProcessedRecord> records)
     {
         var conversion = _destination.FormatConversion!;
-        var schema = Schema(conversion, records);
+        ParquetSchema schema;
+        try
+        {
+            schema = Schema(conversion, records);
+        }
+        catch (ParquetFormatException e)
+        {
+            // No usable schema (a missing or invalid table, nothing to infer from): every record fails conversion.
+            foreach (var record in records)
+            {
+                record.Fail(ErrorOutputTypes.FormatConversionFailed, "DataFormatConversion.InvalidSchema", e.Message);
+            }
+            return (0, 0, [.. records]);
+        }
         var options = new ParquetWriterOptions
         {
             Compression = conversion.ParquetCompression switch
@@ -187,9 +202,9 @@ internal sealed class ObjectBuilder(DeliveryStreamDefinition definition, string 
             {
                 inference.Add(TrimDelimiter(record.Data));
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ParquetFormatException)
             {
-                // Malformed records are rejected by the converter and go to the error output.
+                // Malformed records (or JSON that is not an object) are rejected by the converter and go to the error output.
             }
         }
         return inference.ToSchema();

@@ -181,6 +181,48 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task Schemas_come_from_a_named_table_or_are_inferred_and_a_missing_table_fails_records_to_the_error_output()
+    {
+        await using var fixture = await EngineFixture.StartAsync();
+        var tables = new Tributary.Formats.Json.TableDefinitionStore(Path.Combine(fixture.Root, "tables"));
+        tables.Save(Tributary.Formats.Json.TableDefinition.ParseColumns("clicks", "user string, n int"));
+        S3DestinationDefinition Parquet(S3DestinationDefinition d, FormatConversionDefinition conversion) => d with
+        {
+            Compression = CompressionFormat.Uncompressed,
+            BufferSizeInMBs = 64,
+            ErrorOutputPrefix = "errors/!{firehose:error-output-type}/",
+            FormatConversion = conversion,
+        };
+        await fixture.Streams.CreateAsync(EngineFixture.DirectPut("named", d => Parquet(d, new FormatConversionDefinition { DatabaseName = "db", TableName = "clicks" }) with { Prefix = "named/" }));
+        await fixture.Streams.CreateAsync(EngineFixture.DirectPut("inferred", d => Parquet(d, new FormatConversionDefinition()) with { Prefix = "inferred/" }));
+        await fixture.Streams.CreateAsync(EngineFixture.DirectPut("missing", d => Parquet(d, new FormatConversionDefinition { TableName = "nope" }) with { Prefix = "missing/", ErrorOutputPrefix = "missing-errors/!{firehose:error-output-type}/" }));
+        var rows = Enumerable.Range(0, 10).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"{{\"user\":\"u{i}\",\"n\":{i}}}")).ToList();
+        await fixture.Streams.PutAsync("named", rows);
+        await fixture.Streams.PutAsync("inferred", [.. rows, Encoding.UTF8.GetBytes("[1,2]"), Encoding.UTF8.GetBytes("42")]);
+        await fixture.Streams.PutAsync("missing", rows);
+        await EngineFixture.WaitForAsync(async () =>
+        {
+            var keys = (await fixture.ObjectsAsync()).Keys;
+            return keys.Any(k => k.StartsWith("named/", StringComparison.Ordinal)) && keys.Any(k => k.StartsWith("inferred/", StringComparison.Ordinal))
+                && keys.Any(k => k.StartsWith("errors/format-conversion-failed/", StringComparison.Ordinal))
+                && keys.Any(k => k.StartsWith("missing-errors/format-conversion-failed/", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), "the Parquet and error objects of three streams");
+        var objects = await fixture.ObjectsAsync();
+        foreach (var prefix in new[] { "named/", "inferred/" })
+        {
+            using var reader = new ParquetReader(new MemoryStream(objects.Single(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Value));
+            var read = reader.ReadRows().ToList();
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"u{i}"), read.Select(r => (string)r["user"]!).Order(StringComparer.Ordinal));
+        }
+        var inferredErrors = Lines([objects.Single(o => o.Key.StartsWith("errors/format-conversion-failed/", StringComparison.Ordinal)).Value]).ToList();
+        Assert.Equal(["42", "[1,2]"], inferredErrors.Select(l => Encoding.UTF8.GetString(Convert.FromBase64String((string)JsonNode.Parse(l)!["rawData"]!))).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(objects.Keys, k => k.StartsWith("missing/", StringComparison.Ordinal));
+        var missing = Lines([objects.Single(o => o.Key.StartsWith("missing-errors/", StringComparison.Ordinal)).Value]).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(10, missing.Count);
+        Assert.All(missing, e => Assert.Equal("DataFormatConversion.InvalidSchema", (string)e["lastErrorCode"]!));
+    }
+
+    [Fact]
     public void The_state_file_format_is_frozen()
     {
         var state = new DeliveryState { Version = 3 };
