@@ -30,13 +30,13 @@ internal sealed class EngineFixture : IAsyncDisposable
     /// <summary>False keeps the directory for a second fixture on the same data (a restart).</summary>
     public bool DeleteOnDispose { get; set; } = true;
 
-    public static async Task<EngineFixture> StartAsync(string? root = null, IObjectStore? store = null)
+    public static async Task<EngineFixture> StartAsync(string? root = null, IObjectStore? store = null, Func<DeliveryOptions, DeliveryOptions>? options = null)
     {
         root ??= Path.Combine(Path.GetTempPath(), "tributary-delivery-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         var broker = await Tributary.Broker.Broker.OpenAsync(new BrokerOptions { DataDirectory = Path.Combine(root, "data") });
         var local = new LocalDirectoryStore(Path.Combine(root, "objects"));
-        var streams = DeliveryStreams.Open(broker, store ?? local, Options(root), NullLoggerFactory.Instance);
+        var streams = DeliveryStreams.Open(broker, store ?? local, options is null ? Options(root) : options(Options(root)), NullLoggerFactory.Instance);
         streams.StartAll();
         return new EngineFixture(root, broker, local, streams);
     }

@@ -223,6 +223,20 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task The_streams_memory_bound_delivers_the_largest_buffer_early()
+    {
+        // 64 KiB for all buffers of the stream; hints of 1 MiB and 900 s would otherwise hold everything.
+        await using var fixture = await EngineFixture.StartAsync(options: o => o with { MaxBufferedBytes = 64 * 1024 });
+        await fixture.Streams.CreateAsync(EngineFixture.DirectPut("bounded", d => d with { BufferIntervalInSeconds = 900, Compression = CompressionFormat.Uncompressed }));
+        var record = new string('x', 1000);
+        await fixture.Streams.PutAsync("bounded", [.. Enumerable.Range(0, 300).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"{i:D4}{record}\n"))]);
+        await EngineFixture.WaitForAsync(async () => Lines((await fixture.ObjectsAsync()).Values).Count() >= 256, TimeSpan.FromSeconds(30), "objects delivered by the memory bound");
+        var objects = await fixture.ObjectsAsync();
+        Assert.All(objects.Values, o => Assert.InRange(o.Length, 64 * 1024, 64 * 1024 + 1005));
+        Assert.True(objects.Count >= 4, $"{objects.Count} objects");
+    }
+
+    [Fact]
     public void The_state_file_format_is_frozen()
     {
         var state = new DeliveryState { Version = 3 };
