@@ -119,7 +119,7 @@ public sealed class KafkaRequestProcessor
     {
         // A fetch response is mostly its record sets: size the buffer for them up front rather than doubling
         // (and copying) its way up to megabytes.
-        var sizeHint = body is FetchResponse fetch ? (int)Math.Min(int.MaxValue - 4096, fetch.RentedBytes) + 4096 : 256;
+        var sizeHint = body is FetchResponse fetch ? (int)Math.Min(int.MaxValue - 4096, fetch.RecordBytes) + 4096 : 256;
         var buffer = new PooledBufferWriter(sizeHint);
         buffer.Advance(4);
         var writer = new KafkaWriter(buffer);

@@ -32,9 +32,6 @@ public sealed partial class PartitionLog : IDisposable
     private readonly object _waitersLock = new();
     private readonly object _maintenanceLock = new();
     private readonly PriorityQueue<TaskCompletionSource, long> _waiters = new();
-    private readonly SemaphoreSlim _flushSignal = new(0);
-    private readonly CancellationTokenSource _closing = new();
-    private readonly Task _flusher;
 
     private volatile LogConfig _config;
     private volatile LogSegment[] _segments;
@@ -45,7 +42,9 @@ public sealed partial class PartitionLog : IDisposable
     private EndPoint _highWatermark;
     private EndPoint _durable;
     private long _durableOffset;
-    private int _flushRequested;
+    private int _flushState;
+    private long _lastFlushTicks;
+    private ITimer? _intervalTimer;
     private long _cleanerCheckpoint;
     private volatile Exception? _failure;
     private bool _closed;
@@ -66,7 +65,7 @@ public sealed partial class PartitionLog : IDisposable
         _highWatermarkOffset = end.Offset;
         _durable = end;
         _durableOffset = end.Offset;
-        _flusher = Task.Run(FlushLoopAsync);
+        _lastFlushTicks = Environment.TickCount64;
     }
 
     public string Directory { get; }
@@ -125,6 +124,8 @@ public sealed partial class PartitionLog : IDisposable
         var lastOffsetDelta = RecordBatch.LastOffsetDelta(batch);
         var maxTimestamp = RecordBatch.MaxTimestamp(batch);
         var config = _config;
+        List<TaskCompletionSource>? ready = null;
+        AppendResult result;
         lock (_writeLock)
         {
             ThrowIfUnusable();
@@ -146,14 +147,16 @@ public sealed partial class PartitionLog : IDisposable
             {
                 var end = CurrentEnd();
                 PublishHighWatermark(end);
-                MarkDurable(end);
+                ready = MarkDurable(end);
             }
             else
             {
                 RequestFlush();
             }
-            return new AppendResult(baseOffset, endOffset - 1, maxTimestamp);
+            result = new AppendResult(baseOffset, endOffset - 1, maxTimestamp);
         }
+        CompleteWaiters(ready);
+        return result;
     }
 
     /// <summary>
@@ -166,7 +169,9 @@ public sealed partial class PartitionLog : IDisposable
         {
             return ValueTask.CompletedTask;
         }
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed on the thread that made the data durable (a flush thread), outside every lock of the log:
+        // the continuation — answering the produce — runs at once instead of queueing for a thread-pool worker.
+        var waiter = new TaskCompletionSource();
         lock (_waitersLock)
         {
             if (_failure is { } failure)
@@ -189,6 +194,7 @@ public sealed partial class PartitionLog : IDisposable
     /// </summary>
     public void Flush()
     {
+        List<TaskCompletionSource>? ready;
         lock (_flushLock)
         {
             EndPoint target;
@@ -221,8 +227,9 @@ public sealed partial class PartitionLog : IDisposable
             }
             _durable = target;
             PublishHighWatermark(target);
-            MarkDurable(target);
+            ready = MarkDurable(target);
         }
+        CompleteWaiters(ready);
     }
 
     private EndPoint CurrentEnd() =>
@@ -276,64 +283,130 @@ public sealed partial class PartitionLog : IDisposable
         }
     }
 
-    private void MarkDurable(EndPoint end)
+    /// <summary>
+    /// Advances the durable end and takes the waiters it satisfies; the caller completes them with
+    /// <see cref="CompleteWaiters"/> once it holds no lock of the log, because their continuations run inline.
+    /// </summary>
+    private List<TaskCompletionSource>? MarkDurable(EndPoint end)
     {
         if (end.Offset <= Volatile.Read(ref _durableOffset))
         {
-            return;
+            return null;
         }
+        List<TaskCompletionSource>? ready = null;
         lock (_waitersLock)
         {
             Volatile.Write(ref _durableOffset, end.Offset);
             while (_waiters.TryPeek(out var waiter, out var offset) && offset <= end.Offset)
             {
                 _waiters.Dequeue();
-                waiter.TrySetResult();
+                (ready ??= []).Add(waiter);
             }
+        }
+        return ready;
+    }
+
+    private static void CompleteWaiters(List<TaskCompletionSource>? ready)
+    {
+        if (ready is null)
+        {
+            return;
+        }
+        foreach (var waiter in ready)
+        {
+            waiter.TrySetResult();
         }
     }
 
+    // Group-commit states: nothing to do; queued on the flush threads (or waiting out the interval); a flush
+    // running; a flush running and another requested (appends that arrived during it share the next fsync).
+    private const int FlushIdle = 0;
+    private const int FlushQueued = 1;
+    private const int FlushRunning = 2;
+    private const int FlushRunningAndRequested = 3;
+
+    /// <summary>Asks for a group commit; cheap and allocation-free when one is already queued or pending.</summary>
     private void RequestFlush()
     {
-        if (Interlocked.Exchange(ref _flushRequested, 1) == 0)
+        var state = Volatile.Read(ref _flushState);
+        while (true)
         {
-            _flushSignal.Release();
-        }
-    }
-
-    private async Task FlushLoopAsync()
-    {
-        var lastFlush = Environment.TickCount64;
-        var token = _closing.Token;
-        while (!token.IsCancellationRequested)
-        {
-            try
+            var next = state switch
             {
-                await _flushSignal.WaitAsync(token).ConfigureAwait(false);
-                var config = _config;
-                if (config.FlushPolicy == FlushPolicy.Interval)
-                {
-                    var wait = lastFlush + config.FlushIntervalMs - Environment.TickCount64;
-                    if (wait > 0)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(wait), token).ConfigureAwait(false);
-                    }
-                }
-                Volatile.Write(ref _flushRequested, 0);
-                if (config.FlushPolicy != FlushPolicy.Os && _failure is null)
-                {
-                    Flush();
-                }
-                lastFlush = Environment.TickCount64;
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+                FlushIdle => FlushQueued,
+                FlushRunning => FlushRunningAndRequested,
+                _ => -1,
+            };
+            if (next < 0)
             {
                 return;
             }
-            catch (Exception e)
+            var seen = Interlocked.CompareExchange(ref _flushState, next, state);
+            if (seen == state)
             {
-                Fail(e);
+                if (next == FlushQueued)
+                {
+                    Dispatch();
+                }
+                return;
             }
+            state = seen;
+        }
+    }
+
+    /// <summary>
+    /// Hands the queued flush to the flush threads, under <see cref="FlushPolicy.Interval"/> once the interval
+    /// since the last flush has passed. Only the thread that moved the state to queued calls this.
+    /// </summary>
+    private void Dispatch()
+    {
+        var config = _config;
+        if (config.FlushPolicy == FlushPolicy.Interval)
+        {
+            var wait = Volatile.Read(ref _lastFlushTicks) + config.FlushIntervalMs - Environment.TickCount64;
+            if (wait > 0)
+            {
+                _intervalTimer ??= TimeProvider.System.CreateTimer(static log => FlushThreads.Schedule((PartitionLog)log!), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _intervalTimer.Change(TimeSpan.FromMilliseconds(wait), Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+        FlushThreads.Schedule(this);
+    }
+
+    /// <summary>
+    /// Runs on a flush thread (<see cref="FlushThreads"/>) for a queued flush: fsyncs, and repeats at once while
+    /// appends keep arriving during the fsync (under <see cref="FlushPolicy.Interval"/>, after the interval).
+    /// </summary>
+    internal void RunScheduledFlush()
+    {
+        Volatile.Write(ref _flushState, FlushRunning);
+        while (true)
+        {
+            var config = _config;
+            if (config.FlushPolicy != FlushPolicy.Os && _failure is null && !Volatile.Read(ref _closed))
+            {
+                try
+                {
+                    Flush();
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }
+            Volatile.Write(ref _lastFlushTicks, Environment.TickCount64);
+            if (Interlocked.CompareExchange(ref _flushState, FlushIdle, FlushRunning) == FlushRunning)
+            {
+                return;
+            }
+            if (config.FlushPolicy == FlushPolicy.Interval)
+            {
+                Volatile.Write(ref _flushState, FlushQueued);
+                Dispatch();
+                return;
+            }
+            Volatile.Write(ref _flushState, FlushRunning);
         }
     }
 
@@ -398,12 +471,25 @@ public sealed partial class PartitionLog : IDisposable
     private void Fail(Exception e)
     {
         _failure ??= e;
+        var failed = new List<TaskCompletionSource>();
         lock (_waitersLock)
         {
             while (_waiters.TryDequeue(out var waiter, out _))
             {
-                waiter.TrySetException(new LogFailedException($"Log {Name} failed.", e));
+                failed.Add(waiter);
             }
+        }
+        if (failed.Count > 0)
+        {
+            // Callers may hold the writer lock; waiters' continuations run inline, so fault them elsewhere.
+            var error = new LogFailedException($"Log {Name} failed.", e);
+            ThreadPool.QueueUserWorkItem(static state =>
+            {
+                foreach (var waiter in state.Failed)
+                {
+                    waiter.TrySetException(state.Error);
+                }
+            }, (Failed: failed, Error: error), preferLocal: false);
         }
         SignalHighWatermarkAdvanced();
     }
@@ -512,14 +598,7 @@ public sealed partial class PartitionLog : IDisposable
             {
                 return;
             }
-            _closing.Cancel();
-            try
-            {
-                _flusher.Wait();
-            }
-            catch (AggregateException)
-            {
-            }
+            _intervalTimer?.Dispose();
             if (_failure is null)
             {
                 Flush();
@@ -538,7 +617,6 @@ public sealed partial class PartitionLog : IDisposable
             {
                 segment.Release();
             }
-            _flushSignal.Dispose();
         }
     }
 }

@@ -1,6 +1,8 @@
 using Tributary.Broker;
+using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
+using Tributary.Storage;
 
 namespace Tributary.Kafka.Handlers;
 
@@ -70,19 +72,30 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
             data.LogStartOffset = result.LogStartOffset;
             if (result.Records is { } records)
             {
-                using (records)
+                if (records.IsEmpty)
                 {
-                    // Read from the file into a pooled array the response returns when it is written; sending the
-                    // file region directly (sendfile) would save this copy too.
-                    if (!records.IsEmpty)
-                    {
-                        var buffer = response.Rent(records.Length);
-                        records.CopyTo(buffer.AsSpan(0, records.Length));
-                        data.Records = buffer.AsMemory(0, records.Length);
-                    }
+                    records.Dispose();
+                }
+                else
+                {
+                    // The file region is read straight into the response frame when it is encoded; the response
+                    // holds the segment lease until then.
+                    data.Records = response.Attach(new FileRegionBytes(records));
                 }
             }
         }
         return response;
+    }
+
+    /// <summary>A log read as <see cref="DeferredBytes"/>: copied from the segment file once, by the encoder.</summary>
+    private sealed class FileRegionBytes(LogReadResult region) : DeferredBytes(region.Length)
+    {
+        public override void CopyTo(Span<byte> destination) => region.CopyTo(destination);
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            region.Dispose();
+        }
     }
 }

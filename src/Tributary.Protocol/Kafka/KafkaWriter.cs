@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
+using Tributary.Protocol.Buffers;
 
 namespace Tributary.Protocol.Kafka;
 
@@ -124,7 +126,7 @@ public sealed class KafkaWriter
             return;
         }
         WriteInt32(bytes.Length);
-        WriteRaw(bytes.Span);
+        WriteMemory(bytes);
     }
 
     public void WriteCompactBytes(ReadOnlyMemory<byte> value) => WriteCompactNullableBytes(value);
@@ -137,7 +139,7 @@ public sealed class KafkaWriter
             return;
         }
         WriteUnsignedVarint((uint)bytes.Length + 1);
-        WriteRaw(bytes.Span);
+        WriteMemory(bytes);
     }
 
     /// <summary>An int32 array count; -1 for a null array.</summary>
@@ -145,6 +147,18 @@ public sealed class KafkaWriter
 
     /// <summary>A compact array count (N+1); 0 for a null array.</summary>
     public void WriteCompactArrayCount(int count) => WriteUnsignedVarint((uint)(count + 1));
+
+    /// <summary>Writes bytes; <see cref="DeferredBytes"/> are produced straight into the output buffer.</summary>
+    private void WriteMemory(ReadOnlyMemory<byte> bytes)
+    {
+        if (MemoryMarshal.TryGetMemoryManager(bytes, out DeferredBytes? deferred, out var start, out var length) && start == 0 && length == deferred.Length)
+        {
+            deferred.CopyTo(_output.GetSpan(length));
+            _output.Advance(length);
+            return;
+        }
+        WriteRaw(bytes.Span);
+    }
 
     public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
