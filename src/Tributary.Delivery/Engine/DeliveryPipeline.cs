@@ -69,6 +69,7 @@ internal sealed class DeliveryPipeline
     private readonly string _spool;
     private readonly string _bucket;
     private readonly string? _errorBucket;
+    private readonly string? _backupBucket;
     private readonly Dictionary<string, RecordBuffer> _buffers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _readNext = [];
     private DeliveryState _state = new();
@@ -88,6 +89,7 @@ internal sealed class DeliveryPipeline
         _spool = Path.Combine(context.StateDirectory, "spool");
         _bucket = BucketName(definition.Destination.BucketArn);
         _errorBucket = _bucket;
+        _backupBucket = definition.Destination is { S3BackupMode: "Enabled", BackupBucketArn: { } backup } ? BucketName(backup) : null;
     }
 
     /// <summary><c>arn:aws:s3:::bucket</c> → bucket.</summary>
@@ -109,6 +111,10 @@ internal sealed class DeliveryPipeline
         _state = DeliveryState.Load(_context.StateDirectory);
         _state.Version = _definition.VersionId;
         await _context.Store.EnsureBucketAsync(_bucket, cancellationToken).ConfigureAwait(false);
+        if (_backupBucket is not null)
+        {
+            await _context.Store.EnsureBucketAsync(_backupBucket, cancellationToken).ConfigureAwait(false);
+        }
         await CompletePendingAsync(cancellationToken).ConfigureAwait(false);
         CleanSpool();
         await StartSourceAsync(cancellationToken).ConfigureAwait(false);
@@ -179,8 +185,19 @@ internal sealed class DeliveryPipeline
         {
             _context.Counters.Incoming(records.Count, bytes, putRequest: false);
         }
-        var processed = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
         var now = Environment.TickCount64;
+        if (_backupBucket is not null)
+        {
+            // S3BackupMode Enabled: every source record as it arrived, before any processing.
+            foreach (var record in records)
+            {
+                if (!_state.IsDelivered(record.Partition, record.Offset, RecordBuffer.BackupId))
+                {
+                    await AddAsync(RecordBuffer.BackupId, new ProcessedRecord(record, 0, record.Data), now, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        var processed = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < processed.Count; i++)
         {
             var record = processed[i];
@@ -224,20 +241,36 @@ internal sealed class DeliveryPipeline
             {
                 _context.Counters.Failed(record.ErrorOutputType!, 1);
             }
-            buffer.Add(record);
-            _buffered += record.Data.Length;
-            if (buffer.Bytes >= SizeHintBytes)
-            {
-                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            while (_buffered > _context.MaxBufferedBytes && _buffers.Count > 0)
-            {
-                await FlushAsync(_buffers.Values.MaxBy(b => b.Bytes)!, cancellationToken).ConfigureAwait(false);
-            }
+            await AddAsync(buffer, record, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private int ActivePartitions() => _buffers.Keys.Count(k => !k.StartsWith("error:", StringComparison.Ordinal) && k != "ok");
+    private async Task AddAsync(string id, ProcessedRecord record, long now, CancellationToken cancellationToken)
+    {
+        if (!_buffers.TryGetValue(id, out var buffer))
+        {
+            buffer = new RecordBuffer(id, record, now);
+            _buffers[id] = buffer;
+        }
+        await AddAsync(buffer, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a record, then delivers the buffer at the size hint, and the largest buffers past the stream's memory bound.</summary>
+    private async Task AddAsync(RecordBuffer buffer, ProcessedRecord record, CancellationToken cancellationToken)
+    {
+        buffer.Add(record);
+        _buffered += record.Data.Length;
+        if (buffer.Bytes >= SizeHintBytes)
+        {
+            await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        while (_buffered > _context.MaxBufferedBytes && _buffers.Count > 0)
+        {
+            await FlushAsync(_buffers.Values.MaxBy(b => b.Bytes)!, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private int ActivePartitions() => _buffers.Keys.Count(k => !k.StartsWith("error:", StringComparison.Ordinal) && k is not ("ok" or RecordBuffer.BackupId));
 
     private async Task FlushDueAsync(bool force, CancellationToken cancellationToken)
     {
@@ -258,7 +291,23 @@ internal sealed class DeliveryPipeline
         _buffered -= buffer.Bytes;
         var objectId = ObjectId(buffer.Id, buffer.Ranges);
         var pending = new List<PendingObject>();
-        if (buffer.ErrorOutputType is { } errorType)
+        if (buffer.Id == RecordBuffer.BackupId)
+        {
+            var spool = objectId + ".bak";
+            var key = _keys.BackupKey(buffer.OldestArrivalMs, objectId);
+            var bytes = _builder.WriteRaw(Path.Combine(_spool, spool), EntryName(key), buffer.Records, _definition.Destination.BackupCompression);
+            pending.Add(new PendingObject
+            {
+                Spool = spool,
+                Bucket = _backupBucket!,
+                Key = key,
+                Records = buffer.Records.Count,
+                Bytes = bytes,
+                Backup = true,
+                OldestArrivalMs = buffer.OldestArrivalMs,
+            });
+        }
+        else if (buffer.ErrorOutputType is { } errorType)
         {
             pending.Add(BuildErrors(objectId, errorType, buffer.Records, buffer.OldestArrivalMs));
         }
@@ -387,7 +436,7 @@ internal sealed class DeliveryPipeline
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * (1 << Math.Min(attempt, 7)))), cancellationToken).ConfigureAwait(false);
                 }
             }
-            if (pending.ErrorType is null)
+            if (pending.ErrorType is null && !pending.Backup)
             {
                 _context.Counters.Delivered(pending.Records, pending.Bytes);
             }

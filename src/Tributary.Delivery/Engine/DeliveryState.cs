@@ -121,6 +121,11 @@ public sealed class PendingObject
     [JsonPropertyName("error")]
     public string? ErrorType { get; set; }
 
+    /// <summary>True for a source-record backup object (not counted as delivered records). Omitted when false.</summary>
+    [JsonPropertyName("backup")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Backup { get; set; }
+
     /// <summary>Arrival time (ms) of the oldest record in the object, for DataFreshness.</summary>
     [JsonPropertyName("oldest")]
     public long OldestArrivalMs { get; set; }

@@ -43,6 +43,9 @@ internal sealed class RecordBuffer(string id, ProcessedRecord first, long create
             : (offset, offset + 1);
     }
 
+    /// <summary>The buffer of the source-record backup (S3BackupMode Enabled): every source record as it arrived.</summary>
+    public const string BackupId = "backup";
+
     /// <summary>The buffer id of a record: "ok" plus its sorted keys, or "error:" plus its error type.</summary>
     public static string IdOf(ProcessedRecord record)
     {

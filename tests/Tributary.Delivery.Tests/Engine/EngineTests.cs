@@ -237,6 +237,33 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task With_S3BackupMode_Enabled_source_records_are_backed_up_as_they_arrived()
+    {
+        await using var fixture = await EngineFixture.StartAsync();
+        await fixture.Streams.CreateAsync(EngineFixture.DirectPut("backed-up", d => d with
+        {
+            Compression = CompressionFormat.Uncompressed,
+            Prefix = "data/",
+            S3BackupMode = "Enabled",
+            BackupBucketArn = "arn:aws:s3:::backups",
+            BackupPrefix = "source/",
+            BackupCompression = CompressionFormat.Gzip,
+            Processing = new ProcessingDefinition { Enabled = true, Processors = [new ProcessorDefinition { Type = "AppendDelimiterToRecord" }] },
+        }));
+        await fixture.Streams.PutAsync("backed-up", [.. Enumerable.Range(0, 50).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"r{i}|"))]);
+        await EngineFixture.WaitForAsync(async () => (await fixture.ObjectsAsync()).Count > 0 && (await fixture.ObjectsAsync("backups")).Count > 0,
+            TimeSpan.FromSeconds(30), "data and backup objects");
+        var data = Lines((await fixture.ObjectsAsync()).Values).ToList();
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"r{i}|").Order(StringComparer.Ordinal), data.Order(StringComparer.Ordinal));
+        var backups = await fixture.ObjectsAsync("backups");
+        Assert.All(backups.Keys, k => Assert.Matches(@"^source/\d{4}/\d{2}/\d{2}/\d{2}/backed-up-1-.*\.gz$", k));
+        // The backup holds the records as put: no delimiter added.
+        var backedUp = string.Concat(backups.Values.Select(Encoding.UTF8.GetString)).Split('|', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"r{i}").Order(StringComparer.Ordinal), backedUp.Order(StringComparer.Ordinal));
+        Assert.Equal(50, fixture.Streams.Describe("backed-up")!.Metrics.DeliveredRecords);
+    }
+
+    [Fact]
     public void The_state_file_format_is_frozen()
     {
         var state = new DeliveryState { Version = 3 };
