@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -32,10 +29,11 @@ public sealed class BrokerCrashTests(ITestOutputHelper output)
         InteropClients.RequireConfluentKafka();
         var total = Stopwatch.StartNew();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tributary-crash-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
+        var port = TributaryProcess.FreePort();
         var bootstrap = $"127.0.0.1:{port}";
         const string Topic = "crash-idempotent";
-        var broker = await BrokerProcess.StartAsync(dataDirectory, port);
+        await using var broker = new TributaryProcess(dataDirectory, () => [$"kafka.port={port}", "aws.port=0", "aws.http2.port=0", "admin.port=0"], TimeSpan.FromSeconds(20));
+        await broker.StartAsync();
         try
         {
             (await ClientProcess.RunAsync(InteropClients.Python, [Script, bootstrap, Topic, "create", Partitions.ToString(CultureInfo.InvariantCulture)],
@@ -49,9 +47,9 @@ public sealed class BrokerCrashTests(ITestOutputHelper output)
                 Assert.True(await producer.WaitForAcksAsync(threshold, TimeSpan.FromSeconds(20)),
                     $"only {producer.AckCount} acks before kill {kill + 1} (wanted {threshold}):\n{producer.Output}\n{broker.Output}");
                 acksAtKill.Add(producer.AckCount);
-                broker.Kill9();
+                await broker.KillAsync();
                 await Task.Delay(TimeSpan.FromSeconds(1));
-                broker = await BrokerProcess.StartAsync(dataDirectory, port);
+                await broker.StartAsync();
                 threshold = producer.AckCount + AcksBetweenKills;
             }
             var done = await producer.WaitForExitAsync(TimeSpan.FromSeconds(45));
@@ -154,13 +152,6 @@ public sealed class BrokerCrashTests(ITestOutputHelper output)
                 yield return json.RootElement.Clone();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The producer script in produce mode, its delivery reports collected as they arrive.</summary>
@@ -341,102 +332,5 @@ public sealed class BrokerCrashTests(ITestOutputHelper output)
                 _other.Add(line);
             }
         }
-    }
-
-    /// <summary>One run of `dotnet tributary.dll serve` on a given data directory and port, killed with SIGKILL or stopped with SIGTERM.</summary>
-    private sealed class BrokerProcess
-    {
-        private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
-        private readonly List<string> _output = [];
-        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private Process? _process;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return string.Join('\n', _output.TakeLast(60));
-                }
-            }
-        }
-
-        public static async Task<BrokerProcess> StartAsync(string dataDirectory, int port)
-        {
-            Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
-            var broker = new BrokerProcess();
-            var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", dataDirectory, "--set", $"kafka.port={port}"])
-            {
-                // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
-                Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0", ["TRIBUTARY_ADMIN_PORT"] = "0" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            broker._process = Process.Start(start)!;
-            broker._process.OutputDataReceived += (_, e) => broker.Record(e.Data, "");
-            broker._process.ErrorDataReceived += (_, e) => broker.Record(e.Data, "stderr: ");
-            broker._process.BeginOutputReadLine();
-            broker._process.BeginErrorReadLine();
-            var first = await Task.WhenAny(broker._started.Task, broker._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(20)));
-            Assert.True(first == broker._started.Task, "tributary did not start:\n" + broker.Output);
-            return broker;
-        }
-
-        /// <summary>SIGKILL: no shutdown, no flush, no chance to finish a write.</summary>
-        public void Kill9()
-        {
-            _process!.Kill();
-            _process.WaitForExit();
-            _process.Dispose();
-            _process = null;
-        }
-
-        /// <summary>SIGTERM, and the recovered broker must then stop cleanly (exit 0).</summary>
-        public async Task StopAsync()
-        {
-            if (_process is null)
-            {
-                return;
-            }
-            using var process = _process;
-            _process = null;
-            if (process.HasExited)
-            {
-                return;
-            }
-            Assert.Equal(0, kill(process.Id, 15));
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("tributary did not stop within 20 s of SIGTERM:\n" + Output);
-            }
-            Assert.True(process.ExitCode == 0, $"tributary exited with {process.ExitCode} on SIGTERM:\n{Output}");
-        }
-
-        private void Record(string? line, string prefix)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            lock (_output)
-            {
-                _output.Add(prefix + line);
-            }
-            if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
-            {
-                _started.TrySetResult();
-            }
-        }
-
-        [DllImport("libc", SetLastError = true)]
-        private static extern int kill(int pid, int signal);
     }
 }

@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Tributary.Interop.Tests;
 
@@ -15,15 +11,14 @@ namespace Tributary.Firehose.Tests.EndToEnd;
 /// </summary>
 public sealed class DeliveryServer : IAsyncDisposable
 {
-    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
-    private readonly List<string> _output = [];
-    private readonly string[] _settings;
-    private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private readonly TributaryProcess _process;
 
     private DeliveryServer(string[] settings)
     {
-        _settings = settings;
+        _process = new TributaryProcess(DataDirectory, () =>
+        [
+            $"kafka.port={KafkaPort}", $"aws.port={AwsPort}", "aws.http2.port=-1", $"admin.port={AdminPort}", $"delivery.local.directory={ObjectsDirectory}", .. settings,
+        ]);
     }
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "tributary-e2e-" + Guid.NewGuid().ToString("N"));
@@ -42,88 +37,23 @@ public sealed class DeliveryServer : IAsyncDisposable
 
     public string Endpoint => $"http://127.0.0.1:{AwsPort}";
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     public static async Task<DeliveryServer> StartAsync(params string[] settings)
     {
         var server = new DeliveryServer(settings);
-        await server.StartProcessAsync();
+        await server._process.StartAsync();
         return server;
     }
 
-    private async Task StartProcessAsync()
-    {
-        Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
-        _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        string[] settings =
-        [
-            $"kafka.port={KafkaPort}", $"aws.port={AwsPort}", "aws.http2.port=-1", $"admin.port={AdminPort}", $"delivery.local.directory={ObjectsDirectory}", .. _settings,
-        ];
-        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", DataDirectory, .. settings.SelectMany(s => new[] { "--set", s })])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => Record(e.Data, "");
-        _process.ErrorDataReceived += (_, e) => Record(e.Data, "stderr: ");
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var first = await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-        Assert.True(first == _started.Task, "tributary did not start:\n" + Output);
-    }
-
     /// <summary>SIGKILL, as a crash: no flush, no clean shutdown.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            Assert.Equal(0, kill(_process.Id, 9));
-            await _process.WaitForExitAsync();
-        }
-        _process?.Dispose();
-        _process = null;
-    }
+    public Task KillAsync() => _process.KillAsync();
 
-    public async Task RestartAsync()
-    {
-        await StopAsync();
-        await StartProcessAsync();
-    }
+    /// <summary>SIGTERM (exit 0 required), then start again on the same data.</summary>
+    public Task RestartAsync() => _process.RestartAsync();
 
-    public async Task StartAgainAsync() => await StartProcessAsync();
-
-    private async Task StopAsync()
-    {
-        if (_process is not { HasExited: false })
-        {
-            return;
-        }
-        Assert.Equal(0, kill(_process.Id, 15));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-            Assert.Fail("tributary did not stop within 60 s of SIGTERM:\n" + Output);
-        }
-        Assert.True(_process.ExitCode == 0, $"tributary exited with {_process.ExitCode} on SIGTERM:\n{Output}");
-        _process.Dispose();
-        _process = null;
-    }
+    /// <summary>Starts again after <see cref="KillAsync"/>.</summary>
+    public Task StartAgainAsync() => _process.StartAsync();
 
     /// <summary>Runs the AWS CLI against this server; fails the test on a non-zero exit unless told otherwise.</summary>
     /// <remarks>
@@ -204,27 +134,11 @@ public sealed class DeliveryServer : IAsyncDisposable
         }
     }
 
-    private void Record(string? line, string prefix)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            _output.Add(prefix + line);
-        }
-        if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
-        {
-            _started.TrySetResult();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await StopAsync();
+            await _process.StopAsync();
         }
         finally
         {
@@ -235,13 +149,5 @@ public sealed class DeliveryServer : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
+    public static int FreePort() => TributaryProcess.FreePort();
 }

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Tributary.Interop.Tests;
+
+/// <summary>
+/// The real `tributary serve` as a child process, shared by the test harnesses of every project that runs it
+/// (linked into them): started with <c>dotnet tributary.dll serve --data-dir DIR --set KEY=VALUE…</c>, ready when it
+/// prints its "serving" line, stopped with SIGTERM (and required to exit 0) or killed with SIGKILL, and started again
+/// on the same data. Its output is kept for failure messages.
+/// </summary>
+public sealed class TributaryProcess : IAsyncDisposable
+{
+    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
+    private readonly List<string> _output = [];
+    private readonly string _dataDirectory;
+    private readonly Func<IEnumerable<string>> _settings;
+    private readonly TimeSpan _timeout;
+    private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Process? _process;
+
+    /// <param name="settings">KEY=VALUE options, read at each start (so a harness may change them between restarts).</param>
+    /// <param name="timeout">How long a start or a SIGTERM stop may take (default 60 s).</param>
+    public TributaryProcess(string dataDirectory, Func<IEnumerable<string>> settings, TimeSpan? timeout = null)
+    {
+        _dataDirectory = dataDirectory;
+        _settings = settings;
+        _timeout = timeout ?? TimeSpan.FromSeconds(60);
+    }
+
+    /// <summary>Everything the process printed (stderr lines prefixed), across restarts.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    /// <summary>The "serving" line of the latest start (it names the bound ports).</summary>
+    public string ServingLine { get; private set; } = "";
+
+    public async Task StartAsync()
+    {
+        Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
+        _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", _dataDirectory, .. _settings().SelectMany(s => new[] { "--set", s })])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start)!;
+        _process = process;
+        process.OutputDataReceived += (_, e) => Record(e.Data, "");
+        process.ErrorDataReceived += (_, e) => Record(e.Data, "stderr: ");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var first = await Task.WhenAny(_started.Task, process.WaitForExitAsync(), Task.Delay(_timeout));
+        Assert.True(first == _started.Task, "tributary did not start:\n" + Output);
+    }
+
+    /// <summary>SIGKILL, as a crash: no flush, no clean shutdown.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Assert.Equal(0, kill(process.Id, 9));
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>SIGTERM; the process must exit 0 within the timeout.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Assert.Equal(0, kill(process.Id, 15));
+            using var timeout = new CancellationTokenSource(_timeout);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"tributary did not stop within {_timeout.TotalSeconds} s of SIGTERM:\n" + Output);
+            }
+            Assert.True(process.ExitCode == 0, $"tributary exited with {process.ExitCode} on SIGTERM:\n{Output}");
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void Record(string? line, string prefix)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(prefix + line);
+        }
+        if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
+        {
+            ServingLine = line;
+            _started.TrySetResult();
+        }
+    }
+
+    /// <summary>A free loopback TCP port (for the server's options).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
