@@ -23,6 +23,7 @@ public sealed class RecordProcessor
     private readonly bool _cloudWatchLogs;
     private readonly LambdaTransform? _lambda;
     private readonly JqProgram? _query;
+    private readonly SimpleKeyQuery? _simpleQuery;
     private readonly bool _appendDelimiter;
 
     /// <param name="definition">The stream's processing configuration (ignored when not Enabled).</param>
@@ -61,6 +62,7 @@ public sealed class RecordProcessor
                     if (query is not null)
                     {
                         _query = JqProgram.Parse(query);
+                        _simpleQuery = SimpleKeyQuery.TryParse(query);
                     }
                     break;
                 case "AppendDelimiterToRecord":
@@ -218,12 +220,24 @@ public sealed class RecordProcessor
     /// <summary>Runs the query; its single output must be an object of scalars, which become the record's keys.</summary>
     private void ExtractKeys(ProcessedRecord record)
     {
+        if (_simpleQuery is not null && _simpleQuery.TryExtract(record.Data, out var simple, out var failure))
+        {
+            if (simple is null)
+            {
+                record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.MetadataExtractionFailed", failure!);
+            }
+            else
+            {
+                record.QueryKeys = simple;
+            }
+            return;
+        }
         JsonNode? input;
         try
         {
             input = JsonNode.Parse(record.Data);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.MetadataExtractionFailed", "The record is not valid JSON: " + e.Message);
             return;
@@ -241,6 +255,7 @@ public sealed class RecordProcessor
             {
                 if (value is null || value.GetValueKind() is JsonValueKind.Object or JsonValueKind.Array)
                 {
+                    // The same wording as SimpleKeyQuery's.
                     record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.MetadataExtractionFailed", $"Partition key '{name}' is {(value is null ? "null" : "not a scalar")}.");
                     return;
                 }
@@ -251,6 +266,11 @@ public sealed class RecordProcessor
         catch (JqException e)
         {
             record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.MetadataExtractionFailed", "The MetadataExtractionQuery failed: " + e.Message);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // JsonNode materialises objects lazily: a duplicated property name surfaces here.
+            record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.MetadataExtractionFailed", "The record could not be read as JSON: " + e.Message);
         }
     }
 }
