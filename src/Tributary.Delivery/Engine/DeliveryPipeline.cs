@@ -68,7 +68,6 @@ internal sealed class DeliveryPipeline
     private readonly RecordProcessor _processor;
     private readonly string _spool;
     private readonly string _bucket;
-    private readonly string? _errorBucket;
     private readonly string? _backupBucket;
     private readonly Dictionary<string, RecordBuffer> _buffers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _readNext = [];
@@ -88,7 +87,6 @@ internal sealed class DeliveryPipeline
         _processor = new RecordProcessor(definition.Destination.Processing, context.KinesisSource, context.Lambda);
         _spool = Path.Combine(context.StateDirectory, "spool");
         _bucket = BucketName(definition.Destination.BucketArn);
-        _errorBucket = _bucket;
         _backupBucket = definition.Destination is { S3BackupMode: "Enabled", BackupBucketArn: { } backup } ? BucketName(backup) : null;
     }
 
@@ -379,7 +377,8 @@ internal sealed class DeliveryPipeline
         return new PendingObject
         {
             Spool = spool,
-            Bucket = _errorBucket!,
+            // Firehose writes error output to the destination bucket, under ErrorOutputPrefix.
+            Bucket = _bucket,
             Key = key,
             Records = records.Count,
             Bytes = bytes,
@@ -444,17 +443,14 @@ internal sealed class DeliveryPipeline
         }
         _state.Save(_context.StateDirectory);
         _lastSaveTicks = Environment.TickCount64;
-        foreach (var file in Directory.EnumerateFiles(_spool))
-        {
-            if (!_state.Pending.Exists(p => p.Spool == Path.GetFileName(file)))
-            {
-                File.Delete(file);
-            }
-        }
+        CleanSpool();
         await _source.CommitAsync(_state.Positions, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Spool files that no pending object names are objects whose state never became durable: gone.</summary>
+    /// <summary>
+    /// Deletes spool files no pending object names: uploaded ones, and (at start) objects whose state never became
+    /// durable.
+    /// </summary>
     private void CleanSpool()
     {
         foreach (var file in Directory.EnumerateFiles(_spool))
