@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Aws.Cbor;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Aws;
 
@@ -87,7 +88,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var format = AwsBodyFormat.Json;
-        using var body = new PooledBuffer();
+        using var body = new PooledBufferWriter();
         try
         {
             format = ContentFormat(context.Request.ContentType);
@@ -103,7 +104,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
                 throw AwsErrorException.UnknownOperation($"Operation {operationName} is not supported by {service.TargetPrefix}.");
             }
             // The document refers to the body (or its JSON transcoding) without a copy: both outlive it.
-            using var transcoded = format == AwsBodyFormat.Cbor ? new PooledBuffer(Math.Max(256, body.WrittenCount * 2)) : null;
+            using var transcoded = format == AwsBodyFormat.Cbor ? new PooledBufferWriter(Math.Max(256, body.WrittenCount * 2)) : null;
             using var document = ParseBody(format, body, transcoded);
             var request = new AwsRequest { Operation = operationName, Format = format, Body = document.RootElement, Http = context, AccessKeyId = accessKey };
             if (operation is IAwsStreamingOperation streaming)
@@ -111,7 +112,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
                 await streaming.StreamAsync(request, context.Response).ConfigureAwait(false);
                 return;
             }
-            using var output = new PooledBuffer();
+            using var output = new PooledBufferWriter();
             var writer = AwsResponseWriter.Create(format, output);
             writer.WriteStartObject();
             await operation.ExecuteAsync(request, writer).ConfigureAwait(false);
@@ -172,7 +173,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
         throw AwsErrorException.UnknownOperation($"Unknown service target '{prefix}'.");
     }
 
-    private async Task ReadBodyAsync(HttpContext context, PooledBuffer body)
+    private async Task ReadBodyAsync(HttpContext context, PooledBufferWriter body)
     {
         var limit = _options.MaxRequestBytes;
         if (context.Request.ContentLength is long declared && declared > limit)
@@ -204,7 +205,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
     private static AwsErrorException TooLarge(long size, int limit) =>
         new("SerializationException", $"Request body of at least {size} bytes exceeds the limit of {limit} bytes.", 413);
 
-    private static JsonDocument ParseBody(AwsBodyFormat format, PooledBuffer body, PooledBuffer? transcoded)
+    private static JsonDocument ParseBody(AwsBodyFormat format, PooledBufferWriter body, PooledBufferWriter? transcoded)
     {
         var options = new JsonDocumentOptions { MaxDepth = CborJsonTranscoder.MaxDepth };
         try
@@ -258,7 +259,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
             context.Abort();
             return;
         }
-        using var output = new PooledBuffer(256);
+        using var output = new PooledBufferWriter(256);
         var writer = AwsResponseWriter.Create(format, output);
         writer.WriteStartObject();
         writer.WriteString("__type", type);

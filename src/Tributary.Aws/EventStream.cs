@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Aws;
 
@@ -21,7 +22,6 @@ public sealed record EventStreamMessage(IReadOnlyDictionary<string, string> Head
 public static class EventStream
 {
     private const byte StringHeader = 7;
-    private static readonly uint[] CrcTable = BuildCrcTable();
 
     /// <summary>Writes one message with string headers and a payload.</summary>
     public static void WriteMessage(IBufferWriter<byte> output, ReadOnlySpan<(string Name, string Value)> headers, ReadOnlySpan<byte> payload)
@@ -60,7 +60,7 @@ public static class EventStream
     /// <summary>A modelled error inside a stream: <c>:message-type exception</c>, <c>:exception-type</c>, payload <c>{"message":…}</c>.</summary>
     public static void WriteException(IBufferWriter<byte> output, string exceptionType, string message, string contentType = "application/json")
     {
-        using var payload = new PooledBuffer(256);
+        using var payload = new PooledBufferWriter(256);
         using (var writer = new System.Text.Json.Utf8JsonWriter(payload))
         {
             writer.WriteStartObject();
@@ -144,29 +144,6 @@ public static class EventStream
         return true;
     }
 
-    /// <summary>CRC-32 (IEEE 802.3 / zlib: reflected polynomial 0xEDB88320), as event-stream frames use.</summary>
-    public static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        }
-        return ~crc;
-    }
-
-    private static uint[] BuildCrcTable()
-    {
-        var table = new uint[256];
-        for (var n = 0u; n < 256; n++)
-        {
-            var c = n;
-            for (var k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            }
-            table[n] = c;
-        }
-        return table;
-    }
+    /// <summary>CRC-32 (IEEE 802.3 / zlib), as event-stream frames use: the shared implementation.</summary>
+    public static uint Crc32(ReadOnlySpan<byte> data) => Tributary.Foundation.Checksums.Crc32.Update(0, data);
 }

@@ -85,7 +85,7 @@ public sealed partial class Broker
                     continue;
                 }
                 total += read.Length;
-                results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, read.HighWatermark, read.HighWatermark, read.LogStartOffset, read));
+                results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, read.HighWatermark, read.HighWatermark, read.LogStartOffset, new FetchedRecords(read)));
             }
             catch (OffsetOutOfRangeException e)
             {

@@ -133,7 +133,7 @@ public sealed partial class Broker
     /// </summary>
     private static string? FindKeylessRecord(ReadOnlySpan<byte> batch)
     {
-        using var scratch = new Protocol.Buffers.PooledBufferWriter();
+        using var scratch = new Foundation.Buffers.PooledBufferWriter();
         try
         {
             var reader = BatchRecords.Read(batch, scratch);

@@ -43,10 +43,12 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
 
     public string ClusterId => _cluster.ClusterId;
 
+    public string MetadataDirectory => _clusterDirectory;
+
     public BrokerOptions Options => _options;
 
     /// <summary>The group coordinator (consumer groups and committed offsets), started at open.</summary>
-    public GroupCoordinator Groups => _groups ?? throw new InvalidOperationException("The broker is not open.");
+    public IGroupCoordinator Groups => _groups ?? throw new InvalidOperationException("The broker is not open.");
 
     /// <summary>Opens (or initialises) the data directory: topics, logs, and producer state of every partition.</summary>
     public static async Task<Broker> OpenAsync(BrokerOptions options, CancellationToken cancellationToken = default)

@@ -1,5 +1,4 @@
 using Tributary.Broker.Groups;
-using Tributary.Storage;
 
 namespace Tributary.Broker;
 
@@ -27,7 +26,7 @@ public readonly record struct FetchPartitionRequest(string Topic, int Partition,
 /// What a fetch returns for one partition. <see cref="Records"/> holds whole batches (or is null) and must be
 /// disposed by whoever sends it (it leases the segment).
 /// </summary>
-public sealed record FetchPartitionResult(string Topic, int Partition, ErrorCode Error, long HighWatermark, long LastStableOffset, long LogStartOffset, LogReadResult? Records);
+public sealed record FetchPartitionResult(string Topic, int Partition, ErrorCode Error, long HighWatermark, long LastStableOffset, long LogStartOffset, FetchedRecords? Records);
 
 /// <summary>An offset found by ListOffsets.</summary>
 public readonly record struct ListOffsetResult(ErrorCode Error, long Offset, long Timestamp);
@@ -47,8 +46,14 @@ public interface IBrokerApi
 
     string ClusterId { get; }
 
+    /// <summary>
+    /// The directory where the broker and the front-ends keep their metadata files (topics, Kinesis streams,
+    /// delivery streams): inside the data directory, never scanned as a partition log.
+    /// </summary>
+    string MetadataDirectory { get; }
+
     /// <summary>Consumer groups and committed offsets.</summary>
-    GroupCoordinator Groups { get; }
+    IGroupCoordinator Groups { get; }
 
     /// <summary>All topics (internal ones included only when asked).</summary>
     IReadOnlyList<TopicInfo> ListTopics(bool includeInternal = false);

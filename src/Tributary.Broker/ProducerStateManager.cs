@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Tributary.Foundation.IO;
 using Tributary.Protocol.Records;
 using Tributary.Storage;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Tributary.Storage;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Broker;
 

@@ -6,8 +6,8 @@ using Tributary.Delivery.Model;
 using Tributary.Delivery.Objects;
 using Tributary.Delivery.Processing;
 using Tributary.Delivery.Sources;
+using Tributary.Foundation.IO;
 using Tributary.Protocol.Records;
-using Tributary.Storage;
 
 namespace Tributary.Delivery;
 

@@ -3,9 +3,6 @@ namespace Tributary.Kinesis;
 /// <summary>Settings of the Kinesis API (see the kinesis.* and aws.* options in defaults.conf).</summary>
 public sealed record KinesisOptions
 {
-    /// <summary>The data directory; stream metadata goes to its <c>__cluster/</c> directory.</summary>
-    public required string DataDirectory { get; init; }
-
     /// <summary>Region and account that ARNs name (any region a client signs for is accepted).</summary>
     public string Region { get; init; } = "us-east-1";
 

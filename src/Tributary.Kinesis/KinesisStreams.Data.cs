@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Tributary.Aws;
 using Tributary.Broker;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Kinesis;
@@ -84,7 +84,7 @@ public sealed partial class KinesisStreams
                 group.Add(i);
             }
             remaining.Clear();
-            var appends = new List<(ValueTask<ProduceResult> Task, int ShardIndex, List<int> Stored, PooledBuffer Batch)>(groups.Count);
+            var appends = new List<(ValueTask<ProduceResult> Task, int ShardIndex, List<int> Stored, PooledBufferWriter Batch)>(groups.Count);
             using var builder = new RecordBatchBuilder(NowMs);
             try
             {
@@ -114,7 +114,7 @@ public sealed partial class KinesisStreams
                             bytes += entry.KeyLength + entry.DataLength;
                         }
                         shard.CountWrite(bytes);
-                        var batch = new PooledBuffer(builder.RecordsSize + 128);
+                        var batch = new PooledBufferWriter(builder.RecordsSize + 128);
                         builder.WriteTo(batch, new BatchOptions());
                         // ProduceAsync appends synchronously before its first await (only the fsync wait is
                         // asynchronous), so the append happens inside this lock.
@@ -267,7 +267,7 @@ public sealed partial class KinesisStreams
         long lastArrival = -1;
         long highWatermark = 0;
         var end = shard.IsOpen ? long.MaxValue : shard.EndOffset;
-        using var region = new PooledBuffer(64 * 1024);
+        using var region = new PooledBufferWriter(64 * 1024);
         using var scratch = new PooledBufferWriter();
         while (count < limit && bytes < MaxBytesPerRead && next < end)
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Tributary.Aws;
 using Tributary.Broker;
-using Tributary.Storage;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Kinesis;
 
@@ -46,7 +46,7 @@ public sealed partial class KinesisStreams
     /// </summary>
     public static KinesisStreams Open(IBrokerApi broker, KinesisOptions options)
     {
-        var directory = Path.Combine(options.DataDirectory, Tributary.Broker.Broker.ClusterDirectoryName);
+        var directory = broker.MetadataDirectory;
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, StreamMetadataFile.FileName);
         var streams = new KinesisStreams(broker, options, path);

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Tributary.Aws;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Kinesis;
 
@@ -21,7 +22,7 @@ internal static class PutRecordReader
     /// Fills <paramref name="entry"/> from one record object: PutRecord's body (<paramref name="index"/> -1) or
     /// PutRecords' record <paramref name="index"/> (member paths "records.N.member.…", built only for errors).
     /// </summary>
-    public static void Read(JsonElement record, PooledBuffer payload, ref PutEntry entry, int maxDataBytes, int index, AwsValidation validation)
+    public static void Read(JsonElement record, PooledBufferWriter payload, ref PutEntry entry, int maxDataBytes, int index, AwsValidation validation)
     {
         var path = new MemberPath(index);
         entry = default;

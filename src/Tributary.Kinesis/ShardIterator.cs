@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Tributary.Protocol;
+using Tributary.Foundation.Checksums;
 
 namespace Tributary.Kinesis;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Tributary.Aws;
-using Tributary.Storage;
+using Tributary.Foundation.Buffers;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Kinesis;
 
@@ -18,7 +18,7 @@ public static class StreamMetadataFile
 
     public static byte[] Serialize(IEnumerable<StreamState> streams)
     {
-        using var buffer = new PooledBuffer();
+        using var buffer = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();

@@ -41,9 +41,8 @@ public sealed class KinesisHost : IAsyncDisposable
         Credentials = ParseCredentials(configuration.GetString(ServerConfiguration.Keys.AwsCredentials)),
     };
 
-    public static KinesisOptions KinesisOptions(ServerConfiguration configuration, string dataDirectory) => new()
+    public static KinesisOptions KinesisOptions(ServerConfiguration configuration) => new()
     {
-        DataDirectory = dataDirectory,
         Region = configuration.GetString(ServerConfiguration.Keys.AwsRegion),
         AccountId = configuration.GetString(ServerConfiguration.Keys.AwsAccountId),
         ShardLimit = configuration.GetInt32(ServerConfiguration.Keys.KinesisShardLimit, 1, 1_000_000),
@@ -77,7 +76,7 @@ public sealed class KinesisHost : IAsyncDisposable
     public static async Task<KinesisHost> StartAsync(IBrokerApi broker, ServerConfiguration configuration, string dataDirectory, ILoggerFactory loggerFactory,
         Func<KinesisStreams, IReadOnlyList<AwsService>>? otherServices = null)
     {
-        var streams = KinesisStreams.Open(broker, KinesisOptions(configuration, dataDirectory));
+        var streams = KinesisStreams.Open(broker, KinesisOptions(configuration));
         var options = ServerOptions(configuration);
         List<AwsService> services = [KinesisApi.CreateService(streams), .. otherServices?.Invoke(streams) ?? []];
         // With both ports disabled nothing listens (Kestrel would otherwise bind its default port).

@@ -266,7 +266,7 @@ public sealed class ServerConfiguration
         _ = StorageSettings.BrokerFromConfiguration(this);
         _ = StorageSettings.KafkaFromConfiguration(this);
         _ = KinesisHost.ServerOptions(this);
-        _ = KinesisHost.KinesisOptions(this, "");
+        _ = KinesisHost.KinesisOptions(this);
         _ = DeliveryHost.Options(this, "");
     }
 }

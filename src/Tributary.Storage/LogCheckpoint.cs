@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using Tributary.Protocol;
+using Tributary.Foundation.Checksums;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Storage;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Storage;
 

@@ -1,5 +1,5 @@
 using Microsoft.Win32.SafeHandles;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Storage;
 

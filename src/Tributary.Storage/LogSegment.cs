@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
+using Tributary.Foundation.IO;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Storage;

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
+using Tributary.Foundation.IO;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Storage;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Tributary.Foundation.IO;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Storage;

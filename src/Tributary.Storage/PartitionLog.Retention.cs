@@ -1,3 +1,4 @@
+using Tributary.Foundation.IO;
 namespace Tributary.Storage;
 
 public sealed partial class PartitionLog

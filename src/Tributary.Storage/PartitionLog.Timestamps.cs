@@ -1,5 +1,5 @@
 using System.Buffers;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Storage;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tributary.Foundation.IO;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Storage;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Storage;
 

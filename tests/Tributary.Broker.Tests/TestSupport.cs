@@ -1,5 +1,5 @@
 using System.Text;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Broker.Tests;

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.Foundation.Buffers;
 using Tributary.Kafka;
-using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Compression;
 using Tributary.Protocol.Records;
 

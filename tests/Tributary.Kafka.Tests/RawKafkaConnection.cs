@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 

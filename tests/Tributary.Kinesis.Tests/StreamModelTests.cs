@@ -1,5 +1,6 @@
 using System.Text;
 using Tributary.Aws;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Kinesis.Tests;
 
@@ -19,12 +20,12 @@ public sealed class StreamModelTests : IAsyncDisposable
             await _broker.DisposeAsync();
         }
         _broker = await Broker.Broker.OpenAsync(new Broker.BrokerOptions { DataDirectory = _dataDirectory });
-        return KinesisStreams.Open(_broker, new KinesisOptions { DataDirectory = _dataDirectory });
+        return KinesisStreams.Open(_broker, new KinesisOptions());
     }
 
     private static async Task<PutEntry[]> PutAsync(KinesisStreams streams, StreamState stream, params string[] keys)
     {
-        using var payload = new PooledBuffer();
+        using var payload = new PooledBufferWriter();
         var entries = new PutEntry[keys.Length];
         for (var i = 0; i < keys.Length; i++)
         {

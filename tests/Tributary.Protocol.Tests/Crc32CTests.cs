@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using Tributary.Foundation.Checksums;
 
 namespace Tributary.Protocol.Tests;
 

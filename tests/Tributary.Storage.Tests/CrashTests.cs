@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Records;
 using Xunit.Abstractions;
 

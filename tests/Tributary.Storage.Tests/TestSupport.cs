@@ -78,7 +78,7 @@ public static class Batches
     {
         var records = new List<(long, string?, string?, long)>();
         var offset = log.LogStartOffset;
-        using var scratch = new Tributary.Protocol.Buffers.PooledBufferWriter();
+        using var scratch = new Tributary.Foundation.Buffers.PooledBufferWriter();
         while (offset < log.HighWatermark)
         {
             using var read = log.Read(offset, 64 * 1024);

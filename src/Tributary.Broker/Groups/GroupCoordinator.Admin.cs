@@ -3,7 +3,7 @@ using Tributary.Protocol.Kafka;
 namespace Tributary.Broker.Groups;
 
 /// <summary>ListGroups, DescribeGroups and DeleteGroups.</summary>
-public sealed partial class GroupCoordinator
+internal sealed partial class GroupCoordinator
 {
     /// <summary>Groups, optionally only those in one of <paramref name="states"/> or of one of <paramref name="types"/> (case-insensitive).</summary>
     public IReadOnlyList<GroupListing> ListGroups(IReadOnlyCollection<string>? states = null, IReadOnlyCollection<string>? types = null)

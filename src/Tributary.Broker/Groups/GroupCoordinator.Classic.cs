@@ -1,7 +1,7 @@
 namespace Tributary.Broker.Groups;
 
 /// <summary>The classic group protocol: JoinGroup, SyncGroup, Heartbeat, LeaveGroup and the expiries behind them.</summary>
-public sealed partial class GroupCoordinator
+internal sealed partial class GroupCoordinator
 {
     public Task<JoinGroupResult> JoinGroupAsync(JoinGroupParameters p)
     {

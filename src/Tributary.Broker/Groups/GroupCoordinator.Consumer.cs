@@ -1,7 +1,7 @@
 namespace Tributary.Broker.Groups;
 
 /// <summary>The KIP-848 consumer group protocol: ConsumerGroupHeartbeat, reconciliation, expiry, ConsumerGroupDescribe.</summary>
-public sealed partial class GroupCoordinator
+internal sealed partial class GroupCoordinator
 {
     /// <summary>Member epoch a leaving member sends; -2 is a static member leaving temporarily.</summary>
     private const int LeaveEpoch = -1;

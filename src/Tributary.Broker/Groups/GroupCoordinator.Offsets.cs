@@ -4,7 +4,7 @@ using Tributary.Protocol.Kafka;
 namespace Tributary.Broker.Groups;
 
 /// <summary>OffsetCommit, OffsetFetch, OffsetDelete, offset retention and lag.</summary>
-public sealed partial class GroupCoordinator
+internal sealed partial class GroupCoordinator
 {
     /// <summary>
     /// Commits offsets for a group after Kafka's checks: a commit outside group management (generation -1,

@@ -9,7 +9,7 @@ namespace Tributary.Broker.Groups;
 /// at start. Every group has its own monitor; a background tick expires sessions, rebalance and join phases,
 /// and old offsets. Thread-safe. Speaks Kafka error codes, knows nothing of the wire.
 /// </summary>
-public sealed partial class GroupCoordinator : IAsyncDisposable
+internal sealed partial class GroupCoordinator : IGroupCoordinator, IAsyncDisposable
 {
     private readonly Broker _broker;
     private readonly GroupOptions _options;

@@ -1,4 +1,4 @@
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Records;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Tributary.Protocol;
+using Tributary.Foundation.Checksums;
 using Tributary.Protocol.Compression;
 
 namespace Tributary.Delivery.Compression;

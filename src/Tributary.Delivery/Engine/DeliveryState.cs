@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Tributary.Storage;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Delivery.Engine;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Tributary.Storage;
+using Tributary.Foundation.IO;
 
 namespace Tributary.Delivery.Objects;
 

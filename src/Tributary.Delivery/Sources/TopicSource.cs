@@ -1,5 +1,5 @@
 using Tributary.Broker;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Delivery.Sources;

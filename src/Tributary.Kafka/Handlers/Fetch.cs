@@ -2,7 +2,6 @@ using Tributary.Broker;
 using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
-using Tributary.Storage;
 
 namespace Tributary.Kafka.Handlers;
 
@@ -88,7 +87,7 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
     }
 
     /// <summary>A log read as <see cref="DeferredBytes"/>: copied from the segment file once, by the encoder.</summary>
-    private sealed class FileRegionBytes(LogReadResult region) : DeferredBytes(region.Length)
+    private sealed class FileRegionBytes(FetchedRecords region) : DeferredBytes(region.Length)
     {
         public override void CopyTo(Span<byte> destination) => region.CopyTo(destination);
 

@@ -1,4 +1,5 @@
 using Tributary.Aws;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Kinesis.Handlers;
 
@@ -37,9 +38,9 @@ public sealed partial class PutRecord(KinesisStreams streams) : KinesisOperation
         }
     }
 
-    private StreamState ResolveStreamAfter(System.Text.Json.JsonElement body, AwsValidation validation, out PooledBuffer payload, out PutEntry[] entries)
+    private StreamState ResolveStreamAfter(System.Text.Json.JsonElement body, AwsValidation validation, out PooledBufferWriter payload, out PutEntry[] entries)
     {
-        payload = new PooledBuffer(1024);
+        payload = new PooledBufferWriter(1024);
         entries = new PutEntry[1];
         try
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Tributary.Aws;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Kinesis.Handlers;
 
@@ -39,7 +40,7 @@ public sealed class PutRecords(KinesisStreams streams) : KinesisOperation(stream
             // Member validation comes first, as in AWS; the stream is resolved again below.
         }
         var maxBytes = stream?.MaxRecordBytes ?? 10 * 1024 * 1024;
-        using var payload = new PooledBuffer(Math.Max(4096, records is { } raw ? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(raw).Length : 0));
+        using var payload = new PooledBufferWriter(Math.Max(4096, records is { } raw ? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(raw).Length : 0));
         var entries = ArrayPool<PutEntry>.Shared.Rent(Math.Max(1, Math.Min(count, MaxRecords)));
         try
         {

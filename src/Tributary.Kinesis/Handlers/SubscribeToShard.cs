@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tributary.Aws;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Kinesis.Handlers;
 
@@ -85,8 +86,8 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
         response.ContentType = "application/vnd.amazon.eventstream";
         response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
-        using var frame = new PooledBuffer();
-        using var payload = new PooledBuffer();
+        using var frame = new PooledBufferWriter();
+        using var payload = new PooledBufferWriter();
         EventStream.WriteEvent(frame, "initial-response", "application/json", "{}"u8);
         await SendAsync(response, frame, cancellationToken).ConfigureAwait(false);
 
@@ -155,7 +156,7 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
         }
     }
 
-    private static async Task SendAsync(HttpResponse response, PooledBuffer frame, CancellationToken cancellationToken)
+    private static async Task SendAsync(HttpResponse response, PooledBufferWriter frame, CancellationToken cancellationToken)
     {
         await response.Body.WriteAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,5 @@
 using System.Collections;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Protocol.Kafka;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tributary.Foundation.Checksums;
 using Tributary.Protocol.Compression;
 
 namespace Tributary.Protocol.Records;

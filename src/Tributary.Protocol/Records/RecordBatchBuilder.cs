@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Compression;
 
 namespace Tributary.Protocol.Records;

@@ -1,3 +1,4 @@
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;

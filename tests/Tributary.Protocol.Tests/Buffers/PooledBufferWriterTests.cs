@@ -1,4 +1,4 @@
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 
 namespace Tributary.Protocol.Tests.Buffers;
 

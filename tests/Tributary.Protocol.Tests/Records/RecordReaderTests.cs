@@ -1,4 +1,4 @@
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Compression;
 using Tributary.Protocol.Records;
 using static Tributary.Protocol.Tests.Records.RecordTestSupport;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Tributary.Protocol.Buffers;
+using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Compression;
 using Tributary.Protocol.Records;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Tributary.Protocol;
+namespace Tributary.Foundation.Checksums;
 
 /// <summary>
 /// CRC-32C (Castagnoli), the checksum of Kafka record batches (magic v2) and of Tributary's own

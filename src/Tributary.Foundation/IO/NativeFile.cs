@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Tributary.Storage;
+namespace Tributary.Foundation.IO;
 
 /// <summary>
 /// The few file-system calls .NET does not expose: fdatasync on a handle and fsync on a directory
 /// (needed so a newly created or renamed file survives power loss, not only its contents).
 /// </summary>
-internal static partial class NativeFile
+public static partial class NativeFile
 {
     private const int OpenReadOnly = 0;
     private const int OpenDirectory = 0x10000; // O_DIRECTORY on Linux x86-64 and arm64.

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Tributary.Protocol.Compression;
+namespace Tributary.Foundation.Checksums;
 
 /// <summary>
 /// CRC-32 as gzip (RFC 1952) uses it: reflected polynomial 0xEDB88320, initial value and final
@@ -8,7 +8,7 @@ namespace Tributary.Protocol.Compression;
 /// not on our feed, so this is a table-driven "slicing by 8" implementation: 8 KiB of tables,
 /// eight input bytes per step.
 /// </summary>
-internal static class Crc32
+public static class Crc32
 {
     private const uint Polynomial = 0xEDB88320u;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Tributary.Protocol.Buffers;
+namespace Tributary.Foundation.Buffers;
 
 /// <summary>
 /// A growable <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>.

@@ -1,4 +1,4 @@
-namespace Tributary.Storage;
+namespace Tributary.Foundation.IO;
 
 /// <summary>Small files replaced atomically and durably (checkpoints, broker metadata).</summary>
 public static class DurableFile

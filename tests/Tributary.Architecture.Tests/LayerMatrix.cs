@@ -1,0 +1,47 @@
+namespace Tributary.Architecture.Tests;
+
+/// <summary>
+/// The allowed project references of every production project (src/), the csproj form of the layer table in
+/// docs/architecture.md. References point down only. A new project, or a new reference, is a deliberate edit
+/// here and in the architecture page; anything else fails <see cref="ReferenceMatrixTests"/>.
+/// Keep in sync with: docs/architecture.md ("Layers and projects").
+/// </summary>
+internal static class LayerMatrix
+{
+    public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        // Bottom: shared by every layer, depends on nothing.
+        ["Tributary.Foundation"] = [],
+
+        // Codecs and self-contained libraries.
+        ["Tributary.Protocol"] = ["Tributary.Foundation"],
+        ["Tributary.Jq"] = [],
+        ["Tributary.Formats"] = ["Tributary.Foundation", "Tributary.Protocol"],
+
+        // Log engine.
+        ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
+
+        // Broker core.
+        ["Tributary.Broker"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage"],
+
+        // Kafka client for external clusters (beside the broker, on the codecs only).
+        ["Tributary.Client"] = ["Tributary.Foundation", "Tributary.Protocol"],
+
+        // Front-ends: the broker API, never the log engine.
+        ["Tributary.Aws"] = ["Tributary.Foundation"],
+        ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
+        ["Tributary.Kinesis"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker"],
+
+        // Pipelines.
+        ["Tributary.Delivery"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Client", "Tributary.Formats", "Tributary.Jq"],
+        ["Tributary.Firehose"] = ["Tributary.Aws", "Tributary.Delivery"],
+
+        // Host: wires everything.
+        ["Tributary.Server"] =
+        [
+            "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
+            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats",
+            "Tributary.Delivery", "Tributary.Firehose",
+        ],
+    };
+}
