@@ -18,6 +18,9 @@ internal static class LayerMatrix
         ["Tributary.Jq"] = [],
         ["Tributary.Formats"] = ["Tributary.Foundation", "Tributary.Protocol"],
 
+        // The connector API (Kafka's connect-api): what plugins are written against.
+        ["Tributary.Connect.Api"] = [],
+
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
 
