@@ -341,7 +341,7 @@ public sealed class DeliveryPipeline<TRecord>
             var position = next;
             foreach (var buffer in _buffers.Values)
             {
-                if (buffer.Ranges.TryGetValue(partition, out var range))
+                if (buffer.SortedRanges.TryGetValue(partition, out var range))
                 {
                     position = Math.Min(position, range.First);
                 }
