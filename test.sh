@@ -38,7 +38,7 @@ fi
 # not for a pyenv python3 that may be first on PATH: the tests always run /usr/bin/python3. nodejs and
 # npm only if the machine has no node at all (it normally has one). A failure here fails the run, but
 # the other tests still run; the interop client tests then fail saying what is missing.
-# The delivery tests (tests/Tributary.Delivery.Tests) add the independent readers of their objects and
+# The sink engine's tests (tests/Tributary.Delivery.Tests) add the independent readers of their objects and
 # their date-pattern oracle: python3-snappy (Snappy and Hadoop-Snappy objects), unzip (ZIP objects; gzip is
 # in every Debian) and openjdk-17-jdk-headless (java's DateTimeFormatter, run as a single-file source program).
 need_packages=()
@@ -104,7 +104,7 @@ if [ ! -f "$formats_stamp" ] || [ "$formats_node_dir/package-lock.json" -nt "$fo
   fi
 fi
 
-# s3rver, the S3-compatible server of the object-store tests (tests/Tributary.Delivery.Tests), from
+# s3rver, the S3-compatible server of the object-store tests (tests/Tributary.ObjectStores.Tests), from
 # tests/interop/s3's committed package-lock.json: npm ci, only when node_modules is missing or older than
 # package.json / package-lock.json.
 s3_node_dir=tests/interop/s3

@@ -3,9 +3,10 @@ using System.IO.Compression;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Broker;
-using Tributary.Delivery;
-using Tributary.Delivery.Model;
-using Tributary.Delivery.Objects;
+using Tributary.Delivery.Compression;
+using Tributary.Firehose.Model;
+using Tributary.Firehose.Streams;
+using Tributary.ObjectStores;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Bench;

@@ -10,7 +10,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Broker;
-using Tributary.Delivery;
+using Tributary.Delivery.Engine;
+using Tributary.Firehose.Streams;
 
 namespace Tributary.Server;
 
@@ -91,7 +92,7 @@ public sealed class AdminHost : IAsyncDisposable
             }
         }
         var streams = delivery.List();
-        (string Name, string Type, string Help, Func<Tributary.Delivery.Model.DeliveryStreamMetrics, double> Value)[] series =
+        (string Name, string Type, string Help, Func<DeliveryMetrics, double> Value)[] series =
         [
             ("tributary_delivery_incoming_bytes_total", "counter", "IncomingBytes: bytes read from the source or put.", m => m.IncomingBytes),
             ("tributary_delivery_incoming_records_total", "counter", "IncomingRecords.", m => m.IncomingRecords),

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Tributary.Aws;
 using Tributary.Broker;
-using Tributary.Delivery;
-using Tributary.Delivery.Model;
-using Tributary.Delivery.Objects;
-using Tributary.Firehose;
+using Tributary.Firehose.Api;
+using Tributary.Firehose.Model;
+using Tributary.Firehose.Streams;
+using Tributary.ObjectStores;
 
 namespace Tributary.Server;
 

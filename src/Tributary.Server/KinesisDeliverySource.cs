@@ -1,7 +1,8 @@
 using Tributary.Aws;
 using Tributary.Broker;
-using Tributary.Delivery.Model;
 using Tributary.Delivery.Sources;
+using Tributary.Firehose.Model;
+using Tributary.Firehose.Sources;
 using Tributary.Kinesis;
 
 namespace Tributary.Server;

@@ -35,16 +35,26 @@ internal static class LayerMatrix
         ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
         ["Tributary.Kinesis"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker"],
 
-        // Pipelines.
-        ["Tributary.Delivery"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Client", "Tributary.Formats", "Tributary.Jq"],
-        ["Tributary.Firehose"] = ["Tributary.Aws", "Tributary.Delivery"],
+        // Object stores (local directory, S3): below the sink engine and whatever else reads or writes objects.
+        ["Tributary.ObjectStores"] = ["Tributary.Foundation"],
+
+        // Pipelines. The sink engine knows no dialect: no broker, client, jq or Firehose.
+        ["Tributary.Delivery"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.ObjectStores"],
+
+        // Delivery streams: the Firehose API (a front end on the AWS front door) and the Firehose dialect of the
+        // sink engine, with its sources (the broker in-process, external clusters through the client).
+        ["Tributary.Firehose"] =
+        [
+            "Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker", "Tributary.Client",
+            "Tributary.Formats", "Tributary.Jq", "Tributary.ObjectStores", "Tributary.Delivery",
+        ],
 
         // Host: wires everything.
         ["Tributary.Server"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats",
-            "Tributary.Delivery", "Tributary.Firehose",
+            "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose",
         ],
     };
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using Tributary.Delivery.Compression;
-using Tributary.Delivery.Model;
 using Tributary.Interop.Tests;
 
 namespace Tributary.Delivery.Tests;

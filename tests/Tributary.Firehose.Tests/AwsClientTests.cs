@@ -143,7 +143,7 @@ public sealed class AwsClientTests : IAsyncLifetime
         Assert.Contains("(ConcurrentModificationException)", stale.StandardError);
 
         // 503 is retried by the CLI's standard retry mode, then reported.
-        _firehose.Streams.FailRecord = _ => new Delivery.Model.PutRecordResult(null, "ServiceUnavailableException", "Slow down.");
+        _firehose.Streams.FailRecord = _ => new Model.PutRecordResult(null, "ServiceUnavailableException", "Slow down.");
         var unavailable = await AwsAsync("put-record", "--delivery-stream-name", "once", "--record", "Data=AAAA", "--cli-connect-timeout", "5");
         Assert.True(unavailable.ExitCode == 254, unavailable.ToString());
         Assert.Contains("(ServiceUnavailableException) when calling the PutRecord operation", unavailable.StandardError);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Tributary.Aws;
-using Tributary.Delivery.Model;
+using Tributary.Delivery.Compression;
+using Tributary.Firehose.Api;
+using Tributary.Firehose.Model;
 
 namespace Tributary.Firehose.Tests;
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using Tributary.Aws;
-using Tributary.Delivery.Model;
+using Tributary.Delivery.Engine;
+using Tributary.Firehose.Api;
+using Tributary.Firehose.Model;
 
 namespace Tributary.Firehose.Tests;
 
@@ -31,7 +33,7 @@ public class DescriptionTests
     public void A_minimal_stream_is_described_with_Firehose_defaults_spelled_out()
     {
         var definition = Parse(FirehoseHarness.CreateRequest()) with { CreateTimestamp = Created };
-        var description = Describe(new(definition, DeliveryStreamStatus.Active, new DeliveryStreamMetrics()));
+        var description = Describe(new(definition, DeliveryStreamStatus.Active, new DeliveryMetrics()));
         Assert.Equal("orders", description.GetProperty("DeliveryStreamName").GetString());
         Assert.Equal("arn:aws:firehose:eu-west-1:123456789012:deliverystream/orders", description.GetProperty("DeliveryStreamARN").GetString());
         Assert.Equal("ACTIVE", description.GetProperty("DeliveryStreamStatus").GetString());
@@ -80,7 +82,7 @@ public class DescriptionTests
             EncryptionEnabled = true,
         };
         definition = definition with { KafkaSource = definition.KafkaSource! with { DeliveryStartTimestamp = Created } };
-        var description = Describe(new(definition, DeliveryStreamStatus.CreatingFailed, new DeliveryStreamMetrics(), "topic orders does not exist"));
+        var description = Describe(new(definition, DeliveryStreamStatus.CreatingFailed, new DeliveryMetrics(), "topic orders does not exist"));
         Assert.Equal("CREATING_FAILED", description.GetProperty("DeliveryStreamStatus").GetString());
         Assert.Equal("topic orders does not exist", description.GetProperty("FailureDescription").GetProperty("Details").GetString());
         Assert.Equal("UNKNOWN_ERROR", description.GetProperty("FailureDescription").GetProperty("Type").GetString());
@@ -95,7 +97,7 @@ public class DescriptionTests
         Assert.False(source.TryGetProperty("AuthenticationConfiguration", out _));
 
         var kinesis = Parse(FirehoseHarness.CreateRequest(extra: "\"DeliveryStreamType\":\"KinesisStreamAsSource\",\"KinesisStreamSourceConfiguration\":{\"KinesisStreamARN\":\"arn:aws:kinesis:eu-west-1:123456789012:stream/clicks\",\"RoleARN\":\"arn:aws:iam::123456789012:role/r\"}"));
-        var kinesisSource = Describe(new(kinesis, DeliveryStreamStatus.Creating, new DeliveryStreamMetrics())).GetProperty("Source").GetProperty("KinesisStreamSourceDescription");
+        var kinesisSource = Describe(new(kinesis, DeliveryStreamStatus.Creating, new DeliveryMetrics())).GetProperty("Source").GetProperty("KinesisStreamSourceDescription");
         Assert.Equal("arn:aws:kinesis:eu-west-1:123456789012:stream/clicks", kinesisSource.GetProperty("KinesisStreamARN").GetString());
         Assert.Equal("arn:aws:iam::123456789012:role/r", kinesisSource.GetProperty("RoleARN").GetString());
     }
@@ -110,7 +112,7 @@ public class DescriptionTests
             "DataFormatConversionConfiguration":{"SchemaConfiguration":{"Schema":"id:int"},"InputFormatConfiguration":{"Deserializer":{"OpenXJsonSerDe":{}}},"OutputFormatConfiguration":{"Serializer":{"ParquetSerDe":{}}}},
             "FileExtension":".parquet","CustomTimeZone":"Asia/Tokyo"
             """));
-        var extended = Describe(new(definition, DeliveryStreamStatus.Active, new DeliveryStreamMetrics()))
+        var extended = Describe(new(definition, DeliveryStreamStatus.Active, new DeliveryMetrics()))
             .GetProperty("Destinations")[0].GetProperty("ExtendedS3DestinationDescription");
         Assert.Equal(128, extended.GetProperty("BufferingHints").GetProperty("SizeInMBs").GetInt32());
         var processing = extended.GetProperty("ProcessingConfiguration");
@@ -140,7 +142,7 @@ public class DescriptionTests
     public void Destinations_after_the_exclusive_start_id_are_none()
     {
         var definition = Parse(FirehoseHarness.CreateRequest());
-        var description = new DeliveryStreamDescription(definition, DeliveryStreamStatus.Active, new DeliveryStreamMetrics());
+        var description = new DeliveryStreamDescription(definition, DeliveryStreamStatus.Active, new DeliveryMetrics());
         Assert.Empty(Describe(description, "destinationId-000000000001").GetProperty("Destinations").EnumerateArray());
         Assert.Single(Describe(description, "destinationId-000000000000").GetProperty("Destinations").EnumerateArray());
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Aws;
+using Tributary.Firehose.Api;
 
 namespace Tributary.Firehose.Tests;
 

@@ -1,5 +1,7 @@
 using System.Text;
-using Tributary.Delivery.Model;
+using Tributary.Delivery.Compression;
+using Tributary.Firehose.Api;
+using Tributary.Firehose.Model;
 
 namespace Tributary.Firehose.Tests;
 

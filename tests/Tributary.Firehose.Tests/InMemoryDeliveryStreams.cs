@@ -1,5 +1,6 @@
 using System.Globalization;
-using Tributary.Delivery.Model;
+using Tributary.Delivery.Engine;
+using Tributary.Firehose.Model;
 
 namespace Tributary.Firehose.Tests;
 
@@ -56,7 +57,7 @@ public sealed class InMemoryDeliveryStreams : IDeliveryStreams
     {
         lock (_lock)
         {
-            _streams[definition.Name] = new(definition, status, new DeliveryStreamMetrics(), failure);
+            _streams[definition.Name] = new(definition, status, new DeliveryMetrics(), failure);
             _records[definition.Name] = [];
         }
     }
@@ -82,7 +83,7 @@ public sealed class InMemoryDeliveryStreams : IDeliveryStreams
                 KafkaSource = definition.KafkaSource is { } kafka ? kafka with { DeliveryStartTimestamp = Now } : null,
                 KinesisSource = definition.KinesisSource is { } kinesis ? kinesis with { DeliveryStartTimestamp = Now } : null,
             };
-            _streams[created.Name] = new(created, DeliveryStreamStatus.Active, new DeliveryStreamMetrics());
+            _streams[created.Name] = new(created, DeliveryStreamStatus.Active, new DeliveryMetrics());
             _records[created.Name] = [];
             return Task.FromResult(created);
         }

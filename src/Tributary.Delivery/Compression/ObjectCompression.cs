@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Tributary.Delivery.Model;
 
 namespace Tributary.Delivery.Compression;
 
@@ -9,7 +8,7 @@ public sealed record ObjectCompressionOptions
     /// <summary>Leave the destination open when the writer is disposed (default: the writer owns it).</summary>
     public bool LeaveOpen { get; init; }
 
-    /// <summary>GZIP and ZIP: the deflate level. Firehose does not document its level; Optimal is zlib's default (6).</summary>
+    /// <summary>GZIP and ZIP: the deflate level; Optimal is zlib's default (6).</summary>
     public CompressionLevel Level { get; init; } = CompressionLevel.Optimal;
 
     /// <summary>ZIP: the name of the archive's one entry; <see cref="ObjectCompression.ZipEntryName"/> derives it from the key.</summary>
@@ -23,7 +22,7 @@ public sealed record ObjectCompressionOptions
 }
 
 /// <summary>
-/// Streaming writers for Firehose's CompressionFormat: the engine writes an object's records to the returned stream and
+/// Streaming writers for the object codecs (<see cref="CompressionFormat"/>): an encoder writes an object's records to the returned stream and
 /// disposes it, which writes the trailer (and closes the destination unless <see cref="ObjectCompressionOptions.LeaveOpen"/>).
 /// The writers are write-only and not seekable, buffer at most one block (64 KiB Snappy, about 213 KiB Hadoop-Snappy),
 /// allocate nothing per write after the first block, and are not thread-safe (one writer per object).
@@ -33,7 +32,7 @@ public sealed record ObjectCompressionOptions
 /// <item>ZIP: a zip archive with one deflated entry named <see cref="ObjectCompressionOptions.ZipEntryName"/>.</item>
 /// <item>Snappy: the snappy framing format (google/snappy framing_format.txt: stream identifier, then chunks of at most
 /// 64 KiB of input, each with the masked CRC-32C of its uncompressed bytes), the format of <c>.snappy</c> streams
-/// (python-snappy, snzip's default). Firehose's documentation names only "Snappy" and the <c>.snappy</c> extension.</item>
+/// (python-snappy, snzip's default).</item>
 /// <item>HADOOP_SNAPPY: Hadoop's BlockCompressorStream framing (see <see cref="HadoopSnappyWriteStream"/>).</item>
 /// </list>
 /// </summary>
@@ -56,7 +55,7 @@ public static class ObjectCompression
 
     /// <summary>
     /// The entry name Tributary gives the one file in a ZIP object: the key's last segment without a trailing
-    /// <c>.zip</c> (Firehose does not document its entry name; this is what unzipping "name.zip" leads people to expect).
+    /// <c>.zip</c> (what unzipping "name.zip" leads people to expect).
     /// </summary>
     public static string ZipEntryName(string objectKey)
     {

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using Tributary.Delivery.Model;
 
 namespace Tributary.Delivery.Engine;
 
-/// <summary>A stream's live counters (thread-safe); <see cref="Snapshot"/> gives Firehose-named figures.</summary>
+/// <summary>A pipeline's live counters (thread-safe); <see cref="Snapshot"/> gives the figures.</summary>
 public sealed class DeliveryCounters
 {
     private long _incomingBytes;
@@ -39,10 +38,10 @@ public sealed class DeliveryCounters
 
     public void Retry() => Interlocked.Increment(ref _deliveryRetries);
 
-    public DeliveryStreamMetrics Snapshot(long nowMs)
+    public DeliveryMetrics Snapshot(long nowMs)
     {
         var oldest = OldestUndeliveredMs;
-        return new DeliveryStreamMetrics
+        return new DeliveryMetrics
         {
             IncomingBytes = Interlocked.Read(ref _incomingBytes),
             IncomingRecords = Interlocked.Read(ref _incomingRecords),
@@ -55,4 +54,21 @@ public sealed class DeliveryCounters
             FailedRecordsByType = new Dictionary<string, long>(_failed, StringComparer.Ordinal),
         };
     }
+}
+
+/// <summary>
+/// Counters since the process started. DataFreshnessSeconds is the age of the oldest record read but not yet delivered
+/// (0 when nothing waits). Failures are by error output type (records) and by object write retries.
+/// </summary>
+public sealed record DeliveryMetrics
+{
+    public long IncomingBytes { get; init; }
+    public long IncomingRecords { get; init; }
+    public long IncomingPutRequests { get; init; }
+    public long DeliveredBytes { get; init; }
+    public long DeliveredRecords { get; init; }
+    public long DeliveredObjects { get; init; }
+    public double DataFreshnessSeconds { get; init; }
+    public long DeliveryRetries { get; init; }
+    public IReadOnlyDictionary<string, long> FailedRecordsByType { get; init; } = new Dictionary<string, long>();
 }

@@ -1,41 +1,28 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Tributary.Delivery.Compression;
-using Tributary.Delivery.Model;
-using Tributary.Delivery.Objects;
-using Tributary.Delivery.Processing;
+using Tributary.Delivery.Dialect;
 using Tributary.Delivery.Sources;
+using Tributary.ObjectStores;
 
 namespace Tributary.Delivery.Engine;
 
 /// <summary>What a pipeline needs besides its definition and source.</summary>
-internal sealed record PipelineContext
+public sealed record PipelineContext
 {
     public required IObjectStore Store { get; init; }
 
-    /// <summary>The stream's own directory: state.json and spool/.</summary>
+    /// <summary>The pipeline's own directory: state.json and spool/.</summary>
     public required string StateDirectory { get; init; }
-
-    public required string TablesDirectory { get; init; }
 
     public required DeliveryCounters Counters { get; init; }
 
     public required ILogger Logger { get; init; }
 
-    /// <summary>Bound on the bytes all buffers of the stream hold together.</summary>
+    /// <summary>Bound on the bytes all buffers of the pipeline hold together.</summary>
     public long MaxBufferedBytes { get; init; } = 256L * 1024 * 1024;
 
-    /// <summary>Bound on distinct dynamic partitions buffered at once (Firehose's 500 active partitions).</summary>
-    public int MaxActivePartitions { get; init; } = 500;
-
-    public LambdaTransform? Lambda { get; init; }
-
-    public string? LambdaArn { get; init; }
-
-    public bool KinesisSource { get; init; }
-
-    /// <summary>Count records as incoming when read (direct puts are counted when put).</summary>
+    /// <summary>Count records as incoming when read (false when the source counted them as they were handed in).</summary>
     public bool CountIncoming { get; init; } = true;
 
     /// <summary>How long one poll waits for records.</summary>
@@ -43,33 +30,42 @@ internal sealed record PipelineContext
 }
 
 /// <summary>
-/// The sink engine for one stream: poll the source → process → route each record to its buffer → when a buffer is
-/// full (size hint), old (interval hint) or the stream's memory bound is reached, write its object.
+/// The sink engine for one pipeline: poll the source → process → route each record to its buffer → when the dialect's
+/// flush policy says so, or the pipeline's memory bound is reached, write the buffer's object. The dialect
+/// (<see cref="PipelineDefinition{TRecord}"/>) decides processing, routing, flushing, naming and encoding; the engine
+/// knows sources and stores only through <see cref="IDeliverySource"/> and <see cref="IObjectStore"/>.
 ///
 /// <para>Exactly once. Writing an object is three durable steps: (1) the object's bytes go to a spool file, fsynced;
 /// (2) the state is saved with the object listed as pending and the positions / delivery marks advanced past its
 /// records; (3) the object is put to the store, then removed from pending. A crash before (2) leaves the old state:
 /// the records are read again and form a new object; nothing was uploaded. A crash after (2) finds the object pending
-/// at start and uploads the same bytes under the same key again. The object key is derived from the records' source
-/// positions (and their arrival time), never from the clock of the writer. Sources with positions elsewhere (an
-/// external cluster) are told to commit only after (2).</para>
+/// at start and uploads the same bytes under the same key again. The object id is derived from the records' source
+/// positions, and the dialect's keys from it and the records, never from the clock of the writer. Sources with
+/// positions elsewhere (an external cluster) are told to commit only after (2).</para>
 ///
-/// <para>Memory: buffers hold processed record bytes. Each buffer is flushed at the size hint; all buffers of a stream
-/// together are bounded by <see cref="PipelineContext.MaxBufferedBytes"/> (the largest buffer is flushed early when
-/// the bound is reached), whatever the number of source partitions; dynamic partitions are bounded in number.</para>
+/// <para>Memory: buffers hold processed records. All buffers of a pipeline together are bounded by
+/// <see cref="PipelineContext.MaxBufferedBytes"/> (the largest buffer is written early when the bound is reached),
+/// whatever the number of source partitions or of buffers.</para>
 /// </summary>
-internal sealed class DeliveryPipeline
+public sealed class DeliveryPipeline<TRecord>
+    where TRecord : DeliveryRecord
 {
-    private readonly DeliveryStreamDefinition _definition;
+    /// <summary>
+    /// Seeds the id of the object that holds a buffer's rejected records. Kept as it is: the keys of existing
+    /// pipelines derive from it.
+    /// </summary>
+    private const string RejectsIdPrefix = "conversion:";
+
+    private readonly PipelineDefinition<TRecord> _definition;
     private readonly IDeliverySource _source;
     private readonly PipelineContext _context;
-    private readonly ObjectBuilder _builder;
-    private readonly ObjectKeys _keys;
-    private readonly RecordProcessor _processor;
+    private readonly IRecordProcessor<TRecord> _processor;
+    private readonly IBufferRouter<TRecord> _router;
+    private readonly IFlushPolicy<TRecord> _flush;
+    private readonly IObjectLayout<TRecord> _objects;
+    private readonly string? _sourceCopyId;
     private readonly string _spool;
-    private readonly string _bucket;
-    private readonly string? _backupBucket;
-    private readonly Dictionary<string, RecordBuffer> _buffers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RecordBuffer<TRecord>> _buffers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _readNext = [];
     private DeliveryState _state = new();
     private long _buffered;
@@ -77,29 +73,22 @@ internal sealed class DeliveryPipeline
     private bool _positionsDirty;
     private int _epoch;
 
-    public DeliveryPipeline(DeliveryStreamDefinition definition, IDeliverySource source, PipelineContext context)
+    public DeliveryPipeline(PipelineDefinition<TRecord> definition, IDeliverySource source, PipelineContext context)
     {
         _definition = definition;
         _source = source;
         _context = context;
-        _builder = new ObjectBuilder(definition, context.TablesDirectory);
-        _keys = new ObjectKeys(definition);
-        _processor = new RecordProcessor(definition.Destination.Processing, context.KinesisSource, context.Lambda);
+        _processor = definition.Processor;
+        _router = definition.Router;
+        _flush = definition.Flush;
+        _objects = definition.Objects;
+        _sourceCopyId = _processor.SourceCopyBufferId;
         _spool = Path.Combine(context.StateDirectory, "spool");
-        _bucket = BucketName(definition.Destination.BucketArn);
-        _backupBucket = definition.Destination is { S3BackupMode: "Enabled", BackupBucketArn: { } backup } ? BucketName(backup) : null;
     }
-
-    /// <summary><c>arn:aws:s3:::bucket</c> → bucket.</summary>
-    public static string BucketName(string bucketArn) => ObjectStores.BucketFromArn(bucketArn);
-
-    private long SizeHintBytes => (long)_definition.Destination.BufferSizeInMBs * 1024 * 1024;
-
-    private long IntervalTicks => _definition.Destination.BufferIntervalInSeconds * 1000L;
 
     private volatile bool _drainRequested;
 
-    /// <summary>Asks the running pipeline to deliver everything it buffered and return (an update of the destination).</summary>
+    /// <summary>Asks the running pipeline to deliver everything it buffered and return (a change of configuration).</summary>
     public void RequestDrain() => _drainRequested = true;
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (buffered records are read again after a restart) or a drain completes.</summary>
@@ -107,11 +96,10 @@ internal sealed class DeliveryPipeline
     {
         Directory.CreateDirectory(_spool);
         _state = DeliveryState.Load(_context.StateDirectory);
-        _state.Version = _definition.VersionId;
-        await _context.Store.EnsureBucketAsync(_bucket, cancellationToken).ConfigureAwait(false);
-        if (_backupBucket is not null)
+        _state.Version = _definition.Version;
+        foreach (var bucket in _objects.Buckets)
         {
-            await _context.Store.EnsureBucketAsync(_backupBucket, cancellationToken).ConfigureAwait(false);
+            await _context.Store.EnsureBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         }
         await CompletePendingAsync(cancellationToken).ConfigureAwait(false);
         CleanSpool();
@@ -184,14 +172,16 @@ internal sealed class DeliveryPipeline
             _context.Counters.Incoming(records.Count, bytes, putRequest: false);
         }
         var now = Environment.TickCount64;
-        if (_backupBucket is not null)
+        if (_sourceCopyId is { } copyId)
         {
-            // S3BackupMode Enabled: every source record as it arrived, before any processing.
+            // Every source record as it arrived, before any processing.
             foreach (var record in records)
             {
-                if (!_state.IsDelivered(record.Partition, record.Offset, RecordBuffer.BackupId))
+                if (!_state.IsDelivered(record.Partition, record.Offset, copyId))
                 {
-                    await AddAsync(RecordBuffer.BackupId, new ProcessedRecord(record, 0, record.Data), now, cancellationToken).ConfigureAwait(false);
+                    var copy = _processor.CopyOf(record);
+                    _buffers.TryGetValue(copyId, out var copyBuffer);
+                    await AddAsync(copyBuffer, copyId, copy, isSourceCopy: true, now, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -199,66 +189,60 @@ internal sealed class DeliveryPipeline
         for (var i = 0; i < processed.Count; i++)
         {
             var record = processed[i];
+            var source = record.Source;
             // A source record counts as read once its last part is routed: a flush between its parts must not
             // move the position past the parts still to come.
-            var last = i + 1 == processed.Count || processed[i + 1].Source != record.Source;
-            _readNext[record.Source.Partition] = Math.Max(_readNext.GetValueOrDefault(record.Source.Partition), last ? record.Source.Offset + 1 : record.Source.Offset);
+            var last = i + 1 == processed.Count || processed[i + 1].Source != source;
+            _readNext[source.Partition] = Math.Max(_readNext.GetValueOrDefault(source.Partition), last ? source.Offset + 1 : source.Offset);
             if (record.Outcome == ProcessedOutcome.Dropped)
             {
                 _positionsDirty = true;
                 continue;
             }
-            if (record.Outcome == ProcessedOutcome.Ok && _keys.MissingKey(record) is { } missing)
-            {
-                record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.MissingPartitionKey", $"The record has no value for {missing}, which the Prefix uses.");
-            }
-            var id = RecordBuffer.IdOf(record);
-            if (_state.IsDelivered(record.Source.Partition, record.Source.Offset, id))
+            var id = _router.Route(record);
+            if (_state.IsDelivered(source.Partition, source.Offset, id))
             {
                 continue;
             }
             if (!_buffers.TryGetValue(id, out var buffer))
             {
-                if (record.Outcome == ProcessedOutcome.Ok && id != "ok" && ActivePartitions() >= _context.MaxActivePartitions)
+                var admitted = _router.Admit(record, id, _buffers.Keys);
+                if (admitted != id)
                 {
-                    record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.ActivePartitionsLimitExceeded",
-                        $"More than {_context.MaxActivePartitions} dynamic partitions are active; the record goes to the error output.");
-                    id = RecordBuffer.IdOf(record);
-                    if (_state.IsDelivered(record.Source.Partition, record.Source.Offset, id))
+                    id = admitted;
+                    if (_state.IsDelivered(source.Partition, source.Offset, id))
                     {
                         continue;
                     }
-                }
-                if (!_buffers.TryGetValue(id, out buffer))
-                {
-                    buffer = new RecordBuffer(id, record, now);
-                    _buffers[id] = buffer;
+                    _buffers.TryGetValue(id, out buffer);
                 }
             }
             if (record.Outcome == ProcessedOutcome.Failed)
             {
                 _context.Counters.Failed(record.ErrorOutputType!, 1);
             }
-            await AddAsync(buffer, record, cancellationToken).ConfigureAwait(false);
+            await AddAsync(buffer, id, record, isSourceCopy: false, now, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task AddAsync(string id, ProcessedRecord record, long now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a record to its buffer (opening it when <paramref name="buffer"/> is null or the flush policy starts a new
+    /// object), then writes the buffer when the policy says it is full, and the largest buffers past the memory bound.
+    /// </summary>
+    private async Task AddAsync(RecordBuffer<TRecord>? buffer, string id, TRecord record, bool isSourceCopy, long now, CancellationToken cancellationToken)
     {
-        if (!_buffers.TryGetValue(id, out var buffer))
+        if (buffer is not null && _flush.StartsNewObject(buffer, record))
         {
-            buffer = new RecordBuffer(id, record, now);
+            await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+            buffer = null;
+        }
+        if (buffer is null)
+        {
+            buffer = new RecordBuffer<TRecord>(id, record, now, isSourceCopy);
             _buffers[id] = buffer;
         }
-        await AddAsync(buffer, record, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Adds a record, then delivers the buffer at the size hint, and the largest buffers past the stream's memory bound.</summary>
-    private async Task AddAsync(RecordBuffer buffer, ProcessedRecord record, CancellationToken cancellationToken)
-    {
-        buffer.Add(record);
-        _buffered += record.Data.Length;
-        if (buffer.Bytes >= SizeHintBytes)
+        _buffered += buffer.Add(record);
+        if (_flush.IsFull(buffer))
         {
             await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
@@ -268,91 +252,39 @@ internal sealed class DeliveryPipeline
         }
     }
 
-    private int ActivePartitions() => _buffers.Keys.Count(k => !k.StartsWith("error:", StringComparison.Ordinal) && k is not ("ok" or RecordBuffer.BackupId));
-
     private async Task FlushDueAsync(bool force, CancellationToken cancellationToken)
     {
         var now = Environment.TickCount64;
         foreach (var buffer in _buffers.Values.ToList())
         {
-            if (force || now - buffer.CreatedTicks >= IntervalTicks || buffer.Bytes >= SizeHintBytes)
+            if (force || _flush.IsDue(buffer, now) || _flush.IsFull(buffer))
             {
                 await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Steps (1)–(3) of the protocol for one buffer (plus its conversion failures, in the same state save).</summary>
-    private async Task FlushAsync(RecordBuffer buffer, CancellationToken cancellationToken)
+    /// <summary>Steps (1)–(3) of the protocol for one buffer (plus the records its encoder rejected, in the same state save).</summary>
+    private async Task FlushAsync(RecordBuffer<TRecord> buffer, CancellationToken cancellationToken)
     {
         _buffers.Remove(buffer.Id);
         _buffered -= buffer.Bytes;
-        var objectId = ObjectId(buffer.Id, buffer.Ranges);
-        var pending = new List<PendingObject>();
-        if (buffer.Id == RecordBuffer.BackupId)
+        var pending = new List<PendingObject>(1);
+        var rejected = WriteObject(buffer, ObjectId(buffer.Id, buffer.SortedRanges), pending);
+        if (rejected.Count > 0)
         {
-            var spool = objectId + ".bak";
-            var key = _keys.BackupKey(buffer.OldestArrivalMs, objectId);
-            var bytes = _builder.WriteRaw(Path.Combine(_spool, spool), EntryName(key), buffer.Records, _definition.Destination.BackupCompression);
-            pending.Add(new PendingObject
+            // One object of the rejected records, written in the same step; its id comes from the buffer it left.
+            _context.Counters.Failed(rejected[0].ErrorOutputType!, rejected.Count);
+            var errors = new RecordBuffer<TRecord>(_router.Route(rejected[0]), rejected[0], Environment.TickCount64, isSourceCopy: false);
+            foreach (var record in rejected)
             {
-                Spool = spool,
-                Bucket = _backupBucket!,
-                Key = key,
-                Records = buffer.Records.Count,
-                Bytes = bytes,
-                Backup = true,
-                OldestArrivalMs = buffer.OldestArrivalMs,
-            });
-        }
-        else if (buffer.ErrorOutputType is { } errorType)
-        {
-            pending.Add(BuildErrors(objectId, errorType, buffer.Records, buffer.OldestArrivalMs));
-        }
-        else if (_builder.ConvertsToParquet)
-        {
-            var spool = objectId + ".parquet";
-            var (bytes, rows, rejected) = _builder.WriteParquet(Path.Combine(_spool, spool), buffer.Records);
-            if (rows > 0)
-            {
-                pending.Add(new PendingObject
-                {
-                    Spool = spool,
-                    Bucket = _bucket,
-                    Key = _keys.ObjectKey(buffer, buffer.OldestArrivalMs, objectId),
-                    Records = rows,
-                    Bytes = bytes,
-                    OldestArrivalMs = buffer.OldestArrivalMs,
-                });
+                _ = errors.Add(record);
             }
-            else
-            {
-                File.Delete(Path.Combine(_spool, spool));
-            }
-            if (rejected.Count > 0)
-            {
-                _context.Counters.Failed(ErrorOutputTypes.FormatConversionFailed, rejected.Count);
-                pending.Add(BuildErrors(ObjectId("conversion:" + buffer.Id, buffer.Ranges), ErrorOutputTypes.FormatConversionFailed, rejected, rejected.Min(r => r.Source.ArrivalMs)));
-            }
-        }
-        else
-        {
-            var spool = objectId + ".obj";
-            var key = _keys.ObjectKey(buffer, buffer.OldestArrivalMs, objectId);
-            var bytes = _builder.WriteRaw(Path.Combine(_spool, spool), EntryName(key), buffer.Records, _definition.Destination.Compression);
-            pending.Add(new PendingObject
-            {
-                Spool = spool,
-                Bucket = _bucket,
-                Key = key,
-                Records = buffer.Records.Count,
-                Bytes = bytes,
-                OldestArrivalMs = buffer.OldestArrivalMs,
-            });
+            WriteObject(errors, ObjectId(RejectsIdPrefix + buffer.Id, buffer.SortedRanges), pending);
         }
         DeliveryState.SyncDirectory(_spool);
         // Step 2: the records count as delivered, the objects as pending.
-        foreach (var (partition, (_, next)) in buffer.Ranges)
+        foreach (var (partition, (_, next)) in buffer.SortedRanges)
         {
             if (!_state.Delivered.TryGetValue(partition, out var marks))
             {
@@ -368,26 +300,38 @@ internal sealed class DeliveryPipeline
         await CompletePendingAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private PendingObject BuildErrors(string objectId, string errorType, IReadOnlyList<ProcessedRecord> records, long oldest)
+    /// <summary>Step (1) for one object: its bytes in an fsynced spool file, listed in <paramref name="pending"/> unless it holds no record. Returns the rejected records.</summary>
+    private IReadOnlyList<TRecord> WriteObject(RecordBuffer<TRecord> buffer, string objectId, List<PendingObject> pending)
     {
-        var spool = objectId + ".err";
-        var key = _keys.ErrorKey(errorType, oldest, objectId);
-        var compression = _builder.ConvertsToParquet ? CompressionFormat.Uncompressed : _definition.Destination.Compression;
-        var bytes = _builder.WriteErrors(Path.Combine(_spool, spool), EntryName(key), records, _context.LambdaArn, compression);
-        return new PendingObject
+        var plan = _objects.Plan(buffer, objectId);
+        var spool = objectId + plan.SpoolSuffix;
+        var path = Path.Combine(_spool, spool);
+        EncodedObject<TRecord> encoded;
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            Spool = spool,
-            // Firehose writes error output to the destination bucket, under ErrorOutputPrefix.
-            Bucket = _bucket,
-            Key = key,
-            Records = records.Count,
-            Bytes = bytes,
-            ErrorType = errorType,
-            OldestArrivalMs = oldest,
-        };
+            encoded = plan.Encoder.Write(file, plan.Key, buffer.Records);
+            file.Flush(flushToDisk: true);
+        }
+        if (encoded.Records > 0)
+        {
+            pending.Add(new PendingObject
+            {
+                Spool = spool,
+                Bucket = plan.Bucket,
+                Key = plan.Key,
+                Records = encoded.Records,
+                Bytes = encoded.Bytes,
+                ErrorType = buffer.ErrorOutputType,
+                Backup = buffer.IsSourceCopy,
+                OldestArrivalMs = buffer.OldestArrivalMs,
+            });
+        }
+        else
+        {
+            File.Delete(path);
+        }
+        return encoded.Rejected;
     }
-
-    private static string EntryName(string key) => ObjectCompression.ZipEntryName(key);
 
     /// <summary>Positions = per partition, the first offset still buffered, else the next offset to read; marks behind it go.</summary>
     private void AdvancePositions()
@@ -397,7 +341,7 @@ internal sealed class DeliveryPipeline
             var position = next;
             foreach (var buffer in _buffers.Values)
             {
-                if (buffer.Ranges.TryGetValue(partition, out var range))
+                if (buffer.SortedRanges.TryGetValue(partition, out var range))
                 {
                     position = Math.Min(position, range.First);
                 }
@@ -411,7 +355,7 @@ internal sealed class DeliveryPipeline
         _positionsDirty = false;
     }
 
-    /// <summary>Step (3): uploads every pending object (retrying with back-off until it succeeds or the stream stops).</summary>
+    /// <summary>Step (3): uploads every pending object (retrying with back-off until it succeeds or the pipeline stops).</summary>
     private async Task CompletePendingAsync(CancellationToken cancellationToken)
     {
         if (_state.Pending.Count == 0)
@@ -431,7 +375,7 @@ internal sealed class DeliveryPipeline
                 catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     _context.Counters.Retry();
-                    _context.Logger.LogWarning(e, "Delivery stream {Stream}: writing {Bucket}/{Key} failed (attempt {Attempt}); retrying.", _definition.Name, pending.Bucket, pending.Key, attempt);
+                    _context.Logger.LogWarning(e, "{Pipeline}: writing {Bucket}/{Key} failed (attempt {Attempt}); retrying.", _definition.Name, pending.Bucket, pending.Key, attempt);
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * (1 << Math.Min(attempt, 7)))), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -494,13 +438,13 @@ internal sealed class DeliveryPipeline
     }
 
     /// <summary>
-    /// A UUID-shaped id from the stream, its version, the buffer and the first source position of each partition in
-    /// the object: the same records make the same id (and so the same key) when an object is built again.
+    /// A UUID-shaped id from the pipeline's name, its version, the buffer and the first source position of each
+    /// partition in the object: the same records make the same id (and so the same key) when an object is built again.
     /// </summary>
     private string ObjectId(string bufferId, SortedDictionary<int, (long First, long Next)> ranges)
     {
         var text = new StringBuilder();
-        text.Append(_definition.Name).Append('\n').Append(_definition.VersionId).Append('\n').Append(bufferId);
+        text.Append(_definition.Name).Append('\n').Append(_definition.Version).Append('\n').Append(bufferId);
         foreach (var (partition, (first, _)) in ranges)
         {
             text.Append('\n').Append(partition).Append(':').Append(first);

@@ -5,7 +5,7 @@ using Tributary.Foundation.IO;
 namespace Tributary.Delivery.Engine;
 
 /// <summary>
-/// The durable state of one delivery stream's engine (format: docs/formats/delivery-state.md, frozen by tests):
+/// The durable state of one pipeline of the engine (format: docs/formats/delivery-state.md, frozen by tests):
 /// <list type="bullet">
 /// <item><see cref="Positions"/>: per source partition, the first offset not yet delivered. Every record before it is
 /// in a durable object (or was dropped, or is in <see cref="Pending"/>).</item>

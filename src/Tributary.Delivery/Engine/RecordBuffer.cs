@@ -1,78 +1,69 @@
-using Tributary.Delivery.Processing;
-
 namespace Tributary.Delivery.Engine;
 
 /// <summary>
-/// Records bound for one object: the stream's main output, one per distinct dynamic-partitioning key, or one per
-/// error output type. <see cref="Id"/> names the buffer in the delivery marks of <see cref="DeliveryState"/>, so it
-/// must be a pure function of the record (its keys, its error type), never of timing.
+/// Records bound for one object. The dialect's router names the buffer a record goes to (<see cref="Id"/>); the id
+/// keys the delivery marks of <see cref="DeliveryState"/>, so it must be a pure function of the record, never of
+/// timing. Read by the dialect's flush policy, naming and encoders; filled only by the engine.
+/// Not thread-safe: a buffer belongs to its pipeline's one task.
 /// </summary>
-internal sealed class RecordBuffer(string id, ProcessedRecord first, long createdTicks)
+public sealed class RecordBuffer<TRecord>
+    where TRecord : DeliveryRecord
 {
-    public string Id { get; } = id;
+    private readonly List<TRecord> _records = [];
+    private readonly SortedDictionary<int, (long First, long Next)> _ranges = [];
 
-    /// <summary>The keys and error type every record of the buffer shares (taken from the first).</summary>
-    public Dictionary<string, string>? QueryKeys { get; } = first.QueryKeys;
+    internal RecordBuffer(string id, TRecord first, long createdTicks, bool isSourceCopy)
+    {
+        Id = id;
+        First = first;
+        CreatedTicks = createdTicks;
+        IsSourceCopy = isSourceCopy;
+        ErrorOutputType = first.Outcome == ProcessedOutcome.Failed ? first.ErrorOutputType : null;
+    }
 
-    public Dictionary<string, string>? LambdaKeys { get; } = first.LambdaKeys;
+    public string Id { get; }
 
-    public string? ErrorOutputType { get; } = first.Outcome == ProcessedOutcome.Failed ? first.ErrorOutputType : null;
+    /// <summary>The record that opened the buffer; what every record of the buffer shares (its keys, its error type) can be read from it.</summary>
+    public TRecord First { get; }
 
-    public List<ProcessedRecord> Records { get; } = [];
+    /// <summary>The error output of an error buffer (its records failed), else null.</summary>
+    public string? ErrorOutputType { get; }
 
-    /// <summary>Bytes of record data held.</summary>
+    /// <summary>
+    /// True for the buffer of source records as they arrived (<see cref="Dialect.IRecordProcessor{TRecord}.SourceCopyBufferId"/>):
+    /// its objects are a copy, not counted as delivered.
+    /// </summary>
+    public bool IsSourceCopy { get; }
+
+    public IReadOnlyList<TRecord> Records => _records;
+
+    /// <summary>Sum of the records' <see cref="DeliveryRecord.Size"/>.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>Environment.TickCount64 when the first record arrived: the buffering interval counts from here.</summary>
-    public long CreatedTicks { get; } = createdTicks;
+    /// <summary>Environment.TickCount64 when the first record arrived: buffering intervals count from here.</summary>
+    public long CreatedTicks { get; }
 
+    /// <summary>Arrival time (ms) of the oldest record held.</summary>
     public long OldestArrivalMs { get; private set; } = long.MaxValue;
 
-    /// <summary>Per source partition: the first offset in the buffer and the offset after the last.</summary>
-    public SortedDictionary<int, (long First, long Next)> Ranges { get; } = [];
+    /// <summary>Per source partition, in partition order: the first offset in the buffer and the offset after the last.</summary>
+    public IReadOnlyDictionary<int, (long First, long Next)> Ranges => _ranges;
 
-    public void Add(ProcessedRecord record)
+    internal SortedDictionary<int, (long First, long Next)> SortedRanges => _ranges;
+
+    /// <summary>Adds a record; returns its size.</summary>
+    internal long Add(TRecord record)
     {
-        Records.Add(record);
-        Bytes += record.Data.Length;
-        OldestArrivalMs = Math.Min(OldestArrivalMs, record.Source.ArrivalMs);
-        var partition = record.Source.Partition;
-        var offset = record.Source.Offset;
-        Ranges[partition] = Ranges.TryGetValue(partition, out var range)
+        _records.Add(record);
+        var size = record.Size;
+        Bytes += size;
+        var source = record.Source;
+        OldestArrivalMs = Math.Min(OldestArrivalMs, source.ArrivalMs);
+        var partition = source.Partition;
+        var offset = source.Offset;
+        _ranges[partition] = _ranges.TryGetValue(partition, out var range)
             ? (Math.Min(range.First, offset), Math.Max(range.Next, offset + 1))
             : (offset, offset + 1);
-    }
-
-    /// <summary>The buffer of the source-record backup (S3BackupMode Enabled): every source record as it arrived.</summary>
-    public const string BackupId = "backup";
-
-    /// <summary>The buffer id of a record: "ok" plus its sorted keys, or "error:" plus its error type.</summary>
-    public static string IdOf(ProcessedRecord record)
-    {
-        if (record.Outcome == ProcessedOutcome.Failed)
-        {
-            return "error:" + record.ErrorOutputType;
-        }
-        if (record.QueryKeys is null && record.LambdaKeys is null)
-        {
-            return "ok";
-        }
-        var id = new System.Text.StringBuilder("ok");
-        Append(id, 'q', record.QueryKeys);
-        Append(id, 'l', record.LambdaKeys);
-        return id.ToString();
-    }
-
-    private static void Append(System.Text.StringBuilder id, char kind, Dictionary<string, string>? keys)
-    {
-        if (keys is null)
-        {
-            return;
-        }
-        foreach (var (name, value) in keys.OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            // Lengths make the id unambiguous whatever characters names and values contain.
-            id.Append('|').Append(kind).Append(name.Length).Append(':').Append(name).Append('=').Append(value.Length).Append(':').Append(value);
-        }
+        return size;
     }
 }

@@ -4,9 +4,10 @@ using System.Text;
 namespace Tributary.Delivery.Naming;
 
 /// <summary>
-/// A pattern of Java's <c>DateTimeFormatter.ofPattern</c>, the language of Firehose's <c>!{timestamp:…}</c> expressions,
-/// parsed once and formatted for a zoned instant. Formatting only (never parsing), in Java's default locale as Firehose's
-/// service runs it, taken to be <c>en_US</c>: English names, weeks that start on Sunday with week 1 holding 1 January.
+/// A pattern of Java's <c>DateTimeFormatter.ofPattern</c>, the language of the dialects' time-based object names
+/// (delivery streams' timestamp expressions; Connect's <c>path.format</c> uses Joda's close relative), parsed once and
+/// formatted for a zoned instant. Formatting only (never parsing), in the default locale of the Java services whose
+/// names this reproduces, taken to be <c>en_US</c>: English names, weeks that start on Sunday with week 1 holding 1 January.
 /// Written from the DateTimeFormatter and DateTimeFormatterBuilder.appendPattern documentation and checked against
 /// OpenJDK 17 by <c>JavaDateTimePatternTests</c> (a java process is the oracle).
 /// <para>
@@ -107,7 +108,8 @@ public sealed class JavaDateTimePattern
         return builder.ToString();
     }
 
-    internal void FormatTo(StringBuilder output, in ZonedInstant time)
+    /// <summary>Appends the formatted <paramref name="time"/> (several patterns of one name share one <see cref="ZonedInstant"/>).</summary>
+    public void FormatTo(StringBuilder output, in ZonedInstant time)
     {
         foreach (var element in _elements)
         {
@@ -429,7 +431,7 @@ public sealed class JavaDateTimePattern
 }
 
 /// <summary>An instant as seen in a zone: the local date and time, the offset, and the en_US week fields.</summary>
-internal readonly struct ZonedInstant
+public readonly struct ZonedInstant
 {
     private ZonedInstant(DateTime local, TimeSpan offset, TimeZoneInfo zone, bool daylight)
     {
@@ -478,7 +480,7 @@ internal readonly struct ZonedInstant
 }
 
 /// <summary>
-/// Java's (CLDR, en) names for the zones people most often give as CustomTimeZone, for the <c>z</c> letter; checked
+/// Java's (CLDR, en) names for the zones people most often configure, for the <c>z</c> letter; checked
 /// against java by the tests. A zone missing here prints its localized offset instead.
 /// </summary>
 internal static class ZoneNames

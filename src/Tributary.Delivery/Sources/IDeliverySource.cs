@@ -1,11 +1,13 @@
 namespace Tributary.Delivery.Sources;
 
 /// <summary>
-/// One record read from a source. <see cref="Partition"/> and <see cref="Offset"/> are the source position (a topic
-/// partition and offset, a Kinesis shard's partition and offset, the direct-put log's offset); the engine's exactly-once
-/// protocol is expressed in them. <see cref="ArrivalMs"/> is when the record reached the source (log time).
+/// One record read from a source. <see cref="Partition"/> and <see cref="Offset"/> are the source position (a log's
+/// partition and offset); the engine's exactly-once protocol is expressed in them. <see cref="ArrivalMs"/> is when the
+/// record reached the source (log time). The engine itself reads only the position, the arrival time and the length of
+/// <see cref="Data"/> (incoming bytes); a source may derive from this class to hand its dialect more (a sink
+/// framework's converted key, value and headers), which the dialect's <see cref="Dialect.IRecordProcessor{TRecord}"/> reads.
 /// </summary>
-public sealed class SourceRecord(int partition, long offset, long arrivalMs, byte[]? key, byte[] data)
+public class SourceRecord(int partition, long offset, long arrivalMs, byte[]? key, byte[] data)
 {
     public int Partition { get; } = partition;
 
@@ -19,17 +21,20 @@ public sealed class SourceRecord(int partition, long offset, long arrivalMs, byt
 }
 
 /// <summary>
-/// Where a delivery stream's records come from. The engine calls <see cref="StartAsync"/> once, then
+/// Where a pipeline's records come from. The engine calls <see cref="StartAsync"/> once, then
 /// <see cref="PollAsync"/> in a loop and <see cref="CommitAsync"/> after each object is durable; all calls come from
-/// the stream's one engine task (no concurrent calls).
+/// the pipeline's one engine task (no concurrent calls).
+/// <para>Pull and push alike: a source that is handed records (a sink task's <c>put</c>) queues them and returns them
+/// from <see cref="PollAsync"/> (bounded, so the caller waits when the engine falls behind); the positions given to
+/// <see cref="CommitAsync"/> are then the offsets it may report as durable (a sink task's <c>preCommit</c>).</para>
 /// </summary>
 public interface IDeliverySource : IAsyncDisposable
 {
-    /// <summary>A short description for logs and errors (topic name, cluster and topic, stream ARN).</summary>
+    /// <summary>A short description for logs and errors (a topic name, a cluster and topic).</summary>
     string Description { get; }
 
     /// <summary>
-    /// Prepares reading. <paramref name="saved"/> holds the positions the stream's own state committed (the next
+    /// Prepares reading. <paramref name="saved"/> holds the positions the pipeline's own state committed (the next
     /// offset to deliver per partition); partitions missing from it start where the source's configuration says
     /// (latest, earliest, a timestamp). Returns the position each readable partition starts at.
     /// </summary>

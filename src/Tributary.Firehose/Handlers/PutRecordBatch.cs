@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Tributary.Aws;
-using Tributary.Delivery.Model;
+using Tributary.Firehose.Api;
+using Tributary.Firehose.Model;
 
 namespace Tributary.Firehose.Handlers;
 

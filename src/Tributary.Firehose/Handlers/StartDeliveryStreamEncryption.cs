@@ -1,5 +1,6 @@
 using Tributary.Aws;
-using Tributary.Delivery.Model;
+using Tributary.Firehose.Api;
+using Tributary.Firehose.Model;
 
 namespace Tributary.Firehose.Handlers;
 

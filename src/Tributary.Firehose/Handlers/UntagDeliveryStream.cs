@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tributary.Aws;
-using Tributary.Delivery.Model;
+using Tributary.Firehose.Api;
+using Tributary.Firehose.Model;
 
 namespace Tributary.Firehose.Handlers;
 

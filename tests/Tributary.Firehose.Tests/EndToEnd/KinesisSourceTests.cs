@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Tributary.Delivery.Processing;
+using Tributary.Firehose.Processing;
 
 namespace Tributary.Firehose.Tests.EndToEnd;
 

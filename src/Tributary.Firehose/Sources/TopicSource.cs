@@ -1,0 +1,169 @@
+using Tributary.Broker;
+using Tributary.Delivery.Sources;
+using Tributary.Foundation.Buffers;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Firehose.Sources;
+
+/// <summary>Where a topic source starts on partitions it has no saved position for.</summary>
+public readonly record struct StartPosition(long Timestamp)
+{
+    /// <summary>ListOffsets' sentinel for the log end.</summary>
+    public static StartPosition Latest => new(-1);
+
+    /// <summary>ListOffsets' sentinel for the log start.</summary>
+    public static StartPosition Earliest => new(-2);
+
+    public static StartPosition At(DateTimeOffset time) => time.ToUnixTimeMilliseconds() <= 0 ? Earliest : new(time.ToUnixTimeMilliseconds());
+}
+
+/// <summary>
+/// Every partition of a topic of the embedded broker, read in-process through <see cref="IBrokerApi"/> (no socket).
+/// Partitions added to the topic later are picked up (from their start) at the next poll. Reads only what is durable
+/// (the high watermark), so nothing delivered can be lost by the broker afterwards. An optional
+/// <see cref="IPartitionGate"/> holds partitions back (Kinesis shards wait for their parents).
+/// </summary>
+public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition start, IPartitionGate? gate = null) : IDeliverySource
+{
+    private const int MaxBytesPerPoll = 4 * 1024 * 1024;
+    private const int MaxBytesPerPartition = 1024 * 1024;
+
+    private readonly Dictionary<int, long> _positions = [];
+    private readonly PooledBufferWriter _region = new();
+    private readonly PooledBufferWriter _scratch = new();
+    private int _epoch;
+    private int _partitionCount;
+
+    public string Description => "topic " + topic;
+
+    public int AssignmentEpoch => _epoch;
+
+    public long? Lag
+    {
+        get
+        {
+            long lag = 0;
+            foreach (var (partition, position) in _positions)
+            {
+                if (broker.GetOffsets(topic, partition) is { } offsets)
+                {
+                    lag += Math.Max(0, offsets.HighWatermark - position);
+                }
+            }
+            return lag;
+        }
+    }
+
+    public Task<IReadOnlyDictionary<int, long>> StartAsync(IReadOnlyDictionary<int, long> saved, CancellationToken cancellationToken)
+    {
+        var info = broker.GetTopic(topic) ?? throw new InvalidOperationException($"Topic {topic} does not exist.");
+        _partitionCount = info.PartitionCount;
+        _positions.Clear();
+        for (var partition = 0; partition < info.PartitionCount; partition++)
+        {
+            _positions[partition] = saved.TryGetValue(partition, out var offset) ? Clamp(partition, offset) : Resolve(partition, gate?.Start(partition) ?? start);
+        }
+        return Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>(_positions));
+    }
+
+    /// <summary>A saved position below the log start (retention removed records) reads from the log start.</summary>
+    private long Clamp(int partition, long offset) =>
+        broker.GetOffsets(topic, partition) is { } offsets ? Math.Max(offset, offsets.LogStartOffset) : offset;
+
+    private long Resolve(int partition, StartPosition position)
+    {
+        var result = broker.ListOffset(topic, partition, position.Timestamp);
+        if (result.Error != ErrorCode.None)
+        {
+            throw new InvalidOperationException($"Topic {topic} partition {partition}: ListOffsets failed with {result.Error}.");
+        }
+        // No record at or after the timestamp: start at the end.
+        return result.Offset >= 0 ? result.Offset : broker.GetOffsets(topic, partition)?.HighWatermark ?? 0;
+    }
+
+    public void Seek(int partition, long offset) => _positions[partition] = offset;
+
+    public async ValueTask PollAsync(List<SourceRecord> into, int maxWaitMs, CancellationToken cancellationToken)
+    {
+        if (broker.GetTopic(topic) is { } info && info.PartitionCount != _partitionCount)
+        {
+            // New partitions: the engine restarts reading with them (their records start at offset 0).
+            _epoch++;
+            return;
+        }
+        var requests = new List<FetchPartitionRequest>(_positions.Count);
+        foreach (var (partition, position) in _positions)
+        {
+            if (gate is null || gate.CanRead(partition, _positions))
+            {
+                requests.Add(new FetchPartitionRequest(topic, partition, position, MaxBytesPerPartition));
+            }
+        }
+        if (requests.Count == 0)
+        {
+            await Task.Delay(maxWaitMs, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var results = await broker.FetchAsync(requests, maxWaitMs, 1, MaxBytesPerPoll, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            using var records = result.Records;
+            if (result.Error == ErrorCode.OffsetOutOfRange)
+            {
+                _positions[result.Partition] = broker.GetOffsets(topic, result.Partition)?.LogStartOffset ?? 0;
+                continue;
+            }
+            if (result.Error != ErrorCode.None || records is null || records.IsEmpty)
+            {
+                continue;
+            }
+            _region.Reset();
+            records.CopyTo(_region);
+            _positions[result.Partition] = Decode(result.Partition, _region.WrittenSpan, _positions[result.Partition], into);
+        }
+    }
+
+    /// <summary>Copies the records at or after <paramref name="position"/> out of whole batches; returns the next position.</summary>
+    private long Decode(int partition, ReadOnlySpan<byte> region, long position, List<SourceRecord> into)
+    {
+        var next = position;
+        int size;
+        while ((size = RecordBatch.FirstWholeBatchSize(region)) > 0)
+        {
+            var batch = region[..size];
+            region = region[size..];
+            if (RecordBatch.IsControl(batch))
+            {
+                next = Math.Max(next, RecordBatch.NextOffset(batch));
+                continue;
+            }
+            var baseOffset = RecordBatch.BaseOffset(batch);
+            var logAppendTime = RecordBatch.IsLogAppendTime(batch);
+            var baseTimestamp = RecordBatch.BaseTimestamp(batch);
+            var maxTimestamp = RecordBatch.MaxTimestamp(batch);
+            _scratch.Reset();
+            var reader = BatchRecords.Read(batch, _scratch);
+            while (reader.TryReadNext(out var record))
+            {
+                var offset = baseOffset + record.OffsetDelta;
+                if (offset < position)
+                {
+                    continue;
+                }
+                var arrival = logAppendTime ? maxTimestamp : baseTimestamp + record.TimestampDelta;
+                into.Add(new SourceRecord(partition, offset, arrival, record.HasKey ? record.Key.ToArray() : null, record.HasValue ? record.Value.ToArray() : []));
+            }
+            next = Math.Max(next, RecordBatch.NextOffset(batch));
+        }
+        return next;
+    }
+
+    public Task CommitAsync(IReadOnlyDictionary<int, long> positions, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        _region.Dispose();
+        _scratch.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
