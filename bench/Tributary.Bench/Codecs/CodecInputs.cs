@@ -39,12 +39,14 @@ public static class CodecInputs
         using var builder = new RecordBatchBuilder(baseTimestamp);
         var headers = new[] { new RecordHeader("content-type", "application/json"u8.ToArray()) };
         var json = new StringBuilder();
+        var id = new byte[16];
         for (var i = 0; builder.RecordsSize < size; i++)
         {
             var userId = random.Next(1, 200_000);
             var timestamp = baseTimestamp + (i * 7) + random.Next(5);
             json.Clear();
-            json.Append(CultureInfo.InvariantCulture, $"{{\"event_id\":\"{Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(timestamp)):D}\",");
+            random.NextBytes(id);
+            json.Append(CultureInfo.InvariantCulture, $"{{\"event_id\":\"{new Guid(id):D}\",");
             json.Append(CultureInfo.InvariantCulture, $"\"ts\":\"{DateTimeOffset.FromUnixTimeMilliseconds(timestamp):O}\",");
             json.Append(CultureInfo.InvariantCulture, $"\"user\":{{\"id\":{userId},\"country\":\"{countries[random.Next(countries.Length)]}\",\"plan\":\"{plans[random.Next(plans.Length)]}\"}},");
             json.Append(CultureInfo.InvariantCulture, $"\"action\":\"{actions[random.Next(actions.Length)]}\",\"path\":\"/products/{random.Next(10_000)}\",");
