@@ -12,7 +12,7 @@ fail() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 finish() { echo; echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
 
-# System libraries and tools the tests use. liblz4 and libzstd back the lz4 and zstd codecs.
+# System tools the tests use. (No codec needs a system library: snappy, lz4 and zstd are managed packages.)
 # apt_install LABEL PACKAGE...: installs the packages with apt-get; counts a failure with a clear message.
 apt_install() {
   local label=$1
@@ -25,13 +25,6 @@ apt_install() {
     return 1
   fi
 }
-need_packages=()
-ldconfig -p | grep -q 'liblz4.so.1 ' || need_packages+=(liblz4-1)
-ldconfig -p | grep -q 'libzstd.so.1 ' || need_packages+=(libzstd1)
-if [ ${#need_packages[@]} -gt 0 ]; then
-  apt_install "the codec libraries" "${need_packages[@]}" || finish
-fi
-
 # Interop clients (tests/interop/, tests/Tributary.Interop.Tests/): kcat, python3-confluent-kafka
 # (librdkafka) and python3-kafka from Debian; jq (Debian 12's jq 1.6) is the oracle for
 # tests/Tributary.Jq.Tests. The two Python ones install for Debian's /usr/bin/python3,

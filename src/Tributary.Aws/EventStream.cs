@@ -144,6 +144,6 @@ public static class EventStream
         return true;
     }
 
-    /// <summary>CRC-32 (IEEE 802.3 / zlib), as event-stream frames use: the shared implementation.</summary>
-    public static uint Crc32(ReadOnlySpan<byte> data) => Tributary.Foundation.Checksums.Crc32.Update(0, data);
+    /// <summary>CRC-32 (IEEE 802.3 / zlib), as event-stream frames use: System.IO.Hashing's, as everywhere else.</summary>
+    public static uint Crc32(ReadOnlySpan<byte> data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 }

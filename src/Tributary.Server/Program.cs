@@ -1,117 +1,20 @@
-using System.Collections;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Tributary.Kafka;
+using Tributary.Server.Commands;
 
 namespace Tributary.Server;
 
-/// <summary>The <c>tributary</c> command-line program.</summary>
+/// <summary>
+/// The <c>tributary</c> program. Its command line (commands, options, help, errors) is defined in
+/// <see cref="TributaryCommandLine"/>, one file per command under Commands/.
+/// </summary>
 public static class Program
 {
-    private const string Usage = """
-        Usage: tributary <command> [options]
-
-        Commands:
-          serve     Run Tributary on the embedded default (data in ./data unless configured) until Ctrl-C or SIGTERM.
-          config    Print the effective configuration and where each value came from.
-          parquet   Print a Parquet file's schema, metadata and rows (tributary parquet --help).
-          convert   Convert JSON records to Parquet (tributary convert --help).
-          version   Print the version.
-          help      Print this text.
-
-        Options:
-          --data-dir DIR      Where data is kept (the data.dir option).
-          --config FILE       Read options from FILE (key = value lines, as in defaults.conf).
-          --set KEY=VALUE     Set any option; repeatable. See `tributary config` for the list.
-        """;
-
-    public static async Task<int> Main(string[] args)
-    {
-        try
-        {
-            var command = args.Length == 0 ? "help" : args[0];
-            switch (command)
-            {
-                case "serve":
-                    return await ServeAsync(ParseConfiguration(args[1..])).ConfigureAwait(false);
-                case "config":
-                    PrintConfiguration(ParseConfiguration(args[1..]));
-                    return 0;
-                case "parquet":
-                    return args.Length > 1 && args[1] is "--help" or "-h" ? PrintHelp(ParquetCommands.Usage) : ParquetCommands.Parquet(args[1..]);
-                case "convert":
-                    return args.Length > 1 && args[1] is "--help" or "-h" ? PrintHelp(ParquetCommands.Usage) : ParquetCommands.Convert(args[1..]);
-                case "version" or "--version":
-                    Console.WriteLine("tributary " + Version);
-                    return 0;
-                case "help" or "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return 0;
-                default:
-                    Console.Error.WriteLine($"tributary: unknown command '{command}'.");
-                    Console.Error.WriteLine(Usage);
-                    return 2;
-            }
-        }
-        catch (ConfigurationException e)
-        {
-            Console.Error.WriteLine("tributary: " + e.Message);
-            return 2;
-        }
-    }
-
-    private static int PrintHelp(string text)
-    {
-        Console.WriteLine(text);
-        return 0;
-    }
+    public static Task<int> Main(string[] args) => TributaryCommandLine.InvokeAsync(args);
 
     public static string Version => typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-
-    public static ServerConfiguration ParseConfiguration(string[] args)
-    {
-        string? configFile = null;
-        var flags = new List<KeyValuePair<string, string>>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ConfigurationException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--data-dir":
-                    flags.Add(new(ServerConfiguration.Keys.DataDir, Next()));
-                    break;
-                case "--config":
-                    configFile = Next();
-                    break;
-                case "--set":
-                    var pair = Next();
-                    var equals = pair.IndexOf('=');
-                    if (equals <= 0)
-                    {
-                        throw new ConfigurationException($"--set expects KEY=VALUE, got '{pair}'.");
-                    }
-                    flags.Add(new(pair[..equals].Trim(), pair[(equals + 1)..]));
-                    break;
-                default:
-                    throw new ConfigurationException($"Unknown argument '{args[i]}'.");
-            }
-        }
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = (string?)entry.Value;
-        }
-        return ServerConfiguration.Build(configFile, environment, flags);
-    }
-
-    private static void PrintConfiguration(ServerConfiguration configuration)
-    {
-        foreach (var key in ServerConfiguration.Keys.All)
-        {
-            Console.WriteLine($"{key} = {configuration.GetString(key)}    # {configuration.Sources[key]}");
-        }
-    }
 
     /// <summary>
     /// Opens the broker on the data directory, starts the Kafka listener and runs until SIGINT or SIGTERM;

@@ -172,6 +172,11 @@ public sealed class CompressionTests
     [InlineData(CompressionFormat.HadoopSnappy)]
     public void Block_writers_allocate_nothing_per_write_once_warm(CompressionFormat format)
     {
+        // Snappier's block compressor allocates 48 bytes per call (its compressor and hash-table holders): allowed,
+        // once per block of at least 64 KiB; a per-write allocation (2,000 writes a round) is far above this bound.
+        const int WritesPerRound = 2000;
+        const int PerBlockAllowance = 64;
+        var blocksPerRound = (WritesPerRound * 1000 / (64 * 1024)) + 2;
         var chunk = Payload("lines").AsSpan(0, 1000).ToArray();
         using var writer = ObjectCompression.CreateWriter(format, Stream.Null);
         for (var i = 0; i < 1000; i++)
@@ -184,13 +189,13 @@ public sealed class CompressionTests
         for (var round = 0; round < 3; round++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 2000; i++)
+            for (var i = 0; i < WritesPerRound; i++)
             {
                 writer.Write(chunk);
             }
             fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        Assert.Equal(0, fewest);
+        Assert.True(fewest <= blocksPerRound * PerBlockAllowance, $"{fewest} bytes allocated for {WritesPerRound} writes");
     }
 
     [Theory]

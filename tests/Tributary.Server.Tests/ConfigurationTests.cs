@@ -92,6 +92,31 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void The_secret_rule_picks_exactly_the_options_that_hold_secrets()
+    {
+        var secrets = ServerConfiguration.Keys.All.Where(ConfigurationSecrets.IsSecret).Order().ToArray();
+        Assert.Equal(["aws.credentials", "delivery.s3.access.key", "delivery.s3.secret.key"], secrets);
+        foreach (var key in new[] { "ssl.keystore.password", "sasl.jaas.config", "schema.registry.basic.auth.credentials", "sasl.oauthbearer.token", "ssl.key" })
+        {
+            Assert.True(ConfigurationSecrets.IsSecret(key), key);
+        }
+
+        foreach (var key in new[] { "key.converter", "kafka.key.serializer", "delivery.s3.path.style" })
+        {
+            Assert.False(ConfigurationSecrets.IsSecret(key), key);
+        }
+    }
+
+    [Fact]
+    public void A_secret_is_hidden_unless_it_holds_its_default()
+    {
+        Assert.Equal("any", ConfigurationSecrets.Display(ServerConfiguration.Keys.AwsCredentials, "any"));
+        Assert.Equal("[hidden]", ConfigurationSecrets.Display(ServerConfiguration.Keys.AwsCredentials, "AKID:secret"));
+        Assert.Equal("[hidden]", ConfigurationSecrets.Display("ssl.key.password", "changeit"));
+        Assert.Equal("9092", ConfigurationSecrets.Display(ServerConfiguration.Keys.KafkaPort, "9092"));
+    }
+
+    [Fact]
     public void Readme_quick_start_names_the_two_commands()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
-using Tributary.Protocol.Compression.Native;
 
 namespace Tributary.Protocol.Compression;
 
@@ -21,10 +19,9 @@ public static class BatchCompression
     /// </summary>
     /// <param name="level">
     /// -1 for the codec library's default; otherwise gzip 0-9, lz4 0-17 (3 and up is LZ4HC),
-    /// zstd ZSTD_minCLevel()..ZSTD_maxCLevel(). Ignored for None and Snappy.
+    /// zstd ZSTD_minCLevel()..ZSTD_maxCLevel() (-131072..22). Ignored for None and Snappy.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException">Unknown codec or framing, or a level out of range.</exception>
-    /// <exception cref="DllNotFoundException">liblz4.so.1 or libzstd.so.1 is not installed.</exception>
     public static void Compress(
         CompressionCodec codec,
         ReadOnlySpan<byte> source,
@@ -73,7 +70,7 @@ public static class BatchCompression
     /// </param>
     /// <exception cref="CompressionException">
     /// Any bad input: malformed, truncated, corrupt, trailing garbage, an unknown codec id (the
-    /// batch attributes can carry 5-7), output over the limit, or a missing native library. On
+    /// batch attributes can carry 5-7), or output over the limit. On
     /// failure part of the output may already have been appended to the destination.
     /// </exception>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
@@ -114,25 +111,9 @@ public static class BatchCompression
     }
 
     /// <summary>
-    /// False when the codec needs a native library that cannot be loaded (liblz4.so.1 for Lz4,
-    /// libzstd.so.1 for Zstd), so a server can report that at startup rather than per batch.
+    /// True for every codec Kafka defines. Every codec is managed code, so none can be missing at run time; kept so
+    /// a server can still ask before it offers a codec.
     /// </summary>
-    public static bool IsAvailable(CompressionCodec codec) => codec switch
-    {
-        CompressionCodec.None or CompressionCodec.Gzip or CompressionCodec.Snappy => true,
-        CompressionCodec.Lz4 => CanLoad(Lz4Native.Library),
-        CompressionCodec.Zstd => CanLoad(ZstdNative.Library),
-        _ => false,
-    };
-
-    private static bool CanLoad(string library)
-    {
-        if (!NativeLibrary.TryLoad(library, out var handle))
-        {
-            return false;
-        }
-
-        NativeLibrary.Free(handle);
-        return true;
-    }
+    public static bool IsAvailable(CompressionCodec codec) =>
+        codec is CompressionCodec.None or CompressionCodec.Gzip or CompressionCodec.Snappy or CompressionCodec.Lz4 or CompressionCodec.Zstd;
 }

@@ -10,7 +10,7 @@ namespace Tributary.Protocol.Compression;
 internal struct BoundedOutput
 {
     /// <summary>How much a streaming decoder is offered per call; large enough to amortise the
-    /// native call and small enough that the destination never has to grow by much at once.</summary>
+    /// decoder call and small enough that the destination never has to grow by much at once.</summary>
     internal const int ChunkSize = 64 * 1024;
 
     private readonly IBufferWriter<byte> _destination;
@@ -27,6 +27,9 @@ internal struct BoundedOutput
     }
 
     public readonly long Written => _written;
+
+    /// <summary>Bytes that may still be appended.</summary>
+    public readonly long Remaining => _limit - _written;
 
     /// <summary>
     /// A span for a streaming decoder to fill. It is one byte longer than the remaining budget

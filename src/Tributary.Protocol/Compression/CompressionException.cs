@@ -2,9 +2,9 @@ namespace Tributary.Protocol.Compression;
 
 /// <summary>
 /// Thrown by <see cref="BatchCompression.Decompress"/> for any input it cannot decode: malformed,
-/// truncated or corrupt data, an unknown codec id, output beyond the caller's limit, or a codec
-/// whose native library cannot be loaded. It is the only exception type Decompress throws for
-/// bad data, so a caller can map it to CORRUPT_MESSAGE (or skip the batch) without a catch-all.
+/// truncated or corrupt data, an unknown codec id, or output beyond the caller's limit. It is the
+/// only exception type Decompress throws for bad data, so a caller can map it to CORRUPT_MESSAGE
+/// (or skip the batch) without a catch-all.
 /// (It derives from Exception because InvalidDataException is sealed.)
 /// </summary>
 public sealed class CompressionException : Exception

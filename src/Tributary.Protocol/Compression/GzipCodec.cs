@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Tributary.Foundation.Checksums;
+using System.IO.Hashing;
 
 namespace Tributary.Protocol.Compression;
 
@@ -96,7 +96,7 @@ internal static class GzipCodec
         }
 
         feed.Begin(dataStart, lastDataByte);
-        var crc = 0u;
+        var crc = new Crc32();
         var size = 0L;
         using (var inflater = new DeflateStream(feed, CompressionMode.Decompress, leaveOpen: true))
         {
@@ -118,7 +118,7 @@ internal static class GzipCodec
                     break;
                 }
 
-                crc = Crc32.Update(crc, chunk[..read]);
+                crc.Append(chunk[..read]);
                 size += read;
                 output.Advance(read);
             }
@@ -129,18 +129,20 @@ internal static class GzipCodec
             throw Error("deflate data is truncated");
         }
 
+        var checksum = crc.GetCurrentHashAsUInt32();
+
         // The deflate data ended inside the last range the inflater asked for: exactly at its end
         // when that range was one byte (always so for the last member of well-formed input),
         // otherwise where this member's trailer and the next member's header are found.
         var trailer = feed.LastReadEnd - feed.LastReadStart == 1
             ? feed.LastReadEnd
-            : FindTrailer(source, feed.LastReadStart + 1, feed.LastReadEnd, crc, (uint)size);
+            : FindTrailer(source, feed.LastReadStart + 1, feed.LastReadEnd, checksum, (uint)size);
         if (trailer < 0 || trailer > source.Length - TrailerLength)
         {
             throw Error("member trailer is missing or truncated, or does not match the data");
         }
 
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[trailer..]) != crc)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(source[trailer..]) != checksum)
         {
             throw Error("CRC-32 of the decompressed data does not match the member trailer");
         }
@@ -213,7 +215,7 @@ internal static class GzipCodec
                 throw Error("header is truncated");
             }
 
-            if ((ushort)Crc32.Update(0, header[..p]) != BinaryPrimitives.ReadUInt16LittleEndian(header[p..]))
+            if ((ushort)Crc32.HashToUInt32(header[..p]) != BinaryPrimitives.ReadUInt16LittleEndian(header[p..]))
             {
                 throw Error("header CRC mismatch");
             }

@@ -32,23 +32,14 @@ internal static class SnappyXerialFraming
         BinaryPrimitives.WriteInt32BigEndian(header[12..], MinimumCompatibleVersion);
         destination.Advance(HeaderLength);
 
-        var table = ArrayPool<int>.Shared.Rent(SnappyCodec.HashTableSize);
-        try
+        while (!source.IsEmpty)
         {
-            while (!source.IsEmpty)
-            {
-                var block = source[..Math.Min(SnappyCodec.FragmentSize, source.Length)];
-                var output = destination.GetSpan(
-                    BlockLengthSize + SnappyCodec.MaxVarintLength + SnappyCodec.MaxCompressedLength(block.Length));
-                var written = SnappyCodec.CompressSmallBlock(block, output[BlockLengthSize..], table);
-                BinaryPrimitives.WriteInt32BigEndian(output, written);
-                destination.Advance(BlockLengthSize + written);
-                source = source[block.Length..];
-            }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(table);
+            var block = source[..Math.Min(SnappyCodec.FragmentSize, source.Length)];
+            var output = destination.GetSpan(BlockLengthSize + SnappyCodec.MaxCompressedLength(block.Length));
+            var written = SnappyCodec.CompressBlock(block, output[BlockLengthSize..]);
+            BinaryPrimitives.WriteInt32BigEndian(output, written);
+            destination.Advance(BlockLengthSize + written);
+            source = source[block.Length..];
         }
     }
 

@@ -1,29 +1,31 @@
 using System.Buffers;
-using Tributary.Protocol.Compression.Native;
+using ZstdSharp.Unsafe;
 
 namespace Tributary.Protocol.Compression;
 
 /// <summary>
-/// Zstandard, Kafka codec 4, through libzstd.
+/// Zstandard, Kafka codec 4, through ZstdSharp: a line-by-line C# port of libzstd that keeps its C API
+/// (<see cref="Methods"/>), so this is the same streaming code that ran over libzstd through P/Invoke before
+/// bench/results/codecs.jsonl showed the port decoding record batches at least as fast (docs/architecture.md).
 /// </summary>
 internal static class ZstdCodec
 {
     /// <param name="level">
-    /// -1 for libzstd's default (3), otherwise ZSTD_minCLevel()..ZSTD_maxCLevel(). Because -1
+    /// -1 for zstd's default (3), otherwise ZSTD_minCLevel()..ZSTD_maxCLevel(). Because -1
     /// means "default" here, zstd's own negative level -1 cannot be requested.
     /// </param>
     public static unsafe void Compress(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int level)
     {
-        if (level != -1 && (level < ZstdNative.MinCompressionLevel() || level > ZstdNative.MaxCompressionLevel()))
+        if (level != -1 && (level < Methods.ZSTD_minCLevel() || level > Methods.ZSTD_maxCLevel()))
         {
             throw new ArgumentOutOfRangeException(
                 nameof(level),
                 level,
-                $"zstd levels are -1 (default) or {ZstdNative.MinCompressionLevel()} to {ZstdNative.MaxCompressionLevel()}.");
+                $"zstd levels are -1 (default) or {Methods.ZSTD_minCLevel()} to {Methods.ZSTD_maxCLevel()}.");
         }
 
-        var bound = ZstdNative.CompressBound((nuint)source.Length);
-        if (ZstdNative.IsError(bound) != 0 || bound > int.MaxValue)
+        var bound = Methods.ZSTD_compressBound((nuint)source.Length);
+        if (Methods.ZSTD_isError(bound) || bound > int.MaxValue)
         {
             throw new ArgumentException($"{source.Length} bytes are too many for one zstd frame.", nameof(source));
         }
@@ -34,12 +36,12 @@ internal static class ZstdCodec
         fixed (byte* target = output)
         {
             // ZSTD_compress treats level 0 as its default level.
-            written = ZstdNative.Compress(target, (nuint)output.Length, input, (nuint)source.Length, level == -1 ? 0 : level);
+            written = Methods.ZSTD_compress(target, (nuint)output.Length, input, (nuint)source.Length, level == -1 ? 0 : level);
         }
 
-        if (ZstdNative.IsError(written) != 0)
+        if (Methods.ZSTD_isError(written))
         {
-            throw new CompressionException(CompressionCodec.Zstd, $"compression failed: {ZstdNative.ErrorName(written)}");
+            throw new CompressionException(CompressionCodec.Zstd, $"compression failed: {Methods.ZSTD_getErrorName(written)}");
         }
 
         destination.Advance((int)written);
@@ -49,53 +51,44 @@ internal static class ZstdCodec
     /// Decodes one or more concatenated frames (skippable frames included) with the streaming
     /// decoder, which unlike ZSTD_decompress needs no content size in the frame header (streaming
     /// producers such as zstd-jni omit it). Truncation shows as a non-zero hint once all input is
-    /// consumed while output room is left. The decoder's window memory is capped by libzstd's
+    /// consumed while output room is left. The decoder's window memory is capped by zstd's
     /// default window limit (128 MiB), whatever the frame header claims.
     /// </summary>
     public static unsafe void Decompress(ReadOnlySpan<byte> source, ref BoundedOutput output)
     {
-        nint stream;
-        try
-        {
-            stream = ZstdNative.CreateDStream();
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            throw Error($"native library {ZstdNative.Library} is not available", e);
-        }
-
-        if (stream == 0)
+        var stream = Methods.ZSTD_createDStream();
+        if (stream == null)
         {
             throw Error("cannot create a decompression stream");
         }
 
         try
         {
-            var initialized = ZstdNative.InitDStream(stream);
-            if (ZstdNative.IsError(initialized) != 0)
+            var initialized = Methods.ZSTD_initDStream(stream);
+            if (Methods.ZSTD_isError(initialized))
             {
-                throw Error($"cannot initialise the decompression stream: {ZstdNative.ErrorName(initialized)}");
+                throw Error($"cannot initialise the decompression stream: {Methods.ZSTD_getErrorName(initialized)}");
             }
 
             fixed (byte* input = source)
             {
-                var inBuffer = new ZstdInBuffer { Source = input, Size = (nuint)source.Length };
+                var inBuffer = new ZSTD_inBuffer_s { src = input, size = (nuint)source.Length };
                 while (true)
                 {
                     var chunk = output.GetChunk();
-                    var consumedBefore = inBuffer.Position;
+                    var consumedBefore = inBuffer.pos;
                     nuint result;
                     int produced;
                     fixed (byte* target = chunk)
                     {
-                        var outBuffer = new ZstdOutBuffer { Destination = target, Size = (nuint)chunk.Length };
-                        result = ZstdNative.DecompressStream(stream, &outBuffer, &inBuffer);
-                        produced = (int)outBuffer.Position;
+                        var outBuffer = new ZSTD_outBuffer_s { dst = target, size = (nuint)chunk.Length };
+                        result = Methods.ZSTD_decompressStream(stream, &outBuffer, &inBuffer);
+                        produced = (int)outBuffer.pos;
                     }
 
-                    if (ZstdNative.IsError(result) != 0)
+                    if (Methods.ZSTD_isError(result))
                     {
-                        throw Error(ZstdNative.ErrorName(result));
+                        throw Error(Methods.ZSTD_getErrorName(result));
                     }
 
                     if (produced != 0)
@@ -103,7 +96,7 @@ internal static class ZstdCodec
                         output.Advance(produced);
                     }
 
-                    var inputDone = inBuffer.Position == inBuffer.Size;
+                    var inputDone = inBuffer.pos == inBuffer.size;
                     if (result == 0)
                     {
                         if (inputDone)
@@ -119,7 +112,7 @@ internal static class ZstdCodec
                         throw Error(source.IsEmpty ? "input is empty" : "frame is truncated");
                     }
 
-                    if (inBuffer.Position == consumedBefore && produced == 0)
+                    if (inBuffer.pos == consumedBefore && produced == 0)
                     {
                         throw Error("decoder made no progress");
                     }
@@ -128,11 +121,9 @@ internal static class ZstdCodec
         }
         finally
         {
-            ZstdNative.FreeDStream(stream);
+            Methods.ZSTD_freeDStream(stream);
         }
     }
 
     private static CompressionException Error(string message) => new(CompressionCodec.Zstd, message);
-
-    private static CompressionException Error(string message, Exception inner) => new(CompressionCodec.Zstd, message, inner);
 }

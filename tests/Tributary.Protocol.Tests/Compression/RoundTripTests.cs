@@ -109,7 +109,7 @@ public class RoundTripTests
     [InlineData(CompressionCodec.Snappy)]
     [InlineData(CompressionCodec.Lz4)]
     [InlineData(CompressionCodec.Zstd)]
-    public void EveryCodecIsAvailableOnDebian(CompressionCodec codec) => Assert.True(BatchCompression.IsAvailable(codec));
+    public void EveryCodecIsAvailable(CompressionCodec codec) => Assert.True(BatchCompression.IsAvailable(codec));
 
     [Fact]
     public void SnappyRawOutputIsOneBlockAndXerialOutputIsFramed()

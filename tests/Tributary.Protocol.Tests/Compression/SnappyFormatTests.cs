@@ -39,7 +39,15 @@ public class SnappyFormatTests
     }
 
     [Fact]
-    public void CopyOffsetZeroIsRejected() => Assert.Contains("offset 0", Rejects(0x05, 0x00, 0x61, 0x01, 0x00).Message);
+    public void CopyOffsetZeroIsRejected() => Assert.Contains("offset", Rejects(0x05, 0x00, 0x61, 0x01, 0x00).Message);
+
+    [Fact]
+    public void ElementsAfterADeclaredLengthOfZeroAreRejected()
+    {
+        Assert.Empty(Decode(0x00));
+        Rejects(0x00, 0x00, 0x61);
+        Rejects(new byte[100]);
+    }
 
     [Fact]
     public void CopyBeforeTheStartOfOutputIsRejected()

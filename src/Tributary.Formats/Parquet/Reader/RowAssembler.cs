@@ -110,6 +110,11 @@ public sealed class RowAssembler
                     var column = primitive.ColumnIndex;
                     var data = _columns[column];
                     var index = _entry[column]++;
+                    if (index >= data.Definitions.Length)
+                    {
+                        // Levels of sibling leaves disagree (only a corrupt file does that): Peek checked the first leaf only.
+                        throw new ParquetFormatException($"Column '{primitive.Path}' has fewer entries than the row group's rows.");
+                    }
                     if (data.Definitions[index] != primitive.DefinitionLevel)
                     {
                         return null;

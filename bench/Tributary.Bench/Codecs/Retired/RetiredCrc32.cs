@@ -1,6 +1,8 @@
+// Retired from src/ by the codec re-check (issue 12): Tributary's own implementation as it was at e269ddc, kept
+// unchanged but for names so that `Tributary.Bench codecs` can keep measuring it against its replacement.
 using System.Buffers.Binary;
 
-namespace Tributary.Foundation.Checksums;
+namespace Tributary.Bench.Codecs.Retired;
 
 /// <summary>
 /// CRC-32 as gzip (RFC 1952) uses it: reflected polynomial 0xEDB88320, initial value and final
@@ -8,7 +10,7 @@ namespace Tributary.Foundation.Checksums;
 /// not on our feed, so this is a table-driven "slicing by 8" implementation: 8 KiB of tables,
 /// eight input bytes per step.
 /// </summary>
-public static class Crc32
+public static class RetiredCrc32
 {
     private const uint Polynomial = 0xEDB88320u;
 

@@ -1,6 +1,8 @@
+// Retired from src/ by the codec re-check (issue 12): Tributary's own implementation as it was at e269ddc, kept
+// unchanged but for names so that `Tributary.Bench codecs` can keep measuring it against its replacement.
 using System.Runtime.InteropServices;
 
-namespace Tributary.Protocol.Compression.Native;
+namespace Tributary.Bench.Codecs.Retired;
 
 /// <summary>
 /// The LZ4 frame API (lz4frame.h) of the system's liblz4. P/Invoke rather than a managed port:
@@ -8,7 +10,7 @@ namespace Tributary.Protocol.Compression.Native;
 /// reference implementation, and no managed LZ4 package is available on our NuGet feed.
 /// Signatures follow lz4frame.h of liblz4 1.9: size_t is <see cref="nuint"/>, unsigned is uint.
 /// </summary>
-internal static unsafe partial class Lz4Native
+internal static unsafe partial class RetiredLz4Native
 {
     internal const string Library = "liblz4.so.1";
 

@@ -1,6 +1,8 @@
+// Retired from src/ by the codec re-check (issue 12): Tributary's own implementation as it was at e269ddc, kept
+// unchanged but for names so that `Tributary.Bench codecs` can keep measuring it against its replacement.
 using System.Runtime.InteropServices;
 
-namespace Tributary.Protocol.Compression.Native;
+namespace Tributary.Bench.Codecs.Retired;
 
 /// <summary>
 /// The parts of zstd.h we use from the system's libzstd. P/Invoke rather than a managed port:
@@ -8,7 +10,7 @@ namespace Tributary.Protocol.Compression.Native;
 /// reference implementation, and no managed zstd package is available on our NuGet feed.
 /// size_t is <see cref="nuint"/>; ZSTD_DStream* is an opaque <see cref="nint"/>.
 /// </summary>
-internal static unsafe partial class ZstdNative
+internal static unsafe partial class RetiredZstdNative
 {
     internal const string Library = "libzstd.so.1";
 
