@@ -196,9 +196,9 @@ public abstract class Cast : ITransformation
         {
             return target switch
             {
-                SchemaType.Int8 => (sbyte)ToLong(value, text => sbyte.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-                SchemaType.Int16 => (short)ToLong(value, text => short.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-                SchemaType.Int32 => (int)ToLong(value, text => int.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+                SchemaType.Int8 => (sbyte)ToInt(value, text => sbyte.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+                SchemaType.Int16 => (short)ToInt(value, text => short.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+                SchemaType.Int32 => ToInt(value, text => int.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
                 SchemaType.Int64 => ToLong(value, text => long.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
                 SchemaType.Float32 => ToFloat(value),
                 SchemaType.Float64 => ToDouble(value),
@@ -251,6 +251,17 @@ public abstract class Cast : ITransformation
         string s => parse(s.Trim() == s ? s : throw new FormatException("For input string: \"" + s + "\"")),
         _ => throw Unexpected(value),
     };
+
+    /// <summary>Java's <c>Number.intValue()</c> (floating point saturates at the int range) or a parse of a string.</summary>
+    private static int ToInt(object value, Func<string, int> parse) => value switch
+    {
+        float f => JavaD2I(f),
+        double d => JavaD2I(d),
+        string s => (int)ToLong(s, text => parse(text)),
+        _ => (int)ToLong(value, _ => 0),
+    };
+
+    private static int JavaD2I(double value) => double.IsNaN(value) ? 0 : value >= int.MaxValue ? int.MaxValue : value <= int.MinValue ? int.MinValue : (int)value;
 
     private static long JavaD2L(double value) => double.IsNaN(value) ? 0 : value >= 9.2233720368547758E18 ? long.MaxValue : value <= -9.2233720368547758E18 ? long.MinValue : (long)value;
 
