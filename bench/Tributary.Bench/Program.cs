@@ -9,6 +9,10 @@ if (command == "kinesis")
 {
     return await KinesisBenchmark.RunAsync(args[1..]);
 }
+if (command == "connect-json")
+{
+    return ConnectJsonBenchmark.Run(args[1..]);
+}
 if (command == "delivery")
 {
     return await DeliveryBenchmark.RunAsync(args[1..]);
@@ -23,6 +27,6 @@ switch (command)
         LogBenchmark.RunAllocations(options);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
+        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|connect-json> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
         return 2;
 }

@@ -50,18 +50,18 @@ public sealed class ConnectJsonReader(bool replaceNullWithDefault)
             case SchemaType.Boolean:
                 return reader.TokenType switch
                 {
-                    JsonTokenType.True => true,
-                    JsonTokenType.False => false,
-                    _ => SkipReturning(ref reader, false),
+                    JsonTokenType.True => Boxes.True,
+                    JsonTokenType.False => Boxes.False,
+                    _ => SkipReturning(ref reader, Boxes.False),
                 };
             case SchemaType.Int8:
                 return (sbyte)(reader.TokenType == JsonTokenType.Number ? JsonNumber.IntValue(reader.ValueSpan) : SkipReturning(ref reader, 0));
             case SchemaType.Int16:
                 return (short)(reader.TokenType == JsonTokenType.Number ? JsonNumber.IntValue(reader.ValueSpan) : SkipReturning(ref reader, 0));
             case SchemaType.Int32:
-                return reader.TokenType == JsonTokenType.Number ? JsonNumber.IntValue(reader.ValueSpan) : SkipReturning(ref reader, 0);
+                return Boxes.Int(reader.TokenType == JsonTokenType.Number ? JsonNumber.IntValue(reader.ValueSpan) : SkipReturning(ref reader, 0));
             case SchemaType.Int64:
-                return reader.TokenType == JsonTokenType.Number ? JsonNumber.LongValue(reader.ValueSpan) : SkipReturning(ref reader, 0L);
+                return Boxes.Long(reader.TokenType == JsonTokenType.Number ? JsonNumber.LongValue(reader.ValueSpan) : SkipReturning(ref reader, 0L));
             case SchemaType.Float32:
                 return reader.TokenType == JsonTokenType.Number ? JsonNumber.FloatValue(reader.ValueSpan) : SkipReturning(ref reader, 0f);
             case SchemaType.Float64:
@@ -153,11 +153,11 @@ public sealed class ConnectJsonReader(bool replaceNullWithDefault)
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.True:
-                return true;
+                return Boxes.True;
             case JsonTokenType.False:
-                return false;
+                return Boxes.False;
             case JsonTokenType.Number:
-                return JsonNumber.IsIntegral(reader.ValueSpan) ? (object)JsonNumber.LongValue(reader.ValueSpan) : JsonNumber.DoubleValue(reader.ValueSpan);
+                return JsonNumber.IsIntegral(reader.ValueSpan) ? Boxes.Long(JsonNumber.LongValue(reader.ValueSpan)) : JsonNumber.DoubleValue(reader.ValueSpan);
             case JsonTokenType.String:
                 return GetString(ref reader);
             case JsonTokenType.StartArray:
@@ -267,7 +267,7 @@ public sealed class ConnectJsonReader(bool replaceNullWithDefault)
                     Grow(ref keys, count);
                     Grow(ref values, count);
                 }
-                keys[count] = GetString(ref reader);
+                keys[count] = NameTable.Get(ref reader);
                 reader.Read();
                 values[count] = Read(ref reader, valueSchema);
                 count++;

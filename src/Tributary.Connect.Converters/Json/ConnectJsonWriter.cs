@@ -222,21 +222,30 @@ public sealed class ConnectJsonWriter(DecimalFormat decimalFormat, bool replaceN
     {
         var keySchema = schema?.KeySchema;
         var valueSchema = schema?.ValueSchema;
-        if (value is IEnumerable<KeyValuePair<string, object?>> stringMap and not IDictionary)
+        if (keySchema is null || keySchema.Type == SchemaType.String)
         {
-            // Read-only string-keyed maps (source partitions and offsets): always object mode without a schema.
-            if (keySchema is not null && keySchema.Type != SchemaType.String)
+            // String-keyed maps without boxing enumerators: the forms sources and the JSON reader produce.
+            switch (value)
             {
-                throw InvalidType(schema, value);
+                case Dictionary<string, object?> dictionary:
+                    writer.WriteStartObject();
+                    foreach (var (key, entryValue) in dictionary)
+                    {
+                        writer.WritePropertyName(key);
+                        WriteValue(writer, valueSchema, entryValue);
+                    }
+                    writer.WriteEndObject();
+                    return;
+                case IEnumerable<KeyValuePair<string, object?>> pairs and not IDictionary:
+                    writer.WriteStartObject();
+                    foreach (var (key, entryValue) in pairs)
+                    {
+                        writer.WritePropertyName(key);
+                        WriteValue(writer, valueSchema, entryValue);
+                    }
+                    writer.WriteEndObject();
+                    return;
             }
-            writer.WriteStartObject();
-            foreach (var (key, entryValue) in stringMap)
-            {
-                writer.WritePropertyName(key);
-                WriteValue(writer, valueSchema, entryValue);
-            }
-            writer.WriteEndObject();
-            return;
         }
         if (value is not IDictionary map)
         {
@@ -246,9 +255,10 @@ public sealed class ConnectJsonWriter(DecimalFormat decimalFormat, bool replaceN
         if (schema is null)
         {
             objectMode = true;
-            foreach (DictionaryEntry entry in map)
+            var keys = map.GetEnumerator();
+            while (keys.MoveNext())
             {
-                if (entry.Key is not string)
+                if (keys.Key is not string)
                 {
                     objectMode = false;
                     break;
@@ -259,23 +269,24 @@ public sealed class ConnectJsonWriter(DecimalFormat decimalFormat, bool replaceN
         {
             objectMode = keySchema!.Type == SchemaType.String;
         }
+        var entries = map.GetEnumerator();
         if (objectMode)
         {
             writer.WriteStartObject();
-            foreach (DictionaryEntry entry in map)
+            while (entries.MoveNext())
             {
-                writer.WritePropertyName(KeyText(keySchema, entry.Key));
-                WriteValue(writer, valueSchema, entry.Value);
+                writer.WritePropertyName(KeyText(keySchema, entries.Key));
+                WriteValue(writer, valueSchema, entries.Value);
             }
             writer.WriteEndObject();
             return;
         }
         writer.WriteStartArray();
-        foreach (DictionaryEntry entry in map)
+        while (entries.MoveNext())
         {
             writer.WriteStartArray();
-            WriteValue(writer, keySchema, entry.Key);
-            WriteValue(writer, valueSchema, entry.Value);
+            WriteValue(writer, keySchema, entries.Key);
+            WriteValue(writer, valueSchema, entries.Value);
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
@@ -339,6 +350,12 @@ public sealed class ConnectJsonWriter(DecimalFormat decimalFormat, bool replaceN
                 if (DecimalFormat == DecimalFormat.Numeric)
                 {
                     writer.WriteNumber(number);
+                }
+                else if (value is BigDecimal exact && exact.Scale == ConnectDecimal.ScaleOf(schema) && exact.Unscaled.GetByteCount() <= 64)
+                {
+                    Span<byte> unscaled = stackalloc byte[64];
+                    exact.Unscaled.TryWriteBytes(unscaled, out var length, isUnsigned: false, isBigEndian: true);
+                    writer.WriteBase64(unscaled[..length]);
                 }
                 else
                 {

@@ -43,7 +43,7 @@ public static class JavaNumberText
         var (count, exponent) = Decompose(shortest[..written], digits);
         if (count == 1 && double.IsSubnormal(value))
         {
-            (count, exponent) = ClosestTwoDigits(BitConverter.DoubleToInt64Bits(Math.Abs(value)) & 0xFFFFFFFFFFFFFL, 1074, digits, count, exponent, text => double.Parse(text, CultureInfo.InvariantCulture) == Math.Abs(value));
+            (count, exponent) = SubnormalDigits(value, digits, count, exponent);
         }
         return Layout(value < 0, digits[..count], exponent, destination);
     }
@@ -65,10 +65,17 @@ public static class JavaNumberText
         var (count, exponent) = Decompose(shortest[..written], digits);
         if (count == 1 && float.IsSubnormal(value))
         {
-            (count, exponent) = ClosestTwoDigits(BitConverter.SingleToInt32Bits(Math.Abs(value)) & 0x7FFFFF, 149, digits, count, exponent, text => float.Parse(text, CultureInfo.InvariantCulture) == Math.Abs(value));
+            (count, exponent) = SubnormalDigits(value, digits, count, exponent);
         }
         return Layout(value < 0, digits[..count], exponent, destination);
     }
+
+    // Out of line: the lambdas capture the value, and a capture in the caller would allocate on every call.
+    private static (int, int) SubnormalDigits(double value, Span<char> digits, int count, int exponent) =>
+        ClosestTwoDigits(BitConverter.DoubleToInt64Bits(Math.Abs(value)) & 0xFFFFFFFFFFFFFL, 1074, digits, count, exponent, text => double.Parse(text, CultureInfo.InvariantCulture) == Math.Abs(value));
+
+    private static (int, int) SubnormalDigits(float value, Span<char> digits, int count, int exponent) =>
+        ClosestTwoDigits(BitConverter.SingleToInt32Bits(Math.Abs(value)) & 0x7FFFFF, 149, digits, count, exponent, text => float.Parse(text, CultureInfo.InvariantCulture) == Math.Abs(value));
 
     private static int NonFinite(bool nan, bool negative, Span<char> destination) =>
         Copy(nan ? "NaN" : negative ? "-Infinity" : "Infinity", destination);

@@ -14,7 +14,7 @@ public static class SchemalessJson
     private static readonly ConnectJsonReader Reader = new(true);
 
     [ThreadStatic]
-    private static JacksonJsonWriter? t_output;
+    private static JacksonJsonWriter? _output;
 
     /// <summary>The JSON bytes of a value (maps, lists, strings, numbers, booleans, bytes); null for null.</summary>
     public static byte[]? Serialize(object? value)
@@ -23,7 +23,7 @@ public static class SchemalessJson
         {
             return null;
         }
-        var output = t_output ??= new JacksonJsonWriter();
+        var output = _output ??= new JacksonJsonWriter();
         output.Reset();
         Writer.WriteValue(output, null, value);
         return output.ToArray();
