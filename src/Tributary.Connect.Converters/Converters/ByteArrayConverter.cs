@@ -1,27 +1,15 @@
-using Tributary.Connect.Config;
 using Tributary.Connect.Data;
 using Tributary.Connect.Errors;
 using Tributary.Connect.Headers;
 using Tributary.Connect.Plugins;
-using Tributary.Connect.Storage;
 
 namespace Tributary.Connect.Converters;
 
 /// <summary>Kafka's <c>org.apache.kafka.connect.converters.ByteArrayConverter</c>: bytes pass through unchanged.</summary>
 [ConnectPlugin("org.apache.kafka.connect.converters.ByteArrayConverter")]
-public sealed class ByteArrayConverter : IConverter, IHeaderConverter
+public sealed class ByteArrayConverter : StatelessConverter
 {
-    public ConfigDef Config => ConverterConfig.NewConfigDef();
-
-    public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
-    {
-    }
-
-    public void Configure(IReadOnlyDictionary<string, string> configs)
-    {
-    }
-
-    public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
+    public override byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
     {
         if (schema is not null && schema.Type != SchemaType.Bytes)
         {
@@ -38,13 +26,5 @@ public sealed class ByteArrayConverter : IConverter, IHeaderConverter
         return ValueEquality.TryBytes(value, out var span) ? span.ToArray() : throw new DataException("ByteArrayConverter is not compatible with objects of type " + value.GetType());
     }
 
-    public SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value) => new(Schema.OptionalBytes, value);
-
-    public byte[]? FromConnectHeader(string topic, string headerKey, Schema? schema, object? value) => FromConnectData(topic, null, schema, value);
-
-    public SchemaAndValue ToConnectHeader(string topic, string headerKey, byte[]? value) => ToConnectData(topic, null, value);
-
-    public void Dispose()
-    {
-    }
+    public override SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value) => new(Schema.OptionalBytes, value);
 }

@@ -9,12 +9,10 @@ using Tributary.Connect.Storage;
 namespace Tributary.Connect.Converters;
 
 /// <summary>
-/// Kafka's <c>NumberConverter</c>: a value of one .NET type in the byte layout of Kafka's matching serializer
-/// (big-endian two's complement, IEEE 754 for floating point), read back with an optional schema of that type.
-/// The value must be exactly that type, as Kafka's cast requires.
+/// The shape of Kafka's stateless converters (ByteArray, Boolean, the numbers): only <c>converter.type</c> to
+/// configure, and the same conversion for headers as for keys and values.
 /// </summary>
-public abstract class NumberConverter<T>(string typeName, Schema schema, int size) : IConverter, IHeaderConverter
-    where T : struct
+public abstract class StatelessConverter : IConverter, IHeaderConverter
 {
     public ConfigDef Config => ConverterConfig.NewConfigDef();
 
@@ -26,7 +24,28 @@ public abstract class NumberConverter<T>(string typeName, Schema schema, int siz
     {
     }
 
-    public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? valueSchema, object? value)
+    public abstract byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value);
+
+    public abstract SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value);
+
+    public byte[]? FromConnectHeader(string topic, string headerKey, Schema? schema, object? value) => FromConnectData(topic, null, schema, value);
+
+    public SchemaAndValue ToConnectHeader(string topic, string headerKey, byte[]? value) => ToConnectData(topic, null, value);
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>
+/// Kafka's <c>NumberConverter</c>: a value of one .NET type in the byte layout of Kafka's matching serializer
+/// (big-endian two's complement, IEEE 754 for floating point), read back with an optional schema of that type.
+/// The value must be exactly that type, as Kafka's cast requires.
+/// </summary>
+public abstract class NumberConverter<T>(string typeName, Schema schema, int size) : StatelessConverter
+    where T : struct
+{
+    public override byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? valueSchema, object? value)
     {
         if (value is null)
         {
@@ -41,7 +60,7 @@ public abstract class NumberConverter<T>(string typeName, Schema schema, int siz
         return bytes;
     }
 
-    public SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value)
+    public override SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value)
     {
         if (value is null)
         {
@@ -60,14 +79,6 @@ public abstract class NumberConverter<T>(string typeName, Schema schema, int siz
     protected abstract void Write(Span<byte> destination, T value);
 
     protected abstract T Read(ReadOnlySpan<byte> source);
-
-    public byte[]? FromConnectHeader(string topic, string headerKey, Schema? valueSchema, object? value) => FromConnectData(topic, null, valueSchema, value);
-
-    public SchemaAndValue ToConnectHeader(string topic, string headerKey, byte[]? value) => ToConnectData(topic, null, value);
-
-    public void Dispose()
-    {
-    }
 }
 
 [ConnectPlugin("org.apache.kafka.connect.converters.ShortConverter")]
@@ -122,19 +133,9 @@ public sealed class DoubleConverter() : NumberConverter<double>("double", Schema
 
 /// <summary>Kafka's <c>BooleanConverter</c> (KIP-815): one byte, 1 for true and 0 for false.</summary>
 [ConnectPlugin("org.apache.kafka.connect.converters.BooleanConverter")]
-public sealed class BooleanConverter : IConverter, IHeaderConverter
+public sealed class BooleanConverter : StatelessConverter
 {
-    public ConfigDef Config => ConverterConfig.NewConfigDef();
-
-    public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
-    {
-    }
-
-    public void Configure(IReadOnlyDictionary<string, string> configs)
-    {
-    }
-
-    public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
+    public override byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
     {
         if (schema is not null && schema.Type != SchemaType.Boolean)
         {
@@ -148,7 +149,7 @@ public sealed class BooleanConverter : IConverter, IHeaderConverter
         };
     }
 
-    public SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value)
+    public override SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value)
     {
         if (value is null)
         {
@@ -164,13 +165,5 @@ public sealed class BooleanConverter : IConverter, IHeaderConverter
             0 => new SchemaAndValue(Schema.OptionalBoolean, false),
             _ => throw new DataException("Failed to deserialize boolean: ", new FormatException("Unexpected byte received by BooleanDeserializer: " + (sbyte)value[0])),
         };
-    }
-
-    public byte[]? FromConnectHeader(string topic, string headerKey, Schema? schema, object? value) => FromConnectData(topic, null, schema, value);
-
-    public SchemaAndValue ToConnectHeader(string topic, string headerKey, byte[]? value) => ToConnectData(topic, null, value);
-
-    public void Dispose()
-    {
     }
 }

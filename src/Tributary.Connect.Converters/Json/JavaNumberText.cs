@@ -27,47 +27,32 @@ public static class JavaNumberText
     }
 
     /// <summary>Writes <c>Double.toString(value)</c> into <paramref name="destination"/> (at least <see cref="MaxLength"/>); returns the length.</summary>
-    public static int Format(double value, Span<char> destination)
-    {
-        if (!double.IsFinite(value))
-        {
-            return NonFinite(double.IsNaN(value), value < 0, destination);
-        }
-        if (value == 0)
-        {
-            return Copy(double.IsNegative(value) ? "-0.0" : "0.0", destination);
-        }
-        Span<char> shortest = stackalloc char[MaxLength];
-        value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture);
-        Span<char> digits = stackalloc char[MaxLength];
-        var (count, exponent) = Decompose(shortest[..written], digits);
-        if (count == 1 && double.IsSubnormal(value))
-        {
-            (count, exponent) = SubnormalDigits(value, digits, count, exponent);
-        }
-        return Layout(value < 0, digits[..count], exponent, destination);
-    }
+    public static int Format(double value, Span<char> destination) => FormatShortest(value, destination);
 
     /// <summary>Writes <c>Float.toString(value)</c>; returns the length.</summary>
-    public static int Format(float value, Span<char> destination)
+    public static int Format(float value, Span<char> destination) => FormatShortest(value, destination);
+
+    private static int FormatShortest<T>(T value, Span<char> destination)
+        where T : IBinaryFloatingPointIeee754<T>
     {
-        if (!float.IsFinite(value))
+        if (!T.IsFinite(value))
         {
-            return NonFinite(float.IsNaN(value), value < 0, destination);
+            return NonFinite(T.IsNaN(value), T.IsNegative(value), destination);
         }
-        if (value == 0)
+        if (T.IsZero(value))
         {
-            return Copy(float.IsNegative(value) ? "-0.0" : "0.0", destination);
+            return Copy(T.IsNegative(value) ? "-0.0" : "0.0", destination);
         }
+        // .NET's "R" is the shortest text that reads back as the same value (of T's precision), as Java's algorithm is.
         Span<char> shortest = stackalloc char[MaxLength];
         value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture);
         Span<char> digits = stackalloc char[MaxLength];
         var (count, exponent) = Decompose(shortest[..written], digits);
-        if (count == 1 && float.IsSubnormal(value))
+        if (count == 1 && T.IsSubnormal(value))
         {
-            (count, exponent) = SubnormalDigits(value, digits, count, exponent);
+            (count, exponent) = value is double d ? SubnormalDigits(d, digits, count, exponent) : SubnormalDigits(float.CreateTruncating(value), digits, count, exponent);
         }
-        return Layout(value < 0, digits[..count], exponent, destination);
+        return Layout(T.IsNegative(value), digits[..count], exponent, destination);
     }
 
     // Out of line: the lambdas capture the value, and a capture in the caller would allocate on every call.
