@@ -21,6 +21,10 @@ internal static class LayerMatrix
         // The connector API (Kafka's connect-api): what plugins are written against.
         ["Tributary.Connect.Api"] = [],
 
+        // Kafka's converters and transformations on the connector API (Connect's connect-json, converters, transforms).
+        ["Tributary.Connect.Converters"] = ["Tributary.Connect.Api"],
+        ["Tributary.Connect.Transforms"] = ["Tributary.Connect.Api", "Tributary.Connect.Converters"],
+
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
 
