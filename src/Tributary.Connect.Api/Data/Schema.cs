@@ -139,7 +139,8 @@ public sealed class Schema : IEquatable<Schema>
         if (!FitsType(schema, value))
         {
             var where = field is null ? "" : $" for field: \"{field}\"";
-            throw new DataException($"Invalid value for schema with type {schema.Type.Name().ToUpperInvariant()}: {value.GetType()}{where}");
+            // Kafka's wording, so a task trace reads (and searches) as Connect's does.
+            throw new DataException($"Invalid Java object for schema with type {schema.Type.Name().ToUpperInvariant()}: class {value.GetType()}{where}");
         }
         switch (schema.Type)
         {
@@ -213,8 +214,8 @@ public sealed class Schema : IEquatable<Schema>
         return Type switch
         {
             SchemaType.Struct => _fields!.SequenceEqual(other._fields!),
-            SchemaType.Map => _keySchema!.Equals(other._keySchema) && _valueSchema!.Equals(other._valueSchema),
-            SchemaType.Array => _valueSchema!.Equals(other._valueSchema),
+            SchemaType.Map => Equals(_keySchema, other._keySchema) && Equals(_valueSchema, other._valueSchema),
+            SchemaType.Array => Equals(_valueSchema, other._valueSchema),
             _ => true,
         };
     }

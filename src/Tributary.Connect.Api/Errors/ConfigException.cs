@@ -26,7 +26,8 @@ public sealed class ConfigException : ConnectException
     private static string ValueText(object? value) => value switch
     {
         null => "null",
-        IEnumerable<string> list when value is not string => string.Join(",", list),
+        // Java prints a List as [a, b].
+        IEnumerable<string> list when value is not string => "[" + string.Join(", ", list) + "]",
         _ => value.ToString() ?? "null",
     };
 }
