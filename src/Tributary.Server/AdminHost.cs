@@ -32,9 +32,9 @@ public sealed class AdminHost : IAsyncDisposable
     /// <summary>The bound port, or -1 when disabled.</summary>
     public int Port { get; }
 
-    public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, ServerConfiguration configuration, ILoggerFactory loggerFactory)
+    public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, AdminOptions options, ILoggerFactory loggerFactory)
     {
-        var port = configuration.GetInt32(ServerConfiguration.Keys.AdminPort, -1, 65535);
+        var port = options.Port;
         if (port < 0)
         {
             return new AdminHost(null, -1);
@@ -42,7 +42,7 @@ public sealed class AdminHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        var address = IPAddress.Parse(configuration.GetString(ServerConfiguration.Keys.AdminHost));
+        var address = IPAddress.Parse(options.Host);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
         app.Run(async context =>

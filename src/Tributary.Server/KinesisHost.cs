@@ -32,52 +32,15 @@ public sealed class KinesisHost : IAsyncDisposable
 
     public int Http2Port => _server?.Http2Port ?? -1;
 
-    public static AwsHttpServerOptions ServerOptions(ServerConfiguration configuration) => new()
-    {
-        Host = configuration.GetString(ServerConfiguration.Keys.AwsHost),
-        Port = configuration.GetInt32(ServerConfiguration.Keys.AwsPort, -1, 65535),
-        Http2Port = configuration.GetInt32(ServerConfiguration.Keys.AwsHttp2Port, -1, 65535),
-        MaxRequestBytes = configuration.GetInt32(ServerConfiguration.Keys.AwsMaxRequestBytes, 1024, int.MaxValue),
-        Credentials = ParseCredentials(configuration.GetString(ServerConfiguration.Keys.AwsCredentials)),
-    };
-
-    public static KinesisOptions KinesisOptions(ServerConfiguration configuration) => new()
-    {
-        Region = configuration.GetString(ServerConfiguration.Keys.AwsRegion),
-        AccountId = configuration.GetString(ServerConfiguration.Keys.AwsAccountId),
-        ShardLimit = configuration.GetInt32(ServerConfiguration.Keys.KinesisShardLimit, 1, 1_000_000),
-        EnforceLimits = configuration.GetBool(ServerConfiguration.Keys.KinesisEnforceLimits),
-    };
-
-    /// <summary>"KEY:SECRET,KEY2:SECRET2"; "any" (or empty) accepts every request unsigned or signed with anything.</summary>
-    public static IReadOnlyDictionary<string, string> ParseCredentials(string text)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (text is "" or "any")
-        {
-            return result;
-        }
-        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var colon = pair.IndexOf(':');
-            if (colon <= 0 || colon == pair.Length - 1)
-            {
-                throw new ConfigurationException($"Option '{ServerConfiguration.Keys.AwsCredentials}' expects ACCESS_KEY:SECRET pairs separated by commas, or 'any'.");
-            }
-            result[pair[..colon]] = pair[(colon + 1)..];
-        }
-        return result;
-    }
-
     /// <summary>
     /// Opens the Kinesis streams and starts the AWS endpoints with the Kinesis service and the services
     /// <paramref name="otherServices"/> returns (given the streams, e.g. delivery streams reading from them).
     /// </summary>
-    public static async Task<KinesisHost> StartAsync(IBrokerApi broker, ServerConfiguration configuration, string dataDirectory, ILoggerFactory loggerFactory,
+    public static async Task<KinesisHost> StartAsync(IBrokerApi broker, TributaryOptions settings, ILoggerFactory loggerFactory,
         Func<KinesisStreams, IReadOnlyList<AwsService>>? otherServices = null)
     {
-        var streams = KinesisStreams.Open(broker, KinesisOptions(configuration));
-        var options = ServerOptions(configuration);
+        var streams = KinesisStreams.Open(broker, settings.Kinesis);
+        var options = settings.AwsServer;
         List<AwsService> services = [KinesisApi.CreateService(streams), .. otherServices?.Invoke(streams) ?? []];
         // With both ports disabled nothing listens (Kestrel would otherwise bind its default port).
         var server = options.Port < 0 && options.Http2Port < 0 ? null

@@ -22,8 +22,9 @@ public static class Program
     /// </summary>
     public static async Task<int> ServeAsync(ServerConfiguration configuration)
     {
-        var brokerOptions = StorageSettings.BrokerFromConfiguration(configuration);
-        var listenerOptions = StorageSettings.KafkaFromConfiguration(configuration);
+        var options = OptionBinder.Bind(configuration);
+        var brokerOptions = options.Broker;
+        var listenerOptions = options.KafkaListener;
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnSignal(PosixSignalContext context)
         {
@@ -62,7 +63,7 @@ public static class Program
                 DeliveryHost delivery;
                 try
                 {
-                    delivery = DeliveryHost.Open(broker, configuration, brokerOptions.DataDirectory, loggerFactory);
+                    delivery = DeliveryHost.Open(broker, options, loggerFactory);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Text.Json.JsonException)
                 {
@@ -73,12 +74,12 @@ public static class Program
                 KinesisHost aws;
                 try
                 {
-                    aws = await KinesisHost.StartAsync(broker, configuration, brokerOptions.DataDirectory, loggerFactory, kinesis =>
+                    aws = await KinesisHost.StartAsync(broker, options, loggerFactory, kinesis =>
                     {
                         delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
                         return [delivery.Service];
                     }).ConfigureAwait(false);
-                    await delivery.StartAsync(configuration).ConfigureAwait(false);
+                    await delivery.StartAsync(options.DeliveryStreamsFile).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException or System.Text.Json.JsonException)
                 {
@@ -89,7 +90,7 @@ public static class Program
                 AdminHost admin;
                 try
                 {
-                    admin = await AdminHost.StartAsync(broker, delivery.Streams, configuration, loggerFactory).ConfigureAwait(false);
+                    admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
                 {
@@ -97,7 +98,7 @@ public static class Program
                     return 1;
                 }
                 await using var adminScope = admin.ConfigureAwait(false);
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {configuration.GetString(ServerConfiguration.Keys.AwsHost)}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {configuration.GetString(ServerConfiguration.Keys.AdminHost)}:{admin.Port}. Stop with Ctrl-C or SIGTERM.");
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

@@ -50,7 +50,7 @@ public class ConfigurationTests
     public void Defaults_build_valid_storage_settings()
     {
         var configuration = ServerConfiguration.Build(null, NoEnvironment, []);
-        var options = StorageSettings.FromConfiguration(configuration);
+        var options = OptionBinder.LogManager(configuration);
         Assert.Equal(1024 * 1024 * 1024, options.DefaultLogConfig.SegmentBytes);
         Assert.Equal(Storage.FlushPolicy.EveryAppend, options.DefaultLogConfig.FlushPolicy);
         Assert.Equal("./data", configuration.GetString(ServerConfiguration.Keys.DataDir));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 
@@ -98,6 +99,7 @@ public sealed class ServerConfiguration
     public const string EnvironmentPrefix = "TRIBUTARY_";
 
     private readonly Dictionary<string, string> _values;
+    private readonly ConcurrentDictionary<string, bool> _read = new(StringComparer.Ordinal);
 
     private ServerConfiguration(Dictionary<string, string> values, IReadOnlyDictionary<string, string> sources)
     {
@@ -109,6 +111,9 @@ public sealed class ServerConfiguration
     public IReadOnlyDictionary<string, string> Sources { get; }
 
     public IReadOnlyDictionary<string, string> Values => _values;
+
+    /// <summary>Every key read so far (by <see cref="OptionBinder"/>, the one place that reads them); for the binding test.</summary>
+    public IReadOnlyCollection<string> KeysRead => (IReadOnlyCollection<string>)_read.Keys;
 
     /// <summary>The embedded defaults file, parsed: key → (value, description).</summary>
     public static IReadOnlyDictionary<string, (string Value, string Description)> Defaults { get; } = ParseDocumented(ReadDefaultsText(), "defaults.conf");
@@ -217,7 +222,15 @@ public sealed class ServerConfiguration
         return result;
     }
 
-    public string GetString(string key) => _values.TryGetValue(key, out var value) ? value : throw new ConfigurationException($"Unknown option '{key}'.");
+    public string GetString(string key)
+    {
+        if (!_values.TryGetValue(key, out var value))
+        {
+            throw new ConfigurationException($"Unknown option '{key}'.");
+        }
+        _read.TryAdd(key, true);
+        return value;
+    }
 
     public long GetInt64(string key, long min = long.MinValue, long max = long.MaxValue)
     {
@@ -260,13 +273,5 @@ public sealed class ServerConfiguration
         };
     }
 
-    private void ValidateAll()
-    {
-        _ = StorageSettings.FromConfiguration(this);
-        _ = StorageSettings.BrokerFromConfiguration(this);
-        _ = StorageSettings.KafkaFromConfiguration(this);
-        _ = KinesisHost.ServerOptions(this);
-        _ = KinesisHost.KinesisOptions(this);
-        _ = DeliveryHost.Options(this, "");
-    }
+    private void ValidateAll() => _ = OptionBinder.Bind(this);
 }
