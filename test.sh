@@ -2,6 +2,8 @@
 # Runs every check and test of Tributary: the README's test command, and what CI runs (.ci/run).
 # On a fresh Debian 12 machine with the .NET SDK it installs what the tests need by itself.
 # Ends with a line "N passed, N failed"; exits non-zero if anything failed.
+#   ./test.sh          everything: installs, build, format check, every test (unit, process and crash tiers)
+#   ./test.sh --fast   the inner loop: build and the unit tier only (no installs, no child processes, no crash tests)
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -11,6 +13,15 @@ failed=0
 fail() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 finish() { echo; echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+tier=all
+case "${1:-}" in
+  "") ;;
+  --fast) tier=fast ;;
+  *) echo "usage: ./test.sh [--fast]" >&2; exit 2 ;;
+esac
+
+if [ "$tier" = all ]; then
 
 # System tools the tests use. (No codec needs a system library: snappy, lz4 and zstd are managed packages.)
 # apt_install LABEL PACKAGE...: installs the packages with apt-get; counts a failure with a clear message.
@@ -111,6 +122,8 @@ if [ ! -f "$s3_stamp" ] || [ "$s3_node_dir/package-lock.json" -nt "$s3_stamp" ] 
   fi
 fi
 
+fi # tier=all: installs
+
 if ! command -v dotnet >/dev/null; then
   fail "the .NET SDK (dotnet) is not on PATH; install the SDK named in global.json"
   finish
@@ -118,11 +131,18 @@ fi
 
 if dotnet restore Tributary.slnx --nologo -v quiet; then ok "restore"; else fail "dotnet restore"; finish; fi
 if dotnet build Tributary.slnx --no-restore --nologo -v quiet -clp:ErrorsOnly; then ok "build (warnings as errors)"; else fail "build"; finish; fi
-if dotnet format Tributary.slnx --verify-no-changes --no-restore -v quiet; then ok "dotnet format --verify-no-changes"; else fail "dotnet format --verify-no-changes (run 'dotnet format' to fix)"; fi
+if [ "$tier" = all ]; then
+  if dotnet format Tributary.slnx --verify-no-changes --no-restore -v quiet; then ok "dotnet format --verify-no-changes"; else fail "dotnet format --verify-no-changes (run 'dotnet format' to fix)"; fi
+fi
+
+# Test tiers are xunit traits: Category=process (starts the real server, clients or other programs as child
+# processes) and Category=crash (kill -9 and recovery); everything else is the unit tier.
+filter=()
+if [ "$tier" = fast ]; then filter=(--filter "Category!=process&Category!=crash"); fi
 
 results=.test-output
 rm -rf "$results"
-dotnet test Tributary.slnx --no-build --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=false
+dotnet test Tributary.slnx --no-build --nologo "${filter[@]}" --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=false
 test_exit=$?
 
 trx_passed=0

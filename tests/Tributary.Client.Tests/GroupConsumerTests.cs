@@ -1,36 +1,19 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Broker.Groups;
-using Tributary.Kafka;
 
 namespace Tributary.Client.Tests;
 
 /// <summary>The client's group member against the real coordinator over TCP.</summary>
 public sealed class GroupConsumerTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-client-group-" + Guid.NewGuid().ToString("N"));
-    private Tributary.Broker.Broker _broker = null!;
-    private KafkaServer _server = null!;
+    private InProcessKafka _kafka = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions
-        {
-            DataDirectory = _dataDir,
-            Groups = new GroupOptions { InitialRebalanceDelayMs = 0, MinSessionTimeoutMs = 1000, TickIntervalMs = 20 },
-        });
-        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0 }, NullLoggerFactory.Instance);
-    }
+    public async Task InitializeAsync() => _kafka = await InProcessKafka.StartAsync(broker: o => o with { Groups = new GroupOptions { InitialRebalanceDelayMs = 0, MinSessionTimeoutMs = 1000, TickIntervalMs = 20 } });
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _kafka.DisposeAsync();
 
-    private KafkaClient NewClient() => new(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_server.Port}"] });
+    private KafkaClient NewClient() => new(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_kafka.Server.Port}"] });
 
     private static GroupConsumerOptions Options => new() { GroupId = "g", Topics = ["t"], SessionTimeoutMs = 5000, HeartbeatIntervalMs = 200 };
 
@@ -70,7 +53,8 @@ public sealed class GroupConsumerTests : IAsyncLifetime
         }
 
         var first = RunMember(0, () => seen.Count >= 400 && assignments.Count == 2 && assignments.Values.All(a => a.Count == 2));
-        await Task.Delay(500);
+        // The second member joins once the first has its assignment, so the join forces a rebalance.
+        await Eventually.HoldsAsync(() => assignments.ContainsKey(0), "the first member assigned", TimeSpan.FromSeconds(30));
         var second = RunMember(1, () => seen.Count >= 400 && assignments.Count == 2 && assignments.Values.All(a => a.Count == 2));
         await Task.WhenAll(first, second).WaitAsync(stop.Token);
         Assert.Equal(400, seen.Count);

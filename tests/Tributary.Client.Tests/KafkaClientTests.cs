@@ -1,7 +1,5 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Foundation.Buffers;
-using Tributary.Kafka;
 using Tributary.Protocol.Compression;
 using Tributary.Protocol.Records;
 
@@ -10,24 +8,13 @@ namespace Tributary.Client.Tests;
 /// <summary>The client against the real broker and Kafka listener over TCP.</summary>
 public sealed class KafkaClientTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-client-" + Guid.NewGuid().ToString("N"));
-    private Tributary.Broker.Broker _broker = null!;
-    private KafkaServer _server = null!;
+    private InProcessKafka _kafka = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions { DataDirectory = _dataDir });
-        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0 }, NullLoggerFactory.Instance);
-    }
+    public async Task InitializeAsync() => _kafka = await InProcessKafka.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _kafka.DisposeAsync();
 
-    private KafkaClient NewClient() => new(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_server.Port}"], ClientId = "client-test" });
+    private KafkaClient NewClient() => new(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_kafka.Server.Port}"], ClientId = "client-test" });
 
     [Fact]
     public async Task Negotiates_versions_creates_a_topic_produces_fetches_and_lists_offsets()

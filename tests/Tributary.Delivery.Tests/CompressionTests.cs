@@ -1,6 +1,5 @@
 using System.Text;
 using Tributary.Delivery.Compression;
-using Tributary.Interop.Tests;
 
 namespace Tributary.Delivery.Tests;
 
@@ -8,6 +7,7 @@ namespace Tributary.Delivery.Tests;
 /// Each object codec's output is decoded by an independent tool in a separate process (gzip, unzip, python-snappy)
 /// and must give back exactly the bytes written.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class CompressionTests
 {
     public static TheoryData<string> Payloads => ["empty", "small", "lines", "random", "large"];

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Tributary.Delivery.Naming;
-using Tributary.Interop.Tests;
 
 namespace Tributary.Delivery.Tests;
 
@@ -9,6 +8,7 @@ namespace Tributary.Delivery.Tests;
 /// JavaDateTimePattern against the real thing: every (pattern, instant, zone) case is also formatted by OpenJDK's
 /// DateTimeFormatter in a java process (JavaOracle.java, en_US), and the outputs, or Java's error messages, must match.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class JavaDateTimePatternTests
 {
     private static readonly string[] Patterns =

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Tributary.Aws;
-using Tributary.Interop.Tests;
 
 namespace Tributary.Firehose.Tests;
 
@@ -10,6 +9,7 @@ namespace Tributary.Firehose.Tests;
 /// service over the <see cref="InMemoryDeliveryStreams"/> test double: request encoding (shorthand, --cli-input-json,
 /// blobs), response parsing (timestamps, nested descriptions) and error reporting as real clients do them.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class AwsClientTests : IAsyncLifetime
 {
     private readonly FirehoseHarness _firehose = new();

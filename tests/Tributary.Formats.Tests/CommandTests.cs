@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Tributary.Formats.Tests;
 
 /// <summary>`tributary convert` and `tributary parquet` run as the real program.</summary>
+[Trait("Category", "process")]
 public sealed class CommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("tributary-cli-").FullName;

@@ -5,6 +5,7 @@ using Tributary.Formats.Parquet.Writer;
 namespace Tributary.Formats.Tests;
 
 /// <summary>Files we write, read back by DuckDB and hyparquet (separate node processes) and compared value by value.</summary>
+[Trait("Category", "process")]
 public sealed class InteropTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("tributary-parquet-").FullName;
@@ -157,6 +158,7 @@ public sealed class InteropTests : IDisposable
 }
 
 /// <summary>Our reader on files DuckDB writes (its encodings and layouts, not ours).</summary>
+[Trait("Category", "process")]
 public sealed class ForeignFileTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("tributary-foreign-").FullName;

@@ -7,6 +7,7 @@ using TimeUnit = Tributary.Formats.Parquet.Metadata.TimeUnit;
 
 namespace Tributary.Formats.Tests;
 
+[Trait("Category", "process")]
 public sealed class JsonConversionTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("tributary-json-").FullName;
@@ -241,6 +242,7 @@ public sealed class JsonConversionTests : IDisposable
     }
 }
 
+[Trait("Category", "process")]
 public sealed class ConversionAllocationTests
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace Tributary.Interop.Tests;
 /// The producer (tests/interop/confluent_idempotent_crash_producer.py, librdkafka) runs on across the restarts and
 /// retries its unacknowledged batches with the same producer id and sequence numbers.
 /// </summary>
-[Trait("Category", "Interop")]
+[Trait("Category", "crash")]
 public sealed class BrokerCrashTests(ITestOutputHelper output)
 {
     private const int Partitions = 3;
@@ -29,11 +29,10 @@ public sealed class BrokerCrashTests(ITestOutputHelper output)
         InteropClients.RequireConfluentKafka();
         var total = Stopwatch.StartNew();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tributary-crash-" + Guid.NewGuid().ToString("N"));
-        var port = TributaryProcess.FreePort();
-        var bootstrap = $"127.0.0.1:{port}";
         const string Topic = "crash-idempotent";
-        await using var broker = new TributaryProcess(dataDirectory, () => [$"kafka.port={port}", "aws.port=0", "aws.http2.port=0", "admin.port=0"], TimeSpan.FromSeconds(20));
+        await using var broker = new TributaryProcess(dataDirectory, () => [], TimeSpan.FromSeconds(20));
         await broker.StartAsync();
+        var bootstrap = $"127.0.0.1:{broker.Ports.Kafka}";
         try
         {
             (await ClientProcess.RunAsync(InteropClients.Python, [Script, bootstrap, Topic, "create", Partitions.ToString(CultureInfo.InvariantCulture)],

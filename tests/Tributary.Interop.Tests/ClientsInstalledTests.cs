@@ -5,6 +5,7 @@ namespace Tributary.Interop.Tests;
 /// answers bad usage with exit code 2. Passes after ./test.sh has installed the clients; fails (never skips)
 /// with what to install otherwise.
 /// </summary>
+[Trait("Category", "process")]
 public class ClientsInstalledTests
 {
     [Fact]

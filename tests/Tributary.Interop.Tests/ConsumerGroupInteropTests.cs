@@ -18,7 +18,7 @@ public sealed class GroupTributaryServer : TributaryServer
 /// the classic and the KIP-848 protocols; AdminClient listing and describing groups.
 /// Scripts: tests/interop/confluent_group.py, kafka_python_group.py, node/kafkajs_roundtrip.mjs, node/platformatic_roundtrip.mjs.
 /// </summary>
-[Trait("Category", "Interop")]
+[Trait("Category", "process")]
 public class ConsumerGroupInteropTests(GroupTributaryServer server) : IClassFixture<GroupTributaryServer>
 {
     private static string Script => Path.Combine(InteropPaths.Scripts, "confluent_group.py");

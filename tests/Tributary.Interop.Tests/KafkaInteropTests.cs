@@ -16,7 +16,7 @@ namespace Tributary.Interop.Tests;
 /// kcat's -z knows only snappy|gzip|lz4, so the codec is set with -X compression.codec, which also takes zstd;
 /// -e exits once every partition is at its end; %h prints headers as name=value,name=value.)
 /// </summary>
-[Trait("Category", "Interop")]
+[Trait("Category", "process")]
 public class KafkaInteropTests(TributaryServer server) : IClassFixture<TributaryServer>
 {
     private static string NewTopic(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];

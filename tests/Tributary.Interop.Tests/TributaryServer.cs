@@ -1,9 +1,8 @@
 namespace Tributary.Interop.Tests;
 
 /// <summary>
-/// The real `tributary` program as a separate process (<see cref="TributaryProcess"/>): `serve --data-dir TEMP --set
-/// kafka.port=PORT` on a free loopback port, the AWS APIs and the admin port on free ports too (so test servers
-/// running in parallel never collide). Used as an xunit class fixture: one broker per test class.
+/// The real `tributary` program as a separate process (<see cref="TributaryProcess"/>): `serve --data-dir TEMP` with every
+/// listener on a port the OS picked (so test servers running in parallel never collide). Used as an xunit class fixture: one broker per test class.
 /// </summary>
 public class TributaryServer : IAsyncLifetime
 {
@@ -11,12 +10,13 @@ public class TributaryServer : IAsyncLifetime
 
     public TributaryServer()
     {
-        _process = new TributaryProcess(DataDirectory, () => [$"kafka.port={Port}", "aws.port=0", "aws.http2.port=0", "admin.port=0", .. Settings]);
+        _process = new TributaryProcess(DataDirectory, () => Settings);
     }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "tributary-interop-" + Guid.NewGuid().ToString("N"));
 
-    public int Port { get; } = TributaryProcess.FreePort();
+    /// <summary>The bound Kafka port (known once started; kept across restarts).</summary>
+    public int Port => _process.Ports.Kafka;
 
     /// <summary>The bootstrap server for clients: 127.0.0.1:PORT.</summary>
     public string Bootstrap => $"127.0.0.1:{Port}";
@@ -28,7 +28,7 @@ public class TributaryServer : IAsyncLifetime
 
     public Task InitializeAsync() => _process.StartAsync();
 
-    /// <summary>Stops the broker with SIGTERM (it must exit 0) and starts it again on the same data directory and port.</summary>
+    /// <summary>Stops the broker with SIGTERM (it must exit 0) and starts it again on the same data directory and ports.</summary>
     public Task RestartAsync() => _process.RestartAsync();
 
     public async Task DisposeAsync()

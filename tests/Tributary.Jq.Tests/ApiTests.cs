@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Tributary.Jq.Tests;
 
 /// <summary>The public surface: parse errors, runtime errors, ToJson on nodes built in .NET, and concurrent runs.</summary>
+[Trait("Category", "process")]
 public class ApiTests
 {
     [Fact]

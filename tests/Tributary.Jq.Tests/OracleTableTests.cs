@@ -4,6 +4,7 @@ namespace Tributary.Jq.Tests;
 /// The table in OracleCases.txt: every program runs on every input under jq 1.6 and under our interpreter, and the
 /// outputs, error values and compile-error status must be identical.
 /// </summary>
+[Trait("Category", "process")]
 public class OracleTableTests
 {
     private const string Separator = " ||| ";

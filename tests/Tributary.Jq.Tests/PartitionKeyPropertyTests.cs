@@ -7,6 +7,7 @@ namespace Tributary.Jq.Tests;
 /// must equal jq 1.6's. The records mix the shapes real producers send: missing and null fields, numbers as strings,
 /// fractional and huge timestamps, unicode, nested objects and arrays.
 /// </summary>
+[Trait("Category", "process")]
 public class PartitionKeyPropertyTests
 {
     private const int Seed = 20240611;

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Broker;
 using Tributary.Protocol.Kafka.Messages;
 using Tributary.Protocol.Records;
@@ -9,22 +8,11 @@ namespace Tributary.Kafka.Tests;
 /// <summary>The Kafka handlers over a real socket against the real broker, at old and new versions.</summary>
 public sealed class BrokerProtocolTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-kafka-" + Guid.NewGuid().ToString("N"));
-    private Tributary.Broker.Broker _broker = null!;
-    private KafkaServer _server = null!;
+    private InProcessKafka _kafka = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Tributary.Broker.Broker.OpenAsync(new BrokerOptions { DataDirectory = _dataDir, NumPartitions = 2 });
-        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0 }, NullLoggerFactory.Instance);
-    }
+    public async Task InitializeAsync() => _kafka = await InProcessKafka.StartAsync(broker: o => o with { NumPartitions = 2 });
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _kafka.DisposeAsync();
 
     private static byte[] Batch(int count, string prefix)
     {
@@ -44,11 +32,11 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
     [InlineData((short)12)]
     public async Task Metadata_auto_creates_topics_and_describes_the_single_broker(short version)
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var request = new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = $"auto-{version}" }], AllowAutoTopicCreation = true };
         var response = await connection.SendAsync<MetadataResponse>(request, 3, version);
         var broker = Assert.Single(response.Brokers);
-        Assert.Equal((0, "127.0.0.1", _server.Port), (broker.NodeId, broker.Host, broker.Port));
+        Assert.Equal((0, "127.0.0.1", _kafka.Server.Port), (broker.NodeId, broker.Host, broker.Port));
         var topic = Assert.Single(response.Topics);
         Assert.Equal(0, topic.ErrorCode);
         Assert.Equal(2, topic.Partitions.Count);
@@ -62,7 +50,7 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Metadata_v4_without_auto_create_reports_unknown_topics()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var response = await connection.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new() { Name = "absent" }], AllowAutoTopicCreation = false }, 3, 4);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, Assert.Single(response.Topics).ErrorCode);
         var invalid = await connection.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new() { Name = "bad name!" }], AllowAutoTopicCreation = true }, 3, 4);
@@ -77,9 +65,9 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
     public async Task Produce_then_fetch_returns_the_batches_as_stored(short produceVersion, short fetchVersion)
     {
         var topicName = $"pf-{produceVersion}-{fetchVersion}";
-        Assert.Equal(ErrorCode.None, _broker.CreateTopic(topicName, 1, null).Error);
-        var topicId = _broker.GetTopic(topicName)!.TopicId;
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        Assert.Equal(ErrorCode.None, _kafka.Broker.CreateTopic(topicName, 1, null).Error);
+        var topicId = _kafka.Broker.GetTopic(topicName)!.TopicId;
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var batches = new List<byte[]>();
         for (var i = 0; i < 3; i++)
         {
@@ -118,8 +106,8 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Produce_errors_come_back_per_partition()
     {
-        Assert.Equal(ErrorCode.None, _broker.CreateTopic("errors", 1, null).Error);
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        Assert.Equal(ErrorCode.None, _kafka.Broker.CreateTopic("errors", 1, null).Error);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var corrupt = Batch(2, "c");
         corrupt[^1] ^= 1;
         var produce = new ProduceRequest { Acks = 1, TimeoutMs = 5000 };
@@ -129,15 +117,15 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
         Assert.Equal((short)ErrorCode.CorruptMessage, response.Responses[0].PartitionResponses[0].ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, response.Responses[0].PartitionResponses[1].ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, response.Responses[1].PartitionResponses[0].ErrorCode);
-        Assert.Equal(0, _broker.GetOffsets("errors", 0)!.Value.LogEndOffset);
+        Assert.Equal(0, _kafka.Broker.GetOffsets("errors", 0)!.Value.LogEndOffset);
     }
 
     [Fact]
     public async Task Fetch_out_of_range_and_list_offsets()
     {
-        Assert.Equal(ErrorCode.None, _broker.CreateTopic("offsets", 1, null).Error);
-        await _broker.ProduceAsync("offsets", 0, Batch(4, "o"), Acks.All);
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        Assert.Equal(ErrorCode.None, _kafka.Broker.CreateTopic("offsets", 1, null).Error);
+        await _kafka.Broker.ProduceAsync("offsets", 0, Batch(4, "o"), Acks.All);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var fetch = new FetchRequest { MaxWaitMs = 0, MinBytes = 0, MaxBytes = 1 << 20 };
         fetch.Topics.Add(new() { Topic = "offsets", Partitions = [new() { Partition = 0, FetchOffset = 99, PartitionMaxBytes = 1024 }] });
         var fetched = await connection.SendAsync<FetchResponse>(fetch, 1, 11);
@@ -165,7 +153,7 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Create_and_delete_topics_through_the_protocol()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var create = new CreateTopicsRequest { TimeoutMs = 5000 };
         create.Topics.Add(new() { Name = "made", NumPartitions = 3, ReplicationFactor = 1, Configs = [new() { Name = "retention.ms", Value = "60000" }] });
         create.Topics.Add(new() { Name = "replicated", NumPartitions = 1, ReplicationFactor = 3 });
@@ -181,13 +169,13 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
         var deleted = await connection.SendAsync<DeleteTopicsResponse>(new DeleteTopicsRequest { TopicNames = ["made", "never"] }, 20, 4);
         Assert.Equal(0, deleted.Responses[0].ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, deleted.Responses[1].ErrorCode);
-        Assert.Null(_broker.GetTopic("made"));
+        Assert.Null(_kafka.Broker.GetTopic("made"));
     }
 
     [Fact]
     public async Task InitProducerId_hands_out_ids_and_refuses_transactions()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var first = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 1000 }, 22, 1);
         var second = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 1000, ProducerId = -1, ProducerEpoch = -1 }, 22, 4);
         Assert.Equal((0, 0), (first.ErrorCode, second.ErrorCode));

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Broker.Groups;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -7,27 +6,11 @@ namespace Tributary.Kafka.Tests;
 /// <summary>The group and offset APIs over raw frames at old and new versions: the version-dependent behaviours.</summary>
 public sealed class GroupProtocolTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-groups-" + Guid.NewGuid().ToString("N"));
-    private Tributary.Broker.Broker _broker = null!;
-    private KafkaServer _server = null!;
+    private InProcessKafka _kafka = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions
-        {
-            DataDirectory = _dataDir,
-            Groups = new GroupOptions { InitialRebalanceDelayMs = 0, TickIntervalMs = 20 },
-        });
-        _broker.CreateTopic("t", 2, null);
-        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0, MaxRequestBytes = 1024 * 1024 }, NullLoggerFactory.Instance);
-    }
+    public async Task InitializeAsync() => _kafka = await InProcessKafka.StartAsync(broker: o => o with { Groups = new GroupOptions { InitialRebalanceDelayMs = 0, TickIntervalMs = 20 } }, listener: new KafkaListenerOptions { MaxRequestBytes = 1024 * 1024 }, prepare: broker => broker.CreateTopic("t", 2, null));
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _kafka.DisposeAsync();
 
     private static JoinGroupRequest Join(string group, string memberId = "") => new()
     {
@@ -42,12 +25,12 @@ public sealed class GroupProtocolTests : IAsyncLifetime
     [Fact]
     public async Task FindCoordinator_answers_single_keys_batched_keys_and_refuses_transactions()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var v0 = await connection.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "g" }, 10, 0);
-        Assert.Equal((0, 0, _server.Port), (v0.ErrorCode, v0.NodeId, v0.Port));
+        Assert.Equal((0, 0, _kafka.Server.Port), (v0.ErrorCode, v0.NodeId, v0.Port));
         var v4 = await connection.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { KeyType = 0, CoordinatorKeys = ["a", "b"] }, 10, 4);
         Assert.Equal(["a", "b"], v4.Coordinators.Select(c => c.Key));
-        Assert.All(v4.Coordinators, c => Assert.Equal((0, _server.Port), (c.ErrorCode, c.Port)));
+        Assert.All(v4.Coordinators, c => Assert.Equal((0, _kafka.Server.Port), (c.ErrorCode, c.Port)));
         var txn = await connection.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { KeyType = 1, Key = "tx" }, 10, 3);
         Assert.Equal(15, txn.ErrorCode);
         Assert.NotNull(txn.ErrorMessage);
@@ -56,7 +39,7 @@ public sealed class GroupProtocolTests : IAsyncLifetime
     [Fact]
     public async Task JoinGroup_v0_joins_directly_while_v4_and_later_require_the_member_id_round_trip()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var v0 = await connection.SendAsync<JoinGroupResponse>(Join("old"), 11, 0);
         Assert.Equal((0, 1, "range"), (v0.ErrorCode, v0.GenerationId, v0.ProtocolName));
         Assert.Equal(v0.MemberId, v0.Leader);
@@ -97,7 +80,7 @@ public sealed class GroupProtocolTests : IAsyncLifetime
     [Fact]
     public async Task OffsetCommit_v0_and_v8_then_OffsetFetch_v1_v2_with_all_partitions_and_v8_batched()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         static OffsetCommitRequest Commit(string group, long offset) => new()
         {
             GroupId = group,
@@ -135,7 +118,7 @@ public sealed class GroupProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Clients_cannot_produce_to_the_offsets_topic()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         await connection.SendAsync<OffsetCommitResponse>(new OffsetCommitRequest
         {
             GroupId = "x",

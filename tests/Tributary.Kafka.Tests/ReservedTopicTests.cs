@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Protocol.Kafka.Messages;
 using Tributary.Protocol.Records;
 
@@ -7,32 +6,26 @@ namespace Tributary.Kafka.Tests;
 /// <summary>Topics another front end owns (a Kinesis stream's topic) are readable but not writable by Kafka clients.</summary>
 public sealed class ReservedTopicTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-reserved-" + Guid.NewGuid().ToString("N"));
-    private Tributary.Broker.Broker _broker = null!;
-    private KafkaServer _server = null!;
+    private InProcessKafka _kafka = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions { DataDirectory = _dataDir });
-        _broker.ReserveTopicPrefix("kinesis.", "Kinesis stream");
-        _broker.CreateTopic("kinesis.s", 2, null);
+        _kafka = await InProcessKafka.StartAsync(prepare: broker =>
+        {
+            broker.ReserveTopicPrefix("kinesis.", "Kinesis stream");
+            broker.CreateTopic("kinesis.s", 2, null);
+        });
         using var builder = new RecordBatchBuilder(0);
         builder.Append(0, "pk"u8, "data"u8);
-        await _broker.ProduceAsync("kinesis.s", 0, builder.ToArray(new()), Tributary.Broker.Acks.All);
-        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0 }, NullLoggerFactory.Instance);
+        await _kafka.Broker.ProduceAsync("kinesis.s", 0, builder.ToArray(new()), Tributary.Broker.Acks.All);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _kafka.DisposeAsync();
 
     [Fact]
     public async Task Kafka_clients_read_a_reserved_topic_but_cannot_change_it()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         using var builder = new RecordBatchBuilder(0);
         builder.Append(0, "k"u8, "v"u8);
         var produce = await connection.SendAsync<ProduceResponse>(new ProduceRequest
@@ -68,6 +61,6 @@ public sealed class ReservedTopicTests : IAsyncLifetime
         Assert.Equal(29, grow.Results[0].ErrorCode);
         var metadata = await connection.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = "kinesis.auto" }], AllowAutoTopicCreation = true }, 3, 9);
         Assert.Equal(3, metadata.Topics[0].ErrorCode);
-        Assert.Equal(2, _broker.GetTopic("kinesis.s")!.PartitionCount);
+        Assert.Equal(2, _kafka.Broker.GetTopic("kinesis.s")!.PartitionCount);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
@@ -13,22 +12,11 @@ namespace Tributary.Kafka.Tests;
 /// </summary>
 public sealed class TransportFuzzTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-transport-fuzz-" + Guid.NewGuid().ToString("N"));
-    private Tributary.Broker.Broker _broker = null!;
-    private KafkaServer _server = null!;
+    private InProcessKafka _kafka = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions { DataDirectory = _dataDir });
-        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0, MaxRequestBytes = 1024 * 1024 }, NullLoggerFactory.Instance);
-    }
+    public async Task InitializeAsync() => _kafka = await InProcessKafka.StartAsync(listener: new KafkaListenerOptions { MaxRequestBytes = 1024 * 1024 });
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _kafka.DisposeAsync();
 
     [Fact]
     public async Task Random_and_mutated_frames_never_stop_the_listener()
@@ -45,7 +33,7 @@ public sealed class TransportFuzzTests : IAsyncLifetime
             await Task.WhenAll(batch.Select(SendAndDrainAsync));
         }
 
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         for (short version = 0; version <= 3; version++)
         {
             var response = await connection.SendAsync<ApiVersionsResponse>(new ApiVersionsRequest { ClientSoftwareName = "fuzz", ClientSoftwareVersion = "1" }, 18, version);
@@ -59,7 +47,7 @@ public sealed class TransportFuzzTests : IAsyncLifetime
     private async Task SendAndDrainAsync(byte[] frame)
     {
         using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", _server.Port);
+        await client.ConnectAsync("127.0.0.1", _kafka.Server.Port);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {

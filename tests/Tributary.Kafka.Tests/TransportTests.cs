@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Protocol.Kafka.Messages;
 
 namespace Tributary.Kafka.Tests;
@@ -6,22 +5,11 @@ namespace Tributary.Kafka.Tests;
 /// <summary>The listener against raw frames: ApiVersions at every version, and bad input closing only its own connection.</summary>
 public sealed class TransportTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tributary-transport-" + Guid.NewGuid().ToString("N"));
-    private Tributary.Broker.Broker _broker = null!;
-    private KafkaServer _server = null!;
+    private InProcessKafka _kafka = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Tributary.Broker.Broker.OpenAsync(new Tributary.Broker.BrokerOptions { DataDirectory = _dataDir });
-        _server = await KafkaServer.StartAsync(_broker, new KafkaListenerOptions { Port = 0, MaxRequestBytes = 1024 * 1024 }, NullLoggerFactory.Instance);
-    }
+    public async Task InitializeAsync() => _kafka = await InProcessKafka.StartAsync(listener: new KafkaListenerOptions { MaxRequestBytes = 1024 * 1024 });
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _kafka.DisposeAsync();
 
     [Theory]
     [InlineData((short)0)]
@@ -30,7 +18,7 @@ public sealed class TransportTests : IAsyncLifetime
     [InlineData((short)3)]
     public async Task ApiVersions_answers_at_every_version_with_what_is_served(short version)
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var response = await connection.SendAsync<ApiVersionsResponse>(new ApiVersionsRequest { ClientSoftwareName = "test", ClientSoftwareVersion = "1" }, 18, version);
         Assert.Equal(0, response.ErrorCode);
         var apiVersions = Assert.Single(response.ApiKeys, k => k.ApiKey == 18);
@@ -46,7 +34,7 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task An_unsupported_ApiVersions_version_gets_error_35_in_the_v0_layout()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         // ApiVersions v9 (header v2): key 18, version 9, correlation id 5, client id "x", no tags, empty body tags.
         await connection.SendRawAsync(Convert.FromHexString("0000000D" + "0012" + "0009" + "00000005" + "000178" + "00" + "0000"));
         var frame = await connection.ReadFrameAsync();
@@ -62,8 +50,8 @@ public sealed class TransportTests : IAsyncLifetime
     [InlineData("0000000600120002000000")]   // ApiVersions frame shorter than its header
     public async Task A_bad_frame_closes_only_its_own_connection(string hex)
     {
-        using var bad = await RawKafkaConnection.ConnectAsync(_server.Port);
-        using var good = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var bad = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
+        using var good = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         await bad.SendRawAsync(Convert.FromHexString(hex));
         Assert.Null(await bad.ReadFrameAsync());
         var response = await good.SendAsync<ApiVersionsResponse>(new ApiVersionsRequest(), 18, 2);
@@ -73,7 +61,7 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task Pipelined_requests_are_answered_in_order()
     {
-        using var connection = await RawKafkaConnection.ConnectAsync(_server.Port);
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var requests = new List<byte>();
         for (var correlation = 1; correlation <= 20; correlation++)
         {

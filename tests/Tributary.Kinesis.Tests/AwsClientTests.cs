@@ -1,8 +1,8 @@
-using Tributary.Interop.Tests;
 
 namespace Tributary.Kinesis.Tests;
 
 /// <summary>The AWS CLI and boto3, as separate processes, against one running Tributary.</summary>
+[Trait("Category", "process")]
 public class AwsClientTests(KinesisServer server) : IClassFixture<KinesisServer>
 {
     [Fact]

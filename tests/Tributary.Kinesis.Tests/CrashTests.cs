@@ -10,6 +10,7 @@ namespace Tributary.Kinesis.Tests;
 /// the server is killed with SIGKILL mid-run and restarted on the same data; every acknowledged record must then
 /// be readable with its sequence number and data (PutRecords answers only after the batch is fsynced).
 /// </summary>
+[Trait("Category", "crash")]
 public class CrashTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };

@@ -8,6 +8,7 @@ using Tributary.Aws;
 namespace Tributary.Kinesis.Tests;
 
 /// <summary>The event-stream framing (lengths, both CRCs) and SubscribeToShard on the wire, over HTTP/2.</summary>
+[Trait("Category", "process")]
 public class EventStreamTests(KinesisServer server) : IClassFixture<KinesisServer>
 {
     [Fact]

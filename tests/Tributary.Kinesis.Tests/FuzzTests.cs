@@ -11,6 +11,7 @@ namespace Tributary.Kinesis.Tests;
 /// values of every JSON type (and random bytes as JSON and CBOR). Each answer must be 200 or a 4xx AWS error with
 /// a <c>__type</c> — never a 500, which would mean an unhandled path.
 /// </summary>
+[Trait("Category", "process")]
 public class FuzzTests(KinesisServer server) : IClassFixture<KinesisServer>
 {
     private static readonly string[] Operations =

@@ -1,10 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Tributary.Interop.Tests;
 
 namespace Tributary.Kinesis.Tests;
 
 /// <summary>A Kinesis stream read by a Kafka client (kcat) as the topic kinesis.&lt;stream&gt;: partition = shard, key = partition key, value = data.</summary>
+[Trait("Category", "process")]
 public class KafkaViewTests(KinesisServer server) : IClassFixture<KinesisServer>
 {
     [Fact]

@@ -1,9 +1,8 @@
-using Tributary.Interop.Tests;
 
 namespace Tributary.Kinesis.Tests;
 
 /// <summary>
-/// The real `tributary` program as a separate process with the AWS APIs on free loopback ports (HTTP/1.1 and
+/// The real `tributary` program as a separate process with the AWS APIs on loopback ports the OS picked (HTTP/1.1 and
 /// HTTP/2), ready when it prints its "serving" line; stopped with SIGTERM (and required to exit 0), or killed with
 /// SIGKILL by crash tests. Restartable on the same data directory. Used as an xunit class fixture.
 /// </summary>
@@ -13,24 +12,17 @@ public sealed class KinesisServer : IAsyncLifetime
 
     public KinesisServer()
     {
-        _process = new TributaryProcess(DataDirectory, () => ["kafka.port=0", $"aws.port={Port}", $"aws.http2.port={Http2Port}", "admin.port=0", .. Settings]);
+        _process = new TributaryProcess(DataDirectory, () => Settings);
     }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "tributary-kinesis-" + Guid.NewGuid().ToString("N"));
 
-    public int Port { get; } = TributaryProcess.FreePort();
+    /// <summary>The bound ports (known once started; kept across restarts).</summary>
+    public int Port => _process.Ports.Aws;
 
-    public int Http2Port { get; } = TributaryProcess.FreePort();
+    public int Http2Port => _process.Ports.AwsHttp2;
 
-    /// <summary>The Kafka port the server picked (kafka.port=0), read from its "serving" line.</summary>
-    public int KafkaPort
-    {
-        get
-        {
-            var kafka = System.Text.RegularExpressions.Regex.Match(_process.ServingLine, @"Kafka on [^:]+:(\d+)");
-            return kafka.Success ? int.Parse(kafka.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        }
-    }
+    public int KafkaPort => _process.Ports.Kafka;
 
     public List<string> Settings { get; } = [];
 

@@ -1,8 +1,8 @@
-using Tributary.Interop.Tests;
 
 namespace Tributary.Kinesis.Tests;
 
 /// <summary>A server with credentials configured (SigV4 verified) and AWS's per-shard write limits on, driven by boto3.</summary>
+[Trait("Category", "process")]
 public sealed class SignedKinesisServer : IAsyncLifetime
 {
     public KinesisServer Server { get; } = new();
@@ -17,6 +17,7 @@ public sealed class SignedKinesisServer : IAsyncLifetime
     public Task DisposeAsync() => Server.DisposeAsync();
 }
 
+[Trait("Category", "process")]
 public class SignedServerTests(SignedKinesisServer fixture) : IClassFixture<SignedKinesisServer>
 {
     [Fact]

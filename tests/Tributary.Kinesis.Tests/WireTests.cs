@@ -10,6 +10,7 @@ namespace Tributary.Kinesis.Tests;
 /// The HTTP wire as AWS defines it, driven with raw requests against the running server: targets, content
 /// types, error bodies and statuses for bad input, CBOR requests and responses, HTTP/2 cleartext.
 /// </summary>
+[Trait("Category", "process")]
 public class WireTests(KinesisServer server) : IClassFixture<KinesisServer>
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };

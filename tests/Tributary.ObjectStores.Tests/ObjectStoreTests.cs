@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using Tributary.Interop.Tests;
 
 namespace Tributary.ObjectStores.Tests;
 
 /// <summary>The behaviour every <see cref="IObjectStore"/> shares, run against each store.</summary>
+[Trait("Category", "process")]
 public abstract class ObjectStoreContractTests
 {
     protected abstract IObjectStore Store { get; }
@@ -92,6 +92,7 @@ public abstract class ObjectStoreContractTests
     }
 }
 
+[Trait("Category", "process")]
 public sealed class LocalDirectoryStoreTests : ObjectStoreContractTests, IDisposable
 {
     private readonly TempDirectory _root = new();
@@ -205,6 +206,7 @@ public sealed class LocalDirectoryStoreTests : ObjectStoreContractTests, IDispos
     }
 }
 
+[Trait("Category", "process")]
 public sealed class S3ObjectStoreTests : ObjectStoreContractTests, IClassFixture<S3rverServer>, IDisposable
 {
     private const long MiB = 1024 * 1024;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Tributary.Interop.Tests;
 
 namespace Tributary.ObjectStores.Tests;
 

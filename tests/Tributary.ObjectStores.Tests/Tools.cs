@@ -1,4 +1,3 @@
-using Tributary.Interop.Tests;
 
 namespace Tributary.ObjectStores.Tests;
 

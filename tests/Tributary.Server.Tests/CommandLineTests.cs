@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Tributary.Server.Tests;
 
 /// <summary>The <c>tributary</c> command line, run as the real program: help, bad arguments, secrets in `config`.</summary>
+[Trait("Category", "process")]
 public class CommandLineTests
 {
     private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");

@@ -5,6 +5,7 @@ using Tributary.Storage;
 namespace Tributary.Server.Tests;
 
 /// <summary>Runs the real `tributary` program as a separate process.</summary>
+[Trait("Category", "process")]
 public class ServeTests
 {
     private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");

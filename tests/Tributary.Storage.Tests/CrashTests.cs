@@ -13,6 +13,7 @@ namespace Tributary.Storage.Tests;
 /// SIGKILL does not drop the page cache, so this proves the process-crash path (torn application state,
 /// recovery, restart during recovery); power loss is covered by the file-damage tests in RecoveryTests.
 /// </summary>
+[Trait("Category", "crash")]
 public class CrashTests(ITestOutputHelper output)
 {
     [Theory]
@@ -22,7 +23,7 @@ public class CrashTests(ITestOutputHelper output)
     public void Kill_minus_nine_at_random_moments_never_loses_a_durable_batch(string policy, int rounds)
     {
         using var dir = new TempDirectory();
-        var logDir = dir.Sub("log");
+        var logDir = dir.File("log");
         var random = new Random(policy.GetHashCode(StringComparison.Ordinal) ^ 12345);
         var durable = new Dictionary<long, (long BaseOffset, int Count)>();
         var writerDll = Path.Combine(AppContext.BaseDirectory, "Tributary.Storage.CrashWriter.dll");

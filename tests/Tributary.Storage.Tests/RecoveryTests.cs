@@ -46,7 +46,7 @@ public class RecoveryTests
     public void After_a_crash_only_the_tail_after_the_checkpoint_is_scanned()
     {
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Sub("live"), Config);
+        using var log = PartitionLog.Open(dir.File("live"), Config);
         for (var i = 0; i < 50; i++)
         {
             log.Append(Batches.Make(4, valueSize: 64, seed: i));
@@ -59,8 +59,8 @@ public class RecoveryTests
         }
         log.Flush();
         var expected = Batches.ReadAll(log);
-        CopyFiles(dir.Sub("live"), dir.Sub("crashed"));
-        using var recovered = PartitionLog.Open(dir.Sub("crashed"), Config);
+        CopyFiles(dir.File("live"), dir.File("crashed"));
+        using var recovered = PartitionLog.Open(dir.File("crashed"), Config);
         Assert.Equal(tailBytes, recovered.LastRecovery.BytesScanned);
         Assert.Equal(0, recovered.LastRecovery.BytesTruncated);
         Assert.Equal(expected, Batches.ReadAll(recovered));
@@ -72,7 +72,7 @@ public class RecoveryTests
         // Regression: the index of a segment rolled after the checkpoint holds entries beyond the checkpoint
         // position; recovery must cut them back, not throw the whole index away and rescan the segment.
         using var dir = new TempDirectory();
-        using var log = PartitionLog.Open(dir.Sub("live"), Config);
+        using var log = PartitionLog.Open(dir.File("live"), Config);
         var batchSize = Batches.Make(4, valueSize: 64).Length;
         for (var i = 0; i < 20; i++)
         {
@@ -88,8 +88,8 @@ public class RecoveryTests
         }
         log.Flush();
         var expected = Batches.ReadAll(log);
-        CopyFiles(dir.Sub("live"), dir.Sub("crashed"));
-        using var recovered = PartitionLog.Open(dir.Sub("crashed"), Config);
+        CopyFiles(dir.File("live"), dir.File("crashed"));
+        using var recovered = PartitionLog.Open(dir.File("crashed"), Config);
         Assert.Equal((long)tail * batchSize, recovered.LastRecovery.BytesScanned);
         Assert.Equal(expected, Batches.ReadAll(recovered));
     }

@@ -4,31 +4,6 @@ using Tributary.Protocol.Records;
 
 namespace Tributary.Storage.Tests;
 
-/// <summary>A directory under the system temp folder, removed on dispose.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tributary-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
 public static class Batches
 {
     /// <summary>A batch of <paramref name="count"/> records "key-i" → "value-i-…" starting at timestamp.</summary>

@@ -319,20 +319,41 @@ internal static class JsonText
                         while (_position < text.Length && (char.IsAsciiLetterOrDigit(text[_position]) || text[_position] is '-' or '+' or '.'))
                             _position++;
                         var word = text[start.._position];
-                        switch (word)
-                        {
-                            case "true": return Values.True;
-                            case "false": return Values.False;
-                            case "null": return null;
-                        }
-                        if (word.Length > 0 && (char.IsAsciiDigit(word[0]) || word[0] == '-')
-                            && double.TryParse(word, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number))
-                            return Values.Number(number);
                         if (word.Length == 0)
                             throw Error("Invalid literal");
-                        throw Error(char.IsAsciiDigit(word[0]) || word[0] == '-' ? "Invalid numeric literal" : "Invalid literal");
+                        // jq 1.6 reads a word that starts with t, f or n as a literal (n with three letters is "nan"),
+                        // and any other word as a number the way its own strtod does: sign, decimals, exponent,
+                        // and inf / infinity / nan in any case.
+                        var literal = word[0] switch { 't' => "true", 'f' => "false", 'n' => word.Length == 3 ? "nan" : "null", _ => null };
+                        if (literal is not null)
+                        {
+                            if (word != literal)
+                                throw Error("Invalid literal");
+                            return literal switch { "true" => Values.True, "false" => Values.False, "nan" => Values.Number(double.NaN), _ => null };
+                        }
+                        if (TryParseNumber(word, out var number))
+                            return Values.Number(number);
+                        throw Error("Invalid numeric literal");
                     }
             }
+        }
+
+        private static bool TryParseNumber(string word, out double number)
+        {
+            var unsigned = word[0] is '-' or '+' ? word[1..] : word;
+            var sign = word[0] == '-' ? -1.0 : 1.0;
+            if (unsigned.Equals("nan", StringComparison.OrdinalIgnoreCase))
+            {
+                number = double.NaN;
+                return true;
+            }
+            if (unsigned.Equals("inf", StringComparison.OrdinalIgnoreCase) || unsigned.Equals("infinity", StringComparison.OrdinalIgnoreCase))
+            {
+                number = sign * double.PositiveInfinity;
+                return true;
+            }
+            return double.TryParse(word, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out number) && unsigned.Length > 0 && (char.IsAsciiDigit(unsigned[0]) || unsigned[0] == '.');
         }
 
         private string ReadString()

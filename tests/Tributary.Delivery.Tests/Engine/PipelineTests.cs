@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Delivery.Engine;
 using Tributary.Delivery.Sources;
 using Tributary.ObjectStores;
-using Tributary.ObjectStores.Tests;
 using LineRecord = Tributary.Delivery.Tests.Engine.TestDialect.LineRecord;
 
 namespace Tributary.Delivery.Tests.Engine;
@@ -13,6 +12,7 @@ namespace Tributary.Delivery.Tests.Engine;
 /// The engine under <see cref="TestDialect"/>, a dialect with no Firehose concept: a push source, per-partition
 /// buffers, rotation by record count, by record time and on a schedule, keys from start offsets.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class PipelineTests
 {
     private const string Topic = "events";

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using Tributary.Interop.Tests;
 
 namespace Tributary.Firehose.Tests.EndToEnd;
 
@@ -10,6 +9,7 @@ namespace Tributary.Firehose.Tests.EndToEnd;
 /// PutRecordBatch), kcat (producing to a topic), a Python transformation endpoint, jq 1.6 (partition-key parity) and
 /// DuckDB (reading the Parquet objects). Objects go to a local directory laid out as bucket/key.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class DeliveryEndToEndTests
 {
     private const string Role = "arn:aws:iam::000000000000:role/firehose";
@@ -129,7 +129,8 @@ public sealed class DeliveryEndToEndTests
         int Delivered() => Lines(first.Objects("lake").Values).Count + Lines(second.Objects("lake").Values).Count;
         await DeliveryServer.WaitForAsync(() => Delivered() >= expected.Count, TimeSpan.FromSeconds(120),
             () => $"{expected.Count} records; have {Delivered()}\n{first.Output}\n{second.Output}");
-        await Task.Delay(2000);
+        await first.WaitForIdleAsync();
+        await second.WaitForIdleAsync();
         var fromFirst = Lines(first.Objects("lake").Values);
         var fromSecond = Lines(second.Objects("lake").Values);
         Assert.Equal(expected.Order(StringComparer.Ordinal), fromFirst.Concat(fromSecond).Order(StringComparer.Ordinal));
@@ -305,8 +306,8 @@ public sealed class DeliveryEndToEndTests
     public async Task A_transformation_endpoint_drops_rewrites_and_fails_records()
     {
         await using var server = await DeliveryServer.StartAsync();
-        var port = DeliveryServer.FreePort();
-        using var transform = await StartTransformServerAsync(port);
+        var (transform, port) = await StartTransformServerAsync();
+        using var stopTransform = transform;
         var work = Path.Combine(server.Root, "work");
         var destination = Destination("transformed", "ok/", 1, 1, "UNCOMPRESSED");
         destination["ErrorOutputPrefix"] = "failed/!{firehose:error-output-type}/";
@@ -412,20 +413,21 @@ public sealed class DeliveryEndToEndTests
         }
         await DeliveryServer.WaitForAsync(() => Lines(server.Objects("crash").Values).Count >= expected.Count, TimeSpan.FromSeconds(90),
             () => $"{expected.Count} records; have {Lines(server.Objects("crash").Values).Count}\n{server.Output}");
-        // Let anything still in flight land, then check nothing is duplicated or missing.
-        await Task.Delay(2500);
+        // Once nothing is in flight, check that nothing is duplicated or missing.
+        await server.WaitForIdleAsync();
         var delivered = Lines(server.Objects("crash").Values);
         var duplicates = delivered.GroupBy(l => l, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).Take(3).ToList();
         Assert.True(duplicates.Count == 0, "duplicated: " + string.Join('\n', duplicates));
         Assert.Equal(expected.Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
     }
 
-    private static async Task<BackgroundProcess> StartTransformServerAsync(int port)
+    /// <summary>The transformation endpoint on a port it binds itself (0) and names in its "ready PORT" line.</summary>
+    private static async Task<(BackgroundProcess Process, int Port)> StartTransformServerAsync()
     {
         var script = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "firehose", "transform_server.py");
-        var process = BackgroundProcess.Start(FirehoseClients.Python, [script, port.ToString(System.Globalization.CultureInfo.InvariantCulture)], "ready");
-        await process.WaitForLineAsync(TimeSpan.FromSeconds(30));
-        return process;
+        var process = BackgroundProcess.Start(FirehoseClients.Python, [script], "ready");
+        var line = await process.WaitForLineAsync(TimeSpan.FromSeconds(30));
+        return (process, int.Parse(line["ready ".Length..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>A helper program that runs beside the test (a transformation endpoint), killed on dispose.</summary>
@@ -469,10 +471,12 @@ public sealed class DeliveryEndToEndTests
             }
         }
 
-        public async Task WaitForLineAsync(TimeSpan timeout)
+        /// <summary>The first line that contains the expected text.</summary>
+        public async Task<string> WaitForLineAsync(TimeSpan timeout)
         {
             var first = await Task.WhenAny(_ready.Task, _process.WaitForExitAsync(), Task.Delay(timeout));
             Assert.True(first == _ready.Task, "the helper process did not start:\n" + _output);
+            return await _ready.Task;
         }
 
         public void Dispose()

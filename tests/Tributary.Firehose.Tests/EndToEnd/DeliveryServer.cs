@@ -1,11 +1,10 @@
 using System.IO.Compression;
 using System.Text.Json;
-using Tributary.Interop.Tests;
 
 namespace Tributary.Firehose.Tests.EndToEnd;
 
 /// <summary>
-/// The real `tributary serve` as a separate process, with Kafka and the AWS APIs on free loopback ports and delivered
+/// The real `tributary serve` as a separate process, with Kafka and the AWS APIs on loopback ports the OS picked and delivered
 /// objects in a local directory (or options given). Can be stopped with SIGTERM or killed with SIGKILL and started
 /// again on the same data. Each test owns one.
 /// </summary>
@@ -17,7 +16,7 @@ public sealed class DeliveryServer : IAsyncDisposable
     {
         _process = new TributaryProcess(DataDirectory, () =>
         [
-            $"kafka.port={KafkaPort}", $"aws.port={AwsPort}", "aws.http2.port=-1", $"admin.port={AdminPort}", $"delivery.local.directory={ObjectsDirectory}", .. settings,
+            "aws.http2.port=-1", $"delivery.local.directory={ObjectsDirectory}", .. settings,
         ]);
     }
 
@@ -27,11 +26,12 @@ public sealed class DeliveryServer : IAsyncDisposable
 
     public string ObjectsDirectory => Path.Combine(Root, "objects");
 
-    public int KafkaPort { get; } = FreePort();
+    /// <summary>The bound ports (known once started; kept across restarts).</summary>
+    public int KafkaPort => _process.Ports.Kafka;
 
-    public int AwsPort { get; } = FreePort();
+    public int AwsPort => _process.Ports.Aws;
 
-    public int AdminPort { get; } = FreePort();
+    public int AdminPort => _process.Ports.Admin;
 
     public string Bootstrap => $"127.0.0.1:{KafkaPort}";
 
@@ -124,14 +124,23 @@ public sealed class DeliveryServer : IAsyncDisposable
         return result;
     }
 
-    public static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
+    public static Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> what) =>
+        Eventually.HoldsAsync(condition, what, timeout, TimeSpan.FromMilliseconds(200));
+
+    /// <summary>
+    /// Waits until no delivery stream holds a record it read but has not delivered (every
+    /// tributary_delivery_data_freshness_seconds series is 0): after that nothing more can land, so a test may check
+    /// for duplicates without waiting a guessed time.
+    /// </summary>
+    public async Task WaitForIdleAsync(TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        var metrics = "";
+        await Eventually.HoldsAsync(async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for " + what());
-            await Task.Delay(200);
-        }
+            metrics = await MetricsAsync();
+            var freshness = metrics.Split('\n').Where(l => l.StartsWith("tributary_delivery_data_freshness_seconds", StringComparison.Ordinal)).ToList();
+            return freshness.All(l => l.EndsWith(" 0", StringComparison.Ordinal));
+        }, "every delivery stream idle (data freshness 0)", timeout ?? TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
     }
 
     public async ValueTask DisposeAsync()
@@ -148,6 +157,4 @@ public sealed class DeliveryServer : IAsyncDisposable
             }
         }
     }
-
-    public static int FreePort() => TributaryProcess.FreePort();
 }

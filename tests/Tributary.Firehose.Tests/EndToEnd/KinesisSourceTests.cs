@@ -8,6 +8,7 @@ namespace Tributary.Firehose.Tests.EndToEnd;
 /// KinesisStreamAsSource: a delivery stream reading a stream of the server's own Kinesis API, across a split and a
 /// merge, with KPL aggregated records de-aggregated. All through the AWS CLI against the real server.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class KinesisSourceTests
 {
     [Fact]
@@ -57,6 +58,16 @@ public sealed class KinesisSourceTests
             var result = await server.AwsJsonAsync("kinesis", "put-records", "--stream-name", "source", "--records", "file://" + file);
             Assert.Equal(0, result.GetProperty("FailedRecordCount").GetInt32());
         }
+        async Task ActiveAsync()
+        {
+            var status = "";
+            await Eventually.HoldsAsync(async () =>
+            {
+                status = (await server.AwsJsonAsync("kinesis", "describe-stream-summary", "--stream-name", "source"))
+                    .GetProperty("StreamDescriptionSummary").GetProperty("StreamStatus").GetString()!;
+                return status == "ACTIVE";
+            }, "the stream ACTIVE again after resharding", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        }
         await PutAsync(200);
         // One KPL aggregated record carrying three user records.
         var aggregated = Deaggregation.BuildKpl([.. Enumerable.Range(0, 3).Select(i => ("kpl", Encoding.UTF8.GetBytes($"{{\"kpl\":{i}}}")))]);
@@ -64,17 +75,17 @@ public sealed class KinesisSourceTests
         (await server.AwsAsync("kinesis", "put-record", "--stream-name", "source", "--partition-key", "kpl", "--data", Convert.ToBase64String(aggregated))).EnsureSuccess();
         (await server.AwsAsync("kinesis", "split-shard", "--stream-name", "source", "--shard-to-split", "shardId-000000000000",
             "--new-starting-hash-key", "170141183460469231731687303715884105728")).EnsureSuccess();
-        await Task.Delay(1000);
+        await ActiveAsync();
         await PutAsync(200);
         (await server.AwsAsync("kinesis", "merge-shards", "--stream-name", "source", "--shard-to-merge", "shardId-000000000001",
             "--adjacent-shard-to-merge", "shardId-000000000002")).EnsureSuccess();
-        await Task.Delay(1000);
+        await ActiveAsync();
         await PutAsync(200);
         static List<string> Lines(IEnumerable<byte[]> objects) =>
             [.. objects.SelectMany(o => Encoding.UTF8.GetString(o).Split('\n', StringSplitOptions.RemoveEmptyEntries))];
         await DeliveryServer.WaitForAsync(() => Lines(server.Objects("kinesis-lake").Values).Count >= expected.Count, TimeSpan.FromSeconds(90),
             () => $"{expected.Count} records; have {Lines(server.Objects("kinesis-lake").Values).Count}\n{server.Output}");
-        await Task.Delay(1500);
+        await server.WaitForIdleAsync();
         var objects = server.Objects("kinesis-lake");
         Assert.Equal(expected.Order(StringComparer.Ordinal), Lines(objects.Values).Order(StringComparer.Ordinal));
         // Within every object, each partition key's records are in the order they were put (children after parents).

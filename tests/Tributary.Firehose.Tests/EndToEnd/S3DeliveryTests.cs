@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tributary.Interop.Tests;
 
 namespace Tributary.Firehose.Tests.EndToEnd;
 
@@ -11,6 +10,7 @@ namespace Tributary.Firehose.Tests.EndToEnd;
 /// with delivery.destination=s3; objects are read back with the AWS CLI's s3api; an object above the part size
 /// goes as a multipart upload (seen in s3rver's request log).
 /// </summary>
+[Trait("Category", "process")]
 public sealed class S3DeliveryTests
 {
     private const string S3rverKey = "S3RVER";

@@ -8,6 +8,7 @@ using Tributary.Firehose.Processing;
 namespace Tributary.Firehose.Tests.Processing;
 
 /// <summary>The fast path for object-of-paths queries gives what the jq interpreter gives, record by record.</summary>
+[Trait("Category", "process")]
 public sealed class SimpleKeyQueryTests
 {
     [Theory]

@@ -44,7 +44,7 @@ public sealed class DirectPutTests
         // A long interval: the first half is still buffered when the engine stops.
         await fixture.Streams.CreateAsync(EngineFixture.DirectPut("restart", d => d with { BufferIntervalInSeconds = 900 }));
         await fixture.Streams.PutAsync("restart", Records(0, 500));
-        await Task.Delay(500);
+        await EngineFixture.WaitForAsync(() => Task.FromResult(fixture.Streams.Describe("restart")!.Metrics.IncomingRecords == 500), TimeSpan.FromSeconds(30), "500 incoming records");
         Assert.Null(fixture.Streams.Describe("restart")!.FailureDescription);
         await fixture.RestartStreamsAsync();
         Assert.Empty(await fixture.ObjectsAsync());

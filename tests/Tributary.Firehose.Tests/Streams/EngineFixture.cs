@@ -82,15 +82,8 @@ internal sealed class EngineFixture : IAsyncDisposable
         return result;
     }
 
-    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for " + what);
-            await Task.Delay(100);
-        }
-    }
+    public static Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Eventually.HoldsAsync(condition, what, timeout, TimeSpan.FromMilliseconds(100));
 
     /// <summary>Stops the streams (as a crash would, without delivering buffers) and opens them again on the same state.</summary>
     public async Task RestartStreamsAsync()

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """A record transformation endpoint with AWS Lambda's Firehose contract, standing in for a Lambda function.
 
-Usage: transform_server.py PORT
+Usage: transform_server.py [PORT]   (default 0: the OS picks a free port)
 Each record's data is JSON {"n": N}: N % 3 == 0 -> Dropped; N % 3 == 1 -> Ok, rewritten to
-{"n": N, "transformed": true} plus a newline; N % 3 == 2 -> ProcessingFailed. Prints "ready" once listening;
-exits after TRIBUTARY_INTEROP_TIMEOUT seconds (default 300).
+{"n": N, "transformed": true} plus a newline; N % 3 == 2 -> ProcessingFailed. 
+prints "ready PORT" once listening (PORT as bound); exits after TRIBUTARY_INTEROP_TIMEOUT seconds (default 300).
 """
 import base64
 import json
@@ -43,11 +43,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
     timer = threading.Timer(float(os.environ.get("TRIBUTARY_INTEROP_TIMEOUT", "300")), server.shutdown)
     timer.daemon = True
     timer.start()
-    print("ready", flush=True)
+    print(f"ready {server.server_address[1]}", flush=True)
     server.serve_forever()
 
 

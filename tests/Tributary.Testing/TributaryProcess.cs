@@ -1,17 +1,18 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
-namespace Tributary.Interop.Tests;
+namespace Tributary.Testing;
 
 /// <summary>
-/// The real `tributary serve` as a child process, shared by the test harnesses of every project that runs it
-/// (linked into them): started with <c>dotnet tributary.dll serve --data-dir DIR --set KEY=VALUE…</c>, ready when it
+/// The real `tributary serve` as a child process, shared by the test harnesses of every project that runs it: started with <c>dotnet tributary.dll serve --data-dir DIR --set KEY=VALUE…</c>, ready when it
 /// prints its "serving" line, stopped with SIGTERM (and required to exit 0) or killed with SIGKILL, and started again
 /// on the same data. Its output is kept for failure messages.
+/// Every listener starts on port 0 (the OS picks a free one; picking a "free" port first and passing it races with every
+/// other process on the machine) and <see cref="Ports"/> reads what was bound from the "serving" line; a restart asks for
+/// the same ports again so that clients keep their addresses. A harness's own settings come after and win.
 /// </summary>
-public sealed class TributaryProcess : IAsyncDisposable
+public sealed partial class TributaryProcess : IAsyncDisposable
 {
     private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
     private readonly List<string> _output = [];
@@ -45,11 +46,15 @@ public sealed class TributaryProcess : IAsyncDisposable
     /// <summary>The "serving" line of the latest start (it names the bound ports).</summary>
     public string ServingLine { get; private set; } = "";
 
+    /// <summary>The ports the latest start bound, read from its "serving" line.</summary>
+    public ServedPorts Ports { get; private set; } = new(0, 0, 0, 0);
+
     public async Task StartAsync()
     {
         Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
         _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", _dataDirectory, .. _settings().SelectMany(s => new[] { "--set", s })])
+        var settings = Ports.Settings().Concat(_settings());
+        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", _dataDirectory, .. settings.SelectMany(s => new[] { "--set", s })])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -63,6 +68,7 @@ public sealed class TributaryProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var first = await Task.WhenAny(_started.Task, process.WaitForExitAsync(), Task.Delay(_timeout));
         Assert.True(first == _started.Task, "tributary did not start:\n" + Output);
+        Ports = ServedPorts.Parse(ServingLine);
     }
 
     /// <summary>SIGKILL, as a crash: no flush, no clean shutdown.</summary>
@@ -124,14 +130,37 @@ public sealed class TributaryProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A free loopback TCP port (for the server's options).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
+}
+
+/// <summary>
+/// The ports a running server bound, as its "serving" line names them (0 for a listener it does not name). A harness
+/// that restarts the server passes these back so clients keep their bootstrap address across the restart.
+/// </summary>
+public sealed partial record ServedPorts(int Kafka, int Aws, int AwsHttp2, int Admin)
+{
+    public static ServedPorts Parse(string servingLine) => new(
+        Port(KafkaPort(), servingLine),
+        Port(AwsPort(), servingLine),
+        Port(AwsHttp2Port(), servingLine),
+        Port(AdminPort(), servingLine));
+
+    private static int Port(Regex pattern, string line) => pattern.Match(line) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>The listener options that ask for these ports (0: any free port).</summary>
+    public IEnumerable<string> Settings() =>
+        [$"kafka.port={Kafka}", $"aws.port={Aws}", $"aws.http2.port={AwsHttp2}", $"admin.port={Admin}"];
+
+    [GeneratedRegex(@"Kafka on [^;]*?:(\d+)")]
+    private static partial Regex KafkaPort();
+
+    [GeneratedRegex(@"AWS APIs[^;]*? on [^;]*?:(\d+)")]
+    private static partial Regex AwsPort();
+
+    [GeneratedRegex(@"AWS APIs[^;]*? and :(\d+) \(HTTP/2\)")]
+    private static partial Regex AwsHttp2Port();
+
+    [GeneratedRegex(@"admin[^;]*? on [^;]*?:(\d+)")]
+    private static partial Regex AdminPort();
 }

@@ -1,4 +1,4 @@
-namespace Tributary.Interop.Tests;
+namespace Tributary.Testing;
 
 /// <summary>A fresh directory under the system temp directory, deleted (with what it holds) when disposed.</summary>
 public sealed class TempDirectory : IDisposable
@@ -11,6 +11,7 @@ public sealed class TempDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>A path inside the directory (a file or a subdirectory; nothing is created).</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     public void Dispose()

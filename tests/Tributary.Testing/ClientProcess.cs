@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Tributary.Interop.Tests;
+namespace Tributary.Testing;
 
 /// <summary>What a finished client process printed and returned.</summary>
 public sealed record ClientResult(string Command, int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)

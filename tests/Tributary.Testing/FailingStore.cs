@@ -1,4 +1,6 @@
-namespace Tributary.ObjectStores.Tests;
+using Tributary.ObjectStores;
+
+namespace Tributary.Testing;
 
 /// <summary>Lets <c>failAfter</c> puts through, then fails every put (an object store that went away).</summary>
 public sealed class FailingStore(IObjectStore inner, int failAfter) : IObjectStore

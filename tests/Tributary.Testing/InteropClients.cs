@@ -1,4 +1,4 @@
-namespace Tributary.Interop.Tests;
+namespace Tributary.Testing;
 
 /// <summary>Where the repository, the client scripts and the client programs are.</summary>
 public static class InteropPaths
