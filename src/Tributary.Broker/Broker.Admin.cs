@@ -57,7 +57,8 @@ public sealed partial class Broker
                 for (var p = state.Partitions.Length; p < count; p++)
                 {
                     var log = _logs.GetOrCreate(LogName(topic, p), state.Config.Log);
-                    grown[p] = new PartitionState(topic, p, log, ProducerStateManager.Rebuild(log, updated.TopicId, null));
+                    var (producers, transactions) = ProducerStateManager.Rebuild(log, updated.TopicId, null);
+                    grown[p] = new PartitionState(topic, p, log, producers, transactions);
                 }
                 _topics[topic] = state with { Info = updated, Partitions = grown };
                 return (ErrorCode.None, null);

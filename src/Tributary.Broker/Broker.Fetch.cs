@@ -4,14 +4,14 @@ namespace Tributary.Broker;
 
 public sealed partial class Broker
 {
-    public async ValueTask<IReadOnlyList<FetchPartitionResult>> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int maxWaitMs, int minBytes, int maxBytes, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<FetchPartitionResult>> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int maxWaitMs, int minBytes, int maxBytes, CancellationToken cancellationToken = default, IsolationLevel isolation = IsolationLevel.ReadUncommitted)
     {
         var started = Environment.TickCount64;
         List<Task>? signals = maxWaitMs > 0 ? new(partitions.Count) : null;
         while (true)
         {
             signals?.Clear();
-            var (results, total, anyError) = ReadPartitions(partitions, maxBytes, signals);
+            var (results, total, anyError) = ReadPartitions(partitions, maxBytes, signals, isolation == IsolationLevel.ReadCommitted);
             var remaining = maxWaitMs - (Environment.TickCount64 - started);
             if (total >= minBytes || anyError || remaining <= 0 || signals is null || signals.Count == 0)
             {
@@ -46,7 +46,7 @@ public sealed partial class Broker
     /// <paramref name="signals"/> is given, adds for each readable partition a task that completes when its
     /// high watermark moves past the one this pass saw.
     /// </summary>
-    private (List<FetchPartitionResult> Results, long Total, bool AnyError) ReadPartitions(IReadOnlyList<FetchPartitionRequest> partitions, int maxBytes, List<Task>? signals)
+    private (List<FetchPartitionResult> Results, long Total, bool AnyError) ReadPartitions(IReadOnlyList<FetchPartitionRequest> partitions, int maxBytes, List<Task>? signals, bool readCommitted)
     {
         var results = new List<FetchPartitionResult>(partitions.Count);
         long total = 0;
@@ -73,19 +73,28 @@ public sealed partial class Broker
                     {
                         throw new OffsetOutOfRangeException(request.FetchOffset, logStart, highWatermark);
                     }
-                    results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, highWatermark, highWatermark, logStart, null));
+                    results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, highWatermark, state.Transactions.LastStableOffset(highWatermark), logStart, null));
                     continue;
                 }
-                read = log.Read(request.FetchOffset, budget);
+                // The high watermark is read before the first unstable offset: a transaction opened after that starts at
+                // the log end, at or above this watermark, so the bound min(watermark, first unstable) excludes it.
+                var watermarkBefore = log.HighWatermark;
+                var firstUnstable = state.Transactions.FirstUnstableOffset;
+                var bound = Math.Min(watermarkBefore, firstUnstable);
+                read = readCommitted ? log.Read(request.FetchOffset, budget, bound) : log.Read(request.FetchOffset, budget);
+                var lastStable = readCommitted ? bound : Math.Min(firstUnstable, read.HighWatermark);
+                // A read_committed reader waits for the last stable offset to move, which happens with the high
+                // watermark (markers are appended, then made durable) — the same signal.
                 signals?.Add(log.WhenHighWatermarkExceeds(read.HighWatermark));
                 if (read.IsEmpty || (total > 0 && read.Length > budget))
                 {
-                    results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, read.HighWatermark, read.HighWatermark, read.LogStartOffset, null));
+                    results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, read.HighWatermark, lastStable, read.LogStartOffset, null));
                     read.Dispose();
                     continue;
                 }
                 total += read.Length;
-                results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, read.HighWatermark, read.HighWatermark, read.LogStartOffset, new FetchedRecords(read)));
+                var aborted = readCommitted ? state.Transactions.CollectAborted(request.FetchOffset, lastStable) : null;
+                results.Add(new FetchPartitionResult(request.Topic, request.Partition, ErrorCode.None, read.HighWatermark, lastStable, read.LogStartOffset, new FetchedRecords(read), aborted));
             }
             catch (OffsetOutOfRangeException e)
             {

@@ -17,8 +17,52 @@ public sealed partial class Broker
         {
             return (ErrorCode.UnknownTopicOrPartition, $"Unknown topic or partition {topic}-{partition}.", -1);
         }
-        var (result, endOffset) = Append(topicState.Partitions[partition], topicState.Config, batch);
+        var (result, endOffset) = Append(topicState.Partitions[partition], topicState.Config, batch, trusted: true);
         return (result.Error, result.ErrorMessage, endOffset);
+    }
+
+    /// <summary>
+    /// Writes an end-transaction marker for <paramref name="producerId"/> to a partition, synchronously (see
+    /// <see cref="AppendInternal"/>), and ends the producer's transaction there: the last stable offset moves
+    /// past it and an ABORT adds an aborted-index entry. A marker whose epoch is older than one the partition has
+    /// seen from this producer is refused (INVALID_PRODUCER_EPOCH), so a late marker never ends a newer
+    /// transaction. Returns the end offset to wait for.
+    /// </summary>
+    internal (ErrorCode Error, long EndOffset) AppendMarker(string topic, int partition, long producerId, short producerEpoch, bool commit, int coordinatorEpoch)
+    {
+        if (FindPartition(topic, partition) is not { } state)
+        {
+            return (ErrorCode.UnknownTopicOrPartition, -1);
+        }
+        var marker = Protocol.Records.EndTransactionMarker.Build(producerId, producerEpoch, commit ? Protocol.Records.ControlRecordType.Commit : Protocol.Records.ControlRecordType.Abort, coordinatorEpoch, _options.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        lock (state)
+        {
+            if (state.Closed)
+            {
+                return (ErrorCode.UnknownTopicOrPartition, -1);
+            }
+            if (producerEpoch < state.Producers.EpochOf(producerId))
+            {
+                return (ErrorCode.InvalidProducerEpoch, -1);
+            }
+            Protocol.Records.RecordBatch.SetPartitionLeaderEpoch(marker, 0);
+            AppendResult appended;
+            try
+            {
+                appended = state.Log.Append(marker, Protocol.Records.BatchOrigin.Client);
+            }
+            catch (LogFailedException)
+            {
+                return (ErrorCode.KafkaStorageError, -1);
+            }
+            catch (ObjectDisposedException)
+            {
+                return (ErrorCode.UnknownTopicOrPartition, -1);
+            }
+            state.Transactions.End(producerId, commit, appended.BaseOffset);
+            state.Producers.ObserveMarker(producerId, producerEpoch);
+            return (ErrorCode.None, appended.EndOffset);
+        }
     }
 
     /// <summary>Completes when the partition is durable up to <paramref name="endOffset"/> (see <see cref="PartitionLog.WaitForDurableAsync"/>).</summary>

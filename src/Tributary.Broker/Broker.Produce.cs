@@ -37,7 +37,7 @@ public sealed partial class Broker
     /// produce waits for: after the appended batch, or for a duplicate the current log end (its original may
     /// not be durable yet); -1 after an error.
     /// </summary>
-    private (ProduceResult Result, long EndOffset) Append(PartitionState state, EffectiveTopicConfig config, Span<byte> batch)
+    private (ProduceResult Result, long EndOffset) Append(PartitionState state, EffectiveTopicConfig config, Span<byte> batch, bool trusted = false)
     {
         if (batch.Length > config.MaxMessageBytes)
         {
@@ -70,10 +70,26 @@ public sealed partial class Broker
         var producerId = RecordBatch.ProducerId(batch);
         var epoch = RecordBatch.ProducerEpoch(batch);
         var firstSequence = RecordBatch.BaseSequence(batch);
-        var idempotent = producerId >= 0;
-        if (idempotent && (epoch < 0 || firstSequence < 0))
+        var transactional = RecordBatch.IsTransactional(batch);
+        // The broker's own transactional batches (TxnOffsetCommit's offsets) carry a producer id but no sequence.
+        var idempotent = producerId >= 0 && !trusted;
+        if (!trusted && RecordBatch.IsControl(batch))
+        {
+            return (Failed(ErrorCode.InvalidRecord, "Clients may not write control batches; transaction markers are written by the coordinator."), -1);
+        }
+        if (producerId >= 0 && (epoch < 0 || (firstSequence < 0 && !trusted)))
         {
             return (Failed(ErrorCode.InvalidRecord, $"Batch of producer {producerId} has epoch {epoch} and base sequence {firstSequence}."), -1);
+        }
+        if (transactional && producerId < 0)
+        {
+            return (Failed(ErrorCode.InvalidRecord, "A transactional batch must carry a producer id."), -1);
+        }
+        if (transactional && !trusted && _transactions is { } coordinator
+            && coordinator.VerifyWrite(producerId, epoch, state.Topic, state.Partition) is { Error: not ErrorCode.None } refusal)
+        {
+            // KIP-890 part 1: a transactional write to a partition not added to the transaction is refused.
+            return (Failed(refusal.Error, refusal.Message), -1);
         }
         var lastSequence = idempotent ? PartitionProducerState.IncrementSequence(firstSequence, RecordBatch.LastOffsetDelta(batch)) : -1;
         lock (state)
@@ -81,6 +97,10 @@ public sealed partial class Broker
             if (state.Closed)
             {
                 return (Failed(ErrorCode.UnknownTopicOrPartition, $"Partition {state.Log.Name} is being deleted or the broker is shutting down."), -1);
+            }
+            if (producerId >= 0 && epoch < state.Producers.EpochOf(producerId))
+            {
+                return (Failed(ErrorCode.InvalidProducerEpoch, $"Producer {producerId} has epoch {epoch}, older than the current {state.Producers.EpochOf(producerId)}."), -1);
             }
             if (idempotent)
             {
@@ -102,6 +122,8 @@ public sealed partial class Broker
             }
             // Like Kafka's leader, stamp the leader epoch (single node: always 0); the CRC does not cover it.
             RecordBatch.SetPartitionLeaderEpoch(batch, 0);
+            // Registered before the append: the last stable offset must hold back before the batch can become visible.
+            var opened = transactional && state.Transactions.BeginIfNew(producerId, state.Log.LogEndOffset);
             AppendResult appended;
             try
             {
@@ -109,14 +131,17 @@ public sealed partial class Broker
             }
             catch (InvalidBatchException e)
             {
+                UndoOpen(state, opened, producerId);
                 return (Failed(ToErrorCode(e.Error), e.Message), -1);
             }
             catch (LogFailedException e)
             {
+                UndoOpen(state, opened, producerId);
                 return (Failed(ErrorCode.KafkaStorageError, e.Message), -1);
             }
             catch (ObjectDisposedException)
             {
+                UndoOpen(state, opened, producerId);
                 return (Failed(ErrorCode.UnknownTopicOrPartition, $"Partition {state.Log.Name} was closed."), -1);
             }
             if (idempotent)
@@ -124,6 +149,14 @@ public sealed partial class Broker
                 state.Producers.Record(producerId, epoch, firstSequence, lastSequence, appended.BaseOffset);
             }
             return (new ProduceResult(ErrorCode.None, appended.BaseOffset, logAppendTime, state.Log.LogStartOffset), appended.EndOffset);
+        }
+    }
+
+    private static void UndoOpen(PartitionState state, bool opened, long producerId)
+    {
+        if (opened)
+        {
+            state.Transactions.Forget(producerId);
         }
     }
 

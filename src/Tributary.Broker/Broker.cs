@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Tributary.Broker.Groups;
+using Tributary.Broker.Transactions;
 using Tributary.Storage;
 
 namespace Tributary.Broker;
@@ -25,6 +26,7 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly object _topicsLock = new();
     private GroupCoordinator? _groups;
+    private TransactionCoordinator? _transactions;
     private int _disposed;
 
     private Broker(BrokerOptions options, string clusterDirectory, LogManager logs, TopicRegistry registry, ClusterMetadata cluster, IReadOnlyDictionary<string, string> brokerDefaults, LogConfig baseLogConfig)
@@ -49,6 +51,9 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
 
     /// <summary>The group coordinator (consumer groups and committed offsets), started at open.</summary>
     public IGroupCoordinator Groups => _groups ?? throw new InvalidOperationException("The broker is not open.");
+
+    /// <summary>The transaction coordinator, started at open after the group coordinator (markers settle transactional offsets).</summary>
+    public ITransactionCoordinator Transactions => _transactions ?? throw new InvalidOperationException("The broker is not open.");
 
     /// <summary>Opens (or initialises) the data directory: topics, logs, and producer state of every partition.</summary>
     public static async Task<Broker> OpenAsync(BrokerOptions options, CancellationToken cancellationToken = default)
@@ -93,6 +98,8 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
             }
             broker._groups = new GroupCoordinator(broker, options.Groups, options.Time);
             broker._groups.Start();
+            broker._transactions = new TransactionCoordinator(broker, broker._producers, broker._groups, options.Transactions, options.Time);
+            broker._transactions.Start();
             return broker;
         }
         catch
@@ -112,7 +119,8 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
             var name = LogName(topic.Name, p);
             var log = _logs.GetOrCreate(name, config.Log);
             var snapshot = snapshots is not null && snapshots.TryGetValue(name, out var found) ? found : null;
-            partitions[p] = new PartitionState(topic.Name, p, log, ProducerStateManager.Rebuild(log, topic.TopicId, snapshot));
+            var (producers, transactions) = ProducerStateManager.Rebuild(log, topic.TopicId, snapshot);
+            partitions[p] = new PartitionState(topic.Name, p, log, producers, transactions);
         });
         return new TopicState(topic, config, partitions);
     }
@@ -256,11 +264,15 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
             ? new PartitionOffsets(state.Log.LogStartOffset, state.Log.HighWatermark, state.Log.LogEndOffset)
             : null;
 
-    public ListOffsetResult ListOffset(string topic, int partition, long timestamp)
+    public ListOffsetResult ListOffset(string topic, int partition, long timestamp, IsolationLevel isolation = IsolationLevel.ReadUncommitted)
     {
         if (FindPartition(topic, partition) is not { } state)
         {
             return new ListOffsetResult(ErrorCode.UnknownTopicOrPartition, -1, -1);
+        }
+        if (timestamp == ListOffsetsTimestamp.Latest && isolation == IsolationLevel.ReadCommitted)
+        {
+            return new ListOffsetResult(ErrorCode.None, state.Transactions.LastStableOffset(state.Log.HighWatermark), -1);
         }
         if (timestamp < ListOffsetsTimestamp.MaxTimestamp)
         {
@@ -304,6 +316,10 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         {
             return;
         }
+        if (_transactions is not null)
+        {
+            await _transactions.DisposeAsync().ConfigureAwait(false);
+        }
         if (_groups is not null)
         {
             await _groups.DisposeAsync().ConfigureAwait(false);
@@ -318,7 +334,8 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
                     lock (partition)
                     {
                         partition.Closed = true;
-                        snapshots.Add(new PartitionProducerSnapshot(partition.Log.Name, topic.Info.TopicId, partition.Log.LogEndOffset, partition.Producers.ToSnapshot()));
+                        var (ongoing, aborted) = partition.Transactions.ToSnapshot();
+                        snapshots.Add(new PartitionProducerSnapshot(partition.Log.Name, topic.Info.TopicId, partition.Log.LogEndOffset, partition.Producers.ToSnapshot(), ongoing, aborted));
                     }
                 }
             }
@@ -336,7 +353,7 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
     private sealed record TopicState(TopicInfo Info, EffectiveTopicConfig Config, PartitionState[] Partitions);
 
     /// <summary>One partition: its log and producer state. Its own monitor serialises sequence checks with appends.</summary>
-    private sealed class PartitionState(string topic, int partition, PartitionLog log, PartitionProducerState producers)
+    private sealed class PartitionState(string topic, int partition, PartitionLog log, PartitionProducerState producers, PartitionTransactions transactions)
     {
         public string Topic { get; } = topic;
 
@@ -345,6 +362,9 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         public PartitionLog Log { get; } = log;
 
         public PartitionProducerState Producers { get; } = producers;
+
+        /// <summary>Open transactions (the last stable offset) and the aborted-transaction index.</summary>
+        public PartitionTransactions Transactions { get; } = transactions;
 
         /// <summary>Set under the partition's lock when the topic is deleted or the broker shuts down.</summary>
         public bool Closed { get; set; }

@@ -20,7 +20,13 @@ internal sealed record ClusterFile(int Version, string ClusterId, long ProducerI
 internal sealed record ProducerStateFile(int Version, List<PartitionProducerSnapshot> Partitions);
 
 /// <summary>A partition's producers as of <see cref="EndOffset"/> (the log end offset when it was taken).</summary>
-internal sealed record PartitionProducerSnapshot(string Log, Guid TopicId, long EndOffset, List<ProducerSnapshot> Producers);
+internal sealed record PartitionProducerSnapshot(string Log, Guid TopicId, long EndOffset, List<ProducerSnapshot> Producers, List<OngoingTransactionSnapshot>? OngoingTransactions = null, List<AbortedTransactionSnapshot>? AbortedTransactions = null);
+
+/// <summary>An open transaction on a partition: its producer and the offset of its first batch there (format 2).</summary>
+internal sealed record OngoingTransactionSnapshot(long ProducerId, long FirstOffset);
+
+/// <summary>An aborted-transaction index entry (format 2).</summary>
+internal sealed record AbortedTransactionSnapshot(long ProducerId, long FirstOffset, long LastOffset);
 
 internal sealed record ProducerSnapshot(long ProducerId, short Epoch, List<BatchSnapshot> Batches);
 

@@ -36,6 +36,9 @@ public sealed record BrokerOptions
     /// <summary><c>log.index.interval.bytes</c>: bytes between sparse index entries (not a topic config here).</summary>
     public int IndexIntervalBytes { get; init; } = 4096;
 
+    /// <summary>The transaction coordinator's settings.</summary>
+    public Transactions.TransactionOptions Transactions { get; init; } = new();
+
     /// <summary>For <see cref="FlushPolicy.Interval"/>: <c>log.flush.interval.ms</c>.</summary>
     public int FlushIntervalMs { get; init; } = 5;
 

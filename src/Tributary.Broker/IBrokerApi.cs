@@ -1,4 +1,5 @@
 using Tributary.Broker.Groups;
+using Tributary.Broker.Transactions;
 
 namespace Tributary.Broker;
 
@@ -25,8 +26,17 @@ public readonly record struct FetchPartitionRequest(string Topic, int Partition,
 /// <summary>
 /// What a fetch returns for one partition. <see cref="Records"/> holds whole batches (or is null) and must be
 /// disposed by whoever sends it (it leases the segment).
+/// <see cref="AbortedTransactions"/> (read_committed only) lists the aborted transactions whose data may lie in
+/// <see cref="Records"/>, which the client must drop.
 /// </summary>
-public sealed record FetchPartitionResult(string Topic, int Partition, ErrorCode Error, long HighWatermark, long LastStableOffset, long LogStartOffset, FetchedRecords? Records);
+public sealed record FetchPartitionResult(string Topic, int Partition, ErrorCode Error, long HighWatermark, long LastStableOffset, long LogStartOffset, FetchedRecords? Records, IReadOnlyList<AbortedTransaction>? AbortedTransactions = null);
+
+/// <summary>Kafka's isolation levels (Fetch and ListOffsets): read_committed stops at the last stable offset.</summary>
+public enum IsolationLevel : sbyte
+{
+    ReadUncommitted = 0,
+    ReadCommitted = 1,
+}
 
 /// <summary>An offset found by ListOffsets.</summary>
 public readonly record struct ListOffsetResult(ErrorCode Error, long Offset, long Timestamp);
@@ -87,10 +97,15 @@ public interface IBrokerApi
     /// at least <paramref name="minBytes"/> are available across partitions (long-poll), and returns at most
     /// <paramref name="maxBytes"/> in total (at least one batch for the first partition with data).
     /// </summary>
-    ValueTask<IReadOnlyList<FetchPartitionResult>> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int maxWaitMs, int minBytes, int maxBytes, CancellationToken cancellationToken = default);
+    /// With <see cref="IsolationLevel.ReadCommitted"/> each partition is read only below its last stable offset.
+    ValueTask<IReadOnlyList<FetchPartitionResult>> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int maxWaitMs, int minBytes, int maxBytes, CancellationToken cancellationToken = default, IsolationLevel isolation = IsolationLevel.ReadUncommitted);
 
     /// <summary>ListOffsets: -1 latest, -2 earliest, -3 max timestamp, or the first offset at or after a timestamp.</summary>
-    ListOffsetResult ListOffset(string topic, int partition, long timestamp);
+    /// read_committed answers LATEST (-1) with the last stable offset.
+    ListOffsetResult ListOffset(string topic, int partition, long timestamp, IsolationLevel isolation = IsolationLevel.ReadUncommitted);
+
+    /// <summary>The transaction coordinator (transactional ids, EndTxn, markers).</summary>
+    ITransactionCoordinator Transactions { get; }
 
     /// <summary>Assigns a new producer id (or bumps the epoch of a known one) for the idempotent producer.</summary>
     ProducerIdResult InitProducerId(long producerId = -1, short producerEpoch = -1);

@@ -88,6 +88,27 @@ internal sealed class PartitionProducerState
         }
     }
 
+    /// <summary>
+    /// A transaction marker of <paramref name="epoch"/> was written: a newer epoch (the coordinator fenced the
+    /// producer) replaces the producer's epoch and batches, so batches of the old epoch are refused from now on.
+    /// </summary>
+    public void ObserveMarker(long producerId, short epoch)
+    {
+        if (!_producers.TryGetValue(producerId, out var entry))
+        {
+            _producers[producerId] = new Entry { Epoch = epoch };
+            return;
+        }
+        if (epoch > entry.Epoch)
+        {
+            entry.Epoch = epoch;
+            entry.Batches.Clear();
+        }
+    }
+
+    /// <summary>The producer's epoch on this partition, or -1 when it never wrote here.</summary>
+    public short EpochOf(long producerId) => _producers.TryGetValue(producerId, out var entry) ? entry.Epoch : (short)-1;
+
     public List<ProducerSnapshot> ToSnapshot() =>
         [.. _producers.Select(p => new ProducerSnapshot(p.Key, p.Value.Epoch, [.. p.Value.Batches.Select(b => new BatchSnapshot(b.FirstSequence, b.LastSequence, b.BaseOffset))]))];
 

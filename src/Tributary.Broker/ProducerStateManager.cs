@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Tributary.Broker.Transactions;
 using Tributary.Foundation.IO;
 using Tributary.Protocol.Records;
 using Tributary.Storage;
@@ -19,7 +20,7 @@ namespace Tributary.Broker;
 internal sealed class ProducerStateManager
 {
     public const string SnapshotFileName = "producer-state.json";
-    private const int SnapshotFormatVersion = 1;
+    private const int SnapshotFormatVersion = 2;
     private const int ProducerIdBlockSize = 1000;
     private const int ReplayChunkBytes = 8 * 1024 * 1024;
 
@@ -66,6 +67,15 @@ internal sealed class ProducerStateManager
             var epoch = (short)(producerEpoch + 1);
             _epochs[producerId] = epoch;
             return new ProducerIdResult(ErrorCode.None, producerId, epoch);
+        }
+    }
+
+    /// <summary>A fresh producer id (epoch 0), for the transaction coordinator's new transactional ids.</summary>
+    public long AllocateProducerId()
+    {
+        lock (_lock)
+        {
+            return Allocate().ProducerId;
         }
     }
 
@@ -118,21 +128,24 @@ internal sealed class ProducerStateManager
     /// Builds a partition's state: from <paramref name="snapshot"/> if it matches the topic and the log still
     /// reaches its end offset, then by replaying the headers of the batches after it (or of the whole log).
     /// </summary>
-    public static PartitionProducerState Rebuild(PartitionLog log, Guid topicId, PartitionProducerSnapshot? snapshot)
+    public static (PartitionProducerState Producers, PartitionTransactions Transactions) Rebuild(PartitionLog log, Guid topicId, PartitionProducerSnapshot? snapshot)
     {
         var state = new PartitionProducerState();
+        var transactions = new PartitionTransactions();
         var from = log.LogStartOffset;
         if (snapshot is not null && snapshot.TopicId == topicId && snapshot.EndOffset <= log.HighWatermark)
         {
             state.Load(snapshot.Producers);
+            transactions.Load(snapshot.OngoingTransactions, snapshot.AbortedTransactions);
             from = Math.Max(from, snapshot.EndOffset);
         }
-        Replay(log, from, state);
-        return state;
+        Replay(log, from, state, transactions);
+        transactions.TrimBelow(log.LogStartOffset);
+        return (state, transactions);
     }
 
     /// <summary>Replays the producer fields of every batch from <paramref name="offset"/> to the high watermark.</summary>
-    private static void Replay(PartitionLog log, long offset, PartitionProducerState state)
+    private static void Replay(PartitionLog log, long offset, PartitionProducerState state, PartitionTransactions transactions)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(RecordBatchLayout.HeaderSize);
         try
@@ -157,10 +170,24 @@ internal sealed class ProducerStateManager
                     var batch = region[..size];
                     var producerId = RecordBatch.ProducerId(batch);
                     var baseSequence = RecordBatch.BaseSequence(batch);
-                    if (producerId >= 0 && baseSequence >= 0 && !RecordBatch.IsControl(batch) && RecordBatch.NextOffset(batch) > offset)
+                    var isNew = RecordBatch.NextOffset(batch) > offset;
+                    if (producerId >= 0 && baseSequence >= 0 && !RecordBatch.IsControl(batch) && isNew)
                     {
                         var lastSequence = PartitionProducerState.IncrementSequence(baseSequence, RecordBatch.LastOffsetDelta(batch));
                         state.Record(producerId, RecordBatch.ProducerEpoch(batch), baseSequence, lastSequence, RecordBatch.BaseOffset(batch));
+                    }
+                    if (producerId >= 0 && isNew && RecordBatch.IsTransactional(batch))
+                    {
+                        // Open transactions and the aborted index are rebuilt from the batches and markers themselves.
+                        if (!RecordBatch.IsControl(batch))
+                        {
+                            transactions.BeginIfNew(producerId, RecordBatch.BaseOffset(batch));
+                        }
+                        else if (EndTransactionMarker.TryReadType(batch, out var type))
+                        {
+                            transactions.End(producerId, type == ControlRecordType.Commit, RecordBatch.BaseOffset(batch));
+                            state.ObserveMarker(producerId, RecordBatch.ProducerEpoch(batch));
+                        }
                     }
                     offset = Math.Max(offset, RecordBatch.NextOffset(batch));
                     region = region[size..];

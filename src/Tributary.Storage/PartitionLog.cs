@@ -525,7 +525,14 @@ public sealed partial class PartitionLog : IDisposable
     /// An offset equal to the high watermark gives an empty result; outside [log start, high watermark]
     /// throws <see cref="OffsetOutOfRangeException"/>.
     /// </summary>
-    public LogReadResult Read(long offset, int maxBytes)
+    public LogReadResult Read(long offset, int maxBytes) => Read(offset, maxBytes, long.MaxValue);
+
+    /// <summary>
+    /// As <see cref="Read(long, int)"/>, but returns only batches that start below <paramref name="maxOffset"/>
+    /// (a read_committed fetch passes the last stable offset, which is always a batch boundary). Reading at or
+    /// above the bound (but within the high watermark) gives an empty result.
+    /// </summary>
+    public LogReadResult Read(long offset, int maxBytes, long maxOffset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         while (true)
@@ -552,6 +559,18 @@ public sealed partial class PartitionLog : IDisposable
                     break;
                 }
                 var visibleEnd = VisibleEnd(segment, highWatermark);
+                if (maxOffset < highWatermark.Offset)
+                {
+                    if (segment.BaseOffset >= maxOffset || offset >= maxOffset)
+                    {
+                        break;
+                    }
+                    var boundary = segment.FindBatchPosition(maxOffset, visibleEnd);
+                    if (boundary >= 0)
+                    {
+                        visibleEnd = boundary;
+                    }
+                }
                 if (!segment.TryAcquire())
                 {
                     retry = true;

@@ -38,7 +38,13 @@ internal sealed partial class GroupCoordinator : IGroupCoordinator, IAsyncDispos
     {
         var now = Now();
         long sequence = 0;
-        _store.Replay(record => Apply(record, ++sequence, now));
+        _store.Replay(record => Apply(record, ++sequence, now), (producerId, partition, record) =>
+        {
+            if (record is GroupRecord.Offset offset)
+            {
+                AddPendingOffset(producerId, partition, offset);
+            }
+        });
         foreach (var group in _groups.Values)
         {
             group.NextSequence = sequence + 1;

@@ -46,8 +46,45 @@ internal sealed class GroupStore(Broker broker, GroupOptions options)
         return error != ErrorCode.None ? ValueTask.FromResult(error) : broker.WaitForDurableAsync(TopicName, partition, endOffset);
     }
 
-    /// <summary>Reads every record of the topic, in log order per partition, and hands each decoded one to <paramref name="apply"/>.</summary>
-    public void Replay(Action<GroupRecord> apply)
+    /// <summary>
+    /// Appends a transaction's offset commits (TxnOffsetCommit) as one transactional batch of the producer, which
+    /// the transaction's COMMIT or ABORT marker on the same partition later settles. Synchronous append, durable
+    /// when the task completes (as <see cref="Write"/>).
+    /// </summary>
+    public ValueTask<ErrorCode> WriteTransactional(string groupId, long producerId, short producerEpoch, IReadOnlyList<(byte[] Key, byte[]? Value)> records, long timestamp)
+    {
+        var partitions = EnsureTopic();
+        if (partitions <= 0)
+        {
+            return ValueTask.FromResult(ErrorCode.CoordinatorNotAvailable);
+        }
+        var partition = PartitionFor(groupId, partitions);
+        byte[] batch;
+        using (var builder = new RecordBatchBuilder(timestamp))
+        {
+            foreach (var (key, value) in records)
+            {
+                builder.Append(timestamp, key, value ?? [], hasKey: true, hasValue: value is not null);
+            }
+            batch = builder.ToArray(new BatchOptions { ProducerId = producerId, ProducerEpoch = producerEpoch, BaseSequence = -1, AttributeFlags = RecordBatchLayout.TransactionalFlag });
+        }
+        var (error, _, endOffset) = broker.AppendInternal(TopicName, partition, batch);
+        return error != ErrorCode.None ? ValueTask.FromResult(error) : broker.WaitForDurableAsync(TopicName, partition, endOffset);
+    }
+
+    /// <summary>The partition of <c>__consumer_offsets</c> that holds a group's records (creating the topic), or -1.</summary>
+    public int PartitionOf(string groupId)
+    {
+        var partitions = EnsureTopic();
+        return partitions <= 0 ? -1 : PartitionFor(groupId, partitions);
+    }
+
+    /// <summary>
+    /// Reads every record of the topic, in log order per partition, and hands each decoded one to <paramref name="apply"/>.
+    /// Records of transactional batches are held until their producer's marker: applied at COMMIT, dropped at ABORT;
+    /// those of transactions still open at the end go to <paramref name="pending"/> (with the producer id and partition).
+    /// </summary>
+    public void Replay(Action<GroupRecord> apply, Action<long, int, GroupRecord> pending)
     {
         if (broker.GetTopic(TopicName) is not { } topic)
         {
@@ -56,6 +93,7 @@ internal sealed class GroupStore(Broker broker, GroupOptions options)
         using var scratch = new PooledBufferWriter();
         for (var partition = 0; partition < topic.PartitionCount; partition++)
         {
+            var open = new Dictionary<long, List<GroupRecord>>();
             broker.ReadPartition(TopicName, partition, chunk =>
             {
                 var next = 0L;
@@ -65,11 +103,37 @@ internal sealed class GroupStore(Broker broker, GroupOptions options)
                 {
                     var batch = chunk.Slice(position, size);
                     next = RecordBatch.NextOffset(batch.Span);
-                    ApplyBatch(batch, scratch, apply);
+                    var producerId = RecordBatch.ProducerId(batch.Span);
+                    if (!RecordBatch.IsTransactional(batch.Span))
+                    {
+                        ApplyBatch(batch, scratch, apply);
+                    }
+                    else if (RecordBatch.IsControl(batch.Span))
+                    {
+                        if (open.Remove(producerId, out var held) && EndTransactionMarker.TryReadType(batch.Span, out var type) && type == ControlRecordType.Commit)
+                        {
+                            held.ForEach(apply);
+                        }
+                    }
+                    else
+                    {
+                        if (!open.TryGetValue(producerId, out var held))
+                        {
+                            open[producerId] = held = [];
+                        }
+                        ApplyBatch(batch, scratch, held.Add);
+                    }
                     position += size;
                 }
                 return next;
             });
+            foreach (var (producerId, held) in open)
+            {
+                foreach (var record in held)
+                {
+                    pending(producerId, partition, record);
+                }
+            }
         }
     }
 
