@@ -84,6 +84,12 @@ public sealed class KafkaServer : IAsyncDisposable
         handlers.Add(new DeleteGroups(broker));
         handlers.Add(new ConsumerGroupHeartbeat(broker));
         handlers.Add(new ConsumerGroupDescribe(broker));
+        handlers.Add(new AddPartitionsToTxn(broker));
+        handlers.Add(new AddOffsetsToTxn(broker));
+        handlers.Add(new EndTxn(broker));
+        handlers.Add(new TxnOffsetCommit(broker, TimeProvider.System));
+        handlers.Add(new DescribeTransactions(broker));
+        handlers.Add(new ListTransactions(broker, TimeProvider.System));
     }
 
     private static int BoundPort(WebApplication app, int configured)

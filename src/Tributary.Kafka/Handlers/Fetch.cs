@@ -11,7 +11,9 @@ namespace Tributary.Kafka.Handlers;
 /// 0: every fetch is a full fetch, which clients accept); v9 CurrentLeaderEpoch; v11 RackId and
 /// PreferredReadReplica (-1); v12 flexible; v13 topics by id instead of name; v15 ReplicaState replaces
 /// ReplicaId; v16 NodeEndpoints. Long-poll (MaxWaitMs/MinBytes), MaxBytes and PartitionMaxBytes are
-/// applied by the broker. No transactions: LastStableOffset = high watermark, no aborted transactions.
+/// applied by the broker. read_committed (IsolationLevel 1) returns data only below the last stable offset, with
+/// the aborted transactions overlapping it (producer id, first offset) for the client to drop; read_uncommitted
+/// gets a null aborted list, as Kafka sends.
 /// </summary>
 public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
 {
@@ -60,7 +62,8 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
             }
         }
         var maxBytes = version >= 3 ? request.MaxBytes : int.MaxValue;
-        var results = await broker.FetchAsync(wanted, request.MaxWaitMs, request.MinBytes, maxBytes, cancellationToken).ConfigureAwait(false);
+        var isolation = request.IsolationLevel == 1 ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted;
+        var results = await broker.FetchAsync(wanted, request.MaxWaitMs, request.MinBytes, maxBytes, cancellationToken, isolation).ConfigureAwait(false);
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
@@ -69,6 +72,13 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
             data.HighWatermark = result.HighWatermark;
             data.LastStableOffset = result.LastStableOffset;
             data.LogStartOffset = result.LogStartOffset;
+            if (result.AbortedTransactions is { } aborted && data.AbortedTransactions is { } list)
+            {
+                foreach (var transaction in aborted)
+                {
+                    list.Add(new FetchResponse.AbortedTransaction { ProducerId = transaction.ProducerId, FirstOffset = transaction.FirstOffset });
+                }
+            }
             if (result.Records is { } records)
             {
                 if (records.IsEmpty)

@@ -7,8 +7,8 @@ namespace Tributary.Kafka.Handlers;
 /// <summary>
 /// FindCoordinator (key 10). Version notes: v0 a group key only; v1 adds KeyType (0 group, 1 transaction),
 /// ThrottleTimeMs and ErrorMessage; v2 same layout; v3 flexible; v4 batches keys (CoordinatorKeys, one answer per
-/// key); v5 same layout (a newer transaction error). This single node coordinates every group. Transactions are
-/// not supported: a transaction key is answered with COORDINATOR_NOT_AVAILABLE; an unknown key type with INVALID_REQUEST.
+/// key); v5 same layout (a newer transaction error). This single node coordinates every group and every
+/// transactional id (key type 1); an unknown key type gets INVALID_REQUEST.
 /// </summary>
 public sealed class FindCoordinator(IBrokerApi broker, AdvertisedListener listener) : IKafkaHandler
 {
@@ -51,7 +51,7 @@ public sealed class FindCoordinator(IBrokerApi broker, AdvertisedListener listen
     private static (ErrorCode Error, string? Message) Check(sbyte keyType) => keyType switch
     {
         0 => (ErrorCode.None, null),
-        1 => (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported by this broker."),
+        1 => (ErrorCode.None, null),
         _ => (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}."),
     };
 }

@@ -5,40 +5,43 @@ using Tributary.Protocol.Kafka.Messages;
 namespace Tributary.Kafka.Handlers;
 
 /// <summary>
-/// InitProducerId (key 22). Version notes: v0/v1 hand out a producer id and epoch for the idempotent
-/// producer; v2 flexible; v3 lets a producer pass its current id and epoch (used by Kafka only for transactional ids); v4/v5 are
-/// the same layout for newer clients. Without a transactional id every call gets a fresh producer id, whatever
-/// id and epoch it passes (as Kafka does). Transactions are not supported: a non-null TransactionalId is
-/// refused with TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53), the error Kafka gives a client that may not use one.
+/// InitProducerId (key 22). Version notes: v0/v1 hand out a producer id and epoch; v2 flexible; v3 lets a producer
+/// pass its current id and epoch (KIP-360: a transactional producer resumes, or is told it was fenced); v4 may
+/// answer PRODUCER_FENCED (older versions get INVALID_PRODUCER_EPOCH); v5 may answer TRANSACTION_ABORTABLE (never
+/// here). Without a transactional id every call gets a fresh producer id, whatever id and epoch it passes (as Kafka
+/// does); with one, the transaction coordinator answers (a new id or the next epoch, fencing older producers; an
+/// open transaction is aborted first and CONCURRENT_TRANSACTIONS tells the client to retry). An empty
+/// transactional id is INVALID_REQUEST.
 /// </summary>
 public sealed class InitProducerId(IBrokerApi broker) : IKafkaHandler
 {
-    private const short TransactionalIdAuthorizationFailed = 53;
-
     public short ApiKey => InitProducerIdRequest.ApiKey;
 
     public short LowestVersion => 0;
 
     public short HighestVersion => 5;
 
-    public ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
+    public async ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
     {
         var request = (InitProducerIdRequest)message;
         var response = new InitProducerIdResponse { ProducerId = -1, ProducerEpoch = -1 };
-        if (request.TransactionalId is not null)
+        ProducerIdResult result;
+        if (request.TransactionalId is { } transactionalId)
         {
-            response.ErrorCode = TransactionalIdAuthorizationFailed;
-            return ValueTask.FromResult<IKafkaMessage?>(response);
+            result = await broker.Transactions.InitProducerIdAsync(transactionalId, request.TransactionTimeoutMs, version >= 3 ? request.ProducerId : -1, version >= 3 ? request.ProducerEpoch : (short)-1).ConfigureAwait(false);
         }
-        // Without a transactional id Kafka ignores the ProducerId/ProducerEpoch a client passes (v3+) and hands
-        // out a new producer id with epoch 0; @platformatic/kafka relies on this, sending 0/0 on first use.
-        var result = broker.InitProducerId();
-        response.ErrorCode = (short)result.Error;
+        else
+        {
+            // Without a transactional id Kafka ignores the ProducerId/ProducerEpoch a client passes (v3+) and hands
+            // out a new producer id with epoch 0; @platformatic/kafka relies on this, sending 0/0 on first use.
+            result = broker.InitProducerId();
+        }
+        response.ErrorCode = TransactionCommon.ForVersion(result.Error, version, fencedSince: 4);
         if (result.Error == ErrorCode.None)
         {
             response.ProducerId = result.ProducerId;
             response.ProducerEpoch = result.ProducerEpoch;
         }
-        return ValueTask.FromResult<IKafkaMessage?>(response);
+        return response;
     }
 }

@@ -6,7 +6,7 @@ namespace Tributary.Kafka.Handlers;
 
 /// <summary>
 /// ListOffsets (key 2). Version notes: v0 answers a list of offsets (OldStyleOffsets, up to MaxNumOffsets;
-/// we give the one offset found); v1 a single Offset and Timestamp; v2 IsolationLevel; v4 LeaderEpoch;
+/// we give the one offset found); v1 a single Offset and Timestamp; v2 IsolationLevel (read_committed answers LATEST with the last stable offset); v4 LeaderEpoch;
 /// v6 flexible; v7 accepts timestamp -3 (max timestamp, KIP-734); v8 -4 (local log start, same as -2 here).
 /// A timestamp with no record at or after it answers offset -1, timestamp -1.
 /// </summary>
@@ -24,6 +24,7 @@ public sealed class ListOffsets(IBrokerApi broker) : IKafkaHandler
     {
         var request = (ListOffsetsRequest)message;
         var response = new ListOffsetsResponse();
+        var isolation = version >= 2 && request.IsolationLevel == 1 ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted;
         foreach (var topic in request.Topics)
         {
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
@@ -31,7 +32,7 @@ public sealed class ListOffsets(IBrokerApi broker) : IKafkaHandler
             foreach (var partition in topic.Partitions)
             {
                 var timestamp = partition.Timestamp == LocalLogStart ? -2 : partition.Timestamp;
-                var result = broker.ListOffset(topic.Name, partition.PartitionIndex, timestamp);
+                var result = broker.ListOffset(topic.Name, partition.PartitionIndex, timestamp, isolation);
                 var partitionResponse = new ListOffsetsResponse.ListOffsetsPartitionResponse
                 {
                     PartitionIndex = partition.PartitionIndex,
