@@ -102,7 +102,9 @@ internal sealed class ProducerStateManager
         try
         {
             var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), BrokerJsonContext.Default.ProducerStateFile);
-            if (file?.Version == SnapshotFormatVersion)
+            // Version 1 (before transactions) has no transaction fields; brokers of that version wrote no
+            // transactional batches, so its snapshots load as they are.
+            if (file?.Version is 1 or SnapshotFormatVersion)
             {
                 foreach (var partition in file.Partitions)
                 {

@@ -5,7 +5,7 @@ namespace Tributary.Broker.Tests;
 
 /// <summary>
 /// Freezes the broker's metadata files (docs/formats/broker-metadata.md): <c>topics.json</c>, <c>cluster.json</c> and
-/// <c>producer-state.json</c>. The golden texts are what format version 1 writes; if one of these tests fails, the
+/// <c>producer-state.json</c>. The golden texts are what format version 1 writes (version 2 for <c>producer-state.json</c>, which still reads 1); if one of these tests fails, the
 /// on-disk format changed: bump the version, keep reading the old one, and update the page.
 /// </summary>
 public sealed class MetadataFormatTests
@@ -84,13 +84,63 @@ public sealed class MetadataFormatTests
     }
 
     [Fact]
-    public void Producer_state_file_version_1_is_frozen()
+    public void Producer_state_file_version_1_is_still_read()
     {
-        var file = new ProducerStateFile(1, [new PartitionProducerSnapshot("orders-0", TopicId, 42, [new ProducerSnapshot(1000, 2, [new BatchSnapshot(0, 9, 32)])])]);
-        Assert.Equal(Normalize(ProducerStateGolden), Normalize(Serialize(file, BrokerJsonContext.Default.ProducerStateFile)));
+        // Version 1 (before transactions) is read, not written: it has no transaction fields.
         var read = JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(ProducerStateGolden), BrokerJsonContext.Default.ProducerStateFile)!;
         Assert.Equal(new BatchSnapshot(0, 9, 32), read.Partitions[0].Producers[0].Batches[0]);
         Assert.Equal(42, read.Partitions[0].EndOffset);
+        Assert.Null(read.Partitions[0].OngoingTransactions);
+    }
+
+    private const string ProducerStateGoldenV2 = """
+        {
+          "version": 2,
+          "partitions": [
+            {
+              "log": "orders-0",
+              "topicId": "6f1c2a4e-0b7d-4c1e-9a3f-2d5e8b7c9a10",
+              "endOffset": 42,
+              "producers": [
+                {
+                  "producerId": 1000,
+                  "epoch": 2,
+                  "batches": [
+                    {
+                      "firstSequence": 0,
+                      "lastSequence": 9,
+                      "baseOffset": 32
+                    }
+                  ]
+                }
+              ],
+              "ongoingTransactions": [
+                {
+                  "producerId": 1000,
+                  "firstOffset": 32
+                }
+              ],
+              "abortedTransactions": [
+                {
+                  "producerId": 1001,
+                  "firstOffset": 3,
+                  "lastOffset": 20
+                }
+              ]
+            }
+          ]
+        }
+        """;
+
+    [Fact]
+    public void Producer_state_file_version_2_is_frozen()
+    {
+        var file = new ProducerStateFile(2, [new PartitionProducerSnapshot("orders-0", TopicId, 42, [new ProducerSnapshot(1000, 2, [new BatchSnapshot(0, 9, 32)])],
+            [new OngoingTransactionSnapshot(1000, 32)], [new AbortedTransactionSnapshot(1001, 3, 20)])]);
+        Assert.Equal(Normalize(ProducerStateGoldenV2), Normalize(Serialize(file, BrokerJsonContext.Default.ProducerStateFile)));
+        var read = JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(ProducerStateGoldenV2), BrokerJsonContext.Default.ProducerStateFile)!;
+        Assert.Equal(new OngoingTransactionSnapshot(1000, 32), read.Partitions[0].OngoingTransactions![0]);
+        Assert.Equal(new AbortedTransactionSnapshot(1001, 3, 20), read.Partitions[0].AbortedTransactions![0]);
     }
 
     [Fact]
