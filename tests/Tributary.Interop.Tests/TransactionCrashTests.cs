@@ -23,6 +23,7 @@ public sealed class TransactionCrashTests(ITestOutputHelper output)
     private const int ProduceSeconds = 25;
     private const int RecordsPerPartition = 2;
     private const int TransactionsBetweenKills = 12;
+    private static readonly TimeSpan SecondsBetweenKills = TimeSpan.FromSeconds(5);
 
     private static string Script => Path.Combine(InteropPaths.Scripts, "confluent_transactions_crash.py");
 
@@ -47,9 +48,10 @@ public sealed class TransactionCrashTests(ITestOutputHelper output)
             var killedAt = new List<int>();
             for (var kill = 0; kill < Kills; kill++)
             {
+                // Spread the kills over the run: each after some seconds of traffic and at least a few more transactions.
                 var wanted = producers.Sum(p => p.Outcomes.Count) + TransactionsBetweenKills;
-                var deadline = Stopwatch.StartNew();
-                while (producers.Sum(p => p.Outcomes.Count) < wanted && deadline.Elapsed < TimeSpan.FromSeconds(15))
+                var since = Stopwatch.StartNew();
+                while ((producers.Sum(p => p.Outcomes.Count) < wanted || since.Elapsed < SecondsBetweenKills) && since.Elapsed < TimeSpan.FromSeconds(20))
                 {
                     await Task.Delay(50);
                 }
@@ -142,6 +144,21 @@ public sealed class TransactionCrashTests(ITestOutputHelper output)
             }
         }
         return failures;
+    }
+
+    [Fact]
+    public void The_checker_finds_each_kind_of_anomaly()
+    {
+        static List<(string, int, long)> Whole(string transaction, long offset) =>
+            [.. Enumerable.Range(0, Partitions).SelectMany(p => Enumerable.Range(0, RecordsPerPartition).Select(r => ($"{transaction}-p{p}-r{r}", p, offset + r)))];
+        var outcomes = new Dictionary<string, string> { ["w0-t0"] = "committed", ["w0-t1"] = "aborted", ["w0-t2"] = "unknown", ["w0-t3"] = "committed" };
+        Assert.Empty(Check([.. Whole("w0-t0", 0), .. Whole("w0-t3", 10)], outcomes));
+        Assert.Contains(Check([.. Whole("w0-t0", 0), .. Whole("w0-t1", 5), .. Whole("w0-t3", 10)], outcomes), f => f.StartsWith("[G1a", StringComparison.Ordinal));
+        Assert.Contains(Check([.. Whole("w0-t0", 0)], outcomes), f => f.StartsWith("[lost write] committed w0-t3", StringComparison.Ordinal));
+        Assert.Contains(Check([.. Whole("w0-t0", 0), .. Whole("w0-t3", 10), .. Whole("w0-t2", 20).Skip(1)], outcomes), f => f.StartsWith("[torn transaction] w0-t2", StringComparison.Ordinal));
+        Assert.Contains(Check([.. Whole("w0-t0", 0), .. Whole("w0-t3", 10), ("w0-t0-p0-r0", 0, 30)], outcomes), f => f.StartsWith("[duplicate]", StringComparison.Ordinal));
+        Assert.Contains(Check([.. Whole("w0-t3", 0), .. Whole("w0-t0", 10)], outcomes), f => f.StartsWith("[nonmonotonic]", StringComparison.Ordinal));
+        Assert.Contains(Check([.. Whole("w0-t0", 0), .. Whole("w0-t3", 10), .. Whole("w9-t0", 20)], outcomes), f => f.StartsWith("[unseen]", StringComparison.Ordinal));
     }
 
     /// <summary>"w1-t5-p2-r0" → "w1-t5".</summary>
