@@ -173,14 +173,51 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task InitProducerId_hands_out_ids_and_refuses_transactions()
+    public async Task InitProducerId_hands_out_ids_and_transactional_ones()
     {
         using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var first = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 1000 }, 22, 1);
         var second = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 1000, ProducerId = -1, ProducerEpoch = -1 }, 22, 4);
         Assert.Equal((0, 0), (first.ErrorCode, second.ErrorCode));
         Assert.NotEqual(first.ProducerId, second.ProducerId);
-        var transactional = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = "tx", TransactionTimeoutMs = 1000 }, 22, 4);
-        Assert.Equal(53, transactional.ErrorCode);
+        var transactional = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = "tx-init", TransactionTimeoutMs = 1000 }, 22, 4);
+        Assert.Equal(0, transactional.ErrorCode);
+        var again = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = "tx-init", TransactionTimeoutMs = 1000 }, 22, 1);
+        Assert.Equal((0, transactional.ProducerId, (short)(transactional.ProducerEpoch + 1)), (again.ErrorCode, again.ProducerId, again.ProducerEpoch));
+        // KIP-360 resume with a stale epoch: PRODUCER_FENCED (90) from v4, INVALID_PRODUCER_EPOCH (47) at v3.
+        var stale = new InitProducerIdRequest { TransactionalId = "tx-init", TransactionTimeoutMs = 1000, ProducerId = transactional.ProducerId, ProducerEpoch = transactional.ProducerEpoch };
+        Assert.Equal(90, (await connection.SendAsync<InitProducerIdResponse>(stale, 22, 4)).ErrorCode);
+        Assert.Equal(47, (await connection.SendAsync<InitProducerIdResponse>(stale, 22, 3)).ErrorCode);
+        Assert.Equal(50, (await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = "tx-init", TransactionTimeoutMs = 900_001 }, 22, 4)).ErrorCode);
+    }
+
+    [Fact]
+    public async Task Transaction_apis_answer_bad_input_with_kafkas_error_codes()
+    {
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
+        _kafka.Broker.CreateTopic("txn-bad", 1, null);
+        var init = await connection.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = "tx-bad", TransactionTimeoutMs = 10_000 }, 22, 1);
+        Assert.Equal(0, init.ErrorCode);
+        // EndTxn without a transaction: INVALID_TXN_STATE (48).
+        var end = new EndTxnRequest { TransactionalId = "tx-bad", ProducerId = init.ProducerId, ProducerEpoch = init.ProducerEpoch, Committed = true };
+        Assert.Equal(48, (await connection.SendAsync<EndTxnResponse>(end, 26, 0)).ErrorCode);
+        // A wrong epoch: PRODUCER_FENCED (90) from v2, INVALID_PRODUCER_EPOCH (47) before.
+        var wrongEpoch = new EndTxnRequest { TransactionalId = "tx-bad", ProducerId = init.ProducerId, ProducerEpoch = (short)(init.ProducerEpoch + 5), Committed = true };
+        Assert.Equal(47, (await connection.SendAsync<EndTxnResponse>(wrongEpoch, 26, 1)).ErrorCode);
+        Assert.Equal(90, (await connection.SendAsync<EndTxnResponse>(wrongEpoch, 26, 3)).ErrorCode);
+        // An unknown transactional id: INVALID_PRODUCER_ID_MAPPING (49).
+        Assert.Equal(49, (await connection.SendAsync<AddOffsetsToTxnResponse>(new AddOffsetsToTxnRequest { TransactionalId = "nobody", ProducerId = 1, ProducerEpoch = 0, GroupId = "g" }, 25, 0)).ErrorCode);
+        var add = await connection.SendAsync<AddPartitionsToTxnResponse>(new AddPartitionsToTxnRequest
+        {
+            TransactionalId = "tx-bad", ProducerId = init.ProducerId, ProducerEpoch = init.ProducerEpoch,
+            Topics = [new AddPartitionsToTxnRequest.AddPartitionsToTxnTopic { Name = "txn-bad", Partitions = [0] }, new AddPartitionsToTxnRequest.AddPartitionsToTxnTopic { Name = "txn-missing", Partitions = [0] }],
+        }, 24, 3);
+        Assert.Equal([("txn-bad", 55), ("txn-missing", 3)], add.Results.Select(r => (r.Name, (int)r.Results.Single().ErrorCode)));
+        // DescribeTransactions of an unknown id: TRANSACTIONAL_ID_NOT_FOUND (105); of a known one its state.
+        var described = await connection.SendAsync<DescribeTransactionsResponse>(new DescribeTransactionsRequest { TransactionalIds = ["tx-bad", "nobody"] }, 65, 0);
+        Assert.Equal([(0, "Empty"), (105, "")], described.TransactionStates.Select(s => ((int)s.ErrorCode, s.TransactionState)));
+        var listed = await connection.SendAsync<ListTransactionsResponse>(new ListTransactionsRequest { StateFilters = ["Empty", "Bogus"] }, 66, 1);
+        Assert.Equal(["Bogus"], listed.UnknownStateFilters);
+        Assert.Contains(listed.TransactionStates, s => s.TransactionalId == "tx-bad" && s.TransactionState == "Empty");
     }
 }

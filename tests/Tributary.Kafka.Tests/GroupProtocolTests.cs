@@ -23,7 +23,7 @@ public sealed class GroupProtocolTests : IAsyncLifetime
     };
 
     [Fact]
-    public async Task FindCoordinator_answers_single_keys_batched_keys_and_refuses_transactions()
+    public async Task FindCoordinator_answers_single_keys_batched_keys_and_transactional_ids()
     {
         using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
         var v0 = await connection.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "g" }, 10, 0);
@@ -32,8 +32,9 @@ public sealed class GroupProtocolTests : IAsyncLifetime
         Assert.Equal(["a", "b"], v4.Coordinators.Select(c => c.Key));
         Assert.All(v4.Coordinators, c => Assert.Equal((0, _kafka.Server.Port), (c.ErrorCode, c.Port)));
         var txn = await connection.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { KeyType = 1, Key = "tx" }, 10, 3);
-        Assert.Equal(15, txn.ErrorCode);
-        Assert.NotNull(txn.ErrorMessage);
+        Assert.Equal((0, 0, _kafka.Server.Port), (txn.ErrorCode, txn.NodeId, txn.Port));
+        var unknownType = await connection.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { KeyType = 7, Key = "x" }, 10, 3);
+        Assert.Equal(42, unknownType.ErrorCode);
     }
 
     [Fact]

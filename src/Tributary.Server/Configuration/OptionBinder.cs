@@ -3,6 +3,7 @@ using System.Net;
 using Tributary.Aws;
 using Tributary.Broker;
 using Tributary.Broker.Groups;
+using Tributary.Broker.Transactions;
 using Tributary.Firehose.Api;
 using Tributary.Firehose.Streams;
 using Tributary.Kafka;
@@ -139,6 +140,7 @@ public static class OptionBinder
             IndexIntervalBytes = log.IndexIntervalBytes,
             LogManager = logs,
             Groups = Groups(configuration),
+            Transactions = Transactions(configuration),
             DefaultTopicConfigs = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["retention.ms"] = log.RetentionMs.ToString(invariant),
@@ -174,6 +176,13 @@ public static class OptionBinder
             OffsetMetadataMaxBytes = configuration.GetInt32(ServerConfiguration.Keys.OffsetMetadataMaxBytes, 0, int.MaxValue),
         };
     }
+
+    public static TransactionOptions Transactions(ServerConfiguration configuration) => new()
+    {
+        MaxTimeoutMs = configuration.GetInt32(ServerConfiguration.Keys.TransactionMaxTimeoutMs, 1, int.MaxValue),
+        AbortCheckIntervalMs = configuration.GetInt32(ServerConfiguration.Keys.TransactionAbortCheckIntervalMs, 1, int.MaxValue),
+        StateLogPartitions = configuration.GetInt32(ServerConfiguration.Keys.TransactionStateLogPartitions, 1, 1000),
+    };
 
     public static KafkaListenerOptions KafkaListener(ServerConfiguration configuration)
     {

@@ -34,6 +34,9 @@ public sealed class ServerConfiguration
         public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
         public const string OffsetsRetentionCheckIntervalMs = "offsets.retention.check.interval.ms";
         public const string OffsetMetadataMaxBytes = "offset.metadata.max.bytes";
+        public const string TransactionMaxTimeoutMs = "transaction.max.timeout.ms";
+        public const string TransactionAbortCheckIntervalMs = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+        public const string TransactionStateLogPartitions = "transaction.state.log.num.partitions";
         public const string SegmentBytes = "log.segment.bytes";
         public const string RollMs = "log.roll.ms";
         public const string IndexIntervalBytes = "log.index.interval.bytes";
@@ -86,7 +89,8 @@ public sealed class ServerConfiguration
         [
             DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
             GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs, GroupInitialRebalanceDelayMs, GroupMaxSize, ConsumerSessionTimeoutMs, ConsumerHeartbeatIntervalMs,
-            OffsetsRetentionMinutes, OffsetsRetentionCheckIntervalMs, OffsetMetadataMaxBytes, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
+            OffsetsRetentionMinutes, OffsetsRetentionCheckIntervalMs, OffsetMetadataMaxBytes,
+            TransactionMaxTimeoutMs, TransactionAbortCheckIntervalMs, TransactionStateLogPartitions, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
