@@ -38,10 +38,10 @@ public sealed class AwsHttpServer : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>The bound HTTP/1.1 port, or -1 when disabled.</summary>
+    /// <summary>The bound port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), or -1 when disabled.</summary>
     public int Port { get; private set; } = -1;
 
-    /// <summary>The bound HTTP/2-cleartext port, or -1 when disabled.</summary>
+    /// <summary>The bound HTTP/2-only cleartext port (kept for configurations written before the shared port), or -1 when disabled.</summary>
     public int Http2Port { get; private set; } = -1;
 
     public static async Task<AwsHttpServer> StartAsync(IReadOnlyList<AwsService> services, AwsHttpServerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
@@ -57,9 +57,17 @@ public sealed class AwsHttpServer : IAsyncDisposable
             // Event-stream subscriptions last up to five minutes and send few bytes; keep them open.
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            // HTTP/2 clients send ":scheme http"; on the shared port Kestrel believes the connection is TLS
+            // (Http2PrefaceDetection) and would reset streams whose scheme is not "https".
+            kestrel.AllowAlternateSchemes = true;
             if (options.Port >= 0)
             {
-                kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+                // HTTP/1.1 and HTTP/2 with prior knowledge, chosen per connection by its first bytes.
+                kestrel.Listen(address, options.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.Use(Http2PrefaceDetection.Middleware);
+                });
             }
             if (options.Http2Port >= 0)
             {

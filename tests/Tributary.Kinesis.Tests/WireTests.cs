@@ -193,18 +193,78 @@ public class WireTests(KinesisServer server) : IClassFixture<KinesisServer>
         Assert.Equal("SerializationException", CborJson(body).GetProperty("__type").GetString());
     }
 
-    [Fact]
-    public async Task Http2_cleartext_port_serves_the_same_api()
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("http2-only")]
+    public async Task Http2_cleartext_port_serves_the_same_api(string port)
     {
+        var endpoint = port == "shared" ? server.Endpoint : server.Http2Endpoint;
         using var handler = new SocketsHttpHandler();
         using var http2 = new HttpClient(handler) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        using var request = new HttpRequestMessage(HttpMethod.Post, server.Http2Endpoint + "/") { Content = new ByteArrayContent("{}"u8.ToArray()), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint + "/") { Content = new ByteArrayContent("{}"u8.ToArray()), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202.ListStreams");
         using var response = await http2.SendAsync(request);
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync()).RootElement.TryGetProperty("StreamNames", out _));
+    }
+
+    /// <summary>
+    /// The shared port decides per connection from its first bytes, which may arrive one at a time: the HTTP/2
+    /// preface gets the server's SETTINGS frame, an HTTP/1.1 request (also one that starts like the preface) an
+    /// HTTP/1.1 answer.
+    /// </summary>
+    [Fact]
+    public async Task Shared_port_tells_http2_from_http1_by_the_preface_even_byte_by_byte()
+    {
+        var preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+        using (var connection = await TrickleAsync(preface))
+        {
+            // An empty SETTINGS frame of our own, then the server's first frame: SETTINGS (type 4) on stream 0.
+            await connection.GetStream().WriteAsync(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 });
+            var header = new byte[9];
+            await connection.GetStream().ReadExactlyAsync(header);
+            Assert.Equal(4, header[3]);
+        }
+        var request = "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray();
+        using (var connection = await TrickleAsync(request))
+        {
+            var answer = await ReadHeadAsync(connection);
+            Assert.StartsWith("HTTP/1.1 200", answer);
+        }
+        using (var connection = await TrickleAsync("PRI * HTTP/1.1\r\nHost: localhost\r\n\r\n"u8.ToArray()))
+        {
+            Assert.StartsWith("HTTP/1.1 ", await ReadHeadAsync(connection));
+        }
+    }
+
+    private async Task<System.Net.Sockets.TcpClient> TrickleAsync(byte[] bytes)
+    {
+        var connection = new System.Net.Sockets.TcpClient { NoDelay = true };
+        await connection.ConnectAsync(IPAddress.Loopback, server.Port);
+        foreach (var b in bytes)
+        {
+            await connection.GetStream().WriteAsync(new[] { b });
+        }
+        return connection;
+    }
+
+    private static async Task<string> ReadHeadAsync(System.Net.Sockets.TcpClient connection)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = new List<byte>();
+        var buffer = new byte[1024];
+        while (!Encoding.ASCII.GetString(received.ToArray()).Contains("\r\n\r\n"))
+        {
+            var read = await connection.GetStream().ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                break;
+            }
+            received.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+        return Encoding.ASCII.GetString(received.ToArray());
     }
 
     private static byte[] CborBody(Action<CborWriter> members)
