@@ -91,6 +91,7 @@ public class EventStreamTests(KinesisServer server) : IClassFixture<KinesisServe
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202." + operation);
+        AwsClients.Sign(request);
         return request;
     }
 
