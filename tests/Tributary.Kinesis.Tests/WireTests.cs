@@ -212,6 +212,7 @@ public class WireTests(KinesisServer server) : IClassFixture<KinesisServer>
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint + "/") { Content = new ByteArrayContent("{}"u8.ToArray()), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202.ListStreams");
+        AwsClients.Sign(request);
         using var response = await http2.SendAsync(request);
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -235,7 +236,9 @@ public class WireTests(KinesisServer server) : IClassFixture<KinesisServer>
             await connection.GetStream().ReadExactlyAsync(header);
             Assert.Equal(4, header[3]);
         }
-        var request = "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray();
+        var request = ("POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Type: application/x-amz-json-1.1\r\n" +
+            "X-Amz-Date: 20260101T000000Z\r\nAuthorization: AWS4-HMAC-SHA256 Credential=t/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00\r\n" +
+            "Content-Length: 2\r\n\r\n{}").Select(c => (byte)c).ToArray();
         using (var connection = await TrickleAsync(request))
         {
             var answer = await ReadHeadAsync(connection);

@@ -18,7 +18,7 @@ public sealed class GetRecords(KinesisStreams streams) : KinesisOperation(stream
         var body = request.Body;
         var validation = new AwsValidation();
         var iterator = body.GetString("ShardIterator");
-        var limit = body.GetInt64("Limit");
+        var limit = body.GetInt32("Limit");
         validation.Required(iterator, "shardIterator").Length(iterator, 1, 512, "shardIterator");
         validation.Range(limit, 1, 10000, "limit");
         validation.ThrowIfAny();

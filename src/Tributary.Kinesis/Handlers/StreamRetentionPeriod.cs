@@ -19,7 +19,7 @@ public sealed class StreamRetentionPeriod(KinesisStreams streams, bool increase)
     {
         var body = request.Body;
         var validation = new AwsValidation();
-        var requested = body.GetInt64("RetentionPeriodHours");
+        var requested = body.GetInt32("RetentionPeriodHours");
         validation.Required(requested, "retentionPeriodHours").Range(requested, 1, MaxHours, "retentionPeriodHours");
         var stream = ResolveStream(body, validation);
         var hours = (int)requested!.Value;
