@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,6 +25,8 @@ public sealed class AwsHttpServer : IAsyncDisposable
 {
     private const string JsonContentType = "application/x-amz-json-1.1";
     private const string CborContentType = "application/x-amz-cbor-1.1";
+    /// <summary>The JSON protocol before 1.1: AWS still parses it but answers with an envelope, never an operation.</summary>
+    private const string LegacyJsonContentType = "application/json";
 
     private readonly WebApplication _app;
     private readonly IReadOnlyList<AwsService> _services;
@@ -38,10 +41,10 @@ public sealed class AwsHttpServer : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>The bound HTTP/1.1 port, or -1 when disabled.</summary>
+    /// <summary>The bound port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), or -1 when disabled.</summary>
     public int Port { get; private set; } = -1;
 
-    /// <summary>The bound HTTP/2-cleartext port, or -1 when disabled.</summary>
+    /// <summary>The bound HTTP/2-only cleartext port (kept for configurations written before the shared port), or -1 when disabled.</summary>
     public int Http2Port { get; private set; } = -1;
 
     public static async Task<AwsHttpServer> StartAsync(IReadOnlyList<AwsService> services, AwsHttpServerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
@@ -57,9 +60,17 @@ public sealed class AwsHttpServer : IAsyncDisposable
             // Event-stream subscriptions last up to five minutes and send few bytes; keep them open.
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            // HTTP/2 clients send ":scheme http"; on the shared port Kestrel believes the connection is TLS
+            // (Http2PrefaceDetection) and would reset streams whose scheme is not "https".
+            kestrel.AllowAlternateSchemes = true;
             if (options.Port >= 0)
             {
-                kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+                // HTTP/1.1 and HTTP/2 with prior knowledge, chosen per connection by its first bytes.
+                kestrel.Listen(address, options.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.Use(Http2PrefaceDetection.Middleware);
+                });
             }
             if (options.Http2Port >= 0)
             {
@@ -91,38 +102,93 @@ public sealed class AwsHttpServer : IAsyncDisposable
         using var body = new PooledBufferWriter();
         try
         {
-            format = ContentFormat(context.Request.ContentType);
-            var (service, operationName) = Route(context.Request);
+            var request = context.Request;
+            context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
             await ReadBodyAsync(context, body).ConfigureAwait(false);
+            if (AwsCors.Apply(context))
+            {
+                return;
+            }
+            // AWS's order, as observed against Kinesis: method; then the body's presence and encoding; then the
+            // target; then the signature's presence and form; then its verification; then the operation.
+            if (!HttpMethods.IsPost(request.Method))
+            {
+                await WriteXmlErrorAsync(context, 403, "AccessDeniedException", UnresolvableOperation).ConfigureAwait(false);
+                return;
+            }
+            var media = MediaType(request.ContentType);
+            var target = request.Headers["X-Amz-Target"].ToString();
+            var (service, operationName, operation) = Route(target);
+            if (body.WrittenCount == 0)
+            {
+                // No body: a JSON 1.1 request is answered in JSON, anything else in CBOR; the type alone.
+                format = media == JsonContentType ? AwsBodyFormat.Json : AwsBodyFormat.Cbor;
+                throw operation is null ? AwsErrorException.UnknownOperation(null) : AwsErrorException.Serialization(null);
+            }
+            if (media is not (JsonContentType or CborContentType or LegacyJsonContentType))
+            {
+                if (!HasServiceAndOperation(target))
+                {
+                    await WriteXmlErrorAsync(context, 403, "AccessDeniedException", UnresolvableOperation).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteXmlErrorAsync(context, 404, "UnknownOperationException", null).ConfigureAwait(false);
+                }
+                return;
+            }
+            format = media == CborContentType ? AwsBodyFormat.Cbor : AwsBodyFormat.Json;
+            // The document refers to the body (or its JSON transcoding) without a copy: both outlive it.
+            using var transcoded = format == AwsBodyFormat.Cbor ? new PooledBufferWriter(Math.Max(256, body.WrittenCount * 2)) : null;
+            JsonDocument? parsed = null;
+            try
+            {
+                parsed = ParseBody(format, body, transcoded);
+            }
+            catch (AwsErrorException) when (media == LegacyJsonContentType)
+            {
+                await WriteLegacyJsonErrorAsync(context, "SerializationException", "Message").ConfigureAwait(false);
+                return;
+            }
+            using var document = parsed;
+            if (media == LegacyJsonContentType)
+            {
+                // AWS answers the pre-1.1 JSON protocol with this envelope, whatever the target.
+                await WriteLegacyJsonErrorAsync(context, "UnknownOperationException", "message").ConfigureAwait(false);
+                return;
+            }
+            if (operation is null)
+            {
+                throw AwsErrorException.UnknownOperation(null);
+            }
+            AwsAuthenticationForm.Check(request);
             string? accessKey = null;
             if (_options.Credentials.Count > 0)
             {
-                accessKey = SigV4Verifier.Verify(context.Request, body.WrittenSpan, service.SigningName, _options.Credentials, DateTimeOffset.UtcNow);
+                accessKey = SigV4Verifier.Verify(request, body.WrittenSpan, service!.SigningName, _options.Credentials, DateTimeOffset.UtcNow);
             }
-            if (!service.TryGetOperation(operationName, out var operation))
-            {
-                throw AwsErrorException.UnknownOperation($"Operation {operationName} is not supported by {service.TargetPrefix}.");
-            }
-            // The document refers to the body (or its JSON transcoding) without a copy: both outlive it.
-            using var transcoded = format == AwsBodyFormat.Cbor ? new PooledBufferWriter(Math.Max(256, body.WrittenCount * 2)) : null;
-            using var document = ParseBody(format, body, transcoded);
-            var request = new AwsRequest { Operation = operationName, Format = format, Body = document.RootElement, Http = context, AccessKeyId = accessKey };
+            var awsRequest = new AwsRequest { Operation = operationName!, Format = format, Body = document.RootElement, Http = context, AccessKeyId = accessKey };
             if (operation is IAwsStreamingOperation streaming)
             {
-                await streaming.StreamAsync(request, context.Response).ConfigureAwait(false);
+                await streaming.StreamAsync(awsRequest, context.Response).ConfigureAwait(false);
                 return;
             }
             using var output = new PooledBufferWriter();
             var writer = AwsResponseWriter.Create(format, output);
             writer.WriteStartObject();
-            await operation.ExecuteAsync(request, writer).ConfigureAwait(false);
+            await operation.ExecuteAsync(awsRequest, writer).ConfigureAwait(false);
             writer.WriteEndObject();
             writer.Flush();
             await WriteResponseAsync(context, 200, format, output.WrittenMemory).ConfigureAwait(false);
         }
+        catch (AwsErrorException e) when (e.StatusCode == 413)
+        {
+            // AWS answers an oversized request with the status alone, before it reads any header's meaning.
+            await SendErrorAsync(context, 413, null, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+        }
         catch (AwsErrorException e)
         {
-            await WriteErrorAsync(context, format, e.StatusCode, e.ErrorType, e.Message).ConfigureAwait(false);
+            await WriteErrorAsync(context, format, e.StatusCode, e.ErrorType, e.AwsMessage, e.MessageMember).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -130,7 +196,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
         }
         catch (Exception e) when (e is Microsoft.AspNetCore.Http.BadHttpRequestException or IOException && !context.Response.HasStarted)
         {
-            await WriteErrorAsync(context, format, 400, "SerializationException", "The request body could not be read: " + e.Message).ConfigureAwait(false);
+            await WriteErrorAsync(context, format, 400, "SerializationException", "The request body could not be read: " + e.Message, "Message").ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -139,38 +205,37 @@ public sealed class AwsHttpServer : IAsyncDisposable
         }
     }
 
-    private static AwsBodyFormat ContentFormat(string? contentType)
+    private const string UnresolvableOperation = "Unable to determine service/operation name to be authorized";
+
+    /// <summary>The media type without parameters, lower-case; empty when absent.</summary>
+    private static string MediaType(string? contentType) =>
+        contentType is null ? "" : contentType.Split(';')[0].Trim().ToLowerInvariant();
+
+    /// <summary>Whether the target has the <c>Service.Operation</c> form, known or not.</summary>
+    private static bool HasServiceAndOperation(string target)
     {
-        var media = contentType is null ? "" : contentType.Split(';')[0].Trim();
-        return media.ToLowerInvariant() switch
-        {
-            CborContentType => AwsBodyFormat.Cbor,
-            JsonContentType or "application/x-amz-json-1.0" or "application/json" or "" => AwsBodyFormat.Json,
-            _ => throw AwsErrorException.Serialization($"Unsupported content type '{contentType}': send {JsonContentType} or {CborContentType}."),
-        };
+        var dot = target.IndexOf('.');
+        return dot > 0 && dot < target.Length - 1;
     }
 
-    private (AwsService Service, string Operation) Route(HttpRequest request)
+    /// <summary>The service and operation a target names; nulls when either is unknown.</summary>
+    private (AwsService? Service, string? Operation, IAwsOperation? Handler) Route(string target)
     {
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            throw new AwsErrorException("UnknownOperationException", $"Only POST is supported, not {request.Method}.", 400);
-        }
-        var target = request.Headers["X-Amz-Target"].ToString();
         var dot = target.IndexOf('.');
-        if (target.Length == 0 || dot <= 0)
+        if (dot <= 0)
         {
-            throw AwsErrorException.UnknownOperation("Missing or malformed X-Amz-Target header; expected <Service>_<Version>.<Operation>.");
+            return (null, null, null);
         }
         var prefix = target[..dot];
+        var name = target[(dot + 1)..];
         foreach (var service in _services)
         {
             if (service.TargetPrefix == prefix)
             {
-                return (service, target[(dot + 1)..]);
+                return service.TryGetOperation(name, out var operation) ? (service, name, operation) : (service, null, null);
             }
         }
-        throw AwsErrorException.UnknownOperation($"Unknown service target '{prefix}'.");
+        return (null, null, null);
     }
 
     private async Task ReadBodyAsync(HttpContext context, PooledBufferWriter body)
@@ -227,17 +292,18 @@ public sealed class AwsHttpServer : IAsyncDisposable
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
-                throw AwsErrorException.Serialization("The request body must be an object.");
+                // AWS names no reason for a body its deserializer cannot read: the type alone.
+                throw AwsErrorException.Serialization(null);
             }
             return document;
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            throw AwsErrorException.Serialization("The request body is not valid JSON: " + e.Message);
+            throw AwsErrorException.Serialization(null);
         }
-        catch (CborFormatException e)
+        catch (CborFormatException)
         {
-            throw AwsErrorException.Serialization("The request body is not valid CBOR: " + e.Message);
+            throw AwsErrorException.Serialization(null);
         }
     }
 
@@ -247,12 +313,15 @@ public sealed class AwsHttpServer : IAsyncDisposable
         response.StatusCode = status;
         response.ContentType = format == AwsBodyFormat.Cbor ? CborContentType : JsonContentType;
         response.ContentLength = body.Length;
-        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>AWS's error shape: <c>{"__type": TYPE, "message": TEXT}</c> (CBOR for CBOR requests).</summary>
-    public static async Task WriteErrorAsync(HttpContext context, AwsBodyFormat format, int status, string type, string message)
+    /// <summary>
+    /// AWS's error shape: <c>{"__type": TYPE, "message": TEXT}</c> (CBOR for CBOR requests), without the message when
+    /// AWS sends the type alone, and with the member spelled <paramref name="messageMember"/> (<c>Message</c> for
+    /// SerializationException).
+    /// </summary>
+    public static async Task WriteErrorAsync(HttpContext context, AwsBodyFormat format, int status, string type, string? message, string messageMember = "message")
     {
         if (context.Response.HasStarted)
         {
@@ -263,18 +332,52 @@ public sealed class AwsHttpServer : IAsyncDisposable
         var writer = AwsResponseWriter.Create(format, output);
         writer.WriteStartObject();
         writer.WriteString("__type", type);
-        writer.WriteString("message", message);
+        if (message is not null)
+        {
+            writer.WriteString(messageMember, message);
+        }
         writer.WriteEndObject();
         writer.Flush();
         context.Response.Headers["x-amzn-ErrorType"] = type;
+        await SendErrorAsync(context, status, format == AwsBodyFormat.Cbor ? CborContentType : JsonContentType, output.WrittenMemory).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The XML body AWS's front end sends before it has resolved an operation (wrong method, unusable content
+    /// type): <c>&lt;TYPE&gt;\n  &lt;Message&gt;TEXT&lt;/Message&gt;\n&lt;/TYPE&gt;\n</c>, or <c>&lt;TYPE/&gt;\n</c> without a text; no
+    /// content type.
+    /// </summary>
+    private static Task WriteXmlErrorAsync(HttpContext context, int status, string type, string? message)
+    {
+        var xml = message is null ? $"<{type}/>\n" : $"<{type}>\n  <Message>{message}</Message>\n</{type}>\n";
+        context.Response.Headers["x-amzn-ErrorType"] = type;
+        return SendErrorAsync(context, status, null, Encoding.UTF8.GetBytes(xml));
+    }
+
+    /// <summary>The pre-1.1 JSON envelope AWS answers <c>application/json</c> requests with: HTTP 200.</summary>
+    private static Task WriteLegacyJsonErrorAsync(HttpContext context, string type, string messageMember)
+    {
+        var json = $"{{\"Output\":{{\"__type\":\"com.amazon.coral.service#{type}\",\"{messageMember}\":null}},\"Version\":\"1.0\"}}";
+        return SendErrorAsync(context, 200, LegacyJsonContentType, Encoding.UTF8.GetBytes(json));
+    }
+
+    private static async Task SendErrorAsync(HttpContext context, int status, string? contentType, ReadOnlyMemory<byte> body)
+    {
+        var response = context.Response;
         if (status == 413)
         {
             // The rest of an oversized body is not read; the connection cannot be reused.
-            context.Response.Headers.Connection = "close";
+            response.Headers.Connection = "close";
         }
         try
         {
-            await WriteResponseAsync(context, status, format, output.WrittenMemory).ConfigureAwait(false);
+            response.StatusCode = status;
+            if (contentType is not null)
+            {
+                response.ContentType = contentType;
+            }
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {

@@ -5,12 +5,16 @@ public sealed record AwsHttpServerOptions
 {
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>HTTP/1.1 port (AWS CLI, boto3, Java and .NET SDKs); 0 picks a free port, -1 disables it.</summary>
+    /// <summary>
+    /// The AWS endpoint for every SDK: HTTP/1.1 (AWS CLI, boto3, Java and .NET SDKs) and cleartext HTTP/2 with prior
+    /// knowledge (the JS SDK v3 Kinesis client, event streams) on one port, told apart by the connection preface;
+    /// 0 picks a free port, -1 disables it.
+    /// </summary>
     public int Port { get; init; } = 4566;
 
     /// <summary>
-    /// HTTP/2-cleartext (prior knowledge) port, for the JS SDK v3 Kinesis client and event streams; 0 picks a free
-    /// port, -1 disables it. Separate because Kestrel without TLS cannot offer HTTP/1.1 and HTTP/2 on one port.
+    /// HTTP/2-only cleartext (prior knowledge) port, kept so that configurations and clients pointed at it before
+    /// <see cref="Port"/> served HTTP/2 too keep working; 0 picks a free port, -1 disables it.
     /// </summary>
     public int Http2Port { get; init; } = 4567;
 

@@ -1,12 +1,14 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Tributary.Aws;
 
 /// <summary>
 /// Typed access to request members, with AWS's answers for bad input: a member of the wrong JSON type is a
-/// SerializationException naming the member and the expected type; absent and null members read as null
-/// (required-ness is the caller's validation, which AWS reports as ValidationException).
+/// SerializationException with the text AWS's JSON deserializer gives (it names the Java type, never the member:
+/// "class java.lang.String can not be converted to an Integer", "Start of list found where not expected", ...);
+/// absent and null members read as null (required-ness is the caller's validation, which AWS reports as
+/// ValidationException). Numbers for integer members are truncated toward negative infinity and clamped, as AWS
+/// does, and then fail range validation rather than deserialization.
 /// </summary>
 public static class AwsRequestReader
 {
@@ -33,8 +35,8 @@ public static class AwsRequestReader
         {
             return number;
         }
-        // Larger than a long, or with a fraction: AWS's parsers refuse both for integer members.
-        throw AwsErrorException.Serialization($"Member '{name}' must be an integer within range; got {value.GetRawText()}.");
+        var real = value.GetDouble();
+        return real >= long.MaxValue ? long.MaxValue : real <= long.MinValue ? long.MinValue : (long)Math.Floor(real);
     }
 
     /// <summary>An integer member clamped into int's range (validation then reports it as out of bounds).</summary>
@@ -51,13 +53,14 @@ public static class AwsRequestReader
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
             _ => throw WrongType(name, "a boolean", value),
         };
     }
 
     /// <summary>
-    /// A timestamp member as epoch milliseconds. JSON clients send epoch seconds (with a fraction); an ISO-8601
-    /// string is accepted too. CBOR tag-1 timestamps arrive here already converted to seconds.
+    /// A timestamp member as epoch milliseconds. JSON clients send epoch seconds (with a fraction); AWS refuses
+    /// strings. CBOR tag-1 timestamps arrive here already converted to seconds.
     /// </summary>
     public static long? GetTimestampMilliseconds(this JsonElement body, string name)
     {
@@ -73,33 +76,61 @@ public static class AwsRequestReader
             }
             throw AwsErrorException.Serialization($"Member '{name}' is not a valid timestamp: {value.GetRawText()}.");
         }
-        if (value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            return parsed.ToUnixTimeMilliseconds();
-        }
-        throw WrongType(name, "a timestamp (epoch seconds)", value);
+        throw WrongType(name, "a timestamp", value);
     }
 
-    /// <summary>An object or array member, or null when absent.</summary>
-    public static JsonElement? GetElement(this JsonElement body, string name, JsonValueKind kind)
+    /// <summary>An object (a structure, or a map when <paramref name="map"/>) or array member, or null when absent.</summary>
+    public static JsonElement? GetElement(this JsonElement body, string name, JsonValueKind kind, bool map = false)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
-        return value.ValueKind == kind ? value : throw WrongType(name, kind == JsonValueKind.Array ? "a list" : "a structure", value);
+        return value.ValueKind == kind ? value : throw WrongType(name, kind == JsonValueKind.Array ? "a list" : map ? "a map" : "a structure", value);
     }
 
+    /// <summary>
+    /// AWS's SerializationException for <paramref name="value"/> where <paramref name="expected"/> was wanted
+    /// ("a string", "an integer", "a boolean", "a base64 string", "a timestamp", "a list", "a map", "a structure",
+    /// or "a list of strings"/"a list of structures" for an element of such a list). The member name is for the
+    /// caller's reading only: AWS's text does not name it.
+    /// </summary>
     public static AwsErrorException WrongType(string name, string expected, JsonElement value) =>
-        AwsErrorException.Serialization($"Member '{name}' must be {expected}, not {Describe(value.ValueKind)}.");
+        AwsErrorException.Serialization(WrongTypeMessage(ShapeOf(expected), value));
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    private static string ShapeOf(string expected) => expected switch
     {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.Object => "a structure",
-        _ => kind.ToString(),
+        "a string" or "a list of strings" => "String",
+        "an integer" => "Integer",
+        "a long" => "Long",
+        "a boolean" => "Boolean",
+        "a base64 string" => "Blob",
+        "a timestamp" => "Timestamp",
+        "a list" => "List",
+        "a map" => "Map",
+        _ => "Structure",
     };
+
+    /// <summary>The texts of AWS's JSON deserializer (Coral), as observed against the service.</summary>
+    internal static string WrongTypeMessage(string shape, JsonElement value)
+    {
+        const string Number = "class com.amazon.coral.value.json.numbers.TruncatingBigNumber";
+        const string Boolean = "class java.lang.Boolean";
+        const string Text = "class java.lang.String";
+        const string ListStart = "Start of list found where not expected";
+        const string StructureStart = "Start of structure or map found where not expected.";
+        var kind = value.ValueKind;
+        return shape switch
+        {
+            "List" => kind == JsonValueKind.Object ? StructureStart : "Expected list or null",
+            "Map" => kind == JsonValueKind.Array ? ListStart : "Expected map or null",
+            "Structure" => kind == JsonValueKind.Array ? ListStart : "Expected null",
+            _ when kind == JsonValueKind.Array => ListStart,
+            _ when kind == JsonValueKind.Object => StructureStart,
+            "Timestamp" => (kind == JsonValueKind.String ? Text : Boolean) + " can not be converted to milliseconds since epoch",
+            "Blob" => (kind == JsonValueKind.Number ? Number : Boolean) + " can not be converted to a Blob",
+            "Boolean" when kind == JsonValueKind.String => "'" + value.GetString()!.ToUpperInvariant() + "' can not be converted to an Boolean",
+            _ => (kind switch { JsonValueKind.Number => Number, JsonValueKind.String => Text, _ => Boolean }) + " can not be converted to an " + shape,
+        };
+    }
 }

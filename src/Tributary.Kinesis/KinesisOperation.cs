@@ -109,7 +109,7 @@ public abstract partial class KinesisOperation(KinesisStreams streams) : IAwsOpe
     /// <summary>Reads a Tags map (string → string), validating AWS's key/value lengths; null when absent.</summary>
     protected static Dictionary<string, string>? ReadTagMap(JsonElement body, string member, AwsValidation validation, int maxCount)
     {
-        if (body.GetElement(member, JsonValueKind.Object) is not { } tags)
+        if (body.GetElement(member, JsonValueKind.Object, map: true) is not { } tags)
         {
             return null;
         }

@@ -157,6 +157,29 @@ public sealed partial class KinesisStreams
         }
     }
 
+    /// <summary>
+    /// The shards of <paramref name="stream"/> still listed (closed ones until their retention passes), with their
+    /// parents: a consistent snapshot taken under the stream's lock, which callers outside this class never take.
+    /// </summary>
+    public IReadOnlyList<ShardLineageEntry> ShardLineage(StreamState stream)
+    {
+        var now = NowMs;
+        lock (stream.Lock)
+        {
+            var result = new List<ShardLineageEntry>(stream.Shards.Count);
+            foreach (var shard in stream.Shards)
+            {
+                if (stream.IsVisible(shard, now))
+                {
+                    result.Add(new ShardLineageEntry(shard.Index, IndexOf(shard.ParentShardId), IndexOf(shard.AdjacentParentShardId), shard.EndOffset, shard.CreatedMs));
+                }
+            }
+            return result;
+        }
+
+        static int? IndexOf(string? shardId) => ShardId.TryParse(shardId, out var index) ? index : null;
+    }
+
     public void Delete(StreamState stream, bool enforceConsumerDeletion)
     {
         lock (_registryLock)

@@ -8,7 +8,7 @@ namespace Tributary.Kinesis;
 /// <summary>
 /// Persists every stream's control-plane state in <c>&lt;data dir&gt;/__cluster/kinesis-streams.json</c>, replaced
 /// atomically (<see cref="DurableFile"/>) after each change. Format version 1, documented in docs/formats/kinesis.md
-/// and frozen by <c>StreamMetadataFormatTests</c>; a reader refuses versions it does not know rather than guess.
+/// and frozen by <c>FormatTests.Stream_metadata_format_version_1_is_frozen</c>; a reader refuses versions it does not know rather than guess.
 /// Record data is not here: it lives in the shards' logs.
 /// </summary>
 public static class StreamMetadataFile

@@ -63,6 +63,13 @@ public sealed class ShardState(int index, string? parentShardId, string? adjacen
     public long ReadWindowBytes { get; set; }
 }
 
+/// <summary>
+/// One shard's place in its stream's lineage, as a reader that follows resharding needs it
+/// (<see cref="KinesisStreams.ShardLineage"/>): its index (= partition of the stream's topic), its parents' indexes,
+/// the offset it ended at (-1 while open) and when it was created (epoch ms).
+/// </summary>
+public readonly record struct ShardLineageEntry(int Index, int? ParentIndex, int? AdjacentParentIndex, long EndOffset, long CreatedMs);
+
 /// <summary>A registered enhanced fan-out consumer.</summary>
 public sealed record ConsumerState(string Name, long CreatedMs, string Arn);
 
@@ -77,7 +84,7 @@ public sealed class StreamState(string name, string arn, string topic, long crea
     /// rare, and persisting serialises all streams, so one lock keeps that snapshot consistent and rules out
     /// lock-order deadlocks. Shard locks are taken inside it, never the other way round.
     /// </summary>
-    public object Lock { get; internal set; } = new();
+    internal object Lock { get; set; } = new();
 
     public string Name { get; } = name;
 

@@ -10,7 +10,8 @@ namespace Tributary.Server;
 /// <summary>
 /// KinesisStreamAsSource: a stream of this server's Kinesis API read by a delivery stream — its topic
 /// (<c>kinesis.NAME</c>, one partition per shard) in-process, every shard, children only after their parents are
-/// read to the end.
+/// read to the end. The lineage comes from Kinesis's <see cref="KinesisStreams.ShardLineage"/>
+/// snapshot; this host code takes none of Kinesis's locks.
 /// </summary>
 public static class KinesisDeliverySource
 {
@@ -26,17 +27,8 @@ public static class KinesisDeliverySource
             throw DeliveryException.InvalidArgument($"KinesisStreamARN {definition.StreamArn}: {e.Message}");
         }
         var start = definition.DeliveryStartTimestamp ?? DateTimeOffset.UtcNow;
-        IReadOnlyList<ShardLineage> Lineage()
-        {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            lock (stream.Lock)
-            {
-                return [.. stream.Shards.Where(s => stream.IsVisible(s, now)).Select(s => new ShardLineage(
-                    s.Index, Index(s.ParentShardId), Index(s.AdjacentParentShardId), s.EndOffset, s.CreatedMs))];
-            }
-        }
+        IReadOnlyList<ShardLineage> Lineage() =>
+            [.. streams.ShardLineage(stream).Select(s => new ShardLineage(s.Index, s.ParentIndex, s.AdjacentParentIndex, s.EndOffset, s.CreatedMs))];
         return new TopicSource(broker, stream.Topic, StartPosition.At(start), new KinesisShardGate(Lineage, start));
     };
-
-    private static int? Index(string? shardId) => ShardId.TryParse(shardId, out var index) ? index : null;
 }

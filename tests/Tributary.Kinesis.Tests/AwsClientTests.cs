@@ -24,11 +24,18 @@ public class AwsClientTests(KinesisServer server) : IClassFixture<KinesisServer>
         Assert.DoesNotContain("FAILED", result.StandardOutput);
     }
 
-    [Fact]
-    public async Task Js_sdk_v3_over_http2_writes_reads_and_subscribes_to_a_shard()
+    /// <summary>
+    /// The JS SDK v3 Kinesis client speaks only HTTP/2: on the shared AWS port (HTTP/1.1 and HTTP/2 told apart by
+    /// the connection preface) as on the HTTP/2-only port kept from before.
+    /// </summary>
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("http2-only")]
+    public async Task Js_sdk_v3_over_http2_writes_reads_and_subscribes_to_a_shard(string port)
     {
         AwsClients.RequireJsSdk();
-        var result = await ClientProcess.RunAsync("node", [Path.Combine(AwsClients.NodeScripts, "kinesis_js.mjs"), server.Http2Endpoint], TimeSpan.FromSeconds(120),
+        var endpoint = port == "shared" ? server.Endpoint : server.Http2Endpoint;
+        var result = await ClientProcess.RunAsync("node", [Path.Combine(AwsClients.NodeScripts, "kinesis_js.mjs"), endpoint], TimeSpan.FromSeconds(120),
             workingDirectory: AwsClients.NodeScripts, environment: AwsClients.Environment());
         Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
         Assert.Contains("OK 9 checks", result.StandardOutput);

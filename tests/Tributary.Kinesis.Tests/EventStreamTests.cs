@@ -40,6 +40,8 @@ public class EventStreamTests(KinesisServer server) : IClassFixture<KinesisServe
         var name = "efo-" + Guid.NewGuid().ToString("N")[..8];
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact, Timeout = TimeSpan.FromSeconds(30) };
         await CallAsync(http, "CreateStream", new { StreamName = name, ShardCount = 1 });
+        // Encrypted: its records carry EncryptionType in events as in GetRecords (one record writer for both).
+        await CallAsync(http, "StartStreamEncryption", new { StreamName = name, EncryptionType = "KMS", KeyId = "alias/aws/kinesis" });
         await CallAsync(http, "PutRecord", new { StreamName = name, Data = Convert.ToBase64String("one"u8), PartitionKey = "k" });
         var arn = (await CallAsync(http, "DescribeStreamSummary", new { StreamName = name })).GetProperty("StreamDescriptionSummary").GetProperty("StreamARN").GetString();
         var consumerArn = (await CallAsync(http, "RegisterStreamConsumer", new { StreamARN = arn, ConsumerName = "c" })).GetProperty("Consumer").GetProperty("ConsumerARN").GetString();
@@ -68,6 +70,7 @@ public class EventStreamTests(KinesisServer server) : IClassFixture<KinesisServe
         Assert.Equal("SubscribeToShardEvent", frames[1].Headers[":event-type"]);
         var payload = JsonDocument.Parse(frames[1].Payload).RootElement;
         Assert.Equal("one", Encoding.UTF8.GetString(payload.GetProperty("Records")[0].GetProperty("Data").GetBytesFromBase64()));
+        Assert.Equal("KMS", payload.GetProperty("Records")[0].GetProperty("EncryptionType").GetString());
         Assert.Equal(56, payload.GetProperty("ContinuationSequenceNumber").GetString()!.Length);
 
         // The same consumer on the same shard within five seconds: refused before any event is sent.
@@ -79,7 +82,8 @@ public class EventStreamTests(KinesisServer server) : IClassFixture<KinesisServe
 
     private HttpRequestMessage Request(string operation, object body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, server.Http2Endpoint + "/")
+        // The shared AWS port: HTTP/2 there is recognised by the connection preface.
+        var request = new HttpRequestMessage(HttpMethod.Post, server.Endpoint + "/")
         {
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
             Version = HttpVersion.Version20,
@@ -87,6 +91,7 @@ public class EventStreamTests(KinesisServer server) : IClassFixture<KinesisServe
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202." + operation);
+        AwsClients.Sign(request);
         return request;
     }
 

@@ -133,6 +133,7 @@ public class FuzzTests(KinesisServer server) : IClassFixture<KinesisServer>
         using var request = new HttpRequestMessage(HttpMethod.Post, server.Endpoint + "/") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202." + operation);
+        AwsClients.Sign(request);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         if (response.Content.Headers.ContentType?.MediaType == "application/vnd.amazon.eventstream")
         {

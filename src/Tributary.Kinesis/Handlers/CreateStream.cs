@@ -18,9 +18,9 @@ public sealed class CreateStream(KinesisStreams streams) : KinesisOperation(stre
         var body = request.Body;
         var validation = new AwsValidation();
         var name = body.GetString("StreamName");
-        var shardCount = body.GetInt64("ShardCount");
+        var shardCount = body.GetInt32("ShardCount");
         var mode = body.GetElement("StreamModeDetails", JsonValueKind.Object) is { } details ? details.GetString("StreamMode") : null;
-        var maxRecordSize = body.GetInt64("MaxRecordSizeInKiB");
+        var maxRecordSize = body.GetInt32("MaxRecordSizeInKiB");
         validation.Required(name, "streamName");
         ValidateStreamName(validation, name, "streamName");
         validation.Range(shardCount, 1, 100_000, "shardCount");

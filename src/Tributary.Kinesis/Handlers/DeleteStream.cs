@@ -9,8 +9,10 @@ public sealed class DeleteStream(KinesisStreams streams) : KinesisOperation(stre
 
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
+        // Every member is deserialized before any check, as AWS does: a wrong type is reported before the stream.
+        var enforceConsumerDeletion = request.Body.GetBoolean("EnforceConsumerDeletion") ?? false;
         var stream = ResolveStream(request.Body);
-        Streams.Delete(stream, request.Body.GetBoolean("EnforceConsumerDeletion") ?? false);
+        Streams.Delete(stream, enforceConsumerDeletion);
         return ValueTask.CompletedTask;
     }
 }

@@ -14,7 +14,7 @@ public sealed class DescribeStream(KinesisStreams streams) : KinesisOperation(st
     {
         var body = request.Body;
         var validation = new AwsValidation();
-        var limit = body.GetInt64("Limit");
+        var limit = body.GetInt32("Limit");
         var exclusiveStart = body.GetString("ExclusiveStartShardId");
         validation.Range(limit, 1, 10000, "limit");
         ValidateShardId(validation, exclusiveStart, "exclusiveStartShardId", required: false);

@@ -18,7 +18,7 @@ public sealed class GetRecords(KinesisStreams streams) : KinesisOperation(stream
         var body = request.Body;
         var validation = new AwsValidation();
         var iterator = body.GetString("ShardIterator");
-        var limit = body.GetInt64("Limit");
+        var limit = body.GetInt32("Limit");
         validation.Required(iterator, "shardIterator").Length(iterator, 1, 512, "shardIterator");
         validation.Range(limit, 1, 10000, "limit");
         validation.ThrowIfAny();
@@ -43,63 +43,12 @@ public sealed class GetRecords(KinesisStreams streams) : KinesisOperation(stream
         response.WriteEndArray();
         if (outcome.ShardEnded)
         {
-            WriteChildShards(response, stream, shard);
+            RecordWriter.WriteChildShards(response, stream, shard);
         }
         else
         {
             response.WriteString("NextShardIterator", ShardIterator.Encode(position with { Offset = outcome.NextOffset, IssuedAtMs = now }));
         }
         response.WriteNumber("MillisBehindLatest", outcome.MillisBehindLatest);
-    }
-
-    /// <summary>ChildShards: the shards whose parent or adjacent parent is <paramref name="shard"/>, each with both parents.</summary>
-    internal static void WriteChildShards(AwsResponseWriter response, StreamState stream, ShardState shard)
-    {
-        response.WriteStartArray("ChildShards");
-        lock (stream.Lock)
-        {
-            foreach (var child in stream.Shards)
-            {
-                if (child.ParentShardId != shard.Id && child.AdjacentParentShardId != shard.Id)
-                {
-                    continue;
-                }
-                response.WriteStartObject();
-                response.WriteString("ShardId", child.Id);
-                response.WriteStartArray("ParentShards");
-                response.WriteStringValue(child.ParentShardId!);
-                if (child.AdjacentParentShardId is not null)
-                {
-                    response.WriteStringValue(child.AdjacentParentShardId);
-                }
-                response.WriteEndArray();
-                response.WriteStartObject("HashKeyRange");
-                response.WriteString("StartingHashKey", HashKey.Format(child.HashStart));
-                response.WriteString("EndingHashKey", HashKey.Format(child.HashEnd));
-                response.WriteEndObject();
-                response.WriteEndObject();
-            }
-        }
-        response.WriteEndArray();
-    }
-
-    /// <summary>Writes each record as AWS's Record shape, formatting the sequence number on the stack.</summary>
-    private readonly struct RecordWriter(AwsResponseWriter response, StreamState stream, ShardState shard) : IRecordSink
-    {
-        public void Write(long offset, long arrivalMs, ReadOnlySpan<byte> partitionKey, ReadOnlySpan<byte> data)
-        {
-            Span<byte> sequence = stackalloc byte[SequenceNumber.Length];
-            SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, offset);
-            response.WriteStartObject();
-            response.WriteUtf8String("SequenceNumber", sequence);
-            response.WriteTimestamp("ApproximateArrivalTimestamp", arrivalMs);
-            response.WriteBlob("Data", data);
-            response.WriteUtf8String("PartitionKey", partitionKey);
-            if (stream.EncryptionType != "NONE")
-            {
-                response.WriteString("EncryptionType", stream.EncryptionType);
-            }
-            response.WriteEndObject();
-        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class ListShards(KinesisStreams streams) : KinesisOperation(stream
         var validation = new AwsValidation();
         var nextToken = body.GetString("NextToken");
         var exclusiveStart = body.GetString("ExclusiveStartShardId");
-        var maxResults = body.GetInt64("MaxResults");
+        var maxResults = body.GetInt32("MaxResults");
         var filter = body.GetElement("ShardFilter", JsonValueKind.Object);
         var filterType = filter?.GetString("Type");
         var filterShardId = filter?.GetString("ShardId");

@@ -13,7 +13,7 @@ public sealed class ListStreamConsumers(KinesisStreams streams) : KinesisOperati
         var body = request.Body;
         var validation = new AwsValidation();
         var streamArn = body.GetString("StreamARN");
-        var maxResults = body.GetInt64("MaxResults");
+        var maxResults = body.GetInt32("MaxResults");
         var nextToken = body.GetString("NextToken");
         validation.Required(streamArn, "streamARN").Pattern(streamArn, StreamArnRegex(), StreamArnPattern, "streamARN");
         validation.Range(maxResults, 1, 10000, "maxResults");

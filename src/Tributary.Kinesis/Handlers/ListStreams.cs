@@ -15,7 +15,7 @@ public sealed class ListStreams(KinesisStreams streams) : KinesisOperation(strea
     {
         var body = request.Body;
         var validation = new AwsValidation();
-        var limit = body.GetInt64("Limit");
+        var limit = body.GetInt32("Limit");
         var exclusiveStart = body.GetString("ExclusiveStartStreamName");
         var nextToken = body.GetString("NextToken");
         validation.Range(limit, 1, 10000, "limit");

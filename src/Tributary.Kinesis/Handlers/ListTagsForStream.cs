@@ -11,7 +11,7 @@ public sealed class ListTagsForStream(KinesisStreams streams) : KinesisOperation
     {
         var body = request.Body;
         var validation = new AwsValidation();
-        var limit = body.GetInt64("Limit");
+        var limit = body.GetInt32("Limit");
         var exclusiveStart = body.GetString("ExclusiveStartTagKey");
         validation.Range(limit, 1, 50, "limit").Length(exclusiveStart, 1, 128, "exclusiveStartTagKey");
         var stream = ResolveStream(body, validation);

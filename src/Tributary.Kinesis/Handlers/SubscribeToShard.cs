@@ -108,7 +108,7 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
                 var writer = new JsonResponseWriter(payload);
                 writer.WriteStartObject();
                 writer.WriteStartArray("Records");
-                var sink = new EventRecordWriter(writer, stream, shard);
+                var sink = new RecordWriter(writer, stream, shard);
                 var outcome = await Streams.ReadAsync(stream, shard, next, KinesisStreams.MaxRecordsPerRead, sink, cancellationToken).ConfigureAwait(false);
                 writer.WriteEndArray();
                 next = outcome.NextOffset;
@@ -120,7 +120,7 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
                     writer.WriteNumber("MillisBehindLatest", outcome.MillisBehindLatest);
                     if (outcome.ShardEnded)
                     {
-                        GetRecords.WriteChildShards(writer, stream, shard);
+                        RecordWriter.WriteChildShards(writer, stream, shard);
                     }
                     writer.WriteEndObject();
                     writer.Flush();
@@ -161,22 +161,6 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
         await response.Body.WriteAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         frame.Reset();
-    }
-
-    /// <summary>Records in an event: the same shape as GetRecords' (JSON payload, base64 data).</summary>
-    private readonly struct EventRecordWriter(AwsResponseWriter response, StreamState stream, ShardState shard) : IRecordSink
-    {
-        public void Write(long offset, long arrivalMs, ReadOnlySpan<byte> partitionKey, ReadOnlySpan<byte> data)
-        {
-            Span<byte> sequence = stackalloc byte[SequenceNumber.Length];
-            SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, offset);
-            response.WriteStartObject();
-            response.WriteUtf8String("SequenceNumber", sequence);
-            response.WriteTimestamp("ApproximateArrivalTimestamp", arrivalMs);
-            response.WriteBlob("Data", data);
-            response.WriteUtf8String("PartitionKey", partitionKey);
-            response.WriteEndObject();
-        }
     }
 
     /// <summary>One live subscription: when it started, and how to end it when another takes over.</summary>

@@ -11,7 +11,7 @@ public sealed class UpdateMaxRecordSize(KinesisStreams streams) : KinesisOperati
     {
         var body = request.Body;
         var validation = new AwsValidation();
-        var size = body.GetInt64("MaxRecordSizeInKiB");
+        var size = body.GetInt32("MaxRecordSizeInKiB");
         validation.Required(body.GetString("StreamARN"), "streamARN");
         validation.Required(size, "maxRecordSizeInKiB").Range(size, 1024, 10240, "maxRecordSizeInKiB");
         var stream = ResolveStream(body, validation);

@@ -11,7 +11,7 @@ public sealed class UpdateShardCount(KinesisStreams streams) : KinesisOperation(
     {
         var body = request.Body;
         var validation = new AwsValidation();
-        var target = body.GetInt64("TargetShardCount");
+        var target = body.GetInt32("TargetShardCount");
         var scaling = body.GetString("ScalingType");
         validation.Required(target, "targetShardCount").Range(target, 1, 100_000, "targetShardCount");
         validation.Required(scaling, "scalingType").Enum(scaling, ["UNIFORM_SCALING"], "scalingType");

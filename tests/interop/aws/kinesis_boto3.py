@@ -155,6 +155,17 @@ kinesis.increase_stream_retention_period(StreamName=name, RetentionPeriodHours=4
 check(kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["RetentionPeriodHours"] == 48, "retention increased to 48 h")
 expect_error("InvalidArgumentException", kinesis.decrease_stream_retention_period, StreamName=name, RetentionPeriodHours=72)
 kinesis.decrease_stream_retention_period(StreamName=name, RetentionPeriodHours=24)
+check(kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["RetentionPeriodHours"] == 24, "retention decreased to 24 h")
+expect_error("InvalidArgumentException", kinesis.increase_stream_retention_period, StreamName=name, RetentionPeriodHours=12)
+enabled = kinesis.enable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=["IncomingBytes", "OutgoingRecords"])
+check(enabled["CurrentShardLevelMetrics"] == [] and enabled["DesiredShardLevelMetrics"] == ["IncomingBytes", "OutgoingRecords"], "enhanced monitoring enabled")
+disabled = kinesis.disable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=["IncomingBytes"])
+check(disabled["CurrentShardLevelMetrics"] == ["IncomingBytes", "OutgoingRecords"] and disabled["DesiredShardLevelMetrics"] == ["OutgoingRecords"], "enhanced monitoring disabled")
+kinesis.start_stream_encryption(StreamName=name, EncryptionType="KMS", KeyId="alias/aws/kinesis")
+described = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+check(described["EncryptionType"] == "KMS" and described["KeyId"] == "alias/aws/kinesis", "encryption started")
+kinesis.stop_stream_encryption(StreamName=name, EncryptionType="KMS", KeyId="alias/aws/kinesis")
+check(kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["EncryptionType"] == "NONE", "encryption stopped")
 kinesis.add_tags_to_stream(StreamName=name, Tags={"team": "data", "env": "test"})
 tags = kinesis.list_tags_for_stream(StreamName=name)["Tags"]
 check(tags == [{"Key": "env", "Value": "test"}, {"Key": "team", "Value": "data"}], "tags added and listed")

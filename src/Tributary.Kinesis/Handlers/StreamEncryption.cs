@@ -3,12 +3,13 @@ using Tributary.Aws;
 namespace Tributary.Kinesis.Handlers;
 
 /// <summary>
-/// StopStreamEncryption: EncryptionType* (KMS), KeyId* (1–2048). Recorded and reported (DescribeStream,
-/// records' EncryptionType); Tributary does not encrypt data at rest itself.
+/// StartStreamEncryption and StopStreamEncryption (one operation, two names): EncryptionType* (KMS), KeyId*
+/// (1–2048). Recorded and reported (DescribeStream, records' EncryptionType); Tributary does not encrypt data at
+/// rest itself.
 /// </summary>
-public sealed class StopStreamEncryption(KinesisStreams streams) : KinesisOperation(streams)
+public sealed class StreamEncryption(KinesisStreams streams, bool start) : KinesisOperation(streams)
 {
-    public override string Name => "StopStreamEncryption";
+    public override string Name => start ? "StartStreamEncryption" : "StopStreamEncryption";
 
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
@@ -26,8 +27,8 @@ public sealed class StopStreamEncryption(KinesisStreams streams) : KinesisOperat
         lock (stream.Lock)
         {
             Streams.EnsureActive(stream);
-            stream.EncryptionType = "NONE";
-            stream.KeyId = null;
+            stream.EncryptionType = start ? "KMS" : "NONE";
+            stream.KeyId = start ? keyId : null;
             Streams.Persist();
         }
         return ValueTask.CompletedTask;

@@ -2,12 +2,16 @@ using Tributary.Aws;
 
 namespace Tributary.Kinesis.Handlers;
 
-/// <summary>EnableEnhancedMonitoring: ShardLevelMetrics* (names or ALL). Recorded and reported; answers the metrics before and after.</summary>
-public sealed class EnableEnhancedMonitoring(KinesisStreams streams) : KinesisOperation(streams)
+/// <summary>
+/// EnableEnhancedMonitoring and DisableEnhancedMonitoring (one operation, two names): ShardLevelMetrics* (1–7 metric
+/// names, or ALL). The metrics are recorded and reported (DescribeStream), not computed; the answer names the
+/// metrics before and after the change.
+/// </summary>
+public sealed class EnhancedMonitoring(KinesisStreams streams, bool enable) : KinesisOperation(streams)
 {
     private static readonly string[] Metrics = ["IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds", "ALL"];
 
-    public override string Name => "EnableEnhancedMonitoring";
+    public override string Name => enable ? "EnableEnhancedMonitoring" : "DisableEnhancedMonitoring";
 
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
@@ -25,7 +29,11 @@ public sealed class EnableEnhancedMonitoring(KinesisStreams streams) : KinesisOp
             var before = stream.ShardLevelMetrics.ToList();
             foreach (var metric in requested)
             {
-                if (!stream.ShardLevelMetrics.Contains(metric))
+                if (!enable)
+                {
+                    stream.ShardLevelMetrics.Remove(metric);
+                }
+                else if (!stream.ShardLevelMetrics.Contains(metric))
                 {
                     stream.ShardLevelMetrics.Add(metric);
                 }
