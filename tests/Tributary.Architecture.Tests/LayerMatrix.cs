@@ -17,6 +17,7 @@ internal static class LayerMatrix
         ["Tributary.Protocol"] = ["Tributary.Foundation"],
         ["Tributary.Jq"] = [],
         ["Tributary.Formats"] = ["Tributary.Foundation", "Tributary.Protocol"],
+        ["Tributary.Schemas"] = [],
 
         // The connector API (Kafka's connect-api): what plugins are written against.
         ["Tributary.Connect.Api"] = [],
@@ -38,6 +39,7 @@ internal static class LayerMatrix
         ["Tributary.Aws"] = ["Tributary.Foundation"],
         ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
         ["Tributary.Kinesis"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker"],
+        ["Tributary.Registry"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Schemas"],
 
         // Object stores (local directory, S3): below the sink engine and whatever else reads or writes objects.
         ["Tributary.ObjectStores"] = ["Tributary.Foundation"],
@@ -58,7 +60,7 @@ internal static class LayerMatrix
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats",
-            "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose",
+            "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
         ],
     };
 }
