@@ -26,6 +26,9 @@ internal static class LayerMatrix
         ["Tributary.Connect.Converters"] = ["Tributary.Connect.Api"],
         ["Tributary.Connect.Transforms"] = ["Tributary.Connect.Api", "Tributary.Connect.Converters"],
 
+        // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro ↔ Connect data).
+        ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api"],
+
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
 

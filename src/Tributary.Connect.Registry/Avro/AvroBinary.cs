@@ -4,6 +4,7 @@ using System.Collections;
 using System.Text;
 using Tributary.Connect.Data;
 using Tributary.Connect.Errors;
+using ConnectDecimal = Tributary.Connect.Data.Decimal;
 
 namespace Tributary.Connect.Registry.Avro;
 
@@ -57,7 +58,7 @@ internal static class AvroBinary
                 output.Advance(8);
                 break;
             case AvroKind.Bytes:
-                var bytes = plan.Logical == ConnectLogical.Decimal ? Decimal.FromLogical(plan.Connect, value) : Bytes(value);
+                var bytes = plan.Logical == ConnectLogical.Decimal ? ConnectDecimal.FromLogical(plan.Connect, value) : Bytes(value);
                 WriteLong(output, bytes.Length);
                 output.Write(bytes);
                 break;
@@ -192,7 +193,7 @@ internal static class AvroBinary
                 return BinaryPrimitives.ReadDoubleLittleEndian(input.ReadSpan(8));
             case AvroKind.Bytes:
                 var bytes = input.ReadSpan(input.ReadLength());
-                return plan.Logical == ConnectLogical.Decimal ? Decimal.ToLogical(plan.Connect, bytes) : bytes.ToArray();
+                return plan.Logical == ConnectLogical.Decimal ? ConnectDecimal.ToLogical(plan.Connect, bytes) : bytes.ToArray();
             case AvroKind.Fixed:
                 return input.ReadSpan(plan.FixedSize).ToArray();
             case AvroKind.String:

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Tributary.Connect.Data;
 using Tributary.Connect.Errors;
+using ConnectDecimal = Tributary.Connect.Data.Decimal;
 using AvroSchema = global::Avro.Schema;
 
 namespace Tributary.Connect.Registry.Avro;
@@ -172,7 +173,7 @@ internal static class AvroData
         {
             case ConnectLogical.Decimal:
                 avro["logicalType"] = "decimal";
-                avro["scale"] = Decimal.ScaleOf(schema);
+                avro["scale"] = ConnectDecimal.ScaleOf(schema);
                 avro["precision"] = schema.Parameters?.TryGetValue(PrecisionParameter, out var precision) == true ? int.Parse(precision, CultureInfo.InvariantCulture) : 64;
                 break;
             case ConnectLogical.Date:
@@ -214,7 +215,7 @@ internal static class AvroData
 
     private static ConnectLogical Logical(Schema schema) => schema.Name switch
     {
-        Decimal.LogicalName when schema.Type == SchemaType.Bytes => ConnectLogical.Decimal,
+        ConnectDecimal.LogicalName when schema.Type == SchemaType.Bytes => ConnectLogical.Decimal,
         Date.LogicalName when schema.Type == SchemaType.Int32 => ConnectLogical.Date,
         Time.LogicalName when schema.Type == SchemaType.Int32 => ConnectLogical.Time,
         Timestamp.LogicalName when schema.Type == SchemaType.Int64 => ConnectLogical.Timestamp,
@@ -241,7 +242,7 @@ internal static class AvroData
             }
             throw new DataException("Avro unions other than [null, T] are not supported by this converter yet: " + avro);
         }
-        var builder = avro.Tag switch
+        SchemaBuilder? builder = avro.Tag switch
         {
             AvroSchema.Type.Boolean => SchemaBuilder.Bool(),
             AvroSchema.Type.Int => (avro.GetProperty("connect.type") ?? "") switch
@@ -274,14 +275,34 @@ internal static class AvroData
         {
             schemaForProps = logicalSchema;
             var baseSchema = logicalSchema.BaseSchema;
-            (builder, logical, kind) = logicalSchema.LogicalTypeName switch
+            switch (logicalSchema.LogicalTypeName)
             {
-                "decimal" when baseSchema.Tag == AvroSchema.Type.Bytes => (Decimal.Builder(int.Parse(logicalSchema.GetProperty("scale") ?? "0", CultureInfo.InvariantCulture)), ConnectLogical.Decimal, AvroKind.Bytes),
-                "date" => (Date.Builder(), ConnectLogical.Date, AvroKind.Int),
-                "time-millis" => (Time.Builder(), ConnectLogical.Time, AvroKind.Int),
-                "timestamp-millis" => (Timestamp.Builder(), ConnectLogical.Timestamp, AvroKind.Long),
-                _ => (ToConnect(baseSchema, false, -1, records) is var inner ? SchemaBuilder.From(inner.Connect) : null!, ConnectLogical.None, KindOf(baseSchema)),
-            };
+                case "decimal" when baseSchema.Tag == AvroSchema.Type.Bytes:
+                    builder = ConnectDecimal.Builder(int.Parse(logicalSchema.GetProperty("scale") ?? "0", CultureInfo.InvariantCulture));
+                    logical = ConnectLogical.Decimal;
+                    kind = AvroKind.Bytes;
+                    break;
+                case "date":
+                    builder = Date.Builder();
+                    logical = ConnectLogical.Date;
+                    kind = AvroKind.Int;
+                    break;
+                case "time-millis":
+                    builder = Time.Builder();
+                    logical = ConnectLogical.Time;
+                    kind = AvroKind.Int;
+                    break;
+                case "timestamp-millis":
+                    builder = Timestamp.Builder();
+                    logical = ConnectLogical.Timestamp;
+                    kind = AvroKind.Long;
+                    break;
+                default:
+                    // A logical type Connect has no name for reads as its underlying type, as the specification asks.
+                    builder = SchemaBuilder.From(ToConnect(baseSchema, false, -1, records).Connect);
+                    kind = KindOf(baseSchema);
+                    break;
+            }
             if (logicalSchema.LogicalTypeName == "decimal" && logicalSchema.GetProperty("precision") is { } precision)
             {
                 builder.Parameter(PrecisionParameter, precision);
@@ -291,6 +312,7 @@ internal static class AvroData
         {
             kind = KindOf(avro);
         }
+        builder ??= SchemaBuilder.Struct(); // replaced below for arrays, maps and records
         switch (avro)
         {
             case global::Avro.EnumSchema enumSchema:

@@ -1,4 +1,4 @@
-using Tributary.Connect.Config;
+using Tributary.Connect.Errors;
 
 namespace Tributary.Connect.Registry.Client;
 
