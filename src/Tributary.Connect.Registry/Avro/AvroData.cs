@@ -303,7 +303,8 @@ internal static class AvroData
                     kind = KindOf(baseSchema);
                     break;
             }
-            if (logicalSchema.LogicalTypeName == "decimal" && logicalSchema.GetProperty("precision") is { } precision)
+            // The default precision (64) is left implicit, so a schema read back maps to the same Avro schema again.
+            if (logicalSchema.LogicalTypeName == "decimal" && logicalSchema.GetProperty("precision") is { } precision && precision != "64")
             {
                 builder.Parameter(PrecisionParameter, precision);
             }
