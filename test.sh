@@ -37,6 +37,7 @@ apt_install() {
   fi
 }
 # Interop clients (tests/interop/, tests/Tributary.Interop.Tests/): kcat, python3-confluent-kafka
+# (also its SchemaRegistryClient, for tests/Tributary.Registry.Tests and tests/interop/registry/)
 # (librdkafka) and python3-kafka from Debian; jq (Debian 12's jq 1.6) is the oracle for
 # tests/Tributary.Jq.Tests. The two Python ones install for Debian's /usr/bin/python3,
 # not for a pyenv python3 that may be first on PATH: the tests always run /usr/bin/python3. nodejs and

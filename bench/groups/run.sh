@@ -40,7 +40,7 @@ DATA=
 start_server() { # extra --set options...
     DATA=$(mktemp -d "$DATA_ROOT/tributary-group-bench.XXXXXX")
     # The AWS APIs are not measured here: disabled, so ports 4566/4567 need not be free.
-    local args=(serve --data-dir "$DATA" --set kafka.port="$PORT" --set aws.port=-1 --set aws.http2.port=-1 --set admin.port=-1)
+    local args=(serve --data-dir "$DATA" --set kafka.port="$PORT" --set aws.port=-1 --set aws.http2.port=-1 --set admin.port=-1 --set registry.port=-1)
     for s in "$@"; do args+=(--set "$s"); done
     dotnet src/Tributary.Server/bin/Release/net10.0/tributary.dll "${args[@]}" > "$DATA.log" 2>&1 &
     PID=$!

@@ -41,7 +41,7 @@ SERVER_LOG=$DATA.server.log
 # Default flush policy (every-append: an append is acknowledged after the group-commit fsync).
 # The AWS APIs are not measured here: disabled, so ports 4566/4567 need not be free.
 dotnet src/Tributary.Server/bin/Release/net10.0/tributary.dll serve --data-dir "$DATA" --set kafka.port="$PORT" \
-    --set aws.port=-1 --set aws.http2.port=-1 --set admin.port=-1 > "$SERVER_LOG" 2>&1 &
+    --set aws.port=-1 --set aws.http2.port=-1 --set admin.port=-1 --set registry.port=-1 > "$SERVER_LOG" 2>&1 &
 PID=$!
 cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA" "$SERVER_LOG"; }
 trap cleanup EXIT

@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 tributary_port=$(free_port)
 dotnet src/Tributary.Server/bin/Release/net10.0/tributary.dll serve --data-dir "$data/tributary" --set kafka.port=0 \
-  --set aws.port="$tributary_port" --set aws.http2.port=-1 --set admin.port=-1 >"$data/tributary.log" 2>&1 &
+  --set aws.port="$tributary_port" --set aws.http2.port=-1 --set admin.port=-1 --set registry.port=-1 >"$data/tributary.log" 2>&1 &
 pids+=($!)
 kinesalite_port=$(free_port)
 node "$node_dir/node_modules/kinesalite/cli.js" --port "$kinesalite_port" --createStreamMs 0 --deleteStreamMs 0 --shardLimit 1000 >"$data/kinesalite.log" 2>&1 &

@@ -98,7 +98,18 @@ public static class Program
                     return 1;
                 }
                 await using var adminScope = admin.ConfigureAwait(false);
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}. Stop with Ctrl-C or SIGTERM.");
+                Tributary.Registry.RegistryServer registry;
+                try
+                {
+                    registry = await Tributary.Registry.RegistryServer.StartAsync(broker, options.Registry, loggerFactory).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Registry.RegistryException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot start the schema registry: {e.Message}");
+                    return 1;
+                }
+                await using var registryScope = registry.ConfigureAwait(false);
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

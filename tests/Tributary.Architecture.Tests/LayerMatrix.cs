@@ -17,6 +17,7 @@ internal static class LayerMatrix
         ["Tributary.Protocol"] = ["Tributary.Foundation"],
         ["Tributary.Jq"] = [],
         ["Tributary.Formats"] = ["Tributary.Foundation", "Tributary.Protocol"],
+        ["Tributary.Schemas"] = [],
 
         // The connector API (Kafka's connect-api): what plugins are written against.
         ["Tributary.Connect.Api"] = [],
@@ -24,6 +25,9 @@ internal static class LayerMatrix
         // Kafka's converters and transformations on the connector API (Connect's connect-json, converters, transforms).
         ["Tributary.Connect.Converters"] = ["Tributary.Connect.Api"],
         ["Tributary.Connect.Transforms"] = ["Tributary.Connect.Api", "Tributary.Connect.Converters"],
+
+        // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro ↔ Connect data).
+        ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api"],
 
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
@@ -38,6 +42,7 @@ internal static class LayerMatrix
         ["Tributary.Aws"] = ["Tributary.Foundation"],
         ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
         ["Tributary.Kinesis"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker"],
+        ["Tributary.Registry"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Schemas"],
 
         // Object stores (local directory, S3): below the sink engine and whatever else reads or writes objects.
         ["Tributary.ObjectStores"] = ["Tributary.Foundation"],
@@ -58,7 +63,7 @@ internal static class LayerMatrix
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats",
-            "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose",
+            "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
         ],
     };
 }

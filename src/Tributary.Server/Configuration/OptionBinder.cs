@@ -9,6 +9,7 @@ using Tributary.Firehose.Streams;
 using Tributary.Kafka;
 using Tributary.Kinesis;
 using Tributary.ObjectStores;
+using Tributary.Registry;
 using Tributary.Storage;
 
 namespace Tributary.Server;
@@ -42,6 +43,8 @@ public sealed record TributaryOptions
     public required string? DeliveryStreamsFile { get; init; }
 
     public required AdminOptions Admin { get; init; }
+
+    public required RegistryOptions Registry { get; init; }
 }
 
 /// <summary>
@@ -89,6 +92,24 @@ public static class OptionBinder
             Admin = new AdminOptions(
                 IpAddress(configuration, ServerConfiguration.Keys.AdminHost),
                 configuration.GetInt32(ServerConfiguration.Keys.AdminPort, -1, 65535)),
+            Registry = Registry(configuration),
+        };
+    }
+
+    /// <summary>The schema registry (registry.*).</summary>
+    public static RegistryOptions Registry(ServerConfiguration configuration)
+    {
+        var level = configuration.GetString(ServerConfiguration.Keys.RegistryCompatibilityLevel).ToUpperInvariant();
+        if (!Tributary.Schemas.Compatibility.CompatibilityLevels.TryParse(level, out _))
+        {
+            throw new ConfigurationException($"{ServerConfiguration.Keys.RegistryCompatibilityLevel}: not a compatibility level: {level} (NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE)");
+        }
+        return new RegistryOptions
+        {
+            Host = IpAddress(configuration, ServerConfiguration.Keys.RegistryHost),
+            Port = configuration.GetInt32(ServerConfiguration.Keys.RegistryPort, -1, 65535),
+            Topic = configuration.GetString(ServerConfiguration.Keys.RegistryTopic),
+            DefaultCompatibility = level,
         };
     }
 

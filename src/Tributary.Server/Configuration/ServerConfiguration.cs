@@ -67,6 +67,12 @@ public sealed class ServerConfiguration
         public const string AdminHost = "admin.host";
         public const string AdminPort = "admin.port";
 
+        // Schema registry.
+        public const string RegistryHost = "registry.host";
+        public const string RegistryPort = "registry.port";
+        public const string RegistryTopic = "registry.topic";
+        public const string RegistryCompatibilityLevel = "registry.compatibility.level";
+
         // Delivery streams.
         public const string DeliveryDestination = "delivery.destination";
         public const string DeliveryLocalDirectory = "delivery.local.directory";
@@ -94,7 +100,7 @@ public sealed class ServerConfiguration
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
-            AdminHost, AdminPort, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
+            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
             DeliveryS3SecretKey, DeliveryS3PartSizeBytes, DeliveryS3CreateBuckets, DeliveryMaxStreams, DeliveryMaxBufferedBytes,
             DeliveryMaxActivePartitions, DeliveryLambdaEndpoints, DeliveryLambdaTimeoutMs, DeliveryStreamsFile, DeliveryTablesDirectory,
         ];

@@ -1,0 +1,9 @@
+using System.Text.Json.Nodes;
+
+namespace Tributary.Registry.Handlers;
+
+/// <summary>GET /schemas/types: the schema types this registry parses.</summary>
+internal static class GetSchemaTypes
+{
+    public static JsonNode Handle() => new JsonArray("JSON", "AVRO");
+}
