@@ -9,6 +9,9 @@ namespace Tributary.Orc.Metadata;
 /// </summary>
 internal static class MetadataCodec
 {
+    /// <summary>PostScript field of Tributary's checksum: far above ORC's fields (1..8000 used) and protobuf's reserved 19000-19999.</summary>
+    public const int ChecksumField = 27000;
+
     public static PostScript ReadPostScript(ReadOnlySpan<byte> data)
     {
         var r = new ProtoReader(data, "PostScript");
@@ -26,6 +29,7 @@ internal static class MetadataCodec
                 case 6: r.Expect(type, WireType.Varint, field); ps.WriterVersion = r.ReadUInt32(); break;
                 case 7: r.Expect(type, WireType.Varint, field); ps.StripeStatisticsLength = r.ReadVarint(); break;
                 case 8000: r.Expect(type, WireType.LengthDelimited, field); ps.Magic = r.ReadString(); break;
+                case ChecksumField: r.Expect(type, WireType.Varint, field); ps.Checksum = r.ReadUInt32(); break;
                 default: r.Skip(type); break;
             }
         }
@@ -45,6 +49,10 @@ internal static class MetadataCodec
         w.WriteVarintField(5, ps.MetadataLength);
         w.WriteVarintField(6, ps.WriterVersion);
         w.WriteStringField(8000, "ORC");
+        if (ps.Checksum is { } checksum)
+        {
+            w.WriteVarintField(ChecksumField, checksum);
+        }
     }
 
     public static Footer ReadFooter(ReadOnlySpan<byte> data)

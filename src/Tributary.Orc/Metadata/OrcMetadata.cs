@@ -11,6 +11,13 @@ public sealed class PostScript
     public uint WriterVersion { get; set; }
     public ulong StripeStatisticsLength { get; set; }
     public string? Magic { get; set; }
+
+    /// <summary>
+    /// Tributary's extension (field <see cref="MetadataCodec.ChecksumField"/>, ignored by other readers): CRC-32 (IEEE) of every
+    /// byte before the PostScript. ORC itself has no checksums, so without it a flipped bit in a stream is read as a
+    /// different value; with it, Tributary's reader refuses the file.
+    /// </summary>
+    public uint? Checksum { get; set; }
 }
 
 public sealed class StripeInformation

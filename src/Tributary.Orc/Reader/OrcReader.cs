@@ -43,6 +43,14 @@ public sealed class OrcReader : IDisposable
         {
             throw new OrcFormatException("Not an ORC file: neither the PostScript nor the header carries the magic 'ORC'.");
         }
+        if (PostScript.Checksum is { } checksum)
+        {
+            var actual = System.IO.Hashing.Crc32.HashToUInt32(file.AsSpan(0, file.Length - 1 - postScriptLength));
+            if (actual != checksum)
+            {
+                throw new OrcFormatException($"Corrupt ORC file: the CRC-32 of its {file.Length - 1 - postScriptLength} bytes before the PostScript is {actual:x8}, the PostScript says {checksum:x8}.");
+            }
+        }
         if (PostScript.Version.Count >= 1 && PostScript.Version[0] != 0)
         {
             throw new OrcFormatException($"Unsupported ORC file version {string.Join('.', PostScript.Version)}: this reader knows 0.11 and 0.12.");

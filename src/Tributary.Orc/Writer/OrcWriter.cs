@@ -18,6 +18,7 @@ public sealed class OrcWriter : IDisposable
     public const uint WriterVersion = 6;
 
     private readonly Stream _output;
+    private readonly System.IO.Hashing.Crc32 _checksum = new();
     private readonly bool _leaveOpen;
     private readonly OrcWriterOptions _options;
     private readonly OrcCodec _codec;
@@ -51,7 +52,7 @@ public sealed class OrcWriter : IDisposable
         _schema = schema.AssignIds();
         _codec = new OrcCodec(_options.Compression, _options.CompressionBlockSize, _options.CompressionLevel);
         Root = (StructColumnWriter)ColumnWriter.Create(_schema, new WriterContext(_options, _codec));
-        _output.Write("ORC"u8);
+        Emit("ORC"u8);
         _offset = 3;
         Root.StartRowGroup();
     }
@@ -103,12 +104,12 @@ public sealed class OrcWriter : IDisposable
             var available = block - (_offset % block);
             if (length > available && available <= _options.PaddingTolerance * _options.StripeSizeBytes)
             {
-                _output.Write(new byte[available]);
+                Emit(new byte[available]);
                 _offset += available;
             }
         }
         information.Offset = (ulong)_offset;
-        _output.Write(_buffer.Written);
+        Emit(_buffer.Written);
         _offset += length;
         _stripes.Add(information);
         _stripeStatistics.Add(statistics);
@@ -154,15 +155,23 @@ public sealed class OrcWriter : IDisposable
             Version = _options.FormatVersion == OrcFormatVersion.V0_11 ? [0, 11] : [0, 12],
             MetadataLength = (ulong)metadata.Length,
             WriterVersion = WriterVersion,
+            Checksum = _checksum.GetCurrentHashAsUInt32(),
         };
         proto.Clear();
         MetadataCodec.WritePostScript(proto, postScript);
-        _output.Write(metadata.Written);
-        _output.Write(footerBytes.Written);
+        Emit(metadata.Written);
+        Emit(footerBytes.Written);
         _output.Write(proto.Written);
         _output.WriteByte((byte)proto.Length);
         _output.Flush();
         _completed = true;
+    }
+
+    /// <summary>Writes bytes before the PostScript, which the checksum covers.</summary>
+    private void Emit(ReadOnlySpan<byte> bytes)
+    {
+        _output.Write(bytes);
+        _checksum.Append(bytes);
     }
 
     public void Dispose()
