@@ -147,6 +147,8 @@ public sealed class OrcWriter : IDisposable
         MetadataCodec.WriteFooter(proto, footer);
         var footerBytes = new ByteBuffer(proto.Length + 16);
         StripeAssembly.Compress(_codec, proto.Written, footerBytes);
+        Emit(metadata.Written);
+        Emit(footerBytes.Written);
         var postScript = new PostScript
         {
             FooterLength = (ulong)footerBytes.Length,
@@ -155,12 +157,10 @@ public sealed class OrcWriter : IDisposable
             Version = _options.FormatVersion == OrcFormatVersion.V0_11 ? [0, 11] : [0, 12],
             MetadataLength = (ulong)metadata.Length,
             WriterVersion = WriterVersion,
-            Checksum = _checksum.GetCurrentHashAsUInt32(),
+            Checksum = _options.WriteChecksum ? _checksum.GetCurrentHashAsUInt32() : null,
         };
         proto.Clear();
         MetadataCodec.WritePostScript(proto, postScript);
-        Emit(metadata.Written);
-        Emit(footerBytes.Written);
         _output.Write(proto.Written);
         _output.WriteByte((byte)proto.Length);
         _output.Flush();

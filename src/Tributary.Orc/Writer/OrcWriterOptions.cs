@@ -51,6 +51,9 @@ public sealed record OrcWriterOptions
 
     public OrcFormatVersion FormatVersion { get; init; } = OrcFormatVersion.V0_12;
 
+    /// <summary>Write Tributary's checksum extension in the PostScript (off only to test decoders on unchecked damage).</summary>
+    internal bool WriteChecksum { get; init; } = true;
+
     /// <summary>Codec level: -1 for the codec's default.</summary>
     public int CompressionLevel { get; init; } = -1;
 }
