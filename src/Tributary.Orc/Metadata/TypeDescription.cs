@@ -248,6 +248,9 @@ public sealed class TypeDescription
             case "float": return Primitive(OrcTypeKind.Float);
             case "double": return Primitive(OrcTypeKind.Double);
             case "string": return Primitive(OrcTypeKind.String);
+            // Tributary's table definitions also name json and uuid (strings in ORC) and timestamp_local/_millis.
+            case "json" or "uuid": return Primitive(OrcTypeKind.String);
+            case "timestamp_local" or "timestamp_millis": return Primitive(OrcTypeKind.Timestamp);
             case "binary": return Primitive(OrcTypeKind.Binary);
             case "date": return Primitive(OrcTypeKind.Date);
             case "timestamp": return Primitive(OrcTypeKind.Timestamp);
