@@ -19,6 +19,9 @@ internal static class LayerMatrix
         ["Tributary.Formats"] = ["Tributary.Foundation", "Tributary.Protocol"],
         ["Tributary.Schemas"] = [],
 
+        // ORC reader and writer, on the JSON SerDe behaviours and table definitions of Formats.
+        ["Tributary.Orc"] = ["Tributary.Formats"],
+
         // The connector API (Kafka's connect-api): what plugins are written against.
         ["Tributary.Connect.Api"] = [],
 
