@@ -30,13 +30,13 @@ internal sealed class BinlogReader(MySqlSession session, bool checksummed)
         switch (packet[0])
         {
             case 0xFF:
-                throw MySqlProtocolException.FromErrorPacket(packet);
+                throw BinlogProtocolException.FromErrorPacket(packet);
             case 0xFE when packet.Length < 9:
                 return null;
             case 0x00:
                 break;
             default:
-                throw new MySqlProtocolException($"Unexpected packet 0x{packet[0]:X2} in the binlog stream");
+                throw new BinlogProtocolException($"Unexpected packet 0x{packet[0]:X2} in the binlog stream");
         }
         var reader = new PacketReader(packet, 1);
         var header = BinlogEventHeader.Read(ref reader);
@@ -53,7 +53,7 @@ internal sealed class BinlogReader(MySqlSession session, bool checksummed)
             var actual = System.IO.Hashing.Crc32.HashToUInt32(packet.AsSpan(1, end - 1));
             if (expected != actual)
             {
-                throw new MySqlProtocolException($"Binlog event at {header.Position} fails its CRC32 checksum");
+                throw new BinlogProtocolException($"Binlog event at {header.Position} fails its CRC32 checksum");
             }
         }
         object? body = header.Type switch
@@ -68,7 +68,7 @@ internal sealed class BinlogReader(MySqlSession session, bool checksummed)
             BinlogEventType.MariaDbGtid => new MariaDbGtidEvent(reader.ReadUInt64(), reader.ReadUInt32(), reader.ReadByte()),
             BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbUpdateRowsCompressedV1 or
                 BinlogEventType.MariaDbDeleteRowsCompressedV1 or BinlogEventType.MariaDbQueryCompressed or BinlogEventType.TransactionPayload =>
-                throw new MySqlProtocolException($"Compressed binlog events ({header.Type}) are not supported; turn off log_bin_compress / binlog_transaction_compression"),
+                throw new BinlogProtocolException($"Compressed binlog events ({header.Type}) are not supported; turn off log_bin_compress / binlog_transaction_compression"),
             _ => null,
         };
         return new BinlogEvent(header, body);

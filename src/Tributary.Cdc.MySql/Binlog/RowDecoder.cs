@@ -49,7 +49,7 @@ public static class RowDecoder
             BinlogEventType.UpdateRowsV1 or BinlogEventType.UpdateRowsV2 => RowsKind.Update,
             _ => RowsKind.Delete,
         };
-        var map = tables(tableId) ?? throw new MySqlProtocolException($"Rows event for table id {tableId} without a preceding TABLE_MAP event");
+        var map = tables(tableId) ?? throw new BinlogProtocolException($"Rows event for table id {tableId} without a preceding TABLE_MAP event");
         var columnCount = (int)reader.ReadLengthEncoded();
         var present = reader.ReadBytes((columnCount + 7) / 8);
         var presentAfter = kind == RowsKind.Update ? reader.ReadBytes((columnCount + 7) / 8) : present;
@@ -195,7 +195,7 @@ public static class RowDecoder
                     return reader.ReadBytes(bytes);
                 }
             default:
-                throw new MySqlProtocolException($"Column type {(int)type} ({type}) is not supported in rows events");
+                throw new BinlogProtocolException($"Column type {(int)type} ({type}) is not supported in rows events");
         }
     }
 

@@ -25,7 +25,7 @@ internal static class Authentication
         {
             NativePassword => NativeScramble(pw, nonce),
             CachingSha2Password => Sha2Scramble(pw, nonce),
-            _ => throw new MySqlProtocolException(
+            _ => throw new BinlogProtocolException(
                 $"The server asks for authentication plugin '{plugin}'; the binlog client supports {NativePassword} and {CachingSha2Password}."),
         };
     }

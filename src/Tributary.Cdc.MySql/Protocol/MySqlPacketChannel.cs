@@ -34,12 +34,12 @@ internal sealed class MySqlPacketChannel : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             client.Dispose();
-            throw new MySqlProtocolException($"Could not connect to {host}:{port} within {timeout.TotalSeconds:0} s");
+            throw new BinlogProtocolException($"Could not connect to {host}:{port} within {timeout.TotalSeconds:0} s");
         }
         catch (SocketException error)
         {
             client.Dispose();
-            throw new MySqlProtocolException($"Could not connect to {host}:{port}: {error.Message}");
+            throw new BinlogProtocolException($"Could not connect to {host}:{port}: {error.Message}");
         }
         return new MySqlPacketChannel(client);
     }
@@ -103,7 +103,7 @@ internal sealed class MySqlPacketChannel : IAsyncDisposable
     {
         if (packet.Length > 0 && packet[0] == 0xFF)
         {
-            throw MySqlProtocolException.FromErrorPacket(packet);
+            throw BinlogProtocolException.FromErrorPacket(packet);
         }
     }
 

@@ -57,7 +57,7 @@ internal sealed class MySqlSession : IAsyncDisposable
         MySqlPacketChannel.ThrowIfError(greeting);
         if (greeting[0] != 10)
         {
-            throw new MySqlProtocolException($"Unsupported protocol version {greeting[0]} in the server greeting");
+            throw new BinlogProtocolException($"Unsupported protocol version {greeting[0]} in the server greeting");
         }
         var reader = new PacketReader(greeting, 1);
         var version = reader.ReadNullTerminatedString();
@@ -101,7 +101,7 @@ internal sealed class MySqlSession : IAsyncDisposable
                 case 0x00:
                     return new MySqlSession(channel, version, connectionId);
                 case 0xFF:
-                    throw MySqlProtocolException.FromErrorPacket(answer);
+                    throw BinlogProtocolException.FromErrorPacket(answer);
                 case 0xFE:
                     {
                         // Auth switch: plugin name, then a fresh nonce.
@@ -123,7 +123,7 @@ internal sealed class MySqlSession : IAsyncDisposable
                     await channel.WritePacketAsync(Authentication.EncryptWithPublicKey(password, nonce, pem), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    throw new MySqlProtocolException($"Unexpected packet 0x{answer[0]:X2} during authentication");
+                    throw new BinlogProtocolException($"Unexpected packet 0x{answer[0]:X2} during authentication");
             }
         }
     }
@@ -141,7 +141,7 @@ internal sealed class MySqlSession : IAsyncDisposable
         MySqlPacketChannel.ThrowIfError(answer);
         if (answer[0] != 0x00)
         {
-            throw new MySqlProtocolException($"'{sql}' returned a result set; only statements answering OK are sent on the replication session");
+            throw new BinlogProtocolException($"'{sql}' returned a result set; only statements answering OK are sent on the replication session");
         }
     }
 

@@ -84,7 +84,7 @@ internal struct PacketReader(byte[] buffer, int position)
             0xFC => ReadUInt16(),
             0xFD => ReadUInt24(),
             0xFE => ReadUInt64(),
-            _ => throw new Protocol.MySqlProtocolException($"Invalid length-encoded integer prefix 0x{first:X2}"),
+            _ => throw new Protocol.BinlogProtocolException($"Invalid length-encoded integer prefix 0x{first:X2}"),
         };
     }
 

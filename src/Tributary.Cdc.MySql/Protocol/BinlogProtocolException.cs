@@ -4,14 +4,14 @@ using System.Text;
 namespace Tributary.Cdc.MySql.Protocol;
 
 /// <summary>An error in the server's own terms (its error code, SQL state and message) or a protocol failure (code 0).</summary>
-public sealed class MySqlProtocolException(string message, int errorCode = 0, string? sqlState = null) : Exception(message)
+public sealed class BinlogProtocolException(string message, int errorCode = 0, string? sqlState = null) : Exception(message)
 {
     public int ErrorCode { get; } = errorCode;
 
     public string? SqlState { get; } = sqlState;
 
     /// <summary>ERR packet: 0xFF, error code (2), '#' + SQL state (5) with protocol 4.1, message.</summary>
-    internal static MySqlProtocolException FromErrorPacket(ReadOnlySpan<byte> packet)
+    internal static BinlogProtocolException FromErrorPacket(ReadOnlySpan<byte> packet)
     {
         var code = BinaryPrimitives.ReadUInt16LittleEndian(packet[1..]);
         string? state = null;
@@ -22,6 +22,6 @@ public sealed class MySqlProtocolException(string message, int errorCode = 0, st
             rest = rest[6..];
         }
         var text = Encoding.UTF8.GetString(rest);
-        return new MySqlProtocolException($"Error {code} ({state ?? "HY000"}): {text}", code, state);
+        return new BinlogProtocolException($"Error {code} ({state ?? "HY000"}): {text}", code, state);
     }
 }
