@@ -25,6 +25,11 @@ internal static class LayerMatrix
         ["Tributary.Connect.Converters"] = ["Tributary.Connect.Api"],
         ["Tributary.Connect.Transforms"] = ["Tributary.Connect.Api", "Tributary.Connect.Converters"],
 
+        // Change data capture: the Debezium-compatible core, and the MySQL/MariaDB source on it (own binlog client,
+        // MySqlConnector for the snapshot's SQL).
+        ["Tributary.Cdc"] = ["Tributary.Connect.Api"],
+        ["Tributary.Cdc.MySql"] = ["Tributary.Connect.Api", "Tributary.Cdc"],
+
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
 
