@@ -41,19 +41,20 @@ public static class SnapshotMarkers
     /// <summary>
     /// The marker of row <paramref name="rowIndex"/> (<paramref name="lastRowOfTable"/> when it ends its table) in table <paramref name="tableIndex"/>
     /// of <paramref name="tableCount"/> (Debezium's RelationalSnapshotChangeEventSource#setSnapshotMarker): the first
-    /// row overall is <c>first</c>, the last overall <c>last</c>, else the first/last of a table say so, others <c>true</c>.
+    /// row overall is <c>first</c>, the last overall <c>last</c> (which wins when one row is both), else the first/last of a table say so, others <c>true</c>.
     /// </summary>
     public static SnapshotMarker For(int tableIndex, int tableCount, long rowIndex, bool lastRowOfTable)
     {
         var firstTable = tableIndex == 0;
         var lastTable = tableIndex == tableCount - 1;
-        if (firstTable && rowIndex == 0)
-        {
-            return SnapshotMarker.First;
-        }
+        // The end of the snapshot wins over its start: a one-row snapshot ends with `last`, which consumers wait for.
         if (lastTable && lastRowOfTable)
         {
             return SnapshotMarker.Last;
+        }
+        if (firstTable && rowIndex == 0)
+        {
+            return SnapshotMarker.First;
         }
         if (rowIndex == 0)
         {
