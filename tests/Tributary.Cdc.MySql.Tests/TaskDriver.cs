@@ -98,9 +98,9 @@ public sealed class TaskDriver : IAsyncDisposable
                     var batch = group.Select(r => (
                         _keys.FromConnectData(r.Topic, null, r.KeySchema, r.Key),
                         _values.FromConnectData(r.Topic, null, r.ValueSchema, r.Value))).ToList();
-                    for (var i = 0; i < batch.Count; i += 500)
+                    for (var i = 0; i < batch.Count; i += 200)
                     {
-                        await _client.ProduceAsync(group.Key, 0, batch.GetRange(i, Math.Min(500, batch.Count - i)));
+                        await _client.ProduceAsync(group.Key, 0, batch.GetRange(i, Math.Min(200, batch.Count - i)));
                     }
                 }
                 Interlocked.Add(ref Produced, records.Count);
