@@ -31,6 +31,10 @@ internal static class LayerMatrix
 
         // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro ↔ Connect data).
         ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api"],
+        // Change data capture: the Debezium-compatible core, and the MySQL/MariaDB source on it (own binlog client,
+        // MySqlConnector for the snapshot's SQL).
+        ["Tributary.Cdc"] = ["Tributary.Connect.Api"],
+        ["Tributary.Cdc.MySql"] = ["Tributary.Connect.Api", "Tributary.Cdc"],
 
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],

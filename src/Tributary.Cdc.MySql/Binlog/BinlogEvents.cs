@@ -1,0 +1,164 @@
+using System.Text;
+using Tributary.Cdc.MySql.Protocol;
+
+namespace Tributary.Cdc.MySql.Binlog;
+
+/// <summary>Binlog event type codes (MySQL's log_event.h, MariaDB's additions from 160).</summary>
+public enum BinlogEventType : byte
+{
+    Query = 2,
+    Stop = 3,
+    Rotate = 4,
+    FormatDescription = 15,
+    Xid = 16,
+    TableMap = 19,
+    WriteRowsV1 = 23,
+    UpdateRowsV1 = 24,
+    DeleteRowsV1 = 25,
+    Heartbeat = 27,
+    RowsQuery = 29,
+    WriteRowsV2 = 30,
+    UpdateRowsV2 = 31,
+    DeleteRowsV2 = 32,
+    Gtid = 33,
+    AnonymousGtid = 34,
+    PreviousGtids = 35,
+    TransactionPayload = 40,
+    MariaDbAnnotateRows = 160,
+    MariaDbBinlogCheckpoint = 161,
+    MariaDbGtid = 162,
+    MariaDbGtidList = 163,
+    MariaDbStartEncryption = 164,
+    MariaDbQueryCompressed = 165,
+    MariaDbWriteRowsCompressedV1 = 169,
+    MariaDbUpdateRowsCompressedV1 = 170,
+    MariaDbDeleteRowsCompressedV1 = 171,
+}
+
+/// <summary>
+/// The v4 event header (19 bytes, little-endian): timestamp(4) type(1) server_id(4) event_length(4) next_position(4)
+/// flags(2). <see cref="Position"/> is where the event starts in its file (next_position − event_length).
+/// </summary>
+public readonly record struct BinlogEventHeader(uint Timestamp, BinlogEventType Type, uint ServerId, uint EventLength, uint NextPosition, ushort Flags)
+{
+    public const int Size = 19;
+
+    public long Position => NextPosition == 0 ? 0 : (long)NextPosition - EventLength;
+
+    internal static BinlogEventHeader Read(ref PacketReader reader) => new(
+        reader.ReadUInt32(), (BinlogEventType)reader.ReadByte(), reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt16());
+}
+
+/// <summary>QUERY: thread_id(4) exec_time(4) db_len(1) error(2) status_vars_len(2) status_vars db NUL sql.</summary>
+public sealed record QueryEvent(uint ThreadId, string Database, string Sql)
+{
+    internal static QueryEvent Read(ref PacketReader reader, int end)
+    {
+        var thread = reader.ReadUInt32();
+        reader.Skip(4);
+        var dbLength = reader.ReadByte();
+        reader.Skip(2);
+        var statusLength = reader.ReadUInt16();
+        reader.Skip(statusLength);
+        var database = reader.ReadString(dbLength);
+        reader.Skip(1);
+        var sql = Encoding.UTF8.GetString(reader.Buffer, reader.Position, end - reader.Position);
+        return new QueryEvent(thread, database, sql);
+    }
+}
+
+/// <summary>ROTATE: position(8) then the next file's name.</summary>
+public sealed record RotateEvent(string File, long Position);
+
+/// <summary>MariaDB GTID: seq_no(8) domain_id(4) flags(1); FL_STANDALONE (1) marks a statement without BEGIN/COMMIT (DDL).</summary>
+public sealed record MariaDbGtidEvent(ulong Sequence, uint Domain, byte Flags)
+{
+    public bool Standalone => (Flags & 1) != 0;
+
+    public string Text(uint serverId) => $"{Domain}-{serverId}-{Sequence}";
+}
+
+/// <summary>
+/// TABLE_MAP: table_id(6) flags(2) db table column_count types[] metadata null_bitmap [optional metadata]. The
+/// per-column metadata is unpacked into one integer per column (<see cref="Metadata"/>) in the layout each type
+/// uses (see <see cref="RowDecoder"/>).
+/// </summary>
+public sealed class TableMapEvent
+{
+    public required ulong TableId { get; init; }
+
+    public required string Database { get; init; }
+
+    public required string Table { get; init; }
+
+    public required byte[] ColumnTypes { get; init; }
+
+    public required int[] Metadata { get; init; }
+
+    internal static TableMapEvent Read(ref PacketReader reader)
+    {
+        var tableId = reader.ReadUInt48();
+        reader.Skip(2);
+        var dbLength = reader.ReadByte();
+        var database = reader.ReadString(dbLength);
+        reader.Skip(1);
+        var tableLength = reader.ReadByte();
+        var table = reader.ReadString(tableLength);
+        reader.Skip(1);
+        var count = (int)reader.ReadLengthEncoded();
+        var types = reader.ReadBytes(count);
+        var metadataLength = (int)reader.ReadLengthEncoded();
+        var metadataEnd = reader.Position + metadataLength;
+        var metadata = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            metadata[i] = (MySqlColumnType)types[i] switch
+            {
+                MySqlColumnType.Float or MySqlColumnType.Double or MySqlColumnType.Blob or MySqlColumnType.Geometry or MySqlColumnType.Json or
+                    MySqlColumnType.Time2 or MySqlColumnType.DateTime2 or MySqlColumnType.Timestamp2 => reader.ReadByte(),
+                MySqlColumnType.VarChar or MySqlColumnType.VarString => reader.ReadUInt16(),
+                MySqlColumnType.Bit or MySqlColumnType.NewDecimal or MySqlColumnType.String or MySqlColumnType.Enum or MySqlColumnType.Set =>
+                    (reader.ReadByte() << 8) | reader.ReadByte(),
+                _ => 0,
+            };
+        }
+        reader.Position = metadataEnd;
+        return new TableMapEvent { TableId = tableId, Database = database, Table = table, ColumnTypes = types, Metadata = metadata };
+    }
+}
+
+/// <summary>MySQL's column type codes as the binlog writes them.</summary>
+public enum MySqlColumnType : byte
+{
+    Decimal = 0,
+    Tiny = 1,
+    Short = 2,
+    Long = 3,
+    Float = 4,
+    Double = 5,
+    Null = 6,
+    Timestamp = 7,
+    LongLong = 8,
+    Int24 = 9,
+    Date = 10,
+    Time = 11,
+    DateTime = 12,
+    Year = 13,
+    NewDate = 14,
+    VarChar = 15,
+    Bit = 16,
+    Timestamp2 = 17,
+    DateTime2 = 18,
+    Time2 = 19,
+    Json = 245,
+    NewDecimal = 246,
+    Enum = 247,
+    Set = 248,
+    TinyBlob = 249,
+    MediumBlob = 250,
+    LongBlob = 251,
+    Blob = 252,
+    VarString = 253,
+    String = 254,
+    Geometry = 255,
+}

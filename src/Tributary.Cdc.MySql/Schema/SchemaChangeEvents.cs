@@ -1,0 +1,130 @@
+using Tributary.Connect.Data;
+
+namespace Tributary.Cdc.MySql.Schema;
+
+/// <summary>
+/// The schema change topic's records (Debezium 2.0+): key <c>io.debezium.connector.mysql.SchemaChangeKey</c>
+/// {databaseName}; value <c>io.debezium.connector.mysql.SchemaChangeValue</c> {source, ts_ms, databaseName,
+/// schemaName, ddl, tableChanges[]} with <c>io.debezium.connector.schema.Change</c> {type, id, table} and its
+/// <c>Table</c>/<c>Column</c> structs. Column types follow Debezium's MySQL DDL parser (java.sql.Types codes).
+/// </summary>
+public static class SchemaChangeEvents
+{
+    public static Connect.Data.Schema KeySchema { get; } = SchemaBuilder.Struct().Name("io.debezium.connector.mysql.SchemaChangeKey").Version(1)
+        .Field("databaseName", SchemaBuilder.String().Build()).Build();
+
+    private static readonly Connect.Data.Schema OptionalString = SchemaBuilder.String().Optional().Build();
+    private static readonly Connect.Data.Schema OptionalInt32 = SchemaBuilder.Int32().Optional().Build();
+    private static readonly Connect.Data.Schema OptionalBool = SchemaBuilder.Bool().Optional().Build();
+
+    public static Connect.Data.Schema ColumnSchema { get; } = SchemaBuilder.Struct().Name("io.debezium.connector.schema.Column").Version(1)
+        .Field("name", SchemaBuilder.String().Build())
+        .Field("jdbcType", SchemaBuilder.Int32().Build())
+        .Field("nativeType", OptionalInt32)
+        .Field("typeName", SchemaBuilder.String().Build())
+        .Field("typeExpression", OptionalString)
+        .Field("charsetName", OptionalString)
+        .Field("length", OptionalInt32)
+        .Field("scale", OptionalInt32)
+        .Field("position", SchemaBuilder.Int32().Build())
+        .Field("optional", OptionalBool)
+        .Field("autoIncremented", OptionalBool)
+        .Field("generated", OptionalBool)
+        .Field("comment", OptionalString)
+        .Field("defaultValueExpression", OptionalString)
+        .Field("enumValues", SchemaBuilder.Array(SchemaBuilder.String().Build()).Optional().Build())
+        .Build();
+
+    public static Connect.Data.Schema TableSchema { get; } = SchemaBuilder.Struct().Name("io.debezium.connector.schema.Table").Version(1)
+        .Field("defaultCharsetName", OptionalString)
+        .Field("primaryKeyColumnNames", SchemaBuilder.Array(SchemaBuilder.String().Build()).Optional().Build())
+        .Field("columns", SchemaBuilder.Array(ColumnSchema).Build())
+        .Field("comment", OptionalString)
+        .Optional()
+        .Build();
+
+    public static Connect.Data.Schema ChangeSchema { get; } = SchemaBuilder.Struct().Name("io.debezium.connector.schema.Change").Version(1)
+        .Field("type", SchemaBuilder.String().Build())
+        .Field("id", SchemaBuilder.String().Build())
+        .Field("table", TableSchema)
+        .Build();
+
+    public static Connect.Data.Schema ValueSchema { get; } = SchemaBuilder.Struct().Name("io.debezium.connector.mysql.SchemaChangeValue").Version(1)
+        .Field("source", MySqlSource.Schema)
+        .Field("ts_ms", SchemaBuilder.Int64().Build())
+        .Field("databaseName", SchemaBuilder.String().Optional().Build())
+        .Field("schemaName", SchemaBuilder.String().Optional().Build())
+        .Field("ddl", SchemaBuilder.String().Optional().Build())
+        .Field("tableChanges", SchemaBuilder.Array(ChangeSchema).Build())
+        .Build();
+
+    public static Struct Key(string database) => new Struct(KeySchema).Put("databaseName", database);
+
+    /// <param name="changes">Each change: CREATE/ALTER/DROP, the table's definition (null for DROP).</param>
+    public static Struct Value(Struct source, DateTimeOffset now, string database, string ddl, IEnumerable<(string Type, string Database, string Table, TableDefinition? Definition)> changes) =>
+        new Struct(ValueSchema)
+            .Put("source", source)
+            .Put("ts_ms", now.ToUnixTimeMilliseconds())
+            .Put("databaseName", database)
+            .Put("ddl", ddl)
+            .Put("tableChanges", changes.Select(c => (object?)new Struct(ChangeSchema)
+                .Put("type", c.Type)
+                .Put("id", $"\"{c.Database}\".\"{c.Table}\"")
+                .Put("table", c.Definition is null ? null : Table(c.Definition))).ToList());
+
+    private static Struct Table(TableDefinition definition) => new Struct(TableSchema)
+        .Put("defaultCharsetName", definition.DefaultCharset)
+        .Put("primaryKeyColumnNames", definition.PrimaryKey.Cast<object?>().ToList())
+        .Put("columns", definition.Columns.Select(c => (object?)Column(c)).ToList());
+
+    private static Struct Column(ColumnDefinition column)
+    {
+        var typeName = column.DataType.ToUpperInvariant();
+        var (length, scale) = column.DataType switch
+        {
+            "decimal" or "numeric" => (column.Precision, column.Scale),
+            "char" or "varchar" or "binary" or "varbinary" => ((int?)column.Length, (int?)null),
+            "datetime" or "timestamp" or "time" when column.DatetimePrecision > 0 => (column.DatetimePrecision, null),
+            "bit" => (column.Precision, null),
+            _ => (null, null),
+        };
+        var members = column.DataType is "enum" or "set" ? column.Members().Cast<object?>().ToList() : null;
+        return new Struct(ColumnSchema)
+            .Put("name", column.Name)
+            .Put("jdbcType", JdbcType(column))
+            .Put("typeName", typeName)
+            .Put("typeExpression", typeName)
+            .Put("charsetName", column.Charset)
+            .Put("length", length)
+            .Put("scale", scale)
+            .Put("position", column.Position)
+            .Put("optional", column.Nullable)
+            .Put("autoIncremented", column.AutoIncrement)
+            .Put("generated", column.AutoIncrement)
+            .Put("enumValues", members);
+    }
+
+    /// <summary>java.sql.Types as Debezium's MySQL DDL parser assigns them.</summary>
+    private static int JdbcType(ColumnDefinition column) => column.DataType switch
+    {
+        "bit" => column.Precision == 1 ? -7 : -7,
+        "tinyint" => -6,
+        "smallint" => 5,
+        "mediumint" or "int" or "integer" or "year" => 4,
+        "bigint" => -5,
+        "float" => 6,
+        "double" or "real" => 8,
+        "decimal" => 3,
+        "numeric" => 2,
+        "char" or "enum" or "set" => 1,
+        "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" => 12,
+        "binary" => -2,
+        "varbinary" => -3,
+        "tinyblob" or "blob" or "mediumblob" or "longblob" => 2004,
+        "date" => 91,
+        "time" => 92,
+        "datetime" => 93,
+        "timestamp" => 2014,
+        _ => 1111,
+    };
+}
