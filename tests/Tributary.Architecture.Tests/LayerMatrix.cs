@@ -25,6 +25,14 @@ internal static class LayerMatrix
         ["Tributary.Connect.Converters"] = ["Tributary.Connect.Api"],
         ["Tributary.Connect.Transforms"] = ["Tributary.Connect.Api", "Tributary.Connect.Converters"],
 
+        // Connect runtime and connectors (Connect's connect-runtime and connect-file): Kafka through the client only.
+        ["Tributary.Connect"] =
+        [
+            "Tributary.Foundation", "Tributary.Protocol", "Tributary.Client", "Tributary.Connect.Api",
+            "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
+        ],
+        ["Tributary.Connect.File"] = ["Tributary.Connect.Api"],
+
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
 
