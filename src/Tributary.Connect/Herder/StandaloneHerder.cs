@@ -385,6 +385,39 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
 
     public static string SinkGroup(string connector) => "connect-" + connector;
 
+    /// <summary>The topics a connector has used since it was created or its topics were reset (KIP-558).</summary>
+    public IReadOnlyList<string> ActiveTopics(string name)
+    {
+        lock (_statusLock)
+        {
+            return [.. Get(name).ActiveTopics.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public void ResetActiveTopics(string name)
+    {
+        lock (_statusLock)
+        {
+            var entry = Get(name);
+            if (entry.Target != TargetState.STOPPED)
+            {
+                throw new BadRequestException("Topic tracking reset is allowed only for connectors in the STOPPED state");
+            }
+            entry.ActiveTopics.Clear();
+        }
+    }
+
+    public void OnTopicUsed(string connector, string topic)
+    {
+        lock (_statusLock)
+        {
+            if (_connectors.TryGetValue(connector, out var entry))
+            {
+                entry.ActiveTopics.Add(topic);
+            }
+        }
+    }
+
     public void OnStateChange(string connector, int task, ConnectState state, Exception? error)
     {
         lock (_statusLock)
@@ -638,6 +671,8 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
         public WorkerTaskBase?[] Tasks { get; set; } = [];
 
         public Dictionary<int, StateInfo> TaskStates { get; } = [];
+
+        public HashSet<string> ActiveTopics { get; } = new(StringComparer.Ordinal);
     }
 
     private class SinkContext(StandaloneHerder herder, ConnectorEntry entry) : ConnectorContext

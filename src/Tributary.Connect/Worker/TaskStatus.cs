@@ -26,4 +26,7 @@ public sealed record StateInfo(ConnectState State, string? Trace, string WorkerI
 public interface ITaskStatusListener
 {
     void OnStateChange(string connector, int task, ConnectState state, Exception? error);
+
+    /// <summary>A task produced to or consumed from <paramref name="topic"/> (active topics, KIP-558).</summary>
+    void OnTopicUsed(string connector, string topic);
 }

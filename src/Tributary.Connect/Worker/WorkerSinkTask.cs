@@ -252,6 +252,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             foreach (var partition in added)
             {
                 _assigned.Add(partition);
+                Listener.OnTopicUsed(Connector, partition.Topic);
             }
             await _task.OpenAsync(added, cancellationToken).ConfigureAwait(false);
         }

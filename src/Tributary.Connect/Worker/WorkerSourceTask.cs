@@ -152,6 +152,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             {
                 batch = new PendingBatch(topic, partition);
                 _building[(topic, partition)] = batch;
+                Listener.OnTopicUsed(Connector, topic);
             }
             var timestamp = transformed.Timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             if (batch.Builder.Count == 0)

@@ -35,6 +35,8 @@ public abstract class WorkerTaskBase
 
     protected ILogger Logger { get; }
 
+    protected ITaskStatusListener Listener => _listener;
+
     /// <summary>Completes when the loop has ended and the task was stopped.</summary>
     public Task Completion => _run ?? Task.CompletedTask;
 
