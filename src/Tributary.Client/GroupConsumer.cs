@@ -1,4 +1,5 @@
 using Tributary.Foundation.Buffers;
+using Tributary.Protocol;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 using Tributary.Protocol.Records;
@@ -6,7 +7,14 @@ using Tributary.Protocol.Records;
 namespace Tributary.Client;
 
 /// <summary>One record as a consumer sees it (key and value copied out of the fetch).</summary>
-public sealed record ConsumedRecord(string Topic, int Partition, long Offset, long Timestamp, byte[]? Key, byte[]? Value);
+public sealed record ConsumedRecord(string Topic, int Partition, long Offset, long Timestamp, byte[]? Key, byte[]? Value)
+{
+    /// <summary>The record's headers in order (empty when it has none).</summary>
+    public IReadOnlyList<RecordHeader> Headers { get; init; } = [];
+
+    /// <summary>Whether the timestamp was set by the broker (LogAppendTime) rather than the producer (CreateTime).</summary>
+    public bool LogAppendTime { get; init; }
+}
 
 /// <summary>Settings of a <see cref="GroupConsumer"/>; names follow the Java client's.</summary>
 public sealed record GroupConsumerOptions
@@ -337,6 +345,8 @@ public sealed class GroupConsumer : IAsyncDisposable
             var batch = span[..size];
             var baseOffset = RecordBatch.BaseOffset(batch);
             var baseTimestamp = RecordBatch.BaseTimestamp(batch);
+            var logAppendTime = RecordBatch.IsLogAppendTime(batch);
+            var maxTimestamp = RecordBatch.MaxTimestamp(batch);
             scratch.Reset();
             var records = BatchRecords.Read(batch, scratch);
             while (records.TryReadNext(out var record))
@@ -344,13 +354,39 @@ public sealed class GroupConsumer : IAsyncDisposable
                 var offset = baseOffset + record.OffsetDelta;
                 if (offset >= position)
                 {
-                    into.Add(new ConsumedRecord(fetched.Topic, fetched.Partition, offset, baseTimestamp + record.TimestampDelta, record.HasKey ? record.Key.ToArray() : null, record.HasValue ? record.Value.ToArray() : null));
+                    into.Add(new ConsumedRecord(fetched.Topic, fetched.Partition, offset, logAppendTime ? maxTimestamp : baseTimestamp + record.TimestampDelta, record.HasKey ? record.Key.ToArray() : null, record.HasValue ? record.Value.ToArray() : null)
+                    {
+                        Headers = record.HeaderCount == 0 ? [] : DecodeHeaders(record.Headers, record.HeaderCount),
+                        LogAppendTime = logAppendTime,
+                    });
                 }
             }
             next = Math.Max(next, RecordBatch.NextOffset(batch));
             span = span[size..];
         }
         return next;
+    }
+
+    /// <summary>Decodes a record's headers section: [keyLength varint, key, valueLength varint (-1: null), value]*.</summary>
+    private static RecordHeader[] DecodeHeaders(ReadOnlySpan<byte> encoded, int count)
+    {
+        var headers = new RecordHeader[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!Varint.TryReadVarint(encoded, out var keyLength, out var read) || keyLength < 0 || keyLength > encoded.Length - read)
+            {
+                throw new KafkaClientException(2, "Corrupt record header.");
+            }
+            var key = System.Text.Encoding.UTF8.GetString(encoded.Slice(read, keyLength));
+            encoded = encoded[(read + keyLength)..];
+            if (!Varint.TryReadVarint(encoded, out var valueLength, out read) || valueLength > encoded.Length - read)
+            {
+                throw new KafkaClientException(2, "Corrupt record header.");
+            }
+            headers[i] = new RecordHeader(key, valueLength < 0 ? null : encoded.Slice(read, valueLength).ToArray());
+            encoded = encoded[(read + Math.Max(0, valueLength))..];
+        }
+        return headers;
     }
 
     /// <summary>Stops heartbeating and leaves the group (its partitions move to the other members at once).</summary>

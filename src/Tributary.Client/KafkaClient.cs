@@ -137,6 +137,36 @@ public sealed class KafkaClient : IAsyncDisposable
         return result.BaseOffset;
     }
 
+    /// <summary>
+    /// Produces one record batch built by the caller (magic v2, base offset 0; see <c>RecordBatchBuilder</c>) to a
+    /// partition's leader and returns the base offset the broker assigned (-1 with acks=0). Lets a caller batch its
+    /// own records with timestamps and headers and keep one request per batch.
+    /// </summary>
+    public async Task<long> ProduceBatchAsync(string topic, int partition, ReadOnlyMemory<byte> batch, short acks = -1, CancellationToken cancellationToken = default)
+    {
+        var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
+        var request = new ProduceRequest
+        {
+            Acks = acks,
+            TimeoutMs = (int)_options.RequestTimeout.TotalMilliseconds,
+            TopicData = [new ProduceRequest.TopicProduceData { Name = topic, PartitionData = [new ProduceRequest.PartitionProduceData { Index = partition, Records = batch }] }],
+        };
+        var version = connection.VersionFor(ProduceKey) ?? throw new KafkaClientException(35, $"{connection.Endpoint} does not support Produce.");
+        if (acks == 0)
+        {
+            await connection.SendWithoutResponseAsync(request, ProduceKey, version, cancellationToken).ConfigureAwait(false);
+            return -1;
+        }
+        var response = await connection.SendAsync<ProduceResponse>(request, ProduceKey, version, cancellationToken).ConfigureAwait(false);
+        var result = response.Responses.Single().PartitionResponses.Single();
+        if (result.ErrorCode != 0)
+        {
+            Forget(topic, partition, result.ErrorCode);
+            throw new KafkaClientException(result.ErrorCode, $"Produce to {topic}-{partition}: error {result.ErrorCode} {result.ErrorMessage}");
+        }
+        return result.BaseOffset;
+    }
+
     /// <summary>Fetches from one partition starting at <paramref name="offset"/>; waits up to <paramref name="maxWaitMs"/> for data (keep it below the request timeout).</summary>
     public async Task<FetchedPartition> FetchAsync(string topic, int partition, long offset, int maxBytes = 1024 * 1024, int maxWaitMs = 500, CancellationToken cancellationToken = default)
     {

@@ -109,12 +109,52 @@ public static class Program
                     return 1;
                 }
                 await using var registryScope = registry.ConfigureAwait(false);
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}. Stop with Ctrl-C or SIGTERM.");
+                ConnectHost? connect = null;
+                if (options.Connect.Port >= 0)
+                {
+                    try
+                    {
+                        connect = await ConnectHost.StartAsync(EmbeddedWorker(options, kafka.Port), loggerFactory).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Client.KafkaClientException)
+                    {
+                        Console.Error.WriteLine($"tributary: cannot start the Connect REST listener on {options.Connect.Host}:{options.Connect.Port}: {e.Message}");
+                        return 1;
+                    }
+                }
+                await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
+                var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }
         }
         Console.WriteLine("tributary: stopped cleanly.");
         return 0;
+    }
+
+    /// <summary>
+    /// The worker configuration of serve's embedded Connect worker: the own Kafka listener over loopback, Connect's
+    /// JsonConverter for keys and values (as Kafka's sample worker files set), offsets under the data directory.
+    /// </summary>
+    private static Tributary.Connect.Runtime.Config.WorkerConfig EmbeddedWorker(TributaryOptions options, int kafkaPort)
+    {
+        var kafkaHost = options.KafkaListener.Host is "0.0.0.0" or "::" ? "127.0.0.1" : options.KafkaListener.Host;
+        return new Tributary.Connect.Runtime.Config.WorkerConfig(new Dictionary<string, string>
+        {
+            ["bootstrap.servers"] = $"{kafkaHost}:{kafkaPort}",
+            ["key.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+            ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+            ["offset.storage.file.filename"] = Path.Combine(options.DataDirectory, "connect", "offsets.json"),
+            ["offset.flush.interval.ms"] = "10000",
+            ["listeners"] = $"http://{options.Connect.Host}:{options.Connect.Port}",
+        });
+    }
+
+    private sealed class NoScope : IAsyncDisposable
+    {
+        public static readonly NoScope Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -35,6 +35,13 @@ internal static class LayerMatrix
         // MySqlConnector for the snapshot's SQL).
         ["Tributary.Cdc"] = ["Tributary.Connect.Api"],
         ["Tributary.Cdc.MySql"] = ["Tributary.Connect.Api", "Tributary.Cdc"],
+        // Connect runtime and connectors (Connect's connect-runtime and connect-file): Kafka through the client only.
+        ["Tributary.Connect"] =
+        [
+            "Tributary.Foundation", "Tributary.Protocol", "Tributary.Client", "Tributary.Connect.Api",
+            "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
+        ],
+        ["Tributary.Connect.File"] = ["Tributary.Connect.Api"],
 
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],

@@ -21,7 +21,7 @@ public class ServeTests
             var start = new ProcessStartInfo("dotnet", [Program, .. args])
             {
                 // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
-                Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0", ["TRIBUTARY_ADMIN_PORT"] = "0" },
+                Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0", ["TRIBUTARY_ADMIN_PORT"] = "0", ["TRIBUTARY_CONNECT_REST_PORT"] = "0" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -138,6 +138,7 @@ public class ServeTests
             start.Environment["TRIBUTARY_KAFKA_PORT"] = "0";
             start.Environment["TRIBUTARY_AWS_PORT"] = "0";
             start.Environment["TRIBUTARY_ADMIN_PORT"] = "0";
+            start.Environment["TRIBUTARY_CONNECT_REST_PORT"] = "0";
             start.Environment["TRIBUTARY_AWS_HTTP2_PORT"] = "0";
             using var process = Process.Start(start)!;
             var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));

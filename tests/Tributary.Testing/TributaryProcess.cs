@@ -138,20 +138,21 @@ public sealed partial class TributaryProcess : IAsyncDisposable
 /// The ports a running server bound, as its "serving" line names them (0 for a listener it does not name). A harness
 /// that restarts the server passes these back so clients keep their bootstrap address across the restart.
 /// </summary>
-public sealed partial record ServedPorts(int Kafka, int Aws, int AwsHttp2, int Admin, int Registry = 0)
+public sealed partial record ServedPorts(int Kafka, int Aws, int AwsHttp2, int Admin, int Registry = 0, int Connect = 0)
 {
     public static ServedPorts Parse(string servingLine) => new(
         Port(KafkaPort(), servingLine),
         Port(AwsPort(), servingLine),
         Port(AwsHttp2Port(), servingLine),
         Port(AdminPort(), servingLine),
-        Port(RegistryPort(), servingLine));
+        Port(RegistryPort(), servingLine),
+        Port(ConnectPort(), servingLine));
 
     private static int Port(Regex pattern, string line) => pattern.Match(line) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     /// <summary>The listener options that ask for these ports (0: any free port).</summary>
     public IEnumerable<string> Settings() =>
-        [$"kafka.port={Kafka}", $"aws.port={Aws}", $"aws.http2.port={AwsHttp2}", $"admin.port={Admin}", $"registry.port={Registry}"];
+        [$"kafka.port={Kafka}", $"aws.port={Aws}", $"aws.http2.port={AwsHttp2}", $"admin.port={Admin}", $"registry.port={Registry}", $"connect.rest.port={Connect}"];
 
     [GeneratedRegex(@"Kafka on [^;]*?:(\d+)")]
     private static partial Regex KafkaPort();
@@ -167,4 +168,7 @@ public sealed partial record ServedPorts(int Kafka, int Aws, int AwsHttp2, int A
 
     [GeneratedRegex(@"schema registry on [^;]*?:(\d+)")]
     private static partial Regex RegistryPort();
+
+    [GeneratedRegex(@"Connect REST on [^;]*?:(\d+)")]
+    private static partial Regex ConnectPort();
 }

@@ -20,6 +20,7 @@ public static class TributaryCommandLine
     private static Command[] Commands() =>
     [
         ServeCommand.Create(),
+        ConnectStandaloneCommand.Create(),
         ConfigCommand.Create(),
         ParquetCommand.Create(),
         ConvertCommand.Create(),

@@ -20,6 +20,14 @@ public sealed record ObjectStoreChoice(string Destination, string LocalDirectory
 /// <summary>The admin port (admin.*).</summary>
 public sealed record AdminOptions(string Host, int Port);
 
+/// <summary>The Connect REST listener of <c>serve</c> (connect.rest.*); port -1 disables the embedded worker.</summary>
+public sealed record ConnectOptions
+{
+    public string Host { get; init; } = "127.0.0.1";
+
+    public int Port { get; init; } = 8083;
+}
+
 /// <summary>Every option record of the server, bound from one <see cref="ServerConfiguration"/> by <see cref="OptionBinder"/>.</summary>
 public sealed record TributaryOptions
 {
@@ -45,6 +53,7 @@ public sealed record TributaryOptions
     public required AdminOptions Admin { get; init; }
 
     public required RegistryOptions Registry { get; init; }
+    public required ConnectOptions Connect { get; init; }
 }
 
 /// <summary>
@@ -92,6 +101,11 @@ public static class OptionBinder
             Admin = new AdminOptions(
                 IpAddress(configuration, ServerConfiguration.Keys.AdminHost),
                 configuration.GetInt32(ServerConfiguration.Keys.AdminPort, -1, 65535)),
+            Connect = new ConnectOptions
+            {
+                Host = IpAddress(configuration, ServerConfiguration.Keys.ConnectRestHost),
+                Port = configuration.GetInt32(ServerConfiguration.Keys.ConnectRestPort, -1, 65535),
+            },
             Registry = Registry(configuration),
         };
     }

@@ -1,0 +1,689 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Client;
+using Tributary.Connect.Errors;
+using Tributary.Connect.Plugins;
+using Tributary.Connect.Runtime.Config;
+using Tributary.Connect.Runtime.ErrorHandling;
+using Tributary.Connect.Runtime.Plugins;
+using Tributary.Connect.Runtime.Rest;
+using Tributary.Connect.Runtime.Storage;
+using Tributary.Connect.Runtime.Worker;
+using Tributary.Connect.Sink;
+using Tributary.Connect.Source;
+
+namespace Tributary.Connect.Runtime.Herder;
+
+/// <summary>
+/// The herder of a standalone worker (Kafka's <c>StandaloneHerder</c>): owns the connectors of this one worker —
+/// their configurations (in memory, as Kafka's standalone mode; the command line re-creates them at start), target
+/// states, connector instances, task configurations and the status of everything — and runs their tasks. Every
+/// operation is serialised by one async lock; connector and task code runs on their own tasks under time limits
+/// (<see cref="ConnectorCallTimeout"/>), so a connector that hangs fails that request, never the worker.
+/// Source offsets live in the <see cref="IOffsetStore"/>; sink offsets in the consumer groups <c>connect-&lt;name&gt;</c>.
+/// </summary>
+public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
+{
+    /// <summary>How long a connector's start/stop/taskConfigs may take before the request fails (Kafka's REST timeout is 90 s; a shorter one keeps the herder responsive).</summary>
+    public static readonly TimeSpan ConnectorCallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly WorkerConfig _worker;
+    private readonly PluginRegistry _plugins;
+    private readonly KafkaClient _client;
+    private readonly IOffsetStore _offsets;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ConfigValidator _validator;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);
+    private readonly Lock _statusLock = new();
+
+    public StandaloneHerder(WorkerConfig worker, PluginRegistry plugins, KafkaClient client, IOffsetStore offsets, string workerId, ILoggerFactory loggers)
+    {
+        _worker = worker;
+        _plugins = plugins;
+        _client = client;
+        _offsets = offsets;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Tributary.Connect.Herder");
+        _validator = new ConfigValidator(plugins);
+        WorkerId = workerId;
+    }
+
+    public string WorkerId { get; }
+
+    public PluginRegistry Plugins => _plugins;
+
+    public WorkerConfig WorkerConfig => _worker;
+
+    public KafkaClient Client => _client;
+
+    public ConfigInfos Validate(IReadOnlyDictionary<string, string> config) => _validator.Validate(config);
+
+    public IReadOnlyList<string> ConnectorNames()
+    {
+        lock (_statusLock)
+        {
+            return [.. _connectors.Keys];
+        }
+    }
+
+    public ConnectorInfo Info(string name)
+    {
+        lock (_statusLock)
+        {
+            var entry = Get(name);
+            return new ConnectorInfo(name, entry.Config, [.. Enumerable.Range(0, entry.TaskConfigs.Count)], entry.TypeName);
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> Config(string name)
+    {
+        lock (_statusLock)
+        {
+            return Get(name).Config;
+        }
+    }
+
+    public IReadOnlyList<(int Id, IReadOnlyDictionary<string, string> Config)> TaskConfigs(string name)
+    {
+        lock (_statusLock)
+        {
+            var entry = Get(name);
+            return [.. entry.TaskConfigs.Select((c, i) => (i, c))];
+        }
+    }
+
+    public ConnectorStatus Status(string name)
+    {
+        lock (_statusLock)
+        {
+            var entry = Get(name);
+            return new ConnectorStatus(name, entry.State, [.. entry.TaskStates.OrderBy(t => t.Key).Select(t => (t.Key, t.Value))], entry.TypeName);
+        }
+    }
+
+    public StateInfo TaskStatus(string name, int task)
+    {
+        lock (_statusLock)
+        {
+            var entry = Get(name);
+            return entry.TaskStates.TryGetValue(task, out var state) ? state : throw new NotFoundException($"Status for task {name}-{task} not found");
+        }
+    }
+
+    /// <summary>
+    /// Creates or (when <paramref name="allowReplace"/>) replaces a connector; returns its info and whether it was
+    /// created. Invalid configurations throw <see cref="BadRequestException"/> with Kafka's message.
+    /// </summary>
+    public async Task<(ConnectorInfo Info, bool Created)> PutConnectorConfigAsync(string name, IReadOnlyDictionary<string, string> config, bool allowReplace, TargetState initialState = TargetState.STARTED, CancellationToken cancellationToken = default)
+    {
+        var withName = new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConnectorConfig.Name] = name };
+        var validation = Validate(withName);
+        if (validation.ErrorCount > 0)
+        {
+            throw new BadRequestException($"Connector configuration is invalid and contains the following {validation.ErrorCount} error(s):\n{string.Join("\n", validation.ErrorLines)}\nYou can also find the above list of errors at the endpoint `/connector-plugins/{{connectorType}}/config/validate`");
+        }
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            bool created;
+            TargetState target;
+            lock (_statusLock)
+            {
+                created = !_connectors.TryGetValue(name, out var existing);
+                if (!created && !allowReplace)
+                {
+                    throw new AlreadyExistsException($"Connector {name} already exists");
+                }
+                target = created ? initialState : existing!.Target;
+            }
+            if (!created)
+            {
+                await StopConnectorAsync(_connectors[name]).ConfigureAwait(false);
+            }
+            var plugin = _plugins.FindConnector(withName[ConnectorConfig.ConnectorClass])!;
+            var entry = new ConnectorEntry(name, withName, plugin, target, WorkerId);
+            lock (_statusLock)
+            {
+                _connectors[name] = entry;
+            }
+            await StartConnectorAsync(entry).ConfigureAwait(false);
+            return (Info(name), created);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task DeleteConnectorAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ConnectorEntry entry;
+            lock (_statusLock)
+            {
+                entry = Get(name);
+            }
+            await StopConnectorAsync(entry).ConfigureAwait(false);
+            lock (_statusLock)
+            {
+                _connectors.Remove(name);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Changes the target state (pause, resume, stop); resume also leaves STOPPED.</summary>
+    public async Task SetTargetStateAsync(string name, TargetState target, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ConnectorEntry entry;
+            lock (_statusLock)
+            {
+                entry = Get(name);
+            }
+            var previous = entry.Target;
+            if (previous == target)
+            {
+                return;
+            }
+            entry.Target = target;
+            if (target == TargetState.STOPPED || previous == TargetState.STOPPED)
+            {
+                await StopConnectorAsync(entry).ConfigureAwait(false);
+                if (target == TargetState.STOPPED)
+                {
+                    lock (_statusLock)
+                    {
+                        entry.TaskConfigs = [];
+                        entry.TaskStates.Clear();
+                        entry.State = new StateInfo(ConnectState.STOPPED, null, WorkerId);
+                    }
+                    return;
+                }
+                await StartConnectorAsync(entry).ConfigureAwait(false);
+                return;
+            }
+            foreach (var task in entry.Tasks)
+            {
+                if (target == TargetState.PAUSED)
+                {
+                    task?.Pause();
+                }
+                else
+                {
+                    task?.Resume();
+                }
+            }
+            lock (_statusLock)
+            {
+                if (entry.State.State != ConnectState.FAILED)
+                {
+                    entry.State = new StateInfo(target == TargetState.PAUSED ? ConnectState.PAUSED : ConnectState.RUNNING, null, WorkerId);
+                }
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// KIP-745 restart: the plan (which instances restart) is returned at once with them shown RESTARTING, and carried
+    /// out before this returns. With neither flag only the connector restarts.
+    /// </summary>
+    public async Task<ConnectorStatus> RestartAsync(string name, bool includeTasks, bool onlyFailed, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ConnectorEntry entry;
+            bool restartConnector;
+            List<int> tasks;
+            lock (_statusLock)
+            {
+                entry = Get(name);
+                restartConnector = !onlyFailed || entry.State.State == ConnectState.FAILED;
+                tasks = includeTasks ? [.. entry.TaskStates.Where(t => !onlyFailed || t.Value.State == ConnectState.FAILED).Select(t => t.Key)] : [];
+                if (restartConnector)
+                {
+                    entry.State = entry.State with { State = ConnectState.RESTARTING, Trace = null };
+                }
+                foreach (var task in tasks)
+                {
+                    entry.TaskStates[task] = new StateInfo(ConnectState.RESTARTING, null, WorkerId);
+                }
+            }
+            var plan = Status(name);
+            if (restartConnector && tasks.Count == entry.TaskConfigs.Count)
+            {
+                await StopConnectorAsync(entry).ConfigureAwait(false);
+                await StartConnectorAsync(entry).ConfigureAwait(false);
+            }
+            else
+            {
+                if (restartConnector)
+                {
+                    await RestartConnectorInstanceAsync(entry).ConfigureAwait(false);
+                }
+                foreach (var task in tasks)
+                {
+                    await RestartTaskInternalAsync(entry, task).ConfigureAwait(false);
+                }
+            }
+            return plan;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task RestartTaskAsync(string name, int task, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ConnectorEntry entry;
+            lock (_statusLock)
+            {
+                entry = Get(name);
+                if (task < 0 || task >= entry.TaskConfigs.Count)
+                {
+                    throw new NotFoundException($"Task {name}-{task} not found");
+                }
+            }
+            await RestartTaskInternalAsync(entry, task).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The connector's offsets: source offsets from the store; sink offsets from its consumer group.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)>> OffsetsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ConnectorEntry entry;
+        lock (_statusLock)
+        {
+            entry = Get(name);
+        }
+        if (entry.Plugin.Kind == PluginType.Source)
+        {
+            return [.. _offsets.ForConnector(name).Select(o => ((IReadOnlyDictionary<string, object?>)o.Partition, (IReadOnlyDictionary<string, object?>?)o.Offset))];
+        }
+        var committed = await SinkOffsets.FetchAsync(_client, SinkGroup(name), cancellationToken).ConfigureAwait(false);
+        return [.. committed.Select(c => ((IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["kafka_topic"] = c.Topic, ["kafka_partition"] = c.Partition }, (IReadOnlyDictionary<string, object?>?)new Dictionary<string, object?> { ["kafka_offset"] = c.Offset }))];
+    }
+
+    /// <summary>KIP-875 alter (PATCH) or reset (DELETE, <paramref name="offsets"/> null) while the connector is STOPPED.</summary>
+    public async Task<string> ModifyOffsetsAsync(string name, IReadOnlyList<(Dictionary<string, object?> Partition, Dictionary<string, object?>? Offset)>? offsets, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ConnectorEntry entry;
+            lock (_statusLock)
+            {
+                entry = Get(name);
+            }
+            if (entry.Target != TargetState.STOPPED)
+            {
+                throw new BadRequestException("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint");
+            }
+            var verb = offsets is null ? "reset" : "altered";
+            if (entry.Plugin.Kind == PluginType.Source)
+            {
+                var changes = offsets ?? [.. _offsets.ForConnector(name).Select(o => (o.Partition, (Dictionary<string, object?>?)null))];
+                foreach (var (partition, offset) in changes)
+                {
+                    _offsets.Put(name, partition, offset);
+                }
+                await _offsets.FlushAsync(cancellationToken).ConfigureAwait(false);
+                var connector = PluginRegistry.Create<SourceConnector>(entry.Plugin);
+                var managed = connector.AlterOffsets(entry.Config, changes.ToDictionary(c => (IReadOnlyDictionary<string, object?>)c.Partition, c => (IReadOnlyDictionary<string, object?>?)c.Offset));
+                return managed
+                    ? $"The offsets for this connector have been {verb} successfully"
+                    : $"The Connect framework-managed offsets for this connector have been {verb} successfully. However, if this connector manages offsets externally, they will need to be manually {verb} in the system that the connector uses.";
+            }
+            var sinkChanges = new Dictionary<(string Topic, int Partition), long?>();
+            if (offsets is null)
+            {
+                foreach (var committed in await SinkOffsets.FetchAsync(_client, SinkGroup(name), cancellationToken).ConfigureAwait(false))
+                {
+                    sinkChanges[(committed.Topic, committed.Partition)] = null;
+                }
+            }
+            else
+            {
+                foreach (var (partition, offset) in offsets)
+                {
+                    sinkChanges[SinkOffsets.ParsePartition(partition)] = SinkOffsets.ParseOffset(offset);
+                }
+            }
+            await SinkOffsets.ApplyAsync(_client, SinkGroup(name), sinkChanges, cancellationToken).ConfigureAwait(false);
+            var sink = PluginRegistry.Create<SinkConnector>(entry.Plugin);
+            var sinkManaged = sink.AlterOffsets(entry.Config, sinkChanges.ToDictionary(c => new TopicPartition(c.Key.Topic, c.Key.Partition), c => c.Value));
+            return sinkManaged
+                ? $"The offsets for this connector have been {verb} successfully"
+                : $"The Connect framework-managed offsets for this connector have been {verb} successfully. However, if this connector manages offsets externally, they will need to be manually {verb} in the system that the connector uses.";
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public static string SinkGroup(string connector) => "connect-" + connector;
+
+    /// <summary>The topics a connector has used since it was created or its topics were reset (KIP-558).</summary>
+    public IReadOnlyList<string> ActiveTopics(string name)
+    {
+        lock (_statusLock)
+        {
+            return [.. Get(name).ActiveTopics.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public void ResetActiveTopics(string name)
+    {
+        lock (_statusLock)
+        {
+            var entry = Get(name);
+            if (entry.Target != TargetState.STOPPED)
+            {
+                throw new BadRequestException("Topic tracking reset is allowed only for connectors in the STOPPED state");
+            }
+            entry.ActiveTopics.Clear();
+        }
+    }
+
+    public void OnTopicUsed(string connector, string topic)
+    {
+        lock (_statusLock)
+        {
+            if (_connectors.TryGetValue(connector, out var entry))
+            {
+                entry.ActiveTopics.Add(topic);
+            }
+        }
+    }
+
+    public void OnStateChange(string connector, int task, ConnectState state, Exception? error)
+    {
+        lock (_statusLock)
+        {
+            if (_connectors.TryGetValue(connector, out var entry) && task < entry.TaskConfigs.Count)
+            {
+                entry.TaskStates[task] = new StateInfo(state, error?.ToString(), WorkerId);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            List<ConnectorEntry> all;
+            lock (_statusLock)
+            {
+                all = [.. _connectors.Values];
+            }
+            await Task.WhenAll(all.Select(StopConnectorAsync)).ConfigureAwait(false);
+            await _offsets.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private ConnectorEntry Get(string name) =>
+        _connectors.TryGetValue(name, out var entry) ? entry : throw new NotFoundException($"Connector {name} not found");
+
+    /// <summary>Starts the connector instance (unless STOPPED), asks for task configs and starts the tasks.</summary>
+    private async Task StartConnectorAsync(ConnectorEntry entry)
+    {
+        if (entry.Target == TargetState.STOPPED)
+        {
+            lock (_statusLock)
+            {
+                entry.State = new StateInfo(ConnectState.STOPPED, null, WorkerId);
+                entry.TaskConfigs = [];
+                entry.TaskStates.Clear();
+            }
+            return;
+        }
+        if (!await StartConnectorInstanceAsync(entry).ConfigureAwait(false))
+        {
+            return;
+        }
+        IReadOnlyList<IReadOnlyDictionary<string, string>> configs;
+        try
+        {
+            var tasksMax = int.Parse(entry.Config.GetValueOrDefault(ConnectorConfig.TasksMax, "1").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            configs = await Task.Run(() => entry.Connector!.TaskConfigs(tasksMax)).WaitAsync(ConnectorCallTimeout).ConfigureAwait(false);
+            var enforce = !entry.Config.TryGetValue(ConnectorConfig.TasksMaxEnforce, out var enforceText) || !bool.TryParse(enforceText.Trim(), out var parsed) || parsed;
+            if (configs.Count > tasksMax && enforce)
+            {
+                throw new ConnectException($"The connector {entry.Name} has generated {configs.Count} tasks, which is greater than {tasksMax}, the maximum number of tasks it is configured to create. This behaviour should be considered a bug and is disallowed. If necessary, it can be permitted by reconfiguring the connector with 'tasks.max.enforce' set to false; however, this option will be removed in a future release of Kafka Connect.");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            FailConnector(entry, e);
+            return;
+        }
+        var taskClass = entry.Connector!.TaskClass;
+        var taskClassName = taskClass.GetCustomAttributes(typeof(ConnectPluginAttribute), false).OfType<ConnectPluginAttribute>().FirstOrDefault()?.ClassName ?? taskClass.FullName ?? taskClass.Name;
+        var full = new List<IReadOnlyDictionary<string, string>>();
+        foreach (var config in configs)
+        {
+            var taskConfig = new Dictionary<string, string>(config, StringComparer.Ordinal) { ["task.class"] = taskClassName };
+            if (entry.Plugin.Kind == PluginType.Sink)
+            {
+                foreach (var key in new[] { SinkConnector.TopicsConfig, SinkConnector.TopicsRegexConfig })
+                {
+                    if (entry.Config.TryGetValue(key, out var topics))
+                    {
+                        taskConfig[key] = topics;
+                    }
+                }
+            }
+            full.Add(taskConfig);
+        }
+        lock (_statusLock)
+        {
+            entry.TaskConfigs = full;
+            entry.TaskStates.Clear();
+            entry.Tasks = new WorkerTaskBase?[full.Count];
+        }
+        for (var i = 0; i < full.Count; i++)
+        {
+            StartTask(entry, i);
+        }
+    }
+
+    private async Task<bool> StartConnectorInstanceAsync(ConnectorEntry entry)
+    {
+        try
+        {
+            var connector = PluginRegistry.Create<Connector>(entry.Plugin);
+            connector.Initialize(entry.Plugin.Kind == PluginType.Source ? new SourceContext(this, entry, _offsets.ReaderFor(entry.Name)) : new SinkContext(this, entry));
+            await Task.Run(() => connector.StartAsync(entry.Config, CancellationToken.None)).WaitAsync(ConnectorCallTimeout).ConfigureAwait(false);
+            lock (_statusLock)
+            {
+                entry.Connector = connector;
+                entry.State = new StateInfo(entry.Target == TargetState.PAUSED ? ConnectState.PAUSED : ConnectState.RUNNING, null, WorkerId);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            FailConnector(entry, e is TimeoutException ? new ConnectException("Connector start timed out", e) : e);
+            return false;
+        }
+    }
+
+    private async Task RestartConnectorInstanceAsync(ConnectorEntry entry)
+    {
+        await StopConnectorInstanceAsync(entry).ConfigureAwait(false);
+        await StartConnectorInstanceAsync(entry).ConfigureAwait(false);
+    }
+
+    private void FailConnector(ConnectorEntry entry, Exception error)
+    {
+        _logger.LogError(error, "Connector {Connector} failed", entry.Name);
+        lock (_statusLock)
+        {
+            entry.State = new StateInfo(ConnectState.FAILED, error.ToString(), WorkerId);
+        }
+    }
+
+    private void StartTask(ConnectorEntry entry, int id)
+    {
+        var config = entry.TaskConfigs[id];
+        var logger = _loggers.CreateLogger($"Tributary.Connect.Task.{entry.Name}-{id}");
+        try
+        {
+            var parsed = (entry.Plugin.Kind == PluginType.Sink ? ConnectorConfig.Sink : ConnectorConfig.Source).Parse(entry.Config);
+            var errorConfig = ErrorHandlingConfig.From(parsed);
+            var pipeline = TaskPipeline.Build(_plugins, _worker, entry.Config);
+            var paused = entry.Target == TargetState.PAUSED;
+            WorkerTaskBase task;
+            if (entry.Plugin.Kind == PluginType.Source)
+            {
+                var sourceTask = (SourceTask)(Activator.CreateInstance(entry.Connector!.TaskClass) ?? throw new ConnectException("Cannot create task " + entry.Connector.TaskClass));
+                var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
+                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, _worker.GetBoolean(WorkerConfig.TopicCreationEnable), this, logger);
+            }
+            else
+            {
+                var sinkTask = (SinkTask)(Activator.CreateInstance(entry.Connector!.TaskClass) ?? throw new ConnectException("Cannot create task " + entry.Connector.TaskClass));
+                var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
+                var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
+                var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
+                var reset = _worker.Originals.GetValueOrDefault("consumer.auto.offset.reset", "earliest");
+                var options = new GroupConsumerOptions { GroupId = SinkGroup(entry.Name), Topics = topics, StartAtEarliest = reset != "latest" };
+                task = new WorkerSinkTask(entry.Name, id, sinkTask, config, pipeline, errors, dlq, _client, options, _worker.OffsetFlushInterval, this, logger);
+            }
+            lock (_statusLock)
+            {
+                entry.Tasks[id] = task;
+                entry.TaskStates[id] = new StateInfo(ConnectState.UNASSIGNED, null, WorkerId);
+            }
+            task.Start(paused);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "Failed to start task {Connector}-{Task}", entry.Name, id);
+            lock (_statusLock)
+            {
+                entry.TaskStates[id] = new StateInfo(ConnectState.FAILED, e.ToString(), WorkerId);
+            }
+        }
+    }
+
+    private async Task RestartTaskInternalAsync(ConnectorEntry entry, int id)
+    {
+        if (id < entry.Tasks.Length && entry.Tasks[id] is { } running)
+        {
+            await running.StopAsync(_worker.TaskShutdownTimeout).ConfigureAwait(false);
+        }
+        StartTask(entry, id);
+    }
+
+    private async Task StopConnectorAsync(ConnectorEntry entry)
+    {
+        var tasks = entry.Tasks.Where(t => t is not null).Select(t => t!.StopAsync(_worker.TaskShutdownTimeout)).ToArray();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        entry.Tasks = [];
+        await StopConnectorInstanceAsync(entry).ConfigureAwait(false);
+    }
+
+    private async Task StopConnectorInstanceAsync(ConnectorEntry entry)
+    {
+        if (entry.Connector is { } connector)
+        {
+            entry.Connector = null;
+            try
+            {
+                await Task.Run(connector.StopAsync).WaitAsync(ConnectorCallTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.LogWarning(e, "Connector {Connector} failed to stop", entry.Name);
+            }
+        }
+    }
+
+    /// <summary>A connector asked for its tasks to be reconfigured: restart them with fresh task configs.</summary>
+    private void RequestReconfiguration(ConnectorEntry entry) =>
+        _ = Task.Run(async () =>
+        {
+            await _lock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                lock (_statusLock)
+                {
+                    if (!_connectors.TryGetValue(entry.Name, out var current) || !ReferenceEquals(current, entry))
+                    {
+                        return;
+                    }
+                }
+                await StopConnectorAsync(entry).ConfigureAwait(false);
+                await StartConnectorAsync(entry).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        });
+
+    private sealed class ConnectorEntry(string name, Dictionary<string, string> config, PluginDescriptor plugin, TargetState target, string workerId)
+    {
+        public string Name { get; } = name;
+
+        public Dictionary<string, string> Config { get; } = config;
+
+        public PluginDescriptor Plugin { get; } = plugin;
+
+        public string TypeName => Plugin.Kind == PluginType.Source ? "source" : "sink";
+
+        public TargetState Target { get; set; } = target;
+
+        public StateInfo State { get; set; } = new(ConnectState.UNASSIGNED, null, workerId);
+
+        public Connector? Connector { get; set; }
+
+        public IReadOnlyList<IReadOnlyDictionary<string, string>> TaskConfigs { get; set; } = [];
+
+        public WorkerTaskBase?[] Tasks { get; set; } = [];
+
+        public Dictionary<int, StateInfo> TaskStates { get; } = [];
+
+        public HashSet<string> ActiveTopics { get; } = new(StringComparer.Ordinal);
+    }
+
+    private class SinkContext(StandaloneHerder herder, ConnectorEntry entry) : ConnectorContext
+    {
+        public void RequestTaskReconfiguration() => herder.RequestReconfiguration(entry);
+
+        public void RaiseError(Exception error) => herder.FailConnector(entry, error);
+    }
+
+    private sealed class SourceContext(StandaloneHerder herder, ConnectorEntry entry, OffsetStorageReader reader) : SinkContext(herder, entry), SourceConnectorContext
+    {
+        public OffsetStorageReader OffsetStorageReader { get; } = reader;
+    }
+}

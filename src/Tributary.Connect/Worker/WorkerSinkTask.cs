@@ -1,0 +1,338 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Client;
+using Tributary.Connect.Errors;
+using Tributary.Connect.Headers;
+using Tributary.Connect.Runtime.ErrorHandling;
+using Tributary.Connect.Sink;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Connect.Runtime.Worker;
+
+/// <summary>
+/// Runs one sink task (Kafka's <c>WorkerSinkTask</c>): a member of the consumer group <c>connect-&lt;name&gt;</c>
+/// fetches records → key/value/header converters → transformation chain → <c>put</c>; every
+/// offset.flush.interval.ms (and at stop, pause or partition revocation) <c>preCommit</c> decides what is safe and the
+/// group offsets are committed — after the dead-letter queue holds the records that failed. A retriable error from
+/// put rewinds to the first record of the batch and delivers it again after the context's timeout.
+/// One thread of control (the loop).
+/// </summary>
+public sealed class WorkerSinkTask : WorkerTaskBase
+{
+    private readonly SinkTask _task;
+    private readonly TaskPipeline _pipeline;
+    private readonly RetryWithToleranceOperator _errors;
+    private readonly DeadLetterQueueReporter? _dlq;
+    private readonly KafkaClient _client;
+    private readonly GroupConsumerOptions _consumerOptions;
+    private readonly TimeSpan _commitInterval;
+    private readonly Dictionary<TopicPartition, OffsetAndMetadata> _current = [];
+    private readonly HashSet<TopicPartition> _assigned = [];
+    private readonly HashSet<TopicPartition> _pausedPartitions = [];
+    private readonly SinkContext _context;
+    private GroupConsumer? _consumer;
+    private long _lastCommit = Environment.TickCount64;
+
+    public WorkerSinkTask(string connector, int taskId, SinkTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, DeadLetterQueueReporter? dlq, KafkaClient client, GroupConsumerOptions consumerOptions, TimeSpan commitInterval, ITaskStatusListener listener, ILogger logger)
+        : base(connector, taskId, taskConfig, listener, logger)
+    {
+        _task = task;
+        _pipeline = pipeline;
+        _errors = errors;
+        _dlq = dlq;
+        _client = client;
+        _consumerOptions = consumerOptions;
+        _commitInterval = commitInterval;
+        _context = new SinkContext(this);
+    }
+
+    public long RecordsPut { get; private set; }
+
+    /// <summary>The partitions this task consumes now.</summary>
+    public IReadOnlyCollection<TopicPartition> Assignment => [.. _assigned];
+
+    protected override async Task StartTaskAsync(CancellationToken cancellationToken)
+    {
+        _task.Initialize(_context);
+        await _task.StartAsync(TaskConfig, cancellationToken).ConfigureAwait(false);
+        _consumer = new GroupConsumer(_client, _consumerOptions);
+    }
+
+    protected override async Task ExecuteIterationAsync(CancellationToken cancellationToken)
+    {
+        var consumer = _consumer!;
+        await consumer.EnsureJoinedAsync(cancellationToken).ConfigureAwait(false);
+        await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
+        ApplyRewinds(consumer);
+        var fetched = await consumer.PollAsync(500, cancellationToken).ConfigureAwait(false);
+        await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
+        if (fetched.Count > 0)
+        {
+            var batch = new List<SinkRecord>(fetched.Count);
+            Dictionary<TopicPartition, long>? heldBack = null;
+            foreach (var record in fetched)
+            {
+                var partition = new TopicPartition(record.Topic, record.Partition);
+                if (_pausedPartitions.Contains(partition))
+                {
+                    // Paused by the task: fetch these again from here once resumed.
+                    heldBack ??= [];
+                    heldBack.TryAdd(partition, record.Offset);
+                    continue;
+                }
+                if (Convert(record) is { } converted)
+                {
+                    batch.Add(converted);
+                }
+            }
+            foreach (var (partition, offset) in heldBack ?? [])
+            {
+                consumer.Seek(partition.Topic, partition.Partition, offset);
+            }
+            await DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
+            foreach (var record in fetched)
+            {
+                var partition = new TopicPartition(record.Topic, record.Partition);
+                if (!_pausedPartitions.Contains(partition))
+                {
+                    _current[partition] = new OffsetAndMetadata(record.Offset + 1);
+                }
+            }
+        }
+        if (_context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds)
+        {
+            await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task OnPauseAsync(CancellationToken cancellationToken)
+    {
+        if (_consumer is { } consumer)
+        {
+            await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task StopTaskAsync()
+    {
+        if (_consumer is { } consumer)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await CommitAsync(consumer, timeout.Token).ConfigureAwait(false);
+                await _task.CloseAsync([.. _assigned], timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Logger.LogWarning(e, "{Connector}-{Task}: final commit failed", Connector, TaskId);
+            }
+            await consumer.DisposeAsync().ConfigureAwait(false);
+        }
+        await _task.StopAsync().ConfigureAwait(false);
+        _pipeline.Dispose();
+    }
+
+    private async Task DeliverAsync(List<SinkRecord> batch, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await _task.PutAsync(batch, cancellationToken).ConfigureAwait(false);
+                RecordsPut += batch.Count;
+                return;
+            }
+            catch (RetriableException e)
+            {
+                Logger.LogWarning(e, "{Connector}-{Task}: put failed with a retriable error; delivering the batch again in {Timeout} ms", Connector, TaskId, _context.TimeoutMs);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, _context.TimeoutMs)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private SinkRecord? Convert(ConsumedRecord record)
+    {
+        var original = new FailedRecord(record.Topic, record.Partition, record.Offset, record.Timestamp, record.Key, record.Value, record.Headers);
+        var key = _errors.Execute(() => _pipeline.KeyConverter.ToConnectData(record.Topic, null, record.Key), ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, original, null, out var failed);
+        if (failed)
+        {
+            return null;
+        }
+        var value = _errors.Execute(() => _pipeline.ValueConverter.ToConnectData(record.Topic, null, record.Value), ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, original, null, out failed);
+        if (failed)
+        {
+            return null;
+        }
+        ConnectHeaders? headers = null;
+        if (record.Headers.Count > 0)
+        {
+            headers = _errors.Execute(() => ConvertHeaders(record.Topic, record.Headers), ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, original, null, out failed);
+            if (failed)
+            {
+                return null;
+            }
+        }
+        var sinkRecord = new SinkRecord(record.Topic, record.Partition, key.Schema, key.Value, value.Schema, value.Value, record.Offset, record.Timestamp < 0 ? null : record.Timestamp,
+            record.Timestamp < 0 ? TimestampType.NoTimestampType : record.LogAppendTime ? TimestampType.LogAppendTime : TimestampType.CreateTime, headers);
+        if (_pipeline.Chain.Stages.Count == 0)
+        {
+            return sinkRecord;
+        }
+        return (SinkRecord?)_pipeline.Chain.Apply(sinkRecord, _errors, original, out _);
+    }
+
+    private ConnectHeaders ConvertHeaders(string topic, IReadOnlyList<RecordHeader> raw)
+    {
+        var headers = new ConnectHeaders();
+        foreach (var header in raw)
+        {
+            headers.Add(header.Key, _pipeline.HeaderConverter.ToConnectHeader(topic, header.Key, header.Value));
+        }
+        return headers;
+    }
+
+    /// <summary>preCommit, then the DLQ, then the group offsets of what preCommit returned (only assigned partitions).</summary>
+    private async Task CommitAsync(GroupConsumer consumer, CancellationToken cancellationToken)
+    {
+        _lastCommit = Environment.TickCount64;
+        _context.CommitRequested = false;
+        if (_dlq is not null)
+        {
+            await _dlq.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (_current.Count == 0)
+        {
+            return;
+        }
+        var safe = await _task.PreCommitAsync(new Dictionary<TopicPartition, OffsetAndMetadata>(_current), cancellationToken).ConfigureAwait(false);
+        var offsets = new Dictionary<(string Topic, int Partition), long>();
+        foreach (var (partition, offset) in safe)
+        {
+            if (_assigned.Contains(partition))
+            {
+                offsets[(partition.Topic, partition.Partition)] = offset.Offset;
+            }
+        }
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await consumer.CommitAsync(offsets, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaClientException e)
+        {
+            // A rebalance under way: the next poll rejoins; the records are redelivered from the last commit.
+            Logger.LogWarning(e, "{Connector}-{Task}: offset commit failed; will retry after the rebalance", Connector, TaskId);
+        }
+    }
+
+    /// <summary>Calls open/close as the group's assignment changes (Kafka's rebalance listener).</summary>
+    private async Task SyncAssignmentAsync(GroupConsumer consumer, CancellationToken cancellationToken)
+    {
+        var now = consumer.Assignment.Select(p => new TopicPartition(p.Topic, p.Partition)).ToHashSet();
+        if (now.SetEquals(_assigned))
+        {
+            return;
+        }
+        var revoked = _assigned.Where(p => !now.Contains(p)).ToList();
+        var added = now.Where(p => !_assigned.Contains(p)).ToList();
+        if (revoked.Count > 0)
+        {
+            await _task.CloseAsync(revoked, cancellationToken).ConfigureAwait(false);
+            foreach (var partition in revoked)
+            {
+                _assigned.Remove(partition);
+                _current.Remove(partition);
+            }
+        }
+        if (added.Count > 0)
+        {
+            foreach (var partition in added)
+            {
+                _assigned.Add(partition);
+                Listener.OnTopicUsed(Connector, partition.Topic);
+            }
+            await _task.OpenAsync(added, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void ApplyRewinds(GroupConsumer consumer)
+    {
+        foreach (var (partition, offset) in _context.TakeRewinds())
+        {
+            consumer.Seek(partition.Topic, partition.Partition, offset);
+            _current.Remove(partition);
+        }
+    }
+
+    private sealed class SinkContext(WorkerSinkTask owner) : SinkTaskContext, ErrantRecordReporter
+    {
+        private readonly Dictionary<TopicPartition, long> _rewinds = [];
+
+        public IReadOnlyDictionary<string, string> Configs => owner.TaskConfig;
+
+        public long TimeoutMs { get; private set; } = 1000;
+
+        public volatile bool CommitRequested;
+
+        public IReadOnlyCollection<TopicPartition> Assignment => owner.Assignment;
+
+        public ErrantRecordReporter? ErrantRecordReporter => this;
+
+        public void Offset(IReadOnlyDictionary<TopicPartition, long> offsets)
+        {
+            lock (_rewinds)
+            {
+                foreach (var (partition, offset) in offsets)
+                {
+                    _rewinds[partition] = offset;
+                }
+            }
+        }
+
+        public void Offset(TopicPartition partition, long offset) => Offset(new Dictionary<TopicPartition, long> { [partition] = offset });
+
+        public void Timeout(long timeoutMs) => TimeoutMs = timeoutMs;
+
+        public void Pause(params TopicPartition[] partitions)
+        {
+            foreach (var partition in partitions)
+            {
+                owner._pausedPartitions.Add(partition);
+            }
+        }
+
+        public void Resume(params TopicPartition[] partitions)
+        {
+            foreach (var partition in partitions)
+            {
+                owner._pausedPartitions.Remove(partition);
+            }
+        }
+
+        public void RequestCommit() => CommitRequested = true;
+
+        public List<KeyValuePair<TopicPartition, long>> TakeRewinds()
+        {
+            lock (_rewinds)
+            {
+                var taken = _rewinds.ToList();
+                _rewinds.Clear();
+                return taken;
+            }
+        }
+
+        public Task ReportAsync(SinkRecord record, Exception error)
+        {
+            var original = new FailedRecord(record.OriginalTopic, record.OriginalKafkaPartition, record.OriginalKafkaOffset, record.Timestamp ?? -1, null, null, []);
+            owner._errors.Report(ErrorStage.TASK_PUT, owner._task.GetType().FullName ?? "", original, record, error);
+            if (!owner._errors.Config.TolerateAll)
+            {
+                throw new ConnectException("Tolerance exceeded in error handler", error);
+            }
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,292 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Client;
+using Tributary.Connect.Errors;
+using Tributary.Connect.Headers;
+using Tributary.Connect.Runtime.ErrorHandling;
+using Tributary.Connect.Runtime.Storage;
+using Tributary.Connect.Source;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Connect.Runtime.Worker;
+
+/// <summary>
+/// Runs one source task (Kafka's <c>WorkerSourceTask</c>): poll → transformation chain → key/value/header converters
+/// → one record batch per target partition per poll → produce (acks=all) → stage the source offsets of acknowledged
+/// records → flush them every offset.flush.interval.ms and call the task's commit. Batched from the start: a poll's
+/// records go into pooled batch builders and each partition gets one produce request, with at most one poll's
+/// batches in flight while the next poll is converted — no per-record task, timer or await. Order per partition is
+/// kept (a poll's batches are sent only after the previous poll's were acknowledged). Offsets are staged only after
+/// the broker acknowledged the records, so a crash replays from the last flushed offset: no loss, and duplicates only
+/// of records produced after that flush (Connect's at-least-once).
+/// One thread of control (the loop); <see cref="WorkerTaskBase"/> handles pause, stop and status.
+/// </summary>
+public sealed class WorkerSourceTask : WorkerTaskBase
+{
+    /// <summary>A batch is sent once its records pass this size; the broker's default max.message.bytes is 1 MiB.</summary>
+    private const int MaxBatchBytes = 512 * 1024;
+
+    private readonly SourceTask _task;
+    private readonly TaskPipeline _pipeline;
+    private readonly RetryWithToleranceOperator _errors;
+    private readonly KafkaClient _client;
+    private readonly IOffsetStore _offsets;
+    private readonly TimeSpan _flushInterval;
+    private readonly bool _createTopics;
+    private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Topic, int Partition), PendingBatch> _building = [];
+    private readonly List<RecordHeader> _headerScratch = [];
+    private int _roundRobin;
+    private long _lastFlush = Environment.TickCount64;
+    private InFlight? _inFlight;
+
+    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, bool createTopics, ITaskStatusListener listener, ILogger logger)
+        : base(connector, taskId, taskConfig, listener, logger)
+    {
+        _task = task;
+        _pipeline = pipeline;
+        _errors = errors;
+        _client = client;
+        _offsets = offsets;
+        _flushInterval = flushInterval;
+        _createTopics = createTopics;
+    }
+
+    /// <summary>Records acknowledged by the broker so far (metrics and benchmarks).</summary>
+    public long RecordsWritten { get; private set; }
+
+    protected override async Task StartTaskAsync(CancellationToken cancellationToken)
+    {
+        _task.Initialize(new Context(TaskConfig, _offsets.ReaderFor(Connector)));
+        await _task.StartAsync(TaskConfig, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteIterationAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SourceRecord>? polled;
+        try
+        {
+            polled = await _task.PollAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RetriableException e)
+        {
+            Logger.LogWarning(e, "{Connector}-{Task} poll failed with a retriable error; polling again", Connector, TaskId);
+            polled = null;
+        }
+        if (polled is { Count: > 0 })
+        {
+            await ConvertAndSendAsync(polled, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (Environment.TickCount64 - _lastFlush >= (long)_flushInterval.TotalMilliseconds)
+        {
+            await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task StopTaskAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await CompleteInFlightAsync(timeout.Token).ConfigureAwait(false);
+            await CommitOffsetsAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Logger.LogWarning(e, "{Connector}-{Task}: final offset commit failed", Connector, TaskId);
+        }
+        await _task.StopAsync().ConfigureAwait(false);
+        _pipeline.Dispose();
+    }
+
+    protected override async Task OnPauseAsync(CancellationToken cancellationToken)
+    {
+        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CommitOffsetsAsync(CancellationToken cancellationToken)
+    {
+        _lastFlush = Environment.TickCount64;
+        await _offsets.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _task.CommitAsync().ConfigureAwait(false);
+    }
+
+    private async Task ConvertAndSendAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
+    {
+        var sends = new List<SealedBatch>();
+        var chain = _pipeline.Chain;
+        for (var i = 0; i < polled.Count; i++)
+        {
+            var original = polled[i];
+            var transformed = chain.Stages.Count == 0 ? original : chain.Apply(original, _errors, null, out _);
+            if (transformed is null)
+            {
+                continue;
+            }
+            var topic = transformed.Topic;
+            var key = _errors.Execute(() => _pipeline.KeyConverter.FromConnectData(topic, transformed.Headers, transformed.KeySchema, transformed.Key), ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, null, transformed, out var failed);
+            if (failed)
+            {
+                continue;
+            }
+            var value = _errors.Execute(() => _pipeline.ValueConverter.FromConnectData(topic, transformed.Headers, transformed.ValueSchema, transformed.Value), ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, null, transformed, out failed);
+            if (failed)
+            {
+                continue;
+            }
+            _headerScratch.Clear();
+            if (!transformed.Headers.IsEmpty)
+            {
+                _errors.Execute(() => ConvertHeaders(topic, transformed.Headers), ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, null, transformed, out failed);
+                if (failed)
+                {
+                    continue;
+                }
+            }
+            var partition = transformed.KafkaPartition ?? await ChoosePartitionAsync(topic, key, cancellationToken).ConfigureAwait(false);
+            if (!_building.TryGetValue((topic, partition), out var batch))
+            {
+                batch = new PendingBatch(topic, partition);
+                _building[(topic, partition)] = batch;
+                Listener.OnTopicUsed(Connector, topic);
+            }
+            var timestamp = transformed.Timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (batch.Builder.Count == 0)
+            {
+                batch.Builder.Clear(timestamp);
+            }
+            batch.Builder.Append(timestamp, key, value, key is not null, value is not null, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_headerScratch));
+            batch.Records.Add(original);
+            batch.Timestamps.Add(timestamp);
+            if (batch.Builder.RecordsSize >= MaxBatchBytes)
+            {
+                sends.Add(batch.Seal());
+            }
+        }
+        foreach (var batch in _building.Values)
+        {
+            if (batch.Builder.Count > 0)
+            {
+                sends.Add(batch.Seal());
+            }
+        }
+        // Keep order per partition: the previous poll's batches are acknowledged before this poll's are sent.
+        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        var produces = new Task<long>[sends.Count];
+        for (var i = 0; i < sends.Count; i++)
+        {
+            produces[i] = _client.ProduceBatchAsync(sends[i].Topic, sends[i].Partition, sends[i].Bytes, -1, cancellationToken);
+        }
+        _inFlight = new InFlight(polled, sends, produces);
+    }
+
+    /// <summary>Awaits the batches in flight, then hands the task its record metadata and stages the offsets of the whole poll.</summary>
+    private async Task CompleteInFlightAsync(CancellationToken cancellationToken)
+    {
+        if (_inFlight is not { } inFlight)
+        {
+            return;
+        }
+        _inFlight = null;
+        try
+        {
+            await Task.WhenAll(inFlight.Produces).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaClientException e)
+        {
+            throw new ConnectException($"Unrecoverable exception from producer send callback: {e.Message}", e);
+        }
+        for (var i = 0; i < inFlight.Batches.Count; i++)
+        {
+            var batch = inFlight.Batches[i];
+            var baseOffset = inFlight.Produces[i].Result;
+            for (var r = 0; r < batch.Records.Count; r++)
+            {
+                _task.CommitRecord(batch.Records[r], new RecordMetadata(batch.Topic, batch.Partition, baseOffset + r, batch.Timestamps[r]));
+            }
+            RecordsWritten += batch.Records.Count;
+        }
+        foreach (var record in inFlight.Polled)
+        {
+            if (record.SourcePartition is { } sourcePartition)
+            {
+                _offsets.Put(Connector, sourcePartition, record.SourceOffset);
+            }
+        }
+    }
+
+    private bool ConvertHeaders(string topic, ConnectHeaders headers)
+    {
+        _headerScratch.Clear();
+        foreach (var header in headers)
+        {
+            _headerScratch.Add(new RecordHeader(header.Key, _pipeline.HeaderConverter.FromConnectHeader(topic, header.Key, header.Schema, header.Value)));
+        }
+        return true;
+    }
+
+    private async ValueTask<int> ChoosePartitionAsync(string topic, byte[]? key, CancellationToken cancellationToken)
+    {
+        if (!_partitionCounts.TryGetValue(topic, out var count))
+        {
+            var known = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false);
+            if (known is null)
+            {
+                if (!_createTopics)
+                {
+                    throw new ConnectException($"Topic {topic} does not exist and topic.creation.enable is false");
+                }
+                await _client.CreateTopicAsync(topic, 1, null, ifNotExists: true, cancellationToken).ConfigureAwait(false);
+                known = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) ?? 1;
+            }
+            count = known.Value;
+            _partitionCounts[topic] = count;
+        }
+        if (count == 1)
+        {
+            return 0;
+        }
+        return key is null ? (int)((uint)_roundRobin++ % (uint)count) : Murmur2.Partition(key, count);
+    }
+
+    /// <summary>Records being gathered for one partition; sealing turns them into the bytes of one batch and resets the builder for reuse.</summary>
+    private sealed class PendingBatch(string topic, int partition)
+    {
+        public string Topic { get; } = topic;
+
+        public int Partition { get; } = partition;
+
+        public RecordBatchBuilder Builder { get; } = new(0);
+
+        public List<SourceRecord> Records { get; private set; } = [];
+
+        public List<long> Timestamps { get; private set; } = [];
+
+        public SealedBatch Seal()
+        {
+            var sealedBatch = new SealedBatch(Topic, Partition, Builder.ToArray(new BatchOptions()), Records, Timestamps);
+            Builder.Clear(0);
+            Records = [];
+            Timestamps = [];
+            return sealedBatch;
+        }
+    }
+
+    /// <summary>One partition's batch as sent: its bytes and the records (with timestamps) it holds, in order.</summary>
+    private sealed record SealedBatch(string Topic, int Partition, byte[] Bytes, List<SourceRecord> Records, List<long> Timestamps);
+
+    private sealed record InFlight(IReadOnlyList<SourceRecord> Polled, List<SealedBatch> Batches, Task<long>[] Produces);
+
+    private sealed class Context(IReadOnlyDictionary<string, string> configs, OffsetStorageReader reader) : SourceTaskContext
+    {
+        public IReadOnlyDictionary<string, string> Configs { get; } = configs;
+
+        public OffsetStorageReader OffsetStorageReader { get; } = reader;
+
+        public TransactionContext? TransactionContext => null;
+    }
+}
