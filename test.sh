@@ -139,8 +139,9 @@ fi
 
 # Test tiers are xunit traits: Category=process (starts the real server, clients or other programs as child
 # processes) and Category=crash (kill -9 and recovery); everything else is the unit tier.
-filter=()
-if [ "$tier" = fast ]; then filter=(--filter "Category!=process&Category!=crash"); fi
+# Category=benchmark (tests/Tributary.Cdc.MySql.Tests/CdcBenchmark.cs) writes bench/results/ and is run by hand only.
+filter=(--filter "Category!=benchmark")
+if [ "$tier" = fast ]; then filter=(--filter "Category!=process&Category!=crash&Category!=benchmark"); fi
 
 results=.test-output
 rm -rf "$results"
