@@ -22,6 +22,9 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The data directory (binlog files live here).</summary>
+    public string DataDirectory => Path.Combine(_directory.Path, "data");
+
     public string RootConnectionString => $"Server=127.0.0.1;Port={Port};User ID=root;Password=rootpw;AllowUserVariables=true;Pooling=false";
 
     public static async Task<MariaDbServer> StartAsync(params string[] extraOptions)

@@ -65,6 +65,9 @@ public sealed class TaskDriver : IAsyncDisposable
 
     public bool FlushOffsets { get; set; } = true;
 
+    /// <summary>Called after each record was acknowledged by the broker (benchmarks measure latency with it).</summary>
+    public Action<SourceRecord>? Acknowledged { get; set; }
+
     public Exception? Failure { get; private set; }
 
     public static async Task<TaskDriver> StartAsync(IReadOnlyDictionary<string, string> config, string bootstrap, MemoryOffsetStore offsets, bool schemas = true)
@@ -112,6 +115,7 @@ public sealed class TaskDriver : IAsyncDisposable
                 foreach (var record in records)
                 {
                     _task.CommitRecord(record, null);
+                    Acknowledged?.Invoke(record);
                 }
             }
         }
