@@ -13,7 +13,10 @@ public sealed class RegistryLog(IBrokerApi broker, string topic)
 {
     public string Topic => topic;
 
-    /// <summary>Creates the topic (one partition, compacted) if it does not exist.</summary>
+    /// <summary>
+    /// Creates the topic (one partition, compacted) if it does not exist. Called before the first write, not at start,
+    /// so a server whose registry is never written lists no `_schemas` topic to Kafka clients.
+    /// </summary>
     public void EnsureTopic()
     {
         if (broker.GetTopic(topic) is not null)
@@ -29,6 +32,7 @@ public sealed class RegistryLog(IBrokerApi broker, string topic)
 
     public async ValueTask AppendAsync(byte[] key, byte[]? value, CancellationToken cancellationToken = default)
     {
+        EnsureTopic();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         byte[] batch;
         using (var builder = new RecordBatchBuilder(now))

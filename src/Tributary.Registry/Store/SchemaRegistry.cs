@@ -51,7 +51,7 @@ public sealed class SchemaRegistry : IDisposable
 
     public static readonly string[] Modes = ["READWRITE", "READONLY", "IMPORT"];
 
-    /// <summary>Creates the topic if needed and replays it.</summary>
+    /// <summary>Replays the topic when it exists (it is created by the first write).</summary>
     public static async Task<SchemaRegistry> OpenAsync(IBrokerApi broker, RegistryOptions options, CancellationToken cancellationToken = default)
     {
         if (!CompatibilityLevels.TryParse(options.DefaultCompatibility, out var level))
@@ -59,7 +59,6 @@ public sealed class SchemaRegistry : IDisposable
             throw new ArgumentException($"registry.compatibility.level: not a compatibility level: {options.DefaultCompatibility}");
         }
         var log = new RegistryLog(broker, options.Topic);
-        log.EnsureTopic();
         var registry = new SchemaRegistry(log, level);
         await log.ReplayAsync(registry.Apply, cancellationToken).ConfigureAwait(false);
         return registry;
