@@ -113,7 +113,7 @@ public class DefinitionTests
         },
         {
             "buffer size type", FirehoseHarness.CreateRequest(destination: "\"BufferingHints\":{\"SizeInMBs\":\"five\",\"IntervalInSeconds\":60}"),
-            "SerializationException", "Member 'SizeInMBs' must be an integer, not a string."
+            "SerializationException", "class java.lang.String can not be converted to an Integer"
         },
         {
             "compression enum", FirehoseHarness.CreateRequest(destination: "\"CompressionFormat\":\"LZ4\""),

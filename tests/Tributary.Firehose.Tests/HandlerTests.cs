@@ -93,7 +93,7 @@ public class HandlerTests
         Assert.Contains("Delete orders", Streams.Calls);
         Assert.Null(Streams.Describe("orders"));
         await _firehose.FailsAsync("DeleteDeliveryStream", new { DeliveryStreamName = "orders" }, "ResourceNotFoundException", "Firehose orders under account not found.");
-        await _firehose.FailsAsync("DeleteDeliveryStream", new { DeliveryStreamName = "orders", AllowForceDelete = "yes" }, "SerializationException", "AllowForceDelete");
+        await _firehose.FailsAsync("DeleteDeliveryStream", new { DeliveryStreamName = "orders", AllowForceDelete = "yes" }, "SerializationException", "'YES' can not be converted to an Boolean");
     }
 
     [Fact]
