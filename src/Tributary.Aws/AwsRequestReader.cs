@@ -37,6 +37,16 @@ public static class AwsRequestReader
         throw AwsErrorException.Serialization($"Member '{name}' must be an integer within range; got {value.GetRawText()}.");
     }
 
+    /// <summary>A number member (integer or fractional) as a double.</summary>
+    public static double? GetDouble(this JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) ? number : throw WrongType(name, "a number", value);
+    }
+
     /// <summary>An integer member clamped into int's range (validation then reports it as out of bounds).</summary>
     public static int? GetInt32(this JsonElement body, string name) =>
         body.GetInt64(name) is { } value ? (int)Math.Clamp(value, int.MinValue, int.MaxValue) : null;
