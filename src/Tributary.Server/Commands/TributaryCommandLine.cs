@@ -22,6 +22,7 @@ public static class TributaryCommandLine
         ServeCommand.Create(),
         ConfigCommand.Create(),
         ParquetCommand.Create(),
+        OrcCommand.Create(),
         ConvertCommand.Create(),
         VersionCommand.Create(),
         HelpCommand.Create(),
