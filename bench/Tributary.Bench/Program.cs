@@ -17,6 +17,10 @@ if (command == "connect-json")
 {
     return ConnectJsonBenchmark.Run(args[1..]);
 }
+if (command == "orc")
+{
+    return OrcBenchmark.Run(args[1..]);
+}
 if (command == "delivery")
 {
     return await DeliveryBenchmark.RunAsync(args[1..]);
@@ -31,6 +35,6 @@ switch (command)
         LogBenchmark.RunAllocations(options);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|codecs|connect-json> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
+        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|codecs|connect-json|orc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
         return 2;
 }
