@@ -21,6 +21,10 @@ if (command == "avro")
 {
     return await AvroConverterBenchmark.RunAsync(args[1..]);
 }
+if (command == "orc")
+{
+    return OrcBenchmark.Run(args[1..]);
+}
 if (command == "delivery")
 {
     return await DeliveryBenchmark.RunAsync(args[1..]);
@@ -35,6 +39,6 @@ switch (command)
         LogBenchmark.RunAllocations(options);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|codecs|connect-json|avro> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
+        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|codecs|connect-json|avro|orc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
         return 2;
 }

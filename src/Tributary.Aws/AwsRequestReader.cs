@@ -39,6 +39,16 @@ public static class AwsRequestReader
         return real >= long.MaxValue ? long.MaxValue : real <= long.MinValue ? long.MinValue : (long)Math.Floor(real);
     }
 
+    /// <summary>A number member (integer or fractional) as a double.</summary>
+    public static double? GetDouble(this JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) ? number : throw WrongType(name, "a number", value);
+    }
+
     /// <summary>An integer member clamped into int's range (validation then reports it as out of bounds).</summary>
     public static int? GetInt32(this JsonElement body, string name) =>
         body.GetInt64(name) is { } value ? (int)Math.Clamp(value, int.MinValue, int.MaxValue) : null;

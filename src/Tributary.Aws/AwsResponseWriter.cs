@@ -32,6 +32,9 @@ public abstract class AwsResponseWriter
 
     public abstract void WriteNumber(string name, long value);
 
+    /// <summary>A double member (Firehose's ORC fractions, for example).</summary>
+    public abstract void WriteDouble(string name, double value);
+
     public abstract void WriteBoolean(string name, bool value);
 
     public abstract void WriteNull(string name);
@@ -74,6 +77,8 @@ public sealed class JsonResponseWriter(IBufferWriter<byte> output) : AwsResponse
     public override void WriteStringValue(string value) => _writer.WriteStringValue(value);
 
     public override void WriteNumber(string name, long value) => _writer.WriteNumber(name, value);
+
+    public override void WriteDouble(string name, double value) => _writer.WriteNumber(name, value);
 
     public override void WriteBoolean(string name, bool value) => _writer.WriteBoolean(name, value);
 
@@ -128,6 +133,12 @@ public sealed class CborResponseWriter(IBufferWriter<byte> output) : AwsResponse
     {
         _writer.WriteTextString(name);
         _writer.WriteInt64(value);
+    }
+
+    public override void WriteDouble(string name, double value)
+    {
+        _writer.WriteTextString(name);
+        _writer.WriteDouble(value);
     }
 
     public override void WriteBoolean(string name, bool value)

@@ -69,14 +69,14 @@ internal static class LayerMatrix
         ["Tributary.Firehose"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker", "Tributary.Client",
-            "Tributary.Formats", "Tributary.Jq", "Tributary.ObjectStores", "Tributary.Delivery",
+            "Tributary.Formats", "Tributary.Orc", "Tributary.Jq", "Tributary.ObjectStores", "Tributary.Delivery",
         ],
 
         // Host: wires everything.
         ["Tributary.Server"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
-            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats",
+            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
             "Tributary.Connect.File",

@@ -128,8 +128,8 @@ public class DefinitionTests
             "InvalidArgumentException", "BufferingHints.SizeInMBs must be at least 64 when data format conversion is enabled; it is 32."
         },
         {
-            "orc", FirehoseHarness.CreateRequest(destination: "\"DataFormatConversionConfiguration\":{\"InputFormatConfiguration\":{\"Deserializer\":{\"OpenXJsonSerDe\":{}}},\"OutputFormatConfiguration\":{\"Serializer\":{\"OrcSerDe\":{}}}}"),
-            "InvalidArgumentException", "ORC output is not supported by Tributary"
+            "orc", FirehoseHarness.CreateRequest(destination: "\"DataFormatConversionConfiguration\":{\"InputFormatConfiguration\":{\"Deserializer\":{\"OpenXJsonSerDe\":{}}},\"OutputFormatConfiguration\":{\"Serializer\":{\"OrcSerDe\":{\"StripeSizeBytes\":1000}}}}"),
+            "ValidationException", "Value '1000' at 'extendedS3DestinationConfiguration.dataFormatConversionConfiguration.outputFormatConfiguration.serializer.orcSerDe.stripeSizeBytes' failed to satisfy constraint: Member must have value greater than or equal to 8388608"
         },
         {
             "conversion without deserializer", FirehoseHarness.CreateRequest(destination: "\"DataFormatConversionConfiguration\":{\"OutputFormatConfiguration\":{\"Serializer\":{\"ParquetSerDe\":{}}}}"),

@@ -5,12 +5,29 @@ using Tributary.Orc.Reader;
 namespace Tributary.Orc.Tests;
 
 /// <summary>
-/// Apache ORC's example files (/work/shared/data/orc, from the ORC project's examples directory) are the oracle: the
+/// Apache ORC's example files (../shared/data/orc beside the repository, or $TRIBUTARY_ORC_EXAMPLES; from the ORC project's examples directory) are the oracle: the
 /// reader must reproduce every row of each expected JSON file, and refuse the corrupt files with an ORC error.
 /// </summary>
 public sealed class ExampleFileTests
 {
-    internal static readonly string Directory = Environment.GetEnvironmentVariable("TRIBUTARY_ORC_EXAMPLES") ?? "/work/shared/data/orc";
+    internal static readonly string Directory = Environment.GetEnvironmentVariable("TRIBUTARY_ORC_EXAMPLES") ?? BesideRepository();
+
+    // The examples live in the workspace's shared data, next to the repository's root (the folder holding
+    // Tributary.slnx), wherever the repository is checked out.
+    private static string BesideRepository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Tributary.slnx")))
+            {
+                var examples = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "orc"));
+                if (!System.IO.Directory.Exists(examples))
+                    throw new DirectoryNotFoundException($"Apache ORC's example files are not at {examples}; set TRIBUTARY_ORC_EXAMPLES to their folder");
+                return examples;
+            }
+        }
+        throw new DirectoryNotFoundException("cannot find the repository root (Tributary.slnx) above " + AppContext.BaseDirectory + "; set TRIBUTARY_ORC_EXAMPLES");
+    }
 
     public static TheoryData<string> ExpectedFiles()
     {

@@ -47,11 +47,16 @@ internal static class ConversionReader
         {
             var parquet = serializer.GetElement("ParquetSerDe", JsonValueKind.Object);
             var orc = serializer.GetElement("OrcSerDe", JsonValueKind.Object);
-            if (orc is not null)
+            if (orc is not null && parquet is not null)
             {
-                invalid.Add("ORC output is not supported by Tributary: use ParquetSerDe.");
+                invalid.Add("Serializer takes either ParquetSerDe or OrcSerDe, not both.");
             }
-            if (parquet is { } parquetSerDe)
+            if (orc is { } orcSerDe)
+            {
+                hasOutput = true;
+                definition = ReadOrc(orcSerDe, path + ".outputFormatConfiguration.serializer.orcSerDe", definition, validation);
+            }
+            else if (parquet is { } parquetSerDe)
             {
                 hasOutput = true;
                 definition = ReadParquet(parquetSerDe, path + ".outputFormatConfiguration.serializer.parquetSerDe", definition, validation);
@@ -63,7 +68,7 @@ internal static class ConversionReader
         }
         if (enabled && !hasOutput && invalid.Count == 0)
         {
-            invalid.Add("OutputFormatConfiguration.Serializer.ParquetSerDe is required when data format conversion is enabled.");
+            invalid.Add("OutputFormatConfiguration.Serializer (ParquetSerDe or OrcSerDe) is required when data format conversion is enabled.");
         }
         return definition;
     }
@@ -170,5 +175,61 @@ internal static class ConversionReader
             EnableDictionaryCompression = serDe.GetBoolean("EnableDictionaryCompression") ?? defaults.EnableDictionaryCompression,
             WriterVersion = writerVersion ?? defaults.WriterVersion,
         };
+    }
+
+    private static FormatConversionDefinition ReadOrc(JsonElement serDe, string path, FormatConversionDefinition definition, AwsValidation validation)
+    {
+        var stripeSize = serDe.GetInt32("StripeSizeBytes");
+        var blockSize = serDe.GetInt32("BlockSizeBytes");
+        var stride = serDe.GetInt32("RowIndexStride");
+        var compression = serDe.GetString("Compression");
+        var version = serDe.GetString("FormatVersion");
+        var tolerance = serDe.GetDouble("PaddingTolerance");
+        var probability = serDe.GetDouble("BloomFilterFalsePositiveProbability");
+        var threshold = serDe.GetDouble("DictionaryKeyThreshold");
+        validation.Range(stripeSize, 8 * 1024 * 1024, int.MaxValue, path + ".stripeSizeBytes");
+        validation.Range(blockSize, 64 * 1024 * 1024, int.MaxValue, path + ".blockSizeBytes");
+        validation.Range(stride, 1000, int.MaxValue, path + ".rowIndexStride");
+        validation.Enum(compression, FirehoseShapes.OrcCompressions, path + ".compression");
+        validation.Enum(version, FirehoseShapes.OrcFormatVersions, path + ".formatVersion");
+        Fraction(tolerance, path + ".paddingTolerance", validation);
+        Fraction(probability, path + ".bloomFilterFalsePositiveProbability", validation);
+        Fraction(threshold, path + ".dictionaryKeyThreshold", validation);
+        var columns = new List<string>();
+        if (serDe.GetElement("BloomFilterColumns", JsonValueKind.Array) is { } list)
+        {
+            var i = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                var itemPath = $"{path}.bloomFilterColumns.{++i}.member";
+                var column = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw AwsErrorException.Serialization("BloomFilterColumns must hold strings.");
+                validation.Length(column, 1, 1024, itemPath).Pattern(column, FirehoseShapes.NonEmptyStringWithoutWhitespace(), FirehoseShapes.NonEmptyStringWithoutWhitespacePattern, itemPath);
+                columns.Add(column);
+            }
+        }
+        var defaults = new FormatConversionDefinition();
+        return definition with
+        {
+            OutputFormat = "ORC",
+            OrcStripeSizeBytes = stripeSize ?? defaults.OrcStripeSizeBytes,
+            OrcBlockSizeBytes = blockSize ?? defaults.OrcBlockSizeBytes,
+            OrcRowIndexStride = stride ?? defaults.OrcRowIndexStride,
+            OrcCompression = compression ?? defaults.OrcCompression,
+            OrcFormatVersion = version ?? defaults.OrcFormatVersion,
+            OrcEnablePadding = serDe.GetBoolean("EnablePadding") ?? defaults.OrcEnablePadding,
+            OrcPaddingTolerance = tolerance ?? defaults.OrcPaddingTolerance,
+            OrcBloomFilterColumns = columns,
+            OrcBloomFilterFalsePositiveProbability = probability ?? defaults.OrcBloomFilterFalsePositiveProbability,
+            OrcDictionaryKeyThreshold = threshold,
+        };
+    }
+
+    /// <summary>OrcSerDe's doubles: minimum 0, maximum 1.</summary>
+    private static void Fraction(double? value, string path, AwsValidation validation)
+    {
+        if (value is { } v && !(v >= 0 && v <= 1))
+        {
+            validation.Add(v.ToString(System.Globalization.CultureInfo.InvariantCulture), path, v < 0 ? "Member must have value greater than or equal to 0" : "Member must have value less than or equal to 1");
+        }
     }
 }

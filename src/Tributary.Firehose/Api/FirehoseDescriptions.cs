@@ -315,14 +315,43 @@ public static class FirehoseDescriptions
         writer.WriteEndObject();
         writer.WriteStartObject("OutputFormatConfiguration");
         writer.WriteStartObject("Serializer");
-        writer.WriteStartObject("ParquetSerDe");
-        writer.WriteNumber("BlockSizeBytes", conversion.ParquetBlockSizeBytes);
-        writer.WriteNumber("PageSizeBytes", conversion.ParquetPageSizeBytes);
-        writer.WriteString("Compression", conversion.ParquetCompression);
-        writer.WriteBoolean("EnableDictionaryCompression", conversion.EnableDictionaryCompression);
-        writer.WriteNumber("MaxPaddingBytes", 0);
-        writer.WriteString("WriterVersion", conversion.WriterVersion);
-        writer.WriteEndObject();
+        if (conversion.OutputFormat == "ORC")
+        {
+            writer.WriteStartObject("OrcSerDe");
+            writer.WriteNumber("StripeSizeBytes", conversion.OrcStripeSizeBytes);
+            writer.WriteNumber("BlockSizeBytes", conversion.OrcBlockSizeBytes);
+            writer.WriteNumber("RowIndexStride", conversion.OrcRowIndexStride);
+            writer.WriteBoolean("EnablePadding", conversion.OrcEnablePadding);
+            writer.WriteDouble("PaddingTolerance", conversion.OrcPaddingTolerance);
+            writer.WriteString("Compression", conversion.OrcCompression);
+            if (conversion.OrcBloomFilterColumns.Count > 0)
+            {
+                writer.WriteStartArray("BloomFilterColumns");
+                foreach (var column in conversion.OrcBloomFilterColumns)
+                {
+                    writer.WriteStringValue(column);
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteDouble("BloomFilterFalsePositiveProbability", conversion.OrcBloomFilterFalsePositiveProbability);
+            if (conversion.OrcDictionaryKeyThreshold is { } threshold)
+            {
+                writer.WriteDouble("DictionaryKeyThreshold", threshold);
+            }
+            writer.WriteString("FormatVersion", conversion.OrcFormatVersion);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteStartObject("ParquetSerDe");
+            writer.WriteNumber("BlockSizeBytes", conversion.ParquetBlockSizeBytes);
+            writer.WriteNumber("PageSizeBytes", conversion.ParquetPageSizeBytes);
+            writer.WriteString("Compression", conversion.ParquetCompression);
+            writer.WriteBoolean("EnableDictionaryCompression", conversion.EnableDictionaryCompression);
+            writer.WriteNumber("MaxPaddingBytes", 0);
+            writer.WriteString("WriterVersion", conversion.WriterVersion);
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteBoolean("Enabled", conversion.Enabled);

@@ -35,6 +35,8 @@ public static partial class FirehoseShapes
     public static readonly string[] NoEncryptionConfigs = ["NoEncryption"];
     public static readonly string[] ParquetCompressions = ["UNCOMPRESSED", "GZIP", "SNAPPY"];
     public static readonly string[] ParquetWriterVersions = ["V1", "V2"];
+    public static readonly string[] OrcCompressions = ["NONE", "ZLIB", "SNAPPY"];
+    public static readonly string[] OrcFormatVersions = ["V0_11", "V0_12"];
 
     public static readonly string[] ProcessorTypes =
         ["RecordDeAggregation", "Decompression", "CloudWatchLogProcessing", "Lambda", "MetadataExtraction", "AppendDelimiterToRecord"];

@@ -157,7 +157,7 @@ internal sealed class S3Section
         }
         if (converting && compression != CompressionFormat.Uncompressed)
         {
-            invalid.Add("CompressionFormat must be UNCOMPRESSED when data format conversion is enabled: the serializer compresses (ParquetSerDe.Compression).");
+            invalid.Add("CompressionFormat must be UNCOMPRESSED when data format conversion is enabled: the serializer compresses (ParquetSerDe.Compression or OrcSerDe.Compression).");
         }
 
         var dynamic = baseline.DynamicPartitioning;

@@ -171,7 +171,7 @@ public sealed record ProcessorDefinition
     }
 }
 
-/// <summary>DataFormatConversionConfiguration (JSON in, Parquet out).</summary>
+/// <summary>DataFormatConversionConfiguration (JSON in, Parquet or ORC out).</summary>
 public sealed record FormatConversionDefinition
 {
     public bool Enabled { get; init; } = true;
@@ -187,6 +187,37 @@ public sealed record FormatConversionDefinition
 
     /// <summary>HiveJsonSerDe TimestampFormats (Joda patterns or "millis").</summary>
     public IReadOnlyList<string> TimestampFormats { get; init; } = [];
+
+    /// <summary>The serializer: PARQUET (ParquetSerDe, the default for definitions stored before ORC existed) or ORC (OrcSerDe).</summary>
+    public string OutputFormat { get; init; } = "PARQUET";
+
+    /// <summary>OrcSerDe.Compression: SNAPPY (default), ZLIB, NONE.</summary>
+    public string OrcCompression { get; init; } = "SNAPPY";
+
+    /// <summary>OrcSerDe.StripeSizeBytes: 64 MiB (minimum 8 MiB).</summary>
+    public int OrcStripeSizeBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>OrcSerDe.BlockSizeBytes: 256 MiB (minimum 64 MiB), for padding.</summary>
+    public int OrcBlockSizeBytes { get; init; } = 256 * 1024 * 1024;
+
+    /// <summary>OrcSerDe.RowIndexStride: 10,000 (minimum 1,000).</summary>
+    public int OrcRowIndexStride { get; init; } = 10_000;
+
+    public bool OrcEnablePadding { get; init; }
+
+    /// <summary>OrcSerDe.PaddingTolerance: 0.05.</summary>
+    public double OrcPaddingTolerance { get; init; } = 0.05;
+
+    public IReadOnlyList<string> OrcBloomFilterColumns { get; init; } = [];
+
+    /// <summary>OrcSerDe.BloomFilterFalsePositiveProbability: 0.05.</summary>
+    public double OrcBloomFilterFalsePositiveProbability { get; init; } = 0.05;
+
+    /// <summary>OrcSerDe.DictionaryKeyThreshold; unset means the writer's default (0.8, Hive's).</summary>
+    public double? OrcDictionaryKeyThreshold { get; init; }
+
+    /// <summary>OrcSerDe.FormatVersion: V0_12 (default) or V0_11.</summary>
+    public string OrcFormatVersion { get; init; } = "V0_12";
 
     /// <summary>ParquetSerDe.Compression: SNAPPY (default), GZIP, UNCOMPRESSED.</summary>
     public string ParquetCompression { get; init; } = "SNAPPY";

@@ -63,7 +63,8 @@ public sealed class ObjectNaming
     {
         ArgumentNullException.ThrowIfNull(destination);
         return Create(streamName, destination.Prefix, destination.ErrorOutputPrefix, destination.DynamicPartitioning,
-            destination.Compression, destination.FormatConversion?.Enabled == true, destination.FileExtension, destination.CustomTimeZone);
+            destination.Compression, destination.FormatConversion?.Enabled == true, destination.FileExtension, destination.CustomTimeZone,
+            orc: destination.FormatConversion?.OutputFormat == "ORC");
     }
 
     /// <summary>Validates and builds; InvalidArgumentException (<see cref="DeliveryException"/>) on any rule above.</summary>
@@ -75,7 +76,8 @@ public sealed class ObjectNaming
         CompressionFormat compression,
         bool formatConversion,
         string? fileExtension,
-        string? customTimeZone)
+        string? customTimeZone,
+        bool orc = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamName);
         var zone = ResolveZone(customTimeZone);
@@ -114,7 +116,7 @@ public sealed class ObjectNaming
                 throw PrefixTemplate.Invalid("ErrorOutputPrefix must contain at least one !{firehose:error-output-type} when it contains expressions");
             }
         }
-        return new ObjectNaming(streamName, effectivePrefix, errors, zone, ExtensionFor(compression, formatConversion, fileExtension));
+        return new ObjectNaming(streamName, effectivePrefix, errors, zone, ExtensionFor(compression, formatConversion, fileExtension, orc));
     }
 
     /// <summary>
@@ -139,16 +141,16 @@ public sealed class ObjectNaming
 
     /// <summary>
     /// The extension Firehose appends, from the table in s3-object-name.html ("Configure Amazon S3 object name
-    /// format"): format conversion to Parquet → <c>.parquet</c> (compression is then UNCOMPRESSED; Parquet compresses
-    /// inside), GZIP → <c>.gz</c>, ZIP → <c>.zip</c>, Snappy → <c>.snappy</c>, HADOOP_SNAPPY → <c>.hsnappy</c>,
+    /// format"): format conversion to Parquet → <c>.parquet</c>, to ORC → <c>.orc</c> (compression is then
+    /// UNCOMPRESSED; the format compresses inside), GZIP → <c>.gz</c>, ZIP → <c>.zip</c>, Snappy → <c>.snappy</c>, HADOOP_SNAPPY → <c>.hsnappy</c>,
     /// UNCOMPRESSED → none. FileExtension "overrides the default file extension"; an empty one means "not given".
     /// </summary>
-    public static string ExtensionFor(CompressionFormat compression, bool formatConversion, string? fileExtension) =>
-        !string.IsNullOrEmpty(fileExtension) ? fileExtension : DefaultExtension(compression, formatConversion);
+    public static string ExtensionFor(CompressionFormat compression, bool formatConversion, string? fileExtension, bool orc = false) =>
+        !string.IsNullOrEmpty(fileExtension) ? fileExtension : DefaultExtension(compression, formatConversion, orc);
 
-    public static string DefaultExtension(CompressionFormat compression, bool formatConversion) =>
+    public static string DefaultExtension(CompressionFormat compression, bool formatConversion, bool orc = false) =>
         formatConversion
-            ? ".parquet"
+            ? (orc ? ".orc" : ".parquet")
             : compression switch
             {
                 CompressionFormat.Uncompressed => "",

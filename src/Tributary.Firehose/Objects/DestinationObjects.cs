@@ -36,8 +36,11 @@ internal sealed class DestinationObjects : IObjectLayout<ProcessedRecord>
         _backupBucket = destination is { S3BackupMode: "Enabled", BackupBucketArn: { } backup } ? S3Names.BucketFromArn(backup) : null;
         Buckets = _backupBucket is null ? [_bucket] : [_bucket, _backupBucket];
         var converts = destination.FormatConversion is { Enabled: true };
-        _data = converts ? new ParquetObjectEncoder(destination.FormatConversion!, tablesDirectory) : new RawObjectEncoder(destination.Compression);
-        _dataSuffix = converts ? ".parquet" : ".obj";
+        var orc = converts && destination.FormatConversion!.OutputFormat == "ORC";
+        _data = orc ? new OrcObjectEncoder(destination.FormatConversion!, tablesDirectory)
+            : converts ? new ParquetObjectEncoder(destination.FormatConversion!, tablesDirectory)
+            : new RawObjectEncoder(destination.Compression);
+        _dataSuffix = orc ? ".orc" : converts ? ".parquet" : ".obj";
         _errors = new ErrorObjectEncoder(converts ? CompressionFormat.Uncompressed : destination.Compression, lambdaArn, destination.FormatConversion);
         _backup = new RawObjectEncoder(destination.BackupCompression);
     }

@@ -35,7 +35,26 @@ public sealed class StringColumnWriter : ColumnWriter
         {
             Array.Resize(ref _ids, _ids.Length * 2);
         }
-        _ids[_count++] = Intern(utf8);
+        _ids[_count++] = _abandoned ? Append(utf8) : Intern(utf8);
+        if (_count == EarlyCheck && Context.Options.DictionaryKeyThreshold < 1 && _entryStarts.Count > Context.Options.DictionaryKeyThreshold * _count)
+        {
+            // Like Apache ORC's early dictionary check: a column this distinct will be direct-encoded, so stop hashing.
+            _abandoned = true;
+        }
+    }
+
+    /// <summary>Values after which a column too distinct for a dictionary stops building one for the stripe.</summary>
+    private const int EarlyCheck = 5000;
+
+    private bool _abandoned;
+
+    private int Append(ReadOnlySpan<byte> value)
+    {
+        var id = _entryStarts.Count;
+        _entryStarts.Add(_blob.Length);
+        _entryLengths.Add(value.Length);
+        _blob.Write(value);
+        return id;
     }
 
     private int Intern(ReadOnlySpan<byte> value)
@@ -102,7 +121,7 @@ public sealed class StringColumnWriter : ColumnWriter
     private protected override void FlushData()
     {
         var threshold = Context.Options.DictionaryKeyThreshold;
-        _dictionary = _count > 0 && _entryStarts.Count <= threshold * _count;
+        _dictionary = !_abandoned && _count > 0 && _entryStarts.Count <= threshold * _count;
         var positions = DataPositions;
         if (_dictionary)
         {
@@ -171,5 +190,6 @@ public sealed class StringColumnWriter : ColumnWriter
         Array.Fill(_table, -1);
         _count = 0;
         _groupStarts.Clear();
+        _abandoned = false;
     }
 }

@@ -23,6 +23,7 @@ public static class TributaryCommandLine
         ConnectStandaloneCommand.Create(),
         ConfigCommand.Create(),
         ParquetCommand.Create(),
+        OrcCommand.Create(),
         ConvertCommand.Create(),
         VersionCommand.Create(),
         HelpCommand.Create(),
