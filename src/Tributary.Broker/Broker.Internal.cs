@@ -65,29 +65,6 @@ public sealed partial class Broker
         }
     }
 
-    /// <summary>
-    /// Every partition with an open transaction, the producer and the epoch the partition last saw from it. Used once
-    /// at start, before anything is served, to find transactions the coordinator has no durable record of.
-    /// </summary>
-    internal List<(string Topic, int Partition, long ProducerId, short Epoch)> OpenTransactions()
-    {
-        var open = new List<(string, int, long, short)>();
-        foreach (var topic in _topics.Values)
-        {
-            foreach (var partition in topic.Partitions)
-            {
-                lock (partition)
-                {
-                    foreach (var producerId in partition.Transactions.OngoingProducers())
-                    {
-                        open.Add((partition.Topic, partition.Partition, producerId, partition.Producers.EpochOf(producerId)));
-                    }
-                }
-            }
-        }
-        return open;
-    }
-
     /// <summary>Completes when the partition is durable up to <paramref name="endOffset"/> (see <see cref="PartitionLog.WaitForDurableAsync"/>).</summary>
     internal async ValueTask<ErrorCode> WaitForDurableAsync(string topic, int partition, long endOffset, CancellationToken cancellationToken = default)
     {

@@ -17,7 +17,7 @@ public interface ITransactionCoordinator
     /// <summary>InitProducerId with a transactional id: a new id or the next epoch; an open transaction is aborted first (CONCURRENT_TRANSACTIONS, retry).</summary>
     ValueTask<ProducerIdResult> InitProducerIdAsync(string transactionalId, int transactionTimeoutMs, long producerId, short producerEpoch);
 
-    /// <summary>AddPartitionsToTxn: one error per partition (durable with the EndTxn that follows; see the coordinator).</summary>
+    /// <summary>AddPartitionsToTxn: one error per partition, durable before it completes.</summary>
     ValueTask<IReadOnlyList<(TopicPartition Partition, ErrorCode Error)>> AddPartitionsAsync(string transactionalId, long producerId, short producerEpoch, IReadOnlyList<TopicPartition> partitions);
 
     /// <summary>AddOffsetsToTxn: adds the group's offsets partition to the transaction.</summary>

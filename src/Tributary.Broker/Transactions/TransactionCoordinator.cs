@@ -10,11 +10,8 @@ namespace Tributary.Broker.Transactions;
 /// <c>__transaction_state</c> (<see cref="TransactionRecords"/>, compacted, one partition per id by Java's
 /// String.hashCode) and replayed at start.
 /// <para>Durability and latency: every state change is appended and made durable before it is answered, except
-/// two. CompleteCommit/CompleteAbort are made durable by the next change of the same id (same partition, later
-/// offset); a crash before that replays PrepareX and rewrites the markers, which is harmless. AddPartitionsToTxn
-/// (Ongoing) is answered once appended: EndTxn's PrepareX, later in the same log, is awaited before EndTxn is
-/// answered, so nothing can commit before it is durable, and a crash in between leaves data the coordinator does not
-/// know about, which start-up aborts. That takes one fsync per transaction off the producer's path. Appends of many ids
+/// CompleteCommit/CompleteAbort, which the next change of the same id (same partition, later offset) makes durable
+/// with it; a crash before that replays PrepareX and rewrites the markers, which is harmless. Appends of many ids
 /// share fsyncs (the log's group commit). EndTxn answers once PrepareX is durable (as Kafka does); the markers of
 /// all the transaction's partitions are then appended together and awaited with one durability wait each, in
 /// parallel. An AddPartitionsToTxn that arrives while the markers are in flight waits for them (bounded) instead of
@@ -99,36 +96,7 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
                 }
             }
         }
-        AbortOrphans();
         _ticker = Task.Run(TickLoopAsync);
-    }
-
-    /// <summary>
-    /// AddPartitionsToTxn is answered before its record is durable (see the class comment), so after a crash a
-    /// partition may hold data of a transaction whose coordinator record never reached the disk. No commit can
-    /// cover it (a PrepareCommit record comes later in the same log and lists every partition, so it would have
-    /// brought the partition's record with it): such a transaction is aborted here, before anything is served.
-    /// </summary>
-    private void AbortOrphans()
-    {
-        foreach (var (topic, partition, producerId, epoch) in _broker.OpenTransactions())
-        {
-            var known = _byProducer.TryGetValue(producerId, out var entry) && entry.View is { } view
-                && view.Status is TransactionStatus.Ongoing or TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort
-                && entry.PartitionSet.Contains(new TopicPartition(topic, partition));
-            if (!known)
-            {
-                var (error, endOffset) = _broker.AppendMarker(topic, partition, producerId, epoch, commit: false, coordinatorEpoch: 0);
-                if (error == ErrorCode.None && topic == GroupStore.TopicName)
-                {
-                    _groups.CompleteTransaction(partition, producerId, commit: false);
-                }
-                if (error == ErrorCode.None)
-                {
-                    _broker.WaitForDurableAsync(topic, partition, endOffset).AsTask().GetAwaiter().GetResult();
-                }
-            }
-        }
     }
 
     public async ValueTask<ProducerIdResult> InitProducerIdAsync(string transactionalId, int transactionTimeoutMs, long producerId, short producerEpoch)
@@ -255,15 +223,7 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
                         LastUpdateTimestamp = now,
                         StartTimestamp = ongoing ? view.StartTimestamp : now,
                     };
-                    // Answered once appended, not once durable: EndTxn's PrepareX record follows in the same log and
-                    // is awaited, which makes this one durable too; a crash before that leaves partitions whose
-                    // transaction the coordinator does not know, which start-up aborts (AbortOrphans).
-                    if (Append(entry.Id, next).Error != ErrorCode.None)
-                    {
-                        return ErrorCode.CoordinatorNotAvailable;
-                    }
-                    Publish(entry, next);
-                    return ErrorCode.None;
+                    return await PersistAndPublishAsync(entry, next).ConfigureAwait(false);
                 }
             }
             finally
