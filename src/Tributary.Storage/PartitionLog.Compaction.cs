@@ -91,12 +91,18 @@ public sealed partial class PartitionLog
 
     private delegate void RecordAction(in Record record, long offset);
 
-    /// <summary>Every record of every non-control batch in the segment, with its absolute offset.</summary>
+    /// <summary>
+    /// Every record of every non-transactional data batch in the segment, with its absolute offset. Transactional
+    /// batches (and markers) are left out of the key map and kept verbatim by <see cref="CleanSegment"/>: a record
+    /// of an aborted transaction must never supersede a committed one, and removing transactional data or markers
+    /// would change what replaying the log rebuilds (open transactions, the aborted index, transactional offsets).
+    /// Conservative: such batches are never cleaned.
+    /// </summary>
     private static void ForEachDataRecord(LogSegment segment, PooledBufferWriter scratch, RecordAction action)
     {
         ForEachBatch(segment, batch =>
         {
-            if (RecordBatch.IsControl(batch))
+            if (RecordBatch.IsControl(batch) || RecordBatch.IsTransactional(batch))
             {
                 return;
             }
@@ -166,7 +172,7 @@ public sealed partial class PartitionLog
         {
             ForEachBatch(segment, batch =>
             {
-                if (RecordBatch.IsControl(batch))
+                if (RecordBatch.IsControl(batch) || RecordBatch.IsTransactional(batch))
                 {
                     output.Write(batch);
                     return;

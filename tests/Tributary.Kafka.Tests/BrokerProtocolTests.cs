@@ -209,7 +209,9 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
         Assert.Equal(49, (await connection.SendAsync<AddOffsetsToTxnResponse>(new AddOffsetsToTxnRequest { TransactionalId = "nobody", ProducerId = 1, ProducerEpoch = 0, GroupId = "g" }, 25, 0)).ErrorCode);
         var add = await connection.SendAsync<AddPartitionsToTxnResponse>(new AddPartitionsToTxnRequest
         {
-            TransactionalId = "tx-bad", ProducerId = init.ProducerId, ProducerEpoch = init.ProducerEpoch,
+            TransactionalId = "tx-bad",
+            ProducerId = init.ProducerId,
+            ProducerEpoch = init.ProducerEpoch,
             Topics = [new AddPartitionsToTxnRequest.AddPartitionsToTxnTopic { Name = "txn-bad", Partitions = [0] }, new AddPartitionsToTxnRequest.AddPartitionsToTxnTopic { Name = "txn-missing", Partitions = [0] }],
         }, 24, 3);
         Assert.Equal([("txn-bad", 55), ("txn-missing", 3)], add.Results.Select(r => (r.Name, (int)r.Results.Single().ErrorCode)));
