@@ -66,7 +66,8 @@ internal static class LayerMatrix
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats",
-            "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose",
+            "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Connect", "Tributary.Connect.Api",
+            "Tributary.Connect.Converters", "Tributary.Connect.Transforms", "Tributary.Connect.File",
         ],
     };
 }
