@@ -145,7 +145,11 @@ public sealed class RestConformanceTests(ConnectServerFixture fixture) : IClassF
         var topic = "offsets-" + Guid.NewGuid().ToString("N")[..6];
         var source = topic + "-src";
         var sink = topic + "-sink";
-        await CreateAsync(source, SourceConfig(source, topic));
+        var sourceConfig = SourceConfig(source, topic);
+        await System.IO.File.WriteAllTextAsync((string)sourceConfig["file"]!, "one line\n");
+        await CreateAsync(source, sourceConfig);
+        // The topic exists once the source wrote its line (Kafka refuses offsets of unknown topics too).
+        await Eventually.HoldsAsync(async () => (await fixture.SendAsync(HttpMethod.Get, $"/connectors/{source}/offsets")).Body?["offsets"]?.AsArray().Count == 1, "the source wrote its line", TimeSpan.FromSeconds(30));
         await CreateAsync(sink, SinkConfig(sink, topic));
 
         Assert.Equal(202, (await fixture.SendAsync(HttpMethod.Put, $"/connectors/{sink}/pause")).Status);
@@ -185,6 +189,7 @@ public sealed class RestConformanceTests(ConnectServerFixture fixture) : IClassF
         Assert.True(sourceAltered.Status == 200, sourceAltered.Body?.ToJsonString());
         var sourceOffsets = await fixture.SendAsync(HttpMethod.Get, $"/connectors/{source}/offsets");
         Assert.Contains(sourceOffsets.Body!["offsets"]!.AsArray(), o => (string?)o!["partition"]!["filename"] == "/some/file" && (long)o["offset"]!["position"]! == 42);
+        Assert.Contains(sourceOffsets.Body!["offsets"]!.AsArray(), o => (string?)o!["partition"]!["filename"] == (string)sourceConfig["file"]! && (long)o["offset"]!["position"]! == 9);
 
         Assert.Equal(202, (await fixture.SendAsync(HttpMethod.Put, $"/connectors/{sink}/resume")).Status);
         await Eventually.HoldsAsync(async () => (string?)(await fixture.SendAsync(HttpMethod.Get, $"/connectors/{sink}/status")).Body?["connector"]?["state"] == "RUNNING", "RUNNING after resume from STOPPED", TimeSpan.FromSeconds(30));
