@@ -259,10 +259,12 @@ public sealed class KafkaClient : IAsyncDisposable
     {
         while (true)
         {
-            var task = _byNode.GetOrAdd(nodeId, id => ConnectNodeAsync(id, cancellationToken));
+            // The connection is shared by every caller: its set-up must not depend on the token of whoever asked
+            // first (a cancelled set-up left in the map would fail every later caller). Callers wait with their own.
+            var task = _byNode.GetOrAdd(nodeId, id => ConnectNodeAsync(id, CancellationToken.None));
             try
             {
-                var connection = await task.ConfigureAwait(false);
+                var connection = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
                 if (!connection.IsFailed)
                 {
                     return connection;

@@ -168,7 +168,8 @@ public sealed class KafkaConnection : IAsyncDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            // Not cancellable once started: a frame cut short would corrupt the stream every caller shares.
+            await _stream.WriteAsync(buffer.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {

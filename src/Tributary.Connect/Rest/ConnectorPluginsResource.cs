@@ -50,8 +50,9 @@ public sealed class ConnectorPluginsResource(StandaloneHerder herder)
             if (config.TryGetValue(ConnectorConfig.ConnectorClass, out var className))
             {
                 var type = segments[1];
-                var pruned = type.EndsWith("Connector", StringComparison.Ordinal) ? type[..^"Connector".Length] : type;
-                if (!className.EndsWith(pruned, StringComparison.Ordinal))
+                // Kafka compares both names without a trailing "Connector".
+                static string Normalized(string name) => name.EndsWith("Connector", StringComparison.Ordinal) ? name[..^"Connector".Length] : name;
+                if (!Normalized(className.Trim()).EndsWith(Normalized(type), StringComparison.Ordinal))
                 {
                     throw new BadRequestException("Included connector type " + className + " does not match request type " + type);
                 }

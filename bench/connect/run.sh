@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Connect FileStream throughput beside kcat moving the same records in the same run (issue 13's benchmark).
+#   source path: file -> topic.  Reference: kcat -P -l FILE.   Tributary: connect-standalone + FileStreamSource.
+#   sink path:   topic -> file.  Reference: kcat -C -e > FILE. Tributary: connect-standalone + FileStreamSink.
+# Usage: bench/connect/run.sh [records] [path/to/tributary.dll]   (prints one JSON line; appends it to
+# bench/results/connect.jsonl). The worker's start-up is excluded: the source file is moved into place, and the sink
+# clock starts, after the worker printed its serving line.
+set -euo pipefail
+N=${1:-200000}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DLL=${2:-$ROOT/tests/Tributary.Connect.Tests/bin/Debug/net10.0/tributary.dll}
+WORK=$(mktemp -d /tmp/tributary-connect-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+now() { date +%s.%N; }
+wait_line() { # file pattern timeout
+  for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timeout waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1; }
+end_offset() { kcat -b "$BOOT" -Q -t "$1:0:-1" 2>/dev/null | awk '{print $NF}' | tail -1; }
+
+python3 -c "
+import sys
+with open('$WORK/input.txt','w') as f:
+    for i in range($N): f.write('{\"id\":%d,\"name\":\"record-%08d\",\"payload\":\"%s\"}\n' % (i, i, 'x'*48))
+"
+BYTES=$(stat -c %s "$WORK/input.txt")
+dotnet "$DLL" serve --data-dir "$WORK/data" --set kafka.port=0 --set aws.port=0 --set aws.http2.port=0 --set admin.port=0 \
+  --set connect.rest.port=-1 --set log.flush.policy=os > "$WORK/serve.log" 2>&1 & PIDS+=($!)
+wait_line "$WORK/serve.log" serving 120
+BOOT=127.0.0.1:$(grep -o 'Kafka on [^;]*' "$WORK/serve.log" | grep -o '[0-9]*$')
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Reference, source path: kcat produces the file into a topic (one record per line).
+t0=$(now); kcat -b "$BOOT" -P -t kcat-src -l "$WORK/input.txt"; t1=$(now)
+KCAT_SRC=$(python3 -c "print($N/($t1-$t0))")
+# Reference, sink path: kcat consumes the topic into a file.
+t0=$(now); kcat -b "$BOOT" -C -t kcat-src -o beginning -e -q > "$WORK/kcat-out.txt"; t1=$(now)
+KCAT_SINK=$(python3 -c "print($N/($t1-$t0))")
+
+cat > "$WORK/worker.properties" <<PROPS
+bootstrap.servers=$BOOT
+key.converter=org.apache.kafka.connect.storage.StringConverter
+value.converter=org.apache.kafka.connect.storage.StringConverter
+offset.storage.file.filename=$WORK/offsets.json
+listeners=http://127.0.0.1:0
+PROPS
+cat > "$WORK/source.properties" <<PROPS
+name=bench-source
+connector.class=FileStreamSource
+file=$WORK/source-in.txt
+topic=connect-src
+batch.size=2000
+PROPS
+cat > "$WORK/sink.properties" <<PROPS
+name=bench-sink
+connector.class=FileStreamSink
+file=$WORK/connect-out.txt
+topics=kcat-src
+PROPS
+
+# Tributary, source path.
+dotnet "$DLL" connect-standalone "$WORK/worker.properties" "$WORK/source.properties" > "$WORK/source.log" 2>&1 & SRC=$!; PIDS+=($SRC)
+wait_line "$WORK/source.log" serving 120
+t0=$(now); mv "$WORK/input.txt" "$WORK/source-in.txt"
+while [ "$(end_offset connect-src || echo 0)" != "$N" ]; do sleep 0.05; done; t1=$(now)
+TRIB_SRC=$(python3 -c "print($N/($t1-$t0))")
+kill "$SRC"; wait "$SRC" || true
+
+# Tributary, sink path.
+dotnet "$DLL" connect-standalone "$WORK/worker.properties" "$WORK/sink.properties" > "$WORK/sink.log" 2>&1 & SNK=$!; PIDS+=($SNK)
+wait_line "$WORK/sink.log" serving 120
+t0=$(now)
+while [ "$(wc -l < "$WORK/connect-out.txt" 2>/dev/null || echo 0)" -lt "$N" ]; do sleep 0.05; done; t1=$(now)
+TRIB_SINK=$(python3 -c "print($N/($t1-$t0))")
+cmp -s "$WORK/connect-out.txt" "$WORK/kcat-out.txt" && SAME=true || SAME=false
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+LINE=$(python3 -c "
+import json
+print(json.dumps({'bench':'connect-filestream','records':$N,'bytes':$BYTES,
+ 'source_records_per_s':round($TRIB_SRC),'kcat_produce_records_per_s':round($KCAT_SRC),'source_ratio':round($TRIB_SRC/$KCAT_SRC,3),
+ 'sink_records_per_s':round($TRIB_SINK),'kcat_consume_records_per_s':round($KCAT_SINK),'sink_ratio':round($TRIB_SINK/$KCAT_SINK,3),
+ 'sink_output_equals_kcat_output':'$SAME'=='true','dll':'$DLL','load_before':'$LOAD_BEFORE','load_after':'$LOAD_AFTER','cores':$(nproc)}))")
+echo "$LINE"
+echo "$LINE" >> "$ROOT/bench/results/connect.jsonl"

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+
+namespace Tributary.Connect.Tests;
+
+/// <summary>
+/// errors.tolerance=all with a dead-letter queue: a record the value converter cannot read goes to the DLQ topic with
+/// its original bytes and Connect's __connect.errors.* headers (read back with kcat), the good records reach the sink.
+/// </summary>
+[Trait("Category", "process")]
+public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassFixture<ConnectServerFixture>
+{
+    [Fact]
+    public async Task A_record_the_converter_rejects_lands_in_the_DLQ_with_context_headers_readable_by_kcat()
+    {
+        InteropClients.RequireKcat();
+        var topic = "dlq-in-" + Guid.NewGuid().ToString("N")[..6];
+        var dlq = topic + "-dlq";
+        var input = Path.Combine(fixture.Directory, topic + ".txt");
+        var output = Path.Combine(fixture.Directory, topic + ".out");
+        await System.IO.File.WriteAllTextAsync(input, "{\"good\":1}\nnot json {\n{\"good\":2}\n");
+        (await ClientProcess.RunAsync("kcat", ["-b", fixture.Bootstrap, "-t", topic, "-P"], TimeSpan.FromSeconds(60), stdinFile: input)).EnsureSuccess();
+
+        var create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject
+        {
+            ["name"] = topic,
+            ["config"] = new JsonObject
+            {
+                ["connector.class"] = "FileStreamSink",
+                ["topics"] = topic,
+                ["file"] = output,
+                ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+                ["value.converter.schemas.enable"] = "false",
+                ["errors.tolerance"] = "all",
+                ["errors.deadletterqueue.topic.name"] = dlq,
+                ["errors.deadletterqueue.context.headers.enable"] = "true",
+            },
+        });
+        Assert.True(create.Status == 201, create.Body?.ToJsonString());
+
+        ClientResult? read = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            read = await ClientProcess.RunAsync("kcat", ["-b", fixture.Bootstrap, "-C", "-t", dlq, "-o", "beginning", "-c", "1", "-e", "-q", "-f", "%s\n%h\n"], TimeSpan.FromSeconds(30));
+            return read.ExitCode == 0 && read.StandardOutput.Contains("not json {", StringComparison.Ordinal);
+        }, "the DLQ record", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+        var text = read!.StandardOutput;
+        Assert.StartsWith("not json {\n", text, StringComparison.Ordinal);
+        Assert.Contains($"__connect.errors.topic={topic}", text, StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.partition=0", text, StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.offset=1", text, StringComparison.Ordinal);
+        Assert.Contains($"__connect.errors.connector.name={topic}", text, StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.task.id=0", text, StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.stage=VALUE_CONVERTER", text, StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.class.name=org.apache.kafka.connect.json.JsonConverter", text, StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.exception.class.name=org.apache.kafka.connect.errors.DataException", text, StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.exception.stacktrace=", text, StringComparison.Ordinal);
+
+        await Eventually.HoldsAsync(() => System.IO.File.Exists(output) && System.IO.File.ReadAllText(output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2,
+            "the two good records in the sink file", TimeSpan.FromSeconds(60));
+        var status = await fixture.SendAsync(HttpMethod.Get, $"/connectors/{topic}/status");
+        Assert.Equal("RUNNING", (string)status.Body!["tasks"]![0]!["state"]!);
+    }
+}
