@@ -8,9 +8,9 @@ using Tributary.Connect.Errors;
 using Tributary.Connect.Registry.Avro;
 using BigDecimal = Tributary.Connect.Data.BigDecimal;
 using ConnectDecimal = Tributary.Connect.Data.Decimal;
+using ConnectSchema = Tributary.Connect.Data.Schema;
 using SchemaType = Tributary.Connect.Data.SchemaType;
 using Timestamp = Tributary.Connect.Data.Timestamp;
-using ConnectSchema = Tributary.Connect.Data.Schema;
 
 namespace Tributary.Registry.Tests;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Tributary.Connect.Data;
 using Tributary.Connect.Errors;
-using ConnectDecimal = Tributary.Connect.Data.Decimal;
 using AvroSchema = global::Avro.Schema;
+using ConnectDecimal = Tributary.Connect.Data.Decimal;
 
 namespace Tributary.Connect.Registry.Avro;
 
