@@ -33,7 +33,12 @@ public static class Program
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        // Kestrel warns at every start that the AWS port's HTTP/2 has no TLS: that port serves cleartext HTTP/2 on purpose
+        // (the connection preface picks it, Http2PrefaceDetection), and the warning would print before the "serving"
+        // line that scripts and harnesses read first. Kestrel's errors still show.
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true)
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error));
 
         Tributary.Broker.Broker broker;
         try

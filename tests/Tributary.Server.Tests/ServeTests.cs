@@ -139,6 +139,7 @@ public class ServeTests
             start.Environment["TRIBUTARY_AWS_PORT"] = "0";
             start.Environment["TRIBUTARY_ADMIN_PORT"] = "0";
             start.Environment["TRIBUTARY_CONNECT_REST_PORT"] = "0";
+            start.Environment["TRIBUTARY_REGISTRY_PORT"] = "0";
             start.Environment["TRIBUTARY_AWS_HTTP2_PORT"] = "0";
             using var process = Process.Start(start)!;
             var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
