@@ -79,14 +79,18 @@ public sealed class GroupConsumer : IAsyncDisposable
     public IReadOnlyList<(string Topic, int Partition)> Assignment => [.. _positions.Keys.Order()];
 
     /// <summary>
-    /// Returns the records available on the assigned partitions (joining or rejoining the group first when
-    /// needed), advancing the positions past them; waits up to <paramref name="maxWaitMs"/> per partition fetch.
+    /// Returns the records available on the assigned partitions, advancing the positions past them; waits up to
+    /// <paramref name="maxWaitMs"/> per partition fetch. A poll that has to join or rejoin the group first returns
+    /// no records: the caller sees the new <see cref="Generation"/> and <see cref="Assignment"/> before any record of
+    /// the new assignment, and positions stay at the committed offsets until then. (A caller that drops what it
+    /// buffered on a generation change would otherwise also drop records this poll had already read past.)
     /// </summary>
     public async Task<IReadOnlyList<ConsumedRecord>> PollAsync(int maxWaitMs = 200, CancellationToken cancellationToken = default)
     {
         if (_rejoinNeeded)
         {
             await JoinAsync(cancellationToken).ConfigureAwait(false);
+            return [];
         }
         var records = new List<ConsumedRecord>();
         foreach (var ((topic, partition), position) in _positions.ToList())

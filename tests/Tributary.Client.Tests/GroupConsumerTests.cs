@@ -72,4 +72,43 @@ public sealed class GroupConsumerTests : IAsyncLifetime
         Assert.Equal("new", Encoding.UTF8.GetString(Assert.Single(after).Value!));
         Assert.Equal(4, later.Assignment.Count);
     }
+    [Fact]
+    public async Task A_poll_that_rejoins_returns_nothing_and_leaves_positions_at_the_commits()
+    {
+        // The delivery engine drops its buffers when the generation changes and restarts from the consumer's
+        // positions; a poll that rejoined and read records in the same call made those records disappear.
+        await using var client = NewClient();
+        await client.CreateTopicAsync("t", 2);
+        for (var p = 0; p < 2; p++)
+        {
+            await client.ProduceAsync("t", p, [.. Enumerable.Range(0, 50).Select(i => ((byte[]?)null, (byte[]?)Encoding.UTF8.GetBytes($"{p}-{i}")))]);
+        }
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var firstClient = NewClient();
+        await using var first = new GroupConsumer(firstClient, Options);
+        Assert.Empty(await first.PollAsync(100, stop.Token));
+        var generation = first.Generation;
+        Assert.Equal(2, first.Assignment.Count);
+        Assert.All(first.Positions.Values, offset => Assert.Equal(0, offset));
+        await first.CommitAsync(new Dictionary<(string, int), long> { [("t", 0)] = 10, [("t", 1)] = 20 }, stop.Token);
+        // Read positions at the end, so that only a rejoin (back to the commits) can make a poll return records.
+        first.Seek("t", 0, 50);
+        first.Seek("t", 1, 50);
+
+        // A second member forces a rebalance; the first learns it from its heartbeat and rejoins in its next poll.
+        await using var secondClient = NewClient();
+        await using var second = new GroupConsumer(secondClient, Options);
+        var joining = second.EnsureJoinedAsync(stop.Token);
+        IReadOnlyList<ConsumedRecord> rejoined = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            rejoined = await first.PollAsync(100, stop.Token);
+            return first.Generation != generation || rejoined.Count > 0;
+        }, "the first member rejoined", TimeSpan.FromSeconds(30));
+        await joining.WaitAsync(stop.Token);
+        Assert.NotEqual(generation, first.Generation);
+        Assert.Empty(rejoined);
+        var kept = Assert.Single(first.Assignment);
+        Assert.Equal(kept.Partition == 0 ? 10 : 20, first.Positions[kept]);
+    }
 }
