@@ -23,7 +23,6 @@ public sealed class OrcWriter : IDisposable
     private readonly OrcWriterOptions _options;
     private readonly OrcCodec _codec;
     private readonly StripeAssembly _stripe = new();
-    private readonly ByteBuffer _buffer = new(1 << 16);
     private readonly List<StripeInformation> _stripes = [];
     private readonly List<List<ColumnStatistics>> _stripeStatistics = [];
     private readonly TypeDescription _schema;
@@ -94,22 +93,26 @@ public sealed class OrcWriter : IDisposable
             Root.FinishRowGroup();
         }
         Root.FinishStripe(_stripe);
-        _buffer.Clear();
-        var length = _buffer.Length;
-        var statistics = _stripe.Write(_buffer, _codec, _options.RowIndexStride > 0, _rowsInStripe, out var information, 0);
-        length = _buffer.Length;
+        var statistics = _stripe.Prepare(_codec, _options.RowIndexStride > 0, _rowsInStripe, out var information);
+        var length = (long)(information.IndexLength + information.DataLength + information.FooterLength);
         if (_options.EnablePadding)
         {
             var block = _options.BlockSizeBytes;
             var available = block - (_offset % block);
             if (length > available && available <= _options.PaddingTolerance * _options.StripeSizeBytes)
             {
-                Emit(new byte[available]);
+                EmitZeros(available);
                 _offset += available;
             }
         }
         information.Offset = (ulong)_offset;
-        Emit(_buffer.Written);
+        Emit(_stripe.Index);
+        foreach (var stream in _stripe.DataStreams)
+        {
+            Emit(stream.Output);
+        }
+        Emit(_stripe.Footer);
+        _stripe.Reset();
         _offset += length;
         _stripes.Add(information);
         _stripeStatistics.Add(statistics);
@@ -167,6 +170,16 @@ public sealed class OrcWriter : IDisposable
         _completed = true;
     }
 
+    private void EmitZeros(long count)
+    {
+        Span<byte> zeros = stackalloc byte[4096];
+        zeros.Clear();
+        for (var left = count; left > 0; left -= zeros.Length)
+        {
+            Emit(zeros[..(int)Math.Min(left, zeros.Length)]);
+        }
+    }
+
     /// <summary>Writes bytes before the PostScript, which the checksum covers.</summary>
     private void Emit(ReadOnlySpan<byte> bytes)
     {
@@ -176,6 +189,8 @@ public sealed class OrcWriter : IDisposable
 
     public void Dispose()
     {
+        Root.Release();
+        _stripe.Release();
         _codec.Dispose();
         if (!_leaveOpen)
         {
