@@ -35,6 +35,9 @@ public abstract class ColumnWriter
     private readonly StatisticsBuilder _file;
     private readonly List<StreamBuffer> _streams = [];
 
+    /// <summary>This column's bloom filters, when it is one of <see cref="OrcWriterOptions.BloomFilterColumns"/>.</summary>
+    private protected BloomFilterBuilder? Bloom { get; private set; }
+
     private protected ColumnWriter(TypeDescription type, WriterContext context)
     {
         Type = type;
@@ -55,6 +58,18 @@ public abstract class ColumnWriter
         var stream = new StreamBuffer(Context.Codec);
         _streams.Add(stream);
         return stream;
+    }
+
+    /// <summary>
+    /// Gives this column bloom filters (one per row group), when it has a row index and a type they can hold; other
+    /// columns are left without, as Apache ORC's writer leaves them.
+    /// </summary>
+    internal void EnableBloomFilter()
+    {
+        if (Context.Options.RowIndexStride > 0 && BloomFilterBuilder.Supports(Type.Kind))
+        {
+            Bloom = new BloomFilterBuilder(Context.Options.RowIndexStride, Context.Options.BloomFilterFalsePositiveProbability);
+        }
     }
 
     /// <summary>Gives the streams' pooled arrays back (recursively); the writer is done.</summary>
@@ -129,6 +144,7 @@ public abstract class ColumnWriter
     internal void FinishRowGroup()
     {
         _rowGroupStatistics.Add(RowGroup.Build());
+        Bloom?.FinishRowGroup();
         _stripe.Merge(RowGroup);
         RowGroup.Reset();
         foreach (var child in Children)
@@ -187,7 +203,12 @@ public abstract class ColumnWriter
             positions.AddRange(_dataPositions[g].Resolve(compressed));
             entries.Add(new RowIndexEntry { Positions = positions, Statistics = _rowGroupStatistics[g] });
         }
-        stripe.AddColumn(Type.Id, Encoding(), entries, _stripe.Build());
+        var encoding = Encoding();
+        if (Bloom is not null)
+        {
+            encoding.BloomEncoding = 1; // UTF8_UTC: ORC-101's UTF-8 string hashing, ORC-135's UTC timestamps.
+        }
+        stripe.AddColumn(Type.Id, encoding, entries, _stripe.Build(), Bloom?.TakeStripe());
         _file.Merge(_stripe);
         _stripe.Reset();
         _stripeHasNull = false;
@@ -253,6 +274,7 @@ public sealed class ByteColumnWriter : ColumnWriter
         Present();
         _encoder.Write((byte)(sbyte)value);
         RowGroup.AddInteger(value);
+        Bloom?.AddLong(value);
     }
 
     internal override long BufferedBytes => base.BufferedBytes + _data.Position;
@@ -279,6 +301,7 @@ public sealed class IntegerColumnWriter : ColumnWriter
         Present();
         _encoder.Write(value);
         RowGroup.AddInteger(value);
+        Bloom?.AddLong(value);
     }
 
     internal override long BufferedBytes => base.BufferedBytes + _data.Position;
@@ -307,11 +330,13 @@ public sealed class FloatingColumnWriter : ColumnWriter
             var f = (float)value;
             LittleEndian.WriteFloat(_data.Data, f);
             RowGroup.AddDouble(f);
+            Bloom?.AddDouble(f);
         }
         else
         {
             LittleEndian.WriteDouble(_data.Data, value);
             RowGroup.AddDouble(value);
+            Bloom?.AddDouble(value);
         }
     }
 
@@ -344,6 +369,7 @@ public sealed class BinaryColumnWriter : ColumnWriter
         _data.Data.Write(value);
         _lengths.Write(value.Length);
         RowGroup.AddBytes(value, isString: false);
+        Bloom?.AddBytes(value);
     }
 
     internal override long BufferedBytes => base.BufferedBytes + _data.Position + _length.Position;
@@ -432,6 +458,7 @@ public sealed class TimestampColumnWriter : ColumnWriter
     {
         Present();
         RowGroup.AddTimestamp(seconds, nanos);
+        Bloom?.AddLong((seconds * 1000) + (nanos / 1_000_000));
         var stored = seconds < 0 && nanos != 0 ? seconds + 1 : seconds;
         _seconds.Write(stored - OrcEpochSeconds);
         _nanos.Write(EncodeNanos(nanos));

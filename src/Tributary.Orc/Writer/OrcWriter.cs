@@ -42,15 +42,24 @@ public sealed class OrcWriter : IDisposable
         {
             throw new OrcFormatException("The ORC writer does not write LZO (it reads it).");
         }
-        if (_options.RowIndexStride < 0 || _options.StripeSizeBytes <= 0 || _options.DictionaryKeyThreshold is < 0 or > 1 || _options.PaddingTolerance is < 0 or > 1)
+        if (_options.RowIndexStride < 0 || _options.StripeSizeBytes <= 0 || _options.DictionaryKeyThreshold is < 0 or > 1 || _options.PaddingTolerance is < 0 or > 1
+            || _options.BloomFilterFalsePositiveProbability is <= 0 or >= 1)
         {
-            throw new OrcFormatException("ORC writer options out of range: RowIndexStride >= 0, StripeSizeBytes > 0, DictionaryKeyThreshold and PaddingTolerance in 0..1.");
+            throw new OrcFormatException("ORC writer options out of range: RowIndexStride >= 0, StripeSizeBytes > 0, DictionaryKeyThreshold and PaddingTolerance in 0..1, BloomFilterFalsePositiveProbability strictly between 0 and 1.");
         }
         _output = output;
         _leaveOpen = leaveOpen;
         _schema = schema.AssignIds();
         _codec = new OrcCodec(_options.Compression, _options.CompressionBlockSize, _options.CompressionLevel);
         Root = (StructColumnWriter)ColumnWriter.Create(_schema, new WriterContext(_options, _codec));
+        // BloomFilterColumns names top-level columns, case-insensitively as Hive's names are; names of no column are ignored.
+        for (var f = 0; f < _schema.Children.Count; f++)
+        {
+            if (_options.BloomFilterColumns.Contains(_schema.FieldNames[f], StringComparer.OrdinalIgnoreCase))
+            {
+                Root.Children[f].EnableBloomFilter();
+            }
+        }
         Emit("ORC"u8);
         _offset = 3;
         Root.StartRowGroup();

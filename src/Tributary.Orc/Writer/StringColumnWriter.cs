@@ -37,6 +37,7 @@ public sealed class StringColumnWriter : ColumnWriter
     {
         Present();
         RowGroup.AddBytes(utf8, isString: true);
+        Bloom?.AddBytes(utf8);
         if (_count == _ids.Length)
         {
             Array.Resize(ref _ids, _ids.Length * 2);

@@ -14,7 +14,7 @@ internal sealed class StripeAssembly
 {
     private readonly List<OrcStream> _dataStreams = [];
     private readonly List<StreamBuffer> _buffers = [];
-    private readonly SortedDictionary<int, (ColumnEncoding Encoding, List<RowIndexEntry> Index, ColumnStatistics Statistics)> _columns = [];
+    private readonly SortedDictionary<int, (ColumnEncoding Encoding, List<RowIndexEntry> Index, ColumnStatistics Statistics, List<BloomFilter>? Blooms)> _columns = [];
     private readonly ByteBuffer _index = new(1024);
     private readonly ByteBuffer _footer = new(256);
     private readonly ProtoWriter _proto = new();
@@ -28,8 +28,8 @@ internal sealed class StripeAssembly
         _dataLength += length;
     }
 
-    public void AddColumn(int column, ColumnEncoding encoding, List<RowIndexEntry> index, ColumnStatistics statistics) =>
-        _columns[column] = (encoding, index, statistics);
+    public void AddColumn(int column, ColumnEncoding encoding, List<RowIndexEntry> index, ColumnStatistics statistics, List<BloomFilter>? blooms) =>
+        _columns[column] = (encoding, index, statistics, blooms);
 
     /// <summary>The row index streams (after <see cref="Prepare"/>).</summary>
     public ReadOnlySpan<byte> Index => _index.Written;
@@ -48,13 +48,22 @@ internal sealed class StripeAssembly
         _footer.Clear();
         if (writeIndex)
         {
-            foreach (var (column, (_, entries, _)) in _columns)
+            // Per column: ROW_INDEX, then BLOOM_FILTER_UTF8 (the order of Apache ORC's writers).
+            foreach (var (column, (_, entries, _, blooms)) in _columns)
             {
                 _proto.Clear();
                 MetadataCodec.WriteRowIndex(_proto, entries);
                 var before = _index.Length;
                 Compress(codec, _proto.Written, _index);
                 streams.Add(new OrcStream { Kind = OrcStreamKind.RowIndex, Column = (uint)column, Length = (ulong)(_index.Length - before) });
+                if (blooms is not null)
+                {
+                    _proto.Clear();
+                    MetadataCodec.WriteBloomFilterIndex(_proto, blooms);
+                    before = _index.Length;
+                    Compress(codec, _proto.Written, _index);
+                    streams.Add(new OrcStream { Kind = OrcStreamKind.BloomFilterUtf8, Column = (uint)column, Length = (ulong)(_index.Length - before) });
+                }
             }
         }
         streams.AddRange(_dataStreams);
