@@ -5,28 +5,23 @@ using Tributary.Orc.Reader;
 namespace Tributary.Orc.Tests;
 
 /// <summary>
-/// Apache ORC's example files (../shared/data/orc beside the repository, or $TRIBUTARY_ORC_EXAMPLES; from the ORC project's examples directory) are the oracle: the
-/// reader must reproduce every row of each expected JSON file, and refuse the corrupt files with an ORC error.
+/// Apache ORC's example files (a copy in examples/, see its README; $TRIBUTARY_ORC_EXAMPLES overrides the folder) are
+/// the oracle: the reader must reproduce every row of each expected JSON file, and refuse the corrupt files with an ORC
+/// error.
 /// </summary>
 public sealed class ExampleFileTests
 {
-    internal static readonly string Directory = Environment.GetEnvironmentVariable("TRIBUTARY_ORC_EXAMPLES") ?? BesideRepository();
+    internal static readonly string Directory = Environment.GetEnvironmentVariable("TRIBUTARY_ORC_EXAMPLES") ?? BesideAssembly();
 
-    // The examples live in the workspace's shared data, next to the repository's root (the folder holding
-    // Tributary.slnx), wherever the repository is checked out.
-    private static string BesideRepository()
+    // The project copies examples/ to its output, so any clone finds them without the workspace's shared data.
+    private static string BesideAssembly()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var examples = Path.Combine(AppContext.BaseDirectory, "examples");
+        if (!System.IO.Directory.Exists(Path.Combine(examples, "expected")))
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Tributary.slnx")))
-            {
-                var examples = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "orc"));
-                if (!System.IO.Directory.Exists(examples))
-                    throw new DirectoryNotFoundException($"Apache ORC's example files are not at {examples}; set TRIBUTARY_ORC_EXAMPLES to their folder");
-                return examples;
-            }
+            throw new DirectoryNotFoundException($"Apache ORC's example files are not at {examples} (tests/Tributary.Orc.Tests/examples is copied there by the build); set TRIBUTARY_ORC_EXAMPLES to their folder");
         }
-        throw new DirectoryNotFoundException("cannot find the repository root (Tributary.slnx) above " + AppContext.BaseDirectory + "; set TRIBUTARY_ORC_EXAMPLES");
+        return examples;
     }
 
     public static TheoryData<string> ExpectedFiles()

@@ -34,7 +34,7 @@ public readonly record struct ConversionResult(long Records, long Written, long 
 /// the first occurrence wins.</para>
 /// Not thread-safe: one converter per writer.
 /// </summary>
-public sealed class JsonToParquetConverter
+public sealed class JsonToParquetConverter : IJsonRecordConverter
 {
     private readonly ParquetWriter _writer;
     private readonly JsonSerDeOptions _options;
@@ -489,7 +489,7 @@ public sealed class JsonToParquetConverter
                 {
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
-                        throw Fail(list, $"expected an array, got {Describe(ref reader)}");
+                        throw Fail(list, $"expected an array, got {JsonSerDeReading.Describe(ref reader)}");
                     }
                     var repeatedPlan = plan.Children[0];
                     var repeated = repeatedPlan.Node;
@@ -510,7 +510,7 @@ public sealed class JsonToParquetConverter
                 {
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
-                        throw Fail(map, $"expected an object, got {Describe(ref reader)}");
+                        throw Fail(map, $"expected an object, got {JsonSerDeReading.Describe(ref reader)}");
                     }
                     var keyValuePlan = plan.Children[0];
                     var keyValue = keyValuePlan.Node;
@@ -536,22 +536,12 @@ public sealed class JsonToParquetConverter
             case GroupNode group:
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    throw Fail(group, $"expected an object, got {Describe(ref reader)}");
+                    throw Fail(group, $"expected an object, got {JsonSerDeReading.Describe(ref reader)}");
                 }
                 WriteStruct(plan, ref reader, json, repetition, group.DefinitionLevel);
                 break;
         }
     }
-
-    private static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.StartObject => "an object",
-        _ => reader.TokenType.ToString(),
-    };
 
     private static void WriteMapKey(PrimitiveNode keyNode, ColumnWriter column, ref Utf8JsonReader reader, int repetition)
     {
@@ -609,13 +599,13 @@ public sealed class JsonToParquetConverter
                         return;
                     }
                 }
-                throw Fail(node, $"expected a boolean, got {Describe(ref reader)}");
+                throw Fail(node, $"expected a boolean, got {JsonSerDeReading.Describe(ref reader)}");
 
             case PhysicalType.Int32 or PhysicalType.Int64 when logical == LogicalTypeKind.Timestamp:
                 {
-                    if (!TryParseTimestamp(ref reader, out var nanos))
+                    if (!JsonSerDeReading.TryReadTimestamp(ref reader, _options, out var nanos))
                     {
-                        throw Fail(node, $"not a timestamp: {Text(ref reader)}");
+                        throw Fail(node, $"not a timestamp: {JsonSerDeReading.Text(ref reader)}");
                     }
                     column.AddLong(repetition, TimestampParser.ToUnit(nanos, node.LogicalType!.Unit));
                     return;
@@ -632,7 +622,7 @@ public sealed class JsonToParquetConverter
                         column.AddLong(repetition, TimestampParser.ToUnit(nanos, TimeUnit.Millis) is var ms ? (long)Math.Floor(ms / 86_400_000d) : 0);
                         return;
                     }
-                    throw Fail(node, $"not a date: {Text(ref reader)}");
+                    throw Fail(node, $"not a date: {JsonSerDeReading.Text(ref reader)}");
                 }
             case PhysicalType.Int32 or PhysicalType.Int64 or PhysicalType.FixedLenByteArray or PhysicalType.ByteArray when logical == LogicalTypeKind.Decimal:
                 WriteDecimal(node, column, ref reader, repetition);
@@ -654,7 +644,7 @@ public sealed class JsonToParquetConverter
                         column.AddLong(repetition, value);
                         return;
                     }
-                    throw Fail(node, $"expected an integer, got {Text(ref reader)}");
+                    throw Fail(node, $"expected an integer, got {JsonSerDeReading.Text(ref reader)}");
                 }
             case PhysicalType.Float or PhysicalType.Double:
                 {
@@ -677,7 +667,7 @@ public sealed class JsonToParquetConverter
                             return;
                         }
                     }
-                    throw Fail(node, $"expected a number, got {Text(ref reader)}");
+                    throw Fail(node, $"expected a number, got {JsonSerDeReading.Text(ref reader)}");
                 }
             case PhysicalType.ByteArray when logical == LogicalTypeKind.Json:
                 {
@@ -709,7 +699,7 @@ public sealed class JsonToParquetConverter
                                 return;
                             }
                     }
-                    throw Fail(node, $"expected a string, got {Describe(ref reader)}");
+                    throw Fail(node, $"expected a string, got {JsonSerDeReading.Describe(ref reader)}");
                 }
             case PhysicalType.FixedLenByteArray when logical == LogicalTypeKind.Uuid:
                 {
@@ -720,7 +710,7 @@ public sealed class JsonToParquetConverter
                         column.AddBytes(repetition, bytes);
                         return;
                     }
-                    throw Fail(node, $"not a UUID: {Text(ref reader)}");
+                    throw Fail(node, $"not a UUID: {JsonSerDeReading.Text(ref reader)}");
                 }
             case PhysicalType.ByteArray or PhysicalType.FixedLenByteArray:
                 {
@@ -734,7 +724,7 @@ public sealed class JsonToParquetConverter
                         column.AddBytes(repetition, bytes);
                         return;
                     }
-                    throw Fail(node, $"expected base64 text, got {Text(ref reader)}");
+                    throw Fail(node, $"expected base64 text, got {JsonSerDeReading.Text(ref reader)}");
                 }
             default:
                 throw Fail(node, $"type {node.Type} is not supported by the JSON conversion");
@@ -742,60 +732,11 @@ public sealed class JsonToParquetConverter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryParseTimestamp(ref Utf8JsonReader reader, out long nanos)
-    {
-        nanos = 0;
-        var hive = _options.Kind == JsonSerDeKind.Hive;
-        if (reader.TokenType == JsonTokenType.Number)
-        {
-            var millisOnly = hive;
-            if (hive && !(_options.TimestampFormats?.Contains("millis") ?? false))
-            {
-                return false;
-            }
-            try
-            {
-                return TimestampParser.TryParseEpoch(reader.ValueSpan, millisOnly, out nanos);
-            }
-            catch (OverflowException)
-            {
-                return false;
-            }
-        }
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            return false;
-        }
-        if (hive && _options.TimestampFormats is { Count: > 0 } formats)
-        {
-            var text = reader.GetString()!;
-            foreach (var format in formats)
-            {
-                if (format == "millis")
-                {
-                    if (long.TryParse(text, out var millis))
-                    {
-                        nanos = millis * 1_000_000;
-                        return true;
-                    }
-                }
-                else if (TimestampParser.TryParseJoda(text, format, out nanos))
-                {
-                    return true;
-                }
-            }
-        }
-        var span = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
-        // Hive without (matching) formats uses java.sql.Timestamp.valueOf; OpenX takes every built-in form.
-        return hive ? TimestampParser.TryParseSqlTimestamp(span, out nanos) : TimestampParser.TryParseText(span, out nanos);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteDecimal(PrimitiveNode node, ColumnWriter column, ref Utf8JsonReader reader, int repetition)
     {
         if (reader.TokenType is not (JsonTokenType.Number or JsonTokenType.String) || reader.ValueIsEscaped)
         {
-            throw Fail(node, $"expected a decimal number, got {Text(ref reader)}");
+            throw Fail(node, $"expected a decimal number, got {JsonSerDeReading.Text(ref reader)}");
         }
         var logical = node.LogicalType!;
         if (node.Type is PhysicalType.Int32 or PhysicalType.Int64 && TryParseUnscaledInt64(reader.ValueSpan, logical.Scale, out var small))
@@ -803,18 +744,18 @@ public sealed class JsonToParquetConverter
             // Fast path, no BigInteger: plain decimal text whose unscaled value fits 64 bits.
             if (small <= -Pow10Int64[logical.Precision] || small >= Pow10Int64[logical.Precision])
             {
-                throw Fail(node, $"{Text(ref reader)} has more than {logical.Precision} digits ({logical})");
+                throw Fail(node, $"{JsonSerDeReading.Text(ref reader)} has more than {logical.Precision} digits ({logical})");
             }
             column.AddLong(repetition, small);
             return;
         }
         if (!TryParseUnscaled(reader.ValueSpan, logical.Scale, out var unscaled, out var problem))
         {
-            throw Fail(node, $"{Text(ref reader)} is not a {logical}: {problem}");
+            throw Fail(node, $"{JsonSerDeReading.Text(ref reader)} is not a {logical}: {problem}");
         }
         if (BigInteger.Abs(unscaled) >= BigInteger.Pow(10, logical.Precision))
         {
-            throw Fail(node, $"{Text(ref reader)} has more than {logical.Precision} digits ({logical})");
+            throw Fail(node, $"{JsonSerDeReading.Text(ref reader)} has more than {logical.Precision} digits ({logical})");
         }
         switch (node.Type)
         {
@@ -971,16 +912,4 @@ public sealed class JsonToParquetConverter
         return true;
     }
 
-    private static string Text(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.String => "\"" + Truncate(reader.GetString() ?? "") + "\"",
-        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
-        JsonTokenType.True => "true",
-        JsonTokenType.False => "false",
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        _ => reader.TokenType.ToString(),
-    };
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -19,7 +19,7 @@ namespace Tributary.Orc.Json;
 /// null. A record is first converted into a list of column operations and only written when the whole record
 /// converted, so a rejected record leaves nothing behind. Not thread-safe.
 /// </summary>
-public sealed class JsonToOrcConverter
+public sealed class JsonToOrcConverter : IJsonRecordConverter
 {
     private static readonly int EpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
@@ -310,7 +310,7 @@ public sealed class JsonToOrcConverter
             case OrcTypeKind.Struct:
                 if (token != JsonTokenType.StartObject)
                 {
-                    throw Fail(plan, $"expected an object, got {Describe(ref reader)}");
+                    throw Fail(plan, $"expected an object, got {JsonSerDeReading.Describe(ref reader)}");
                 }
                 Add(OperationKind.Struct, plan);
                 ConvertStructFields(plan, ref reader, json);
@@ -319,7 +319,7 @@ public sealed class JsonToOrcConverter
                 {
                     if (token != JsonTokenType.StartArray)
                     {
-                        throw Fail(plan, $"expected an array, got {Describe(ref reader)}");
+                        throw Fail(plan, $"expected an array, got {JsonSerDeReading.Describe(ref reader)}");
                     }
                     var header = _count;
                     Add(OperationKind.Length, plan);
@@ -336,7 +336,7 @@ public sealed class JsonToOrcConverter
                 {
                     if (token != JsonTokenType.StartObject)
                     {
-                        throw Fail(plan, $"expected an object, got {Describe(ref reader)}");
+                        throw Fail(plan, $"expected an object, got {JsonSerDeReading.Describe(ref reader)}");
                     }
                     var header = _count;
                     Add(OperationKind.Length, plan);
@@ -453,7 +453,7 @@ public sealed class JsonToOrcConverter
                         return;
                     }
                 }
-                throw Fail(plan, $"expected a boolean, got {Describe(ref reader)}");
+                throw Fail(plan, $"expected a boolean, got {JsonSerDeReading.Describe(ref reader)}");
             case OrcTypeKind.Byte or OrcTypeKind.Short or OrcTypeKind.Int or OrcTypeKind.Long:
                 if (token is JsonTokenType.Number or JsonTokenType.String
                     && !reader.ValueIsEscaped && Utf8Parser.TryParse(reader.ValueSpan, out long value, out var used) && used == reader.ValueSpan.Length)
@@ -461,7 +461,7 @@ public sealed class JsonToOrcConverter
                     Add(OperationKind.Integer, plan).Long = CheckRange(plan, value);
                     return;
                 }
-                throw Fail(plan, $"expected an integer, got {Text(ref reader)}");
+                throw Fail(plan, $"expected an integer, got {JsonSerDeReading.Text(ref reader)}");
             case OrcTypeKind.Float or OrcTypeKind.Double:
                 {
                     if (token == JsonTokenType.Number && reader.TryGetDouble(out var d))
@@ -483,7 +483,7 @@ public sealed class JsonToOrcConverter
                             return;
                         }
                     }
-                    throw Fail(plan, $"expected a number, got {Text(ref reader)}");
+                    throw Fail(plan, $"expected a number, got {JsonSerDeReading.Text(ref reader)}");
                 }
             case OrcTypeKind.String or OrcTypeKind.Varchar or OrcTypeKind.Char:
                 switch (token)
@@ -507,7 +507,7 @@ public sealed class JsonToOrcConverter
                             return;
                         }
                 }
-                throw Fail(plan, $"expected a string, got {Describe(ref reader)}");
+                throw Fail(plan, $"expected a string, got {JsonSerDeReading.Describe(ref reader)}");
             case OrcTypeKind.Binary:
                 if (token == JsonTokenType.String && reader.TryGetBytesFromBase64(out var bytes))
                 {
@@ -516,7 +516,7 @@ public sealed class JsonToOrcConverter
                     op.Length = bytes.Length;
                     return;
                 }
-                throw Fail(plan, $"expected base64 text, got {Text(ref reader)}");
+                throw Fail(plan, $"expected base64 text, got {JsonSerDeReading.Text(ref reader)}");
             case OrcTypeKind.Date:
                 {
                     if (token == JsonTokenType.Number && reader.TryGetInt32(out var days))
@@ -529,13 +529,13 @@ public sealed class JsonToOrcConverter
                         Add(OperationKind.Integer, plan).Long = (long)Math.Floor(nanos / 86_400_000_000_000d);
                         return;
                     }
-                    throw Fail(plan, $"not a date: {Text(ref reader)}");
+                    throw Fail(plan, $"not a date: {JsonSerDeReading.Text(ref reader)}");
                 }
             case OrcTypeKind.Timestamp:
                 {
-                    if (!TryParseTimestamp(ref reader, out var nanos))
+                    if (!JsonSerDeReading.TryReadTimestamp(ref reader, _options, out var nanos))
                     {
-                        throw Fail(plan, $"not a timestamp: {Text(ref reader)}");
+                        throw Fail(plan, $"not a timestamp: {JsonSerDeReading.Text(ref reader)}");
                     }
                     ref var op = ref Add(OperationKind.Timestamp, plan);
                     op.Long = Math.DivRem(nanos, 1_000_000_000L, out var remainder) - (remainder < 0 ? 1 : 0);
@@ -556,25 +556,25 @@ public sealed class JsonToOrcConverter
     {
         if (reader.TokenType is not (JsonTokenType.Number or JsonTokenType.String) || reader.ValueIsEscaped)
         {
-            throw Fail(plan, $"expected a decimal number, got {Text(ref reader)}");
+            throw Fail(plan, $"expected a decimal number, got {JsonSerDeReading.Text(ref reader)}");
         }
         var type = plan.Type;
         if (type.Precision <= 18 && JsonToParquetConverter.TryParseUnscaledInt64(reader.ValueSpan, type.Scale, out var small))
         {
             if (small <= -Pow10[type.Precision] || small >= Pow10[type.Precision])
             {
-                throw Fail(plan, $"{Text(ref reader)} has more than {type.Precision} digits ({type})");
+                throw Fail(plan, $"{JsonSerDeReading.Text(ref reader)} has more than {type.Precision} digits ({type})");
             }
             Add(OperationKind.DecimalSmall, plan).Long = small;
             return;
         }
         if (!JsonToParquetConverter.TryParseUnscaled(reader.ValueSpan, type.Scale, out var unscaled, out var problem))
         {
-            throw Fail(plan, $"{Text(ref reader)} is not a {type}: {problem}");
+            throw Fail(plan, $"{JsonSerDeReading.Text(ref reader)} is not a {type}: {problem}");
         }
         if (BigInteger.Abs(unscaled) >= BigInteger.Pow(10, type.Precision))
         {
-            throw Fail(plan, $"{Text(ref reader)} has more than {type.Precision} digits ({type})");
+            throw Fail(plan, $"{JsonSerDeReading.Text(ref reader)} has more than {type.Precision} digits ({type})");
         }
         if (unscaled >= long.MinValue && unscaled <= long.MaxValue)
         {
@@ -584,69 +584,4 @@ public sealed class JsonToOrcConverter
         _bigs.Add(unscaled);
         Add(OperationKind.DecimalBig, plan).Long = _bigs.Count - 1;
     }
-
-    private bool TryParseTimestamp(ref Utf8JsonReader reader, out long nanos)
-    {
-        nanos = 0;
-        var hive = _options.Kind == JsonSerDeKind.Hive;
-        if (reader.TokenType == JsonTokenType.Number)
-        {
-            if (hive && !(_options.TimestampFormats?.Contains("millis") ?? false))
-            {
-                return false;
-            }
-            try
-            {
-                return TimestampParser.TryParseEpoch(reader.ValueSpan, hive, out nanos);
-            }
-            catch (OverflowException)
-            {
-                return false;
-            }
-        }
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            return false;
-        }
-        if (hive && _options.TimestampFormats is { Count: > 0 } formats)
-        {
-            var text = reader.GetString()!;
-            foreach (var format in formats)
-            {
-                if (format == "millis")
-                {
-                    if (long.TryParse(text, out var millis))
-                    {
-                        nanos = millis * 1_000_000;
-                        return true;
-                    }
-                }
-                else if (TimestampParser.TryParseJoda(text, format, out nanos))
-                {
-                    return true;
-                }
-            }
-        }
-        var span = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
-        return hive ? TimestampParser.TryParseSqlTimestamp(span, out nanos) : TimestampParser.TryParseText(span, out nanos);
-    }
-
-    private static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.StartObject => "an object",
-        _ => reader.TokenType.ToString(),
-    };
-
-    private static string Text(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.String => "\"" + Truncate(reader.GetString() ?? "") + "\"",
-        JsonTokenType.Number => Truncate(Encoding.UTF8.GetString(reader.ValueSpan)),
-        _ => Describe(ref reader),
-    };
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -361,7 +361,14 @@ internal static class MetadataCodec
         {
             inner.Clear();
             inner.WriteVarintField(1, f.NumHashFunctions);
-            inner.WritePackedFixed64(2, f.Bitset);
+            if (f.Utf8Bitset is { } utf8)
+            {
+                inner.WriteBytesField(3, utf8);
+            }
+            else
+            {
+                inner.WritePackedFixed64(2, f.Bitset);
+            }
             w.WriteMessage(1, inner);
         }
     }

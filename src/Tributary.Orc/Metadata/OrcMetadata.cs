@@ -172,9 +172,43 @@ public sealed class RowIndexEntry
     public ColumnStatistics? Statistics { get; set; }
 }
 
+/// <summary>One row group's bloom filter: the bits in <see cref="Bitset"/> (BLOOM_FILTER) or <see cref="Utf8Bitset"/>
+/// (BLOOM_FILTER_UTF8, little-endian 64-bit words); <see cref="BloomFilterHashing"/> says which bits a value sets.</summary>
 public sealed class BloomFilter
 {
     public uint NumHashFunctions { get; set; }
     public long[] Bitset { get; set; } = [];
     public byte[]? Utf8Bitset { get; set; }
+
+    /// <summary>The filter's 64-bit words, whichever field holds them.</summary>
+    public long[] Words()
+    {
+        if (Utf8Bitset is not { } bytes)
+        {
+            return Bitset;
+        }
+        if (bytes.Length % 8 != 0)
+        {
+            throw new OrcFormatException("Malformed ORC BloomFilter: utf8bitset is not a whole number of 64-bit words.");
+        }
+        var words = new long[bytes.Length / 8];
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(i * 8, 8));
+        }
+        return words;
+    }
+
+    /// <summary>False when the row group certainly holds no value with this hash (see <see cref="BloomFilterHashing"/>).</summary>
+    public bool MightContainHash(long hash64)
+    {
+        var words = Words();
+        return words.Length == 0 || BloomFilterHashing.Apply(words, (int)NumHashFunctions, hash64, set: false);
+    }
+
+    public bool MightContainBytes(ReadOnlySpan<byte> value) => MightContainHash(BloomFilterHashing.Murmur3Hash64(value));
+
+    public bool MightContainLong(long value) => MightContainHash(BloomFilterHashing.LongHash(value));
+
+    public bool MightContainDouble(double value) => MightContainHash(BloomFilterHashing.DoubleHash(value));
 }

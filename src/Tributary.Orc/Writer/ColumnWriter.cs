@@ -24,7 +24,7 @@ internal sealed class WriterContext(OrcWriterOptions options, OrcCodec codec)
 /// </summary>
 public abstract class ColumnWriter
 {
-    private readonly StreamBuffer _present = new();
+    private readonly StreamBuffer _present;
     private readonly BooleanEncoder _presentEncoder;
     private bool _stripeHasNull;
     private readonly List<PositionRecorder> _presentPositions = [];
@@ -33,11 +33,16 @@ public abstract class ColumnWriter
     private protected readonly StatisticsBuilder RowGroup;
     private readonly StatisticsBuilder _stripe;
     private readonly StatisticsBuilder _file;
+    private readonly List<StreamBuffer> _streams = [];
+
+    /// <summary>This column's bloom filters, when it is one of <see cref="OrcWriterOptions.BloomFilterColumns"/>.</summary>
+    private protected BloomFilterBuilder? Bloom { get; private set; }
 
     private protected ColumnWriter(TypeDescription type, WriterContext context)
     {
         Type = type;
         Context = context;
+        _present = NewStream();
         _presentEncoder = new BooleanEncoder(_present);
         var scale = type.Kind == OrcTypeKind.Decimal ? type.Scale : 0;
         RowGroup = new StatisticsBuilder(type.Kind) { DecimalScale = scale };
@@ -46,6 +51,39 @@ public abstract class ColumnWriter
     }
 
     public TypeDescription Type { get; }
+
+    /// <summary>A stream of this column (registered so that <see cref="Release"/> finds it).</summary>
+    private protected StreamBuffer NewStream()
+    {
+        var stream = new StreamBuffer(Context.Codec);
+        _streams.Add(stream);
+        return stream;
+    }
+
+    /// <summary>
+    /// Gives this column bloom filters (one per row group), when it has a row index and a type they can hold; other
+    /// columns are left without, as Apache ORC's writer leaves them.
+    /// </summary>
+    internal void EnableBloomFilter()
+    {
+        if (Context.Options.RowIndexStride > 0 && BloomFilterBuilder.Supports(Type.Kind))
+        {
+            Bloom = new BloomFilterBuilder(Context.Options.RowIndexStride, Context.Options.BloomFilterFalsePositiveProbability);
+        }
+    }
+
+    /// <summary>Gives the streams' pooled arrays back (recursively); the writer is done.</summary>
+    internal void Release()
+    {
+        foreach (var stream in _streams)
+        {
+            stream.Release();
+        }
+        foreach (var child in Children)
+        {
+            child.Release();
+        }
+    }
 
     private protected WriterContext Context { get; }
 
@@ -106,6 +144,7 @@ public abstract class ColumnWriter
     internal void FinishRowGroup()
     {
         _rowGroupStatistics.Add(RowGroup.Build());
+        Bloom?.FinishRowGroup();
         _stripe.Merge(RowGroup);
         RowGroup.Reset();
         foreach (var child in Children)
@@ -147,11 +186,15 @@ public abstract class ColumnWriter
         {
             streams.Add((OrcStreamKind.Present, _present));
         }
+        else
+        {
+            _present.Clear();
+        }
         streams.AddRange(DataStreams());
         foreach (var (kind, buffer) in streams)
         {
-            buffer.SetBlockSize(Context.Codec.BlockSize);
-            stripe.AddDataStream(Type.Id, kind, buffer, Context.Codec);
+            buffer.Finish();
+            stripe.AddDataStream(Type.Id, kind, buffer);
         }
         var entries = new List<RowIndexEntry>(_rowGroupStatistics.Count);
         for (var g = 0; g < _rowGroupStatistics.Count; g++)
@@ -160,10 +203,14 @@ public abstract class ColumnWriter
             positions.AddRange(_dataPositions[g].Resolve(compressed));
             entries.Add(new RowIndexEntry { Positions = positions, Statistics = _rowGroupStatistics[g] });
         }
-        stripe.AddColumn(Type.Id, Encoding(), entries, _stripe.Build());
+        var encoding = Encoding();
+        if (Bloom is not null)
+        {
+            encoding.BloomEncoding = 1; // UTF8_UTC: ORC-101's UTF-8 string hashing, ORC-135's UTC timestamps.
+        }
+        stripe.AddColumn(Type.Id, encoding, entries, _stripe.Build(), Bloom?.TakeStripe());
         _file.Merge(_stripe);
         _stripe.Reset();
-        _present.Clear();
         _stripeHasNull = false;
         _presentPositions.Clear();
         _dataPositions.Clear();
@@ -188,10 +235,14 @@ public abstract class ColumnWriter
 
 public sealed class BooleanColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
+    private readonly StreamBuffer _data;
     private readonly BooleanEncoder _encoder;
 
-    internal BooleanColumnWriter(TypeDescription type, WriterContext context) : base(type, context) => _encoder = new BooleanEncoder(_data);
+    internal BooleanColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
+    {
+        _data = NewStream();
+        _encoder = new BooleanEncoder(_data);
+    }
 
     public void Write(bool value)
     {
@@ -209,16 +260,21 @@ public sealed class BooleanColumnWriter : ColumnWriter
 
 public sealed class ByteColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
+    private readonly StreamBuffer _data;
     private readonly ByteRleEncoder _encoder;
 
-    internal ByteColumnWriter(TypeDescription type, WriterContext context) : base(type, context) => _encoder = new ByteRleEncoder(_data);
+    internal ByteColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
+    {
+        _data = NewStream();
+        _encoder = new ByteRleEncoder(_data);
+    }
 
     public void Write(long value)
     {
         Present();
         _encoder.Write((byte)(sbyte)value);
         RowGroup.AddInteger(value);
+        Bloom?.AddLong(value);
     }
 
     internal override long BufferedBytes => base.BufferedBytes + _data.Position;
@@ -231,16 +287,21 @@ public sealed class ByteColumnWriter : ColumnWriter
 /// <summary>smallint, int, bigint, and date (days since 1970-01-01).</summary>
 public sealed class IntegerColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
+    private readonly StreamBuffer _data;
     private readonly IIntegerEncoder _encoder;
 
-    internal IntegerColumnWriter(TypeDescription type, WriterContext context) : base(type, context) => _encoder = context.Integers(_data, signed: true);
+    internal IntegerColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
+    {
+        _data = NewStream();
+        _encoder = context.Integers(_data, signed: true);
+    }
 
     public void Write(long value)
     {
         Present();
         _encoder.Write(value);
         RowGroup.AddInteger(value);
+        Bloom?.AddLong(value);
     }
 
     internal override long BufferedBytes => base.BufferedBytes + _data.Position;
@@ -252,10 +313,14 @@ public sealed class IntegerColumnWriter : ColumnWriter
 
 public sealed class FloatingColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
+    private readonly StreamBuffer _data;
     private readonly bool _float;
 
-    internal FloatingColumnWriter(TypeDescription type, WriterContext context) : base(type, context) => _float = type.Kind == OrcTypeKind.Float;
+    internal FloatingColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
+    {
+        _data = NewStream();
+        _float = type.Kind == OrcTypeKind.Float;
+    }
 
     public void Write(double value)
     {
@@ -265,11 +330,13 @@ public sealed class FloatingColumnWriter : ColumnWriter
             var f = (float)value;
             LittleEndian.WriteFloat(_data.Data, f);
             RowGroup.AddDouble(f);
+            Bloom?.AddDouble(f);
         }
         else
         {
             LittleEndian.WriteDouble(_data.Data, value);
             RowGroup.AddDouble(value);
+            Bloom?.AddDouble(value);
         }
     }
 
@@ -285,11 +352,16 @@ public sealed class FloatingColumnWriter : ColumnWriter
 /// <summary>binary: DATA bytes and LENGTH, always direct.</summary>
 public sealed class BinaryColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
-    private readonly StreamBuffer _length = new();
+    private readonly StreamBuffer _data;
+    private readonly StreamBuffer _length;
     private readonly IIntegerEncoder _lengths;
 
-    internal BinaryColumnWriter(TypeDescription type, WriterContext context) : base(type, context) => _lengths = context.Integers(_length, signed: false);
+    internal BinaryColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
+    {
+        _data = NewStream();
+        _length = NewStream();
+        _lengths = context.Integers(_length, signed: false);
+    }
 
     public void Write(ReadOnlySpan<byte> value)
     {
@@ -297,6 +369,7 @@ public sealed class BinaryColumnWriter : ColumnWriter
         _data.Data.Write(value);
         _lengths.Write(value.Length);
         RowGroup.AddBytes(value, isString: false);
+        Bloom?.AddBytes(value);
     }
 
     internal override long BufferedBytes => base.BufferedBytes + _data.Position + _length.Position;
@@ -315,11 +388,16 @@ public sealed class BinaryColumnWriter : ColumnWriter
 /// <summary>decimal(p,s): DATA unbounded zigzag varints of the unscaled value at the column's scale, SECONDARY the scale.</summary>
 public sealed class DecimalColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
-    private readonly StreamBuffer _secondary = new();
+    private readonly StreamBuffer _data;
+    private readonly StreamBuffer _secondary;
     private readonly IIntegerEncoder _scales;
 
-    internal DecimalColumnWriter(TypeDescription type, WriterContext context) : base(type, context) => _scales = context.Integers(_secondary, signed: true);
+    internal DecimalColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
+    {
+        _data = NewStream();
+        _secondary = NewStream();
+        _scales = context.Integers(_secondary, signed: true);
+    }
 
     /// <summary>An unscaled value at the column's scale.</summary>
     public void Write(long unscaled)
@@ -362,13 +440,15 @@ public sealed class DecimalColumnWriter : ColumnWriter
 public sealed class TimestampColumnWriter : ColumnWriter
 {
     private const long OrcEpochSeconds = 1_420_070_400;
-    private readonly StreamBuffer _data = new();
-    private readonly StreamBuffer _secondary = new();
+    private readonly StreamBuffer _data;
+    private readonly StreamBuffer _secondary;
     private readonly IIntegerEncoder _seconds;
     private readonly IIntegerEncoder _nanos;
 
     internal TimestampColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
     {
+        _data = NewStream();
+        _secondary = NewStream();
         _seconds = context.Integers(_data, signed: true);
         _nanos = context.Integers(_secondary, signed: false);
     }
@@ -378,6 +458,7 @@ public sealed class TimestampColumnWriter : ColumnWriter
     {
         Present();
         RowGroup.AddTimestamp(seconds, nanos);
+        Bloom?.AddLong((seconds * 1000) + (nanos / 1_000_000));
         var stored = seconds < 0 && nanos != 0 ? seconds + 1 : seconds;
         _seconds.Write(stored - OrcEpochSeconds);
         _nanos.Write(EncodeNanos(nanos));
@@ -452,11 +533,12 @@ public sealed class StructColumnWriter : ColumnWriter
 /// <summary>array (one child) and map (key and value children): LENGTH per present value.</summary>
 public sealed class RepeatedColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _length = new();
+    private readonly StreamBuffer _length;
     private readonly IIntegerEncoder _lengths;
 
     internal RepeatedColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
     {
+        _length = NewStream();
         _lengths = context.Integers(_length, signed: false);
         Children = [.. type.Children.Select(c => Create(c, context))];
     }
@@ -478,11 +560,12 @@ public sealed class RepeatedColumnWriter : ColumnWriter
 /// <summary>uniontype: DATA tags (byte RLE); variant i gets one entry per value with tag i.</summary>
 public sealed class UnionColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
+    private readonly StreamBuffer _data;
     private readonly ByteRleEncoder _tags;
 
     internal UnionColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
     {
+        _data = NewStream();
         _tags = new ByteRleEncoder(_data);
         Children = [.. type.Children.Select(c => Create(c, context))];
     }

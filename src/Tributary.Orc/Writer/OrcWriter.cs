@@ -23,7 +23,6 @@ public sealed class OrcWriter : IDisposable
     private readonly OrcWriterOptions _options;
     private readonly OrcCodec _codec;
     private readonly StripeAssembly _stripe = new();
-    private readonly ByteBuffer _buffer = new(1 << 16);
     private readonly List<StripeInformation> _stripes = [];
     private readonly List<List<ColumnStatistics>> _stripeStatistics = [];
     private readonly TypeDescription _schema;
@@ -43,15 +42,24 @@ public sealed class OrcWriter : IDisposable
         {
             throw new OrcFormatException("The ORC writer does not write LZO (it reads it).");
         }
-        if (_options.RowIndexStride < 0 || _options.StripeSizeBytes <= 0 || _options.DictionaryKeyThreshold is < 0 or > 1 || _options.PaddingTolerance is < 0 or > 1)
+        if (_options.RowIndexStride < 0 || _options.StripeSizeBytes <= 0 || _options.DictionaryKeyThreshold is < 0 or > 1 || _options.PaddingTolerance is < 0 or > 1
+            || _options.BloomFilterFalsePositiveProbability is <= 0 or >= 1)
         {
-            throw new OrcFormatException("ORC writer options out of range: RowIndexStride >= 0, StripeSizeBytes > 0, DictionaryKeyThreshold and PaddingTolerance in 0..1.");
+            throw new OrcFormatException("ORC writer options out of range: RowIndexStride >= 0, StripeSizeBytes > 0, DictionaryKeyThreshold and PaddingTolerance in 0..1, BloomFilterFalsePositiveProbability strictly between 0 and 1.");
         }
         _output = output;
         _leaveOpen = leaveOpen;
         _schema = schema.AssignIds();
         _codec = new OrcCodec(_options.Compression, _options.CompressionBlockSize, _options.CompressionLevel);
         Root = (StructColumnWriter)ColumnWriter.Create(_schema, new WriterContext(_options, _codec));
+        // BloomFilterColumns names top-level columns, case-insensitively as Hive's names are; names of no column are ignored.
+        for (var f = 0; f < _schema.Children.Count; f++)
+        {
+            if (_options.BloomFilterColumns.Contains(_schema.FieldNames[f], StringComparer.OrdinalIgnoreCase))
+            {
+                Root.Children[f].EnableBloomFilter();
+            }
+        }
         Emit("ORC"u8);
         _offset = 3;
         Root.StartRowGroup();
@@ -94,22 +102,26 @@ public sealed class OrcWriter : IDisposable
             Root.FinishRowGroup();
         }
         Root.FinishStripe(_stripe);
-        _buffer.Clear();
-        var length = _buffer.Length;
-        var statistics = _stripe.Write(_buffer, _codec, _options.RowIndexStride > 0, _rowsInStripe, out var information, 0);
-        length = _buffer.Length;
+        var statistics = _stripe.Prepare(_codec, _options.RowIndexStride > 0, _rowsInStripe, out var information);
+        var length = (long)(information.IndexLength + information.DataLength + information.FooterLength);
         if (_options.EnablePadding)
         {
             var block = _options.BlockSizeBytes;
             var available = block - (_offset % block);
             if (length > available && available <= _options.PaddingTolerance * _options.StripeSizeBytes)
             {
-                Emit(new byte[available]);
+                EmitZeros(available);
                 _offset += available;
             }
         }
         information.Offset = (ulong)_offset;
-        Emit(_buffer.Written);
+        Emit(_stripe.Index);
+        foreach (var stream in _stripe.DataStreams)
+        {
+            Emit(stream.Output);
+        }
+        Emit(_stripe.Footer);
+        _stripe.Reset();
         _offset += length;
         _stripes.Add(information);
         _stripeStatistics.Add(statistics);
@@ -167,6 +179,16 @@ public sealed class OrcWriter : IDisposable
         _completed = true;
     }
 
+    private void EmitZeros(long count)
+    {
+        Span<byte> zeros = stackalloc byte[4096];
+        zeros.Clear();
+        for (var left = count; left > 0; left -= zeros.Length)
+        {
+            Emit(zeros[..(int)Math.Min(left, zeros.Length)]);
+        }
+    }
+
     /// <summary>Writes bytes before the PostScript, which the checksum covers.</summary>
     private void Emit(ReadOnlySpan<byte> bytes)
     {
@@ -176,6 +198,8 @@ public sealed class OrcWriter : IDisposable
 
     public void Dispose()
     {
+        Root.Release();
+        _stripe.Release();
         _codec.Dispose();
         if (!_leaveOpen)
         {

@@ -3,47 +3,96 @@ using Tributary.Orc.Compression;
 namespace Tributary.Orc.Writer;
 
 /// <summary>
-/// The uncompressed bytes of one stream of the current stripe. Row index positions are taken as uncompressed offsets
-/// (<see cref="Position"/>) and translated when the stream is compressed at the end of the stripe: chunk k holds
-/// uncompressed bytes [k·block, (k+1)·block), so an offset maps to (compressed start of its chunk, offset in it).
+/// One stream of the current stripe. Encoders write uncompressed bytes into <see cref="Data"/>; once it holds at least a
+/// compression block and must grow, its whole blocks are compressed into the stream's output and dropped (the spill),
+/// so a stream keeps at most about two blocks uncompressed and the stripe is held compressed, as Apache ORC's
+/// OutStream does. Chunk k still holds uncompressed bytes [k·block, (k+1)·block), the layout compressing the whole
+/// stream at the end gave, so row index positions are taken as uncompressed offsets (<see cref="Position"/>) and
+/// translated at the end of the stripe: an offset maps to (compressed start of its chunk, offset in it). With
+/// compression NONE the spill copies bytes as they are (ORC does not chunk uncompressed streams). Not thread-safe.
 /// </summary>
 internal sealed class StreamBuffer
 {
     private readonly ByteBuffer _data = new(1024);
-    private long[] _chunkStarts = [];
+    private readonly ByteBuffer _output = new(256);
+    private readonly OrcCodec _codec;
+    private readonly List<long> _chunkStarts = [];
+    private long _spilled;
+    private bool _finished;
 
+    public StreamBuffer(OrcCodec codec)
+    {
+        _codec = codec;
+        _data.SetSpill(codec.BlockSize, Spill);
+    }
+
+    /// <summary>Where encoders write; bytes already spilled are no longer in it.</summary>
     public ByteBuffer Data => _data;
 
-    public long Position => _data.Length;
+    /// <summary>Uncompressed bytes written to the stream in this stripe.</summary>
+    public long Position => _spilled + _data.Length;
+
+    /// <summary>The stream's bytes as stored in the file (after <see cref="Finish"/>).</summary>
+    public ReadOnlySpan<byte> Output => _output.Written;
+
+    /// <summary>Bytes this stream holds in memory, compressed and pending.</summary>
+    public long MemoryBytes => _output.Length + _data.Length;
+
+    private void Spill()
+    {
+        var block = _codec.BlockSize;
+        var whole = _data.Length / block * block;
+        Store(_data.Written[..whole]);
+        _spilled += whole;
+        _data.RemoveFront(whole);
+    }
+
+    private void Store(ReadOnlySpan<byte> source)
+    {
+        if (_codec.Kind == Metadata.OrcCompression.None)
+        {
+            _output.Write(source);
+            return;
+        }
+        var block = _codec.BlockSize;
+        for (var start = 0; start < source.Length; start += block)
+        {
+            _chunkStarts.Add(_output.Length);
+            _codec.CompressChunk(source.Slice(start, Math.Min(block, source.Length - start)), _output);
+        }
+    }
+
+    /// <summary>Compresses what is pending; the stream is complete in <see cref="Output"/>.</summary>
+    public void Finish()
+    {
+        if (_finished)
+        {
+            return;
+        }
+        Store(_data.Written);
+        _spilled += _data.Length;
+        _data.Clear();
+        _chunkStarts.Add(_output.Length);
+        _finished = true;
+    }
 
     public void Clear()
     {
         _data.Clear();
-        _chunkStarts = [];
+        _output.Clear();
+        _chunkStarts.Clear();
+        _spilled = 0;
+        _finished = false;
     }
 
-    /// <summary>Compresses the stream into <paramref name="output"/> and remembers where each chunk began.</summary>
-    public void CompressInto(OrcCodec codec, ByteBuffer output)
+    /// <summary>Gives pooled arrays back when the writer is disposed.</summary>
+    public void Release()
     {
-        var source = _data.Written;
-        if (codec.Kind == Metadata.OrcCompression.None)
-        {
-            output.Write(source);
-            return;
-        }
-        var chunks = (source.Length + codec.BlockSize - 1) / codec.BlockSize;
-        _chunkStarts = new long[chunks + 1];
-        var start = output.Length;
-        for (var k = 0; k < chunks; k++)
-        {
-            _chunkStarts[k] = output.Length - start;
-            var piece = source.Slice(k * codec.BlockSize, Math.Min(codec.BlockSize, source.Length - (k * codec.BlockSize)));
-            codec.CompressChunk(piece, output);
-        }
-        _chunkStarts[chunks] = output.Length - start;
+        _data.Release();
+        _output.Release();
     }
 
-    /// <summary>Appends the row index form of an uncompressed offset (after <see cref="CompressInto"/>).</summary>
+    /// <summary>Appends the row index form of an uncompressed offset (after <see cref="Finish"/>).</summary>
     public void AddPosition(long offset, bool compressed, List<ulong> positions)
     {
         if (!compressed)
@@ -52,14 +101,11 @@ internal sealed class StreamBuffer
             return;
         }
         // Integer division: offsets on a chunk boundary point at the start of the next chunk (or the stream's end).
-        var chunk = (int)(offset / _chunkBlockSize);
-        positions.Add((ulong)_chunkStarts[Math.Min(chunk, _chunkStarts.Length - 1)]);
-        positions.Add((ulong)(offset - ((long)chunk * _chunkBlockSize)));
+        var block = _codec.BlockSize;
+        var chunk = (int)(offset / block);
+        positions.Add((ulong)_chunkStarts[Math.Min(chunk, _chunkStarts.Count - 1)]);
+        positions.Add((ulong)(offset - ((long)chunk * block)));
     }
-
-    private int _chunkBlockSize = 1;
-
-    public void SetBlockSize(int blockSize) => _chunkBlockSize = blockSize;
 }
 
 /// <summary>

@@ -12,9 +12,9 @@ namespace Tributary.Orc.Writer;
 /// </summary>
 public sealed class StringColumnWriter : ColumnWriter
 {
-    private readonly StreamBuffer _data = new();
-    private readonly StreamBuffer _length = new();
-    private readonly StreamBuffer _dictionaryData = new();
+    private readonly StreamBuffer _data;
+    private readonly StreamBuffer _length;
+    private readonly StreamBuffer _dictionaryData;
     private readonly ByteBuffer _blob = new(4096);
     private readonly List<int> _entryStarts = [];
     private readonly List<int> _entryLengths = [];
@@ -24,13 +24,20 @@ public sealed class StringColumnWriter : ColumnWriter
     private readonly List<int> _groupStarts = [];
     private bool _dictionary;
 
-    internal StringColumnWriter(TypeDescription type, WriterContext context) : base(type, context) => Array.Fill(_table, -1);
+    internal StringColumnWriter(TypeDescription type, WriterContext context) : base(type, context)
+    {
+        _data = NewStream();
+        _length = NewStream();
+        _dictionaryData = NewStream();
+        Array.Fill(_table, -1);
+    }
 
     /// <summary>A UTF-8 value.</summary>
     public void Write(ReadOnlySpan<byte> utf8)
     {
         Present();
         RowGroup.AddBytes(utf8, isString: true);
+        Bloom?.AddBytes(utf8);
         if (_count == _ids.Length)
         {
             Array.Resize(ref _ids, _ids.Length * 2);

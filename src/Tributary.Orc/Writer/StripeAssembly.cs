@@ -5,42 +5,65 @@ using Tributary.Orc.Protobuf;
 namespace Tributary.Orc.Writer;
 
 /// <summary>
-/// Collects a stripe as its columns finish: data streams compressed in column order, each column's encoding, row
-/// index and statistics; then lays the stripe out as index streams, data streams, footer.
+/// Collects a stripe as its columns finish: data streams (already compressed, in column order), each column's encoding,
+/// row index and statistics; then lays the stripe out as index streams, data streams, footer. The data streams are not
+/// copied: <see cref="DataStreams"/> hands them to the writer, which emits them after <see cref="Index"/> and before
+/// <see cref="Footer"/>, then calls <see cref="Reset"/>.
 /// </summary>
 internal sealed class StripeAssembly
 {
-    private readonly ByteBuffer _data = new(1 << 16);
     private readonly List<OrcStream> _dataStreams = [];
-    private readonly SortedDictionary<int, (ColumnEncoding Encoding, List<RowIndexEntry> Index, ColumnStatistics Statistics)> _columns = [];
-    private readonly List<StreamBuffer> _pendingClears = [];
+    private readonly List<StreamBuffer> _buffers = [];
+    private readonly SortedDictionary<int, (ColumnEncoding Encoding, List<RowIndexEntry> Index, ColumnStatistics Statistics, List<BloomFilter>? Blooms)> _columns = [];
+    private readonly ByteBuffer _index = new(1024);
+    private readonly ByteBuffer _footer = new(256);
+    private readonly ProtoWriter _proto = new();
+    private long _dataLength;
 
-    public void AddDataStream(int column, OrcStreamKind kind, StreamBuffer buffer, OrcCodec codec)
+    public void AddDataStream(int column, OrcStreamKind kind, StreamBuffer buffer)
     {
-        var before = _data.Length;
-        buffer.CompressInto(codec, _data);
-        _dataStreams.Add(new OrcStream { Kind = kind, Column = (uint)column, Length = (ulong)(_data.Length - before) });
-        _pendingClears.Add(buffer);
+        var length = buffer.Output.Length;
+        _dataStreams.Add(new OrcStream { Kind = kind, Column = (uint)column, Length = (ulong)length });
+        _buffers.Add(buffer);
+        _dataLength += length;
     }
 
-    public void AddColumn(int column, ColumnEncoding encoding, List<RowIndexEntry> index, ColumnStatistics statistics) =>
-        _columns[column] = (encoding, index, statistics);
+    public void AddColumn(int column, ColumnEncoding encoding, List<RowIndexEntry> index, ColumnStatistics statistics, List<BloomFilter>? blooms) =>
+        _columns[column] = (encoding, index, statistics, blooms);
 
-    /// <summary>Writes the stripe to <paramref name="output"/> and describes it; returns the stripe statistics.</summary>
-    public List<ColumnStatistics> Write(ByteBuffer output, OrcCodec codec, bool writeIndex, long rows, out StripeInformation information, long offset)
+    /// <summary>The row index streams (after <see cref="Prepare"/>).</summary>
+    public ReadOnlySpan<byte> Index => _index.Written;
+
+    /// <summary>The data streams in stripe order, each one's bytes in <see cref="StreamBuffer.Output"/>.</summary>
+    public IReadOnlyList<StreamBuffer> DataStreams => _buffers;
+
+    /// <summary>The stripe footer (after <see cref="Prepare"/>).</summary>
+    public ReadOnlySpan<byte> Footer => _footer.Written;
+
+    /// <summary>Builds the index streams and the footer and describes the stripe; returns the stripe statistics.</summary>
+    public List<ColumnStatistics> Prepare(OrcCodec codec, bool writeIndex, long rows, out StripeInformation information)
     {
         var streams = new List<OrcStream>();
-        var index = new ByteBuffer(1024);
-        var proto = new ProtoWriter();
+        _index.Clear();
+        _footer.Clear();
         if (writeIndex)
         {
-            foreach (var (column, (_, entries, _)) in _columns)
+            // Per column: ROW_INDEX, then BLOOM_FILTER_UTF8 (the order of Apache ORC's writers).
+            foreach (var (column, (_, entries, _, blooms)) in _columns)
             {
-                proto.Clear();
-                MetadataCodec.WriteRowIndex(proto, entries);
-                var before = index.Length;
-                Compress(codec, proto.Written, index);
-                streams.Add(new OrcStream { Kind = OrcStreamKind.RowIndex, Column = (uint)column, Length = (ulong)(index.Length - before) });
+                _proto.Clear();
+                MetadataCodec.WriteRowIndex(_proto, entries);
+                var before = _index.Length;
+                Compress(codec, _proto.Written, _index);
+                streams.Add(new OrcStream { Kind = OrcStreamKind.RowIndex, Column = (uint)column, Length = (ulong)(_index.Length - before) });
+                if (blooms is not null)
+                {
+                    _proto.Clear();
+                    MetadataCodec.WriteBloomFilterIndex(_proto, blooms);
+                    before = _index.Length;
+                    Compress(codec, _proto.Written, _index);
+                    streams.Add(new OrcStream { Kind = OrcStreamKind.BloomFilterUtf8, Column = (uint)column, Length = (ulong)(_index.Length - before) });
+                }
             }
         }
         streams.AddRange(_dataStreams);
@@ -50,31 +73,36 @@ internal sealed class StripeAssembly
             Columns = [.. _columns.Values.Select(c => c.Encoding)],
             WriterTimezone = "UTC",
         };
-        proto.Clear();
-        MetadataCodec.WriteStripeFooter(proto, footer);
-        var footerBytes = new ByteBuffer(proto.Length + 16);
-        Compress(codec, proto.Written, footerBytes);
-        output.Write(index.Written);
-        output.Write(_data.Written);
-        output.Write(footerBytes.Written);
+        _proto.Clear();
+        MetadataCodec.WriteStripeFooter(_proto, footer);
+        Compress(codec, _proto.Written, _footer);
         information = new StripeInformation
         {
-            Offset = (ulong)offset,
-            IndexLength = (ulong)index.Length,
-            DataLength = (ulong)_data.Length,
-            FooterLength = (ulong)footerBytes.Length,
+            IndexLength = (ulong)_index.Length,
+            DataLength = (ulong)_dataLength,
+            FooterLength = (ulong)_footer.Length,
             NumberOfRows = (ulong)rows,
         };
-        var statistics = _columns.Values.Select(c => c.Statistics).ToList();
-        foreach (var buffer in _pendingClears)
+        return [.. _columns.Values.Select(c => c.Statistics)];
+    }
+
+    /// <summary>Empties the stripe once it was written (the streams start the next stripe empty).</summary>
+    public void Reset()
+    {
+        foreach (var buffer in _buffers)
         {
             buffer.Clear();
         }
-        _pendingClears.Clear();
-        _data.Clear();
+        _buffers.Clear();
         _dataStreams.Clear();
         _columns.Clear();
-        return statistics;
+        _dataLength = 0;
+    }
+
+    public void Release()
+    {
+        _index.Release();
+        _footer.Release();
     }
 
     /// <summary>Metadata (footer, stripe footers, indexes) compressed in chunks like streams.</summary>

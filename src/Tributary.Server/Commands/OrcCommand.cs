@@ -5,68 +5,27 @@ using Tributary.Orc.Reader;
 namespace Tributary.Server.Commands;
 
 /// <summary><c>tributary orc FILE</c>: prints an ORC file's schema, tail metadata and rows (like <c>tributary parquet</c>).</summary>
-internal static class OrcCommand
+internal sealed class OrcCommand : FilePrintCommand<OrcReader>
 {
-    public static Command Create()
-    {
-        var file = new Argument<string>("FILE") { Description = "The ORC file to print." };
-        var schema = new Option<bool>("--schema") { Description = "Print only the schema.", Arity = ArgumentArity.Zero };
-        var metadata = new Option<bool>("--metadata")
-        {
-            Description = "Print only the metadata: version, compression, stripes with their streams and encodings, file statistics.",
-            Arity = ArgumentArity.Zero,
-        };
-        var rows = new Option<int>("--rows")
-        {
-            Description = "Rows printed as JSON lines after the schema and metadata; -1 prints all.",
-            HelpName = "N",
-            DefaultValueFactory = _ => 20,
-        };
-        var command = new Command("orc", "Print an ORC file: its schema, metadata and first rows as JSON lines (by default all three).");
-        command.Add(file);
-        command.Add(schema);
-        command.Add(metadata);
-        command.Add(rows);
-        command.SetAction(result => Print(result.GetValue(file)!, result.GetValue(schema), result.GetValue(metadata), result.GetValue(rows)));
-        return command;
-    }
+    public static Command Create() => new OrcCommand().Build();
 
-    private static int Print(string file, bool schemaOnly, bool metadataOnly, int rows)
-    {
-        try
-        {
-            using var reader = OrcReader.Open(file);
-            var all = !schemaOnly && !metadataOnly;
-            if (schemaOnly || all)
-            {
-                Console.WriteLine(reader.Schema.ToString());
-            }
-            if (metadataOnly || all)
-            {
-                PrintMetadata(reader);
-            }
-            if (all && rows != 0)
-            {
-                var printed = 0;
-                foreach (var row in reader.ReadRows())
-                {
-                    if (rows >= 0 && printed++ >= rows)
-                    {
-                        break;
-                    }
-                    Console.WriteLine(OrcJsonPrinter.Print(row, reader.Schema));
-                }
-            }
-            return 0;
-        }
-        catch (Exception e) when (e is OrcFormatException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"tributary orc: {file}: {e.Message}");
-            return 1;
-        }
-    }
+    protected override string Name => "orc";
 
-    private static void PrintMetadata(OrcReader reader)
+    protected override string Format => "ORC";
+
+    protected override string Article => "an";
+
+    protected override string MetadataDescription => "version, compression, stripes with their streams and encodings, file statistics.";
+
+    protected override OrcReader Open(string file) => OrcReader.Open(file);
+
+    protected override void PrintSchema(OrcReader reader) => Console.WriteLine(reader.Schema.ToString());
+
+    protected override IEnumerable<string?> Rows(OrcReader reader) => reader.ReadRows().Select(row => OrcJsonPrinter.Print(row, reader.Schema));
+
+    protected override bool IsFormatError(Exception error) => error is OrcFormatException;
+
+    protected override void PrintMetadata(OrcReader reader)
     {
         var ps = reader.PostScript;
         Console.WriteLine($"version {string.Join('.', ps.Version)}, compression {ps.Compression} (block {ps.CompressionBlockSize}), {reader.NumberOfRows} rows, {reader.Footer.Stripes.Count} stripes, row index stride {reader.Footer.RowIndexStride}");

@@ -7,68 +7,25 @@ using Tributary.Formats.Parquet.Reader;
 namespace Tributary.Server.Commands;
 
 /// <summary><c>tributary parquet FILE</c>: prints a Parquet file's schema, metadata and rows.</summary>
-internal static class ParquetCommand
+internal sealed class ParquetCommand : FilePrintCommand<ParquetReader>
 {
-    public static Command Create()
-    {
-        var file = new Argument<string>("FILE") { Description = "The Parquet file to print." };
-        var schema = new Option<bool>("--schema") { Description = "Print only the schema.", Arity = ArgumentArity.Zero };
-        var metadata = new Option<bool>("--metadata")
-        {
-            Description = "Print only the metadata: row groups and column chunks with encodings, sizes and statistics.",
-            Arity = ArgumentArity.Zero,
-        };
-        var rows = new Option<int>("--rows")
-        {
-            Description = "Rows printed as JSON lines after the schema and metadata; -1 prints all.",
-            HelpName = "N",
-            DefaultValueFactory = _ => 20,
-        };
-        var command = new Command("parquet", "Print a Parquet file: its schema, metadata and first rows as JSON lines (by default all three).");
-        command.Add(file);
-        command.Add(schema);
-        command.Add(metadata);
-        command.Add(rows);
-        command.SetAction(result => Print(result.GetValue(file)!, result.GetValue(schema), result.GetValue(metadata), result.GetValue(rows)));
-        return command;
-    }
+    public static Command Create() => new ParquetCommand().Build();
 
-    private static int Print(string file, bool schemaOnly, bool metadataOnly, int rows)
-    {
-        try
-        {
-            using var reader = ParquetReader.Open(file);
-            var all = !schemaOnly && !metadataOnly;
-            if (schemaOnly || all)
-            {
-                Console.Write(reader.Schema.ToString());
-            }
-            if (metadataOnly || all)
-            {
-                PrintMetadata(reader);
-            }
-            if (all && rows != 0)
-            {
-                var printed = 0;
-                foreach (var row in reader.ReadRows())
-                {
-                    if (rows >= 0 && printed++ >= rows)
-                    {
-                        break;
-                    }
-                    Console.WriteLine(ToJson(row)?.ToJsonString());
-                }
-            }
-            return 0;
-        }
-        catch (Exception e) when (e is ParquetFormatException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"tributary parquet: {file}: {e.Message}");
-            return 1;
-        }
-    }
+    protected override string Name => "parquet";
 
-    private static void PrintMetadata(ParquetReader reader)
+    protected override string Format => "Parquet";
+
+    protected override string MetadataDescription => "row groups and column chunks with encodings, sizes and statistics.";
+
+    protected override ParquetReader Open(string file) => ParquetReader.Open(file);
+
+    protected override void PrintSchema(ParquetReader reader) => Console.Write(reader.Schema.ToString());
+
+    protected override IEnumerable<string?> Rows(ParquetReader reader) => reader.ReadRows().Select(row => ToJson(row)?.ToJsonString());
+
+    protected override bool IsFormatError(Exception error) => error is ParquetFormatException;
+
+    protected override void PrintMetadata(ParquetReader reader)
     {
         var m = reader.Metadata;
         Console.WriteLine($"created_by: {m.CreatedBy}");
