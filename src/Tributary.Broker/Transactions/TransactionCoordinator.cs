@@ -449,6 +449,24 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
             : (ErrorCode.InvalidTxnState, $"Partition {topic}-{partition} was not added to the transaction.");
     }
 
+    public async ValueTask<ErrorCode> WriteMarkerAsync(TopicPartition partition, long producerId, short producerEpoch, bool commit, int coordinatorEpoch)
+    {
+        if (producerId < 0 || producerEpoch < 0)
+        {
+            return ErrorCode.InvalidProducerEpoch;
+        }
+        var (error, endOffset) = _broker.AppendMarker(partition.Topic, partition.Partition, producerId, producerEpoch, commit, coordinatorEpoch);
+        if (error != ErrorCode.None)
+        {
+            return error;
+        }
+        if (partition.Topic == GroupStore.TopicName)
+        {
+            _groups.CompleteTransaction(partition.Partition, producerId, commit);
+        }
+        return await _broker.WaitForDurableAsync(partition.Topic, partition.Partition, endOffset).ConfigureAwait(false);
+    }
+
     public TransactionDescription? Describe(string transactionalId) =>
         _entries.TryGetValue(transactionalId, out var entry) && entry.View is { } view ? ToDescription(entry.Id, view) : null;
 
