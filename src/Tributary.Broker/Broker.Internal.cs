@@ -84,6 +84,36 @@ public sealed partial class Broker
     }
 
     /// <summary>
+    /// Completes when the partition is durable up to its log end as it is now: everything appended before the
+    /// call, whoever appended it (EndTxn(commit) waits so for the transaction's data).
+    /// </summary>
+    internal ValueTask<ErrorCode> WaitForDurableToLogEndAsync(string topic, int partition) =>
+        FindPartition(topic, partition) is { } state ? WaitForDurableAsync(topic, partition, state.Log.LogEndOffset) : ValueTask.FromResult(ErrorCode.UnknownTopicOrPartition);
+
+    /// <summary>Every open transaction of every partition: the partition and the producer id (for recovery after a crash).</summary>
+    internal List<(Groups.TopicPartition Partition, long ProducerId, short ProducerEpoch)> OpenTransactions()
+    {
+        var open = new List<(Groups.TopicPartition, long, short)>();
+        foreach (var topic in _topics.Values)
+        {
+            foreach (var state in topic.Partitions)
+            {
+                lock (state)
+                {
+                    foreach (var producerId in state.Transactions.OngoingProducers())
+                    {
+                        open.Add((new Groups.TopicPartition(state.Topic, state.Partition), producerId, state.Producers.EpochOf(producerId)));
+                    }
+                }
+            }
+        }
+        return open;
+    }
+
+    /// <summary>Runs a retention pass over every log now, as the log manager's schedule does (for tests). Returns the segments deleted.</summary>
+    internal int ApplyRetentionNow() => _logs.ApplyRetention();
+
+    /// <summary>
     /// Calls <paramref name="onBatches"/> with the partition's batches from its log start to its high watermark,
     /// a chunk of whole batches at a time (valid only during the call); it returns the offset to continue from.
     /// </summary>

@@ -16,8 +16,13 @@ public sealed partial class Broker
             return Failed(ErrorCode.UnknownTopicOrPartition, $"Unknown topic or partition {topic}-{partition}.");
         }
         var state = topicState.Partitions[partition];
+        // A transactional batch is acknowledged once appended, even under acks=all: its records count only once
+        // the transaction commits, and EndTxn(commit) makes every partition of the transaction durable before it
+        // records the decision (TransactionCoordinator). A crash loses such a batch only together with the open
+        // transaction's right to commit: after an unclean stop the coordinator fences and aborts it.
+        var transactional = batch.Length >= RecordBatchLayout.RecordsOffset && RecordBatch.IsTransactional(batch.Span);
         var (result, endOffset) = Append(state, topicState.Config, batch.Span);
-        if (result.Error != ErrorCode.None || acks != Acks.All || endOffset < 0)
+        if (result.Error != ErrorCode.None || acks != Acks.All || endOffset < 0 || transactional)
         {
             return result;
         }

@@ -91,6 +91,8 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
             // The log manager holds the directory lock from here on: only now is it safe to write metadata.
             var cluster = ClusterMetadata.LoadOrCreate(clusterDirectory, options.ClusterId);
             var broker = new Broker(options, clusterDirectory, logs, registry, cluster, brokerDefaults, baseLogConfig);
+            // The producer-state snapshot exists only between a clean shutdown and the next start.
+            var stoppedCleanly = File.Exists(Path.Combine(clusterDirectory, ProducerStateManager.SnapshotFileName));
             var snapshots = ProducerStateManager.TakeSnapshots(clusterDirectory);
             foreach (var topic in registry.Topics)
             {
@@ -99,7 +101,7 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
             broker._groups = new GroupCoordinator(broker, options.Groups, options.Time);
             broker._groups.Start();
             broker._transactions = new TransactionCoordinator(broker, broker._producers, broker._groups, options.Transactions, options.Time);
-            broker._transactions.Start();
+            await broker._transactions.StartAsync(stoppedCleanly).ConfigureAwait(false);
             return broker;
         }
         catch
@@ -352,19 +354,32 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
 
     private sealed record TopicState(TopicInfo Info, EffectiveTopicConfig Config, PartitionState[] Partitions);
 
-    /// <summary>One partition: its log and producer state. Its own monitor serialises sequence checks with appends.</summary>
-    private sealed class PartitionState(string topic, int partition, PartitionLog log, PartitionProducerState producers, PartitionTransactions transactions)
+    /// <summary>
+    /// One partition: its log and producer state. Its own monitor serialises sequence checks with appends.
+    /// Retention never deletes past the first batch of an open transaction (the log asks its transactions).
+    /// </summary>
+    private sealed class PartitionState
     {
-        public string Topic { get; } = topic;
+        public PartitionState(string topic, int partition, PartitionLog log, PartitionProducerState producers, PartitionTransactions transactions)
+        {
+            Topic = topic;
+            Partition = partition;
+            Log = log;
+            Producers = producers;
+            Transactions = transactions;
+            log.LimitRetention(() => transactions.FirstUnstableOffset);
+        }
 
-        public int Partition { get; } = partition;
+        public string Topic { get; }
 
-        public PartitionLog Log { get; } = log;
+        public int Partition { get; }
 
-        public PartitionProducerState Producers { get; } = producers;
+        public PartitionLog Log { get; }
+
+        public PartitionProducerState Producers { get; }
 
         /// <summary>Open transactions (the last stable offset) and the aborted-transaction index.</summary>
-        public PartitionTransactions Transactions { get; } = transactions;
+        public PartitionTransactions Transactions { get; }
 
         /// <summary>Set under the partition's lock when the topic is deleted or the broker shuts down.</summary>
         public bool Closed { get; set; }

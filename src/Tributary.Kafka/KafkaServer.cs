@@ -87,6 +87,7 @@ public sealed class KafkaServer : IAsyncDisposable
         handlers.Add(new AddPartitionsToTxn(broker));
         handlers.Add(new AddOffsetsToTxn(broker));
         handlers.Add(new EndTxn(broker));
+        handlers.Add(new WriteTxnMarkers(broker));
         handlers.Add(new TxnOffsetCommit(broker, TimeProvider.System));
         handlers.Add(new DescribeTransactions(broker));
         handlers.Add(new ListTransactions(broker, TimeProvider.System));

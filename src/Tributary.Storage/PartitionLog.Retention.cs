@@ -3,11 +3,24 @@ namespace Tributary.Storage;
 
 public sealed partial class PartitionLog
 {
+    private Func<long>? _retentionLimit;
+
+    /// <summary>
+    /// Gives retention an offset it must never delete past, asked at each pass: the owner's first unstable offset
+    /// (the first batch of the oldest open transaction, long.MaxValue when none). Kafka bounds deletion the same
+    /// way: removing that batch's segment would leave the last stable offset pointing below the log start, at
+    /// data no reader can get, and the transaction's later marker would close nothing. The log itself knows no
+    /// transactions, hence a callback; set it once, before the log is shared.
+    /// </summary>
+    public void LimitRetention(Func<long> firstRetainedOffset) => _retentionLimit = firstRetainedOffset;
+
     /// <summary>
     /// Deletes whole segments, oldest first and never the active one: those wholly below the log start
     /// offset, those whose newest record is older than <c>retention.ms</c>, and the oldest while the log is
-    /// larger than <c>retention.bytes</c>. Advances the log start offset past what was deleted. Returns the
-    /// number of segments deleted. Open readers keep reading deleted segments until they dispose their results.
+    /// larger than <c>retention.bytes</c> — but never a segment holding the high watermark or the retention
+    /// limit (<see cref="LimitRetention"/>) or anything after them. Advances the log start offset past what was
+    /// deleted. Returns the number of segments deleted. Open readers keep reading deleted segments until they
+    /// dispose their results.
     /// </summary>
     public int ApplyRetention(long nowMs)
     {
@@ -19,7 +32,7 @@ public sealed partial class PartitionLog
             }
             var config = _config;
             var deleteByPolicy = config.CleanupPolicy.HasFlag(CleanupPolicy.Delete);
-            var highWatermark = HighWatermark;
+            var limit = Math.Min(HighWatermark, _retentionLimit?.Invoke() ?? long.MaxValue);
             var logStart = LogStartOffset;
             var segments = _segments;
             var totalSize = Size;
@@ -28,8 +41,9 @@ public sealed partial class PartitionLog
             {
                 var segment = segments[i];
                 var next = segments[i + 1];
-                if (next.BaseOffset > highWatermark)
+                if (next.BaseOffset > limit)
                 {
+                    // The segment holds the limit: it and everything after it stay.
                     break;
                 }
                 var belowStart = next.BaseOffset <= logStart;

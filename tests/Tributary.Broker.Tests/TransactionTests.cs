@@ -182,4 +182,108 @@ public sealed class TransactionTests
         Assert.Equal(ErrorCode.InvalidProducerEpoch, (await broker.ProduceAsync("t", 0, Transactional(1, "late", old.ProducerId, old.ProducerEpoch, 2), Acks.All)).Error);
         Assert.Equal(3, broker.ListOffset("t", 0, -1, IsolationLevel.ReadCommitted).Offset);
     }
+    [Fact]
+    public async Task Retention_never_deletes_the_segment_holding_an_open_transactions_first_batch()
+    {
+        // 1 KiB segments (the smallest allowed) and retention.ms 0: every closed segment has expired.
+        await using var fixture = new BrokerFixture();
+        var broker = await fixture.OpenAsync();
+        var configs = new Dictionary<string, string?> { ["segment.bytes"] = "1024", ["retention.ms"] = "0" };
+        Assert.Equal(ErrorCode.None, broker.CreateTopic("t", 2, configs).Error);
+        var init = await broker.Transactions.InitProducerIdAsync("tx", 60_000, -1, -1);
+        var (pid, epoch) = (init.ProducerId, init.ProducerEpoch);
+        Assert.All(await broker.Transactions.AddPartitionsAsync("tx", pid, epoch, [new TopicPartition("t", 0)]), r => Assert.Equal(ErrorCode.None, r.Error));
+
+        // Partition 0: a few plain batches, then the open transaction's first batch, then plain batches that roll
+        // several segments. Partition 1: plain batches only, the same amount (retention's control case).
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ErrorCode.None, (await broker.ProduceAsync("t", 0, Batches.Make(4, $"before{i}", valueSize: 100), Acks.All)).Error);
+        }
+        var first = (await broker.ProduceAsync("t", 0, Transactional(2, "open", pid, epoch, 0), Acks.All)).BaseOffset;
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(ErrorCode.None, (await broker.ProduceAsync("t", 0, Batches.Make(4, $"after{i}", valueSize: 100), Acks.All)).Error);
+        }
+        for (var i = 0; i < 36; i++)
+        {
+            Assert.Equal(ErrorCode.None, (await broker.ProduceAsync("t", 1, Batches.Make(4, $"plain{i}", valueSize: 100), Acks.All)).Error);
+        }
+        Assert.Equal(first, broker.ListOffset("t", 0, -1, IsolationLevel.ReadCommitted).Offset);
+
+        Assert.True(broker.ApplyRetentionNow() > 0);
+        // The control partition lost all but its active segment; partition 0 keeps the open transaction's first batch.
+        var controlStart = broker.ListOffset("t", 1, -2).Offset;
+        Assert.True(controlStart > 100, $"retention deleted the plain partition's old segments (log start {controlStart})");
+        var start = broker.ListOffset("t", 0, -2).Offset;
+        Assert.True(start > 0, "segments wholly before the open transaction are deleted");
+        Assert.True(start <= first, $"log start {start} must not pass the open transaction's first batch at {first}");
+        var fetched = await broker.FetchAsync([new("t", 0, first, 1 << 20)], 0, 1, 1 << 20);
+        Assert.Equal(["open-0", "open-1"], Batches.Records(fetched[0]).Take(2).Select(r => r.Value));
+        Batches.DisposeAll(fetched);
+
+        // Once the transaction is committed nothing holds the segment back: the next pass deletes it.
+        Assert.Equal(ErrorCode.None, await broker.Transactions.EndTransactionAsync("tx", pid, epoch, true));
+        await Eventually.HoldsAsync(() => broker.ListOffset("t", 0, -1, IsolationLevel.ReadCommitted).Offset > first, "the commit marker is written", TimeSpan.FromSeconds(60));
+        broker.ApplyRetentionNow();
+        Assert.True(broker.ListOffset("t", 0, -2).Offset > first, "after the commit, retention passes the former first unstable offset");
+    }
+    [Fact]
+    public async Task After_an_unclean_stop_open_and_orphaned_transactions_are_aborted_and_their_producers_fenced()
+    {
+        await using var fixture = new BrokerFixture();
+        var broker = await fixture.OpenAsync();
+        broker.CreateTopic("t", 2, null);
+        var coordinator = broker.Transactions;
+        // "open": a transaction left open by the crash.
+        var open = await coordinator.InitProducerIdAsync("open", 60_000, -1, -1);
+        await coordinator.AddPartitionsAsync("open", open.ProducerId, open.ProducerEpoch, [new TopicPartition("t", 0)]);
+        Assert.Equal(ErrorCode.None, (await broker.ProduceAsync("t", 0, Transactional(2, "open", open.ProducerId, open.ProducerEpoch, 0), Acks.All)).Error);
+        // "done": a committed transaction, then an orphan: transactional data on a partition whose AddPartitions
+        // record the crash lost (written here behind the coordinator's back).
+        var done = await coordinator.InitProducerIdAsync("done", 60_000, -1, -1);
+        await coordinator.AddPartitionsAsync("done", done.ProducerId, done.ProducerEpoch, [new TopicPartition("t", 0)]);
+        Assert.Equal(ErrorCode.None, (await broker.ProduceAsync("t", 0, Transactional(1, "committed", done.ProducerId, done.ProducerEpoch, 0), Acks.All)).Error);
+        Assert.Equal(ErrorCode.None, await coordinator.EndTransactionAsync("done", done.ProducerId, done.ProducerEpoch, true));
+        await Eventually.HoldsAsync(() => coordinator.Describe("done")!.Status == TransactionStatus.CompleteCommit, "the commit completes", TimeSpan.FromSeconds(60));
+        var orphan = Transactional(2, "orphan", done.ProducerId, done.ProducerEpoch, 1);
+        var (appendError, _, orphanEnd) = broker.AppendInternal("t", 1, orphan);
+        Assert.Equal(ErrorCode.None, appendError);
+        Assert.Equal(ErrorCode.None, await broker.WaitForDurableAsync("t", 1, orphanEnd));
+        Assert.Equal(0, broker.ListOffset("t", 1, -1, IsolationLevel.ReadCommitted).Offset);
+
+        // A clean stop and start changes nothing: the open transaction stays open.
+        broker = await fixture.ReopenAsync();
+        Assert.Equal(TransactionStatus.Ongoing, broker.Transactions.Describe("open")!.Status);
+        Assert.Equal(done.ProducerEpoch, broker.Transactions.Describe("done")!.ProducerEpoch);
+
+        // An unclean one (no producer-state snapshot, as after kill -9).
+        await broker.DisposeAsync();
+        File.Delete(Path.Combine(fixture.DataDirectory, Broker.ClusterDirectoryName, "producer-state.json"));
+        broker = await fixture.OpenAsync();
+        coordinator = broker.Transactions;
+        await Eventually.HoldsAsync(() => coordinator.Describe("open")!.Status == TransactionStatus.CompleteAbort, "the open transaction is aborted", TimeSpan.FromSeconds(60));
+        await Eventually.HoldsAsync(() => coordinator.Describe("done")!.Status == TransactionStatus.CompleteAbort, "the orphan is aborted", TimeSpan.FromSeconds(60));
+        Assert.True(coordinator.Describe("open")!.ProducerEpoch > open.ProducerEpoch);
+        Assert.True(coordinator.Describe("done")!.ProducerEpoch > done.ProducerEpoch);
+        // Both old producers are fenced: neither can claim a commit.
+        Assert.Equal(ErrorCode.ProducerFenced, await coordinator.EndTransactionAsync("open", open.ProducerId, open.ProducerEpoch, true));
+        Assert.Equal(ErrorCode.ProducerFenced, await coordinator.EndTransactionAsync("done", done.ProducerId, done.ProducerEpoch, true));
+        // Nothing is left open, and read_committed readers see exactly the committed record.
+        foreach (var partition in new[] { 0, 1 })
+        {
+            Assert.Equal(broker.ListOffset("t", partition, -1).Offset, broker.ListOffset("t", partition, -1, IsolationLevel.ReadCommitted).Offset);
+        }
+        var seen = new List<string>();
+        foreach (var partition in new[] { 0, 1 })
+        {
+            var results = await broker.FetchAsync([new("t", partition, 0, 1 << 20)], 0, 1, 1 << 20, isolation: IsolationLevel.ReadCommitted);
+            var aborted = results[0].AbortedTransactions ?? [];
+            // What a read_committed client keeps: records not inside an aborted range of their own producer.
+            long ProducerOf(string value) => value.StartsWith("open", StringComparison.Ordinal) ? open.ProducerId : done.ProducerId;
+            seen.AddRange(Batches.Records(results[0]).Where(r => !aborted.Any(a => a.ProducerId == ProducerOf(r.Value) && r.Offset >= a.FirstOffset && r.Offset < a.LastOffset)).Select(r => r.Value));
+            Batches.DisposeAll(results);
+        }
+        Assert.Equal(["committed-0"], seen);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Tributary.Broker;
+using Tributary.Broker.Groups;
 using Tributary.Protocol.Kafka.Messages;
 using Tributary.Protocol.Records;
 
@@ -221,5 +222,54 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
         var listed = await connection.SendAsync<ListTransactionsResponse>(new ListTransactionsRequest { StateFilters = ["Empty", "Bogus"] }, 66, 1);
         Assert.Equal(["Bogus"], listed.UnknownStateFilters);
         Assert.Contains(listed.TransactionStates, s => s.TransactionalId == "tx-bad" && s.TransactionState == "Empty");
+    }
+    [Theory]
+    [InlineData((short)0)]
+    [InlineData((short)1)]
+    public async Task WriteTxnMarkers_ends_a_hanging_transaction_and_answers_per_partition(short version)
+    {
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
+        var topic = $"txn-markers-{version}";
+        _kafka.Broker.CreateTopic(topic, 1, null);
+        await _kafka.Broker.Transactions.InitProducerIdAsync(topic, 60_000, -1, -1);
+        var init = await _kafka.Broker.Transactions.InitProducerIdAsync(topic, 60_000, -1, -1);
+        Assert.Equal((ErrorCode.None, (short)1), (init.Error, init.ProducerEpoch));
+        Assert.Equal(ErrorCode.None, (await _kafka.Broker.Transactions.AddPartitionsAsync(topic, init.ProducerId, init.ProducerEpoch, [new TopicPartition(topic, 0)]))[0].Error);
+        using (var builder = new Tributary.Protocol.Records.RecordBatchBuilder(1_700_000_000_000))
+        {
+            builder.Append(1_700_000_000_000, "k"u8.ToArray(), "v"u8.ToArray());
+            var batch = builder.ToArray(new Tributary.Protocol.Records.BatchOptions { ProducerId = init.ProducerId, ProducerEpoch = init.ProducerEpoch, BaseSequence = 0, AttributeFlags = Tributary.Protocol.Records.RecordBatchLayout.TransactionalFlag });
+            Assert.Equal(ErrorCode.None, (await _kafka.Broker.ProduceAsync(topic, 0, batch, Acks.All)).Error);
+        }
+        Assert.Equal(0, _kafka.Broker.ListOffset(topic, 0, -1, IsolationLevel.ReadCommitted).Offset);
+
+        var request = new WriteTxnMarkersRequest
+        {
+            Markers =
+            [
+                new WriteTxnMarkersRequest.WritableTxnMarker
+                {
+                    ProducerId = init.ProducerId, ProducerEpoch = init.ProducerEpoch, TransactionResult = false, CoordinatorEpoch = 0,
+                    Topics = [new WriteTxnMarkersRequest.WritableTxnMarkerTopic { Name = topic, PartitionIndexes = [0] }, new WriteTxnMarkersRequest.WritableTxnMarkerTopic { Name = "no-such-topic", PartitionIndexes = [0] }],
+                },
+                // An epoch older than the one the partition has seen from the producer.
+                new WriteTxnMarkersRequest.WritableTxnMarker
+                {
+                    ProducerId = init.ProducerId, ProducerEpoch = (short)(init.ProducerEpoch - 1), TransactionResult = true, CoordinatorEpoch = 0,
+                    Topics = [new WriteTxnMarkersRequest.WritableTxnMarkerTopic { Name = topic, PartitionIndexes = [0] }],
+                },
+            ],
+        };
+        var response = await connection.SendAsync<WriteTxnMarkersResponse>(request, 27, version);
+        Assert.Equal(
+            [(init.ProducerId, topic, 0, 0), (init.ProducerId, "no-such-topic", 0, 3), (init.ProducerId, topic, 0, 47)],
+            response.Markers.SelectMany(m => m.Topics.SelectMany(t => t.Partitions.Select(p => (m.ProducerId, t.Name, p.PartitionIndex, (int)p.ErrorCode)))));
+        // The ABORT marker at offset 1 ends the transaction: the last stable offset reaches the high watermark and
+        // read_committed readers are told the record at offset 0 was aborted.
+        Assert.Equal(2, _kafka.Broker.ListOffset(topic, 0, -1, IsolationLevel.ReadCommitted).Offset);
+        var fetched = await _kafka.Broker.FetchAsync([new(topic, 0, 0, 1 << 20)], 0, 1, 1 << 20, isolation: IsolationLevel.ReadCommitted);
+        var aborted = Assert.Single(fetched[0].AbortedTransactions!);
+        Assert.Equal((init.ProducerId, 0L, 1L), (aborted.ProducerId, aborted.FirstOffset, aborted.LastOffset));
+        fetched[0].Records?.Dispose();
     }
 }

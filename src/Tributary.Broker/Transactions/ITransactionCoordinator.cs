@@ -29,6 +29,13 @@ public interface ITransactionCoordinator
     /// <summary>EndTxn: answered once PrepareCommit/PrepareAbort is durable; the markers follow asynchronously.</summary>
     ValueTask<ErrorCode> EndTransactionAsync(string transactionalId, long producerId, short producerEpoch, bool commit);
 
+    /// <summary>
+    /// WriteTxnMarkers for one partition (admin tools ending a hanging transaction): appends a COMMIT or ABORT
+    /// marker of the producer and completes once it is durable. INVALID_PRODUCER_EPOCH when the partition has seen
+    /// a newer epoch of the producer; UNKNOWN_TOPIC_OR_PARTITION when there is no such partition.
+    /// </summary>
+    ValueTask<ErrorCode> WriteMarkerAsync(TopicPartition partition, long producerId, short producerEpoch, bool commit, int coordinatorEpoch);
+
     /// <summary>DescribeTransactions for one id; null when unknown.</summary>
     TransactionDescription? Describe(string transactionalId);
 

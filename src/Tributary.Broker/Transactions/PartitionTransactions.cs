@@ -53,6 +53,9 @@ internal sealed class PartitionTransactions
 
     public bool IsOngoing(long producerId) => _ongoing.ContainsKey(producerId);
 
+    /// <summary>The producers with an open transaction here (call under the partition's lock).</summary>
+    public IEnumerable<long> OngoingProducers() => _ongoing.Keys;
+
     /// <summary>
     /// Ends the producer's transaction here with a marker at <paramref name="markerOffset"/>. An ABORT of a
     /// transaction that wrote data here adds an aborted-index entry. A marker with no open transaction (a

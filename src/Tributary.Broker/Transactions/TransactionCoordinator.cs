@@ -9,14 +9,25 @@ namespace Tributary.Broker.Transactions;
 /// verification). Each transactional id has a state (<see cref="TransactionStatus"/>) kept in
 /// <c>__transaction_state</c> (<see cref="TransactionRecords"/>, compacted, one partition per id by Java's
 /// String.hashCode) and replayed at start.
-/// <para>Durability and latency: every state change is appended and made durable before it is answered, except
-/// CompleteCommit/CompleteAbort, which the next change of the same id (same partition, later offset) makes durable
-/// with it; a crash before that replays PrepareX and rewrites the markers, which is harmless. Appends of many ids
-/// share fsyncs (the log's group commit). EndTxn answers once PrepareX is durable (as Kafka does); the markers of
-/// all the transaction's partitions are then appended together and awaited with one durability wait each, in
-/// parallel. An AddPartitionsToTxn that arrives while the markers are in flight waits for them (bounded) instead of
-/// sending the producer into a CONCURRENT_TRANSACTIONS retry loop; only when they take longer is
-/// CONCURRENT_TRANSACTIONS returned.</para>
+/// <para>Durability and latency. A transaction pays two durability waits, both inside EndTxn(commit): the data of
+/// all its partitions (one wait per partition, concurrently; transactional produces are acknowledged at append),
+/// then PrepareCommit. EndTxn answers once PrepareX is durable (as Kafka does). The markers of all the
+/// transaction's partitions are then appended together and awaited concurrently, then CompleteX is appended and
+/// awaited, off the request path (<see cref="Entry.MarkersDone"/>). InitProducerId and fencing are durable before
+/// they are answered. AddPartitionsToTxn/AddOffsetsToTxn are answered once appended, not durable, and only after
+/// the previous transaction's MarkersDone (so an Ongoing record can never be durable while the previous
+/// transaction's markers and CompleteX are not); an AddPartitionsToTxn that arrives while markers are in flight
+/// waits for them (bounded) instead of sending the producer into a CONCURRENT_TRANSACTIONS retry loop, and gets
+/// CONCURRENT_TRANSACTIONS (Kafka's answer; clients retry) only when they take longer.</para>
+/// <para>What a crash can then leave, and how an unclean start (<see cref="StartAsync"/>) repairs it: transactional
+/// data whose AddPartitions record was lost (an orphan: an open transaction on a partition that no Ongoing or
+/// PrepareX state lists), and acknowledged data or AddPartitions records that were lost while the producer believes
+/// its transaction still open. So after an unclean stop ids are fenced (epoch + 1, durable): an Ongoing transaction
+/// is aborted together with its producer's orphans, a finished one has its producer's orphans aborted, and an id
+/// in CompleteCommit is fenced even without orphans (EndTxn(commit) there would be taken for a retry of the
+/// finished commit and answered with success); the old producer then gets PRODUCER_FENCED and re-initialises. An id in
+/// PrepareX has no orphans (its next transaction could not start before CompleteX was durable): its markers are
+/// written again, which is harmless.</para>
 /// <para>Thread-safety: each id has an async gate serialising its changes (including the durability wait, so
 /// records of one id reach the log in the order they are applied); the published view of an id is immutable and
 /// read without the gate (<see cref="VerifyWrite"/> runs on every transactional produce).</para>
@@ -50,8 +61,11 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Replays <c>__transaction_state</c>, resumes the markers of prepared transactions and starts the timeout check.</summary>
-    public void Start()
+    /// <summary>
+    /// Replays <c>__transaction_state</c>, resumes the markers of prepared transactions, after an unclean stop fences
+    /// and aborts what the crash may have left inconsistent (see the class comment), and starts the timeout check.
+    /// </summary>
+    public async Task StartAsync(bool stoppedCleanly)
     {
         if (_broker.GetTopic(TopicName) is { } topic)
         {
@@ -96,7 +110,74 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
                 }
             }
         }
+        if (!stoppedCleanly)
+        {
+            await FenceAfterCrashAsync().ConfigureAwait(false);
+        }
         _ticker = Task.Run(TickLoopAsync);
+    }
+
+    /// <summary>After an unclean stop: fences every id not in PrepareX and aborts open and orphaned transactions.</summary>
+    private async Task FenceAfterCrashAsync()
+    {
+        var orphans = new Dictionary<long, List<(TopicPartition Partition, short Epoch)>>();
+        foreach (var (partition, producerId, epoch) in _broker.OpenTransactions())
+        {
+            if (!orphans.TryGetValue(producerId, out var list))
+            {
+                orphans[producerId] = list = [];
+            }
+            list.Add((partition, epoch));
+        }
+        var now = Now();
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.View is not { } view)
+            {
+                continue;
+            }
+            // A prepared transaction's open partitions are its own, closed by the markers being written again.
+            var mine = orphans.Remove(view.ProducerId, out var found) ? found.Select(o => o.Partition).ToList() : [];
+            if (view.Status is TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort or TransactionStatus.Dead)
+            {
+                continue;
+            }
+            await entry.Gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (view.Status == TransactionStatus.Ongoing)
+                {
+                    await FenceAndAbortAsync(entry, view with { Partitions = [.. view.Partitions.Union(mine)] }, now).ConfigureAwait(false);
+                }
+                else if (mine.Count > 0)
+                {
+                    await FenceAndAbortAsync(entry, view with { Partitions = [.. mine], StartTimestamp = now }, now).ConfigureAwait(false);
+                }
+                else if (view.Status == TransactionStatus.CompleteCommit && view.ProducerEpoch < short.MaxValue - 1)
+                {
+                    // No transaction open, but the producer may believe one is (its AddPartitions and data lost with
+                    // the crash), and EndTxn(commit) would be answered as a retry of the finished commit: fence it.
+                    // (After CompleteAbort or Empty a commit is refused anyway.)
+                    await PersistAndPublishAsync(entry, view with { ProducerEpoch = (short)(view.ProducerEpoch + 1), Status = TransactionStatus.Empty, Partitions = [], LastUpdateTimestamp = now, StartTimestamp = -1 }).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                entry.Gate.Release();
+            }
+        }
+        // Open transactions of producer ids no transactional id holds any more: abort them where they are.
+        foreach (var (producerId, list) in orphans)
+        {
+            foreach (var (partition, epoch) in list)
+            {
+                var (error, endOffset) = _broker.AppendMarker(partition.Topic, partition.Partition, producerId, epoch, commit: false, coordinatorEpoch: 0);
+                if (error == ErrorCode.None)
+                {
+                    await _broker.WaitForDurableAsync(partition.Topic, partition.Partition, endOffset).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     public async ValueTask<ProducerIdResult> InitProducerIdAsync(string transactionalId, int transactionTimeoutMs, long producerId, short producerEpoch)
@@ -190,7 +271,16 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
         }
         for (var attempt = 0; ; attempt++)
         {
-            Task markers;
+            var markers = entry.MarkersDone;
+            if (!markers.IsCompleted)
+            {
+                // The previous transaction's markers (and CompleteX) are in flight: wait for them outside the gate.
+                if (attempt > 1 || !await CompletesWithinAsync(markers, MarkerWait).ConfigureAwait(false))
+                {
+                    return ErrorCode.ConcurrentTransactions;
+                }
+                continue;
+            }
             await entry.Gate.WaitAsync().ConfigureAwait(false);
             try
             {
@@ -201,11 +291,11 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
                 }
                 if (view!.Status is TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort or TransactionStatus.PrepareEpochFence)
                 {
-                    if (attempt > 0)
+                    if (attempt > 0 || entry.MarkersDone.IsCompleted)
                     {
+                        // Markers failed and wait for the timeout check's retry.
                         return ErrorCode.ConcurrentTransactions;
                     }
-                    markers = entry.MarkersDone;
                 }
                 else
                 {
@@ -223,22 +313,33 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
                         LastUpdateTimestamp = now,
                         StartTimestamp = ongoing ? view.StartTimestamp : now,
                     };
-                    return await PersistAndPublishAsync(entry, next).ConfigureAwait(false);
+                    // Answered once appended (see the class comment): a crash that loses this record is repaired
+                    // at the next start by fencing the producer and aborting what it wrote.
+                    if (Append(entry.Id, next).Error != ErrorCode.None)
+                    {
+                        return ErrorCode.CoordinatorNotAvailable;
+                    }
+                    Publish(entry, next);
+                    return ErrorCode.None;
                 }
             }
             finally
             {
                 entry.Gate.Release();
             }
-            // The previous transaction's markers are in flight: wait for them outside the gate, then try once more.
-            try
-            {
-                await markers.WaitAsync(MarkerWait).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return ErrorCode.ConcurrentTransactions;
-            }
+        }
+    }
+
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan limit)
+    {
+        try
+        {
+            await task.WaitAsync(limit).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -277,6 +378,12 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
             {
                 case TransactionStatus.Ongoing:
                     {
+                        // A commit decision may become durable only after everything the transaction wrote is
+                        // (its produces were acknowledged at append): otherwise a crash could commit part of it.
+                        if (commit && await WaitForDataAsync(view.Partitions).ConfigureAwait(false) != ErrorCode.None)
+                        {
+                            return ErrorCode.CoordinatorNotAvailable;
+                        }
                         var prepared = view with { Status = commit ? TransactionStatus.PrepareCommit : TransactionStatus.PrepareAbort, LastUpdateTimestamp = Now() };
                         var error = await PersistAndPublishAsync(entry, prepared).ConfigureAwait(false);
                         if (error == ErrorCode.None)
@@ -303,6 +410,26 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
         }
     }
 
+    /// <summary>Waits until every partition is durable up to its current log end, all partitions concurrently.</summary>
+    private async ValueTask<ErrorCode> WaitForDataAsync(IReadOnlyList<TopicPartition> partitions)
+    {
+        var waits = new ValueTask<ErrorCode>[partitions.Count];
+        for (var i = 0; i < waits.Length; i++)
+        {
+            waits[i] = _broker.WaitForDurableToLogEndAsync(partitions[i].Topic, partitions[i].Partition);
+        }
+        var result = ErrorCode.None;
+        foreach (var wait in waits)
+        {
+            // A deleted topic has nothing left to make durable.
+            if (await wait.ConfigureAwait(false) is var error && error is not (ErrorCode.None or ErrorCode.UnknownTopicOrPartition))
+            {
+                result = error;
+            }
+        }
+        return result;
+    }
+
     public (ErrorCode Error, string? Message) VerifyWrite(long producerId, short producerEpoch, string topic, int partition)
     {
         if (!_byProducer.TryGetValue(producerId, out var entry) || entry.View is not { } view || view.ProducerId != producerId)
@@ -320,6 +447,24 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
         return entry.PartitionSet.Contains(new TopicPartition(topic, partition))
             ? (ErrorCode.None, null)
             : (ErrorCode.InvalidTxnState, $"Partition {topic}-{partition} was not added to the transaction.");
+    }
+
+    public async ValueTask<ErrorCode> WriteMarkerAsync(TopicPartition partition, long producerId, short producerEpoch, bool commit, int coordinatorEpoch)
+    {
+        if (producerId < 0 || producerEpoch < 0)
+        {
+            return ErrorCode.InvalidProducerEpoch;
+        }
+        var (error, endOffset) = _broker.AppendMarker(partition.Topic, partition.Partition, producerId, producerEpoch, commit, coordinatorEpoch);
+        if (error != ErrorCode.None)
+        {
+            return error;
+        }
+        if (partition.Topic == GroupStore.TopicName)
+        {
+            _groups.CompleteTransaction(partition.Partition, producerId, commit);
+        }
+        return await _broker.WaitForDurableAsync(partition.Topic, partition.Partition, endOffset).ConfigureAwait(false);
     }
 
     public TransactionDescription? Describe(string transactionalId) =>
@@ -356,8 +501,9 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
 
     /// <summary>
     /// Writes the markers of a prepared transaction to all its partitions (appended one after another, made durable
-    /// in parallel), then records CompleteX without waiting for it to be durable (see the class comment). A marker
-    /// that cannot be written (storage error) leaves the transaction prepared; the timeout check retries it.
+    /// concurrently), then records CompleteX and waits until it is durable: the id's next Ongoing record is appended
+    /// only after this completes (see the class comment). A marker that cannot be written (storage error) leaves
+    /// the transaction prepared; the timeout check retries it.
     /// </summary>
     private async Task WriteMarkersAsync(Entry entry, TransactionRecord prepared)
     {
@@ -392,13 +538,15 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
         {
             return;
         }
+        (ErrorCode Error, int Partition, long EndOffset) completed = (ErrorCode.UnknownTopicOrPartition, -1, -1);
         await entry.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             if (entry.View is { } view && view.ProducerId == prepared.ProducerId && view.ProducerEpoch == prepared.ProducerEpoch && view.Status == prepared.Status)
             {
                 var complete = view with { Status = commit ? TransactionStatus.CompleteCommit : TransactionStatus.CompleteAbort, LastUpdateTimestamp = Now() };
-                if (Append(entry.Id, complete).Error == ErrorCode.None)
+                completed = Append(entry.Id, complete);
+                if (completed.Error == ErrorCode.None)
                 {
                     Publish(entry, complete);
                 }
@@ -407,6 +555,10 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
         finally
         {
             entry.Gate.Release();
+        }
+        if (completed.Error == ErrorCode.None)
+        {
+            await _broker.WaitForDurableAsync(TopicName, completed.Partition, completed.EndOffset).ConfigureAwait(false);
         }
     }
 
@@ -549,7 +701,7 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
         /// <summary>The partitions of <see cref="View"/>, for lookups; replaced together with it, never changed.</summary>
         public volatile HashSet<TopicPartition> PartitionSet = [];
 
-        /// <summary>Completes when the markers of the last prepared transaction are durable (or failed).</summary>
+        /// <summary>Completes when the markers of the last prepared transaction and then its CompleteX are durable (or failed).</summary>
         public Task MarkersDone { get; set; } = Task.CompletedTask;
     }
 }
