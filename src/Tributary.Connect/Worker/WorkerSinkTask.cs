@@ -150,15 +150,20 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         }
     }
 
+    /// <summary>
+    /// Key, value and header converters, then the chain. Allocation per record is the record itself and what the
+    /// converters return: the steps are static lambdas over (this, record), and the DLQ's copy of the consumed record is
+    /// made only when a step fails.
+    /// </summary>
     private SinkRecord? Convert(ConsumedRecord record)
     {
-        var original = new FailedRecord(record.Topic, record.Partition, record.Offset, record.Timestamp, record.Key, record.Value, record.Headers);
-        var key = _errors.Execute(() => _pipeline.KeyConverter.ToConnectData(record.Topic, null, record.Key), ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, original, null, out var failed);
+        var state = (Task: this, Record: record);
+        var key = _errors.Execute(static s => s.Task._pipeline.KeyConverter.ToConnectData(s.Record.Topic, null, s.Record.Key), state, ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, OriginalOf, null, out var failed);
         if (failed)
         {
             return null;
         }
-        var value = _errors.Execute(() => _pipeline.ValueConverter.ToConnectData(record.Topic, null, record.Value), ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, original, null, out failed);
+        var value = _errors.Execute(static s => s.Task._pipeline.ValueConverter.ToConnectData(s.Record.Topic, null, s.Record.Value), state, ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, OriginalOf, null, out failed);
         if (failed)
         {
             return null;
@@ -166,7 +171,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         ConnectHeaders? headers = null;
         if (record.Headers.Count > 0)
         {
-            headers = _errors.Execute(() => ConvertHeaders(record.Topic, record.Headers), ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, original, null, out failed);
+            headers = _errors.Execute(static s => s.Task.ConvertHeaders(s.Record.Topic, s.Record.Headers), state, ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, OriginalOf, null, out failed);
             if (failed)
             {
                 return null;
@@ -178,7 +183,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         {
             return sinkRecord;
         }
-        return (SinkRecord?)_pipeline.Chain.Apply(sinkRecord, _errors, original, out _);
+        return (SinkRecord?)_pipeline.Chain.Apply(sinkRecord, _errors, OriginalOf(state), out _);
+    }
+
+    private static FailedRecord OriginalOf((WorkerSinkTask Task, ConsumedRecord Record) state)
+    {
+        var record = state.Record;
+        return new FailedRecord(record.Topic, record.Partition, record.Offset, record.Timestamp, record.Key, record.Value, record.Headers);
     }
 
     private ConnectHeaders ConvertHeaders(string topic, IReadOnlyList<RecordHeader> raw)

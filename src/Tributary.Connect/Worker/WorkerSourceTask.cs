@@ -35,6 +35,9 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), PendingBatch> _building = [];
     private readonly List<RecordHeader> _headerScratch = [];
+
+    /// <summary>Whether the task overrides commitRecord; when it does not, no RecordMetadata is made per record.</summary>
+    private readonly bool _wantsCommitRecord;
     private int _roundRobin;
     private long _lastFlush = Environment.TickCount64;
     private InFlight? _inFlight;
@@ -49,6 +52,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         _offsets = offsets;
         _flushInterval = flushInterval;
         _createTopics = createTopics;
+        _wantsCommitRecord = task.GetType().GetMethod(nameof(SourceTask.CommitRecord), [typeof(SourceRecord), typeof(RecordMetadata)])?.DeclaringType != typeof(SourceTask);
     }
 
     /// <summary>Records acknowledged by the broker so far (metrics and benchmarks).</summary>
@@ -128,12 +132,13 @@ public sealed class WorkerSourceTask : WorkerTaskBase
                 continue;
             }
             var topic = transformed.Topic;
-            var key = _errors.Execute(() => _pipeline.KeyConverter.FromConnectData(topic, transformed.Headers, transformed.KeySchema, transformed.Key), ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, null, transformed, out var failed);
+            var state = (Task: this, Record: transformed);
+            var key = _errors.Execute(static s => s.Task._pipeline.KeyConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.KeySchema, s.Record.Key), state, ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, NoConsumedRecord, transformed, out var failed);
             if (failed)
             {
                 continue;
             }
-            var value = _errors.Execute(() => _pipeline.ValueConverter.FromConnectData(topic, transformed.Headers, transformed.ValueSchema, transformed.Value), ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, null, transformed, out failed);
+            var value = _errors.Execute(static s => s.Task._pipeline.ValueConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.ValueSchema, s.Record.Value), state, ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, NoConsumedRecord, transformed, out failed);
             if (failed)
             {
                 continue;
@@ -141,7 +146,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             _headerScratch.Clear();
             if (!transformed.Headers.IsEmpty)
             {
-                _errors.Execute(() => ConvertHeaders(topic, transformed.Headers), ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, null, transformed, out failed);
+                _errors.Execute(static s => s.Task.ConvertHeaders(s.Record.Topic, s.Record.Headers), state, ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, NoConsumedRecord, transformed, out failed);
                 if (failed)
                 {
                     continue;
@@ -204,20 +209,44 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         {
             var batch = inFlight.Batches[i];
             var baseOffset = inFlight.Produces[i].Result;
-            for (var r = 0; r < batch.Records.Count; r++)
+            for (var r = 0; _wantsCommitRecord && r < batch.Records.Count; r++)
             {
                 _task.CommitRecord(batch.Records[r], new RecordMetadata(batch.Topic, batch.Partition, baseOffset + r, batch.Timestamps[r]));
             }
             RecordsWritten += batch.Records.Count;
         }
-        foreach (var record in inFlight.Polled)
+        StageOffsets(inFlight.Polled);
+    }
+
+    /// <summary>
+    /// Stages the source offsets of a poll's records in order. Of a run of records sharing one source-partition
+    /// instance (a task usually reuses it) only the last offset is staged: the earlier ones would be overwritten
+    /// before any flush, and staging serializes the key and value, which per record cost a third of the source path.
+    /// </summary>
+    private void StageOffsets(IReadOnlyList<SourceRecord> polled)
+    {
+        IReadOnlyDictionary<string, object?>? runPartition = null;
+        IReadOnlyDictionary<string, object?>? runOffset = null;
+        for (var i = 0; i < polled.Count; i++)
         {
-            if (record.SourcePartition is { } sourcePartition)
+            if (polled[i].SourcePartition is not { } sourcePartition)
             {
-                _offsets.Put(Connector, sourcePartition, record.SourceOffset);
+                continue;
             }
+            if (runPartition is not null && !ReferenceEquals(runPartition, sourcePartition))
+            {
+                _offsets.Put(Connector, runPartition, runOffset);
+            }
+            runPartition = sourcePartition;
+            runOffset = polled[i].SourceOffset;
+        }
+        if (runPartition is not null)
+        {
+            _offsets.Put(Connector, runPartition, runOffset);
         }
     }
+
+    private static FailedRecord? NoConsumedRecord((WorkerSourceTask Task, ConnectRecord Record) state) => null;
 
     private bool ConvertHeaders(string topic, ConnectHeaders headers)
     {
