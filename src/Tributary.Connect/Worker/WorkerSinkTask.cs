@@ -32,6 +32,12 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     private GroupConsumer? _consumer;
     private long _lastCommit = Environment.TickCount64;
 
+    /// <summary>The fetch of the next records, started before the current batch is put (null when none is running).</summary>
+    private Task<IReadOnlyList<ConsumedRecord>>? _prefetch;
+
+    /// <summary>What a finished prefetch returned, not yet converted.</summary>
+    private IReadOnlyList<ConsumedRecord>? _prefetched;
+
     public WorkerSinkTask(string connector, int taskId, SinkTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, DeadLetterQueueReporter? dlq, KafkaClient client, GroupConsumerOptions consumerOptions, TimeSpan commitInterval, ITaskStatusListener listener, ILogger logger)
         : base(connector, taskId, taskConfig, listener, logger)
     {
@@ -60,10 +66,22 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     protected override async Task ExecuteIterationAsync(CancellationToken cancellationToken)
     {
         var consumer = _consumer!;
-        await consumer.EnsureJoinedAsync(cancellationToken).ConfigureAwait(false);
-        await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
-        ApplyRewinds(consumer);
-        var fetched = await consumer.PollAsync(500, cancellationToken).ConfigureAwait(false);
+        await SettlePrefetchAsync().ConfigureAwait(false);
+        var fetched = _prefetched;
+        _prefetched = null;
+        if (fetched is not null && _context.HasRewinds)
+        {
+            // The task moved offsets (SinkTaskContext.offset) while these were being fetched: fetch again from there.
+            SeekBack(consumer, fetched);
+            fetched = null;
+        }
+        if (fetched is null)
+        {
+            await consumer.EnsureJoinedAsync(cancellationToken).ConfigureAwait(false);
+            await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
+            ApplyRewinds(consumer);
+            fetched = await consumer.PollAsync(500, cancellationToken).ConfigureAwait(false);
+        }
         await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
         if (fetched.Count > 0)
         {
@@ -88,6 +106,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             {
                 consumer.Seek(partition.Topic, partition.Partition, offset);
             }
+            // Fetch the next records while this batch is converted and put (what librdkafka's fetch thread does for
+            // kcat): nothing else touches the consumer until the prefetch is settled, which happens before any
+            // commit, seek, pause or stop.
+            if (!_context.HasRewinds && !CommitDue)
+            {
+                _prefetch = consumer.PollAsync(500, cancellationToken);
+            }
             await DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
             foreach (var record in fetched)
             {
@@ -98,9 +123,53 @@ public sealed class WorkerSinkTask : WorkerTaskBase
                 }
             }
         }
-        if (_context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds)
+        if (CommitDue)
         {
+            await SettlePrefetchAsync().ConfigureAwait(false);
             await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool CommitDue => _context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds;
+
+    /// <summary>Waits for the prefetch in flight, keeping its records for the next iteration.</summary>
+    private async Task SettlePrefetchAsync()
+    {
+        if (_prefetch is { } prefetch)
+        {
+            _prefetch = null;
+            _prefetched = await prefetch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops records fetched but not delivered: each partition's position goes back to its first one.</summary>
+    private static void SeekBack(GroupConsumer consumer, IReadOnlyList<ConsumedRecord> undelivered)
+    {
+        var seen = new HashSet<(string, int)>();
+        foreach (var record in undelivered)
+        {
+            if (seen.Add((record.Topic, record.Partition)))
+            {
+                consumer.Seek(record.Topic, record.Partition, record.Offset);
+            }
+        }
+    }
+
+    /// <summary>Settles the prefetch and gives its records back (pause, stop: nothing may run beside a commit).</summary>
+    private async Task DiscardPrefetchAsync(GroupConsumer consumer)
+    {
+        try
+        {
+            await SettlePrefetchAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KafkaClientException or OperationCanceledException)
+        {
+            // The records were not delivered; the positions of a failed fetch did not move.
+        }
+        if (_prefetched is { } undelivered)
+        {
+            SeekBack(consumer, undelivered);
+            _prefetched = null;
         }
     }
 
@@ -108,6 +177,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     {
         if (_consumer is { } consumer)
         {
+            await DiscardPrefetchAsync(consumer).ConfigureAwait(false);
             await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -119,6 +189,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await DiscardPrefetchAsync(consumer).ConfigureAwait(false);
                 await CommitAsync(consumer, timeout.Token).ConfigureAwait(false);
                 await _task.CloseAsync([.. _assigned], timeout.Token).ConfigureAwait(false);
             }
@@ -287,6 +358,17 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         public long TimeoutMs { get; private set; } = 1000;
 
         public volatile bool CommitRequested;
+
+        public bool HasRewinds
+        {
+            get
+            {
+                lock (_rewinds)
+                {
+                    return _rewinds.Count > 0;
+                }
+            }
+        }
 
         public IReadOnlyCollection<TopicPartition> Assignment => owner.Assignment;
 
