@@ -53,6 +53,8 @@ public sealed class WorkerSinkTask : WorkerTaskBase
 
     public long RecordsPut { get; private set; }
 
+    public override RetryWithToleranceOperator ErrorCounters => _errors;
+
     /// <summary>The partitions this task consumes now.</summary>
     public IReadOnlyCollection<TopicPartition> Assignment => [.. _assigned];
 

@@ -68,6 +68,8 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     /// <summary>Records acknowledged by the broker so far (metrics and benchmarks).</summary>
     public long RecordsWritten { get; private set; }
 
+    public override RetryWithToleranceOperator ErrorCounters => _errors;
+
     protected override async Task StartTaskAsync(CancellationToken cancellationToken)
     {
         _task.Initialize(new Context(TaskConfig, _offsets.ReaderFor(Connector)));
