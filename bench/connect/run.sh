@@ -2,6 +2,10 @@
 # Connect FileStream throughput beside kcat moving the same records in the same run (issue 13's benchmark).
 #   source path: file -> topic.  Reference: kcat -P -l FILE.   Tributary: connect-standalone + FileStreamSource.
 #   sink path:   topic -> file.  Reference: kcat -C -e > FILE. Tributary: connect-standalone + FileStreamSink.
+# The broker runs with group.initial.rebalance.delay.ms=0, as Kafka's shipped config/server.properties does, so the
+# sink's first join does not wait 3 s for more members (kcat -C uses no group). Beside wall-clock rates the line holds
+# the CPU seconds each side spent (worker process: utime+stime from /proc; kcat: /usr/bin/time), which drift far
+# less than wall clock on a loaded machine.
 # Usage: bench/connect/run.sh [records] [path/to/tributary.dll]   (prints one JSON line; appends it to
 # bench/results/connect.jsonl). The worker's start-up is excluded: the source file is moved into place, and the sink
 # clock starts, after the worker printed its serving line.
@@ -16,6 +20,7 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 wait_line() { # file pattern timeout
   for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timeout waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1; }
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{print ($14+$15)/t}' "/proc/$1/stat"; }
 end_offset() { kcat -b "$BOOT" -Q -t "$1:0:-1" 2>/dev/null | awk '{print $NF}' | tail -1; }
 
 python3 -c "
@@ -25,16 +30,16 @@ with open('$WORK/input.txt','w') as f:
 "
 BYTES=$(stat -c %s "$WORK/input.txt")
 dotnet "$DLL" serve --data-dir "$WORK/data" --set kafka.port=0 --set aws.port=0 --set aws.http2.port=0 --set admin.port=0 \
-  --set connect.rest.port=-1 --set log.flush.policy=os > "$WORK/serve.log" 2>&1 & PIDS+=($!)
+  --set connect.rest.port=-1 --set log.flush.policy=os --set group.initial.rebalance.delay.ms=0 > "$WORK/serve.log" 2>&1 & PIDS+=($!)
 wait_line "$WORK/serve.log" serving 120
 BOOT=127.0.0.1:$(grep -o 'Kafka on [^;]*' "$WORK/serve.log" | grep -o '[0-9]*$')
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Reference, source path: kcat produces the file into a topic (one record per line).
-t0=$(now); kcat -b "$BOOT" -P -t kcat-src -l "$WORK/input.txt"; t1=$(now)
+t0=$(now); /usr/bin/time -o "$WORK/kcat-src.cpu" -f '%U %S' kcat -b "$BOOT" -P -t kcat-src -l "$WORK/input.txt"; t1=$(now)
 KCAT_SRC=$(python3 -c "print($N/($t1-$t0))")
 # Reference, sink path: kcat consumes the topic into a file.
-t0=$(now); kcat -b "$BOOT" -C -t kcat-src -o beginning -e -q > "$WORK/kcat-out.txt"; t1=$(now)
+t0=$(now); /usr/bin/time -o "$WORK/kcat-sink.cpu" -f '%U %S' kcat -b "$BOOT" -C -t kcat-src -o beginning -e -q > "$WORK/kcat-out.txt"; t1=$(now)
 KCAT_SINK=$(python3 -c "print($N/($t1-$t0))")
 
 cat > "$WORK/worker.properties" <<PROPS
@@ -61,17 +66,17 @@ PROPS
 # Tributary, source path.
 dotnet "$DLL" connect-standalone "$WORK/worker.properties" "$WORK/source.properties" > "$WORK/source.log" 2>&1 & SRC=$!; PIDS+=($SRC)
 wait_line "$WORK/source.log" serving 120
-t0=$(now); mv "$WORK/input.txt" "$WORK/source-in.txt"
-while [ "$(end_offset connect-src || echo 0)" != "$N" ]; do sleep 0.05; done; t1=$(now)
-TRIB_SRC=$(python3 -c "print($N/($t1-$t0))")
+c0=$(cpu_seconds $SRC); t0=$(now); mv "$WORK/input.txt" "$WORK/source-in.txt"
+while [ "$(end_offset connect-src || echo 0)" != "$N" ]; do sleep 0.05; done; t1=$(now); c1=$(cpu_seconds $SRC)
+TRIB_SRC=$(python3 -c "print($N/($t1-$t0))"); TRIB_SRC_CPU=$(python3 -c "print($c1-$c0)")
 kill "$SRC"; wait "$SRC" || true
 
 # Tributary, sink path.
 dotnet "$DLL" connect-standalone "$WORK/worker.properties" "$WORK/sink.properties" > "$WORK/sink.log" 2>&1 & SNK=$!; PIDS+=($SNK)
 wait_line "$WORK/sink.log" serving 120
-t0=$(now)
-while [ "$(wc -l < "$WORK/connect-out.txt" 2>/dev/null || echo 0)" -lt "$N" ]; do sleep 0.05; done; t1=$(now)
-TRIB_SINK=$(python3 -c "print($N/($t1-$t0))")
+c0=$(cpu_seconds $SNK); t0=$(now)
+while [ "$(wc -l < "$WORK/connect-out.txt" 2>/dev/null || echo 0)" -lt "$N" ]; do sleep 0.05; done; t1=$(now); c1=$(cpu_seconds $SNK)
+TRIB_SINK=$(python3 -c "print($N/($t1-$t0))"); TRIB_SINK_CPU=$(python3 -c "print($c1-$c0)")
 cmp -s "$WORK/connect-out.txt" "$WORK/kcat-out.txt" && SAME=true || SAME=false
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -80,6 +85,8 @@ import json
 print(json.dumps({'bench':'connect-filestream','records':$N,'bytes':$BYTES,
  'source_records_per_s':round($TRIB_SRC),'kcat_produce_records_per_s':round($KCAT_SRC),'source_ratio':round($TRIB_SRC/$KCAT_SRC,3),
  'sink_records_per_s':round($TRIB_SINK),'kcat_consume_records_per_s':round($KCAT_SINK),'sink_ratio':round($TRIB_SINK/$KCAT_SINK,3),
+ 'worker_cpu_s_source':round($TRIB_SRC_CPU,2),'kcat_cpu_s_produce':round(sum(map(float,open('$WORK/kcat-src.cpu').read().split())),2),
+ 'worker_cpu_s_sink':round($TRIB_SINK_CPU,2),'kcat_cpu_s_consume':round(sum(map(float,open('$WORK/kcat-sink.cpu').read().split())),2),
  'sink_output_equals_kcat_output':'$SAME'=='true','dll':'$DLL','load_before':'$LOAD_BEFORE','load_after':'$LOAD_AFTER','cores':$(nproc)}))")
 echo "$LINE"
 echo "$LINE" >> "$ROOT/bench/results/connect.jsonl"

@@ -7,7 +7,7 @@ namespace Tributary.Connect.File;
 
 /// <summary>
 /// Kafka's <c>FileStreamSinkTask</c>: appends <c>value + "\n"</c> per record (a null value prints <c>null</c>, as
-/// Java's println does) through a buffered writer; flush writes the buffer and fsyncs, so the offsets committed after
+/// Java's println does) through a buffered writer written out at the end of each put; flush fsyncs, so the offsets committed after
 /// it point past lines that are on disk. One caller at a time.
 /// </summary>
 [ConnectPlugin("org.apache.kafka.connect.file.FileStreamSinkTask")]
@@ -52,6 +52,9 @@ public sealed class FileStreamSinkTask : SinkTask
             }
             writer.Write('\n');
         }
+        // Kafka's task prints through an unbuffered PrintStream, so a put's lines are in the file when put returns;
+        // here one write per put hands them to the OS (flush still fsyncs before offsets are committed).
+        writer.Flush();
         return Task.CompletedTask;
     }
 

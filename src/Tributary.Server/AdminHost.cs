@@ -32,7 +32,8 @@ public sealed class AdminHost : IAsyncDisposable
     /// <summary>The bound port, or -1 when disabled.</summary>
     public int Port { get; }
 
-    public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, AdminOptions options, ILoggerFactory loggerFactory)
+    /// <param name="connect">The embedded Connect worker's herder once it runs (null before, or when Connect is off).</param>
+    public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, AdminOptions options, ILoggerFactory loggerFactory, Func<Tributary.Connect.Runtime.Herder.StandaloneHerder?>? connect = null)
     {
         var port = options.Port;
         if (port < 0)
@@ -51,7 +52,7 @@ public sealed class AdminHost : IAsyncDisposable
             {
                 case "/metrics" when HttpMethods.IsGet(context.Request.Method):
                     context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                    await context.Response.WriteAsync(Metrics(broker, delivery), context.RequestAborted).ConfigureAwait(false);
+                    await context.Response.WriteAsync(Metrics(broker, delivery, connect?.Invoke()), context.RequestAborted).ConfigureAwait(false);
                     break;
                 case "/health" when HttpMethods.IsGet(context.Request.Method):
                     await context.Response.WriteAsync("ok\n", context.RequestAborted).ConfigureAwait(false);
@@ -68,7 +69,7 @@ public sealed class AdminHost : IAsyncDisposable
     }
 
     /// <summary>The Prometheus exposition text.</summary>
-    public static string Metrics(IBrokerApi broker, DeliveryStreams delivery)
+    public static string Metrics(IBrokerApi broker, DeliveryStreams delivery, Tributary.Connect.Runtime.Herder.StandaloneHerder? connect = null)
     {
         var text = new StringBuilder();
         var topics = broker.ListTopics(includeInternal: true);
@@ -119,7 +120,50 @@ public sealed class AdminHost : IAsyncDisposable
                 Sample(text, "tributary_delivery_failed_records_total", count, ("stream", stream.Definition.Name), ("type", type));
             }
         }
+        if (connect is not null)
+        {
+            ConnectMetrics(text, connect);
+        }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Connect's connector and task metrics under Prometheus names (Kafka's JMX groups connector-metrics,
+    /// connector-task-metrics, source-task-metrics, sink-task-metrics and task-error-metrics, flattened), plus
+    /// Tributary's automatic task restarts.
+    /// </summary>
+    private static void ConnectMetrics(StringBuilder text, Tributary.Connect.Runtime.Herder.StandaloneHerder connect)
+    {
+        Header(text, "tributary_connect_connector_status", "gauge", "1 for the connector's current state (connector-metrics status).");
+        foreach (var (name, type, state) in connect.ConnectorStates())
+        {
+            Sample(text, "tributary_connect_connector_status", 1, ("connector", name), ("type", type), ("state", state.Value.ToLowerInvariant()));
+        }
+        var tasks = connect.TaskMetrics();
+        Header(text, "tributary_connect_task_status", "gauge", "1 for the task's current state (connector-task-metrics status).");
+        foreach (var task in tasks)
+        {
+            Sample(text, "tributary_connect_task_status", 1, ("connector", task.Connector), ("task", task.Task.ToString(CultureInfo.InvariantCulture)), ("state", task.State.Value.ToLowerInvariant()));
+        }
+        (string Name, string Help, Func<Tributary.Connect.Runtime.Herder.TaskMetricsSnapshot, long> Value, string? Type)[] series =
+        [
+            ("tributary_connect_source_record_write_total", "Records written to Kafka and acknowledged (source-task-metrics source-record-write-total).", t => t.RecordsWritten, "source"),
+            ("tributary_connect_sink_record_send_total", "Records handed to the sink task's put (sink-task-metrics sink-record-send-total).", t => t.RecordsPut, "sink"),
+            ("tributary_connect_task_record_errors_total", "Record processing errors (task-error-metrics total-record-errors).", t => t.RecordErrors, null),
+            ("tributary_connect_task_records_skipped_total", "Records skipped after tolerated errors (task-error-metrics total-records-skipped).", t => t.RecordsSkipped, null),
+            ("tributary_connect_task_auto_restarts_total", "Times the worker restarted the FAILED task by itself (Tributary only).", t => t.AutoRestarts, null),
+        ];
+        foreach (var (name, help, value, type) in series)
+        {
+            Header(text, name, "counter", help);
+            foreach (var task in tasks)
+            {
+                if (type is null || task.Type == type)
+                {
+                    Sample(text, name, value(task), ("connector", task.Connector), ("task", task.Task.ToString(CultureInfo.InvariantCulture)));
+                }
+            }
+        }
     }
 
     private static void Header(StringBuilder text, string name, string type, string help) =>

@@ -92,10 +92,11 @@ public static class Program
                     return 1;
                 }
                 await using var awsScope = aws.ConfigureAwait(false);
+                ConnectHost? connectForMetrics = null;
                 AdminHost admin;
                 try
                 {
-                    admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory).ConfigureAwait(false);
+                    admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.Herder).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
                 {
@@ -127,6 +128,7 @@ public static class Program
                         return 1;
                     }
                 }
+                connectForMetrics = connect;
                 await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
                 var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
                 Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");

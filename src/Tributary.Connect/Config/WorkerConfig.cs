@@ -29,6 +29,9 @@ public sealed class WorkerConfig : AbstractConfig
     public const string ConfigProviders = "config.providers";
     public const string AccessControlAllowOrigin = "access.control.allow.origin";
     public const string AdminListeners = "admin.listeners";
+    public const string TaskAutoRestartEnable = "task.auto.restart.enable";
+    public const string TaskAutoRestartBackoffInitialMs = "task.auto.restart.backoff.initial.ms";
+    public const string TaskAutoRestartBackoffMaxMs = "task.auto.restart.backoff.max.ms";
 
     /// <summary>Kafka's default listener: every interface, port 8083.</summary>
     public const string DefaultListener = "http://:8083";
@@ -53,7 +56,11 @@ public sealed class WorkerConfig : AbstractConfig
         .Define(ClientConfigOverridePolicy, ConfigType.String, "All", Importance.Medium, "Which client configurations connectors may override (All, None, Principal).")
         .Define(ConfigProviders, ConfigType.List, "", Importance.Low, "Comma-separated names of ConfigProvider classes.")
         .Define(AccessControlAllowOrigin, ConfigType.String, "", Importance.Low, "Value to set the Access-Control-Allow-Origin header to for REST API requests.")
-        .Define(AdminListeners, ConfigType.List, null, Importance.Low, "List of comma-separated URIs the Admin REST API will listen on; empty disables /admin.");
+        .Define(AdminListeners, ConfigType.List, null, Importance.Low, "List of comma-separated URIs the Admin REST API will listen on; empty disables /admin.")
+        // Tributary's own keys (Kafka Connect has no automatic task restart).
+        .Define(TaskAutoRestartEnable, ConfigType.Boolean, true, Importance.Medium, "Whether a FAILED task is restarted by the worker itself, with exponential back-off (Tributary only).")
+        .Define(TaskAutoRestartBackoffInitialMs, ConfigType.Long, 1000L, Importance.Low, "Wait before the first automatic restart of a failed task; doubled for each further consecutive one (Tributary only).")
+        .Define(TaskAutoRestartBackoffMaxMs, ConfigType.Long, 60000L, Importance.Low, "Longest wait between automatic restarts; a task that ran this long before failing starts again from the initial wait (Tributary only).");
 
     public WorkerConfig(IReadOnlyDictionary<string, string> properties)
         : base(Keys, properties)

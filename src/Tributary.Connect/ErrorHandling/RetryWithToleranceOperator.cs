@@ -57,6 +57,38 @@ public sealed class RetryWithToleranceOperator(ErrorHandlingConfig config, DeadL
         }
     }
 
+    /// <summary>
+    /// <see cref="Execute{T}"/> for the hot path: the step takes its inputs as <paramref name="state"/> (so a static
+    /// lambda allocates nothing per record), and the consumed record is built by <paramref name="original"/> only when
+    /// the step failed.
+    /// </summary>
+    public T? Execute<TState, T>(Func<TState, T> step, TState state, ErrorStage stage, string executingClass, Func<TState, FailedRecord?> original, object? record, out bool failed)
+    {
+        try
+        {
+            failed = false;
+            return step(state);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The rare path: retries and tolerance as the general overload does them (the step is run again there).
+            if (e is not RetriableException && !config.TolerateAll)
+            {
+                TotalErrors++;
+                throw new ConnectException("Tolerance exceeded in error handler", e);
+            }
+            if (e is RetriableException)
+            {
+                return Execute(() => step(state), stage, executingClass, original(state), record, out failed);
+            }
+            TotalErrors++;
+            TotalSkipped++;
+            Report(stage, executingClass, original(state), record, e);
+            failed = true;
+            return default;
+        }
+    }
+
     /// <summary>Reports an error raised elsewhere (the errant record reporter, KIP-610) under the same policy.</summary>
     public void Report(ErrorStage stage, string executingClass, FailedRecord? original, object? record, Exception error)
     {

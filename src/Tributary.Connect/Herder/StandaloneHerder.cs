@@ -36,6 +36,8 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);
     private readonly Lock _statusLock = new();
+    private readonly TaskRestartPolicy _restartPolicy;
+    private readonly CancellationTokenSource _disposing = new();
 
     public StandaloneHerder(WorkerConfig worker, PluginRegistry plugins, KafkaClient client, IOffsetStore offsets, string workerId, ILoggerFactory loggers)
     {
@@ -46,6 +48,7 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger("Tributary.Connect.Herder");
         _validator = new ConfigValidator(plugins);
+        _restartPolicy = TaskRestartPolicy.From(worker);
         WorkerId = workerId;
     }
 
@@ -425,12 +428,103 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
             if (_connectors.TryGetValue(connector, out var entry) && task < entry.TaskConfigs.Count)
             {
                 entry.TaskStates[task] = new StateInfo(state, error?.ToString(), WorkerId);
+                if (state == ConnectState.FAILED)
+                {
+                    ScheduleAutoRestart(entry, task);
+                }
             }
         }
     }
 
+    /// <summary>Per task of every connector: state and counters for the admin port's metrics.</summary>
+    public IReadOnlyList<TaskMetricsSnapshot> TaskMetrics()
+    {
+        var result = new List<TaskMetricsSnapshot>();
+        lock (_statusLock)
+        {
+            foreach (var entry in _connectors.Values)
+            {
+                foreach (var (id, state) in entry.TaskStates)
+                {
+                    var task = id < entry.Tasks.Length ? entry.Tasks[id] : null;
+                    var restarts = entry.Restarts.TryGetValue(id, out var restart) ? restart.Total : 0;
+                    var errors = task?.ErrorCounters;
+                    result.Add(new TaskMetricsSnapshot(entry.Name, id, entry.TypeName, new ConnectStateName(state.State.ToString()),
+                        (task as WorkerSourceTask)?.RecordsWritten ?? 0, (task as WorkerSinkTask)?.RecordsPut ?? 0, errors?.TotalErrors ?? 0, errors?.TotalSkipped ?? 0, restarts));
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Connector states for the metrics: (name, type, state).</summary>
+    public IReadOnlyList<(string Name, string Type, ConnectStateName State)> ConnectorStates()
+    {
+        lock (_statusLock)
+        {
+            return [.. _connectors.Values.Select(e => (e.Name, e.TypeName, new ConnectStateName(e.State.State.ToString())))];
+        }
+    }
+
+    /// <summary>
+    /// Starts a FAILED task again after the policy's back-off (caller holds the status lock). The restart runs under
+    /// the herder's lock and only if the same instance is still the one that failed: a manual restart, a
+    /// reconfiguration, a stop or a delete in between cancels it.
+    /// </summary>
+    private void ScheduleAutoRestart(ConnectorEntry entry, int id)
+    {
+        if (!_restartPolicy.Enabled || entry.Target == TargetState.STOPPED || _disposing.IsCancellationRequested)
+        {
+            return;
+        }
+        var restart = entry.RestartStateOf(id);
+        if (_restartPolicy.ResetsAfter(TimeSpan.FromMilliseconds(Environment.TickCount64 - restart.StartedAtTicks)))
+        {
+            restart.Attempts = 0;
+        }
+        var delay = _restartPolicy.Delay(restart.Attempts);
+        var generation = restart.Generation;
+        _logger.LogWarning("Task {Connector}-{Task} failed; the worker restarts it in {Delay} ms (automatic restart {Attempt} of this run of failures).", entry.Name, id, (long)delay.TotalMilliseconds, restart.Attempts + 1);
+        var token = _disposing.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, token).ConfigureAwait(false);
+                await _lock.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                lock (_statusLock)
+                {
+                    if (!_connectors.TryGetValue(entry.Name, out var current) || !ReferenceEquals(current, entry) || restart.Generation != generation
+                        || !entry.TaskStates.TryGetValue(id, out var state) || state.State != ConnectState.FAILED || entry.Target == TargetState.STOPPED)
+                    {
+                        return;
+                    }
+                    restart.Attempts++;
+                    restart.Total++;
+                }
+                await RestartTaskInternalAsync(entry, id, automatic: true).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.LogError(e, "Automatic restart of task {Connector}-{Task} failed", entry.Name, id);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        });
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _disposing.CancelAsync().ConfigureAwait(false);
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -581,6 +675,9 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
             {
                 entry.Tasks[id] = task;
                 entry.TaskStates[id] = new StateInfo(ConnectState.UNASSIGNED, null, WorkerId);
+                var restart = entry.RestartStateOf(id);
+                restart.Generation++;
+                restart.StartedAtTicks = Environment.TickCount64;
             }
             task.Start(paused);
         }
@@ -590,12 +687,24 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
             lock (_statusLock)
             {
                 entry.TaskStates[id] = new StateInfo(ConnectState.FAILED, e.ToString(), WorkerId);
+                var restart = entry.RestartStateOf(id);
+                restart.Generation++;
+                restart.StartedAtTicks = Environment.TickCount64;
+                ScheduleAutoRestart(entry, id);
             }
         }
     }
 
-    private async Task RestartTaskInternalAsync(ConnectorEntry entry, int id)
+    /// <summary>Stops and starts one task; a restart asked for (REST) begins a new run of automatic restarts.</summary>
+    private async Task RestartTaskInternalAsync(ConnectorEntry entry, int id, bool automatic = false)
     {
+        if (!automatic)
+        {
+            lock (_statusLock)
+            {
+                entry.RestartStateOf(id).Attempts = 0;
+            }
+        }
         if (id < entry.Tasks.Length && entry.Tasks[id] is { } running)
         {
             await running.StopAsync(_worker.TaskShutdownTimeout).ConfigureAwait(false);
@@ -673,6 +782,19 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
         public Dictionary<int, StateInfo> TaskStates { get; } = [];
 
         public HashSet<string> ActiveTopics { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Automatic restarts per task id (kept across reconfigurations for the metric's total).</summary>
+        public Dictionary<int, TaskRestartState> Restarts { get; } = [];
+
+        public TaskRestartState RestartStateOf(int id)
+        {
+            if (!Restarts.TryGetValue(id, out var state))
+            {
+                state = new TaskRestartState();
+                Restarts[id] = state;
+            }
+            return state;
+        }
     }
 
     private class SinkContext(StandaloneHerder herder, ConnectorEntry entry) : ConnectorContext

@@ -32,6 +32,12 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     private GroupConsumer? _consumer;
     private long _lastCommit = Environment.TickCount64;
 
+    /// <summary>The fetch of the next records, started before the current batch is put (null when none is running).</summary>
+    private Task<IReadOnlyList<ConsumedRecord>>? _prefetch;
+
+    /// <summary>What a finished prefetch returned, not yet converted.</summary>
+    private IReadOnlyList<ConsumedRecord>? _prefetched;
+
     public WorkerSinkTask(string connector, int taskId, SinkTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, DeadLetterQueueReporter? dlq, KafkaClient client, GroupConsumerOptions consumerOptions, TimeSpan commitInterval, ITaskStatusListener listener, ILogger logger)
         : base(connector, taskId, taskConfig, listener, logger)
     {
@@ -47,6 +53,8 @@ public sealed class WorkerSinkTask : WorkerTaskBase
 
     public long RecordsPut { get; private set; }
 
+    public override RetryWithToleranceOperator ErrorCounters => _errors;
+
     /// <summary>The partitions this task consumes now.</summary>
     public IReadOnlyCollection<TopicPartition> Assignment => [.. _assigned];
 
@@ -60,10 +68,22 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     protected override async Task ExecuteIterationAsync(CancellationToken cancellationToken)
     {
         var consumer = _consumer!;
-        await consumer.EnsureJoinedAsync(cancellationToken).ConfigureAwait(false);
-        await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
-        ApplyRewinds(consumer);
-        var fetched = await consumer.PollAsync(500, cancellationToken).ConfigureAwait(false);
+        await SettlePrefetchAsync().ConfigureAwait(false);
+        var fetched = _prefetched;
+        _prefetched = null;
+        if (fetched is not null && _context.HasRewinds)
+        {
+            // The task moved offsets (SinkTaskContext.offset) while these were being fetched: fetch again from there.
+            SeekBack(consumer, fetched);
+            fetched = null;
+        }
+        if (fetched is null)
+        {
+            await consumer.EnsureJoinedAsync(cancellationToken).ConfigureAwait(false);
+            await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
+            ApplyRewinds(consumer);
+            fetched = await consumer.PollAsync(500, cancellationToken).ConfigureAwait(false);
+        }
         await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
         if (fetched.Count > 0)
         {
@@ -88,6 +108,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             {
                 consumer.Seek(partition.Topic, partition.Partition, offset);
             }
+            // Fetch the next records while this batch is converted and put (what librdkafka's fetch thread does for
+            // kcat): nothing else touches the consumer until the prefetch is settled, which happens before any
+            // commit, seek, pause or stop.
+            if (!_context.HasRewinds && !CommitDue)
+            {
+                _prefetch = consumer.PollAsync(500, cancellationToken);
+            }
             await DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
             foreach (var record in fetched)
             {
@@ -98,9 +125,53 @@ public sealed class WorkerSinkTask : WorkerTaskBase
                 }
             }
         }
-        if (_context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds)
+        if (CommitDue)
         {
+            await SettlePrefetchAsync().ConfigureAwait(false);
             await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool CommitDue => _context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds;
+
+    /// <summary>Waits for the prefetch in flight, keeping its records for the next iteration.</summary>
+    private async Task SettlePrefetchAsync()
+    {
+        if (_prefetch is { } prefetch)
+        {
+            _prefetch = null;
+            _prefetched = await prefetch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops records fetched but not delivered: each partition's position goes back to its first one.</summary>
+    private static void SeekBack(GroupConsumer consumer, IReadOnlyList<ConsumedRecord> undelivered)
+    {
+        var seen = new HashSet<(string, int)>();
+        foreach (var record in undelivered)
+        {
+            if (seen.Add((record.Topic, record.Partition)))
+            {
+                consumer.Seek(record.Topic, record.Partition, record.Offset);
+            }
+        }
+    }
+
+    /// <summary>Settles the prefetch and gives its records back (pause, stop: nothing may run beside a commit).</summary>
+    private async Task DiscardPrefetchAsync(GroupConsumer consumer)
+    {
+        try
+        {
+            await SettlePrefetchAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KafkaClientException or OperationCanceledException)
+        {
+            // The records were not delivered; the positions of a failed fetch did not move.
+        }
+        if (_prefetched is { } undelivered)
+        {
+            SeekBack(consumer, undelivered);
+            _prefetched = null;
         }
     }
 
@@ -108,6 +179,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     {
         if (_consumer is { } consumer)
         {
+            await DiscardPrefetchAsync(consumer).ConfigureAwait(false);
             await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -119,6 +191,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await DiscardPrefetchAsync(consumer).ConfigureAwait(false);
                 await CommitAsync(consumer, timeout.Token).ConfigureAwait(false);
                 await _task.CloseAsync([.. _assigned], timeout.Token).ConfigureAwait(false);
             }
@@ -150,15 +223,20 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         }
     }
 
+    /// <summary>
+    /// Key, value and header converters, then the chain. Allocation per record is the record itself and what the
+    /// converters return: the steps are static lambdas over (this, record), and the DLQ's copy of the consumed record is
+    /// made only when a step fails.
+    /// </summary>
     private SinkRecord? Convert(ConsumedRecord record)
     {
-        var original = new FailedRecord(record.Topic, record.Partition, record.Offset, record.Timestamp, record.Key, record.Value, record.Headers);
-        var key = _errors.Execute(() => _pipeline.KeyConverter.ToConnectData(record.Topic, null, record.Key), ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, original, null, out var failed);
+        var state = (Task: this, Record: record);
+        var key = _errors.Execute(static s => s.Task._pipeline.KeyConverter.ToConnectData(s.Record.Topic, null, s.Record.Key), state, ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, OriginalOf, null, out var failed);
         if (failed)
         {
             return null;
         }
-        var value = _errors.Execute(() => _pipeline.ValueConverter.ToConnectData(record.Topic, null, record.Value), ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, original, null, out failed);
+        var value = _errors.Execute(static s => s.Task._pipeline.ValueConverter.ToConnectData(s.Record.Topic, null, s.Record.Value), state, ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, OriginalOf, null, out failed);
         if (failed)
         {
             return null;
@@ -166,7 +244,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         ConnectHeaders? headers = null;
         if (record.Headers.Count > 0)
         {
-            headers = _errors.Execute(() => ConvertHeaders(record.Topic, record.Headers), ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, original, null, out failed);
+            headers = _errors.Execute(static s => s.Task.ConvertHeaders(s.Record.Topic, s.Record.Headers), state, ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, OriginalOf, null, out failed);
             if (failed)
             {
                 return null;
@@ -178,7 +256,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         {
             return sinkRecord;
         }
-        return (SinkRecord?)_pipeline.Chain.Apply(sinkRecord, _errors, original, out _);
+        return (SinkRecord?)_pipeline.Chain.Apply(sinkRecord, _errors, OriginalOf(state), out _);
+    }
+
+    private static FailedRecord OriginalOf((WorkerSinkTask Task, ConsumedRecord Record) state)
+    {
+        var record = state.Record;
+        return new FailedRecord(record.Topic, record.Partition, record.Offset, record.Timestamp, record.Key, record.Value, record.Headers);
     }
 
     private ConnectHeaders ConvertHeaders(string topic, IReadOnlyList<RecordHeader> raw)
@@ -276,6 +360,17 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         public long TimeoutMs { get; private set; } = 1000;
 
         public volatile bool CommitRequested;
+
+        public bool HasRewinds
+        {
+            get
+            {
+                lock (_rewinds)
+                {
+                    return _rewinds.Count > 0;
+                }
+            }
+        }
 
         public IReadOnlyCollection<TopicPartition> Assignment => owner.Assignment;
 

@@ -13,9 +13,10 @@ namespace Tributary.Connect.Runtime.Worker;
 /// Runs one source task (Kafka's <c>WorkerSourceTask</c>): poll → transformation chain → key/value/header converters
 /// → one record batch per target partition per poll → produce (acks=all) → stage the source offsets of acknowledged
 /// records → flush them every offset.flush.interval.ms and call the task's commit. Batched from the start: a poll's
-/// records go into pooled batch builders and each partition gets one produce request, with at most one poll's
-/// batches in flight while the next poll is converted — no per-record task, timer or await. Order per partition is
-/// kept (a poll's batches are sent only after the previous poll's were acknowledged). Offsets are staged only after
+/// records go into pooled batch builders; while one round of produce requests is in flight the loop keeps polling and
+/// converting into the builders (up to 4 MiB), and everything gathered leaves as one request per batch when that round
+/// is acknowledged — no per-record task, timer or await. Order per partition is kept (nothing is sent before the
+/// previous round was acknowledged). Offsets are staged only after
 /// the broker acknowledged the records, so a crash replays from the last flushed offset: no loss, and duplicates only
 /// of records produced after that flush (Connect's at-least-once).
 /// One thread of control (the loop); <see cref="WorkerTaskBase"/> handles pause, stop and status.
@@ -24,6 +25,12 @@ public sealed class WorkerSourceTask : WorkerTaskBase
 {
     /// <summary>A batch is sent once its records pass this size; the broker's default max.message.bytes is 1 MiB.</summary>
     private const int MaxBatchBytes = 512 * 1024;
+
+    /// <summary>
+    /// Records converted while a request is in flight wait for it up to this many bytes, then the loop waits for the
+    /// acknowledgement. 4 MiB keeps a fast source busy for several broker round trips and bounds a task's memory.
+    /// </summary>
+    private const int MaxAccumulatedBytes = 4 * 1024 * 1024;
 
     private readonly SourceTask _task;
     private readonly TaskPipeline _pipeline;
@@ -35,9 +42,15 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), PendingBatch> _building = [];
     private readonly List<RecordHeader> _headerScratch = [];
+
+    /// <summary>Whether the task overrides commitRecord; when it does not, no RecordMetadata is made per record.</summary>
+    private readonly bool _wantsCommitRecord;
     private int _roundRobin;
     private long _lastFlush = Environment.TickCount64;
     private InFlight? _inFlight;
+    private List<SealedBatch> _sealed = [];
+    private List<IReadOnlyList<SourceRecord>> _accumulatedPolls = [];
+    private long _accumulatedBytes;
 
     public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, bool createTopics, ITaskStatusListener listener, ILogger logger)
         : base(connector, taskId, taskConfig, listener, logger)
@@ -49,10 +62,13 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         _offsets = offsets;
         _flushInterval = flushInterval;
         _createTopics = createTopics;
+        _wantsCommitRecord = task.GetType().GetMethod(nameof(SourceTask.CommitRecord), [typeof(SourceRecord), typeof(RecordMetadata)])?.DeclaringType != typeof(SourceTask);
     }
 
     /// <summary>Records acknowledged by the broker so far (metrics and benchmarks).</summary>
     public long RecordsWritten { get; private set; }
+
+    public override RetryWithToleranceOperator ErrorCounters => _errors;
 
     protected override async Task StartTaskAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +94,9 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         }
         else
         {
+            // Nothing new: what was gathered behind the request in flight goes now.
             await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+            SendAccumulated(cancellationToken);
         }
         if (Environment.TickCount64 - _lastFlush >= (long)_flushInterval.TotalMilliseconds)
         {
@@ -91,7 +109,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await CompleteInFlightAsync(timeout.Token).ConfigureAwait(false);
+            await DrainAsync(timeout.Token).ConfigureAwait(false);
             await CommitOffsetsAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -104,8 +122,16 @@ public sealed class WorkerSourceTask : WorkerTaskBase
 
     protected override async Task OnPauseAsync(CancellationToken cancellationToken)
     {
-        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
         await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends what was gathered and waits until everything is acknowledged (pause, stop).</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        SendAccumulated(cancellationToken);
+        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CommitOffsetsAsync(CancellationToken cancellationToken)
@@ -117,7 +143,6 @@ public sealed class WorkerSourceTask : WorkerTaskBase
 
     private async Task ConvertAndSendAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
     {
-        var sends = new List<SealedBatch>();
         var chain = _pipeline.Chain;
         for (var i = 0; i < polled.Count; i++)
         {
@@ -128,12 +153,13 @@ public sealed class WorkerSourceTask : WorkerTaskBase
                 continue;
             }
             var topic = transformed.Topic;
-            var key = _errors.Execute(() => _pipeline.KeyConverter.FromConnectData(topic, transformed.Headers, transformed.KeySchema, transformed.Key), ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, null, transformed, out var failed);
+            var state = (Task: this, Record: transformed);
+            var key = _errors.Execute(static s => s.Task._pipeline.KeyConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.KeySchema, s.Record.Key), state, ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, NoConsumedRecord, transformed, out var failed);
             if (failed)
             {
                 continue;
             }
-            var value = _errors.Execute(() => _pipeline.ValueConverter.FromConnectData(topic, transformed.Headers, transformed.ValueSchema, transformed.Value), ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, null, transformed, out failed);
+            var value = _errors.Execute(static s => s.Task._pipeline.ValueConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.ValueSchema, s.Record.Value), state, ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, NoConsumedRecord, transformed, out failed);
             if (failed)
             {
                 continue;
@@ -141,7 +167,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             _headerScratch.Clear();
             if (!transformed.Headers.IsEmpty)
             {
-                _errors.Execute(() => ConvertHeaders(topic, transformed.Headers), ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, null, transformed, out failed);
+                _errors.Execute(static s => s.Task.ConvertHeaders(s.Record.Topic, s.Record.Headers), state, ErrorStage.HEADER_CONVERTER, _pipeline.HeaderConverterClass, NoConsumedRecord, transformed, out failed);
                 if (failed)
                 {
                     continue;
@@ -164,24 +190,52 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             batch.Timestamps.Add(timestamp);
             if (batch.Builder.RecordsSize >= MaxBatchBytes)
             {
-                sends.Add(batch.Seal());
+                Seal(batch);
             }
         }
+        _accumulatedPolls.Add(polled);
+        // Like Kafka's producer with one request in flight per connection: records gather behind the request in flight
+        // and leave together when it is acknowledged, so batches grow with the broker's latency and order per
+        // partition is kept (nothing is sent before the previous request's acknowledgement).
+        if (_inFlight is { } inFlight && !inFlight.IsCompleted && _accumulatedBytes < MaxAccumulatedBytes)
+        {
+            return;
+        }
+        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        SendAccumulated(cancellationToken);
+    }
+
+    private void Seal(PendingBatch batch)
+    {
+        var sealedBatch = batch.Seal();
+        _sealed.Add(sealedBatch);
+        _accumulatedBytes += sealedBatch.Bytes.Length;
+    }
+
+    /// <summary>Seals the open batches and sends everything gathered as one request per batch (nothing may be in flight).</summary>
+    private void SendAccumulated(CancellationToken cancellationToken)
+    {
         foreach (var batch in _building.Values)
         {
             if (batch.Builder.Count > 0)
             {
-                sends.Add(batch.Seal());
+                Seal(batch);
             }
         }
-        // Keep order per partition: the previous poll's batches are acknowledged before this poll's are sent.
-        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        if (_accumulatedPolls.Count == 0)
+        {
+            return;
+        }
+        var sends = _sealed;
         var produces = new Task<long>[sends.Count];
         for (var i = 0; i < sends.Count; i++)
         {
             produces[i] = _client.ProduceBatchAsync(sends[i].Topic, sends[i].Partition, sends[i].Bytes, -1, cancellationToken);
         }
-        _inFlight = new InFlight(polled, sends, produces);
+        _inFlight = new InFlight(_accumulatedPolls, sends, produces);
+        _sealed = [];
+        _accumulatedPolls = [];
+        _accumulatedBytes = 0;
     }
 
     /// <summary>Awaits the batches in flight, then hands the task its record metadata and stages the offsets of the whole poll.</summary>
@@ -204,20 +258,47 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         {
             var batch = inFlight.Batches[i];
             var baseOffset = inFlight.Produces[i].Result;
-            for (var r = 0; r < batch.Records.Count; r++)
+            for (var r = 0; _wantsCommitRecord && r < batch.Records.Count; r++)
             {
                 _task.CommitRecord(batch.Records[r], new RecordMetadata(batch.Topic, batch.Partition, baseOffset + r, batch.Timestamps[r]));
             }
             RecordsWritten += batch.Records.Count;
         }
-        foreach (var record in inFlight.Polled)
+        foreach (var polled in inFlight.Polls)
         {
-            if (record.SourcePartition is { } sourcePartition)
-            {
-                _offsets.Put(Connector, sourcePartition, record.SourceOffset);
-            }
+            StageOffsets(polled);
         }
     }
+
+    /// <summary>
+    /// Stages the source offsets of a poll's records in order. Of a run of records sharing one source-partition
+    /// instance (a task usually reuses it) only the last offset is staged: the earlier ones would be overwritten
+    /// before any flush, and staging serializes the key and value, which per record cost a third of the source path.
+    /// </summary>
+    private void StageOffsets(IReadOnlyList<SourceRecord> polled)
+    {
+        IReadOnlyDictionary<string, object?>? runPartition = null;
+        IReadOnlyDictionary<string, object?>? runOffset = null;
+        for (var i = 0; i < polled.Count; i++)
+        {
+            if (polled[i].SourcePartition is not { } sourcePartition)
+            {
+                continue;
+            }
+            if (runPartition is not null && !ReferenceEquals(runPartition, sourcePartition))
+            {
+                _offsets.Put(Connector, runPartition, runOffset);
+            }
+            runPartition = sourcePartition;
+            runOffset = polled[i].SourceOffset;
+        }
+        if (runPartition is not null)
+        {
+            _offsets.Put(Connector, runPartition, runOffset);
+        }
+    }
+
+    private static FailedRecord? NoConsumedRecord((WorkerSourceTask Task, ConnectRecord Record) state) => null;
 
     private bool ConvertHeaders(string topic, ConnectHeaders headers)
     {
@@ -279,7 +360,11 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     /// <summary>One partition's batch as sent: its bytes and the records (with timestamps) it holds, in order.</summary>
     private sealed record SealedBatch(string Topic, int Partition, byte[] Bytes, List<SourceRecord> Records, List<long> Timestamps);
 
-    private sealed record InFlight(IReadOnlyList<SourceRecord> Polled, List<SealedBatch> Batches, Task<long>[] Produces);
+    /// <summary>The polls whose records one round of requests carries, in poll order, and those requests.</summary>
+    private sealed record InFlight(List<IReadOnlyList<SourceRecord>> Polls, List<SealedBatch> Batches, Task<long>[] Produces)
+    {
+        public bool IsCompleted => Array.TrueForAll(Produces, static p => p.IsCompleted);
+    }
 
     private sealed class Context(IReadOnlyDictionary<string, string> configs, OffsetStorageReader reader) : SourceTaskContext
     {

@@ -37,6 +37,9 @@ public abstract class WorkerTaskBase
 
     protected ITaskStatusListener Listener => _listener;
 
+    /// <summary>The task's errors.* counters (total errors, records skipped) for metrics.</summary>
+    public abstract Runtime.ErrorHandling.RetryWithToleranceOperator ErrorCounters { get; }
+
     /// <summary>Completes when the loop has ended and the task was stopped.</summary>
     public Task Completion => _run ?? Task.CompletedTask;
 
