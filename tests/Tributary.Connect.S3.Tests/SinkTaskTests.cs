@@ -73,8 +73,8 @@ public sealed class SinkTaskTests : IDisposable
         await task.PutAsync([.. Enumerable.Range(0, 8).Select(i => Record(0, i, new Dictionary<string, object?> { ["id"] = (long)i, ["text"] = "line " + i }))], CancellationToken.None);
         await Eventually.HoldsAsync(() => Keys().Length == 2, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
         Assert.Equal(["topics/events/partition=0/events+0+0000000000.json.gz", "topics/events/partition=0/events+0+0000000003.json.gz"], Keys());
-        var committed = await task.PreCommitAsync(Offsets((0, 8)), CancellationToken.None);
-        Assert.Equal(6, committed[new TopicPartition("events", 0)].Offset);
+        // The group may commit past an object once the engine has confirmed it (just after it appears), never past 6.
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 8)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 6, "preCommit to reach offset 6", TimeSpan.FromSeconds(60));
         using (var gzip = new GZipStream(System.IO.File.OpenRead(Path.Combine(Bucket, Keys()[1])), CompressionMode.Decompress))
         using (var reader = new StreamReader(gzip))
         {
@@ -91,9 +91,9 @@ public sealed class SinkTaskTests : IDisposable
         var (task, _) = await StartAsync(Config("parquet.ParquetFormat",
             ("partitioner.class", "io.confluent.connect.storage.partitioner.TimeBasedPartitioner"), ("path.format", "'year'=YYYY/'month'=MM/'day'=dd"),
             ("partition.duration.ms", "86400000"), ("locale", "en-US"), ("timezone", "UTC"), ("timestamp.extractor", "RecordField"), ("timestamp.field", "ts"),
-            ("flush.size", "100"), ("rotate.interval.ms", "1000")));
+            ("flush.size", "100"), ("rotate.schedule.interval.ms", "1000")));
         await task.PutAsync([.. Enumerable.Range(0, 30).Select(i => Record(0, i, Value(i), Event))], CancellationToken.None);
-        // 30 hours from 2018-11-16T23:45Z: day 16 gets one record, day 17 24, day 18 5; rotate.interval.ms closes each file.
+        // 30 hours from 2018-11-16T23:45Z: day 16 gets one record, day 17 24, day 18 5; the schedule closes each file.
         await Eventually.HoldsAsync(() => Keys().Length == 3, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
         Assert.Equal(
         [
@@ -101,16 +101,19 @@ public sealed class SinkTaskTests : IDisposable
             "topics/events/year=2018/month=11/day=17/events+0+0000000001.snappy.parquet",
             "topics/events/year=2018/month=11/day=18/events+0+0000000025.snappy.parquet",
         ], Keys());
-        Assert.Equal("30:435:event-29:7", DuckDbScalar($"SELECT count(*) || ':' || sum(id) || ':' || max(name) || ':' || sum(score)::BIGINT FROM read_parquet('{Bucket}/topics/events/*/*/*/*.parquet')"));
-        var committed = await task.PreCommitAsync(Offsets((0, 30)), CancellationToken.None);
-        Assert.Equal(30, committed[new TopicPartition("events", 0)].Offset);
+        Assert.Equal("30:435:event-9:105", DuckDbScalar($"SELECT count(*) || ':' || sum(id) || ':' || max(name) || ':' || sum(score)::BIGINT FROM read_parquet('{Bucket}/topics/events/*/*/*/*.parquet')"));
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 30)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 30, "preCommit to reach offset 30", TimeSpan.FromSeconds(60));
         await task.StopAsync();
     }
 
-    [Fact]
-    public async Task Avro_files_with_snappy_read_back_with_Apache_Avro()
+    [Theory]
+    [InlineData("null")]
+    [InlineData("deflate")]
+    [InlineData("snappy")]
+    public async Task Avro_files_read_back_with_Apache_Avro(string codec)
     {
-        var (task, _) = await StartAsync(Config("avro.AvroFormat", ("avro.codec", "snappy")));
+        Avro.File.Codec.RegisterResolver(name => name == "snappy" ? new TestSnappyCodec() : null!);
+        var (task, _) = await StartAsync(Config("avro.AvroFormat", ("avro.codec", codec)));
         await task.PutAsync([.. Enumerable.Range(0, 6).Select(i => Record(1, 100 + i, Value(i), Event))], CancellationToken.None);
         await Eventually.HoldsAsync(() => Keys().Length == 2, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
         Assert.Equal(["topics/events/partition=1/events+1+0000000100.avro", "topics/events/partition=1/events+1+0000000103.avro"], Keys());
@@ -118,7 +121,7 @@ public sealed class SinkTaskTests : IDisposable
         foreach (var key in Keys())
         {
             using var reader = DataFileReader<GenericRecord>.OpenReader(Path.Combine(Bucket, key));
-            Assert.Equal("snappy", reader.GetMetaString("avro.codec"));
+            Assert.Equal(codec, reader.GetMetaString("avro.codec"));
             foreach (var record in reader.NextEntries)
             {
                 ids.Add((long)record["id"]);
@@ -149,7 +152,7 @@ public sealed class SinkTaskTests : IDisposable
         ], Keys());
         var all = Keys().SelectMany(k => System.IO.File.ReadAllLines(Path.Combine(Bucket, k))).ToList();
         Assert.Equal(Enumerable.Range(0, 12).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), all);
-        Assert.Equal(12, (await task.PreCommitAsync(Offsets((0, 14)), CancellationToken.None))[new TopicPartition("events", 0)].Offset);
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 14)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 12, "preCommit to reach offset 12", TimeSpan.FromSeconds(60));
         await task.StopAsync();
     }
 
@@ -180,6 +183,30 @@ public sealed class SinkTaskTests : IDisposable
         Assert.Contains("Tolerance exceeded", failure.Message);
         Assert.Contains("ParquetFormat needs Struct values", failure.InnerException!.Message);
         await strict.StopAsync();
+    }
+
+    /// <summary>
+    /// Avro's snappy codec for Apache.Avro's reader (its own lives in a package the feed lacks): a snappy block, then the
+    /// big-endian CRC-32 of the uncompressed bytes, checked here.
+    /// </summary>
+    private sealed class TestSnappyCodec : Avro.File.Codec
+    {
+        public override byte[] Compress(byte[] uncompressedData) => throw new NotSupportedException();
+
+        public override void Compress(MemoryStream inputStream, MemoryStream outputStream) => throw new NotSupportedException();
+
+        public override byte[] Decompress(byte[] compressedData, int length)
+        {
+            var data = Snappier.Snappy.DecompressToArray(compressedData.AsSpan(0, length - 4));
+            Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(compressedData.AsSpan(length - 4, 4)), System.IO.Hashing.Crc32.HashToUInt32(data));
+            return data;
+        }
+
+        public override string GetName() => "snappy";
+
+        public override bool Equals(object? other) => other is TestSnappyCodec;
+
+        public override int GetHashCode() => 1;
     }
 
     private static string DuckDbScalar(string sql)
