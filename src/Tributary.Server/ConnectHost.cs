@@ -9,13 +9,14 @@ using Tributary.Connect.Runtime.Plugins;
 using Tributary.Connect.Runtime.Rest;
 using Tributary.Connect.Runtime.Storage;
 using Tributary.Connect.Runtime.Worker;
+using Tributary.Connect.S3;
 using Tributary.Connect.Transforms;
 
 namespace Tributary.Server;
 
 /// <summary>
 /// A Connect worker as the host runs it: the client to its Kafka cluster, the plugins (the built-in converters,
-/// transformations and FileStream connectors plus plugin.path), the offsets file, the standalone herder and the REST
+/// transformations, FileStream connectors and the S3 sink plus plugin.path), the offsets file, the standalone herder and the REST
 /// listener. <c>tributary connect-standalone</c> runs one against any cluster; <c>tributary serve</c> runs one against
 /// its own Kafka listener. Disposal stops the REST listener, then every connector (flushing offsets), then the client.
 /// </summary>
@@ -44,7 +45,7 @@ public sealed class ConnectHost : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("Tributary.Connect");
         var plugins = new PluginRegistry(
-            [typeof(JsonConverter).Assembly, typeof(Filter).Assembly, typeof(FileStreamSourceConnector).Assembly],
+            [typeof(JsonConverter).Assembly, typeof(Filter).Assembly, typeof(FileStreamSourceConnector).Assembly, typeof(S3SinkConnector).Assembly],
             worker.PluginPaths,
             message => logger.LogWarning("{Message}", message));
         var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = worker.BootstrapServerList, ClientId = "connect-worker" });

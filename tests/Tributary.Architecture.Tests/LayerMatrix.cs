@@ -42,6 +42,13 @@ internal static class LayerMatrix
             "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
         ],
         ["Tributary.Connect.File"] = ["Tributary.Connect.Api"],
+        // Confluent's S3 sink: the sink engine's second configuration dialect, with the formats (JSON through Kafka's
+        // JsonConverter, Avro through the registry project's AvroData, Parquet through Formats) and the object stores.
+        ["Tributary.Connect.S3"] =
+        [
+            "Tributary.Foundation", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Registry",
+            "Tributary.Formats", "Tributary.ObjectStores", "Tributary.Delivery",
+        ],
 
         // Log engine.
         ["Tributary.Storage"] = ["Tributary.Foundation", "Tributary.Protocol"],
@@ -79,7 +86,7 @@ internal static class LayerMatrix
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
-            "Tributary.Connect.File",
+            "Tributary.Connect.File", "Tributary.Connect.S3",
         ],
     };
 }

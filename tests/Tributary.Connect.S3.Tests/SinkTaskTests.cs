@@ -1,0 +1,266 @@
+using System.IO.Compression;
+using Avro.File;
+using Avro.Generic;
+using DuckDB.NET.Data;
+using Tributary.Connect.Data;
+using Tributary.Connect.Errors;
+using Tributary.Connect.Sink;
+
+namespace Tributary.Connect.S3.Tests;
+
+/// <summary>
+/// The sink task in process against a local object directory (store.url=file://…): objects, keys, formats read back by
+/// DuckDB and Apache.Avro, preCommit only past durable objects, exactly once across a restart that re-delivers, bad
+/// records to the errant record reporter.
+/// </summary>
+public sealed class SinkTaskTests : IDisposable
+{
+    private static readonly Schema Event = SchemaBuilder.Struct().Name("Event")
+        .Field("id", Schema.Int64).Field("name", Schema.String).Field("ts", Schema.Int64).Field("score", Schema.OptionalFloat64).Build();
+
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private string Bucket => Path.Combine(_directory.Path, "objects", "bucket");
+
+    private Dictionary<string, string> Config(string format, params (string Key, string Value)[] extra)
+    {
+        var config = new Dictionary<string, string>
+        {
+            ["name"] = "s3-test",
+            ["topics"] = "events",
+            ["s3.bucket.name"] = "bucket",
+            ["store.url"] = new Uri(Path.Combine(_directory.Path, "objects")).AbsoluteUri,
+            ["storage.class"] = "io.confluent.connect.s3.storage.S3Storage",
+            ["format.class"] = "io.confluent.connect.s3.format." + format,
+            ["flush.size"] = "3",
+            ["tributary.state.dir"] = Path.Combine(_directory.Path, "state"),
+        };
+        foreach (var (key, value) in extra)
+        {
+            config[key] = value;
+        }
+        return config;
+    }
+
+    private static Struct Value(long id) =>
+        new Struct(Event).Put("id", id).Put("name", "event-" + id).Put("ts", 1_542_411_910_000 + (id * 3_600_000)).Put("score", id % 2 == 0 ? id / 2.0 : null);
+
+    private static SinkRecord Record(int partition, long offset, object? value, Schema? schema = null) =>
+        new("events", partition, null, null, schema, value, offset, 1_542_411_910_000 + offset, TimestampType.CreateTime);
+
+    private static async Task<(S3SinkTask Task, TestContext Context)> StartAsync(Dictionary<string, string> config)
+    {
+        var task = new S3SinkTask();
+        var context = new TestContext(config);
+        task.Initialize(context);
+        await task.StartAsync(config, CancellationToken.None);
+        return (task, context);
+    }
+
+    private string[] Keys() => Directory.Exists(Bucket)
+        ? [.. Directory.EnumerateFiles(Bucket, "*", SearchOption.AllDirectories).Where(f => !f.Contains(".tributary-tmp")).Select(f => Path.GetRelativePath(Bucket, f).Replace('\\', '/')).Order(StringComparer.Ordinal)]
+        : [];
+
+    private static Dictionary<TopicPartition, OffsetAndMetadata> Offsets(params (int Partition, long Next)[] offsets) =>
+        offsets.ToDictionary(o => new TopicPartition("events", o.Partition), o => new OffsetAndMetadata(o.Next));
+
+    [Fact]
+    public async Task Json_gzip_objects_rotate_at_flush_size_with_Confluents_keys_and_commit_only_what_is_written()
+    {
+        var (task, _) = await StartAsync(Config("json.JsonFormat", ("s3.compression.type", "gzip")));
+        await task.PutAsync([.. Enumerable.Range(0, 8).Select(i => Record(0, i, new Dictionary<string, object?> { ["id"] = (long)i, ["text"] = "line " + i }))], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 2, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal(["topics/events/partition=0/events+0+0000000000.json.gz", "topics/events/partition=0/events+0+0000000003.json.gz"], Keys());
+        // The group may commit past an object once the engine has confirmed it (just after it appears), never past 6.
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 8)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 6, "preCommit to reach offset 6", TimeSpan.FromSeconds(60));
+        using (var gzip = new GZipStream(System.IO.File.OpenRead(Path.Combine(Bucket, Keys()[1])), CompressionMode.Decompress))
+        using (var reader = new StreamReader(gzip))
+        {
+            Assert.Equal("{\"id\":3,\"text\":\"line 3\"}\n{\"id\":4,\"text\":\"line 4\"}\n{\"id\":5,\"text\":\"line 5\"}\n", await reader.ReadToEndAsync());
+        }
+        var rows = DuckDbScalar($"SELECT count(*) || ':' || sum(id) FROM read_json_auto('{Bucket}/topics/events/*/*.json.gz')");
+        Assert.Equal("6:15", rows);
+        await task.StopAsync();
+    }
+
+    [Fact]
+    public async Task Parquet_with_a_time_based_path_reads_back_in_DuckDB()
+    {
+        var (task, _) = await StartAsync(Config("parquet.ParquetFormat",
+            ("partitioner.class", "io.confluent.connect.storage.partitioner.TimeBasedPartitioner"), ("path.format", "'year'=YYYY/'month'=MM/'day'=dd"),
+            ("partition.duration.ms", "86400000"), ("locale", "en-US"), ("timezone", "UTC"), ("timestamp.extractor", "RecordField"), ("timestamp.field", "ts"),
+            ("flush.size", "100"), ("rotate.schedule.interval.ms", "1000")));
+        await task.PutAsync([.. Enumerable.Range(0, 30).Select(i => Record(0, i, Value(i), Event))], CancellationToken.None);
+        // 30 hours from 2018-11-16T23:45Z: day 16 gets one record, day 17 24, day 18 5; the schedule closes each file.
+        await Eventually.HoldsAsync(() => Keys().Length == 3, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal(
+        [
+            "topics/events/year=2018/month=11/day=16/events+0+0000000000.snappy.parquet",
+            "topics/events/year=2018/month=11/day=17/events+0+0000000001.snappy.parquet",
+            "topics/events/year=2018/month=11/day=18/events+0+0000000025.snappy.parquet",
+        ], Keys());
+        Assert.Equal("30:435:event-9:105", DuckDbScalar($"SELECT count(*) || ':' || sum(id) || ':' || max(name) || ':' || sum(score)::BIGINT FROM read_parquet('{Bucket}/topics/events/*/*/*/*.parquet')"));
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 30)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 30, "preCommit to reach offset 30", TimeSpan.FromSeconds(60));
+        await task.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("deflate")]
+    [InlineData("snappy")]
+    public async Task Avro_files_read_back_with_Apache_Avro(string codec)
+    {
+        Avro.File.Codec.RegisterResolver(name => name == "snappy" ? new TestSnappyCodec() : null!);
+        var (task, _) = await StartAsync(Config("avro.AvroFormat", ("avro.codec", codec)));
+        await task.PutAsync([.. Enumerable.Range(0, 6).Select(i => Record(1, 100 + i, Value(i), Event))], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 2, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal(["topics/events/partition=1/events+1+0000000100.avro", "topics/events/partition=1/events+1+0000000103.avro"], Keys());
+        var ids = new List<long>();
+        foreach (var key in Keys())
+        {
+            using var reader = DataFileReader<GenericRecord>.OpenReader(Path.Combine(Bucket, key));
+            Assert.Equal(codec, reader.GetMetaString("avro.codec"));
+            foreach (var record in reader.NextEntries)
+            {
+                ids.Add((long)record["id"]);
+                Assert.Equal("event-" + record["id"], record["name"]);
+            }
+        }
+        Assert.Equal([0, 1, 2, 3, 4, 5], ids);
+        await task.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_restart_that_delivers_again_writes_every_record_once()
+    {
+        var config = Config("json.JsonFormat", ("flush.size", "4"));
+        var (task, _) = await StartAsync(config);
+        await task.PutAsync([.. Enumerable.Range(0, 10).Select(i => Record(0, i, (long)i, Schema.Int64))], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 2, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        // Stopped before the group committed anything: the worker delivers everything again from offset 0.
+        await task.StopAsync();
+        (task, _) = await StartAsync(config);
+        await task.PutAsync([.. Enumerable.Range(0, 14).Select(i => Record(0, i, (long)i, Schema.Int64))], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 3, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal(
+        [
+            "topics/events/partition=0/events+0+0000000000.json",
+            "topics/events/partition=0/events+0+0000000004.json",
+            "topics/events/partition=0/events+0+0000000008.json",
+        ], Keys());
+        var all = Keys().SelectMany(k => System.IO.File.ReadAllLines(Path.Combine(Bucket, k))).ToList();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), all);
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 14)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 12, "preCommit to reach offset 12", TimeSpan.FromSeconds(60));
+        await task.StopAsync();
+    }
+
+    [Fact]
+    public async Task Idle_partitions_rotate_on_the_schedule()
+    {
+        var (task, _) = await StartAsync(Config("json.JsonFormat", ("flush.size", "1000"), ("rotate.schedule.interval.ms", "1000"), ("timezone", "UTC")));
+        await task.PutAsync([Record(0, 0, "a", Schema.String), Record(0, 1, "b", Schema.String)], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 1, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal("\"a\"\n\"b\"\n", System.IO.File.ReadAllText(Path.Combine(Bucket, Keys()[0])));
+        await task.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_record_that_does_not_fit_goes_to_the_reporter_or_fails_the_task()
+    {
+        var (task, context) = await StartAsync(Config("parquet.ParquetFormat", ("errors.tolerance", "all")));
+        await task.PutAsync([Record(0, 0, Value(0), Event), Record(0, 1, "a string", Schema.String), Record(0, 2, Value(2), Event), Record(0, 3, Value(3), Event)], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 1, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        var (bad, error) = Assert.Single(context.Reported);
+        Assert.Equal(1, bad.KafkaOffset);
+        Assert.Contains("ParquetFormat needs Struct values", error.Message);
+        Assert.Equal("3", DuckDbScalar($"SELECT count(*) FROM read_parquet('{Bucket}/topics/events/*/*.parquet')"));
+        await task.StopAsync();
+
+        var (strict, _) = await StartAsync(Config("parquet.ParquetFormat"));
+        var failure = await Assert.ThrowsAsync<ConnectException>(() => strict.PutAsync([Record(0, 10, "a string", Schema.String)], CancellationToken.None));
+        Assert.Contains("Tolerance exceeded", failure.Message);
+        Assert.Contains("ParquetFormat needs Struct values", failure.InnerException!.Message);
+        await strict.StopAsync();
+    }
+
+    /// <summary>
+    /// Avro's snappy codec for Apache.Avro's reader (its own lives in a package the feed lacks): a snappy block, then the
+    /// big-endian CRC-32 of the uncompressed bytes, checked here.
+    /// </summary>
+    private sealed class TestSnappyCodec : Avro.File.Codec
+    {
+        public override byte[] Compress(byte[] uncompressedData) => throw new NotSupportedException();
+
+        public override void Compress(MemoryStream inputStream, MemoryStream outputStream) => throw new NotSupportedException();
+
+        public override byte[] Decompress(byte[] compressedData, int length)
+        {
+            var data = Snappier.Snappy.DecompressToArray(compressedData.AsSpan(0, length - 4));
+            Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(compressedData.AsSpan(length - 4, 4)), System.IO.Hashing.Crc32.HashToUInt32(data));
+            return data;
+        }
+
+        public override string GetName() => "snappy";
+
+        public override bool Equals(object? other) => other is TestSnappyCodec;
+
+        public override int GetHashCode() => 1;
+    }
+
+    private static string DuckDbScalar(string sql)
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
+    /// <summary>The worker's side: configs, and an errant record reporter that fails unless errors.tolerance=all, as the runtime's does.</summary>
+    private sealed class TestContext(Dictionary<string, string> configs) : SinkTaskContext, ErrantRecordReporter
+    {
+        public List<(SinkRecord Record, Exception Error)> Reported { get; } = [];
+
+        public IReadOnlyDictionary<string, string> Configs => configs;
+
+        public IReadOnlyCollection<TopicPartition> Assignment => [];
+
+        public ErrantRecordReporter? ErrantRecordReporter => this;
+
+        public void Offset(IReadOnlyDictionary<TopicPartition, long> offsets)
+        {
+        }
+
+        public void Offset(TopicPartition partition, long offset)
+        {
+        }
+
+        public void Timeout(long timeoutMs)
+        {
+        }
+
+        public void Pause(params TopicPartition[] partitions)
+        {
+        }
+
+        public void Resume(params TopicPartition[] partitions)
+        {
+        }
+
+        public void RequestCommit()
+        {
+        }
+
+        public Task ReportAsync(SinkRecord record, Exception error)
+        {
+            if (configs.GetValueOrDefault("errors.tolerance") != "all")
+            {
+                throw new ConnectException("Tolerance exceeded in error handler", error);
+            }
+            Reported.Add((record, error));
+            return Task.CompletedTask;
+        }
+    }
+}

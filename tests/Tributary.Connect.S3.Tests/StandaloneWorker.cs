@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace Tributary.Connect.S3.Tests;
+
+/// <summary>
+/// <c>tributary connect-standalone worker.properties connector…</c> as a child process: ready at its "serving" line,
+/// stopped with SIGTERM or killed with SIGKILL (Process.Kill). Output is kept for failure messages.
+/// </summary>
+internal sealed class StandaloneWorker : IAsyncDisposable
+{
+    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "tributary.dll");
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Process? _process;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output.TakeLast(200));
+            }
+        }
+    }
+
+    public static async Task<StandaloneWorker> StartAsync(params string[] arguments)
+    {
+        Assert.True(System.IO.File.Exists(Program), "tributary.dll not built: " + Program);
+        var worker = new StandaloneWorker();
+        var process = Process.Start(new ProcessStartInfo("dotnet", [Program, "connect-standalone", .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        worker._process = process;
+        process.OutputDataReceived += (_, e) => worker.Record(e.Data, "");
+        process.ErrorDataReceived += (_, e) => worker.Record(e.Data, "stderr: ");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var first = await Task.WhenAny(worker._serving.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        Assert.True(first == worker._serving.Task, "connect-standalone did not start:\n" + worker.Output);
+        return worker;
+    }
+
+    /// <summary>kill -9: the worker gets no chance to flush or commit anything.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync() => await KillAsync();
+
+    private void Record(string? line, string prefix)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(prefix + line);
+        }
+        if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
+        {
+            _serving.TrySetResult();
+        }
+    }
+}
