@@ -9,7 +9,8 @@ namespace Tributary.Firehose.Tests.EndToEnd;
 /// A delivery stream with OrcSerDe end to end: created with <c>aws firehose create-delivery-stream</c> (a
 /// DataFormatConversionConfiguration with OrcSerDe and its options), records put with <c>aws firehose
 /// put-record-batch</c>, and the ORC object read back by our reader row for row, its structure (compression, row index
-/// stride, format version, stripe encodings) as the options asked; the malformed record goes to the error output.
+/// stride, format version, stripe encodings, bloom filters) as the options asked; the malformed record goes to the
+/// error output.
 /// </summary>
 [Trait("Category", "process")]
 public sealed class OrcDeliveryTests
@@ -91,6 +92,11 @@ public sealed class OrcDeliveryTests
         var stripe = reader.OpenStripe(0);
         Assert.Equal(OrcColumnEncodingKind.Direct, stripe.Footer.Columns[2].Kind);
         Assert.Equal(OrcColumnEncodingKind.Dictionary, stripe.Footer.Columns[3].Kind);
+        // BloomFilterColumns ["name"]: a BLOOM_FILTER_UTF8 stream on that column only, holding every name.
+        Assert.True(stripe.HasStream(2, OrcStreamKind.BloomFilterUtf8));
+        Assert.False(stripe.HasStream(3, OrcStreamKind.BloomFilterUtf8));
+        var bloom = Assert.Single(stripe.BloomFilters(2)!);
+        Assert.All(Enumerable.Range(0, 300), i => Assert.True(bloom.MightContainBytes(Encoding.UTF8.GetBytes($"n{i}"))));
         var errors = server.Objects("tables").Where(o => o.Key.StartsWith("errors/format-conversion-failed/", StringComparison.Ordinal)).ToList();
         var error = JsonNode.Parse(Encoding.UTF8.GetString(errors.Single().Value).Split('\n', StringSplitOptions.RemoveEmptyEntries).Single())!;
         Assert.Contains("not a number", Encoding.UTF8.GetString(Convert.FromBase64String((string)error["rawData"]!)), StringComparison.Ordinal);
