@@ -54,7 +54,17 @@ public sealed class ConnectHost : IAsyncDisposable
             var metadata = await client.RefreshMetadataAsync([], cancellationToken: cancellationToken).ConfigureAwait(false);
             var offsets = new FileOffsetStore(worker.GetString(WorkerConfig.OffsetStorageFileName));
             var (host, port) = worker.RestListener;
-            var herder = new StandaloneHerder(worker, plugins, client, offsets, $"{(host.Length == 0 ? "0.0.0.0" : host)}:{port}", loggerFactory);
+            KafkaConfigStore? configStore = null;
+            if (worker.GetString(WorkerConfig.ConfigStorageTopic) is { Length: > 0 } configTopic)
+            {
+                configStore = new KafkaConfigStore(client, configTopic);
+                await configStore.EnsureTopicAsync(cancellationToken).ConfigureAwait(false);
+            }
+            var herder = new StandaloneHerder(worker, plugins, client, offsets, $"{(host.Length == 0 ? "0.0.0.0" : host)}:{port}", loggerFactory, configStore);
+            if (configStore is not null)
+            {
+                await herder.RestoreAsync(await configStore.LoadAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            }
             ConnectRestServer rest;
             try
             {

@@ -154,6 +154,7 @@ public static class Program
             ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
             ["offset.storage.file.filename"] = Path.Combine(options.DataDirectory, "connect", "offsets.json"),
             ["offset.flush.interval.ms"] = "10000",
+            ["config.storage.topic"] = "connect-configs",
             ["listeners"] = $"http://{options.Connect.Host}:{options.Connect.Port}",
         });
     }

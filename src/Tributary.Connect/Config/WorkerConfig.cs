@@ -29,6 +29,7 @@ public sealed class WorkerConfig : AbstractConfig
     public const string ConfigProviders = "config.providers";
     public const string AccessControlAllowOrigin = "access.control.allow.origin";
     public const string AdminListeners = "admin.listeners";
+    public const string ConfigStorageTopic = "config.storage.topic";
     public const string TaskAutoRestartEnable = "task.auto.restart.enable";
     public const string TaskAutoRestartBackoffInitialMs = "task.auto.restart.backoff.initial.ms";
     public const string TaskAutoRestartBackoffMaxMs = "task.auto.restart.backoff.max.ms";
@@ -57,6 +58,7 @@ public sealed class WorkerConfig : AbstractConfig
         .Define(ConfigProviders, ConfigType.List, "", Importance.Low, "Comma-separated names of ConfigProvider classes.")
         .Define(AccessControlAllowOrigin, ConfigType.String, "", Importance.Low, "Value to set the Access-Control-Allow-Origin header to for REST API requests.")
         .Define(AdminListeners, ConfigType.List, null, Importance.Low, "List of comma-separated URIs the Admin REST API will listen on; empty disables /admin.")
+        .Define(ConfigStorageTopic, ConfigType.String, null, Importance.High, "The name of the Kafka topic where connector configurations are stored (one partition, compacted); when set, a standalone worker keeps the connectors created through REST across restarts.")
         // Tributary's own keys (Kafka Connect has no automatic task restart).
         .Define(TaskAutoRestartEnable, ConfigType.Boolean, true, Importance.Medium, "Whether a FAILED task is restarted by the worker itself, with exponential back-off (Tributary only).")
         .Define(TaskAutoRestartBackoffInitialMs, ConfigType.Long, 1000L, Importance.Low, "Wait before the first automatic restart of a failed task; doubled for each further consecutive one (Tributary only).")

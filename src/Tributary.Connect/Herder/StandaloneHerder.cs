@@ -37,10 +37,13 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
     private readonly Dictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);
     private readonly Lock _statusLock = new();
     private readonly TaskRestartPolicy _restartPolicy;
+    private readonly KafkaConfigStore? _configStore;
     private readonly CancellationTokenSource _disposing = new();
 
-    public StandaloneHerder(WorkerConfig worker, PluginRegistry plugins, KafkaClient client, IOffsetStore offsets, string workerId, ILoggerFactory loggers)
+    /// <param name="configStore">Where configurations and target states are kept across restarts (Connect's config topic); null: memory only.</param>
+    public StandaloneHerder(WorkerConfig worker, PluginRegistry plugins, KafkaClient client, IOffsetStore offsets, string workerId, ILoggerFactory loggers, KafkaConfigStore? configStore = null)
     {
+        _configStore = configStore;
         _worker = worker;
         _plugins = plugins;
         _client = client;
@@ -118,7 +121,26 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
     /// Creates or (when <paramref name="allowReplace"/>) replaces a connector; returns its info and whether it was
     /// created. Invalid configurations throw <see cref="BadRequestException"/> with Kafka's message.
     /// </summary>
-    public async Task<(ConnectorInfo Info, bool Created)> PutConnectorConfigAsync(string name, IReadOnlyDictionary<string, string> config, bool allowReplace, TargetState initialState = TargetState.STARTED, CancellationToken cancellationToken = default)
+    public Task<(ConnectorInfo Info, bool Created)> PutConnectorConfigAsync(string name, IReadOnlyDictionary<string, string> config, bool allowReplace, TargetState initialState = TargetState.STARTED, CancellationToken cancellationToken = default) =>
+        PutConnectorConfigAsync(name, config, allowReplace, initialState, persist: true, cancellationToken);
+
+    /// <summary>Starts the connectors read back from the config store (nothing is written again); one that no longer validates is logged and skipped.</summary>
+    public async Task RestoreAsync(IReadOnlyList<(string Name, Dictionary<string, string> Config, TargetState State)> connectors, CancellationToken cancellationToken = default)
+    {
+        foreach (var (name, config, state) in connectors)
+        {
+            try
+            {
+                await PutConnectorConfigAsync(name, config, allowReplace: true, state, persist: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ConnectRestException or ConnectException)
+            {
+                _logger.LogError(e, "Connector {Connector} from the config topic could not be started", name);
+            }
+        }
+    }
+
+    private async Task<(ConnectorInfo Info, bool Created)> PutConnectorConfigAsync(string name, IReadOnlyDictionary<string, string> config, bool allowReplace, TargetState initialState, bool persist, CancellationToken cancellationToken)
     {
         var withName = new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConnectorConfig.Name] = name };
         var validation = Validate(withName);
@@ -139,6 +161,15 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
                     throw new AlreadyExistsException($"Connector {name} already exists");
                 }
                 target = created ? initialState : existing!.Target;
+            }
+            if (persist && _configStore is not null)
+            {
+                // Written before the connector starts: a configuration the caller was told about survives a crash.
+                await _configStore.PutConnectorAsync(name, withName, cancellationToken).ConfigureAwait(false);
+                if (created)
+                {
+                    await _configStore.PutTargetStateAsync(name, target, cancellationToken).ConfigureAwait(false);
+                }
             }
             if (!created)
             {
@@ -169,6 +200,10 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
             {
                 entry = Get(name);
             }
+            if (_configStore is not null)
+            {
+                await _configStore.DeleteConnectorAsync(name, cancellationToken).ConfigureAwait(false);
+            }
             await StopConnectorAsync(entry).ConfigureAwait(false);
             lock (_statusLock)
             {
@@ -196,6 +231,10 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
             if (previous == target)
             {
                 return;
+            }
+            if (_configStore is not null)
+            {
+                await _configStore.PutTargetStateAsync(name, target, cancellationToken).ConfigureAwait(false);
             }
             entry.Target = target;
             if (target == TargetState.STOPPED || previous == TargetState.STOPPED)

@@ -1,0 +1,141 @@
+using System.Text;
+using Tributary.Client;
+using Tributary.Connect.Json;
+using Tributary.Connect.Runtime.Worker;
+using Tributary.Foundation.Buffers;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Connect.Runtime.Storage;
+
+/// <summary>
+/// Connector configurations and target states in Connect's config topic (<c>config.storage.topic</c>; Kafka's
+/// <c>KafkaConfigBackingStore</c> record formats, so Kafka's tooling reads them): one partition, cleanup.policy=compact;
+/// <c>connector-&lt;name&gt;</c> → <c>{"properties":{…}}</c>, <c>target-state-&lt;name&gt;</c> →
+/// <c>{"state":"STARTED"|"PAUSED","state.v2":"STARTED"|"PAUSED"|"STOPPED"}</c> (STOPPED written as PAUSED in
+/// <c>state</c> for older readers), and a delete as tombstones of both keys. Task configurations are not written: a
+/// standalone herder derives them from the connector at start. Writes are acks=all and awaited, so a configuration
+/// the REST API acknowledged survives a restart. Thread-safety: writes may come from any thread (the client is).
+/// </summary>
+public sealed class KafkaConfigStore(KafkaClient client, string topic)
+{
+    public string Topic => topic;
+
+    /// <summary>Creates the topic (one partition, compacted) when missing.</summary>
+    public Task EnsureTopicAsync(CancellationToken cancellationToken = default) =>
+        client.CreateTopicAsync(topic, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }, ifNotExists: true, cancellationToken);
+
+    public Task PutConnectorAsync(string name, IReadOnlyDictionary<string, string> config, CancellationToken cancellationToken = default)
+    {
+        var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in config)
+        {
+            properties[key] = value;
+        }
+        return WriteAsync("connector-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["properties"] = properties }), cancellationToken);
+    }
+
+    public Task PutTargetStateAsync(string name, TargetState state, CancellationToken cancellationToken = default)
+    {
+        var v2 = state.ToString();
+        var v1 = state == TargetState.STOPPED ? "PAUSED" : v2;
+        return WriteAsync("target-state-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["state"] = v1, ["state.v2"] = v2 }), cancellationToken);
+    }
+
+    public async Task DeleteConnectorAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync("connector-" + name, null, cancellationToken).ConfigureAwait(false);
+        await WriteAsync("target-state-" + name, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the topic from its start to its end and returns the live connectors in the order they were first written,
+    /// each with its latest configuration and target state (STARTED when none was written, as Kafka assumes).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, Dictionary<string, string> Config, TargetState State)>> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var configs = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var states = new Dictionary<string, TargetState>(StringComparer.Ordinal);
+        var end = await client.ListOffsetAsync(topic, 0, -1, cancellationToken).ConfigureAwait(false);
+        var position = await client.ListOffsetAsync(topic, 0, -2, cancellationToken).ConfigureAwait(false);
+        using var scratch = new PooledBufferWriter();
+        while (position < end)
+        {
+            var fetched = await client.FetchAsync(topic, 0, position, maxWaitMs: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (fetched.ErrorCode != 0)
+            {
+                throw new KafkaClientException(fetched.ErrorCode, $"Reading {topic}: error {fetched.ErrorCode}");
+            }
+            var span = fetched.Records.Span;
+            var before = position;
+            int size;
+            while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
+            {
+                var batch = span[..size];
+                var baseOffset = RecordBatch.BaseOffset(batch);
+                scratch.Reset();
+                var records = BatchRecords.Read(batch, scratch);
+                while (records.TryReadNext(out var record))
+                {
+                    if (baseOffset + record.OffsetDelta < position || !record.HasKey)
+                    {
+                        continue;
+                    }
+                    Apply(Encoding.UTF8.GetString(record.Key), record.HasValue ? record.Value.ToArray() : null, configs, order, states);
+                }
+                position = Math.Max(position, RecordBatch.NextOffset(batch));
+                span = span[size..];
+            }
+            if (position == before)
+            {
+                break;
+            }
+        }
+        return [.. order.Where(configs.ContainsKey).Select(name => (name, configs[name], states.GetValueOrDefault(name, TargetState.STARTED)))];
+    }
+
+    private static void Apply(string key, byte[]? value, Dictionary<string, Dictionary<string, string>> configs, List<string> order, Dictionary<string, TargetState> states)
+    {
+        if (key.StartsWith("connector-", StringComparison.Ordinal))
+        {
+            var name = key["connector-".Length..];
+            order.Remove(name);
+            if (value is null)
+            {
+                configs.Remove(name);
+                return;
+            }
+            if (OffsetKeys.ToMap(SchemalessJson.Deserialize(value)) is { } root && OffsetKeys.ToMap(root.GetValueOrDefault("properties")) is { } properties)
+            {
+                configs[name] = properties.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!.ToString()!, StringComparer.Ordinal);
+                order.Add(name);
+            }
+        }
+        else if (key.StartsWith("target-state-", StringComparison.Ordinal))
+        {
+            var name = key["target-state-".Length..];
+            if (value is null)
+            {
+                states.Remove(name);
+                return;
+            }
+            if (OffsetKeys.ToMap(SchemalessJson.Deserialize(value)) is { } root)
+            {
+                var text = (root.GetValueOrDefault("state.v2") ?? root.GetValueOrDefault("state"))?.ToString();
+                states[name] = Enum.TryParse<TargetState>(text, out var parsed) ? parsed : TargetState.STARTED;
+            }
+        }
+    }
+
+    private async Task WriteAsync(string key, byte[]? value, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        byte[] batch;
+        using (var builder = new RecordBatchBuilder(now))
+        {
+            builder.Append(now, Encoding.UTF8.GetBytes(key), value, hasKey: true, hasValue: value is not null);
+            batch = builder.ToArray(new BatchOptions());
+        }
+        await client.ProduceBatchAsync(topic, 0, batch, -1, cancellationToken).ConfigureAwait(false);
+    }
+}
