@@ -53,7 +53,8 @@ public sealed class S3SinkTask : SinkTask
         _connector = properties.GetValueOrDefault("name", "s3-sink");
         var taskId = properties.GetValueOrDefault(TaskIdConfig, "0");
         var stateDir = _config.GetString(StateDirectory);
-        _stateRoot = Path.Combine(string.IsNullOrEmpty(stateDir) ? Path.Combine(Path.GetTempPath(), "tributary-connect-s3", _connector) : stateDir, "task-" + taskId);
+        // One directory per connector and task: two connectors (or tasks) never share an engine's state.
+        _stateRoot = Path.Combine(string.IsNullOrEmpty(stateDir) ? Path.Combine(Path.GetTempPath(), "tributary-connect-s3") : stateDir, SafeName(_connector), "task-" + taskId);
         _tolerateAll = string.Equals(properties.GetValueOrDefault("errors.tolerance"), "all", StringComparison.OrdinalIgnoreCase);
         _nullBehavior = _config.GetString(BehaviorOnNullValues)!.ToLowerInvariant();
         _maxBufferedBytes = _config.GetLong(MaxBufferedBytes);

@@ -215,7 +215,7 @@ public static class S3SinkConfigDef
         // Tributary's own.
         order = 0;
         definition
-            .Define(StateDirectory, ConfigType.String, "", Importance.Medium, "Where the connector keeps the sink engine's state and spool files, one directory per task and topic. Empty: <temp>/tributary-connect-s3/<connector name>. Exactly-once delivery across restarts needs it to survive them.", null, TributaryGroup, ++order, Width.Long, "State directory")
+            .Define(StateDirectory, ConfigType.String, "", Importance.Medium, "Where the connector keeps the sink engine's state and spool files, in <dir>/<connector name>/task-<n>/<topic>. Empty: the system's temporary directory. Exactly-once delivery across restarts needs it to survive them.", null, TributaryGroup, ++order, Width.Long, "State directory")
             .Define(MaxBufferedBytes, ConfigType.Long, DefaultMaxBufferedBytes, Importance.Medium, "Bound on the record bytes one task buffers, whatever the number of partitions: past it the largest buffers are written early.", Validators.AtLeast(1024 * 1024), TributaryGroup, ++order, Width.Long, "Max buffered bytes");
         return definition;
     }
