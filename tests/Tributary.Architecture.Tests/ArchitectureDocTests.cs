@@ -70,7 +70,7 @@ public sealed partial class ArchitectureDocTests
         return result;
     }
 
-    [GeneratedRegex(@"^\|[^|]*\|\s*`src/(?<project>Tributary\.[A-Za-z.]+)`\s*\|(?<text>.*)\|\s*$")]
+    [GeneratedRegex(@"^\|[^|]*\|\s*`src/(?<project>Tributary\.[A-Za-z0-9.]+)`\s*\|(?<text>.*)\|\s*$")]
     private static partial Regex Row();
 
     [GeneratedRegex(@"\.(\s|$)")]
@@ -79,6 +79,6 @@ public sealed partial class ArchitectureDocTests
     [GeneratedRegex(@"\([^)]*\)")]
     private static partial Regex Parenthesised();
 
-    [GeneratedRegex(@"\b[A-Z][A-Za-z]+(\.[A-Z][A-Za-z]+)?\b")]
+    [GeneratedRegex(@"\b[A-Z][A-Za-z]+(\.[A-Z][A-Za-z0-9]+)?\b")]
     private static partial Regex ShortName();
 }
