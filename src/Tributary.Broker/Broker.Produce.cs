@@ -67,9 +67,9 @@ public sealed partial class Broker
             {
                 return (Failed(ToErrorCode(full), $"Invalid record batch: {full}."), -1);
             }
-            if (FindKeylessRecord(batch) is { } keyProblem)
+            if (FindKeylessRecords(batch, state) is { } keyProblem)
             {
-                return (Failed(ErrorCode.InvalidRecord, keyProblem), -1);
+                return (keyProblem, -1);
             }
         }
         var producerId = RecordBatch.ProducerId(batch);
@@ -166,28 +166,37 @@ public sealed partial class Broker
     }
 
     /// <summary>
-    /// Kafka refuses records without a key on compacted topics (compaction keeps the latest record per key,
-    /// so a keyless record could never be cleaned). Returns a message naming the problem, or null.
+    /// Kafka refuses records without a key on compacted topics (compaction keeps the latest record per key, so a
+    /// keyless record could never be cleaned). As Kafka's log validator does (KIP-467), the whole batch is refused
+    /// with INVALID_RECORD and the keyless records are listed by their index in the batch (Produce v8+
+    /// RecordErrors), so a client fails those records as invalid and the others as collateral
+    /// (librdkafka: INVALID_DIFFERENT_RECORD). Returns null when every record has a key.
     /// </summary>
-    private static string? FindKeylessRecord(ReadOnlySpan<byte> batch)
+    private static ProduceResult? FindKeylessRecords(ReadOnlySpan<byte> batch, PartitionState state)
     {
         using var scratch = new Foundation.Buffers.PooledBufferWriter();
+        List<RecordError>? errors = null;
         try
         {
             var reader = BatchRecords.Read(batch, scratch);
-            while (reader.TryReadNext(out var record))
+            for (var index = 0; reader.TryReadNext(out var record); index++)
             {
                 if (!record.HasKey)
                 {
-                    return "Compacted topic cannot accept a record without a key.";
+                    (errors ??= []).Add(new RecordError(index, $"Compacted topic cannot accept a record without a key in topic partition {state.Topic}-{state.Partition}."));
                 }
             }
-            return null;
         }
         catch (CorruptRecordException e)
         {
-            return e.Message;
+            return Failed(ErrorCode.InvalidRecord, e.Message);
         }
+        if (errors is null)
+        {
+            return null;
+        }
+        var shown = string.Join(", ", errors.Take(3).Select(e => $"record {e.BatchIndex}: {e.Message}"));
+        return Failed(ErrorCode.InvalidRecord, $"{errors.Count} record(s) of the batch were refused (showing at most three): {shown}") with { RecordErrors = errors };
     }
 
     private static ErrorCode ToErrorCode(BatchError error) => error switch

@@ -17,8 +17,14 @@ public enum Acks : short
     All = -1,
 }
 
-/// <summary>Outcome of producing one batch to one partition.</summary>
-public readonly record struct ProduceResult(ErrorCode Error, long BaseOffset, long LogAppendTime, long LogStartOffset, string? ErrorMessage = null);
+/// <summary>
+/// Outcome of producing one batch to one partition. <paramref name="RecordErrors"/> (KIP-467, Produce v8+) names the
+/// records that caused an INVALID_RECORD refusal of the whole batch, by their index in the batch; null otherwise.
+/// </summary>
+public readonly record struct ProduceResult(ErrorCode Error, long BaseOffset, long LogAppendTime, long LogStartOffset, string? ErrorMessage = null, IReadOnlyList<RecordError>? RecordErrors = null);
+
+/// <summary>One refused record of a batch (KIP-467): its index in the batch and why.</summary>
+public readonly record struct RecordError(int BatchIndex, string Message);
 
 /// <summary>What a fetch asks of one partition.</summary>
 public readonly record struct FetchPartitionRequest(string Topic, int Partition, long FetchOffset, int MaxBytes);

@@ -15,10 +15,16 @@ public class KeylessCompactedTests
             using var builder = new RecordBatchBuilder(1000);
             builder.Append(1000, [1], [2]);
             builder.Append(1000, default, [3], hasKey: false);
+            builder.Append(1000, [4], [5]);
+            builder.Append(1000, default, [6], hasKey: false);
             var keyless = builder.ToArray(new BatchOptions());
             var refused = await broker.ProduceAsync("compacted", 0, keyless, Acks.Leader);
             Assert.Equal(ErrorCode.InvalidRecord, refused.Error);
             Assert.Contains("without a key", refused.ErrorMessage);
+            // KIP-467: the keyless records are named by their index in the batch; the keyed ones are not.
+            Assert.Equal([1, 3], refused.RecordErrors!.Select(e => e.BatchIndex));
+            Assert.All(refused.RecordErrors!, e => Assert.Contains("compacted-0", e.Message));
+            Assert.Equal(0, broker.GetOffsets("compacted", 0)!.Value.LogEndOffset);
 
             using var keyed = new RecordBatchBuilder(1000);
             keyed.Append(1000, [1], [2]);

@@ -121,6 +121,30 @@ public sealed class BrokerProtocolTests : IAsyncLifetime
         Assert.Equal(0, _kafka.Broker.GetOffsets("errors", 0)!.Value.LogEndOffset);
     }
 
+    [Theory]
+    [InlineData((short)8)]
+    [InlineData((short)9)]
+    [InlineData((short)11)]
+    public async Task Keyless_records_for_a_compacted_topic_are_named_in_record_errors(short version)
+    {
+        // KIP-467: the batch is refused with INVALID_RECORD (87), the keyless records listed by their batch index.
+        var topic = $"compacted-v{version}";
+        Assert.Equal(ErrorCode.None, _kafka.Broker.CreateTopic(topic, 1, new Dictionary<string, string?> { ["cleanup.policy"] = "compact" }).Error);
+        using var builder = new RecordBatchBuilder(1_700_000_000_000);
+        builder.Append(1_700_000_000_000, default, Encoding.UTF8.GetBytes("no key"), hasKey: false);
+        builder.Append(1_700_000_000_001, Encoding.UTF8.GetBytes("k"), Encoding.UTF8.GetBytes("keyed"));
+        builder.Append(1_700_000_000_002, default, Encoding.UTF8.GetBytes("no key either"), hasKey: false);
+        var produce = new ProduceRequest { Acks = -1, TimeoutMs = 5000 };
+        produce.TopicData.Add(new() { Name = topic, PartitionData = [new() { Index = 0, Records = builder.ToArray(new BatchOptions()) }] });
+        using var connection = await RawKafkaConnection.ConnectAsync(_kafka.Server.Port);
+        var partition = (await connection.SendAsync<ProduceResponse>(produce, 0, version)).Responses[0].PartitionResponses[0];
+        Assert.Equal((short)ErrorCode.InvalidRecord, partition.ErrorCode);
+        Assert.Equal([0, 2], partition.RecordErrors.Select(e => e.BatchIndex));
+        Assert.All(partition.RecordErrors, e => Assert.Contains("without a key", e.BatchIndexErrorMessage));
+        Assert.Contains("2 record(s)", partition.ErrorMessage);
+        Assert.Equal(0, _kafka.Broker.GetOffsets(topic, 0)!.Value.LogEndOffset);
+    }
+
     [Fact]
     public async Task Fetch_out_of_range_and_list_offsets()
     {

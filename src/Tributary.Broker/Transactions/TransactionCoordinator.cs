@@ -388,7 +388,9 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
                         var error = await PersistAndPublishAsync(entry, prepared).ConfigureAwait(false);
                         if (error == ErrorCode.None)
                         {
-                            entry.MarkersDone = Task.Run(() => WriteMarkersAsync(entry, prepared));
+                            // Started inline, not on a pool worker: the appends are quick and the rest waits for fsyncs
+                            // (the gate held here is taken again by WriteMarkersAsync only after those waits).
+                            entry.MarkersDone = WriteMarkersAsync(entry, prepared);
                         }
                         return error;
                     }
@@ -494,7 +496,7 @@ internal sealed class TransactionCoordinator : ITransactionCoordinator, IAsyncDi
         var error = await PersistAndPublishAsync(entry, fenced).ConfigureAwait(false);
         if (error == ErrorCode.None)
         {
-            entry.MarkersDone = Task.Run(() => WriteMarkersAsync(entry, fenced));
+            entry.MarkersDone = WriteMarkersAsync(entry, fenced);
         }
         return error;
     }

@@ -72,6 +72,14 @@ public sealed class Produce(IBrokerApi broker) : IKafkaHandler
             var outcome = await task.ConfigureAwait(false);
             result.ErrorCode = (short)outcome.Error;
             result.ErrorMessage = outcome.ErrorMessage;
+            if (outcome.RecordErrors is { } recordErrors)
+            {
+                // KIP-467 (v8+; older versions do not carry the list and send only the error code).
+                foreach (var error in recordErrors)
+                {
+                    result.RecordErrors.Add(new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = error.BatchIndex, BatchIndexErrorMessage = error.Message });
+                }
+            }
             if (outcome.Error == ErrorCode.None)
             {
                 result.BaseOffset = outcome.BaseOffset;
