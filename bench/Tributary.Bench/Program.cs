@@ -29,6 +29,10 @@ if (command == "delivery")
 {
     return await DeliveryBenchmark.RunAsync(args[1..]);
 }
+if (command == "s3sink")
+{
+    return await S3SinkBenchmark.RunAsync(args[1..]);
+}
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 switch (command)
 {
@@ -39,6 +43,6 @@ switch (command)
         LogBenchmark.RunAllocations(options);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|codecs|connect-json|avro|orc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
+        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|s3sink|codecs|connect-json|avro|orc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
         return 2;
 }

@@ -15,6 +15,10 @@ public interface IObjectEncoder<TRecord>
     /// built again after a crash is identical. Records that cannot be encoded are failed (all with one error output
     /// type) and returned in <see cref="EncodedObject{TRecord}.Rejected"/>: the engine writes them as an error object
     /// in the same step. An object of no records is not written.
+    /// <para>Threads: the engine calls Write on a thread-pool thread, while the pipeline's task reads on, and may run
+    /// several Write calls at once for different objects (of different buffers, or of one buffer's successive
+    /// objects). An encoder must therefore keep no mutable state between calls (or guard it). The records belong to
+    /// the call until it returns: it may fail them; nothing else reads or changes them meanwhile.</para>
     /// </summary>
     EncodedObject<TRecord> Write(Stream output, string key, IReadOnlyList<TRecord> records);
 }

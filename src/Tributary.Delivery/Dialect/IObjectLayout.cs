@@ -2,7 +2,10 @@ using Tributary.Delivery.Engine;
 
 namespace Tributary.Delivery.Dialect;
 
-/// <summary>Where each object goes and how it is encoded. Called from the pipeline's one task only.</summary>
+/// <summary>
+/// Where each object goes and how it is encoded. Called from the pipeline's one task only (the plan's encoder then runs
+/// on a worker thread: see <see cref="IObjectEncoder{TRecord}.Write"/>).
+/// </summary>
 public interface IObjectLayout<TRecord>
     where TRecord : DeliveryRecord
 {

@@ -40,12 +40,22 @@ public sealed record PipelineContext
 /// records; (3) the object is put to the store, then removed from pending. A crash before (2) leaves the old state:
 /// the records are read again and form a new object; nothing was uploaded. A crash after (2) finds the object pending
 /// at start and uploads the same bytes under the same key again. The object id is derived from the records' source
-/// positions, and the dialect's keys from it and the records, never from the clock of the writer. Sources with
-/// positions elsewhere (an external cluster) are told to commit only after (2).</para>
+/// positions, and the dialect's keys from it and the records, never from the clock of the writer. Sources are told
+/// positions only once every object holding records before them is in the store.</para>
 ///
-/// <para>Memory: buffers hold processed records. All buffers of a pipeline together are bounded by
-/// <see cref="PipelineContext.MaxBufferedBytes"/> (the largest buffer is written early when the bound is reached),
-/// whatever the number of source partitions or of buffers.</para>
+/// <para>Pipelining. The three steps of different objects overlap, and none of them stops reading: step (1) runs on the
+/// thread pool (<see cref="ObjectJob{TRecord}"/>, several objects at once when several buffers are full), step (3) on
+/// the <see cref="ObjectUploader"/>, and this task only polls, routes and does step (2). Step (2) takes objects in the
+/// order their buffers were closed (a later object of a buffer never becomes delivered before an earlier one), and one
+/// state save (with one fsync of the spool directory) covers every object whose spool file finished since the last
+/// save and every upload that finished since then (their removal from pending). Positions never pass a record still
+/// in a buffer or in an object whose step (2) has not happened. A spool file is deleted only after a saved state no
+/// longer lists it.</para>
+///
+/// <para>Memory: buffers hold processed records. All buffers of a pipeline together — open ones and those being
+/// encoded — are bounded by <see cref="PipelineContext.MaxBufferedBytes"/> (the largest buffer is written early when
+/// the bound is reached, or the pipeline waits for the oldest object being encoded), whatever the number of source
+/// partitions or of buffers.</para>
 /// </summary>
 public sealed class DeliveryPipeline<TRecord>
     where TRecord : DeliveryRecord
@@ -65,12 +75,27 @@ public sealed class DeliveryPipeline<TRecord>
     private readonly IObjectLayout<TRecord> _objects;
     private readonly string? _sourceCopyId;
     private readonly string _spool;
+    private readonly int _maxEncoding;
     private readonly Dictionary<string, RecordBuffer<TRecord>> _buffers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _readNext = [];
+
+    /// <summary>Objects being encoded (step 1), in the order their buffers were closed.</summary>
+    private readonly Queue<ObjectJob<TRecord>> _encoding = new();
+
+    /// <summary>Objects whose step (2) happened in memory since the last save: uploaded once it is saved.</summary>
+    private readonly List<(PendingObject Pending, IReadOnlyDictionary<int, long> Positions)> _toUpload = [];
+
+    /// <summary>Spool files of uploaded objects: deleted once a saved state no longer lists them.</summary>
+    private readonly List<string> _toDelete = [];
+
     private DeliveryState _state = new();
+    private ObjectUploader? _uploader;
+    private IReadOnlyDictionary<int, long>? _reportable;
     private long _buffered;
     private long _lastSaveTicks;
     private bool _positionsDirty;
+    private bool _committedUnsaved;
+    private bool _uploadedUnsaved;
     private int _epoch;
 
     public DeliveryPipeline(PipelineDefinition<TRecord> definition, IDeliverySource source, PipelineContext context)
@@ -84,6 +109,7 @@ public sealed class DeliveryPipeline<TRecord>
         _objects = definition.Objects;
         _sourceCopyId = _processor.SourceCopyBufferId;
         _spool = Path.Combine(context.StateDirectory, "spool");
+        _maxEncoding = Math.Max(2, Environment.ProcessorCount);
     }
 
     private volatile bool _drainRequested;
@@ -104,6 +130,20 @@ public sealed class DeliveryPipeline<TRecord>
         await CompletePendingAsync(cancellationToken).ConfigureAwait(false);
         CleanSpool();
         await StartSourceAsync(cancellationToken).ConfigureAwait(false);
+        _uploader = new ObjectUploader(_context.Store, _spool, _definition.Name, _context.Counters, _context.Logger);
+        try
+        {
+            await LoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Nothing of this run may touch the spool after it returns (a restart cleans it).
+            await StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
         var records = new List<SourceRecord>();
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -119,6 +159,10 @@ public sealed class DeliveryPipeline<TRecord>
             if (_source.AssignmentEpoch != _epoch)
             {
                 // The partitions this instance reads changed: what is buffered may belong to another member now.
+                // Objects already being written are finished and committed first.
+                await CommitEncodedAsync(all: true, cancellationToken).ConfigureAwait(false);
+                Save();
+                await ReportAsync(cancellationToken).ConfigureAwait(false);
                 _buffers.Clear();
                 _buffered = 0;
                 await StartSourceAsync(cancellationToken).ConfigureAwait(false);
@@ -132,12 +176,28 @@ public sealed class DeliveryPipeline<TRecord>
             if (_drainRequested)
             {
                 await FlushDueAsync(force: true, cancellationToken).ConfigureAwait(false);
-                await SavePositionsIfIdleAsync(cancellationToken, force: true).ConfigureAwait(false);
+                await SettleAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            await SavePositionsIfIdleAsync(cancellationToken).ConfigureAwait(false);
+            await CommitEncodedAsync(all: false, cancellationToken).ConfigureAwait(false);
+            TakeUploaded();
+            // Finished uploads alone wait for the next save while objects are being written (their removal from
+            // pending only spares a second upload after a crash).
+            if (_committedUnsaved || (_uploadedUnsaved && _encoding.Count == 0) || IdleSaveDue())
+            {
+                Save();
+            }
+            await ReportAsync(cancellationToken).ConfigureAwait(false);
             UpdateFreshness();
         }
+        // Stopped: what finished is recorded (uploads done need no second upload after a restart); the rest is read again.
+        await CommitEncodedAsync(all: false, CancellationToken.None).ConfigureAwait(false);
+        TakeUploaded();
+        if (_committedUnsaved || _uploadedUnsaved)
+        {
+            Save();
+        }
+        await ReportAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task StartSourceAsync(CancellationToken cancellationToken)
@@ -186,6 +246,8 @@ public sealed class DeliveryPipeline<TRecord>
             }
         }
         var processed = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
+        var lastPartition = -1;
+        var lastNext = 0L;
         for (var i = 0; i < processed.Count; i++)
         {
             var record = processed[i];
@@ -193,7 +255,17 @@ public sealed class DeliveryPipeline<TRecord>
             // A source record counts as read once its last part is routed: a flush between its parts must not
             // move the position past the parts still to come.
             var last = i + 1 == processed.Count || processed[i + 1].Source != source;
-            _readNext[source.Partition] = Math.Max(_readNext.GetValueOrDefault(source.Partition), last ? source.Offset + 1 : source.Offset);
+            var next = last ? source.Offset + 1 : source.Offset;
+            if (source.Partition != lastPartition)
+            {
+                lastPartition = source.Partition;
+                lastNext = _readNext.GetValueOrDefault(lastPartition);
+            }
+            if (next > lastNext)
+            {
+                lastNext = next;
+                _readNext[lastPartition] = next;
+            }
             if (record.Outcome == ProcessedOutcome.Dropped)
             {
                 _positionsDirty = true;
@@ -221,19 +293,25 @@ public sealed class DeliveryPipeline<TRecord>
             {
                 _context.Counters.Failed(record.ErrorOutputType!, 1);
             }
-            await AddAsync(buffer, id, record, isSourceCopy: false, now, cancellationToken).ConfigureAwait(false);
+            var added = AddAsync(buffer, id, record, isSourceCopy: false, now, cancellationToken);
+            if (!added.IsCompletedSuccessfully)
+            {
+                await added.ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>
     /// Adds a record to its buffer (opening it when <paramref name="buffer"/> is null or the flush policy starts a new
-    /// object), then writes the buffer when the policy says it is full, and the largest buffers past the memory bound.
+    /// object), then closes the buffer when the policy says it is full, and the largest buffers past the memory bound.
+    /// Completes synchronously unless it has to wait for an object being encoded.
     /// </summary>
-    private async Task AddAsync(RecordBuffer<TRecord>? buffer, string id, TRecord record, bool isSourceCopy, long now, CancellationToken cancellationToken)
+    private ValueTask AddAsync(RecordBuffer<TRecord>? buffer, string id, TRecord record, bool isSourceCopy, long now, CancellationToken cancellationToken)
     {
+        var wait = false;
         if (buffer is not null && _flush.StartsNewObject(buffer, record))
         {
-            await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+            wait |= Close(buffer);
             buffer = null;
         }
         if (buffer is null)
@@ -244,33 +322,88 @@ public sealed class DeliveryPipeline<TRecord>
         _buffered += buffer.Add(record);
         if (_flush.IsFull(buffer))
         {
-            await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+            wait |= Close(buffer);
         }
-        while (_buffered > _context.MaxBufferedBytes && _buffers.Count > 0)
+        return wait || _buffered > _context.MaxBufferedBytes ? MakeRoomAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Waits while too many objects are being encoded, and closes (or waits for) buffers past the memory bound.</summary>
+    private async ValueTask MakeRoomAsync(CancellationToken cancellationToken)
+    {
+        while (_encoding.Count > _maxEncoding)
         {
-            await FlushAsync(_buffers.Values.MaxBy(b => b.Bytes)!, cancellationToken).ConfigureAwait(false);
+            await CommitOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+        while (_buffered > _context.MaxBufferedBytes && (_buffers.Count > 0 || _encoding.Count > 0))
+        {
+            if (_buffers.Count > 0)
+            {
+                Close(_buffers.Values.MaxBy(b => b.Bytes)!);
+            }
+            else
+            {
+                await CommitOldestAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        while (_encoding.Count > _maxEncoding)
+        {
+            await CommitOldestAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task FlushDueAsync(bool force, CancellationToken cancellationToken)
     {
         var now = Environment.TickCount64;
+        var wait = false;
         foreach (var buffer in _buffers.Values.ToList())
         {
             if (force || _flush.IsDue(buffer, now) || _flush.IsFull(buffer))
             {
-                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+                wait |= Close(buffer);
             }
+        }
+        if (wait)
+        {
+            await MakeRoomAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Steps (1)–(3) of the protocol for one buffer (plus the records its encoder rejected, in the same state save).</summary>
-    private async Task FlushAsync(RecordBuffer<TRecord> buffer, CancellationToken cancellationToken)
+    /// <summary>Closes a buffer: its object starts being written (step 1). True when more objects are being written than allowed.</summary>
+    private bool Close(RecordBuffer<TRecord> buffer)
     {
         _buffers.Remove(buffer.Id);
+        var objectId = ObjectId(buffer.Id, buffer.SortedRanges);
+        _encoding.Enqueue(ObjectJob<TRecord>.Start(buffer, _objects.Plan(buffer, objectId), objectId, _spool));
+        return _encoding.Count > _maxEncoding;
+    }
+
+    /// <summary>Step (2) in memory for the objects whose spool files are written, oldest first (all of them when <paramref name="all"/>).</summary>
+    private async Task CommitEncodedAsync(bool all, CancellationToken cancellationToken)
+    {
+        while (_encoding.TryPeek(out var job) && (all || job.Encoded.IsCompleted))
+        {
+            await CommitOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Step (2) in memory for the oldest object being written (waiting for its spool file): the records count as
+    /// delivered, the object (and the object of the records its encoder rejected, written here) as pending. The next
+    /// <see cref="Save"/> makes it durable and hands the objects to the uploader.
+    /// </summary>
+    private async Task CommitOldestAsync(CancellationToken cancellationToken)
+    {
+        var job = _encoding.Peek();
+        var encoded = await job.Encoded.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _encoding.Dequeue();
+        var buffer = job.Buffer;
         _buffered -= buffer.Bytes;
         var pending = new List<PendingObject>(1);
-        var rejected = WriteObject(buffer, ObjectId(buffer.Id, buffer.SortedRanges), pending);
+        if (job.ToPending(encoded) is { } data)
+        {
+            pending.Add(data);
+        }
+        var rejected = encoded.Rejected;
         if (rejected.Count > 0)
         {
             // One object of the rejected records, written in the same step; its id comes from the buffer it left.
@@ -280,10 +413,13 @@ public sealed class DeliveryPipeline<TRecord>
             {
                 _ = errors.Add(record);
             }
-            WriteObject(errors, ObjectId(RejectsIdPrefix + buffer.Id, buffer.SortedRanges), pending);
+            var errorsId = ObjectId(RejectsIdPrefix + buffer.Id, buffer.SortedRanges);
+            var errorJob = ObjectJob<TRecord>.Write(errors, _objects.Plan(errors, errorsId), errorsId, _spool);
+            if (errorJob.ToPending(await errorJob.Encoded.ConfigureAwait(false)) is { } errorObject)
+            {
+                pending.Add(errorObject);
+            }
         }
-        DeliveryState.SyncDirectory(_spool);
-        // Step 2: the records count as delivered, the objects as pending.
         foreach (var (partition, (_, next)) in buffer.SortedRanges)
         {
             if (!_state.Delivered.TryGetValue(partition, out var marks))
@@ -295,45 +431,116 @@ public sealed class DeliveryPipeline<TRecord>
         }
         _state.Pending.AddRange(pending);
         AdvancePositions();
+        // Once these objects are in the store, every record before these positions is.
+        var positions = new Dictionary<int, long>(_state.Positions);
+        foreach (var item in pending)
+        {
+            _toUpload.Add((item, positions));
+        }
+        _committedUnsaved = true;
+    }
+
+    /// <summary>
+    /// Finished uploads leave pending (their spool files go after the next save). The positions an upload makes
+    /// reportable were saved before it started, so they can be reported at once.
+    /// </summary>
+    private void TakeUploaded()
+    {
+        while (_uploader!.TryTakeUploaded(out var upload))
+        {
+            var pending = upload.Pending;
+            if (pending.ErrorType is null && !pending.Backup)
+            {
+                _context.Counters.Delivered(pending.Records, pending.Bytes);
+            }
+            _state.Pending.Remove(pending);
+            _toDelete.Add(pending.Spool);
+            _reportable = upload.Positions;
+            _uploadedUnsaved = true;
+        }
+    }
+
+    /// <summary>
+    /// Saves the state (after an fsync of the spool directory when new spool files are listed), then deletes the spool
+    /// files it no longer lists and hands its new pending objects to the uploader.
+    /// </summary>
+    private void Save()
+    {
+        if (_toUpload.Count > 0)
+        {
+            DeliveryState.SyncDirectory(_spool);
+        }
+        AdvancePositions();
         _state.Save(_context.StateDirectory);
         _lastSaveTicks = Environment.TickCount64;
-        await CompletePendingAsync(cancellationToken).ConfigureAwait(false);
+        _committedUnsaved = false;
+        _uploadedUnsaved = false;
+        foreach (var spool in _toDelete)
+        {
+            File.Delete(Path.Combine(_spool, spool));
+        }
+        _toDelete.Clear();
+        foreach (var (pending, positions) in _toUpload)
+        {
+            _uploader!.Enqueue(pending, positions);
+        }
+        _toUpload.Clear();
+        if (_uploader!.Outstanding == 0 && _encoding.Count == 0)
+        {
+            // Every object listed so far is in the store: the saved positions themselves are durable.
+            _reportable = new Dictionary<int, long>(_state.Positions);
+        }
     }
 
-    /// <summary>Step (1) for one object: its bytes in an fsynced spool file, listed in <paramref name="pending"/> unless it holds no record. Returns the rejected records.</summary>
-    private IReadOnlyList<TRecord> WriteObject(RecordBuffer<TRecord> buffer, string objectId, List<PendingObject> pending)
+    /// <summary>Tells the source the latest positions before which every record is in the store (after the state that holds them is durable).</summary>
+    private async Task ReportAsync(CancellationToken cancellationToken)
     {
-        var plan = _objects.Plan(buffer, objectId);
-        var spool = objectId + plan.SpoolSuffix;
-        var path = Path.Combine(_spool, spool);
-        EncodedObject<TRecord> encoded;
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        if (_reportable is { } reportable)
         {
-            encoded = plan.Encoder.Write(file, plan.Key, buffer.Records);
-            file.Flush(flushToDisk: true);
+            _reportable = null;
+            await _source.CommitAsync(reportable, cancellationToken).ConfigureAwait(false);
         }
-        if (encoded.Records > 0)
-        {
-            pending.Add(new PendingObject
-            {
-                Spool = spool,
-                Bucket = plan.Bucket,
-                Key = plan.Key,
-                Records = encoded.Records,
-                Bytes = encoded.Bytes,
-                ErrorType = buffer.ErrorOutputType,
-                Backup = buffer.IsSourceCopy,
-                OldestArrivalMs = buffer.OldestArrivalMs,
-            });
-        }
-        else
-        {
-            File.Delete(path);
-        }
-        return encoded.Rejected;
     }
 
-    /// <summary>Positions = per partition, the first offset still buffered, else the next offset to read; marks behind it go.</summary>
+    /// <summary>Waits until everything closed so far is committed, saved and uploaded, then saves and reports.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        await CommitEncodedAsync(all: true, cancellationToken).ConfigureAwait(false);
+        Save();
+        while (_uploader!.Outstanding > 0)
+        {
+            await _uploader.WaitForUploadedAsync(cancellationToken).ConfigureAwait(false);
+            TakeUploaded();
+        }
+        Save();
+        await ReportAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the uploader and waits for spool files still being written (their objects were never committed).</summary>
+    private async Task StopAsync()
+    {
+        if (_uploader is { } uploader)
+        {
+            await uploader.DisposeAsync().ConfigureAwait(false);
+        }
+        foreach (var job in _encoding)
+        {
+            try
+            {
+                await job.Encoded.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _context.Logger.LogDebug(e, "{Pipeline}: an object not committed failed to encode while stopping.", _definition.Name);
+            }
+        }
+        _encoding.Clear();
+    }
+
+    /// <summary>
+    /// Positions = per partition, the first offset still in an open buffer or in an object not yet committed, else the
+    /// next offset to read; marks behind it go.
+    /// </summary>
     private void AdvancePositions()
     {
         foreach (var (partition, next) in _readNext)
@@ -342,6 +549,13 @@ public sealed class DeliveryPipeline<TRecord>
             foreach (var buffer in _buffers.Values)
             {
                 if (buffer.SortedRanges.TryGetValue(partition, out var range))
+                {
+                    position = Math.Min(position, range.First);
+                }
+            }
+            foreach (var job in _encoding)
+            {
+                if (job.Buffer.SortedRanges.TryGetValue(partition, out var range))
                 {
                     position = Math.Min(position, range.First);
                 }
@@ -355,7 +569,7 @@ public sealed class DeliveryPipeline<TRecord>
         _positionsDirty = false;
     }
 
-    /// <summary>Step (3): uploads every pending object (retrying with back-off until it succeeds or the pipeline stops).</summary>
+    /// <summary>Step (3) at start, before reading: uploads every pending object a previous run left (retrying with back-off until it succeeds or the pipeline stops).</summary>
     private async Task CompletePendingAsync(CancellationToken cancellationToken)
     {
         if (_state.Pending.Count == 0)
@@ -376,7 +590,7 @@ public sealed class DeliveryPipeline<TRecord>
                 {
                     _context.Counters.Retry();
                     _context.Logger.LogWarning(e, "{Pipeline}: writing {Bucket}/{Key} failed (attempt {Attempt}); retrying.", _definition.Name, pending.Bucket, pending.Key, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * (1 << Math.Min(attempt, 7)))), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(ObjectUploader.RetryDelay(attempt), cancellationToken).ConfigureAwait(false);
                 }
             }
             if (pending.ErrorType is null && !pending.Backup)
@@ -392,8 +606,8 @@ public sealed class DeliveryPipeline<TRecord>
     }
 
     /// <summary>
-    /// Deletes spool files no pending object names: uploaded ones, and (at start) objects whose state never became
-    /// durable.
+    /// At start only (nothing is being written): deletes spool files no pending object names — uploaded ones, and
+    /// objects whose state never became durable.
     /// </summary>
     private void CleanSpool()
     {
@@ -406,25 +620,32 @@ public sealed class DeliveryPipeline<TRecord>
         }
     }
 
-    /// <summary>Saves positions that moved without an object (dropped records, records already delivered) about once a second.</summary>
-    private async Task SavePositionsIfIdleAsync(CancellationToken cancellationToken, bool force = false)
+    /// <summary>
+    /// About once a second, a save for positions that moved without an object (dropped records, records already
+    /// delivered, reading on after every buffer was written).
+    /// </summary>
+    private bool IdleSaveDue()
     {
-        if (!_positionsDirty && !force)
+        if (Environment.TickCount64 - _lastSaveTicks < 1000 || _encoding.Count > 0)
         {
-            // Positions also move when every buffer has been flushed and reading went on.
-            if (_buffers.Count > 0 || _readNext.All(p => _state.Positions.GetValueOrDefault(p.Key) >= p.Value))
+            return false;
+        }
+        if (_positionsDirty)
+        {
+            return true;
+        }
+        if (_buffers.Count > 0)
+        {
+            return false;
+        }
+        foreach (var (partition, next) in _readNext)
+        {
+            if (_state.Positions.GetValueOrDefault(partition) < next)
             {
-                return;
+                return true;
             }
         }
-        if (!force && Environment.TickCount64 - _lastSaveTicks < 1000)
-        {
-            return;
-        }
-        AdvancePositions();
-        _state.Save(_context.StateDirectory);
-        _lastSaveTicks = Environment.TickCount64;
-        await _source.CommitAsync(_state.Positions, cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     private void UpdateFreshness()
@@ -433,6 +654,10 @@ public sealed class DeliveryPipeline<TRecord>
         foreach (var buffer in _buffers.Values)
         {
             oldest = Math.Min(oldest, buffer.OldestArrivalMs);
+        }
+        foreach (var job in _encoding)
+        {
+            oldest = Math.Min(oldest, job.Buffer.OldestArrivalMs);
         }
         _context.Counters.OldestUndeliveredMs = oldest;
     }

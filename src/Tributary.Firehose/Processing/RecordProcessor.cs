@@ -132,6 +132,12 @@ public sealed class RecordProcessor : IRecordProcessor<ProcessedRecord>
 
     private void Split(SourceRecord record, List<ProcessedRecord> output)
     {
+        if (!_kplDeaggregation && _subRecordType is null && !_gunzip && !_cloudWatchLogs)
+        {
+            // Nothing splits or rewrites the record: it is its one part (no list per record).
+            output.Add(new ProcessedRecord(record, 0, record.Data));
+            return;
+        }
         List<byte[]>? parts = null;
         if (_kplDeaggregation)
         {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -7,7 +8,8 @@ namespace Tributary.Firehose.Processing;
 
 /// <summary>
 /// The MetadataExtractionQuery most streams use — an object of plain paths, <c>{customer: .customer_id, year: .t.y}</c>
-/// — evaluated without the jq interpreter: one JsonDocument walk per record. It gives exactly what the interpreter
+/// — evaluated without the jq interpreter: one pass of a JSON reader per record when every path is one step, else one
+/// JsonDocument walk. It gives exactly what the interpreter
 /// gives or declines (<see cref="TryExtract"/> returns false) and the caller runs the interpreter: on a record that is
 /// not a JSON object, or a path through something that is neither an object nor null (jq's errors come from the
 /// interpreter). Scalars are rendered as jq's <c>tostring</c> does (strings as they are, others by
@@ -17,7 +19,15 @@ public sealed partial class SimpleKeyQuery
 {
     private readonly (string Key, string[] Path)[] _keys;
 
-    private SimpleKeyQuery((string Key, string[] Path)[] keys) => _keys = keys;
+    private readonly bool _topLevel;
+    private readonly byte[][] _names;
+
+    private SimpleKeyQuery((string Key, string[] Path)[] keys)
+    {
+        _keys = keys;
+        _topLevel = Array.TrueForAll(keys, k => k.Path.Length == 1);
+        _names = [.. keys.Select(k => Encoding.UTF8.GetBytes(k.Path[0]))];
+    }
 
     /// <summary>The query as key → path, or null when it is anything more than <c>{k: .a.b, "k2": .c}</c>.</summary>
     public static SimpleKeyQuery? TryParse(string query)
@@ -45,14 +55,18 @@ public sealed partial class SimpleKeyQuery
     /// The keys of a record: true with <paramref name="keys"/> set (or <paramref name="failure"/> set when a key is
     /// null or not a scalar, as the interpreter path reports), false when the interpreter must decide.
     /// </summary>
-    public bool TryExtract(ReadOnlySpan<byte> record, out Dictionary<string, string>? keys, out string? failure)
+    public bool TryExtract(ReadOnlyMemory<byte> record, out Dictionary<string, string>? keys, out string? failure)
     {
+        if (_topLevel)
+        {
+            return TryExtractTopLevel(record.Span, out keys, out failure);
+        }
         keys = null;
         failure = null;
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(record.ToArray());
+            document = JsonDocument.Parse(record);
         }
         catch (JsonException)
         {
@@ -111,6 +125,99 @@ public sealed partial class SimpleKeyQuery
             keys = result;
             return true;
         }
+    }
+
+    /// <summary>
+    /// <see cref="TryExtract"/> when every path is one step (<c>{k: .a}</c>): one forward pass of a
+    /// <see cref="Utf8JsonReader"/> over the record — the same validation as parsing it whole (an invalid record, or
+    /// one with trailing content, declines) — without building a document. Nested values are skipped; a path's
+    /// property appearing twice declines, as in the document walk.
+    /// </summary>
+    private bool TryExtractTopLevel(ReadOnlySpan<byte> record, out Dictionary<string, string>? keys, out string? failure)
+    {
+        keys = null;
+        failure = null;
+        Span<JsonTokenType> found = stackalloc JsonTokenType[_keys.Length];
+        found.Clear();
+        Span<bool> duplicated = stackalloc bool[_keys.Length];
+        duplicated.Clear();
+        var values = new string?[_keys.Length];
+        try
+        {
+            var reader = new Utf8JsonReader(record);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var first = -1;
+                for (var i = 0; i < _names.Length; i++)
+                {
+                    if (reader.ValueTextEquals(_names[i]))
+                    {
+                        first = i;
+                        break;
+                    }
+                }
+                reader.Read();
+                if (first < 0)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                var type = reader.TokenType;
+                var text = type switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Number => JqProgram.ToJson(JsonNode.Parse(reader.ValueSpan)),
+                    JsonTokenType.True => "true",
+                    JsonTokenType.False => "false",
+                    _ => null,
+                };
+                reader.Skip();
+                for (var i = first; i < _names.Length; i++)
+                {
+                    if (i == first || _names[i].AsSpan().SequenceEqual(_names[first]))
+                    {
+                        duplicated[i] |= found[i] != JsonTokenType.None;
+                        found[i] = type;
+                        values[i] = text;
+                    }
+                }
+            }
+            // The root object ended; anything after it but whitespace throws.
+            if (reader.Read())
+            {
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        var result = new Dictionary<string, string>(_keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            var key = _keys[i].Key;
+            if (duplicated[i])
+            {
+                // A duplicated name: the interpreter path decides (keys are looked at in the query's order, as in the document walk).
+                return false;
+            }
+            switch (found[i])
+            {
+                case JsonTokenType.None or JsonTokenType.Null:
+                    failure = $"Partition key '{key}' is null.";
+                    return true;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    failure = $"Partition key '{key}' is not a scalar.";
+                    return true;
+            }
+            result[key] = values[i]!;
+        }
+        keys = result;
+        return true;
     }
 
     [GeneratedRegex("""^\s*\{(?:\s*(?<entry>(?:[A-Za-z_][A-Za-z0-9_]*|"[A-Za-z0-9_\-.]*")\s*:\s*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*,)*\s*(?<entry>(?:[A-Za-z_][A-Za-z0-9_]*|"[A-Za-z0-9_\-.]*")\s*:\s*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*\}\s*$""")]
