@@ -13,6 +13,9 @@ internal sealed class StandaloneWorker : IAsyncDisposable
     private readonly TaskCompletionSource _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
 
+    /// <summary>The port of the worker's Connect REST API (from its "serving" line).</summary>
+    public int RestPort { get; private set; }
+
     public string Output
     {
         get
@@ -70,6 +73,8 @@ internal sealed class StandaloneWorker : IAsyncDisposable
         }
         if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
         {
+            var rest = System.Text.RegularExpressions.Regex.Match(line, @"Connect REST on [^;]*?:(\d+)");
+            RestPort = rest.Success ? int.Parse(rest.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
             _serving.TrySetResult();
         }
     }
