@@ -68,16 +68,7 @@ public sealed class S3rverSinkTests : IAsyncLifetime
 
     private string[] WriteConfigs()
     {
-        var worker = _directory.File("connect.properties");
-        System.IO.File.WriteAllText(worker, $"""
-            bootstrap.servers=127.0.0.1:{_broker.Ports.Kafka}
-            key.converter=org.apache.kafka.connect.storage.StringConverter
-            value.converter=org.apache.kafka.connect.json.JsonConverter
-            value.converter.schemas.enable=false
-            offset.storage.file.filename={_directory.File("offsets.json")}
-            offset.flush.interval.ms=500
-            listeners=http://127.0.0.1:0
-            """);
+        var worker = StandaloneWorker.WriteWorkerProperties(_directory, _broker.Ports.Kafka);
         var connector = _directory.File("s3-sink.properties");
         System.IO.File.WriteAllText(connector, $"""
             name=to-s3rver

@@ -27,6 +27,25 @@ internal sealed class StandaloneWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes <c>connect.properties</c> in <paramref name="directory"/>: the broker on <paramref name="kafkaPort"/>,
+    /// schemaless JSON values, string keys, an offsets file beside it flushed every 500 ms, REST on a free port.
+    /// </summary>
+    public static string WriteWorkerProperties(TempDirectory directory, int kafkaPort)
+    {
+        var worker = directory.File("connect.properties");
+        System.IO.File.WriteAllText(worker, $"""
+            bootstrap.servers=127.0.0.1:{kafkaPort}
+            key.converter=org.apache.kafka.connect.storage.StringConverter
+            value.converter=org.apache.kafka.connect.json.JsonConverter
+            value.converter.schemas.enable=false
+            offset.storage.file.filename={directory.File("offsets.json")}
+            offset.flush.interval.ms=500
+            listeners=http://127.0.0.1:0
+            """);
+        return worker;
+    }
+
     public static async Task<StandaloneWorker> StartAsync(params string[] arguments)
     {
         Assert.True(System.IO.File.Exists(Program), "tributary.dll not built: " + Program);
