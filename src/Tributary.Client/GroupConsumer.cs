@@ -40,6 +40,13 @@ public sealed record GroupConsumerOptions
 
     /// <summary>Bytes per partition per fetch.</summary>
     public int MaxPartitionFetchBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// <c>fetch.max.bytes</c>: a poll stops fetching further partitions once it holds this many bytes (the Java client's
+    /// default, 50 MiB), so one poll over many partitions does not read them all into memory at once; the next poll
+    /// starts with the partitions this one left out.
+    /// </summary>
+    public int FetchMaxBytes { get; init; } = 50 * 1024 * 1024;
 }
 
 /// <summary>
@@ -63,6 +70,7 @@ public sealed class GroupConsumer : IAsyncDisposable
     private volatile bool _rejoinNeeded = true;
     private string _memberId = "";
     private int _generation = -1;
+    private int _nextPartition;
 
     public GroupConsumer(KafkaClient client, GroupConsumerOptions options)
     {
@@ -93,9 +101,16 @@ public sealed class GroupConsumer : IAsyncDisposable
             return [];
         }
         var records = new List<ConsumedRecord>();
-        foreach (var ((topic, partition), position) in _positions.ToList())
+        var assigned = _positions.ToList();
+        var start = _nextPartition;
+        long polledBytes = 0;
+        var fetchedPartitions = 0;
+        for (; fetchedPartitions < assigned.Count && polledBytes < _options.FetchMaxBytes; fetchedPartitions++)
         {
+            // Round robin: a poll cut short by fetch.max.bytes, the next one starts with the partitions it did not reach.
+            var ((topic, partition), position) = assigned[(start + fetchedPartitions) % assigned.Count];
             var fetched = await _client.FetchAsync(topic, partition, position, _options.MaxPartitionFetchBytes, maxWaitMs / Math.Max(1, _positions.Count), cancellationToken).ConfigureAwait(false);
+            polledBytes += fetched.Records.Length;
             if (fetched.ErrorCode == 1)
             {
                 // OFFSET_OUT_OF_RANGE: reset as auto.offset.reset says.
@@ -108,6 +123,7 @@ public sealed class GroupConsumer : IAsyncDisposable
             }
             _positions[(topic, partition)] = Decode(fetched, position, records);
         }
+        _nextPartition = fetchedPartitions < assigned.Count ? (start + fetchedPartitions) % assigned.Count : 0;
         return records;
     }
 

@@ -31,6 +31,7 @@ public sealed class S3SinkTask : SinkTask
     private IObjectStore _store = null!;
     private IRecordFormat _format = null!;
     private IPartitioner _partitioner = null!;
+    private SchemaEvolution _compatibility = null!;
     private ObjectKeys _keys = null!;
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;
     private string _connector = "";
@@ -64,6 +65,7 @@ public sealed class S3SinkTask : SinkTask
         _keys = new ObjectKeys(_config.TopicsDirectory, _config.DirectoryDelimiter, _config.FileDelimiter, _config.OffsetPadWidth);
         _format = CreateFormat(_config);
         _partitioner = CreatePartitioner(_config, _zone);
+        _compatibility = new SchemaEvolution(_config.GetString(SchemaCompatibility)!);
         _store = CreateStore(_config);
         return Task.CompletedTask;
     }
@@ -159,9 +161,10 @@ public sealed class S3SinkTask : SinkTask
         }
         try
         {
-            var (encoded, timestamp) = _partitioner.Partition(record, now);
-            var line = _format.Prepare(record);
-            return new SinkSourceRecord(record, arrival, line, encoded, timestamp, skip: false);
+            var written = _compatibility.Apply(record);
+            var (encoded, timestamp) = _partitioner.Partition(written, now);
+            var line = _format.Prepare(written);
+            return new SinkSourceRecord(written, arrival, line, encoded, timestamp, skip: false);
         }
         catch (DataException e)
         {
@@ -228,6 +231,10 @@ public sealed class S3SinkTask : SinkTask
     /// </summary>
     public override async Task CloseAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
     {
+        foreach (var partition in partitions)
+        {
+            _compatibility.Forget(partition.Topic, partition.Partition);
+        }
         foreach (var topic in partitions.Select(p => p.Topic).Distinct())
         {
             if (_writers.Remove(topic, out var writer))

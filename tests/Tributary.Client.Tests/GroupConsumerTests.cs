@@ -73,6 +73,34 @@ public sealed class GroupConsumerTests : IAsyncLifetime
         Assert.Equal(4, later.Assignment.Count);
     }
     [Fact]
+    public async Task A_poll_stops_at_fetch_max_bytes_and_the_next_starts_with_the_partitions_it_left_out()
+    {
+        await using var client = NewClient();
+        await client.CreateTopicAsync("wide", 8);
+        var value = new string('v', 1000);
+        for (var p = 0; p < 8; p++)
+        {
+            await client.ProduceAsync("wide", p, [.. Enumerable.Range(0, 20).Select(i => ((byte[]?)null, (byte[]?)Encoding.UTF8.GetBytes($"{p}-{i}-{value}")))]);
+        }
+        // Each partition holds ~20 KB: with a 30,000-byte limit a poll reads two partitions at the most.
+        await using var member = new GroupConsumer(client, Options with { GroupId = "bounded", Topics = ["wide"], FetchMaxBytes = 30_000 });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = new HashSet<string>();
+        var polls = 0;
+        while (seen.Count < 160)
+        {
+            var records = await member.PollAsync(100, stop.Token);
+            Assert.True(records.Select(r => r.Partition).Distinct().Count() <= 2, "one poll read " + records.Select(r => r.Partition).Distinct().Count() + " partitions");
+            foreach (var record in records)
+            {
+                Assert.True(seen.Add(string.Join('-', Encoding.UTF8.GetString(record.Value!).Split('-')[..2])), "record read twice");
+            }
+            polls++;
+        }
+        Assert.InRange(polls, 5, 40);
+    }
+
+    [Fact]
     public async Task A_poll_that_rejoins_returns_nothing_and_leaves_positions_at_the_commits()
     {
         // The delivery engine drops its buffers when the generation changes and restarts from the consumer's

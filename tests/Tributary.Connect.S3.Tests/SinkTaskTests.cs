@@ -167,6 +167,111 @@ public sealed class SinkTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task Quiet_partitions_rotate_after_rotate_interval_without_new_records()
+    {
+        // Confluent's rotate.interval.ms only fires when a later record arrives (its issue #144); here a file also closes
+        // once it has been open that long, so the last records of 40 quiet partitions do not wait for more traffic.
+        var (task, _) = await StartAsync(Config("json.JsonFormat", ("flush.size", "1000"), ("rotate.interval.ms", "1500"),
+            ("partitioner.class", "io.confluent.connect.storage.partitioner.TimeBasedPartitioner"), ("path.format", "YYYY-MM-dd"),
+            ("partition.duration.ms", "86400000"), ("locale", "en-US"), ("timezone", "UTC"), ("timestamp.extractor", "Record")));
+        await task.PutAsync([.. Enumerable.Range(0, 40).SelectMany(p => new[] { Record(p, 7, "a" + p, Schema.String), Record(p, 8, "b" + p, Schema.String) })], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 40, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(0, 40).Select(p => $"topics/events/2018-11-16/events+{p}+0000000007.json").Order(StringComparer.Ordinal), Keys());
+        Assert.All(Enumerable.Range(0, 40), p => Assert.Equal($"\"a{p}\"\n\"b{p}\"\n", System.IO.File.ReadAllText(Path.Combine(Bucket, $"topics/events/2018-11-16/events+{p}+0000000007.json"))));
+        await task.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_thousand_partitions_stay_within_the_buffer_bound_by_writing_the_largest_buffers_early()
+    {
+        // No rotation would close these files (flush.size far away, no interval): only the bound makes objects.
+        const int partitions = 1000;
+        const int perPartition = 8;
+        const int bound = 2 * 1024 * 1024;
+        var (task, _) = await StartAsync(Config("json.JsonFormat", ("flush.size", "1000000"), ("s3.part.size", "5242880"), ("tributary.max.buffered.bytes", bound.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        var pad = new string('x', 1000);
+        for (var partition = 0; partition < partitions; partition++)
+        {
+            await task.PutAsync([.. Enumerable.Range(0, perPartition).Select(offset => Record(partition, offset, pad + offset, Schema.String))], CancellationToken.None);
+        }
+        // 8,000 records of 1,003 JSON bytes plus the per-record overhead (~9.6 MB): with a 2 MiB bound at most
+        // bound / size of them may still be buffered, so the rest must have been written early, in objects that each
+        // begin where the previous one of their partition ended.
+        const int size = Sink.SinkSourceRecord.RecordOverhead + 1003;
+        int Written() => Keys().Sum(k => System.IO.File.ReadAllLines(Path.Combine(Bucket, k)).Length);
+        await Eventually.HoldsAsync(() => Written() >= (partitions * perPartition) - (bound / size), () => $"{Written()} records written early", TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(250));
+        var next = new Dictionary<int, long>();
+        foreach (var key in Keys())
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(key, @"^topics/events/partition=(\d+)/events\+\1\+(\d{10})\.json$");
+            Assert.True(match.Success, key);
+            var partition = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var start = long.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(next.GetValueOrDefault(partition), start);
+            next[partition] = start + System.IO.File.ReadAllLines(Path.Combine(Bucket, key)).Length;
+        }
+        await task.StopAsync();
+    }
+
+    private static readonly Schema V1 = SchemaBuilder.Struct().Name("Event").Version(1).Field("id", Schema.Int64).Field("name", Schema.String).Build();
+    private static readonly Schema V2 = SchemaBuilder.Struct().Name("Event").Version(2).Field("id", Schema.Int64).Field("name", Schema.String)
+        .Field("level", SchemaBuilder.Int32().DefaultValue(7).Build()).Build();
+
+    private static SinkRecord Versioned(long offset, Schema schema)
+    {
+        var value = new Struct(schema).Put("id", offset).Put("name", "n" + offset);
+        if (schema.Field("level") is not null)
+        {
+            value.Put("level", (int)offset * 100);
+        }
+        return Record(0, offset, value, schema);
+    }
+
+    private List<(string Key, string Schema, List<string> Rows)> AvroFiles()
+    {
+        var files = new List<(string, string, List<string>)>();
+        foreach (var key in Keys())
+        {
+            using var reader = DataFileReader<GenericRecord>.OpenReader(Path.Combine(Bucket, key));
+            var rows = reader.NextEntries.Select(r => string.Join(":", ((Avro.RecordSchema)r.Schema).Fields.Select(f => r[f.Name]))).ToList();
+            files.Add((key, string.Join(",", ((Avro.RecordSchema)reader.GetSchema()).Fields.Select(f => f.Name)), rows));
+        }
+        return files;
+    }
+
+    [Theory]
+    [InlineData("BACKWARD", "1,1,2,1,2", "0:n0|1:n1", "id,name,level", "2:n2:200|3:n3:7|4:n4:400")]
+    [InlineData("FULL", "1,1,2,1,2", "0:n0|1:n1", "id,name,level", "2:n2:200|3:n3:7|4:n4:400")]
+    [InlineData("FORWARD", "2,2,1,2,1", "0:n0:0|1:n1:100", "id,name", "2:n2|3:n3|4:n4")]
+    public async Task Schema_compatibility_rotates_on_a_change_and_projects_the_other_versions(string mode, string versions, string first, string secondSchema, string second)
+    {
+        // BACKWARD/FULL: a newer version rotates the file and an older one is projected to it (level takes its default
+        // 7); FORWARD: an older version rotates and a newer one is projected to it (level dropped). flush.size 3 closes
+        // the second file.
+        var (task, _) = await StartAsync(Config("avro.AvroFormat", ("schema.compatibility", mode), ("flush.size", "3")));
+        var records = versions.Split(',').Select((v, i) => Versioned(i, v == "1" ? V1 : V2)).ToList();
+        await task.PutAsync(records, CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 2, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        await task.StopAsync();
+        var files = AvroFiles();
+        Assert.Equal(["topics/events/partition=0/events+0+0000000000.avro", "topics/events/partition=0/events+0+0000000002.avro"], files.Select(f => f.Key));
+        Assert.Equal(first, string.Join("|", files[0].Rows));
+        Assert.Equal(secondSchema, files[1].Schema);
+        Assert.Equal(second, string.Join("|", files[1].Rows));
+    }
+
+    [Fact]
+    public async Task Schema_compatibility_without_versions_sends_the_record_to_the_reporter()
+    {
+        var (task, context) = await StartAsync(Config("avro.AvroFormat", ("schema.compatibility", "BACKWARD"), ("errors.tolerance", "all")));
+        await task.PutAsync([Versioned(0, V1), Record(0, 1, new Struct(Event).Put("id", 1L).Put("name", "x").Put("ts", 1L), Event)], CancellationToken.None);
+        var (bad, error) = Assert.Single(context.Reported);
+        Assert.Equal(1, bad.KafkaOffset);
+        Assert.Equal("Schema version required for BACKWARD compatibility", error.Message);
+        await task.StopAsync();
+    }
+
+    [Fact]
     public async Task A_record_that_does_not_fit_goes_to_the_reporter_or_fails_the_task()
     {
         var (task, context) = await StartAsync(Config("parquet.ParquetFormat", ("errors.tolerance", "all")));

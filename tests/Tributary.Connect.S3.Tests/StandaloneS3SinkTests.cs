@@ -62,16 +62,7 @@ public sealed partial class StandaloneS3SinkTests : IAsyncLifetime
 
     private string[] WriteConfigs(params (string Name, string Extra)[] connectors)
     {
-        var worker = _directory.File("connect.properties");
-        System.IO.File.WriteAllText(worker, $"""
-            bootstrap.servers=127.0.0.1:{_broker.Ports.Kafka}
-            key.converter=org.apache.kafka.connect.storage.StringConverter
-            value.converter=org.apache.kafka.connect.json.JsonConverter
-            value.converter.schemas.enable=false
-            offset.storage.file.filename={_directory.File("offsets.json")}
-            offset.flush.interval.ms=500
-            listeners=http://127.0.0.1:0
-            """);
+        var worker = StandaloneWorker.WriteWorkerProperties(_directory, _broker.Ports.Kafka);
         var files = new List<string> { worker };
         foreach (var (name, extra) in connectors)
         {

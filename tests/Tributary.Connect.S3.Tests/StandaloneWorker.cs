@@ -13,6 +13,9 @@ internal sealed class StandaloneWorker : IAsyncDisposable
     private readonly TaskCompletionSource _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
 
+    /// <summary>The port of the worker's Connect REST API (from its "serving" line).</summary>
+    public int RestPort { get; private set; }
+
     public string Output
     {
         get
@@ -22,6 +25,25 @@ internal sealed class StandaloneWorker : IAsyncDisposable
                 return string.Join('\n', _output.TakeLast(200));
             }
         }
+    }
+
+    /// <summary>
+    /// Writes <c>connect.properties</c> in <paramref name="directory"/>: the broker on <paramref name="kafkaPort"/>,
+    /// schemaless JSON values, string keys, an offsets file beside it flushed every 500 ms, REST on a free port.
+    /// </summary>
+    public static string WriteWorkerProperties(TempDirectory directory, int kafkaPort)
+    {
+        var worker = directory.File("connect.properties");
+        System.IO.File.WriteAllText(worker, $"""
+            bootstrap.servers=127.0.0.1:{kafkaPort}
+            key.converter=org.apache.kafka.connect.storage.StringConverter
+            value.converter=org.apache.kafka.connect.json.JsonConverter
+            value.converter.schemas.enable=false
+            offset.storage.file.filename={directory.File("offsets.json")}
+            offset.flush.interval.ms=500
+            listeners=http://127.0.0.1:0
+            """);
+        return worker;
     }
 
     public static async Task<StandaloneWorker> StartAsync(params string[] arguments)
@@ -70,6 +92,8 @@ internal sealed class StandaloneWorker : IAsyncDisposable
         }
         if (prefix.Length == 0 && line.Contains("serving", StringComparison.Ordinal))
         {
+            var rest = System.Text.RegularExpressions.Regex.Match(line, @"Connect REST on [^;]*?:(\d+)");
+            RestPort = rest.Success ? int.Parse(rest.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
             _serving.TrySetResult();
         }
     }

@@ -42,7 +42,7 @@ public sealed class AvroFormat(string codec) : IRecordFormat
 
         public EncodedObject<S3Record> Write(Stream output, string key, IReadOnlyList<S3Record> records)
         {
-            var schema = records[0].Sink.Record.ValueSchema!;
+            var schema = records[0].Sink.ValueSchema!;
             var encoder = new AvroValueEncoder(schema);
             Span<byte> sync = stackalloc byte[32];
             SHA256.HashData(Encoding.UTF8.GetBytes(key), sync);
@@ -63,7 +63,7 @@ public sealed class AvroFormat(string codec) : IRecordFormat
             long bytes = 0;
             foreach (var record in records)
             {
-                encoder.Write(block, record.Sink.Record.Value);
+                encoder.Write(block, record.Sink.Value);
                 count++;
                 if (block.WrittenCount >= BlockBytes)
                 {

@@ -61,12 +61,12 @@ public sealed class ParquetFormat : IRecordFormat
     {
         public EncodedObject<S3Record> Write(Stream output, string key, IReadOnlyList<S3Record> records)
         {
-            var connectSchema = records[0].Sink.Record.ValueSchema!;
+            var connectSchema = records[0].Sink.ValueSchema!;
             var schema = new ParquetSchema([.. connectSchema.Fields.Select(f => Node(f.Name, f.Schema))]);
             using var writer = new ParquetWriter(output, schema, options, leaveOpen: true);
             foreach (var record in records)
             {
-                writer.WriteRow(Row((Struct)record.Sink.Record.Value!));
+                writer.WriteRow(Row((Struct)record.Sink.Value!));
             }
             writer.Complete();
             return new(records.Count, 0, []);

@@ -1,3 +1,4 @@
+using Tributary.Connect.Data;
 using Tributary.Connect.Sink;
 using Tributary.Delivery.Engine;
 using Tributary.Delivery.Sources;
@@ -7,12 +8,25 @@ namespace Tributary.Connect.S3.Sink;
 /// <summary>
 /// A sink record as the engine's source hands it over: its Kafka position, and what the task worked out on the worker's
 /// thread — the encoded partition, the rotation timestamp, the encoded line for the line formats, or that the record
-/// is to be skipped (a tolerated failure, an ignored tombstone) so that only its position advances.
+/// is to be skipped (a tolerated failure, an ignored tombstone) so that only its position advances. The Connect value
+/// is kept only for the schema formats (their encoders need it); a line-format record holds its line and value schema
+/// alone, so that what is buffered is what <see cref="Size"/> counts.
 /// </summary>
 public sealed class SinkSourceRecord(SinkRecord record, long arrivalMs, byte[] line, string encodedPartition, long timestampMs, bool skip)
     : SourceRecord(record.OriginalKafkaPartition, record.OriginalKafkaOffset, arrivalMs, null, line)
 {
-    public SinkRecord Record { get; } = record;
+    /// <summary>
+    /// Bytes a buffered record costs beyond its line's or value's content, estimated from the objects' fields on a
+    /// 64-bit runtime: this object (~96 bytes), its <see cref="S3Record"/> (~56), the line array's header (24) and the
+    /// buffer's list slot (8), rounded up.
+    /// </summary>
+    public const int RecordOverhead = 192;
+
+    /// <summary>The value's schema: a change of schema rotates the file (and Avro/Parquet files take it as theirs).</summary>
+    public Schema? ValueSchema { get; } = record.ValueSchema;
+
+    /// <summary>The Connect value for the schema formats (Avro, Parquet); null for the line formats.</summary>
+    public object? Value { get; } = line.Length == 0 && !skip ? record.Value : null;
 
     public string EncodedPartition { get; } = encodedPartition;
 
@@ -21,7 +35,7 @@ public sealed class SinkSourceRecord(SinkRecord record, long arrivalMs, byte[] l
     public bool Skip { get; } = skip;
 
     /// <summary>Bytes the record holds in memory: the line, or an estimate of the Connect value for the schema formats.</summary>
-    public long Size { get; } = line.Length > 0 ? line.Length + 1 : 64 + ValueSize.Estimate(record.Value);
+    public long Size { get; } = RecordOverhead + (line.Length > 0 ? line.Length : ValueSize.Estimate(line.Length == 0 && !skip ? record.Value : null));
 }
 
 /// <summary>One buffered record of the S3 sink dialect.</summary>

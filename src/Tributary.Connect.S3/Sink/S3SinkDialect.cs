@@ -107,8 +107,8 @@ public static class S3SinkDialect
             {
                 return true;
             }
-            var last = buffer.Records[^1].Sink.Record.ValueSchema;
-            var next = record.Sink.Record.ValueSchema;
+            var last = buffer.Records[^1].Sink.ValueSchema;
+            var next = record.Sink.ValueSchema;
             return !ReferenceEquals(last, next) && (last is null || next is null || !last.Equals(next));
         }
 
