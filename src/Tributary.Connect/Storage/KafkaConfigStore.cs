@@ -12,8 +12,8 @@ namespace Tributary.Connect.Runtime.Storage;
 /// <c>KafkaConfigBackingStore</c> record formats, so Kafka's tooling reads them): one partition, cleanup.policy=compact;
 /// <c>connector-&lt;name&gt;</c> → <c>{"properties":{…}}</c>, <c>target-state-&lt;name&gt;</c> →
 /// <c>{"state":"STARTED"|"PAUSED","state.v2":"STARTED"|"PAUSED"|"STOPPED"}</c> (STOPPED written as PAUSED in
-/// <c>state</c> for older readers), and a delete as tombstones of both keys. Task configurations are not written: a
-/// standalone herder derives them from the connector at start. Writes are acks=all and awaited, so a configuration
+/// <c>state</c> for older readers), and a delete as tombstones of both keys. Task configurations (<c>task-</c>/<c>commit-</c>) are
+/// written by distributed workers; a standalone herder derives them from the connector at start. Writes are acks=all and awaited, so a configuration
 /// the REST API acknowledged survives a restart. Thread-safety: writes may come from any thread (the client is).
 /// </summary>
 public sealed class KafkaConfigStore(KafkaClient client, string topic)
@@ -40,6 +40,24 @@ public sealed class KafkaConfigStore(KafkaClient client, string topic)
         var v1 = state == TargetState.STOPPED ? "PAUSED" : v2;
         return WriteAsync("target-state-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["state"] = v1, ["state.v2"] = v2 }), cancellationToken);
     }
+
+    /// <summary>
+    /// Task configurations as Kafka's leader writes them: <c>task-&lt;name&gt;-&lt;n&gt;</c> → <c>{"properties":{…}}</c>
+    /// for each task, then <c>commit-&lt;name&gt;</c> → <c>{"tasks":N}</c>, which is what makes readers apply them.
+    /// </summary>
+    public async Task PutTaskConfigsAsync(string name, IReadOnlyList<IReadOnlyDictionary<string, string>> tasks, CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var properties = tasks[i].ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
+            await WriteAsync($"task-{name}-{i}", SchemalessJson.Serialize(new Dictionary<string, object?> { ["properties"] = properties }), cancellationToken).ConfigureAwait(false);
+        }
+        await WriteAsync("commit-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["tasks"] = tasks.Count }), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A KIP-745 restart request for the worker that runs the connector: <c>restart-connector-&lt;name&gt;</c>.</summary>
+    public Task RequestRestartAsync(string name, bool includeTasks, bool onlyFailed, CancellationToken cancellationToken = default) =>
+        WriteAsync("restart-connector-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["include-tasks"] = includeTasks, ["only-failed"] = onlyFailed }), cancellationToken);
 
     public async Task DeleteConnectorAsync(string name, CancellationToken cancellationToken = default)
     {
