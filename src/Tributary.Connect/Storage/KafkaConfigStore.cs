@@ -2,7 +2,6 @@ using System.Text;
 using Tributary.Client;
 using Tributary.Connect.Json;
 using Tributary.Connect.Runtime.Worker;
-using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Connect.Runtime.Storage;
@@ -74,40 +73,11 @@ public sealed class KafkaConfigStore(KafkaClient client, string topic)
         var configs = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var order = new List<string>();
         var states = new Dictionary<string, TargetState>(StringComparer.Ordinal);
-        var end = await client.ListOffsetAsync(topic, 0, -1, cancellationToken).ConfigureAwait(false);
-        var position = await client.ListOffsetAsync(topic, 0, -2, cancellationToken).ConfigureAwait(false);
-        using var scratch = new PooledBufferWriter();
-        while (position < end)
+        var tail = new Distributed.TopicTail(client, topic, 1, (key, value) => Apply(key, value, configs, order, states));
+        await using (tail.ConfigureAwait(false))
         {
-            var fetched = await client.FetchAsync(topic, 0, position, maxWaitMs: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (fetched.ErrorCode != 0)
-            {
-                throw new KafkaClientException(fetched.ErrorCode, $"Reading {topic}: error {fetched.ErrorCode}");
-            }
-            var span = fetched.Records.Span;
-            var before = position;
-            int size;
-            while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
-            {
-                var batch = span[..size];
-                var baseOffset = RecordBatch.BaseOffset(batch);
-                scratch.Reset();
-                var records = BatchRecords.Read(batch, scratch);
-                while (records.TryReadNext(out var record))
-                {
-                    if (baseOffset + record.OffsetDelta < position || !record.HasKey)
-                    {
-                        continue;
-                    }
-                    Apply(Encoding.UTF8.GetString(record.Key), record.HasValue ? record.Value.ToArray() : null, configs, order, states);
-                }
-                position = Math.Max(position, RecordBatch.NextOffset(batch));
-                span = span[size..];
-            }
-            if (position == before)
-            {
-                break;
-            }
+            tail.Start();
+            await tail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         }
         return [.. order.Where(configs.ContainsKey).Select(name => (name, configs[name], states.GetValueOrDefault(name, TargetState.STARTED)))];
     }
