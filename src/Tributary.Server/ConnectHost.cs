@@ -4,6 +4,7 @@ using Tributary.Client;
 using Tributary.Connect.File;
 using Tributary.Connect.Json;
 using Tributary.Connect.Runtime.Config;
+using Tributary.Connect.Runtime.Distributed;
 using Tributary.Connect.Runtime.Herder;
 using Tributary.Connect.Runtime.Plugins;
 using Tributary.Connect.Runtime.Rest;
@@ -23,25 +24,32 @@ namespace Tributary.Server;
 public sealed class ConnectHost : IAsyncDisposable
 {
     private readonly KafkaClient _client;
-    private readonly StandaloneHerder _herder;
+    private readonly IHerder _herder;
+    private readonly IAsyncDisposable _herderLifetime;
     private readonly ConnectRestServer _rest;
 
-    private ConnectHost(KafkaClient client, StandaloneHerder herder, ConnectRestServer rest, string host)
+    private ConnectHost(KafkaClient client, IHerder herder, IAsyncDisposable herderLifetime, StandaloneHerder local, ConnectRestServer rest, string host)
     {
         _client = client;
         _herder = herder;
+        _herderLifetime = herderLifetime;
+        LocalHerder = local;
         _rest = rest;
         Host = host;
     }
 
-    public StandaloneHerder Herder => _herder;
+    public IHerder Herder => _herder;
+
+    /// <summary>The herder of what runs in this process (the distributed herder's inner one), for the metrics.</summary>
+    public StandaloneHerder LocalHerder { get; }
 
     /// <summary>The REST address as printed ("" host: every interface).</summary>
     public string Host { get; }
 
     public int Port => _rest.Port;
 
-    public static async Task<ConnectHost> StartAsync(WorkerConfig worker, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    /// <param name="distributed">Distributed-mode settings (connect-distributed): the worker joins its group and keeps everything in the internal topics; null: standalone.</param>
+    public static async Task<ConnectHost> StartAsync(WorkerConfig worker, ILoggerFactory loggerFactory, DistributedConfig? distributed = null, CancellationToken cancellationToken = default)
     {
         var logger = loggerFactory.CreateLogger("Tributary.Connect");
         var plugins = new PluginRegistry(
@@ -52,6 +60,10 @@ public sealed class ConnectHost : IAsyncDisposable
         try
         {
             var metadata = await client.RefreshMetadataAsync([], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (distributed is not null)
+            {
+                return await StartDistributedAsync(worker, distributed, plugins, client, metadata.ClusterId, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
             var offsets = new FileOffsetStore(worker.GetString(WorkerConfig.OffsetStorageFileName));
             var (host, port) = worker.RestListener;
             KafkaConfigStore? configStore = null;
@@ -75,11 +87,38 @@ public sealed class ConnectHost : IAsyncDisposable
                 await herder.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            return new ConnectHost(client, herder, rest, host);
+            return new ConnectHost(client, herder, herder, herder, rest, host);
         }
         catch
         {
             await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A distributed worker: its id (host:port others reach its REST API at: rest.advertised.host.name/port, else the
+    /// listener's; a wildcard host is advertised as 127.0.0.1), the herder (internal topics, group), then REST.
+    /// </summary>
+    private static async Task<ConnectHost> StartDistributedAsync(WorkerConfig worker, DistributedConfig distributed, PluginRegistry plugins, KafkaClient client, string? clusterId, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var (host, port) = worker.RestListener;
+        if (port == 0 && worker.Originals.GetValueOrDefault(WorkerConfig.RestAdvertisedPort) is null)
+        {
+            throw new Tributary.Connect.Errors.ConfigException(WorkerConfig.Listeners, worker.GetList(WorkerConfig.Listeners)[0], "A distributed worker needs a fixed REST port (or rest.advertised.port): the other workers forward requests to it");
+        }
+        var advertisedHost = worker.GetString(WorkerConfig.RestAdvertisedHostName) is { Length: > 0 } named ? named : host is "" or "0.0.0.0" ? "127.0.0.1" : host;
+        var advertisedPort = worker.Originals.TryGetValue(WorkerConfig.RestAdvertisedPort, out var portText) ? int.Parse(portText, System.Globalization.CultureInfo.InvariantCulture) : port;
+        var herder = new DistributedHerder(worker, distributed, plugins, client, $"{advertisedHost}:{advertisedPort}", loggerFactory);
+        try
+        {
+            await herder.StartAsync(cancellationToken).ConfigureAwait(false);
+            var rest = await ConnectRestServer.StartAsync(herder, host, port, clusterId, Program.Version, loggerFactory).ConfigureAwait(false);
+            return new ConnectHost(client, herder, herder, herder.LocalHerder, rest, host);
+        }
+        catch
+        {
+            await herder.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -113,7 +152,7 @@ public sealed class ConnectHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _rest.DisposeAsync().ConfigureAwait(false);
-        await _herder.DisposeAsync().ConfigureAwait(false);
+        await _herderLifetime.DisposeAsync().ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
     }
 }

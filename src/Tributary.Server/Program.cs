@@ -96,7 +96,7 @@ public static class Program
                 AdminHost admin;
                 try
                 {
-                    admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.Herder).ConfigureAwait(false);
+                    admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
                 {

@@ -21,7 +21,7 @@ namespace Tributary.Connect.Runtime.Herder;
 /// (<see cref="ConnectorCallTimeout"/>), so a connector that hangs fails that request, never the worker.
 /// Source offsets live in the <see cref="IOffsetStore"/>; sink offsets in the consumer groups <c>connect-&lt;name&gt;</c>.
 /// </summary>
-public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
+public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDisposable
 {
     /// <summary>How long a connector's start/stop/taskConfigs may take before the request fails (Kafka's REST timeout is 90 s; a shorter one keeps the herder responsive).</summary>
     public static readonly TimeSpan ConnectorCallTimeout = TimeSpan.FromSeconds(30);
@@ -56,6 +56,13 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
     }
 
     public string WorkerId { get; }
+
+    /// <summary>Standalone mode serves every request itself.</summary>
+    public string? ForwardTarget(RestRequest request) => null;
+
+    /// <summary>Kafka's message for a configuration that failed validation on create or update.</summary>
+    public static BadRequestException InvalidConfig(ConfigInfos validation) =>
+        new($"Connector configuration is invalid and contains the following {validation.ErrorCount} error(s):\n{string.Join("\n", validation.ErrorLines)}\nYou can also find the above list of errors at the endpoint `/connector-plugins/{{connectorType}}/config/validate`");
 
     public PluginRegistry Plugins => _plugins;
 
@@ -146,7 +153,7 @@ public sealed class StandaloneHerder : ITaskStatusListener, IAsyncDisposable
         var validation = Validate(withName);
         if (validation.ErrorCount > 0)
         {
-            throw new BadRequestException($"Connector configuration is invalid and contains the following {validation.ErrorCount} error(s):\n{string.Join("\n", validation.ErrorLines)}\nYou can also find the above list of errors at the endpoint `/connector-plugins/{{connectorType}}/config/validate`");
+            throw InvalidConfig(validation);
         }
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -36,7 +36,7 @@ public sealed class ConnectRestServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<ConnectRestServer> StartAsync(StandaloneHerder herder, string host, int port, string? kafkaClusterId, string version, ILoggerFactory loggerFactory)
+    public static async Task<ConnectRestServer> StartAsync(IHerder herder, string host, int port, string? kafkaClusterId, string version, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -49,13 +49,13 @@ public sealed class ConnectRestServer : IAsyncDisposable
         var connectors = new ConnectorsResource(herder);
         var plugins = new ConnectorPluginsResource(herder);
         var loggers = new LoggersResource();
-        app.Run(context => HandleAsync(context, root, connectors, plugins, loggers, logger));
+        app.Run(context => HandleAsync(context, herder, root, connectors, plugins, loggers, logger));
         await app.StartAsync().ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         return new ConnectRestServer(app, bound.Select(a => new Uri(a.Replace("+", "localhost", StringComparison.Ordinal)).Port).First());
     }
 
-    private static async Task HandleAsync(HttpContext context, RootResource root, ConnectorsResource connectors, ConnectorPluginsResource plugins, LoggersResource loggers, ILogger logger)
+    private static async Task HandleAsync(HttpContext context, IHerder herder, RootResource root, ConnectorsResource connectors, ConnectorPluginsResource plugins, LoggersResource loggers, ILogger logger)
     {
         var request = new RestRequest(context);
         RestResponse response;
@@ -64,7 +64,9 @@ public sealed class ConnectRestServer : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             timeout.CancelAfter(RequestTimeout);
             var segments = request.Segments;
-            var work = segments.Count == 0 || segments[0] == "health"
+            var work = herder.ForwardTarget(request) is { } target
+                ? RestForwarder.ForwardAsync(context, target, timeout.Token)
+                : segments.Count == 0 || segments[0] == "health"
                 ? root.HandleAsync(request, timeout.Token)
                 : segments[0] switch
                 {

@@ -10,7 +10,7 @@ namespace Tributary.Connect.Runtime.Rest;
 /// <c>/connector-plugins</c>: the plugin list (connectors only by default, KIP-769), a plugin's configuration keys, and
 /// <c>PUT /connector-plugins/{type}/config/validate</c> (200 even when the configuration has errors).
 /// </summary>
-public sealed class ConnectorPluginsResource(StandaloneHerder herder)
+public sealed class ConnectorPluginsResource(IHerder herder)
 {
     public async Task<RestResponse> HandleAsync(RestRequest request, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Tributary.Connect.Runtime.Rest;
 /// (KIP-745), pause/resume/stop, delete, offsets GET/PATCH/DELETE (KIP-875) and active topics (KIP-558), with Kafka's
 /// status codes and messages. Standalone mode: no forwarding.
 /// </summary>
-public sealed class ConnectorsResource(StandaloneHerder herder)
+public sealed class ConnectorsResource(IHerder herder)
 {
     public async Task<RestResponse> HandleAsync(RestRequest request, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using Tributary.Connect.Runtime.Herder;
 namespace Tributary.Connect.Runtime.Rest;
 
 /// <summary><c>GET /</c> (version, commit, kafka_cluster_id) and <c>GET /health</c> (KIP-1017).</summary>
-public sealed class RootResource(StandaloneHerder herder, string? kafkaClusterId, string version)
+public sealed class RootResource(IHerder herder, string? kafkaClusterId, string version)
 {
     public Task<RestResponse> HandleAsync(RestRequest request, CancellationToken cancellationToken)
     {

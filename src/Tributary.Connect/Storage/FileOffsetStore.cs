@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Tributary.Connect.Source;
 using Tributary.Foundation.IO;
 
 namespace Tributary.Connect.Runtime.Storage;
@@ -8,22 +7,18 @@ namespace Tributary.Connect.Runtime.Storage;
 /// Source offsets of a standalone worker (<c>offset.storage.file.filename</c>). Kafka keeps a Java-serialized HashMap
 /// there; Tributary writes its own versioned JSON file instead (docs/formats/connect-offsets-file.md):
 /// <c>{"format":"tributary-connect-offsets","version":1,"offsets":[{"key":"…","value":"…"|null}]}</c>, where key and
-/// value are the exact JSON texts Connect's offsets topic would hold. Writes are staged by <see cref="Put"/> and
-/// become durable only in <see cref="FlushAsync"/> (temporary file, fsync, rename), so a crash loses at most the
+/// value are the exact JSON texts Connect's offsets topic would hold. Writes are staged by <see cref="OffsetStoreBase.Put"/> and
+/// become durable only in <see cref="OffsetStoreBase.FlushAsync"/> (temporary file, fsync, rename), so a crash loses at most the
 /// offsets since the last flush, never records: the source replays from the last flushed position.
 /// Thread-safe (one lock; flushes serialised).
 /// Keep in sync with: docs/formats/connect-offsets-file.md.
 /// </summary>
-public sealed class FileOffsetStore : IOffsetStore
+public sealed class FileOffsetStore : OffsetStoreBase
 {
     public const string FormatName = "tributary-connect-offsets";
     public const int FormatVersion = 1;
 
     private readonly string? _path;
-    private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _flushing = new(1, 1);
-    private readonly Dictionary<string, string?> _committed = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string?> _pending = new(StringComparer.Ordinal);
 
     /// <param name="path">The file, or null for offsets kept in memory only.</param>
     public FileOffsetStore(string? path)
@@ -35,95 +30,22 @@ public sealed class FileOffsetStore : IOffsetStore
         }
     }
 
-    public IReadOnlyDictionary<string, object?>? Get(string connector, IReadOnlyDictionary<string, object?> partition)
+    /// <summary>Rewrites the whole file with the committed offsets (temporary file, fsync, rename).</summary>
+    protected override Task PersistAsync(IReadOnlyDictionary<string, string?> changes, IReadOnlyDictionary<string, string?> committed, CancellationToken cancellationToken)
     {
-        var key = OffsetKeys.Key(connector, partition);
-        lock (_lock)
+        if (_path is not null)
         {
-            if (_pending.TryGetValue(key, out var pending))
+            var directory = Path.GetDirectoryName(Path.GetFullPath(_path));
+            if (directory is not null)
             {
-                return OffsetKeys.ParseValue(pending);
+                Directory.CreateDirectory(directory);
             }
-            return _committed.TryGetValue(key, out var value) ? OffsetKeys.ParseValue(value) : null;
+            DurableFile.WriteAtomically(_path, Serialize(committed));
         }
+        return Task.CompletedTask;
     }
 
-    public void Put(string connector, IReadOnlyDictionary<string, object?> partition, IReadOnlyDictionary<string, object?>? offset)
-    {
-        var key = OffsetKeys.Key(connector, partition);
-        var value = OffsetKeys.Value(offset);
-        lock (_lock)
-        {
-            _pending[key] = value;
-        }
-    }
-
-    public IReadOnlyList<(Dictionary<string, object?> Partition, Dictionary<string, object?>? Offset)> ForConnector(string connector)
-    {
-        var result = new List<(Dictionary<string, object?>, Dictionary<string, object?>?)>();
-        lock (_lock)
-        {
-            var merged = new Dictionary<string, string?>(_committed, StringComparer.Ordinal);
-            foreach (var (key, value) in _pending)
-            {
-                merged[key] = value;
-            }
-            foreach (var (key, value) in merged)
-            {
-                if (value is not null && OffsetKeys.ParseKey(key) is { } parsed && parsed.Connector == connector)
-                {
-                    result.Add((parsed.Partition, OffsetKeys.ParseValue(value)));
-                }
-            }
-        }
-        return result;
-    }
-
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        await _flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            byte[] contents;
-            lock (_lock)
-            {
-                if (_pending.Count == 0)
-                {
-                    return;
-                }
-                foreach (var (key, value) in _pending)
-                {
-                    if (value is null)
-                    {
-                        _committed.Remove(key);
-                    }
-                    else
-                    {
-                        _committed[key] = value;
-                    }
-                }
-                _pending.Clear();
-                contents = Serialize(_committed);
-            }
-            if (_path is not null)
-            {
-                var directory = Path.GetDirectoryName(Path.GetFullPath(_path));
-                if (directory is not null)
-                {
-                    Directory.CreateDirectory(directory);
-                }
-                DurableFile.WriteAtomically(_path, contents);
-            }
-        }
-        finally
-        {
-            _flushing.Release();
-        }
-    }
-
-    public OffsetStorageReader ReaderFor(string connector) => new Reader(this, connector);
-
-    private static byte[] Serialize(Dictionary<string, string?> offsets)
+    private static byte[] Serialize(IReadOnlyDictionary<string, string?> offsets)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -167,7 +89,7 @@ public sealed class FileOffsetStore : IOffsetStore
                 var value = entry.GetProperty("value");
                 if (value.ValueKind == JsonValueKind.String)
                 {
-                    _committed[key] = value.GetString();
+                    LoadCommitted(key, value.GetString());
                 }
             }
         }
@@ -178,24 +100,6 @@ public sealed class FileOffsetStore : IOffsetStore
         catch (KeyNotFoundException e)
         {
             throw new InvalidDataException($"{_path} lacks a field of the offsets file format: {e.Message}", e);
-        }
-    }
-
-    private sealed class Reader(FileOffsetStore store, string connector) : OffsetStorageReader
-    {
-        public IReadOnlyDictionary<string, object?>? Offset(IReadOnlyDictionary<string, object?> partition) => store.Get(connector, partition);
-
-        public IReadOnlyDictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>> Offsets(IEnumerable<IReadOnlyDictionary<string, object?>> partitions)
-        {
-            var result = new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>>();
-            foreach (var partition in partitions)
-            {
-                if (store.Get(connector, partition) is { } offset)
-                {
-                    result[partition] = offset;
-                }
-            }
-            return result;
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Text;
 using Tributary.Client;
 using Tributary.Connect.Json;
 using Tributary.Connect.Runtime.Worker;
-using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Connect.Runtime.Storage;
@@ -12,8 +11,8 @@ namespace Tributary.Connect.Runtime.Storage;
 /// <c>KafkaConfigBackingStore</c> record formats, so Kafka's tooling reads them): one partition, cleanup.policy=compact;
 /// <c>connector-&lt;name&gt;</c> → <c>{"properties":{…}}</c>, <c>target-state-&lt;name&gt;</c> →
 /// <c>{"state":"STARTED"|"PAUSED","state.v2":"STARTED"|"PAUSED"|"STOPPED"}</c> (STOPPED written as PAUSED in
-/// <c>state</c> for older readers), and a delete as tombstones of both keys. Task configurations are not written: a
-/// standalone herder derives them from the connector at start. Writes are acks=all and awaited, so a configuration
+/// <c>state</c> for older readers), and a delete as tombstones of both keys. Task configurations (<c>task-</c>/<c>commit-</c>) are
+/// written by distributed workers; a standalone herder derives them from the connector at start. Writes are acks=all and awaited, so a configuration
 /// the REST API acknowledged survives a restart. Thread-safety: writes may come from any thread (the client is).
 /// </summary>
 public sealed class KafkaConfigStore(KafkaClient client, string topic)
@@ -41,6 +40,24 @@ public sealed class KafkaConfigStore(KafkaClient client, string topic)
         return WriteAsync("target-state-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["state"] = v1, ["state.v2"] = v2 }), cancellationToken);
     }
 
+    /// <summary>
+    /// Task configurations as Kafka's leader writes them: <c>task-&lt;name&gt;-&lt;n&gt;</c> → <c>{"properties":{…}}</c>
+    /// for each task, then <c>commit-&lt;name&gt;</c> → <c>{"tasks":N}</c>, which is what makes readers apply them.
+    /// </summary>
+    public async Task PutTaskConfigsAsync(string name, IReadOnlyList<IReadOnlyDictionary<string, string>> tasks, CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var properties = tasks[i].ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
+            await WriteAsync($"task-{name}-{i}", SchemalessJson.Serialize(new Dictionary<string, object?> { ["properties"] = properties }), cancellationToken).ConfigureAwait(false);
+        }
+        await WriteAsync("commit-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["tasks"] = tasks.Count }), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A KIP-745 restart request for the worker that runs the connector: <c>restart-connector-&lt;name&gt;</c>.</summary>
+    public Task RequestRestartAsync(string name, bool includeTasks, bool onlyFailed, CancellationToken cancellationToken = default) =>
+        WriteAsync("restart-connector-" + name, SchemalessJson.Serialize(new Dictionary<string, object?> { ["include-tasks"] = includeTasks, ["only-failed"] = onlyFailed }), cancellationToken);
+
     public async Task DeleteConnectorAsync(string name, CancellationToken cancellationToken = default)
     {
         await WriteAsync("connector-" + name, null, cancellationToken).ConfigureAwait(false);
@@ -56,40 +73,11 @@ public sealed class KafkaConfigStore(KafkaClient client, string topic)
         var configs = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var order = new List<string>();
         var states = new Dictionary<string, TargetState>(StringComparer.Ordinal);
-        var end = await client.ListOffsetAsync(topic, 0, -1, cancellationToken).ConfigureAwait(false);
-        var position = await client.ListOffsetAsync(topic, 0, -2, cancellationToken).ConfigureAwait(false);
-        using var scratch = new PooledBufferWriter();
-        while (position < end)
+        var tail = new Distributed.TopicTail(client, topic, 1, (key, value) => Apply(key, value, configs, order, states));
+        await using (tail.ConfigureAwait(false))
         {
-            var fetched = await client.FetchAsync(topic, 0, position, maxWaitMs: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (fetched.ErrorCode != 0)
-            {
-                throw new KafkaClientException(fetched.ErrorCode, $"Reading {topic}: error {fetched.ErrorCode}");
-            }
-            var span = fetched.Records.Span;
-            var before = position;
-            int size;
-            while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
-            {
-                var batch = span[..size];
-                var baseOffset = RecordBatch.BaseOffset(batch);
-                scratch.Reset();
-                var records = BatchRecords.Read(batch, scratch);
-                while (records.TryReadNext(out var record))
-                {
-                    if (baseOffset + record.OffsetDelta < position || !record.HasKey)
-                    {
-                        continue;
-                    }
-                    Apply(Encoding.UTF8.GetString(record.Key), record.HasValue ? record.Value.ToArray() : null, configs, order, states);
-                }
-                position = Math.Max(position, RecordBatch.NextOffset(batch));
-                span = span[size..];
-            }
-            if (position == before)
-            {
-                break;
-            }
+            tail.Start();
+            await tail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         }
         return [.. order.Where(configs.ContainsKey).Select(name => (name, configs[name], states.GetValueOrDefault(name, TargetState.STARTED)))];
     }

@@ -21,6 +21,7 @@ public static class TributaryCommandLine
     [
         ServeCommand.Create(),
         ConnectStandaloneCommand.Create(),
+        ConnectDistributedCommand.Create(),
         ConfigCommand.Create(),
         ParquetCommand.Create(),
         OrcCommand.Create(),

@@ -1,0 +1,504 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Tributary.Client;
+using Tributary.Connect.Errors;
+using Tributary.Connect.Plugins;
+using Tributary.Connect.Runtime.Config;
+using Tributary.Connect.Runtime.Herder;
+using Tributary.Connect.Runtime.Plugins;
+using Tributary.Connect.Runtime.Rest;
+using Tributary.Connect.Runtime.Storage;
+using Tributary.Connect.Runtime.Worker;
+
+namespace Tributary.Connect.Runtime.Distributed;
+
+/// <summary>
+/// The herder of a distributed worker (Kafka's <c>DistributedHerder</c>). Kafka is the distributed engine: the
+/// workers of one <c>group.id</c> share the config topic (connector configurations, target states, task
+/// configurations, restart requests), the offsets topic (source offsets) and the status topic (who runs what, in
+/// which state), and the group's leader places connectors on workers (<see cref="WorkerGroupMember"/>). This worker
+/// runs what it was assigned on an inner <see cref="StandaloneHerder"/> (the same task loops as standalone mode);
+/// it publishes their states to the status topic and the task configurations its connectors generate to the config
+/// topic. REST reads are answered from the topics; writes go to the leader, task restarts, offsets and topics to
+/// the connector's worker (<see cref="ForwardTarget"/>); pause and resume are written by whichever worker gets them.
+/// Thread-safety: assignment and config changes are applied one at a time under one lock; reads are lock-free
+/// snapshots of the stores.
+/// </summary>
+public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDisposable
+{
+    private static readonly TimeSpan StatusPublishInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly WorkerConfig _worker;
+    private readonly DistributedConfig _config;
+    private readonly KafkaClient _client;
+    private readonly StandaloneHerder _inner;
+    private readonly KafkaConfigStore _configStore;
+    private readonly ConfigLog _configLog;
+    private readonly TopicTail _configTail;
+    private readonly KafkaOffsetStore _offsets;
+    private readonly KafkaStatusStore _status;
+    private readonly WorkerGroupMember _member;
+    private readonly ILogger _logger;
+    private readonly string _workerId;
+    private readonly SemaphoreSlim _apply = new(1, 1);
+    private readonly Channel<ConfigChange> _changes = Channel.CreateUnbounded<ConfigChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, StateInfo> _published = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile HashSet<string> _owned = new(StringComparer.Ordinal);
+    private Task? _changeLoop;
+    private Task? _statusLoop;
+
+    /// <param name="workerId">host:port of this worker's REST listener as the others reach it (worker_id in statuses).</param>
+    public DistributedHerder(WorkerConfig worker, DistributedConfig config, PluginRegistry plugins, KafkaClient client, string workerId, ILoggerFactory loggers)
+    {
+        _worker = worker;
+        _config = config;
+        _client = client;
+        _workerId = workerId;
+        _logger = loggers.CreateLogger("Tributary.Connect.Distributed");
+        _offsets = new KafkaOffsetStore(client, config.OffsetTopic, config.OffsetPartitions);
+        _status = new KafkaStatusStore(client, config.StatusTopic, config.StatusPartitions);
+        _inner = new StandaloneHerder(worker, plugins, client, _offsets, workerId, loggers);
+        _configStore = new KafkaConfigStore(client, config.ConfigTopic);
+        _configLog = new ConfigLog(change => _changes.Writer.TryWrite(change));
+        _configTail = new TopicTail(client, config.ConfigTopic, 1, _configLog.Apply);
+        _member = new WorkerGroupMember(client, config, "http://" + workerId + "/", this, _logger);
+    }
+
+    public WorkerConfig WorkerConfig => _worker;
+
+    public PluginRegistry Plugins => _inner.Plugins;
+
+    /// <summary>The connectors this worker runs now.</summary>
+    public IReadOnlyCollection<string> Owned => _owned;
+
+    /// <summary>The inner herder, for the admin port's metrics of what this worker runs.</summary>
+    public StandaloneHerder LocalHerder => _inner;
+
+    /// <summary>
+    /// Creates the three internal topics when missing (compacted; config one partition), refuses topics that are not
+    /// compacted, reads them to their end and joins the group.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await InternalTopics.EnsureAsync(_client, _config.ConfigTopic, 1, DistributedConfig.ConfigStorageTopic, cancellationToken).ConfigureAwait(false);
+        await InternalTopics.EnsureAsync(_client, _config.OffsetTopic, _config.OffsetPartitions, DistributedConfig.OffsetStorageTopic, cancellationToken).ConfigureAwait(false);
+        await InternalTopics.EnsureAsync(_client, _config.StatusTopic, _config.StatusPartitions, DistributedConfig.StatusStorageTopic, cancellationToken).ConfigureAwait(false);
+        _configTail.Start();
+        await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await _offsets.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _status.StartAsync(cancellationToken).ConfigureAwait(false);
+        _changeLoop = Task.Run(() => ChangeLoopAsync(_stopping.Token));
+        _statusLoop = Task.Run(() => StatusLoopAsync(_stopping.Token));
+        _member.Start();
+    }
+
+    // ---- IWorkerGroupListener ----
+
+    public WorkerAssignment CurrentAssignment
+    {
+        get
+        {
+            var counts = _configLog.TaskCounts();
+            return WorkerAssignment.From(_owned.SelectMany(c => Enumerable.Range(-1, counts.GetValueOrDefault(c) + 1).Select(t => (c, t))));
+        }
+    }
+
+    public long ConfigOffset => _configTail.Position;
+
+    public async Task<(IReadOnlyDictionary<string, int> Connectors, long ConfigOffset)> ConnectorsForAssignmentAsync(CancellationToken cancellationToken)
+    {
+        await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        return (_configLog.TaskCounts(), _configTail.Position);
+    }
+
+    public async Task OnAssignmentAsync(ConnectAssignment assignment, int generation, bool isLeader, CancellationToken cancellationToken)
+    {
+        await _apply.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var assigned = assignment.Assigned.Units.Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var name in _owned.Where(n => !assigned.Contains(n)).ToList())
+            {
+                await StopLocalAsync(name, generation).ConfigureAwait(false);
+            }
+            await _offsets.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var name in assigned.Where(n => !_owned.Contains(n)).Order(StringComparer.Ordinal))
+            {
+                await StartLocalAsync(name, generation).ConfigureAwait(false);
+            }
+            _logger.LogInformation("Worker {Worker} generation {Generation}{Leader}: runs [{Connectors}]; revoked [{Revoked}]; delay {Delay} ms",
+                _workerId, generation, isLeader ? " (leader)" : "", string.Join(",", _owned.Order(StringComparer.Ordinal)), string.Join(",", assignment.Revoked.Units.Keys), assignment.DelayMs);
+        }
+        finally
+        {
+            _apply.Release();
+        }
+    }
+
+    public async Task OnMembershipLostAsync()
+    {
+        await _apply.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var name in _owned.ToList())
+            {
+                await StopLocalAsync(name, _member.Generation).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _apply.Release();
+        }
+    }
+
+    /// <summary>Starts an assigned connector here (caller holds the apply lock). Connector-start events are logged for the tests and operators.</summary>
+    private async Task StartLocalAsync(string name, int generation)
+    {
+        if (_configLog.Config(name) is not { } config)
+        {
+            return;
+        }
+        _owned = new HashSet<string>(_owned.Append(name), StringComparer.Ordinal);
+        try
+        {
+            await _inner.PutConnectorConfigAsync(name, config, allowReplace: true, _configLog.Target(name)).ConfigureAwait(false);
+            _logger.LogInformation("CONNECTOR-STARTED {Connector} on {Worker} generation {Generation} at {Time:O}", name, _workerId, generation, DateTimeOffset.UtcNow);
+        }
+        catch (Exception e) when (e is ConnectRestException or ConnectException)
+        {
+            _logger.LogError(e, "Connector {Connector} could not be started on {Worker}", name, _workerId);
+            await _status.PutAsync(KafkaStatusStore.ConnectorKey(name), new StateInfo(ConnectState.FAILED, e.ToString(), _workerId), generation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StopLocalAsync(string name, int generation)
+    {
+        _owned = new HashSet<string>(_owned.Where(n => n != name), StringComparer.Ordinal);
+        try
+        {
+            await _inner.DeleteConnectorAsync(name).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+            // Never started here (its configuration failed); nothing runs.
+        }
+        _logger.LogInformation("CONNECTOR-STOPPED {Connector} on {Worker} generation {Generation} at {Time:O}", name, _workerId, generation, DateTimeOffset.UtcNow);
+        lock (_published)
+        {
+            foreach (var key in _published.Keys.Where(k => k == KafkaStatusStore.ConnectorKey(name) || k.StartsWith($"status-task-{name}-", StringComparison.Ordinal)).ToList())
+            {
+                _published.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Acts on what the config topic says, one change at a time.</summary>
+    private async Task ChangeLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in _changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await _apply.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ApplyAsync(change).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is ConnectRestException or ConnectException or KafkaClientException)
+                {
+                    _logger.LogWarning(e, "Applying {Change} on {Worker}", change, _workerId);
+                }
+                finally
+                {
+                    _apply.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ApplyAsync(ConfigChange change)
+    {
+        var name = change.Connector;
+        var owned = _owned.Contains(name);
+        switch (change)
+        {
+            case ConfigChange.ConnectorConfig { Removed: true }:
+                if (owned)
+                {
+                    await StopLocalAsync(name, _member.Generation).ConfigureAwait(false);
+                }
+                _member.RequestRejoin();
+                break;
+            case ConfigChange.ConnectorConfig:
+                if (owned && _configLog.Config(name) is { } config && !SameConfig(config, _inner.Config(name)))
+                {
+                    await _inner.PutConnectorConfigAsync(name, config, allowReplace: true).ConfigureAwait(false);
+                }
+                else if (!owned)
+                {
+                    _member.RequestRejoin();
+                }
+                break;
+            case ConfigChange.TargetStateChanged when owned:
+                await _inner.SetTargetStateAsync(name, _configLog.Target(name)).ConfigureAwait(false);
+                break;
+            case ConfigChange.RestartRequested restart when owned:
+                await _inner.RestartAsync(name, restart.IncludeTasks, restart.OnlyFailed).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static bool SameConfig(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    /// <summary>Publishes the states of what runs here, and the task configurations its connectors generate.</summary>
+    private async Task StatusLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(StatusPublishInterval, cancellationToken).ConfigureAwait(false);
+                foreach (var name in _owned)
+                {
+                    ConnectorStatus status;
+                    IReadOnlyList<(int Id, IReadOnlyDictionary<string, string> Config)> tasks;
+                    try
+                    {
+                        status = _inner.Status(name);
+                        tasks = _inner.TaskConfigs(name);
+                    }
+                    catch (NotFoundException)
+                    {
+                        continue;
+                    }
+                    var generation = _member.Generation;
+                    await PublishAsync(KafkaStatusStore.ConnectorKey(name), status.Connector, generation, cancellationToken).ConfigureAwait(false);
+                    foreach (var (id, state) in status.Tasks)
+                    {
+                        await PublishAsync(KafkaStatusStore.TaskKey(name, id), state, generation, cancellationToken).ConfigureAwait(false);
+                    }
+                    var written = _configLog.TaskConfigs(name);
+                    if (_owned.Contains(name) && (written.Count != tasks.Count || tasks.Any(t => !SameConfig(t.Config, written[t.Id]))))
+                    {
+                        await _configStore.PutTaskConfigsAsync(name, [.. tasks.Select(t => t.Config)], cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KafkaClientException e)
+            {
+                _logger.LogWarning("Publishing statuses: {Message}", e.Message);
+            }
+        }
+    }
+
+    private async Task PublishAsync(string key, StateInfo state, int generation, CancellationToken cancellationToken)
+    {
+        lock (_published)
+        {
+            if (_published.TryGetValue(key, out var previous) && previous == state)
+            {
+                return;
+            }
+        }
+        await _status.PutAsync(key, state, generation, cancellationToken).ConfigureAwait(false);
+        lock (_published)
+        {
+            _published[key] = state;
+        }
+    }
+
+    // ---- IHerder: reads ----
+
+    public ConfigInfos Validate(IReadOnlyDictionary<string, string> config) => _inner.Validate(config);
+
+    public IReadOnlyList<string> ConnectorNames() => _configLog.ConnectorNames();
+
+    public ConnectorInfo Info(string name)
+    {
+        var config = Config(name);
+        return new ConnectorInfo(name, config, [.. Enumerable.Range(0, _configLog.TaskConfigs(name).Count)], TypeOf(config));
+    }
+
+    public IReadOnlyDictionary<string, string> Config(string name) =>
+        _configLog.Config(name) ?? throw new NotFoundException($"Connector {name} not found");
+
+    public IReadOnlyList<(int Id, IReadOnlyDictionary<string, string> Config)> TaskConfigs(string name)
+    {
+        _ = Config(name);
+        return [.. _configLog.TaskConfigs(name).Select((c, i) => (i, c))];
+    }
+
+    public ConnectorStatus Status(string name)
+    {
+        var config = Config(name);
+        if (_owned.Contains(name))
+        {
+            try
+            {
+                return _inner.Status(name);
+            }
+            catch (NotFoundException)
+            {
+                // Failed to start here: the status topic has the reason.
+            }
+        }
+        var connector = _status.Get(KafkaStatusStore.ConnectorKey(name)) ?? new StateInfo(ConnectState.UNASSIGNED, null, "");
+        var tasks = Enumerable.Range(0, _configLog.TaskConfigs(name).Count)
+            .Select(i => (i, _status.Get(KafkaStatusStore.TaskKey(name, i))))
+            .Where(t => t.Item2 is not null)
+            .Select(t => (t.i, t.Item2!))
+            .ToList();
+        return new ConnectorStatus(name, connector, tasks, TypeOf(config));
+    }
+
+    public StateInfo TaskStatus(string name, int task) =>
+        Status(name).Tasks.Where(t => t.Id == task).Select(t => t.State).FirstOrDefault() ?? throw new NotFoundException($"Status for task {name}-{task} not found");
+
+    private string TypeOf(IReadOnlyDictionary<string, string> config) =>
+        config.TryGetValue(ConnectorConfig.ConnectorClass, out var cls) && _inner.Plugins.FindConnector(cls) is { } plugin
+            ? plugin.Kind == PluginType.Source ? "source" : "sink"
+            : "unknown";
+
+    // ---- IHerder: writes (this worker is the leader, or the connector's worker) ----
+
+    public async Task<(ConnectorInfo Info, bool Created)> PutConnectorConfigAsync(string name, IReadOnlyDictionary<string, string> config, bool allowReplace, TargetState initialState = TargetState.STARTED, CancellationToken cancellationToken = default)
+    {
+        var withName = new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConnectorConfig.Name] = name };
+        var validation = Validate(withName);
+        if (validation.ErrorCount > 0)
+        {
+            throw StandaloneHerder.InvalidConfig(validation);
+        }
+        await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        var created = _configLog.Config(name) is null;
+        if (!created && !allowReplace)
+        {
+            throw new AlreadyExistsException($"Connector {name} already exists");
+        }
+        if (created)
+        {
+            // The target state first: a worker that picks the connector up never sees it without one.
+            await _configStore.PutTargetStateAsync(name, initialState, cancellationToken).ConfigureAwait(false);
+        }
+        await _configStore.PutConnectorAsync(name, withName, cancellationToken).ConfigureAwait(false);
+        await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        return (Info(name), created);
+    }
+
+    public async Task DeleteConnectorAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var tasks = TaskConfigs(name).Count;
+        await _configStore.DeleteConnectorAsync(name, cancellationToken).ConfigureAwait(false);
+        await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await _status.PutAsync(KafkaStatusStore.ConnectorKey(name), null, _member.Generation, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < tasks; i++)
+        {
+            await _status.PutAsync(KafkaStatusStore.TaskKey(name, i), null, _member.Generation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task SetTargetStateAsync(string name, TargetState target, CancellationToken cancellationToken = default)
+    {
+        _ = Config(name);
+        await _configStore.PutTargetStateAsync(name, target, cancellationToken).ConfigureAwait(false);
+        await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ConnectorStatus> RestartAsync(string name, bool includeTasks, bool onlyFailed, CancellationToken cancellationToken = default)
+    {
+        var status = Status(name);
+        var restartConnector = !onlyFailed || status.Connector.State == ConnectState.FAILED;
+        var plan = status with
+        {
+            Connector = restartConnector ? status.Connector with { State = ConnectState.RESTARTING, Trace = null } : status.Connector,
+            Tasks = [.. status.Tasks.Select(t => includeTasks && (!onlyFailed || t.State.State == ConnectState.FAILED) ? (t.Id, t.State with { State = ConnectState.RESTARTING, Trace = null }) : t)],
+        };
+        await _configStore.RequestRestartAsync(name, includeTasks, onlyFailed, cancellationToken).ConfigureAwait(false);
+        return plan;
+    }
+
+    public Task RestartTaskAsync(string name, int task, CancellationToken cancellationToken = default) => Local(name).RestartTaskAsync(name, task, cancellationToken);
+
+    public Task<IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)>> OffsetsAsync(string name, CancellationToken cancellationToken = default) =>
+        Local(name).OffsetsAsync(name, cancellationToken);
+
+    public Task<string> ModifyOffsetsAsync(string name, IReadOnlyList<(Dictionary<string, object?> Partition, Dictionary<string, object?>? Offset)>? offsets, CancellationToken cancellationToken = default) =>
+        Local(name).ModifyOffsetsAsync(name, offsets, cancellationToken);
+
+    public IReadOnlyList<string> ActiveTopics(string name) => Local(name).ActiveTopics(name);
+
+    public void ResetActiveTopics(string name) => Local(name).ResetActiveTopics(name);
+
+    /// <summary>The inner herder for a connector this worker runs (the request was routed here because it does).</summary>
+    private StandaloneHerder Local(string name)
+    {
+        _ = Config(name);
+        return _owned.Contains(name) ? _inner : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
+    }
+
+    public string? ForwardTarget(RestRequest request)
+    {
+        var s = request.Segments;
+        if (s.Count == 0 || s[0] != "connectors" || request.Method is "GET" or "HEAD" && !(s.Count >= 3 && s[2] is "offsets" or "topics"))
+        {
+            return null;
+        }
+        var connectorScoped = s.Count >= 3 && (s[2] is "offsets" or "topics" || (s[2] == "tasks" && s.Count == 5 && s[4] == "restart"));
+        if (connectorScoped)
+        {
+            var name = s[1];
+            if (_configLog.Config(name) is null || _owned.Contains(name))
+            {
+                return null;
+            }
+            var worker = _status.Get(KafkaStatusStore.ConnectorKey(name))?.WorkerId;
+            return worker is { Length: > 0 } && worker != _workerId
+                ? "http://" + worker
+                : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
+        }
+        if (s.Count == 3 && s[2] is "pause" or "resume")
+        {
+            return null;
+        }
+        if (_member.IsLeader)
+        {
+            return null;
+        }
+        return _member.LeaderUrl is { Length: > 0 } leader
+            ? leader
+            : throw new ConnectRestException(409, "Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _member.DisposeAsync().ConfigureAwait(false);
+        _changes.Writer.TryComplete();
+        foreach (var loop in new[] { _changeLoop, _statusLoop })
+        {
+            if (loop is not null)
+            {
+                try
+                {
+                    await loop.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+        await _inner.DisposeAsync().ConfigureAwait(false);
+        await _configTail.DisposeAsync().ConfigureAwait(false);
+        await _offsets.DisposeAsync().ConfigureAwait(false);
+        await _status.DisposeAsync().ConfigureAwait(false);
+    }
+}

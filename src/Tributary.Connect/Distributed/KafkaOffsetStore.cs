@@ -1,0 +1,60 @@
+using System.Text;
+using Tributary.Client;
+using Tributary.Connect.Runtime.Storage;
+using Tributary.Connect.Runtime.Worker;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Connect.Runtime.Distributed;
+
+/// <summary>
+/// Source offsets of a distributed worker in Connect's offsets topic (<c>offset.storage.topic</c>; Kafka's
+/// <c>KafkaOffsetBackingStore</c>): key <c>["&lt;connector&gt;",{partition}]</c>, value <c>{offset}</c> or a tombstone,
+/// the partition chosen by murmur2 of the key as Kafka's default partitioner does, so every writer of one source
+/// partition lands in the same topic partition and the last write wins. Every worker follows the whole topic, so a
+/// task that moves resumes from what its previous worker flushed. Thread-safe.
+/// </summary>
+public sealed class KafkaOffsetStore : OffsetStoreBase, IAsyncDisposable
+{
+    private readonly KafkaClient _client;
+    private readonly string _topic;
+    private readonly int _partitions;
+    private readonly TopicTail _tail;
+
+    public KafkaOffsetStore(KafkaClient client, string topic, int partitions)
+    {
+        _client = client;
+        _topic = topic;
+        _partitions = partitions;
+        _tail = new TopicTail(client, topic, partitions, (key, value) => LoadCommitted(key, value is null ? null : Encoding.UTF8.GetString(value)));
+    }
+
+    /// <summary>Starts following the topic and returns once everything in it has been read.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _tail.Start();
+        await _tail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads what other workers flushed up to now (before a task that moved here starts).</summary>
+    public Task ReadToEndAsync(CancellationToken cancellationToken) => _tail.ReadToEndAsync(cancellationToken);
+
+    protected override async Task PersistAsync(IReadOnlyDictionary<string, string?> changes, IReadOnlyDictionary<string, string?> committed, CancellationToken cancellationToken)
+    {
+        foreach (var group in changes.GroupBy(c => Murmur2.Partition(Encoding.UTF8.GetBytes(c.Key), _partitions)))
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            byte[] batch;
+            using (var builder = new RecordBatchBuilder(now))
+            {
+                foreach (var (key, value) in group)
+                {
+                    builder.Append(now, Encoding.UTF8.GetBytes(key), value is null ? null : Encoding.UTF8.GetBytes(value), hasKey: true, hasValue: value is not null);
+                }
+                batch = builder.ToArray(new BatchOptions());
+            }
+            await _client.ProduceBatchAsync(_topic, group.Key, batch, -1, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _tail.DisposeAsync();
+}

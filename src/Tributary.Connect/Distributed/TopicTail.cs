@@ -1,0 +1,151 @@
+using System.Text;
+using Tributary.Client;
+using Tributary.Foundation.Buffers;
+using Tributary.Protocol.Records;
+
+namespace Tributary.Connect.Runtime.Distributed;
+
+/// <summary>
+/// Reads every partition of one of Connect's internal topics from its start and keeps following it (Kafka's
+/// <c>KafkaBasedLog</c>): each keyed record goes to the callback in offset order per partition, on the tail's own
+/// loop. <see cref="ReadToEndAsync"/> waits until everything written before the call has been handed over, which is
+/// how a worker makes sure it acts on the latest configuration. Thread-safety: the callback runs on one thread at a
+/// time; ReadToEndAsync may be called from any thread.
+/// </summary>
+public sealed class TopicTail(KafkaClient client, string topic, int partitions, Action<string, byte[]?> onRecord) : IAsyncDisposable
+{
+    private readonly long[] _positions = new long[partitions];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+
+    public string Topic => topic;
+
+    /// <summary>The next offset to read of partition 0 (the config topic's only partition).</summary>
+    public long Position => Volatile.Read(ref _positions[0]);
+
+    public void Start() => _loop = Task.Run(() => LoopAsync(_stopping.Token));
+
+    /// <summary>Returns once every record written before the call has been given to the callback.</summary>
+    public async Task ReadToEndAsync(CancellationToken cancellationToken = default)
+    {
+        var ends = new long[partitions];
+        for (var p = 0; p < partitions; p++)
+        {
+            ends[p] = await client.ListOffsetAsync(topic, p, -1, cancellationToken).ConfigureAwait(false);
+        }
+        while (true)
+        {
+            var behind = false;
+            for (var p = 0; p < partitions; p++)
+            {
+                behind |= Volatile.Read(ref _positions[p]) < ends[p];
+            }
+            if (!behind)
+            {
+                return;
+            }
+            if (_loop is { IsCompleted: true })
+            {
+                throw new InvalidOperationException($"Reading {topic} stopped.");
+            }
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        for (var p = 0; p < partitions; p++)
+        {
+            _positions[p] = await RetryAsync(() => client.ListOffsetAsync(topic, p, -2, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        using var scratch = new PooledBufferWriter();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var any = false;
+            for (var p = 0; p < partitions; p++)
+            {
+                try
+                {
+                    // One partition waits for data; with several, none waits so a quiet one does not delay the rest.
+                    var fetched = await client.FetchAsync(topic, p, _positions[p], maxWaitMs: partitions == 1 ? 200 : 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (fetched.ErrorCode == 1)
+                    {
+                        // OFFSET_OUT_OF_RANGE: compaction or retention moved the start past us.
+                        _positions[p] = await client.ListOffsetAsync(topic, p, -2, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (fetched.ErrorCode != 0)
+                    {
+                        continue;
+                    }
+                    var before = _positions[p];
+                    Volatile.Write(ref _positions[p], Deliver(fetched, before, scratch));
+                    any |= _positions[p] > before;
+                }
+                catch (KafkaClientException)
+                {
+                    await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            if (!any && partitions > 1)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private long Deliver(FetchedPartition fetched, long position, PooledBufferWriter scratch)
+    {
+        var span = fetched.Records.Span;
+        var next = position;
+        int size;
+        while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
+        {
+            var batch = span[..size];
+            var baseOffset = RecordBatch.BaseOffset(batch);
+            scratch.Reset();
+            var records = BatchRecords.Read(batch, scratch);
+            while (records.TryReadNext(out var record))
+            {
+                if (baseOffset + record.OffsetDelta >= position && record.HasKey)
+                {
+                    onRecord(Encoding.UTF8.GetString(record.Key), record.HasValue ? record.Value.ToArray() : null);
+                }
+            }
+            next = Math.Max(next, RecordBatch.NextOffset(batch));
+            span = span[size..];
+        }
+        return next;
+    }
+
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (KafkaClientException)
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        _stopping.Dispose();
+    }
+}
