@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Tributary.Cdc.MySql;
 using Tributary.Client;
 using Tributary.Connect.File;
 using Tributary.Connect.Json;
@@ -17,7 +18,7 @@ namespace Tributary.Server;
 
 /// <summary>
 /// A Connect worker as the host runs it: the client to its Kafka cluster, the plugins (the built-in converters,
-/// transformations, FileStream connectors and the S3 sink plus plugin.path), the offsets file, the standalone herder and the REST
+/// transformations, FileStream connectors, the S3 sink and Debezium's MySQL source plus plugin.path), the offsets file, the standalone herder and the REST
 /// listener. <c>tributary connect-standalone</c> runs one against any cluster; <c>tributary serve</c> runs one against
 /// its own Kafka listener. Disposal stops the REST listener, then every connector (flushing offsets), then the client.
 /// </summary>
@@ -53,7 +54,7 @@ public sealed class ConnectHost : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("Tributary.Connect");
         var plugins = new PluginRegistry(
-            [typeof(JsonConverter).Assembly, typeof(Filter).Assembly, typeof(FileStreamSourceConnector).Assembly, typeof(S3SinkConnector).Assembly],
+            [typeof(JsonConverter).Assembly, typeof(Filter).Assembly, typeof(FileStreamSourceConnector).Assembly, typeof(S3SinkConnector).Assembly, typeof(MySqlSourceConnector).Assembly],
             worker.PluginPaths,
             message => logger.LogWarning("{Message}", message));
         var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = worker.BootstrapServerList, ClientId = "connect-worker" });

@@ -86,7 +86,7 @@ internal static class LayerMatrix
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
-            "Tributary.Connect.File", "Tributary.Connect.S3",
+            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql",
         ],
     };
 }

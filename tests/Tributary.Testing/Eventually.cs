@@ -41,4 +41,15 @@ public static class Eventually
             await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
         }
     }
+
+    /// <summary>The asynchronous form with the description built only when the wait fails.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, Func<string> describe, TimeSpan timeout, TimeSpan? interval = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out after {timeout.TotalSeconds} s waiting for: {(DateTime.UtcNow < deadline ? "" : describe())}");
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
+        }
+    }
 }
