@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Tributary.Kafka;
@@ -13,7 +14,9 @@ namespace Tributary.Kafka;
 /// that order. Up to <see cref="MaxInFlight"/> requests of one connection may be outstanding, so an acks=all
 /// produce waiting for its fsync does not hold back the appends of the requests behind it (they share the
 /// next group commit) — the responses still leave in order, as clients require. A bad frame (negative or
-/// oversized length, malformed request) closes only this connection; no request after it is started.
+/// oversized length, malformed request) closes only this connection; no request after it is started. When the
+/// server stops, every connection stops reading, answers what it has started and closes, as a Kafka broker does on
+/// shutdown: an idle client connection must not hold the listener open until Kestrel's shutdown timeout.
 /// </summary>
 public sealed class KafkaConnectionHandler : ConnectionHandler
 {
@@ -26,18 +29,20 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
     private readonly KafkaRequestProcessor _processor;
     private readonly KafkaListenerOptions _options;
     private readonly ILogger<KafkaConnectionHandler> _logger;
+    private readonly CancellationToken _stopping;
 
-    public KafkaConnectionHandler(KafkaRequestProcessor processor, KafkaListenerOptions options, ILogger<KafkaConnectionHandler> logger)
+    public KafkaConnectionHandler(KafkaRequestProcessor processor, KafkaListenerOptions options, ILogger<KafkaConnectionHandler> logger, IHostApplicationLifetime lifetime)
     {
         _processor = processor;
         _options = options;
         _logger = logger;
+        _stopping = lifetime.ApplicationStopping;
     }
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var context = new RequestContextFactory(connection.ConnectionId, connection.RemoteEndPoint);
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, _stopping);
         var inFlight = Channel.CreateBounded<(ValueTask<ProcessedRequest> Response, byte[] Frame)>(
             new BoundedChannelOptions(MaxInFlight) { SingleReader = true, SingleWriter = true });
         var writer = WriteResponsesAsync(inFlight.Reader, connection.Transport.Output, closing);

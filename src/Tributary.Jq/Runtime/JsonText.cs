@@ -321,15 +321,17 @@ internal static class JsonText
                         var word = text[start.._position];
                         if (word.Length == 0)
                             throw Error("Invalid literal");
-                        // jq 1.6 reads a word that starts with t, f or n as a literal (n with three letters is "nan"),
-                        // and any other word as a number the way its own strtod does: sign, decimals, exponent,
-                        // and inf / infinity / nan in any case.
-                        var literal = word[0] switch { 't' => "true", 'f' => "false", 'n' => word.Length == 3 ? "nan" : "null", _ => null };
+                        // jq 1.6 reads a word that starts with t, f or n as a literal, and any other word as a number
+                        // the way its own strtod does: sign, decimals, exponent, and inf / infinity / nan in any case.
+                        // Debian's jq 1.6-2.1+deb12u1 (the CVE-2024-53427 fix) dropped the bare lowercase "nan"
+                        // literal, so a word starting with n must be exactly "null"; "NaN" and "-nan" still go through
+                        // strtod and read as NaN.
+                        var literal = word[0] switch { 't' => "true", 'f' => "false", 'n' => "null", _ => null };
                         if (literal is not null)
                         {
                             if (word != literal)
                                 throw Error("Invalid literal");
-                            return literal switch { "true" => Values.True, "false" => Values.False, "nan" => Values.Number(double.NaN), _ => null };
+                            return literal switch { "true" => Values.True, "false" => Values.False, _ => null };
                         }
                         if (TryParseNumber(word, out var number))
                             return Values.Number(number);

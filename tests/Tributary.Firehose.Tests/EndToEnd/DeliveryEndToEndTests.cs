@@ -178,8 +178,14 @@ public sealed class DeliveryEndToEndTests
         await DeliveryServer.WaitForAsync(() => Lines(server.Objects("puts-bucket").Values).Count >= expected.Count, TimeSpan.FromSeconds(60),
             () => $"{expected.Count} records\n{server.Output}");
         Assert.Equal(expected.Order(StringComparer.Ordinal), Lines(server.Objects("puts-bucket").Values).Order(StringComparer.Ordinal));
-        // The stream's figures on the admin port, under Firehose's metric names.
-        var metrics = await server.MetricsAsync();
+        // The stream's figures on the admin port, under Firehose's metric names. An object becomes visible in the
+        // bucket before its checkpoint commits, and the delivered counters move with the commit: wait for them.
+        var metrics = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            metrics = await server.MetricsAsync();
+            return metrics.Contains("tributary_delivery_delivered_records_total{stream=\"puts\"} 2001\n", StringComparison.Ordinal);
+        }, () => "delivered_records_total to reach 2001; metrics:\n" + metrics, TimeSpan.FromSeconds(30));
         Assert.Contains("tributary_delivery_incoming_records_total{stream=\"puts\"} 2001\n", metrics, StringComparison.Ordinal);
         Assert.Contains("tributary_delivery_incoming_put_requests_total{stream=\"puts\"} 5\n", metrics, StringComparison.Ordinal);
         Assert.Contains("tributary_delivery_delivered_records_total{stream=\"puts\"} 2001\n", metrics, StringComparison.Ordinal);

@@ -30,6 +30,9 @@ public sealed class DirectPutTests
         Assert.All(objects.Values, o => Assert.Equal(Numbers([o]).Order(), Numbers([o])));
         // Default prefix yyyy/MM/dd/HH/ (UTC), then clicks-1-yyyy-MM-dd-HH-mm-ss-<uuid>.gz.
         Assert.All(objects.Keys, key => Assert.Matches(@"^\d{4}/\d{2}/\d{2}/\d{2}/clicks-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.gz$", key));
+        // Objects are visible before their checkpoint commits; the delivered counters move with the commit.
+        await EngineFixture.WaitForAsync(() => Task.FromResult(fixture.Streams.Describe("clicks")!.Metrics.DeliveredRecords == 1000),
+            TimeSpan.FromSeconds(30), "DeliveredRecords == 1000");
         var metrics = fixture.Streams.Describe("clicks")!.Metrics;
         Assert.Equal(1000, metrics.IncomingRecords);
         Assert.Equal(10, metrics.IncomingPutRequests);

@@ -260,6 +260,8 @@ public sealed class EngineTests
         // The backup holds the records as put: no delimiter added.
         var backedUp = string.Concat(backups.Values.Select(Encoding.UTF8.GetString)).Split('|', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"r{i}").Order(StringComparer.Ordinal), backedUp.Order(StringComparer.Ordinal));
-        Assert.Equal(50, fixture.Streams.Describe("backed-up")!.Metrics.DeliveredRecords);
+        // Objects are visible before their checkpoint commits; the delivered counter moves with the commit.
+        await EngineFixture.WaitForAsync(() => Task.FromResult(fixture.Streams.Describe("backed-up")!.Metrics.DeliveredRecords == 50),
+            TimeSpan.FromSeconds(30), "DeliveredRecords == 50");
     }
 }
