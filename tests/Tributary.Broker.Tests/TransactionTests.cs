@@ -211,7 +211,9 @@ public sealed class TransactionTests
         }
         Assert.Equal(first, broker.ListOffset("t", 0, -1, IsolationLevel.ReadCommitted).Offset);
 
-        Assert.True(broker.ApplyRetentionNow() > 0);
+        // The broker's own retention schedule may have run this pass already (retention.ms is 0), so the count this
+        // call returns can be 0; the control partition's log start below shows that retention did run.
+        broker.ApplyRetentionNow();
         // The control partition lost all but its active segment; partition 0 keeps the open transaction's first batch.
         var controlStart = broker.ListOffset("t", 1, -2).Offset;
         Assert.True(controlStart > 100, $"retention deleted the plain partition's old segments (log start {controlStart})");
