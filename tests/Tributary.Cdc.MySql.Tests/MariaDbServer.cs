@@ -38,7 +38,11 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
         var directory = new TempDirectory();
         var data = Path.Combine(directory.Path, "data");
-        await RunAsync("/usr/bin/mariadb-install-db", $"--no-defaults --datadir={data} --user=root --auth-root-authentication-method=normal --skip-test-db");
+        // Its own tmpdir: in the shared /tmp, a bootstrap's temporary tables were seen deleted under it by the other
+        // tests' clean-ups running in parallel ("Error on delete of '/tmp/#sql-temptable-…'").
+        var tmp = Path.Combine(directory.Path, "tmp");
+        Directory.CreateDirectory(tmp);
+        await RunAsync("/usr/bin/mariadb-install-db", $"--no-defaults --datadir={data} --tmpdir={tmp} --user=root --auth-root-authentication-method=normal --skip-test-db");
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var port = Random.Shared.Next(20000, 60000);
@@ -50,7 +54,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             };
             foreach (var argument in new[]
             {
-                "--no-defaults", $"--datadir={data}", "--user=root", $"--socket={Path.Combine(directory.Path, "sock")}", $"--port={port}",
+                "--no-defaults", $"--datadir={data}", $"--tmpdir={tmp}", "--user=root", $"--socket={Path.Combine(directory.Path, "sock")}", $"--port={port}",
                 "--bind-address=127.0.0.1", $"--log-bin={Path.Combine(data, "mysql-bin")}", "--binlog-format=ROW", "--server-id=1",
                 $"--pid-file={Path.Combine(directory.Path, "pid")}", $"--log-error={log}", "--innodb-buffer-pool-size=64M",
                 "--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0", "--max-connections=50",
