@@ -182,6 +182,7 @@ public sealed class SinkTaskTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task A_thousand_partitions_stay_within_the_buffer_bound_by_writing_the_largest_buffers_early()
     {
         // No rotation would close these files (flush.size far away, no interval): only the bound makes objects.

@@ -10,6 +10,7 @@ namespace Tributary.Kafka.Tests;
 /// Transport fuzzing: hundreds of random and mutated frames (fixed seeds), each on its own connection,
 /// then the listener must still answer ApiVersions (and Metadata) on a fresh connection.
 /// </summary>
+[Trait("Category", "slow")]
 public sealed class TransportFuzzTests : IAsyncLifetime
 {
     private InProcessKafka _kafka = null!;

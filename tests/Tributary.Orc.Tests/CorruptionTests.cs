@@ -10,6 +10,7 @@ namespace Tributary.Orc.Tests;
 /// PostScript checksum covers everything before the PostScript, and damage inside the PostScript either fails to parse
 /// or leaves the rows as written.)
 /// </summary>
+[Trait("Category", "slow")]
 public sealed class CorruptionTests
 {
     private static (byte[] Bytes, List<OrcStruct> Rows, TypeDescription Schema) Sample(OrcCompression compression, bool checksum = true)

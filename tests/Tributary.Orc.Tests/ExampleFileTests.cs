@@ -34,6 +34,7 @@ public sealed class ExampleFileTests
         return data;
     }
 
+    [Trait("Category", "slow")]
     [Theory]
     [MemberData(nameof(ExpectedFiles))]
     public void Reads_every_row_as_the_expected_json_gives_it(string name)

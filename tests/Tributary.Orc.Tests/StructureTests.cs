@@ -108,6 +108,7 @@ public sealed class StructureTests
         Assert.Equal(25_000UL, reader.Footer.Stripes.Aggregate(0UL, (a, s) => a + s.NumberOfRows));
     }
 
+    [Trait("Category", "slow")]
     [Fact]
     public void Stripes_stay_near_the_stripe_size()
     {
@@ -117,6 +118,7 @@ public sealed class StructureTests
         Assert.All(reader.Footer.Stripes.SkipLast(1), s => Assert.InRange((long)(s.IndexLength + s.DataLength), 32 * 1024, 256 * 1024));
     }
 
+    [Trait("Category", "slow")]
     [Fact]
     public void Padding_keeps_stripes_inside_blocks_when_the_gap_is_within_the_tolerance()
     {

@@ -5,6 +5,7 @@ using Tributary.Protocol.Records;
 namespace Tributary.Storage.Tests;
 
 /// <summary>Random logs: any batch sizes, segment sizes and index intervals.</summary>
+[Trait("Category", "slow")]
 public class PropertyTests
 {
     private static Gen<(int[] Counts, int[] ValueSizes, int SegmentBytes, int IndexInterval, int[] Reads)> Logs =>

@@ -38,6 +38,7 @@ public class TimestampTests
     }
 
     /// <summary>For any timestamps (not ordered) and any segment/index sizes, the lookup equals a brute-force scan.</summary>
+    [Trait("Category", "slow")]
     [Fact]
     public void Timestamp_lookup_matches_a_linear_scan_for_random_logs()
     {

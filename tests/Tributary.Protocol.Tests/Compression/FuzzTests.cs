@@ -8,6 +8,7 @@ namespace Tributary.Protocol.Tests.Compression;
 /// decode them or throw <see cref="CompressionException"/>: no other exception, no hang, no
 /// output past the limit.
 /// </summary>
+[Trait("Category", "slow")]
 public class FuzzTests
 {
     private const int MutationsPerVariant = 2000;

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 
 namespace Tributary.Protocol.Tests.Compression;
 
+[Trait("Category", "slow")]
 public class PropertyTests
 {
     /// <summary>

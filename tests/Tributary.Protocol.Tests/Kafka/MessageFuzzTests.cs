@@ -10,6 +10,7 @@ namespace Tributary.Protocol.Tests.Kafka;
 /// negative values). Every input must either decode or fail with <see cref="KafkaProtocolException"/>:
 /// never another exception, never a hang.
 /// </summary>
+[Trait("Category", "slow")]
 public class MessageFuzzTests
 {
     private const int MutationsPerCase = 300;
