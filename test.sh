@@ -152,7 +152,8 @@ fi
 
 # Test tiers are xunit traits: Category=process (starts the real server, clients or other programs as child
 # processes), Category=crash (kill -9 and recovery) and Category=slow (unit tests that cost seconds of CPU each:
-# the randomized fuzz and property sweeps, the thousand-partition buffer bound); everything else is the unit tier.
+# the randomized fuzz and property sweeps, Apache ORC's example files, the thousand-partition buffer bound);
+# everything else is the unit tier.
 # Category=benchmark (tests/Tributary.Cdc.MySql.Tests/CdcBenchmark.cs) writes bench/results/ and is run by hand only.
 results=.test-output
 rm -rf "$results"
