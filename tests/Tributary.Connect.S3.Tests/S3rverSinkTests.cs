@@ -68,7 +68,7 @@ public sealed class S3rverSinkTests : IAsyncLifetime
 
     private string[] WriteConfigs()
     {
-        var worker = StandaloneWorker.WriteWorkerProperties(_directory, _broker.Ports.Kafka);
+        var worker = WorkerProperties.Write(_directory, _broker.Ports.Kafka);
         var connector = _directory.File("s3-sink.properties");
         System.IO.File.WriteAllText(connector, $"""
             name=to-s3rver
@@ -130,7 +130,7 @@ public sealed class S3rverSinkTests : IAsyncLifetime
         }
     }
 
-    private static async Task<string> TaskStateAsync(StandaloneWorker worker)
+    private static async Task<string> TaskStateAsync(ConnectStandaloneProcess worker)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{worker.RestPort}"), Timeout = TimeSpan.FromSeconds(30) };
         var status = await http.GetFromJsonAsync<JsonElement>("/connectors/to-s3rver/status");
@@ -141,7 +141,7 @@ public sealed class S3rverSinkTests : IAsyncLifetime
     public async Task Multipart_objects_with_Confluents_keys_and_no_loss_while_s3rver_is_down()
     {
         await ProduceAsync(0, FlushSize);
-        await using var worker = await StandaloneWorker.StartAsync(WriteConfigs());
+        await using var worker = await ConnectStandaloneProcess.StartAsync(WriteConfigs());
         string[] first = [Key(0, 0), Key(1, 0)];
         await Eventually.HoldsAsync(async () => (await KeysAsync()).Count == 2, "the first two objects in s3rver\n" + worker.Output, TimeSpan.FromSeconds(180), TimeSpan.FromMilliseconds(500));
         Assert.Equal(first, await KeysAsync());

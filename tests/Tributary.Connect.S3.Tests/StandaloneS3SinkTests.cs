@@ -62,7 +62,7 @@ public sealed partial class StandaloneS3SinkTests : IAsyncLifetime
 
     private string[] WriteConfigs(params (string Name, string Extra)[] connectors)
     {
-        var worker = StandaloneWorker.WriteWorkerProperties(_directory, _broker.Ports.Kafka);
+        var worker = WorkerProperties.Write(_directory, _broker.Ports.Kafka);
         var files = new List<string> { worker };
         foreach (var (name, extra) in connectors)
         {
@@ -120,7 +120,7 @@ public sealed partial class StandaloneS3SinkTests : IAsyncLifetime
         var files = WriteConfigs(
             ("hive-daily", "topics.dir=topics\npath.format='year'=YYYY/'month'=MM/'day'=dd\nflush.size=500\nrotate.schedule.interval.ms=2000"),
             ("plain-daily", "topics.dir=topic\npath.format=YYYY-MM-dd\nflush.size=1000\ns3.compression.type=gzip\nrotate.interval.ms=3000"));
-        await using var worker = await StandaloneWorker.StartAsync(files);
+        await using var worker = await ConnectStandaloneProcess.StartAsync(files);
         await Eventually.HoldsAsync(() => RecordCount("topics") == total && RecordCount("topic") == total,
             () => $"hive: {RecordCount("topics")}, plain: {RecordCount("topic")} of {total}\n{worker.Output}", TimeSpan.FromSeconds(120));
 
@@ -160,7 +160,7 @@ public sealed partial class StandaloneS3SinkTests : IAsyncLifetime
         {
             await ProduceAsync(produced, 1500);
             produced += 1500;
-            var worker = await StandaloneWorker.StartAsync(files);
+            var worker = await ConnectStandaloneProcess.StartAsync(files);
             try
             {
                 // Kill it while it is writing: some objects of this round are out, others are not.
@@ -172,7 +172,7 @@ public sealed partial class StandaloneS3SinkTests : IAsyncLifetime
                 await worker.KillAsync();
             }
         }
-        await using (var last = await StandaloneWorker.StartAsync(files))
+        await using (var last = await ConnectStandaloneProcess.StartAsync(files))
         {
             await Eventually.HoldsAsync(() => RecordCount("topics") >= produced, () => $"{RecordCount("topics")} of {produced}\n{last.Output}", TimeSpan.FromSeconds(120));
             await Task.Delay(TimeSpan.FromSeconds(3)); // Let any duplicate (there must be none) show up before counting.

@@ -5,10 +5,10 @@ using System.Text.RegularExpressions;
 namespace Tributary.Testing;
 
 /// <summary>
-/// The real <c>tributary connect-standalone worker.properties connector…</c> as a child process: ready when it prints
+/// The real <c>tributary connect-standalone worker.properties connector…</c> (or <c>connect-distributed
+/// worker.properties</c>) as a child process: ready when it prints
 /// its "serving" line (which names the bound REST port), stopped with SIGTERM (exit 0 required) or killed with SIGKILL.
-/// Output is kept for failure messages. For any test project whose connectors run in the real program
-/// (Tributary.Connect.Tests and Tributary.Connect.S3.Tests still have older copies of their own).
+/// Output is kept for failure messages. For any test project whose connectors run in the real program.
 /// </summary>
 public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
 {
@@ -32,11 +32,14 @@ public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
 
     public string RestUrl => $"http://127.0.0.1:{RestPort}";
 
-    public static async Task<ConnectStandaloneProcess> StartAsync(params string[] arguments)
+    public static Task<ConnectStandaloneProcess> StartAsync(params string[] arguments) => StartCommandAsync("connect-standalone", arguments);
+
+    /// <summary><c>tributary &lt;command&gt; arguments…</c> (connect-standalone or connect-distributed).</summary>
+    public static async Task<ConnectStandaloneProcess> StartCommandAsync(string command, params string[] arguments)
     {
         Assert.True(System.IO.File.Exists(Program), "tributary.dll not built: " + Program);
         var result = new ConnectStandaloneProcess();
-        var start = new ProcessStartInfo("dotnet", [Program, "connect-standalone", .. arguments])
+        var start = new ProcessStartInfo("dotnet", [Program, command, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,8 +51,8 @@ public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => result.Record(e.Data, "stderr: ");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var first = await Task.WhenAny(result._started.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-        Assert.True(first == result._started.Task, "connect-standalone did not start:\n" + result.Output);
+        var first = await Task.WhenAny(result._started.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        Assert.True(first == result._started.Task, command + " did not start:\n" + result.Output);
         return result;
     }
 
