@@ -20,22 +20,7 @@ public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassF
         await System.IO.File.WriteAllTextAsync(input, "{\"good\":1}\nnot json {\n{\"good\":2}\n");
         (await ClientProcess.RunAsync("kcat", ["-b", fixture.Bootstrap, "-t", topic, "-P"], TimeSpan.FromSeconds(60), stdinFile: input)).EnsureSuccess();
 
-        var create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject
-        {
-            ["name"] = topic,
-            ["config"] = new JsonObject
-            {
-                ["connector.class"] = "FileStreamSink",
-                ["topics"] = topic,
-                ["file"] = output,
-                ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-                ["value.converter.schemas.enable"] = "false",
-                ["errors.tolerance"] = "all",
-                ["errors.deadletterqueue.topic.name"] = dlq,
-                ["errors.deadletterqueue.context.headers.enable"] = "true",
-            },
-        });
-        Assert.True(create.Status == 201, create.Body?.ToJsonString());
+        await CreateSinkWithDlqAsync(topic, output, dlq, withKeyConverter: false);
 
         ClientResult? read = null;
         await Eventually.HoldsAsync(async () =>
@@ -74,24 +59,7 @@ public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassF
         await System.IO.File.WriteAllTextAsync(input, "|not json {\n{bad key|\n{\"k\":1}|{\"good\":1}\n");
         (await ClientProcess.RunAsync("kcat", ["-b", fixture.Bootstrap, "-t", topic, "-P", "-Z", "-K", "|", "-H", "origin=kcat"], TimeSpan.FromSeconds(60), stdinFile: input)).EnsureSuccess();
 
-        var create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject
-        {
-            ["name"] = topic,
-            ["config"] = new JsonObject
-            {
-                ["connector.class"] = "FileStreamSink",
-                ["topics"] = topic,
-                ["file"] = output,
-                ["key.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-                ["key.converter.schemas.enable"] = "false",
-                ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-                ["value.converter.schemas.enable"] = "false",
-                ["errors.tolerance"] = "all",
-                ["errors.deadletterqueue.topic.name"] = dlq,
-                ["errors.deadletterqueue.context.headers.enable"] = "true",
-            },
-        });
-        Assert.True(create.Status == 201, create.Body?.ToJsonString());
+        await CreateSinkWithDlqAsync(topic, output, dlq, withKeyConverter: true);
 
         // %K / %S are the key / value lengths, -1 for NULL; records end with a marker (the stack trace header has newlines).
         ClientResult? read = null;
@@ -113,5 +81,28 @@ public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassF
 
         await Eventually.HoldsAsync(() => System.IO.File.Exists(output) && System.IO.File.ReadAllText(output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 1,
             "the good record in the sink file", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>A FileStreamSink reading <paramref name="topic"/> with schemaless JsonConverter values (and keys), tolerating all errors into <paramref name="dlq"/> with context headers.</summary>
+    private async Task CreateSinkWithDlqAsync(string topic, string output, string dlq, bool withKeyConverter)
+    {
+        var config = new JsonObject
+        {
+            ["connector.class"] = "FileStreamSink",
+            ["topics"] = topic,
+            ["file"] = output,
+            ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+            ["value.converter.schemas.enable"] = "false",
+            ["errors.tolerance"] = "all",
+            ["errors.deadletterqueue.topic.name"] = dlq,
+            ["errors.deadletterqueue.context.headers.enable"] = "true",
+        };
+        if (withKeyConverter)
+        {
+            config["key.converter"] = "org.apache.kafka.connect.json.JsonConverter";
+            config["key.converter.schemas.enable"] = "false";
+        }
+        var create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject { ["name"] = topic, ["config"] = config });
+        Assert.True(create.Status == 201, create.Body?.ToJsonString());
     }
 }
