@@ -20,22 +20,7 @@ public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassF
         await System.IO.File.WriteAllTextAsync(input, "{\"good\":1}\nnot json {\n{\"good\":2}\n");
         (await ClientProcess.RunAsync("kcat", ["-b", fixture.Bootstrap, "-t", topic, "-P"], TimeSpan.FromSeconds(60), stdinFile: input)).EnsureSuccess();
 
-        var create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject
-        {
-            ["name"] = topic,
-            ["config"] = new JsonObject
-            {
-                ["connector.class"] = "FileStreamSink",
-                ["topics"] = topic,
-                ["file"] = output,
-                ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-                ["value.converter.schemas.enable"] = "false",
-                ["errors.tolerance"] = "all",
-                ["errors.deadletterqueue.topic.name"] = dlq,
-                ["errors.deadletterqueue.context.headers.enable"] = "true",
-            },
-        });
-        Assert.True(create.Status == 201, create.Body?.ToJsonString());
+        await CreateSinkWithDlqAsync(topic, output, dlq, withKeyConverter: false);
 
         ClientResult? read = null;
         await Eventually.HoldsAsync(async () =>
@@ -59,5 +44,65 @@ public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassF
             "the two good records in the sink file", TimeSpan.FromSeconds(60));
         var status = await fixture.SendAsync(HttpMethod.Get, $"/connectors/{topic}/status");
         Assert.Equal("RUNNING", (string)status.Body!["tasks"]![0]!["state"]!);
+    }
+
+    [Fact]
+    public async Task DLQ_records_keep_the_original_key_value_and_headers_with_nulls_kept_null()
+    {
+        InteropClients.RequireKcat();
+        var topic = "dlq-null-" + Guid.NewGuid().ToString("N")[..6];
+        var dlq = topic + "-dlq";
+        var input = Path.Combine(fixture.Directory, topic + ".txt");
+        var output = Path.Combine(fixture.Directory, topic + ".out");
+        // key|value per line; -Z sends an empty key or value as NULL: a null key with a value the converter rejects,
+        // a key the converter rejects on a tombstone (null value), and one good record.
+        await System.IO.File.WriteAllTextAsync(input, "|not json {\n{bad key|\n{\"k\":1}|{\"good\":1}\n");
+        (await ClientProcess.RunAsync("kcat", ["-b", fixture.Bootstrap, "-t", topic, "-P", "-Z", "-K", "|", "-H", "origin=kcat"], TimeSpan.FromSeconds(60), stdinFile: input)).EnsureSuccess();
+
+        await CreateSinkWithDlqAsync(topic, output, dlq, withKeyConverter: true);
+
+        // %K / %S are the key / value lengths, -1 for NULL; records end with a marker (the stack trace header has newlines).
+        ClientResult? read = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            read = await ClientProcess.RunAsync("kcat", ["-b", fixture.Bootstrap, "-C", "-t", dlq, "-o", "beginning", "-c", "2", "-e", "-q", "-f", "%K|%S|%k|%s|%h<end>\n"], TimeSpan.FromSeconds(30));
+            return read.ExitCode == 0 && read.StandardOutput.Split("<end>\n", StringSplitOptions.RemoveEmptyEntries).Length == 2;
+        }, () => $"the two DLQ records; kcat read:\n{read?.StandardOutput}\n{read?.StandardError}", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+        var lines = read!.StandardOutput.Split("<end>\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.StartsWith("-1|10||not json {|origin=kcat,", lines[0], StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.offset=0", lines[0], StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.stage=VALUE_CONVERTER", lines[0], StringComparison.Ordinal);
+
+        Assert.StartsWith("8|-1|{bad key||origin=kcat,", lines[1], StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.offset=1", lines[1], StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.stage=KEY_CONVERTER", lines[1], StringComparison.Ordinal);
+        Assert.Contains("__connect.errors.exception.class.name=org.apache.kafka.connect.errors.DataException", lines[1], StringComparison.Ordinal);
+
+        await Eventually.HoldsAsync(() => System.IO.File.Exists(output) && System.IO.File.ReadAllText(output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 1,
+            "the good record in the sink file", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>A FileStreamSink reading <paramref name="topic"/> with schemaless JsonConverter values (and keys), tolerating all errors into <paramref name="dlq"/> with context headers.</summary>
+    private async Task CreateSinkWithDlqAsync(string topic, string output, string dlq, bool withKeyConverter)
+    {
+        var config = new JsonObject
+        {
+            ["connector.class"] = "FileStreamSink",
+            ["topics"] = topic,
+            ["file"] = output,
+            ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+            ["value.converter.schemas.enable"] = "false",
+            ["errors.tolerance"] = "all",
+            ["errors.deadletterqueue.topic.name"] = dlq,
+            ["errors.deadletterqueue.context.headers.enable"] = "true",
+        };
+        if (withKeyConverter)
+        {
+            config["key.converter"] = "org.apache.kafka.connect.json.JsonConverter";
+            config["key.converter.schemas.enable"] = "false";
+        }
+        var create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject { ["name"] = topic, ["config"] = config });
+        Assert.True(create.Status == 201, create.Body?.ToJsonString());
     }
 }

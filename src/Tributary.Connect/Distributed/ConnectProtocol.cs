@@ -33,6 +33,7 @@ public sealed record ConnectMetadata(short Version, string Url, long ConfigOffse
 /// Metadata: version int16, url string, config-offset int64, v1+: allocation nullable bytes (the member's current
 /// assignment, itself an assignment v1). Assignment: version, error int16, leader, leader-url, config-offset,
 /// assignment [{connector, [task int32]}], v1+: revoked [{connector, [task]}], delay int32. Task -1 is the connector.
+/// The allocation inside v1/v2 metadata carries the metadata's own version in its header, as Kafka writes it.
 /// Sub-protocols: <c>default</c> v0 (connect.protocol=eager), <c>compatible</c> v1, <c>sessioned</c> v2. Stateless.
 /// </summary>
 public static class ConnectProtocol
@@ -62,7 +63,7 @@ public static class ConnectProtocol
         writer.Int64(metadata.ConfigOffset);
         if (metadata.Version >= 1)
         {
-            writer.NullableBytes(metadata.Allocation is null ? null : EncodeAssignment(new ConnectAssignment(1, 0, "", "", metadata.ConfigOffset, metadata.Allocation, WorkerAssignment.Empty, 0)));
+            writer.NullableBytes(metadata.Allocation is null ? null : EncodeAssignment(new ConnectAssignment(metadata.Version, 0, "", "", metadata.ConfigOffset, metadata.Allocation, WorkerAssignment.Empty, 0)));
         }
         return writer.ToArray();
     }
@@ -139,6 +140,11 @@ public static class ConnectProtocol
         {
             var connector = reader.String();
             var taskCount = reader.Int32();
+            if (taskCount > reader.Remaining / 4)
+            {
+                // A corrupt count must not allocate what the input cannot hold.
+                throw new FormatException("Connect protocol data is truncated.");
+            }
             var tasks = new int[Math.Max(0, taskCount)];
             for (var t = 0; t < tasks.Length; t++)
             {
@@ -197,6 +203,8 @@ public static class ConnectProtocol
     private ref struct StructReader(ReadOnlySpan<byte> bytes)
     {
         private ReadOnlySpan<byte> _rest = bytes;
+
+        public readonly int Remaining => _rest.Length;
 
         public short Int16() => BinaryPrimitives.ReadInt16BigEndian(Take(2));
 

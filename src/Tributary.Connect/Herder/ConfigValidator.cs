@@ -22,10 +22,16 @@ public sealed record ConfigInfos(string Name, int ErrorCount, IReadOnlyList<stri
 /// Validates a connector configuration as Kafka's <c>AbstractHerder.validateConnectorConfig</c> does: the connector
 /// class must resolve (an unknown class is an error on <c>connector.class</c> that lists the available connectors),
 /// then the common connector keys (source or sink set), transformations and predicates, sink topic rules, and the
-/// connector's own <see cref="Connector.Validate"/>. Stateless; thread-safe.
+/// connector's own <see cref="Connector.Validate"/>, and the client overrides against the worker's
+/// <see cref="ClientConfigOverridePolicy"/>. Stateless; thread-safe.
 /// </summary>
-public sealed class ConfigValidator(PluginRegistry plugins)
+public sealed class ConfigValidator(PluginRegistry plugins, ClientConfigOverridePolicy overridePolicy)
 {
+    public ConfigValidator(PluginRegistry plugins)
+        : this(plugins, ClientConfigOverridePolicy.All)
+    {
+    }
+
     public ConfigInfos Validate(IReadOnlyDictionary<string, string> config)
     {
         var className = config.TryGetValue(ConnectorConfig.ConnectorClass, out var value) ? value.Trim() : "";
@@ -60,6 +66,7 @@ public sealed class ConfigValidator(PluginRegistry plugins)
             return Build(plugin.ClassName, common, commonValues, []);
         }
         var own = connector.Validate(config).Values.ToList();
+        own.AddRange(overridePolicy.Validate(config));
         return Build(plugin.ClassName, new ConfigDef().Merge(common).Merge(connector.Config), commonValues, own);
     }
 

@@ -50,7 +50,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         _offsets = offsets;
         _loggers = loggers;
         _logger = loggers.CreateLogger("Tributary.Connect.Herder");
-        _validator = new ConfigValidator(plugins);
+        _validator = new ConfigValidator(plugins, ClientConfigOverridePolicy.Parse(worker.GetString(WorkerConfig.ClientConfigOverridePolicy)));
         _restartPolicy = TaskRestartPolicy.From(worker);
         WorkerId = workerId;
     }
@@ -713,9 +713,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
                 var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
                 var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
-                var reset = _worker.Originals.GetValueOrDefault("consumer.auto.offset.reset", "earliest");
-                var options = new GroupConsumerOptions { GroupId = SinkGroup(entry.Name), Topics = topics, StartAtEarliest = reset != "latest" };
-                task = new WorkerSinkTask(entry.Name, id, sinkTask, config, pipeline, errors, dlq, _client, options, _worker.OffsetFlushInterval, this, logger);
+                var consumer = SinkConsumerConfig.From(_worker, entry.Config, SinkGroup(entry.Name), topics);
+                task = new WorkerSinkTask(entry.Name, id, sinkTask, config, pipeline, errors, dlq, _client, consumer, _worker.OffsetFlushInterval, this, logger);
             }
             lock (_statusLock)
             {

@@ -23,7 +23,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     private readonly RetryWithToleranceOperator _errors;
     private readonly DeadLetterQueueReporter? _dlq;
     private readonly KafkaClient _client;
-    private readonly GroupConsumerOptions _consumerOptions;
+    private readonly SinkConsumerConfig _consumerConfig;
     private readonly TimeSpan _commitInterval;
     private readonly Dictionary<TopicPartition, OffsetAndMetadata> _current = [];
     private readonly HashSet<TopicPartition> _assigned = [];
@@ -38,7 +38,10 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     /// <summary>What a finished prefetch returned, not yet converted.</summary>
     private IReadOnlyList<ConsumedRecord>? _prefetched;
 
-    public WorkerSinkTask(string connector, int taskId, SinkTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, DeadLetterQueueReporter? dlq, KafkaClient client, GroupConsumerOptions consumerOptions, TimeSpan commitInterval, ITaskStatusListener listener, ILogger logger)
+    /// <summary>The consumed records of the batch being put: the errant-record reporter's originals (null between puts).</summary>
+    private IReadOnlyList<ConsumedRecord>? _delivering;
+
+    public WorkerSinkTask(string connector, int taskId, SinkTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, DeadLetterQueueReporter? dlq, KafkaClient client, SinkConsumerConfig consumerConfig, TimeSpan commitInterval, ITaskStatusListener listener, ILogger logger)
         : base(connector, taskId, taskConfig, listener, logger)
     {
         _task = task;
@@ -46,7 +49,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         _errors = errors;
         _dlq = dlq;
         _client = client;
-        _consumerOptions = consumerOptions;
+        _consumerConfig = consumerConfig;
         _commitInterval = commitInterval;
         _context = new SinkContext(this);
     }
@@ -62,7 +65,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     {
         _task.Initialize(_context);
         await _task.StartAsync(TaskConfig, cancellationToken).ConfigureAwait(false);
-        _consumer = new GroupConsumer(_client, _consumerOptions);
+        _consumer = new GroupConsumer(_client, _consumerConfig.Options);
     }
 
     protected override async Task ExecuteIterationAsync(CancellationToken cancellationToken)
@@ -85,6 +88,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             fetched = await consumer.PollAsync(500, cancellationToken).ConfigureAwait(false);
         }
         await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
+        if (fetched.Count > _consumerConfig.MaxPollRecords)
+        {
+            // max.poll.records: put at most that many; the rest stay fetched for the next iteration, as the Java
+            // consumer keeps them buffered (no prefetch is started while they wait).
+            _prefetched = Slice(fetched, _consumerConfig.MaxPollRecords, fetched.Count - _consumerConfig.MaxPollRecords);
+            fetched = Slice(fetched, 0, _consumerConfig.MaxPollRecords);
+        }
         if (fetched.Count > 0)
         {
             var batch = new List<SinkRecord>(fetched.Count);
@@ -104,6 +114,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
                     batch.Add(converted);
                 }
             }
+            if (heldBack is not null && _prefetched is { } waiting)
+            {
+                // Records kept back by max.poll.records go back too, so a paused partition restarts at its first
+                // held-back record rather than after them.
+                SeekBack(consumer, waiting);
+                _prefetched = null;
+            }
             foreach (var (partition, offset) in heldBack ?? [])
             {
                 consumer.Seek(partition.Topic, partition.Partition, offset);
@@ -111,11 +128,19 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             // Fetch the next records while this batch is converted and put (what librdkafka's fetch thread does for
             // kcat): nothing else touches the consumer until the prefetch is settled, which happens before any
             // commit, seek, pause or stop.
-            if (!_context.HasRewinds && !CommitDue)
+            if (!_context.HasRewinds && !CommitDue && _prefetched is null)
             {
                 _prefetch = consumer.PollAsync(500, cancellationToken);
             }
-            await DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
+            _delivering = fetched;
+            try
+            {
+                await DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _delivering = null;
+            }
             foreach (var record in fetched)
             {
                 var partition = new TopicPartition(record.Topic, record.Partition);
@@ -130,6 +155,16 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             await SettlePrefetchAsync().ConfigureAwait(false);
             await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static ConsumedRecord[] Slice(IReadOnlyList<ConsumedRecord> records, int start, int count)
+    {
+        var slice = new ConsumedRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            slice[i] = records[start + i];
+        }
+        return slice;
     }
 
     private bool CommitDue => _context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds;
@@ -263,6 +298,33 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     {
         var record = state.Record;
         return new FailedRecord(record.Topic, record.Partition, record.Offset, record.Timestamp, record.Key, record.Value, record.Headers);
+    }
+
+    /// <summary>
+    /// The consumed record a reported sink record came from (Kafka's <c>WorkerErrantRecordReporter</c>): its exact
+    /// key, value and header bytes — nulls kept — while its batch is being put; a record reported later, or one the
+    /// task built itself, is converted back with the task's converters, as Kafka does for records it did not consume.
+    /// </summary>
+    private FailedRecord OriginalOf(SinkRecord record)
+    {
+        if (_delivering is { } consumed)
+        {
+            foreach (var candidate in consumed)
+            {
+                if (candidate.Offset == record.OriginalKafkaOffset && candidate.Partition == record.OriginalKafkaPartition && candidate.Topic == record.OriginalTopic)
+                {
+                    return new FailedRecord(candidate.Topic, candidate.Partition, candidate.Offset, candidate.Timestamp, candidate.Key, candidate.Value, candidate.Headers);
+                }
+            }
+        }
+        var headers = new List<RecordHeader>();
+        foreach (var header in record.Headers)
+        {
+            headers.Add(new RecordHeader(header.Key, _pipeline.HeaderConverter.FromConnectHeader(record.Topic, header.Key, header.Schema, header.Value)));
+        }
+        return new FailedRecord(record.OriginalTopic, record.OriginalKafkaPartition, record.OriginalKafkaOffset, record.Timestamp ?? -1,
+            _pipeline.KeyConverter.FromConnectData(record.Topic, record.Headers, record.KeySchema, record.Key),
+            _pipeline.ValueConverter.FromConnectData(record.Topic, record.Headers, record.ValueSchema, record.Value), headers);
     }
 
     private ConnectHeaders ConvertHeaders(string topic, IReadOnlyList<RecordHeader> raw)
@@ -421,7 +483,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
 
         public Task ReportAsync(SinkRecord record, Exception error)
         {
-            var original = new FailedRecord(record.OriginalTopic, record.OriginalKafkaPartition, record.OriginalKafkaOffset, record.Timestamp ?? -1, null, null, []);
+            var original = owner.OriginalOf(record);
             owner._errors.Report(ErrorStage.TASK_PUT, owner._task.GetType().FullName ?? "", original, record, error);
             if (!owner._errors.Config.TolerateAll)
             {
