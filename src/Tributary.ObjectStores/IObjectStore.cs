@@ -48,8 +48,15 @@ public abstract class ObjectContent
     /// <summary>A new readable, seekable stream over all the content, positioned at 0; the caller disposes it.</summary>
     public abstract Stream OpenRead();
 
-    /// <summary>A file's content; it must not change until the put completes (its length is taken now).</summary>
+    /// <summary>
+    /// A file's content; it must not change until the put completes (its length is taken now). A store on the same file
+    /// system may take the file itself rather than a copy (<see cref="LocalDirectoryStore"/> hard-links it): the caller
+    /// may delete or replace the file afterwards, never rewrite it in place.
+    /// </summary>
     public static ObjectContent FromFile(string path) => new FileContent(path);
+
+    /// <summary>The full path of a <see cref="FromFile"/> content, else null.</summary>
+    internal virtual string? LocalPath => null;
 
     /// <summary>Bytes in memory (small objects, tests).</summary>
     public static ObjectContent FromBytes(ReadOnlyMemory<byte> bytes) => new BytesContent(bytes);
@@ -65,6 +72,8 @@ public abstract class ObjectContent
         }
 
         public override long Length { get; }
+
+        internal override string? LocalPath => _path;
 
         public override Stream OpenRead() =>
             new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);

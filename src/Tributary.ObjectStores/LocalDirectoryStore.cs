@@ -11,7 +11,10 @@ namespace Tributary.ObjectStores;
 /// <para>
 /// Atomic puts: the content is copied to a file in <c>&lt;root&gt;/.tributary-tmp/</c> (same file system, hidden, and not a
 /// valid bucket name), fsynced, renamed over the final path (rename(2) replaces atomically), and the final directory is
-/// fsynced. A crash at any point leaves the final key absent or complete; the temporary leftovers are deleted when the
+/// fsynced. A file content (<see cref="ObjectContent.FromFile"/>) on the same file system is not copied: it is
+/// hard-linked into the temporary area (link(2)) and fsynced there — nearly free when its writer fsynced it already, as
+/// the sink engine does its spool files — then renamed the same way. Elsewhere (another file system, no link support)
+/// it is copied. A crash at any point leaves the final key absent or complete; the temporary leftovers are deleted when the
 /// next store opens the root.
 /// </para>
 /// <para>
@@ -76,15 +79,19 @@ public sealed class LocalDirectoryStore : IObjectStore
         var temporary = Path.Combine(_temp, Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, FileOptions.Asynchronous))
+            if (content.LocalPath is { } source && HardLink.TryCreate(source, temporary))
             {
-                await using var input = content.OpenRead();
-                await input.CopyToAsync(output, 1 << 16, cancellationToken).ConfigureAwait(false);
-                if (output.Length != content.Length)
+                using var linked = File.OpenHandle(temporary, FileMode.Open, FileAccess.Read);
+                var length = RandomAccess.GetLength(linked);
+                if (length != content.Length)
                 {
-                    throw new IOException($"Content of {bucket}/{key} was {output.Length} bytes, not the {content.Length} announced.");
+                    throw new IOException($"Content of {bucket}/{key} was {length} bytes, not the {content.Length} announced.");
                 }
-                output.Flush(flushToDisk: true);
+                NativeFile.FlushData(linked);
+            }
+            else
+            {
+                await CopyAsync(content, temporary, bucket, key, cancellationToken).ConfigureAwait(false);
             }
             var directory = Path.GetDirectoryName(target)!;
             CreateDirectories(directory, bucketDirectory);
@@ -96,6 +103,19 @@ public sealed class LocalDirectoryStore : IObjectStore
             TryDelete(temporary);
             throw;
         }
+    }
+
+    /// <summary>Copies the content to <paramref name="temporary"/> and fsyncs it.</summary>
+    private static async Task CopyAsync(ObjectContent content, string temporary, string bucket, string key, CancellationToken cancellationToken)
+    {
+        await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, FileOptions.Asynchronous);
+        await using var input = content.OpenRead();
+        await input.CopyToAsync(output, 1 << 16, cancellationToken).ConfigureAwait(false);
+        if (output.Length != content.Length)
+        {
+            throw new IOException($"Content of {bucket}/{key} was {output.Length} bytes, not the {content.Length} announced.");
+        }
+        output.Flush(flushToDisk: true);
     }
 
     public Task<bool> ExistsAsync(string bucket, string key, CancellationToken cancellationToken = default) =>

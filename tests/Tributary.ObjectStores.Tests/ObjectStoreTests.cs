@@ -105,6 +105,34 @@ public sealed class LocalDirectoryStoreTests : ObjectStoreContractTests, IDispos
     public void Dispose() => _root.Dispose();
 
     [Fact]
+    public async Task A_file_on_the_same_file_system_is_linked_not_copied_and_outlives_its_source()
+    {
+        var bucket = Bucket();
+        await _store.EnsureBucketAsync(bucket);
+        var data = RandomNumberGenerator.GetBytes(100_000);
+        var spool = Path.Combine(_root.Path, "spool.obj"); // the store's own file system
+        await File.WriteAllBytesAsync(spool, data);
+        await _store.PutAsync(bucket, "linked/object.bin", ObjectContent.FromFile(spool));
+
+        var target = Path.Combine(_root.Path, bucket, "linked", "object.bin");
+        Assert.Equal("2", await LinkCountAsync(target)); // one inode under two names: no copy was made
+        // The writer replaces or deletes its file, never rewrites it in place: the object keeps its bytes.
+        File.Delete(spool);
+        await File.WriteAllBytesAsync(spool, "another object"u8.ToArray());
+        Assert.Equal(data, await ReadAllAsync(_store, bucket, "linked/object.bin"));
+        Assert.Equal("1", await LinkCountAsync(target));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.Path, LocalDirectoryStore.TempDirectoryName)));
+    }
+
+    private static async Task<string> LinkCountAsync(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%h", path]) { RedirectStandardOutput = true })!;
+        var output = await stat.StandardOutput.ReadToEndAsync();
+        await stat.WaitForExitAsync();
+        return output.Trim();
+    }
+
+    [Fact]
     public async Task Objects_are_files_laid_out_like_the_bucket()
     {
         await _store.EnsureBucketAsync("my-bucket");

@@ -19,7 +19,7 @@ internal sealed class LineEncoder(byte[] separator, bool gzip, int level) : IObj
         {
             foreach (var record in records)
             {
-                var line = record.Sink.Data;
+                var line = record.Sink.Data.Span;
                 writer.Write(line);
                 writer.Write(separator);
                 bytes += line.Length;

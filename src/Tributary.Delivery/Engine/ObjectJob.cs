@@ -61,7 +61,10 @@ internal sealed class ObjectJob<TRecord>
     private static EncodedObject<TRecord> WriteSpool(string path, ObjectPlan<TRecord> plan, IReadOnlyList<TRecord> records)
     {
         EncodedObject<TRecord> encoded;
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        // A new file, never one rewritten in place: a store may hold an earlier spool file of this name as a hard link
+        // (IObjectStore's FromFile contract), and a leftover of an object never committed is simply replaced.
+        File.Delete(path);
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
         {
             encoded = plan.Encoder.Write(file, plan.Key, records);
             file.Flush(flushToDisk: true);

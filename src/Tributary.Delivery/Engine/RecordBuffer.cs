@@ -11,6 +11,9 @@ public sealed class RecordBuffer<TRecord>
 {
     private readonly List<TRecord> _records = [];
     private readonly SortedDictionary<int, (long First, long Next)> _ranges = [];
+    private int _lastPartition = -1;
+    private (long First, long Next) _lastRange;
+    private bool _lastRangeChanged;
 
     internal RecordBuffer(string id, TRecord first, long createdTicks, bool isSourceCopy)
     {
@@ -47,9 +50,29 @@ public sealed class RecordBuffer<TRecord>
     public long OldestArrivalMs { get; private set; } = long.MaxValue;
 
     /// <summary>Per source partition, in partition order: the first offset in the buffer and the offset after the last.</summary>
-    public IReadOnlyDictionary<int, (long First, long Next)> Ranges => _ranges;
+    public IReadOnlyDictionary<int, (long First, long Next)> Ranges => SortedRanges;
 
-    internal SortedDictionary<int, (long First, long Next)> SortedRanges => _ranges;
+    internal SortedDictionary<int, (long First, long Next)> SortedRanges
+    {
+        get
+        {
+            SyncRanges();
+            return _ranges;
+        }
+    }
+
+    /// <summary>
+    /// Writes the range of the partition of the last records added to the tree. Only when it changed: once a buffer
+    /// is closed (and its ranges read), the tree is never written again, so encoders on other threads may read it.
+    /// </summary>
+    private void SyncRanges()
+    {
+        if (_lastRangeChanged)
+        {
+            _ranges[_lastPartition] = _lastRange;
+            _lastRangeChanged = false;
+        }
+    }
 
     /// <summary>Adds a record; returns its size.</summary>
     internal long Add(TRecord record)
@@ -61,9 +84,23 @@ public sealed class RecordBuffer<TRecord>
         OldestArrivalMs = Math.Min(OldestArrivalMs, source.ArrivalMs);
         var partition = source.Partition;
         var offset = source.Offset;
-        _ranges[partition] = _ranges.TryGetValue(partition, out var range)
+        if (partition == _lastPartition && offset >= _lastRange.First)
+        {
+            // Records of one partition mostly come in runs, in offset order: the range widens without a tree lookup
+            // (written to the tree when another partition comes, or when the ranges are read).
+            if (offset >= _lastRange.Next)
+            {
+                _lastRange.Next = offset + 1;
+                _lastRangeChanged = true;
+            }
+            return size;
+        }
+        SyncRanges();
+        _lastRange = _ranges.TryGetValue(partition, out var range)
             ? (Math.Min(range.First, offset), Math.Max(range.Next, offset + 1))
             : (offset, offset + 1);
+        _lastPartition = partition;
+        _lastRangeChanged = true;
         return size;
     }
 }

@@ -6,8 +6,13 @@ namespace Tributary.Delivery.Sources;
 /// record reached the source (log time). The engine itself reads only the position, the arrival time and the length of
 /// <see cref="Data"/> (incoming bytes); a source may derive from this class to hand its dialect more (a sink
 /// framework's converted key, value and headers), which the dialect's <see cref="Dialect.IRecordProcessor{TRecord}"/> reads.
+/// <para>Lifetime of <see cref="Data"/>: it may be a slice of a block the source fetched (a log read holding many
+/// records) rather than an array of its own, so records cost no copy and no allocation each. The block is an ordinary
+/// managed array that no one writes after the record is handed out: the slice stays valid and unchanged for as long
+/// as the record (or anything made from it) is referenced — there is no release step to respect. A source must
+/// never hand out slices of a buffer it reuses.</para>
 /// </summary>
-public class SourceRecord(int partition, long offset, long arrivalMs, byte[]? key, byte[] data)
+public class SourceRecord(int partition, long offset, long arrivalMs, byte[]? key, ReadOnlyMemory<byte> data)
 {
     public int Partition { get; } = partition;
 
@@ -17,7 +22,8 @@ public class SourceRecord(int partition, long offset, long arrivalMs, byte[]? ke
 
     public byte[]? Key { get; } = key;
 
-    public byte[] Data { get; } = data;
+    /// <summary>The record's value (see the class comment for its lifetime).</summary>
+    public ReadOnlyMemory<byte> Data { get; } = data;
 }
 
 /// <summary>

@@ -81,9 +81,9 @@ internal abstract class ConversionObjectEncoder<TSchema>(FormatConversionDefinit
     protected abstract void WriteFile(Stream output, TSchema schema, JsonSerDeOptions serde, Action<IJsonRecordConverter> writeRecords);
 
     /// <summary>AppendDelimiterToRecord's newline is not part of the JSON document.</summary>
-    private static ReadOnlySpan<byte> TrimDelimiter(byte[] data)
+    private static ReadOnlySpan<byte> TrimDelimiter(ReadOnlyMemory<byte> data)
     {
-        var span = data.AsSpan();
+        var span = data.Span;
         while (span.Length > 0 && span[^1] is (byte)'\n' or (byte)'\r')
         {
             span = span[..^1];

@@ -45,7 +45,7 @@ internal sealed class ErrorObjectEncoder(CompressionFormat compression, string? 
             json.WriteString("lastErrorCode", record.ErrorCode);
             json.WriteString("lastErrorMessage", record.ErrorMessage);
             json.WriteNumber("attemptEndingTimestamp", now);
-            json.WriteBase64String("rawData", record.Data);
+            json.WriteBase64String("rawData", record.Data.Span);
             json.WriteString("sequenceNumber", record.Source.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("subSequenceNumber", record.SubSequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
             json.WriteStartObject("dataCatalogTable");
@@ -61,7 +61,7 @@ internal sealed class ErrorObjectEncoder(CompressionFormat compression, string? 
             json.WriteString("errorCode", record.ErrorCode);
             json.WriteString("errorMessage", record.ErrorMessage);
             json.WriteNumber("attemptEndingTimestamp", now);
-            json.WriteBase64String("rawData", record.RawData);
+            json.WriteBase64String("rawData", record.RawData.Span);
             if (lambdaArn is not null)
             {
                 json.WriteString("lambdaArn", lambdaArn);

@@ -19,7 +19,7 @@ internal sealed class RawObjectEncoder(CompressionFormat compression) : IObjectE
         {
             foreach (var record in records)
             {
-                writer.Write(record.Data);
+                writer.Write(record.Data.Span);
                 bytes += record.Data.Length;
             }
         }

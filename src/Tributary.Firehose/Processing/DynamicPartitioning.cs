@@ -17,12 +17,35 @@ public sealed class DynamicPartitioning(ObjectKeys keys, int maxActivePartitions
 
     private const string ErrorBufferPrefix = "error:";
 
+    /// <summary>Bound on <see cref="_ids"/>; it starts again empty when reached.</summary>
+    private const int MaxCachedIds = 4096;
+
+    /// <summary>
+    /// Buffer ids of query-key dictionaries seen (by reference: <see cref="SimpleKeyQuery"/> gives records with the same
+    /// keys the same dictionary), so that a record's id costs a lookup, not a sort and a string. Used from the pipeline's
+    /// task only.
+    /// </summary>
+    private readonly Dictionary<Dictionary<string, string>, string> _ids = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Fails a record that lacks a key the Prefix uses (DynamicPartitioning.MissingPartitionKey), then names its buffer.</summary>
     public string Route(ProcessedRecord record)
     {
         if (record.Outcome == ProcessedOutcome.Ok && keys.MissingKey(record) is { } missing)
         {
             record.Fail(ErrorOutputTypes.ProcessingFailed, "DynamicPartitioning.MissingPartitionKey", $"The record has no value for {missing}, which the Prefix uses.");
+        }
+        if (record.Outcome != ProcessedOutcome.Failed && record.LambdaKeys is null && record.QueryKeys is { } queryKeys)
+        {
+            if (!_ids.TryGetValue(queryKeys, out var id))
+            {
+                if (_ids.Count >= MaxCachedIds)
+                {
+                    _ids.Clear();
+                }
+                id = IdOf(record);
+                _ids[queryKeys] = id;
+            }
+            return id;
         }
         return IdOf(record);
     }

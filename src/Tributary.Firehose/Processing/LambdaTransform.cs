@@ -121,7 +121,7 @@ public sealed class LambdaTransform(LambdaSettings settings, HttpClient http)
                     json.WriteNumber("approximateArrivalTimestamp", record.Source.ArrivalMs);
                     if (settings.SourceMskArn is not null)
                     {
-                        json.WriteBase64String("kafkaRecordValue", record.Data);
+                        json.WriteBase64String("kafkaRecordValue", record.Data.Span);
                         json.WriteStartObject("mskRecordMetadata");
                         json.WriteNumber("offset", record.Source.Offset);
                         json.WriteNumber("partitionId", record.Source.Partition);
@@ -130,7 +130,7 @@ public sealed class LambdaTransform(LambdaSettings settings, HttpClient http)
                     }
                     else
                     {
-                        json.WriteBase64String("data", record.Data);
+                        json.WriteBase64String("data", record.Data.Span);
                     }
                     json.WriteEndObject();
                 }

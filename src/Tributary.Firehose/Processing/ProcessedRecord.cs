@@ -8,11 +8,12 @@ namespace Tributary.Firehose.Processing;
 /// (its position decides what is delivered); <see cref="SubSequence"/> numbers the records one aggregated source record
 /// became.
 /// </summary>
-public sealed class ProcessedRecord(SourceRecord source, int subSequence, byte[] data) : DeliveryRecord(source)
+public sealed class ProcessedRecord(SourceRecord source, int subSequence, ReadOnlyMemory<byte> data) : DeliveryRecord(source)
 {
     public int SubSequence { get; } = subSequence;
 
-    public byte[] Data { get; set; } = data;
+    /// <summary>The record's bytes: often a slice of the source's fetched block (see <see cref="SourceRecord"/> for its lifetime).</summary>
+    public ReadOnlyMemory<byte> Data { get; set; } = data;
 
     public override long Size => Data.Length;
 
@@ -23,7 +24,7 @@ public sealed class ProcessedRecord(SourceRecord source, int subSequence, byte[]
     public Dictionary<string, string>? LambdaKeys { get; set; }
 
     /// <summary>The data as it came from the source, kept for the error record's rawData.</summary>
-    public byte[] RawData { get; init; } = data;
+    public ReadOnlyMemory<byte> RawData { get; init; } = data;
 }
 
 /// <summary>Firehose's error output types (the values of <c>!{firehose:error-output-type}</c>).</summary>

@@ -122,7 +122,7 @@ public sealed class RecordProcessor : IRecordProcessor<ProcessedRecord>
             if (_appendDelimiter && record.Outcome == ProcessedOutcome.Ok)
             {
                 var data = new byte[record.Data.Length + 1];
-                record.Data.CopyTo(data, 0);
+                record.Data.Span.CopyTo(data);
                 data[^1] = (byte)'\n';
                 record.Data = data;
             }
@@ -141,9 +141,9 @@ public sealed class RecordProcessor : IRecordProcessor<ProcessedRecord>
         List<byte[]>? parts = null;
         if (_kplDeaggregation)
         {
-            parts = Deaggregation.TryKpl(record.Data);
+            parts = Deaggregation.TryKpl(record.Data.ToArray());
         }
-        parts ??= [record.Data];
+        parts ??= [record.Data.ToArray()];
         if (_subRecordType is not null)
         {
             var split = new List<byte[]>();
@@ -254,7 +254,7 @@ public sealed class RecordProcessor : IRecordProcessor<ProcessedRecord>
         JsonNode? input;
         try
         {
-            input = JsonNode.Parse(record.Data);
+            input = JsonNode.Parse(record.Data.Span);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {

@@ -14,6 +14,10 @@ namespace Tributary.Firehose.Processing;
 /// not a JSON object, or a path through something that is neither an object nor null (jq's errors come from the
 /// interpreter). Scalars are rendered as jq's <c>tostring</c> does (strings as they are, others by
 /// <see cref="JqProgram.ToJson"/>), the same conversion the interpreter path applies.
+/// <para>Partition keys repeat from record to record, so the one-step pass reuses what it made: recent string values
+/// per key are matched in the record's bytes (no string made), and records with the same values get the same key
+/// dictionary — which is therefore shared and must only be read. Not thread-safe: one instance per pipeline (its
+/// processor's), used from the pipeline's task.</para>
 /// </summary>
 public sealed partial class SimpleKeyQuery
 {
@@ -22,11 +26,25 @@ public sealed partial class SimpleKeyQuery
     private readonly bool _topLevel;
     private readonly byte[][] _names;
 
+    /// <summary>Per key, string values seen recently (at most <see cref="RecentValues"/>), matched before a new string is made.</summary>
+    private readonly List<string>[] _recent;
+
+    /// <summary>Key dictionaries made recently, with the value of each key (compared by reference: values come from <see cref="_recent"/>).</summary>
+    private readonly List<(string[] Values, Dictionary<string, string> Keys)> _results = [];
+
+    private readonly string?[] _values;
+    private int _nextResult;
+
+    private const int RecentValues = 32;
+    private const int RecentResults = 64;
+
     private SimpleKeyQuery((string Key, string[] Path)[] keys)
     {
         _keys = keys;
         _topLevel = Array.TrueForAll(keys, k => k.Path.Length == 1);
         _names = [.. keys.Select(k => Encoding.UTF8.GetBytes(k.Path[0]))];
+        _recent = [.. keys.Select(_ => new List<string>())];
+        _values = new string?[keys.Length];
     }
 
     /// <summary>The query as key → path, or null when it is anything more than <c>{k: .a.b, "k2": .c}</c>.</summary>
@@ -141,7 +159,8 @@ public sealed partial class SimpleKeyQuery
         found.Clear();
         Span<bool> duplicated = stackalloc bool[_keys.Length];
         duplicated.Clear();
-        var values = new string?[_keys.Length];
+        var values = _values;
+        Array.Clear(values);
         try
         {
             var reader = new Utf8JsonReader(record);
@@ -169,7 +188,7 @@ public sealed partial class SimpleKeyQuery
                 var type = reader.TokenType;
                 var text = type switch
                 {
-                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.String => Intern(ref reader, first),
                     JsonTokenType.Number => JqProgram.ToJson(JsonNode.Parse(reader.ValueSpan)),
                     JsonTokenType.True => "true",
                     JsonTokenType.False => "false",
@@ -196,7 +215,6 @@ public sealed partial class SimpleKeyQuery
         {
             return false;
         }
-        var result = new Dictionary<string, string>(_keys.Length, StringComparer.Ordinal);
         for (var i = 0; i < _keys.Length; i++)
         {
             var key = _keys[i].Key;
@@ -214,10 +232,62 @@ public sealed partial class SimpleKeyQuery
                     failure = $"Partition key '{key}' is not a scalar.";
                     return true;
             }
-            result[key] = values[i]!;
         }
-        keys = result;
+        keys = KeysOf(values!);
         return true;
+    }
+
+    /// <summary>The string value at the reader, as an instance seen recently for key <paramref name="key"/> when there is one.</summary>
+    private string Intern(ref Utf8JsonReader reader, int key)
+    {
+        var recent = _recent[key];
+        foreach (var candidate in recent)
+        {
+            if (reader.ValueTextEquals(candidate))
+            {
+                return candidate;
+            }
+        }
+        var value = reader.GetString()!;
+        if (recent.Count == RecentValues)
+        {
+            recent.RemoveAt(0);
+        }
+        recent.Add(value);
+        return value;
+    }
+
+    /// <summary>The key dictionary of these values: one made recently for the same value instances, else a new one.</summary>
+    private Dictionary<string, string> KeysOf(string[] values)
+    {
+        foreach (var (seen, keys) in _results)
+        {
+            var same = true;
+            for (var i = 0; i < values.Length && same; i++)
+            {
+                same = ReferenceEquals(seen[i], values[i]);
+            }
+            if (same)
+            {
+                return keys;
+            }
+        }
+        var result = new Dictionary<string, string>(_keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            result[_keys[i].Key] = values[i];
+        }
+        var entry = ((string[])values.Clone(), result);
+        if (_results.Count < RecentResults)
+        {
+            _results.Add(entry);
+        }
+        else
+        {
+            _results[_nextResult] = entry;
+            _nextResult = (_nextResult + 1) % RecentResults;
+        }
+        return result;
     }
 
     [GeneratedRegex("""^\s*\{(?:\s*(?<entry>(?:[A-Za-z_][A-Za-z0-9_]*|"[A-Za-z0-9_\-.]*")\s*:\s*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*,)*\s*(?<entry>(?:[A-Za-z_][A-Za-z0-9_]*|"[A-Za-z0-9_\-.]*")\s*:\s*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*\}\s*$""")]

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Tributary.Broker;
 using Tributary.Delivery.Sources;
 using Tributary.Foundation.Buffers;
@@ -29,7 +31,6 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
     private const int MaxBytesPerPartition = 1024 * 1024;
 
     private readonly Dictionary<int, long> _positions = [];
-    private readonly PooledBufferWriter _region = new();
     private readonly PooledBufferWriter _scratch = new();
     private int _epoch;
     private int _partitionCount;
@@ -117,21 +118,28 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
             {
                 continue;
             }
-            _region.Reset();
-            records.CopyTo(_region);
-            _positions[result.Partition] = Decode(result.Partition, _region.WrittenSpan, _positions[result.Partition], into);
+            // One block per partition read, never reused: records are slices of it (SourceRecord's lifetime contract).
+            var block = GC.AllocateUninitializedArray<byte>(records.Length);
+            records.CopyTo(block);
+            _positions[result.Partition] = Decode(result.Partition, block, _positions[result.Partition], into);
         }
     }
 
-    /// <summary>Copies the records at or after <paramref name="position"/> out of whole batches; returns the next position.</summary>
-    private long Decode(int partition, ReadOnlySpan<byte> region, long position, List<SourceRecord> into)
+    /// <summary>
+    /// Hands out the records at or after <paramref name="position"/> of the whole batches in <paramref name="block"/>;
+    /// returns the next position. Values of uncompressed batches are slices of the block itself; a compressed batch is
+    /// decompressed once into an array of its own, which its records' values slice. Keys (rare) are copied.
+    /// </summary>
+    private long Decode(int partition, byte[] block, long position, List<SourceRecord> into)
     {
         var next = position;
+        var consumed = 0;
         int size;
-        while ((size = RecordBatch.FirstWholeBatchSize(region)) > 0)
+        while ((size = RecordBatch.FirstWholeBatchSize(block.AsSpan(consumed))) > 0)
         {
-            var batch = region[..size];
-            region = region[size..];
+            var batchStart = consumed;
+            var batch = block.AsSpan(batchStart, size);
+            consumed += size;
             if (RecordBatch.IsControl(batch))
             {
                 next = Math.Max(next, RecordBatch.NextOffset(batch));
@@ -141,8 +149,19 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
             var logAppendTime = RecordBatch.IsLogAppendTime(batch);
             var baseTimestamp = RecordBatch.BaseTimestamp(batch);
             var maxTimestamp = RecordBatch.MaxTimestamp(batch);
-            _scratch.Reset();
-            var reader = BatchRecords.Read(batch, _scratch);
+            var section = BatchRecords.Decode(batch, _scratch);
+            byte[] owner;
+            if (RecordBatch.Codec(batch) == Protocol.Compression.CompressionCodec.None)
+            {
+                owner = block;
+            }
+            else
+            {
+                owner = section.ToArray();
+                section = owner;
+            }
+            ref var origin = ref MemoryMarshal.GetArrayDataReference(owner);
+            var reader = new RecordReader(section, RecordBatch.RecordsCount(batch));
             while (reader.TryReadNext(out var record))
             {
                 var offset = baseOffset + record.OffsetDelta;
@@ -151,7 +170,13 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
                     continue;
                 }
                 var arrival = logAppendTime ? maxTimestamp : baseTimestamp + record.TimestampDelta;
-                into.Add(new SourceRecord(partition, offset, arrival, record.HasKey ? record.Key.ToArray() : null, record.HasValue ? record.Value.ToArray() : []));
+                var value = ReadOnlyMemory<byte>.Empty;
+                if (record.HasValue && !record.Value.IsEmpty)
+                {
+                    var start = (int)Unsafe.ByteOffset(ref origin, ref MemoryMarshal.GetReference(record.Value));
+                    value = new ReadOnlyMemory<byte>(owner, start, record.Value.Length);
+                }
+                into.Add(new SourceRecord(partition, offset, arrival, record.HasKey ? record.Key.ToArray() : null, value));
             }
             next = Math.Max(next, RecordBatch.NextOffset(batch));
         }
@@ -162,7 +187,6 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
 
     public ValueTask DisposeAsync()
     {
-        _region.Dispose();
         _scratch.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -79,7 +79,7 @@ public sealed class PipelineTests
             // Each object: its ten records, in offset order, from the offset its name gives.
             var partition = key.Contains("partition=1", StringComparison.Ordinal) ? 1 : 0;
             var start = long.Parse(key[^14..^4], System.Globalization.CultureInfo.InvariantCulture);
-            Assert.Equal(Records(partition, start, start + 10).Select(r => Encoding.UTF8.GetString(r.Data)), Lines(objects, key));
+            Assert.Equal(Records(partition, start, start + 10).Select(r => Encoding.UTF8.GetString(r.Data.Span)), Lines(objects, key));
         }
         // The object left pending by the crash, then the two new ones.
         Assert.Equal(30, counters.Snapshot(0).DeliveredRecords);

@@ -84,7 +84,7 @@ internal static class TestDialect
             long bytes = 0;
             foreach (var record in records)
             {
-                output.Write(record.Source.Data);
+                output.Write(record.Source.Data.Span);
                 output.WriteByte((byte)'\n');
                 bytes += record.Source.Data.Length;
             }

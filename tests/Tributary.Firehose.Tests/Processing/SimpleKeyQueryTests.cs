@@ -40,7 +40,7 @@ public sealed class SimpleKeyQueryTests
         for (var i = 0; i < withFast.Count; i++)
         {
             var (keys, failed) = interpreted[i];
-            Assert.True(failed == (withFast[i].Outcome == ProcessedOutcome.Failed), $"record {i}: {Encoding.UTF8.GetString(records[i].Data)}");
+            Assert.True(failed == (withFast[i].Outcome == ProcessedOutcome.Failed), $"record {i}: {Encoding.UTF8.GetString(records[i].Data.Span)}");
             if (!failed)
             {
                 Assert.Equal(keys!.OrderBy(k => k.Key), withFast[i].QueryKeys!.OrderBy(k => k.Key));
@@ -48,6 +48,24 @@ public sealed class SimpleKeyQueryTests
         }
         Assert.Contains(withFast, r => r.Outcome == ProcessedOutcome.Failed);
         Assert.Contains(withFast, r => r.Outcome == ProcessedOutcome.Ok);
+    }
+
+    [Fact]
+    public async Task Records_with_the_same_values_share_one_key_dictionary_and_different_values_do_not()
+    {
+        var processor = Processor("{user: .user, n: .n}");
+        // "u\u0031" is "u1" escaped: equal values whatever their spelling; "u10" must not match a recent "u1".
+        string[] lines = ["{\"user\":\"u1\",\"n\":1}", "{\"user\":\"u\\u0031\",\"n\":1}", "{\"user\":\"u10\",\"n\":1}", "{\"n\":1,\"user\":\"u1\"}", "{\"user\":\"u1\",\"n\":2}"];
+        var records = lines.Select((line, i) => new SourceRecord(0, i, 0, null, Encoding.UTF8.GetBytes(line))).ToList();
+        var processed = await processor.ProcessAsync(records, CancellationToken.None);
+        Assert.All(processed, r => Assert.Equal(ProcessedOutcome.Ok, r.Outcome));
+        Assert.Equal("u1", processed[0].QueryKeys!["user"]);
+        Assert.Equal("u1", processed[1].QueryKeys!["user"]);
+        Assert.Equal("u10", processed[2].QueryKeys!["user"]);
+        Assert.Equal("u1", processed[3].QueryKeys!["user"]);
+        Assert.Equal("2", processed[4].QueryKeys!["n"]);
+        Assert.Equal(processed[0].QueryKeys!.OrderBy(k => k.Key), processed[3].QueryKeys!.OrderBy(k => k.Key));
+        Assert.NotEqual(processed[0].QueryKeys!["user"], processed[2].QueryKeys!["user"]);
     }
 
     private static RecordProcessor Processor(string query) => new(new ProcessingDefinition
@@ -65,7 +83,7 @@ public sealed class SimpleKeyQueryTests
         {
             try
             {
-                var output = program.Run(JsonNode.Parse(record.Data));
+                var output = program.Run(JsonNode.Parse(record.Data.Span));
                 if (output.Count != 1 || output[0] is not JsonObject obj)
                 {
                     result.Add((null, true));
