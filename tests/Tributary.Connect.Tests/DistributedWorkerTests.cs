@@ -135,7 +135,30 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
         {
             await client.CreateTopicAsync("b-configs", 1, new Dictionary<string, string> { ["cleanup.policy"] = "delete" });
         }
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "tributary.dll"), "connect-distributed", WorkerFile("cluster-b", "b")])
+        var (exitCode, _, stderr) = await RunToExitAsync(WorkerFile("cluster-b", "b"), "a non-compacted config topic");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("'b-configs'", stderr, StringComparison.Ordinal);
+        Assert.Contains("is required to have 'cleanup.policy=compact'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worker_whose_session_timeout_the_broker_refuses_exits_saying_so()
+    {
+        // The broker here allows sessions from 1000 ms (group.min.session.timeout.ms): 500 can never join, so the
+        // worker stops with status 1 and Kafka's error name instead of retrying JoinGroup forever.
+        var file = WorkerFile("cluster-c", "c");
+        System.IO.File.WriteAllText(file, System.IO.File.ReadAllText(file).Replace("session.timeout.ms=3000", "session.timeout.ms=500", StringComparison.Ordinal));
+        var (exitCode, stdout, stderr) = await RunToExitAsync(file, "a session timeout below group.min.session.timeout.ms");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("INVALID_SESSION_TIMEOUT", stderr, StringComparison.Ordinal);
+        Assert.Contains("session.timeout.ms=500", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped cleanly", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs connect-distributed on <paramref name="workerFile"/> until it exits (60 s at most: then the test fails).</summary>
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(string workerFile, string what)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "tributary.dll"), "connect-distributed", workerFile])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -152,11 +175,9 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("connect-distributed kept running on a non-compacted config topic:\n" + await stdout);
+            Assert.Fail($"connect-distributed kept running with {what}:\n{await stdout}\n{await stderr}");
         }
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains("'b-configs'", await stderr, StringComparison.Ordinal);
-        Assert.Contains("is required to have 'cleanup.policy=compact'", await stderr, StringComparison.Ordinal);
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>For every connector, the intervals it ran on different workers never overlap (a killed worker's end at the kill).</summary>

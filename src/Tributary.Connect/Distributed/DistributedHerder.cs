@@ -44,6 +44,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     private readonly Channel<ConfigChange> _changes = Channel.CreateUnbounded<ConfigChange>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, StateInfo> _published = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource<string> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile HashSet<string> _owned = new(StringComparer.Ordinal);
     private Task? _changeLoop;
     private Task? _statusLoop;
@@ -135,6 +136,11 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
             _apply.Release();
         }
     }
+
+    /// <summary>Completes with a message when the worker must exit (see <see cref="IWorkerGroupListener.OnFatal"/>); never otherwise.</summary>
+    public Task<string> Fatal => _fatal.Task;
+
+    public void OnFatal(string message) => _fatal.TrySetResult(message);
 
     public async Task OnMembershipLostAsync()
     {

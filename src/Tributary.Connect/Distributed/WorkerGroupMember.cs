@@ -21,6 +21,12 @@ public interface IWorkerGroupListener
 
     /// <summary>Membership is gone (eager rejoin, or no heartbeat got through for a session timeout): stop everything now.</summary>
     Task OnMembershipLostAsync();
+
+    /// <summary>
+    /// The group refused this worker for a reason no retry can change (its own configuration): the member has stopped
+    /// and the worker should exit with <paramref name="message"/>, as Kafka's herder exits on an uncaught error.
+    /// </summary>
+    void OnFatal(string message);
 }
 
 /// <summary>
@@ -132,6 +138,16 @@ public sealed class WorkerGroupMember : IAsyncDisposable
             {
                 return;
             }
+            catch (FatalGroupException e)
+            {
+                _logger.LogError("Connect group {Group}: {Message}", _config.GroupId, e.Message);
+                if (holding)
+                {
+                    await LoseAsync().ConfigureAwait(false);
+                }
+                _listener.OnFatal(e.Message);
+                return;
+            }
             catch (Exception e) when (e is KafkaClientException or IOException or FormatException or TimeoutException)
             {
                 _logger.LogWarning("Connect group {Group}: {Message}", _config.GroupId, e.Message);
@@ -197,6 +213,11 @@ public sealed class WorkerGroupMember : IAsyncDisposable
             case 16 or 15 or 14:
                 _coordinator = null;
                 return (null, false, "");
+            case 26:
+                // INVALID_SESSION_TIMEOUT: retrying with the same configuration can never succeed.
+                throw new FatalGroupException(
+                    $"The group coordinator refused JoinGroup for group {_config.GroupId} with INVALID_SESSION_TIMEOUT: session.timeout.ms={(int)_config.SessionTimeout.TotalMilliseconds} is outside "
+                    + "the broker's group.min.session.timeout.ms..group.max.session.timeout.ms range. Set session.timeout.ms in the worker configuration within that range.");
             case not 0:
                 throw new KafkaClientException(join.ErrorCode, $"JoinGroup {_config.GroupId}: error {join.ErrorCode}.");
         }
@@ -298,3 +319,6 @@ public sealed class WorkerGroupMember : IAsyncDisposable
         _stopping.Dispose();
     }
 }
+
+/// <summary>A group error that no retry can change: the worker's member stops and the worker exits.</summary>
+public sealed class FatalGroupException(string message) : Exception(message);

@@ -63,11 +63,25 @@ internal static class ConnectDistributedCommand
             await Console.Error.WriteLineAsync($"tributary connect-distributed: cannot start the worker: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+        var fatal = false;
         await using (host.ConfigureAwait(false))
         {
             Console.WriteLine($"tributary {Program.Version} connect-distributed serving; group {distributed.GroupId}; Connect REST on {host.Host}:{host.Port}. Stop with Ctrl-C or SIGTERM.");
-            await stop.Task.ConfigureAwait(false);
-            Console.WriteLine("tributary connect-distributed: stopping; stopping tasks, flushing offsets and leaving the group...");
+            var ended = await Task.WhenAny(stop.Task, host.Fatal).ConfigureAwait(false);
+            if (ended == host.Fatal)
+            {
+                // Kafka's distributed herder exits with status 1 on an error no retry can fix; so does this worker.
+                await Console.Error.WriteLineAsync($"tributary connect-distributed: the worker cannot continue: {host.Fatal.Result}").ConfigureAwait(false);
+                fatal = true;
+            }
+            else
+            {
+                Console.WriteLine("tributary connect-distributed: stopping; stopping tasks, flushing offsets and leaving the group...");
+            }
+        }
+        if (fatal)
+        {
+            return 1;
         }
         Console.WriteLine("tributary connect-distributed: stopped cleanly.");
         return 0;
