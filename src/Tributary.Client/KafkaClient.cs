@@ -27,6 +27,7 @@ public sealed class KafkaClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Guid> _topicIds = new(StringComparer.Ordinal);
     private volatile IReadOnlyDictionary<int, (string Host, int Port)> _brokers = new Dictionary<int, (string, int)>();
     private KafkaConnection? _bootstrap;
+    private volatile bool _closed;
 
     public KafkaClient(KafkaClientOptions options)
     {
@@ -228,6 +229,7 @@ public sealed class KafkaClient : IAsyncDisposable
     /// <summary>A connection to any broker: the bootstrap connection, reopened when it failed.</summary>
     public async Task<KafkaConnection> AnyConnectionAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed();
         if (_bootstrap is { IsFailed: false } live)
         {
             return live;
@@ -238,15 +240,24 @@ public sealed class KafkaClient : IAsyncDisposable
             var (host, port) = ParseEndpoint(server);
             try
             {
-                var connection = await KafkaConnection.ConnectAsync(host, port, _options.ClientId, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                var connection = await OpenAsync(host, port, cancellationToken).ConfigureAwait(false);
                 var previous = Interlocked.Exchange(ref _bootstrap, connection);
                 if (previous is not null)
                 {
                     await previous.DisposeAsync().ConfigureAwait(false);
                 }
+                if (_closed)
+                {
+                    // Closed while this one was being opened: close it here unless DisposeAsync took it from the slot.
+                    if (Interlocked.CompareExchange(ref _bootstrap, null, connection) == connection)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                    }
+                    ThrowIfClosed();
+                }
                 return connection;
             }
-            catch (KafkaClientException e)
+            catch (KafkaClientException e) when (!_closed)
             {
                 problems.Add(e.Message);
             }
@@ -259,6 +270,7 @@ public sealed class KafkaClient : IAsyncDisposable
     {
         while (true)
         {
+            ThrowIfClosed();
             // The connection is shared by every caller: its set-up must not depend on the token of whoever asked
             // first (a cancelled set-up left in the map would fail every later caller). Callers wait with their own.
             var task = _byNode.GetOrAdd(nodeId, id => ConnectNodeAsync(id, CancellationToken.None));
@@ -289,7 +301,29 @@ public sealed class KafkaClient : IAsyncDisposable
                 throw new KafkaClientException(-1, $"Broker {nodeId} is not in the cluster metadata.");
             }
         }
-        return await KafkaConnection.ConnectAsync(broker.Host, broker.Port, _options.ClientId, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(broker.Host, broker.Port, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens a connection, or closes it again at once when the client was closed meanwhile (no connection outlives the client).</summary>
+    private async Task<KafkaConnection> OpenAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        ThrowIfClosed();
+        var connection = await KafkaConnection.ConnectAsync(host, port, _options.ClientId, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        if (_closed)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            ThrowIfClosed();
+        }
+        return connection;
+    }
+
+    /// <summary>A closed client opens nothing: callers (a task or loop still winding down) get a retriable client error, which they already handle.</summary>
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            throw new KafkaClientException(-1, "The Kafka client is closed.");
+        }
     }
 
     private async Task<KafkaConnection> LeaderConnectionAsync(string topic, int partition, CancellationToken cancellationToken)
@@ -324,18 +358,27 @@ public sealed class KafkaClient : IAsyncDisposable
         return (server[..colon].Trim('[', ']'), port);
     }
 
+    /// <summary>
+    /// Closes every connection, including one still being opened (closed as soon as it is up); afterwards the client
+    /// opens none (callers get "The Kafka client is closed.").
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         foreach (var task in _byNode.Values)
         {
             if (task.IsCompletedSuccessfully)
             {
                 await task.Result.DisposeAsync().ConfigureAwait(false);
             }
+            else if (!task.IsCompleted)
+            {
+                _ = task.ContinueWith(static t => t.Result.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
         }
-        if (_bootstrap is not null)
+        if (Interlocked.Exchange(ref _bootstrap, null) is { } bootstrap)
         {
-            await _bootstrap.DisposeAsync().ConfigureAwait(false);
+            await bootstrap.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -64,6 +64,32 @@ public sealed class KafkaClientTests : IAsyncLifetime
         Assert.True(error.IsRetriable);
     }
 
+    [Fact]
+    public async Task A_closed_client_closes_what_it_was_opening_and_opens_nothing_more()
+    {
+        var client = NewClient();
+        await client.RefreshMetadataAsync();
+        var bootstrap = await client.AnyConnectionAsync();
+        // A node connection still being set up when the client closes (a task winding down asked for it).
+        var opening = client.NodeConnectionAsync(_kafka.Broker.NodeId);
+        await client.DisposeAsync();
+        Assert.True(bootstrap.IsFailed);
+        try
+        {
+            var late = await opening;
+            await Eventually.HoldsAsync(() => late.IsFailed, "the connection opened during close to be closed", TimeSpan.FromSeconds(10));
+        }
+        catch (KafkaClientException e)
+        {
+            Assert.Contains("closed", e.Message, StringComparison.Ordinal);
+        }
+        var refused = await Assert.ThrowsAsync<KafkaClientException>(() => client.NodeConnectionAsync(_kafka.Broker.NodeId));
+        Assert.Equal("The Kafka client is closed.", refused.Message);
+        refused = await Assert.ThrowsAsync<KafkaClientException>(() => client.AnyConnectionAsync());
+        Assert.Equal("The Kafka client is closed.", refused.Message);
+        await Assert.ThrowsAsync<KafkaClientException>(() => client.FetchAsync("any", 0, 0));
+    }
+
     private static int CountRecords(ReadOnlyMemory<byte> records)
     {
         var count = 0;
