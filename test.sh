@@ -132,29 +132,44 @@ if ! command -v dotnet >/dev/null; then
   finish
 fi
 
+# The build stamp (obj/fast-tier-build.stamp): its time is when the last successful build started, its content a
+# digest of the list of build input files then. The inner loop builds only when an input file is newer, or the list
+# changed (a file added, removed or renamed). Input files: everything under src/, tests/ and bench/ outside bin/,
+# obj/, node_modules/ and __pycache__/, and the root build files. (Folder times are not used: a first build's new
+# bin/ and obj/ folders change them.)
+build_stamp=obj/fast-tier-build.stamp
+input_files() { # [find test...]: the input files, or those of them that also pass the test
+  find src tests bench \( -name bin -o -name obj -o -name node_modules -o -name __pycache__ -o -name .test-output \) -prune -o -type f "$@" -print
+  find . -maxdepth 1 -type f \( -name 'Directory.*' -o -name '*.slnx' -o -name global.json -o -name nuget.config \) "$@" -print
+}
+inputs_digest() { input_files | LC_ALL=C sort | md5sum | cut -d' ' -f1; }
+# begin_build_stamp: before a build; end_build_stamp: after it succeeded.
+begin_build_stamp() { mkdir -p obj && inputs_digest > "$build_stamp.next"; }
+end_build_stamp() { mv "$build_stamp.next" "$build_stamp"; }
+inputs_changed() {
+  [ -f "$build_stamp" ] || return 0
+  [ "$(cat "$build_stamp")" = "$(inputs_digest)" ] || return 0
+  [ -n "$(input_files -newer "$build_stamp" | head -1)" ]
+}
+
 if [ "$tier" = all ]; then
   if dotnet restore Tributary.slnx --nologo -v quiet; then ok "restore"; else fail "dotnet restore"; finish; fi
-  mkdir -p obj
-  touch obj/fast-tier-build.stamp.next
+  begin_build_stamp
   if dotnet build Tributary.slnx --no-restore --nologo -v quiet -clp:ErrorsOnly; then
     # The same build the inner loop checks for (below): it skips building again until an input changes.
-    mv obj/fast-tier-build.stamp.next obj/fast-tier-build.stamp
+    end_build_stamp
     ok "build (warnings as errors)"
   else
     fail "build"; finish
   fi
 else
-  # The inner loop builds only when an input changed since its last successful build: a file or folder under src/,
-  # tests/ or bench/ (outside bin/, obj/ and node_modules/) or a root build file newer than the stamp. (A no-op
-  # build of the 52 projects still costs 8-12 s of MSBuild evaluation on 2 cores.) It restores only when a project or
-  # the package list changed since its last restore (a no-op restore of every project costs ~6 s more). Its MSBuild
-  # nodes stay up between runs, as the SDK does by default on a desk (this environment turns node reuse off).
-  stamp=obj/fast-tier-build.stamp
-  changed=yes
-  if [ -f "$stamp" ]; then
-    changed=$( { find src tests bench \( -name bin -o -name obj -o -name node_modules -o -name .test-output \) -prune -o -newer "$stamp" -print -quit
-                 find . -maxdepth 1 -type f \( -name 'Directory.*' -o -name '*.slnx' -o -name global.json -o -name nuget.config \) -newer "$stamp" -print -quit; } | head -1)
-  fi
+  # The inner loop builds only when an input changed since its last successful build (the build stamp above).
+  # (A no-op build of the 52 projects still costs 8-12 s of MSBuild evaluation on 2 cores.) It restores only when a
+  # project or the package list changed since its last restore (a no-op restore of every project costs ~6 s more).
+  # Its MSBuild nodes and compiler server stay up between runs, as the SDK does by default on a desk (this
+  # environment turns both off).
+  changed=
+  if inputs_changed; then changed=yes; fi
   if [ -n "$changed" ]; then
     restore=(--no-restore)
     for proj in src/*/*.csproj tests/*/*.csproj bench/*/*.csproj; do
@@ -162,16 +177,15 @@ else
       assets=$(dirname "$proj")/obj/project.assets.json
       if [ ! "$assets" -nt "$proj" ] || [ ! "$assets" -nt Directory.Packages.props ] || [ ! "$assets" -nt Directory.Build.props ]; then restore=(); break; fi
     done
-    mkdir -p obj
-    touch "$stamp.next"
+    begin_build_stamp
     if env -u MSBUILDDISABLENODEREUSE dotnet build Tributary.slnx "${restore[@]}" --nologo -v quiet -clp:ErrorsOnly -nodeReuse:true -p:UseSharedCompilation=true; then
-      mv "$stamp.next" "$stamp"
+      end_build_stamp
       ok "build (warnings as errors)"
     else
       fail "build"; finish
     fi
   else
-    ok "build (no input changed since $(date -r "$stamp" '+%H:%M:%S'))"
+    ok "build (no input changed since $(date -r "$build_stamp" '+%H:%M:%S'))"
   fi
 fi
 if [ "$tier" = all ]; then
