@@ -16,11 +16,7 @@ SIZE=${2:-500}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DLL=${3:-$ROOT/tests/Tributary.Connect.S3.Tests/bin/Debug/net10.0/tributary.dll}
 WORK=$(mktemp -d /tmp/tributary-s3-rss.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-wait_line() { # file pattern timeout
-  for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timeout waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1; }
+. "$ROOT/bench/lib/processes.sh"
 peak_rss_mib() { awk '/VmHWM/ {print $2/1024}' "/proc/$1/status"; }
 lines_written() { find "$WORK/objects/bucket/topics/$1" -type f -name '*.json' -print0 2>/dev/null | xargs -0 -r cat | wc -l; }
 
@@ -30,10 +26,7 @@ with open('$WORK/input.txt','w') as f:
     for i in range($N): f.write('{\"id\":%d,\"name\":\"record-%08d\",\"pad\":\"%s\"}\n' % (i, i, pad))
 "
 BYTES=$(stat -c %s "$WORK/input.txt")
-dotnet "$DLL" serve --data-dir "$WORK/data" --set kafka.port=0 --set aws.port=0 --set aws.http2.port=0 --set admin.port=0 \
-  --set registry.port=0 --set connect.rest.port=-1 --set log.flush.policy=os --set group.initial.rebalance.delay.ms=0 > "$WORK/serve.log" 2>&1 & PIDS+=($!)
-wait_line "$WORK/serve.log" serving 180
-BOOT=127.0.0.1:$(grep -o 'Kafka on [^;]*' "$WORK/serve.log" | grep -o '[0-9]*$')
+start_serve "$DLL" --set registry.port=0 --set log.flush.policy=os --set group.initial.rebalance.delay.ms=0
 /usr/bin/python3 -c "
 from confluent_kafka.admin import AdminClient, NewTopic
 admin = AdminClient({'bootstrap.servers': '$BOOT'})

@@ -14,18 +14,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DLL=${2:-$ROOT/tests/Tributary.Connect.Tests/bin/Debug/net10.0/tributary.dll}
 SETTLE=${SETTLE:-20}
 WORK=$(mktemp -d /tmp/tributary-connect-rss.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-wait_line() { # file pattern timeout
-  for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timeout waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1; }
+. "$ROOT/bench/lib/processes.sh"
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 mib() { python3 -c "print(round($1/1024, 1))"; }
 
-dotnet "$DLL" serve --data-dir "$WORK/data" --set kafka.port=0 --set aws.port=0 --set aws.http2.port=0 --set admin.port=0 \
-  --set connect.rest.port=-1 --set group.initial.rebalance.delay.ms=0 > "$WORK/serve.log" 2>&1 & PIDS+=($!)
-wait_line "$WORK/serve.log" serving 120
-BOOT=127.0.0.1:$(grep -o 'Kafka on [^;]*' "$WORK/serve.log" | grep -o '[0-9]*$')
+start_serve "$DLL" --set group.initial.rebalance.delay.ms=0
 
 cat > "$WORK/worker.properties" <<PROPS
 bootstrap.servers=$BOOT

@@ -14,12 +14,8 @@ N=${1:-200000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DLL=${2:-$ROOT/tests/Tributary.Connect.Tests/bin/Debug/net10.0/tributary.dll}
 WORK=$(mktemp -d /tmp/tributary-connect-bench.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+. "$ROOT/bench/lib/processes.sh"
 now() { date +%s.%N; }
-wait_line() { # file pattern timeout
-  for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timeout waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1; }
 cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{print ($14+$15)/t}' "/proc/$1/stat"; }
 end_offset() { kcat -b "$BOOT" -Q -t "$1:0:-1" 2>/dev/null | awk '{print $NF}' | tail -1; }
 
@@ -29,10 +25,7 @@ with open('$WORK/input.txt','w') as f:
     for i in range($N): f.write('{\"id\":%d,\"name\":\"record-%08d\",\"payload\":\"%s\"}\n' % (i, i, 'x'*48))
 "
 BYTES=$(stat -c %s "$WORK/input.txt")
-dotnet "$DLL" serve --data-dir "$WORK/data" --set kafka.port=0 --set aws.port=0 --set aws.http2.port=0 --set admin.port=0 \
-  --set connect.rest.port=-1 --set log.flush.policy=os --set group.initial.rebalance.delay.ms=0 > "$WORK/serve.log" 2>&1 & PIDS+=($!)
-wait_line "$WORK/serve.log" serving 120
-BOOT=127.0.0.1:$(grep -o 'Kafka on [^;]*' "$WORK/serve.log" | grep -o '[0-9]*$')
+start_serve "$DLL" --set log.flush.policy=os --set group.initial.rebalance.delay.ms=0
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Reference, source path: kcat produces the file into a topic (one record per line).
