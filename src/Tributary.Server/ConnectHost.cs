@@ -45,7 +45,9 @@ public sealed class ConnectHost : IAsyncDisposable
     /// Completes with a message when the worker must exit (a distributed worker the group refused for good, such as a
     /// session timeout outside the broker's range); never completes otherwise.
     /// </summary>
-    public Task<string> Fatal => _herder is DistributedHerder distributed ? distributed.Fatal : new TaskCompletionSource<string>().Task;
+    public Task<string> Fatal => _herder is DistributedHerder distributed ? distributed.Fatal : Never;
+
+    private static readonly Task<string> Never = new TaskCompletionSource<string>().Task;
 
     /// <summary>The herder of what runs in this process (the distributed herder's inner one), for the metrics.</summary>
     public StandaloneHerder LocalHerder { get; }

@@ -67,11 +67,11 @@ internal static class ConnectDistributedCommand
         await using (host.ConfigureAwait(false))
         {
             Console.WriteLine($"tributary {Program.Version} connect-distributed serving; group {distributed.GroupId}; Connect REST on {host.Host}:{host.Port}. Stop with Ctrl-C or SIGTERM.");
-            var ended = await Task.WhenAny(stop.Task, host.Fatal).ConfigureAwait(false);
-            if (ended == host.Fatal)
+            var fatalError = host.Fatal;
+            if (await Task.WhenAny(stop.Task, fatalError).ConfigureAwait(false) == fatalError)
             {
                 // Kafka's distributed herder exits with status 1 on an error no retry can fix; so does this worker.
-                await Console.Error.WriteLineAsync($"tributary connect-distributed: the worker cannot continue: {host.Fatal.Result}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"tributary connect-distributed: the worker cannot continue: {await fatalError.ConfigureAwait(false)}").ConfigureAwait(false);
                 fatal = true;
             }
             else
