@@ -30,6 +30,8 @@ public sealed class S3SinkTask : SinkTask
     private S3SinkConnectorConfig _config = null!;
     private IObjectStore _store = null!;
     private IRecordFormat _format = null!;
+    private (S3SinkDialect.ViewFile File, Func<SinkRecord, SinkRecord> Of)[] _views = [];
+    private string _tombstonePartition = "tombstone";
     private IPartitioner _partitioner = null!;
     private SchemaEvolution _compatibility = null!;
     private ObjectKeys _keys = null!;
@@ -64,17 +66,41 @@ public sealed class S3SinkTask : SinkTask
         _zone = string.IsNullOrEmpty(zone) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(zone);
         _keys = new ObjectKeys(_config.TopicsDirectory, _config.DirectoryDelimiter, _config.FileDelimiter, _config.OffsetPadWidth);
         _format = CreateFormat(_config);
+        _views = [.. CreateViews(_config)];
+        _tombstonePartition = _config.GetString(TombstoneEncodedPartition)!;
         _partitioner = CreatePartitioner(_config, _zone);
         _compatibility = new SchemaEvolution(_config.GetString(SchemaCompatibility)!);
         _store = CreateStore(_config);
         return Task.CompletedTask;
     }
 
-    public static IRecordFormat CreateFormat(S3SinkConnectorConfig config)
+    public static IRecordFormat CreateFormat(S3SinkConnectorConfig config) => CreateFormat(config, config.Format);
+
+    /// <summary>
+    /// The key and header files of <c>store.kafka.keys</c> / <c>store.kafka.headers</c>, in <c>keys.format.class</c> /
+    /// <c>headers.format.class</c> with the value format's settings (compression, codecs), as Confluent configures them.
+    /// </summary>
+    private static IEnumerable<(S3SinkDialect.ViewFile, Func<SinkRecord, SinkRecord>)> CreateViews(S3SinkConnectorConfig config)
+    {
+        if (config.GetBoolean(StoreKafkaKeys))
+        {
+            var format = CreateFormat(config, config.GetClass(KeysFormatClass)!);
+            var enveloped = format is ParquetFormat;
+            yield return (new(".keys", format), record => RecordViews.Key(record, enveloped));
+        }
+        if (config.GetBoolean(StoreKafkaHeaders))
+        {
+            var format = CreateFormat(config, config.GetClass(HeadersFormatClass)!);
+            var enveloped = format is ParquetFormat;
+            yield return (new(".headers", format), record => RecordViews.Headers(record, enveloped));
+        }
+    }
+
+    private static IRecordFormat CreateFormat(S3SinkConnectorConfig config, string formatClass)
     {
         var gzip = config.GetString(CompressionType) == "gzip";
         var level = config.GetInt(CompressionLevel);
-        return config.Format switch
+        return formatClass switch
         {
             JsonFormatClass => new JsonFormat(config.GetString(JsonDecimalFormat)!, gzip, level),
             ByteArrayFormatClass => new ByteArrayFormat(config.GetString(ByteArrayExtension)!, config.GetString(ByteArraySeparator), gzip, level),
@@ -155,16 +181,25 @@ public sealed class S3SinkTask : SinkTask
                         await reporter.ReportAsync(record, new DataException("Null valued record skipped (behavior.on.null.values=ignore)")).ConfigureAwait(false);
                     }
                     return new SinkSourceRecord(record, arrival, [], "", -1, skip: true);
+                case "write":
+                    break;
                 default:
                     throw new ConnectException("Null valued records are not writeable with current behavior.on.null.values 'settings'.");
             }
         }
         try
         {
+            if (record.Value is null)
+            {
+                // A tombstone to write: its key (and headers) files go to the tombstone directory; it has no value file.
+                return new SinkSourceRecord(record, arrival, [], _tombstonePartition, arrival, skip: false, Views(record, _tombstonePartition, arrival, arrival));
+            }
             var written = _compatibility.Apply(record);
             var (encoded, timestamp) = _partitioner.Partition(written, now);
+            // The views first: a record whose key or headers cannot be written must not reach the value file either.
+            var views = Views(written, encoded, timestamp, arrival);
             var line = _format.Prepare(written);
-            return new SinkSourceRecord(written, arrival, line, encoded, timestamp, skip: false);
+            return new SinkSourceRecord(written, arrival, line, encoded, timestamp, skip: false, views);
         }
         catch (DataException e)
         {
@@ -176,6 +211,22 @@ public sealed class S3SinkTask : SinkTask
             await reporter.ReportAsync(record, e).ConfigureAwait(false);
             return new SinkSourceRecord(record, arrival, [], "", -1, skip: true);
         }
+    }
+
+    /// <summary>The record's key and header views, prepared for their formats; null when neither is stored.</summary>
+    private SinkSourceRecord[]? Views(SinkRecord record, string encoded, long timestamp, long arrival)
+    {
+        if (_views.Length == 0)
+        {
+            return null;
+        }
+        var views = new SinkSourceRecord[_views.Length];
+        for (var i = 0; i < views.Length; i++)
+        {
+            var view = _views[i].Of(record);
+            views[i] = new SinkSourceRecord(view, arrival, _views[i].File.Format.Prepare(view), encoded, timestamp, skip: false);
+        }
+        return views;
     }
 
     private TopicWriter Writer(string topic)
@@ -190,6 +241,7 @@ public sealed class S3SinkTask : SinkTask
             Bucket = _config.Bucket,
             Keys = _keys,
             Format = _format,
+            Views = [.. _views.Select(v => v.File)],
             FlushSize = _config.FlushSizeRecords,
             RotateIntervalMs = _config.GetLong(RotateIntervalMs),
             RotateScheduleIntervalMs = _config.GetLong(RotateScheduleIntervalMs),

@@ -291,6 +291,74 @@ public sealed class SinkTaskTests : IDisposable
         await strict.StopAsync();
     }
 
+    private static SinkRecord Keyed(long offset, string? key, object? value, Schema? schema, params (string Key, int Value)[] headers) =>
+        new("events", 0, Schema.String, key, schema, value, offset, 1_542_411_910_000 + offset, TimestampType.CreateTime,
+            [.. headers.Select(h => new Headers.Header(h.Key, Schema.Int32, h.Value))]);
+
+    [Fact]
+    public async Task Keys_and_headers_files_sit_beside_each_value_file_in_their_own_formats()
+    {
+        var (task, _) = await StartAsync(Config("json.JsonFormat", ("store.kafka.keys", "true"), ("store.kafka.headers", "true"),
+            ("headers.format.class", "io.confluent.connect.s3.format.json.JsonFormat")));
+        await task.PutAsync([.. Enumerable.Range(0, 6).Select(i => Keyed(i, "k" + i, (long)i, Schema.Int64, ("n", i), ("m", -i)))], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 6, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        // Confluent's names: the view's affix before the format's extension; keys in the default keys format, Avro.
+        Assert.Equal(
+        [
+            "topics/events/partition=0/events+0+0000000000.headers.json",
+            "topics/events/partition=0/events+0+0000000000.json",
+            "topics/events/partition=0/events+0+0000000000.keys.avro",
+            "topics/events/partition=0/events+0+0000000003.headers.json",
+            "topics/events/partition=0/events+0+0000000003.json",
+            "topics/events/partition=0/events+0+0000000003.keys.avro",
+        ], Keys());
+        Assert.Equal("3\n4\n5\n", await System.IO.File.ReadAllTextAsync(Path.Combine(Bucket, Keys()[4])));
+        Assert.Equal("[{\"key\":\"n\",\"value\":\"3\"},{\"key\":\"m\",\"value\":\"-3\"}]\n[{\"key\":\"n\",\"value\":\"4\"},{\"key\":\"m\",\"value\":\"-4\"}]\n"
+            + "[{\"key\":\"n\",\"value\":\"5\"},{\"key\":\"m\",\"value\":\"-5\"}]\n", await System.IO.File.ReadAllTextAsync(Path.Combine(Bucket, Keys()[3])));
+        using (var reader = DataFileReader<object>.OpenReader(Path.Combine(Bucket, Keys()[5])))
+        {
+            Assert.Equal(Avro.Schema.Type.String, reader.GetSchema().Tag);
+            Assert.Equal(["k3", "k4", "k5"], reader.NextEntries.Cast<string>());
+        }
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 6)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 6, "preCommit to reach offset 6", TimeSpan.FromSeconds(60));
+        await task.StopAsync();
+    }
+
+    [Fact]
+    public async Task Tombstones_are_written_as_keys_files_under_the_tombstone_directory()
+    {
+        var (task, _) = await StartAsync(Config("json.JsonFormat", ("behavior.on.null.values", "write"), ("store.kafka.keys", "true"),
+            ("keys.format.class", "io.confluent.connect.s3.format.json.JsonFormat"), ("flush.size", "2")));
+        await task.PutAsync([Keyed(0, "a", 10L, Schema.Int64), Keyed(1, "b", 11L, Schema.Int64), Keyed(2, "a", null, null), Keyed(3, "b", null, null)], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 3, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal(
+        [
+            "topics/events/partition=0/events+0+0000000000.json",
+            "topics/events/partition=0/events+0+0000000000.keys.json",
+            "topics/events/tombstone/events+0+0000000002.keys.json",
+        ], Keys());
+        Assert.Equal("\"a\"\n\"b\"\n", await System.IO.File.ReadAllTextAsync(Path.Combine(Bucket, Keys()[2])));
+        await Eventually.HoldsAsync(async () => (await task.PreCommitAsync(Offsets((0, 4)), CancellationToken.None)).GetValueOrDefault(new TopicPartition("events", 0)).Offset == 4, "preCommit to reach offset 4", TimeSpan.FromSeconds(60));
+        await task.StopAsync();
+    }
+
+    [Fact]
+    public async Task Parquet_keys_are_enveloped_and_a_record_without_a_key_goes_to_the_reporter_from_every_file()
+    {
+        var (task, context) = await StartAsync(Config("parquet.ParquetFormat", ("store.kafka.keys", "true"),
+            ("keys.format.class", "io.confluent.connect.s3.format.parquet.ParquetFormat"), ("errors.tolerance", "all")));
+        await task.PutAsync([Keyed(0, "k0", Value(0), Event), Keyed(1, null, Value(1), Event), Keyed(2, "k2", Value(2), Event), Keyed(3, "k3", Value(3), Event)], CancellationToken.None);
+        await Eventually.HoldsAsync(() => Keys().Length == 2, () => "objects: " + string.Join(", ", Keys()), TimeSpan.FromSeconds(60));
+        Assert.Equal(["topics/events/partition=0/events+0+0000000000.keys.snappy.parquet", "topics/events/partition=0/events+0+0000000000.snappy.parquet"], Keys());
+        var (bad, error) = Assert.Single(context.Reported);
+        Assert.Equal(1, bad.KafkaOffset);
+        Assert.Equal("Key cannot be null for SinkRecord: SinkRecord{topic='events', partition=0, offset=1}", error.Message);
+        // The key file holds the keys of exactly the records in the value file, in the same order, as RecordKey{key}.
+        Assert.Equal("k0,k2,k3", DuckDbScalar($"SELECT string_agg(key, ',') FROM read_parquet('{Bucket}/{Keys()[0]}')"));
+        Assert.Equal("0,2,3", DuckDbScalar($"SELECT string_agg(id::VARCHAR, ',') FROM read_parquet('{Bucket}/{Keys()[1]}')"));
+        await task.StopAsync();
+    }
+
     /// <summary>
     /// Avro's snappy codec for Apache.Avro's reader (its own lives in a package the feed lacks): a snappy block, then the
     /// big-endian CRC-32 of the uncompressed bytes, checked here.

@@ -152,6 +152,80 @@ public sealed partial class StandaloneS3SinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Through_the_distributed_REST_API_with_a_consumer_override_and_keys_files()
+    {
+        const string topic = "keyed";
+        await _client.CreateTopicAsync(topic, 1);
+        static (byte[]?, byte[]?) Keyed(int id) => (Encoding.UTF8.GetBytes("k" + id), Encoding.UTF8.GetBytes($$"""{"id":{{id}}}"""));
+        // Written before the connector exists: consumer.override.auto.offset.reset=latest must make its consumer skip them.
+        await _client.ProduceAsync(topic, 0, [.. Enumerable.Range(0, 20).Select(Keyed)]);
+        var worker = _directory.File("distributed.properties");
+        await System.IO.File.WriteAllTextAsync(worker, $"""
+            bootstrap.servers=127.0.0.1:{_broker.Ports.Kafka}
+            group.id=s3-cluster
+            config.storage.topic=s3-configs
+            offset.storage.topic=s3-offsets
+            status.storage.topic=s3-status
+            key.converter=org.apache.kafka.connect.storage.StringConverter
+            value.converter=org.apache.kafka.connect.json.JsonConverter
+            value.converter.schemas.enable=false
+            offset.flush.interval.ms=500
+            listeners=http://127.0.0.1:{FreePort.Next()}
+            """);
+        await using var process = await ConnectStandaloneProcess.StartCommandAsync("connect-distributed", worker);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var config = new Dictionary<string, string>
+        {
+            ["connector.class"] = "io.confluent.connect.s3.S3SinkConnector",
+            ["tasks.max"] = "1",
+            ["topics"] = topic,
+            ["s3.bucket.name"] = "bucket",
+            ["s3.region"] = "us-east-1",
+            ["store.url"] = new Uri(Objects).AbsoluteUri,
+            ["storage.class"] = "io.confluent.connect.s3.storage.S3Storage",
+            ["format.class"] = "io.confluent.connect.s3.format.json.JsonFormat",
+            ["topics.dir"] = "distributed",
+            ["flush.size"] = "5",
+            ["store.kafka.keys"] = "true",
+            ["keys.format.class"] = "io.confluent.connect.s3.format.json.JsonFormat",
+            ["consumer.override.auto.offset.reset"] = "latest",
+            ["tributary.state.dir"] = _directory.File("distributed-state"),
+        };
+        var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["name"] = "s3-distributed", ["config"] = config });
+        var status = 0;
+        var answer = "";
+        // 409 while the worker's group forms and no leader is known yet (Kafka answers the same): try again.
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await http.PostAsync(process.RestUrl + "/connectors", new StringContent(body, Encoding.UTF8, "application/json"));
+            (status, answer) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            return status != 409;
+        }, () => $"POST /connectors: {status} {answer}\n{process.Output}", TimeSpan.FromSeconds(60));
+        Assert.True(status == 201, $"POST /connectors: {status} {answer}\n{process.Output}");
+
+        // Records written once the task reads: keep writing until ten of them are in objects.
+        var next = 20;
+        await Eventually.HoldsAsync(async () =>
+        {
+            await _client.ProduceAsync(topic, 0, [.. Enumerable.Range(next, 5).Select(Keyed)]);
+            next += 5;
+            return RecordCount("distributed") >= 20;
+        }, () => $"{RecordCount("distributed")} records in objects after {next - 20} written\n{process.Output}", TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(500));
+
+        var values = Keys("distributed").Where(k => !k.Contains(".keys.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(values);
+        foreach (var key in values)
+        {
+            var ids = Lines(key).Select(l => l.GetProperty("id").GetInt32()).ToList();
+            Assert.All(ids, id => Assert.True(id >= 20, $"record {id}, written before the connector, is in {key}"));
+            // The keys file beside it: the same records' keys, line for line.
+            var keysFile = key[..^".json".Length] + ".keys.json";
+            Assert.Equal(ids.Select(id => "k" + id), Lines(keysFile).Select(l => l.GetString()));
+        }
+        await process.StopAsync();
+    }
+
+    [Fact]
     public async Task Kill_9_of_the_worker_while_it_writes_leaves_every_record_in_exactly_one_object()
     {
         var files = WriteConfigs(("crashing", "topics.dir=topics\npath.format=YYYY-MM-dd\nflush.size=37\nrotate.schedule.interval.ms=1000"));

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -278,7 +276,7 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
     /// <summary>A worker.properties on a free REST port (a distributed worker advertises it, so it cannot be 0).</summary>
     private string WorkerFile(string group, string prefix)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var path = _directory.File($"worker-{port}.properties");
         System.IO.File.WriteAllText(path, $"""
             bootstrap.servers=127.0.0.1:{_broker.Ports.Kafka}
@@ -298,13 +296,6 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
             listeners=http://127.0.0.1:{port}
             """);
         return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Lines(int file, int from, int count)

@@ -73,6 +73,7 @@ public static class S3SinkConfigDef
     public const string StoreKafkaHeaders = "store.kafka.headers";
     public const string KeysFormatClass = "keys.format.class";
     public const string HeadersFormatClass = "headers.format.class";
+    public const string TombstoneEncodedPartition = "tombstone.encoded.partition";
     public const string ByteArrayExtension = "format.bytearray.extension";
     public const string ByteArraySeparator = "format.bytearray.separator";
 
@@ -169,6 +170,7 @@ public static class S3SinkConfigDef
             .Define(StoreKafkaHeaders, ConfigType.Boolean, false, Importance.Low, "Enable or disable writing headers to storage.", null, StorageGroup, ++order, Width.Short, "Store kafka headers")
             .Define(KeysFormatClass, ConfigType.Class, AvroFormatClass, Importance.Low, "The format class to use when writing keys to the store.", Validators.Lambda(ValidateFormatClass), StorageGroup, ++order, Width.Long, "Keys format class")
             .Define(HeadersFormatClass, ConfigType.Class, AvroFormatClass, Importance.Low, "The format class to use when writing headers to the store.", Validators.Lambda(ValidateHeadersFormatClass), StorageGroup, ++order, Width.Long, "Headers format class")
+            .Define(TombstoneEncodedPartition, ConfigType.String, "tombstone", Importance.Low, "Output s3 folder to write the tombstone records to. The configured partitioner would map tombstone records to this output folder.", null, StorageGroup, ++order, Width.Short, "Tombstone Encoded Partition")
             .Define(ByteArrayExtension, ConfigType.String, ".bin", Importance.Low, "Output file extension for ByteArrayFormat. Defaults to ``.bin``.", null, StorageGroup, ++order, Width.Long, "Output file extension for ByteArrayFormat")
             .Define(ByteArraySeparator, ConfigType.String, null, Importance.Low, "String inserted between records for ByteArrayFormat. Defaults to ``System.lineSeparator()`` and may contain escape sequences like ``\\n``. An input record that contains the line separator will look like multiple records in the output S3 object.", null, StorageGroup, ++order, Width.Long, "Line separator ByteArrayFormat")
             .Define(JsonDecimalFormat, ConfigType.String, "BASE64", Importance.Low, "Controls which format json converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'", Validators.InIgnoreCase("BASE64", "NUMERIC"), StorageGroup, ++order, Width.Long, "Decimal Format")

@@ -95,14 +95,6 @@ public sealed class S3SinkConnectorConfig : AbstractConfig
             yield return (WanMode, "s3.path.style.access.enabled and s3.wan.mode cannot both be true");
         }
         // Accepted by Confluent, not (yet) by Tributary: refused rather than silently ignored.
-        if (values.GetValueOrDefault(StoreKafkaKeys) is true)
-        {
-            yield return (StoreKafkaKeys, "Tributary's S3 sink does not write keys files yet");
-        }
-        if (values.GetValueOrDefault(StoreKafkaHeaders) is true)
-        {
-            yield return (StoreKafkaHeaders, "Tributary's S3 sink does not write headers files yet");
-        }
         if (Text(AvroCodec) is "bzip2")
         {
             yield return (AvroCodec, "Tributary's S3 sink does not write bzip2 Avro files; use null, deflate or snappy");

@@ -25,6 +25,8 @@ public sealed class AvroFormat(string codec) : IRecordFormat
 
     public IObjectEncoder<S3Record> Encoder { get; } = new ContainerEncoder(codec);
 
+    public bool OneSchemaPerFile => true;
+
     public byte[] Prepare(SinkRecord record)
     {
         if (record.ValueSchema is not { } schema)

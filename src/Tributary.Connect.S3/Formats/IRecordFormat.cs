@@ -16,6 +16,9 @@ public interface IRecordFormat
 
     IObjectEncoder<S3Record> Encoder { get; }
 
+    /// <summary>True when a file holds one schema for all its records (Avro, Parquet): a change of schema must start a new file.</summary>
+    bool OneSchemaPerFile { get; }
+
     /// <summary>
     /// The record's bytes for a line format, or an empty array for the schema formats (which keep the Connect value until
     /// the file is written). A <see cref="Errors.DataException"/> when the record does not fit the format.

@@ -33,6 +33,8 @@ public sealed class JsonFormat : IRecordFormat
 
     public IObjectEncoder<S3Record> Encoder { get; }
 
+    public bool OneSchemaPerFile => false;
+
     public byte[] Prepare(SinkRecord record) =>
         _converter.FromConnectData(record.Topic, record.Headers, record.ValueSchema, record.Value) ?? "null"u8.ToArray();
 }
@@ -46,6 +48,8 @@ public sealed class ByteArrayFormat(string extension, string? separator, bool gz
     public string Extension { get; } = extension + (gzip ? ".gz" : "");
 
     public IObjectEncoder<S3Record> Encoder { get; } = new LineEncoder(Encoding.UTF8.GetBytes(separator is null ? "\n" : UnescapeJava(separator)), gzip, level);
+
+    public bool OneSchemaPerFile => false;
 
     public byte[] Prepare(SinkRecord record)
     {

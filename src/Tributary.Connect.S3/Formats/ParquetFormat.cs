@@ -46,6 +46,8 @@ public sealed class ParquetFormat : IRecordFormat
 
     public IObjectEncoder<S3Record> Encoder { get; }
 
+    public bool OneSchemaPerFile => true;
+
     public byte[] Prepare(SinkRecord record)
     {
         if (record.ValueSchema is not { Type: SchemaType.Struct } schema || record.Value is not Struct value)

@@ -12,7 +12,7 @@ namespace Tributary.Connect.S3.Sink;
 /// is kept only for the schema formats (their encoders need it); a line-format record holds its line and value schema
 /// alone, so that what is buffered is what <see cref="Size"/> counts.
 /// </summary>
-public sealed class SinkSourceRecord(SinkRecord record, long arrivalMs, byte[] line, string encodedPartition, long timestampMs, bool skip)
+public sealed class SinkSourceRecord(SinkRecord record, long arrivalMs, byte[] line, string encodedPartition, long timestampMs, bool skip, IReadOnlyList<SinkSourceRecord>? views = null)
     : SourceRecord(record.OriginalKafkaPartition, record.OriginalKafkaOffset, arrivalMs, null, line)
 {
     /// <summary>
@@ -34,8 +34,17 @@ public sealed class SinkSourceRecord(SinkRecord record, long arrivalMs, byte[] l
 
     public bool Skip { get; } = skip;
 
-    /// <summary>Bytes the record holds in memory: the line, or an estimate of the Connect value for the schema formats.</summary>
-    public long Size { get; } = RecordOverhead + (line.Length > 0 ? line.Length : ValueSize.Estimate(line.Length == 0 && !skip ? record.Value : null));
+    /// <summary>
+    /// The record's other views, prepared for their formats (<see cref="Formats.RecordViews"/>): the key with
+    /// <c>store.kafka.keys</c>, then the headers with <c>store.kafka.headers</c>; empty when neither is stored.
+    /// </summary>
+    public IReadOnlyList<SinkSourceRecord> Views { get; } = views ?? [];
+
+    /// <summary>True for a tombstone written with <c>behavior.on.null.values=write</c>: only its views are written.</summary>
+    public bool IsTombstone { get; } = !skip && record.Value is null;
+
+    /// <summary>Bytes the record holds in memory: the line, or an estimate of the Connect value for the schema formats; and its views'.</summary>
+    public long Size { get; } = RecordOverhead + (line.Length > 0 ? line.Length : ValueSize.Estimate(line.Length == 0 && !skip ? record.Value : null)) + (views?.Sum(v => v.Size) ?? 0);
 }
 
 /// <summary>One buffered record of the S3 sink dialect.</summary>

@@ -24,6 +24,12 @@ public static class S3SinkDialect
 
         public required IRecordFormat Format { get; init; }
 
+        /// <summary>
+        /// The views written beside each value file, in the order of <see cref="SinkSourceRecord.Views"/>: the keys
+        /// (affix <c>.keys</c>) with <c>store.kafka.keys</c>, then the headers (<c>.headers</c>) with <c>store.kafka.headers</c>.
+        /// </summary>
+        public IReadOnlyList<ViewFile> Views { get; init; } = [];
+
         public required int FlushSize { get; init; }
 
         /// <summary><c>rotate.interval.ms</c>, or -1; applies only with a time-based partitioner.</summary>
@@ -42,6 +48,9 @@ public static class S3SinkDialect
         /// <summary>Wall clock in ms; tests replace it.</summary>
         public Func<long> Clock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
+
+    /// <summary>A companion file of every value file: its name's affix (inserted before the format's extension) and its format.</summary>
+    public sealed record ViewFile(string Affix, IRecordFormat Format);
 
     public static PipelineDefinition<S3Record> Create(Settings settings, string connector) => new()
     {
@@ -107,10 +116,24 @@ public static class S3SinkDialect
             {
                 return true;
             }
-            var last = buffer.Records[^1].Sink.ValueSchema;
-            var next = record.Sink.ValueSchema;
-            return !ReferenceEquals(last, next) && (last is null || next is null || !last.Equals(next));
+            var previous = buffer.Records[^1].Sink;
+            if (Changed(previous.ValueSchema, record.Sink.ValueSchema))
+            {
+                return true;
+            }
+            // A view file of one schema (Avro, Parquet keys) starts anew when the key's schema changes.
+            for (var i = 0; i < settings.Views.Count; i++)
+            {
+                if (settings.Views[i].Format.OneSchemaPerFile && previous.Views.Count > i && record.Sink.Views.Count > i && Changed(previous.Views[i].ValueSchema, record.Sink.Views[i].ValueSchema))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
+
+        private static bool Changed(Data.Schema? last, Data.Schema? next) =>
+            !ReferenceEquals(last, next) && (last is null || next is null || !last.Equals(next));
 
         public bool IsFull(RecordBuffer<S3Record> buffer) => buffer.Records.Count >= settings.FlushSize;
 
@@ -142,7 +165,12 @@ public static class S3SinkDialect
         return midnight + ((sinceMidnight / intervalMs) + 1) * intervalMs;
     }
 
-    /// <summary>One Kafka partition per buffer: the key is Confluent's, from the file's first offset.</summary>
+    /// <summary>
+    /// One Kafka partition per buffer: the key is Confluent's, from the file's first offset. Each view file is a companion
+    /// of the value file, named like it with the view's affix before its own format's extension
+    /// (<c>events+0+0000000000.keys.avro</c>); a buffer of tombstones (<c>behavior.on.null.values=write</c>) has no value
+    /// file, so its first view file is its main object.
+    /// </summary>
     private sealed class Layout(Settings settings) : IObjectLayout<S3Record>
     {
         public IReadOnlyList<string> Buckets { get; } = [settings.Bucket];
@@ -151,12 +179,24 @@ public static class S3SinkDialect
         {
             var first = buffer.First.Sink;
             var start = buffer.Ranges[first.Partition].First;
+            string Key(string extension) => settings.Keys.FileKey(settings.Topic, first.EncodedPartition, first.Partition, start, extension);
+            var files = new List<(string Key, string Suffix, IObjectEncoder<S3Record> Encoder)>(1 + settings.Views.Count);
+            if (!first.IsTombstone)
+            {
+                files.Add((Key(settings.Format.Extension), ".s3", settings.Format.Encoder));
+            }
+            for (var i = 0; i < settings.Views.Count; i++)
+            {
+                var view = settings.Views[i];
+                files.Add((Key(view.Affix + view.Format.Extension), ".s3" + view.Affix, new RecordViewEncoder(view.Format.Encoder, i)));
+            }
             return new ObjectPlan<S3Record>
             {
                 Bucket = settings.Bucket,
-                Key = settings.Keys.FileKey(settings.Topic, first.EncodedPartition, first.Partition, start, settings.Format.Extension),
-                SpoolSuffix = ".s3",
-                Encoder = settings.Format.Encoder,
+                Key = files[0].Key,
+                SpoolSuffix = files[0].Suffix,
+                Encoder = files[0].Encoder,
+                Companions = [.. files.Skip(1).Select(f => new CompanionPlan<S3Record>(f.Key, f.Suffix, f.Encoder))],
             };
         }
     }

@@ -36,4 +36,17 @@ public sealed record ObjectPlan<TRecord>
     public required string SpoolSuffix { get; init; }
 
     public required IObjectEncoder<TRecord> Encoder { get; init; }
+
+    /// <summary>
+    /// Objects written beside this one from the records it holds (those its encoder did not reject), in the same step:
+    /// listed in the same state save, uploaded after it, never one without the other. None by default.
+    /// </summary>
+    public IReadOnlyList<CompanionPlan<TRecord>> Companions { get; init; } = [];
 }
+
+/// <summary>An object written beside another from the same records (the S3 sink's keys and headers files).</summary>
+/// <param name="Key">The companion's object key, in the main object's bucket.</param>
+/// <param name="SpoolSuffix">Appended to the object id to name its spool file; distinct from the main object's and the other companions'.</param>
+/// <param name="Encoder">Writes the companion; it must reject no record (the records are in the main object already).</param>
+public sealed record CompanionPlan<TRecord>(string Key, string SpoolSuffix, IObjectEncoder<TRecord> Encoder)
+    where TRecord : DeliveryRecord;

@@ -398,11 +398,8 @@ public sealed class DeliveryPipeline<TRecord>
         _encoding.Dequeue();
         var buffer = job.Buffer;
         _buffered -= buffer.Bytes;
-        var pending = new List<PendingObject>(1);
-        if (job.ToPending(encoded) is { } data)
-        {
-            pending.Add(data);
-        }
+        var pending = new List<PendingObject>(1 + job.Plan.Companions.Count);
+        pending.AddRange(job.ToPending(encoded));
         var rejected = encoded.Rejected;
         if (rejected.Count > 0)
         {
@@ -415,10 +412,7 @@ public sealed class DeliveryPipeline<TRecord>
             }
             var errorsId = ObjectId(RejectsIdPrefix + buffer.Id, buffer.SortedRanges);
             var errorJob = ObjectJob<TRecord>.Write(errors, _objects.Plan(errors, errorsId), errorsId, _spool);
-            if (errorJob.ToPending(await errorJob.Encoded.ConfigureAwait(false)) is { } errorObject)
-            {
-                pending.Add(errorObject);
-            }
+            pending.AddRange(errorJob.ToPending(await errorJob.Encoded.ConfigureAwait(false)));
         }
         foreach (var (partition, (_, next)) in buffer.SortedRanges)
         {
@@ -449,7 +443,7 @@ public sealed class DeliveryPipeline<TRecord>
         while (_uploader!.TryTakeUploaded(out var upload))
         {
             var pending = upload.Pending;
-            if (pending.ErrorType is null && !pending.Backup)
+            if (pending.CountsAsDelivered)
             {
                 _context.Counters.Delivered(pending.Records, pending.Bytes);
             }
@@ -593,7 +587,7 @@ public sealed class DeliveryPipeline<TRecord>
                     await Task.Delay(ObjectUploader.RetryDelay(attempt), cancellationToken).ConfigureAwait(false);
                 }
             }
-            if (pending.ErrorType is null && !pending.Backup)
+            if (pending.CountsAsDelivered)
             {
                 _context.Counters.Delivered(pending.Records, pending.Bytes);
             }

@@ -129,6 +129,19 @@ public sealed class PendingObject
     /// <summary>Arrival time (ms) of the oldest record in the object, for DataFreshness.</summary>
     [JsonPropertyName("oldest")]
     public long OldestArrivalMs { get; set; }
+
+    /// <summary>
+    /// True for a companion object written beside a data object from the same records (the S3 sink's keys and headers
+    /// files): its records are counted once, by the data object. Omitted when false, so states without companions are
+    /// written as before.
+    /// </summary>
+    [JsonPropertyName("companion")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Companion { get; set; }
+
+    /// <summary>Whether the object's records count as delivered once it is in the store (not errors, backups or companions).</summary>
+    [JsonIgnore]
+    public bool CountsAsDelivered => ErrorType is null && !Backup && !Companion;
 }
 
 [JsonSerializable(typeof(DeliveryState))]
