@@ -16,6 +16,14 @@ public sealed partial class Broker
             return Failed(ErrorCode.UnknownTopicOrPartition, $"Unknown topic or partition {topic}-{partition}.");
         }
         var state = topicState.Partitions[partition];
+        if (topicState.Config.Compression is { } compression && Recompress(batch, compression) is var (recompressed, problem))
+        {
+            if (problem is not null)
+            {
+                return problem.Value;
+            }
+            batch = recompressed;
+        }
         // A transactional batch is acknowledged once appended, even under acks=all: its records count only once
         // the transaction commits, and EndTxn(commit) makes every partition of the transaction durable before it
         // records the decision (TransactionCoordinator). A crash loses such a batch only together with the open
@@ -154,6 +162,36 @@ public sealed partial class Broker
                 state.Producers.Record(producerId, epoch, firstSequence, lastSequence, appended.BaseOffset);
             }
             return (new ProduceResult(ErrorCode.None, appended.BaseOffset, logAppendTime, state.Log.LogStartOffset), appended.EndOffset);
+        }
+    }
+
+    /// <summary>
+    /// The batch in the topic's codec (<c>compression.type</c> other than <c>producer</c>), as Kafka's log validator
+    /// rewrites it when the codecs differ; null when it already has that codec (or is too short to tell: the append
+    /// refuses it). The batch is validated whole first, so a corrupt one is refused rather than given a fresh CRC.
+    /// </summary>
+    private static (Memory<byte> Batch, ProduceResult? Problem)? Recompress(Memory<byte> batch, TopicCompression target)
+    {
+        var span = batch.Span;
+        if (span.Length < RecordBatchLayout.RecordsOffset || RecordBatch.Magic(span) != RecordBatchLayout.CurrentMagic
+            || RecordBatch.Codec(span) == target.Codec || RecordBatch.IsControl(span))
+        {
+            return null;
+        }
+        var validation = RecordBatchValidator.Validate(span, BatchOrigin.Client);
+        if (validation != BatchError.None)
+        {
+            return (batch, Failed(ToErrorCode(validation), $"Invalid record batch: {validation}."));
+        }
+        try
+        {
+            using var output = new Foundation.Buffers.PooledBufferWriter(span.Length + 256);
+            BatchRecompression.Recompress(span, target.Codec, output, target.Level);
+            return (output.WrittenSpan.ToArray(), null);
+        }
+        catch (Protocol.Compression.CompressionException e)
+        {
+            return (batch, Failed(ErrorCode.CorruptMessage, $"The batch could not be recompressed with {target.Codec}: {e.Message}"));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tributary.Protocol.Compression;
 using Tributary.Storage;
 
 namespace Tributary.Broker;
@@ -23,7 +24,11 @@ public sealed record TopicConfigEntry(string Name, string Value, ConfigSource So
 }
 
 /// <summary>What the broker enforces for one topic, resolved from defaults and overrides.</summary>
-public sealed record EffectiveTopicConfig(LogConfig Log, int MaxMessageBytes, bool LogAppendTime);
+/// <param name="Compression">The codec (and level) batches are stored with, or null to keep the producer's (<c>compression.type=producer</c>).</param>
+public sealed record EffectiveTopicConfig(LogConfig Log, int MaxMessageBytes, bool LogAppendTime, TopicCompression? Compression = null);
+
+/// <summary>A topic's <c>compression.type</c> other than <c>producer</c>, with the level of its <c>compression.&lt;codec&gt;.level</c>.</summary>
+public sealed record TopicCompression(CompressionCodec Codec, int Level);
 
 /// <summary>
 /// The topic configs Tributary supports, with Kafka's names, defaults and validation, and their mapping onto
@@ -40,11 +45,22 @@ public static class TopicConfigs
     public const string MessageTimestampType = "message.timestamp.type";
     public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
     public const string DeleteRetentionMs = "delete.retention.ms";
+    public const string CompressionType = "compression.type";
+    public const string CompressionGzipLevel = "compression.gzip.level";
+    public const string CompressionLz4Level = "compression.lz4.level";
+    public const string CompressionZstdLevel = "compression.zstd.level";
+
+    /// <summary><c>compression.type</c>'s values as Kafka's validator lists them.</summary>
+    private static readonly string[] CompressionTypes = ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"];
 
     /// <summary>Every supported config with Kafka's default, in the order DescribeConfigs lists them.</summary>
     public static readonly IReadOnlyList<(string Name, string Default)> Supported =
     [
         (CleanupPolicy, "delete"),
+        (CompressionGzipLevel, "-1"),
+        (CompressionLz4Level, "9"),
+        (CompressionType, "producer"),
+        (CompressionZstdLevel, "3"),
         (DeleteRetentionMs, "86400000"),
         (MaxMessageBytes, "1048588"),
         (MessageTimestampType, "CreateTime"),
@@ -78,6 +94,12 @@ public static class TopicConfigs
             MaxMessageBytes => CheckInt(name, value, 0),
             CleanupPolicy => ParseCleanupPolicy(value) is null ? $"Invalid value '{value}' for {name}: expected delete, compact or compact,delete." : null,
             MessageTimestampType => value is "CreateTime" or "LogAppendTime" ? null : $"Invalid value '{value}' for {name}: expected CreateTime or LogAppendTime.",
+            // Kafka's own texts (ConfigDef's ValidString and Range validators).
+            CompressionType => CompressionTypes.Contains(value, StringComparer.Ordinal) ? null
+                : $"Invalid value {value} for configuration {name}: String must be one of: {string.Join(", ", CompressionTypes)}",
+            CompressionGzipLevel => CheckLevel(name, value, 1, 9, alsoAllowed: -1),
+            CompressionLz4Level => CheckLevel(name, value, 1, 17),
+            CompressionZstdLevel => CheckLevel(name, value, -131072, 22),
             MinCleanableDirtyRatio => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1
                 ? null
                 : $"Invalid value '{value}' for {name}: expected a number between 0 and 1.",
@@ -116,7 +138,8 @@ public static class TopicConfigs
             MinCleanableDirtyRatio = double.Parse(Get(MinCleanableDirtyRatio), CultureInfo.InvariantCulture),
             DeleteRetentionMs = long.Parse(Get(DeleteRetentionMs), CultureInfo.InvariantCulture),
         };
-        return new EffectiveTopicConfig(log, int.Parse(Get(MaxMessageBytes), CultureInfo.InvariantCulture), Get(MessageTimestampType) == "LogAppendTime");
+        return new EffectiveTopicConfig(log, int.Parse(Get(MaxMessageBytes), CultureInfo.InvariantCulture), Get(MessageTimestampType) == "LogAppendTime",
+            ResolveCompression(Get(CompressionType), name => int.Parse(Get(name), CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Every supported config with its value and source (DescribeConfigs).</summary>
@@ -160,6 +183,24 @@ public static class TopicConfigs
         }
         return policy;
     }
+
+    /// <summary>The codec and level batches are stored with; null for <c>producer</c> (each batch as its producer compressed it).</summary>
+    private static TopicCompression? ResolveCompression(string type, Func<string, int> level) => type switch
+    {
+        "uncompressed" => new(CompressionCodec.None, -1),
+        "gzip" => new(CompressionCodec.Gzip, level(CompressionGzipLevel)),
+        "snappy" => new(CompressionCodec.Snappy, -1),
+        "lz4" => new(CompressionCodec.Lz4, level(CompressionLz4Level)),
+        "zstd" => new(CompressionCodec.Zstd, level(CompressionZstdLevel)),
+        _ => null,
+    };
+
+    private static string? CheckLevel(string name, string value, int min, int max, int? alsoAllowed = null) =>
+        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) && (parsed == alsoAllowed || (parsed >= min && parsed <= max))
+            ? null
+            : alsoAllowed is { } special
+                ? $"Invalid value {value} for configuration {name}: Value must be between {min} and {max} or equal to {special}"
+                : $"Invalid value {value} for configuration {name}: Value must be between {min} and {max}";
 
     private static string? CheckLong(string name, string value, long min) =>
         long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) && parsed >= min

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Text;
+using Tributary.Protocol.Compression;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Broker.Tests;
@@ -65,6 +67,54 @@ public class ProduceFetchTests
         Assert.True(RecordBatch.IsLogAppendTime(batch));
         Assert.Equal(now.ToUnixTimeMilliseconds(), RecordBatch.MaxTimestamp(batch));
         Assert.Equal(new ListOffsetResult(ErrorCode.None, 0, now.ToUnixTimeMilliseconds()), broker.ListOffset("stamped", 0, now.ToUnixTimeMilliseconds()));
+    }
+
+    [Theory]
+    [InlineData("zstd", CompressionCodec.None, CompressionCodec.Zstd)]
+    [InlineData("uncompressed", CompressionCodec.Gzip, CompressionCodec.None)]
+    [InlineData("lz4", CompressionCodec.Snappy, CompressionCodec.Lz4)]
+    [InlineData("gzip", CompressionCodec.Gzip, CompressionCodec.Gzip)]
+    [InlineData("producer", CompressionCodec.Snappy, CompressionCodec.Snappy)]
+    public async Task Compression_type_stores_batches_in_the_topics_codec(string type, CompressionCodec sent, CompressionCodec stored)
+    {
+        await using var fixture = new BrokerFixture();
+        var broker = await fixture.OpenAsync();
+        broker.CreateTopic("c", 1, new Dictionary<string, string?> { ["compression.type"] = type });
+        using var builder = new RecordBatchBuilder(Batches.Timestamp);
+        for (var i = 0; i < 50; i++)
+        {
+            builder.Append(Batches.Timestamp + i, Encoding.UTF8.GetBytes($"k-{i}"), Encoding.UTF8.GetBytes($"v-{i}" + new string('x', 40)));
+        }
+        // An idempotent producer's batch: its id, epoch and sequence must survive the rewrite.
+        var batch = builder.ToArray(new BatchOptions { Codec = sent, ProducerId = 7, ProducerEpoch = 0, BaseSequence = 0 });
+        Assert.Equal(ErrorCode.None, (await broker.ProduceAsync("c", 0, batch, Acks.All)).Error);
+        var fetched = await broker.FetchAsync([new("c", 0, 0, 1 << 20)], 0, 1, 1 << 20);
+        try
+        {
+            var storedBatch = fetched[0].Records!.ToArray();
+            Assert.Equal(stored, RecordBatch.Codec(storedBatch));
+            Assert.Equal((7L, (short)0, 0, 49), (RecordBatch.ProducerId(storedBatch), RecordBatch.ProducerEpoch(storedBatch), RecordBatch.BaseSequence(storedBatch), RecordBatch.LastOffsetDelta(storedBatch)));
+            Assert.Equal(BatchError.None, RecordBatchValidator.Validate(storedBatch, BatchOrigin.Internal));
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => ((long)i, $"v-{i}" + new string('x', 40))), Batches.Records(fetched[0]));
+        }
+        finally
+        {
+            Batches.DisposeAll(fetched);
+        }
+        // The same batch again is a duplicate of the rewritten one: same offset, nothing appended.
+        Assert.Equal((ErrorCode.None, 0L), ((await broker.ProduceAsync("c", 0, batch, Acks.All)).Error, (await broker.ProduceAsync("c", 0, batch, Acks.All)).BaseOffset));
+        Assert.Equal(50, broker.GetOffsets("c", 0)!.Value.LogEndOffset);
+    }
+
+    [Fact]
+    public void Compression_configs_are_validated_with_Kafkas_messages()
+    {
+        Assert.Null(TopicConfigs.Validate("compression.type", "zstd"));
+        Assert.Equal("Invalid value brotli for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer",
+            TopicConfigs.Validate("compression.type", "brotli"));
+        Assert.Null(TopicConfigs.Validate("compression.gzip.level", "-1"));
+        Assert.Equal("Invalid value 0 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1", TopicConfigs.Validate("compression.gzip.level", "0"));
+        Assert.Equal("Invalid value 23 for configuration compression.zstd.level: Value must be between -131072 and 22", TopicConfigs.Validate("compression.zstd.level", "23"));
     }
 
     [Fact]

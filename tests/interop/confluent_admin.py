@@ -6,7 +6,9 @@
 Creates TOPIC with PARTITIONS partitions (replication factor 1), checks metadata, describes its
 configs, alters retention.ms (then describes again to see the new value), grows it to
 MORE_PARTITIONS (default PARTITIONS + 2) partitions, checks metadata again, deletes the topic and
-checks it is gone. Prints one JSON line per step ({"event": ...}); the last is {"event": "done"}.
+checks it is gone. Then creates TOPIC-zstd with compression.type=zstd, sees it described, produces 200
+uncompressed messages to it with a Producer and reads them back (the broker stores them zstd-compressed, so
+librdkafka decompresses what the broker wrote), and deletes it. Prints one JSON line per step ({"event": ...}); the last is {"event": "done"}.
 Exits 0 only if every step succeeded; 1 on any error; 2 on bad usage; 3 on the hard timeout
 (TRIBUTARY_INTEROP_TIMEOUT seconds, default 120).
 """
@@ -96,6 +98,39 @@ def main():
         future.result(timeout=STEP)
         emit(event="deleted", topic=name)
     wait_for(lambda: topic not in admin.list_topics(timeout=STEP).topics, "the topic to disappear from metadata")
+
+    # A topic-level compression.type: accepted at CreateTopics, described, and applied on append.
+    zstd = topic + "-zstd"
+    for future in admin.create_topics([NewTopic(zstd, num_partitions=1, replication_factor=1, config={"compression.type": "zstd"})],
+                                      request_timeout=STEP).values():
+        future.result(timeout=STEP)
+    (zstd_configs,) = [f.result(timeout=STEP) for f in admin.describe_configs([ConfigResource(ConfigResource.Type.TOPIC, zstd)], request_timeout=STEP).values()]
+    emit(event="compressed_topic", topic=zstd, compression_type=zstd_configs["compression.type"].value)
+    if zstd_configs["compression.type"].value != "zstd":
+        raise RuntimeError(f"compression.type of {zstd} is {zstd_configs['compression.type'].value!r}, expected 'zstd'")
+    from confluent_kafka import Consumer, Producer, TopicPartition
+    producer = Producer({"bootstrap.servers": bootstrap, "compression.type": "none", "linger.ms": 5})
+    expected = [f"message-{i}-" + "z" * (i % 50) for i in range(200)]
+    for value in expected:
+        producer.produce(zstd, value=value.encode(), partition=0)
+    if producer.flush(STEP) != 0:
+        raise RuntimeError("messages left unsent")
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": zstd + "-reader", "enable.auto.commit": False})
+    consumer.assign([TopicPartition(zstd, 0, 0)])
+    seen = []
+    deadline = time.monotonic() + STEP
+    while len(seen) < len(expected) and time.monotonic() < deadline:
+        message = consumer.poll(0.5)
+        if message is not None:
+            if message.error() is not None:
+                raise RuntimeError(f"consume error: {message.error()}")
+            seen.append(message.value().decode())
+    consumer.close()
+    emit(event="compressed_round_trip", topic=zstd, produced=len(expected), consumed=len(seen))
+    if seen != expected:
+        raise RuntimeError(f"read back {len(seen)} messages from {zstd}, not the {len(expected)} produced in order")
+    for future in admin.delete_topics([zstd], request_timeout=STEP).values():
+        future.result(timeout=STEP)
     emit(event="done", ok=True)
     return 0
 
