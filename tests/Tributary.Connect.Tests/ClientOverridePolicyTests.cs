@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Tributary.Connect.Runtime.Config;
+using Tributary.Protocol.Records;
 
 namespace Tributary.Connect.Tests;
 
@@ -8,7 +9,8 @@ namespace Tributary.Connect.Tests;
 /// KIP-458's client overrides through the REST API: under connector.client.config.override.policy=None a connector
 /// setting consumer.override.* or producer.override.* is refused with Connect's validation error (400 on create, the
 /// error on the key in /config/validate); under All (the default) the overrides reach the sink task's consumer
-/// (auto.offset.reset=latest skips what was there before; a bad max.poll.records fails the task with Kafka's message),
+/// (auto.offset.reset=latest skips what was there before; a bad max.poll.records fails the task with Kafka's message)
+/// and the producer overrides reach the source task's batches (codec, level, batch.size; a bad acks fails the task),
 /// and the worker's own consumer.* keys are its defaults.
 /// </summary>
 [Trait("Category", "process")]
@@ -116,6 +118,56 @@ public sealed class ClientOverridePolicyTests(ConnectServerFixture fixture) : IC
         Assert.True(create.Status == 201, create.Body?.ToJsonString());
         await Eventually.HoldsAsync(async () => (await TaskTrace(fixture.Http, bad))?.Contains("Invalid value many for configuration max.poll.records: Not a number of type INT", StringComparison.Ordinal) == true,
             "the task failing on consumer.override.max.poll.records=many", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Under_All_producer_overrides_set_the_source_task_s_codec_and_batch_size_and_a_bad_acks_fails_the_task()
+    {
+        var topic = "produce-override-" + Guid.NewGuid().ToString("N")[..6];
+        var input = Path.Combine(fixture.Directory, topic + ".in");
+        await System.IO.File.WriteAllTextAsync(input, string.Concat(Enumerable.Range(0, 20).Select(i => $"line-{i}\n")));
+        var create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject
+        {
+            ["name"] = topic,
+            ["config"] = new JsonObject
+            {
+                ["connector.class"] = "FileStreamSource",
+                ["file"] = input,
+                ["topic"] = topic,
+                ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
+                ["producer.override.compression.type"] = "gzip",
+                ["producer.override.compression.gzip.level"] = "9",
+                // batch.size=0: no batching, as in Kafka's producer: every record its own batch.
+                ["producer.override.batch.size"] = "0",
+                ["producer.override.acks"] = "1",
+            },
+        });
+        Assert.True(create.Status == 201, create.Body?.ToJsonString());
+        await using var client = new Tributary.Client.KafkaClient(new Tributary.Client.KafkaClientOptions { BootstrapServers = [fixture.Bootstrap] });
+        var batches = new List<(Tributary.Protocol.Compression.CompressionCodec Codec, int Count)>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            batches.Clear();
+            var fetched = await client.FetchAsync(topic, 0, 0, maxBytes: 1 << 20, maxWaitMs: 100);
+            for (var rest = fetched.Records; rest.Length > 0;)
+            {
+                var size = RecordBatch.TotalSize(rest.Span);
+                batches.Add((RecordBatch.Codec(rest.Span), RecordBatch.RecordsCount(rest.Span)));
+                rest = rest[size..];
+            }
+            return batches.Sum(b => b.Count) >= 20;
+        }, () => $"records in {topic}: {string.Join(", ", batches)}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+        Assert.Equal(Enumerable.Repeat((Tributary.Protocol.Compression.CompressionCodec.Gzip, 1), 20), batches);
+
+        var bad = topic + "-bad";
+        create = await fixture.SendAsync(HttpMethod.Post, "/connectors", new JsonObject
+        {
+            ["name"] = bad,
+            ["config"] = new JsonObject { ["connector.class"] = "FileStreamSource", ["file"] = input, ["topic"] = bad, ["producer.override.acks"] = "2" },
+        });
+        Assert.True(create.Status == 201, create.Body?.ToJsonString());
+        await Eventually.HoldsAsync(async () => (await TaskTrace(fixture.Http, bad))?.Contains("Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1", StringComparison.Ordinal) == true,
+            "the task failing on producer.override.acks=2", TimeSpan.FromSeconds(60));
     }
 
     [Fact]

@@ -705,7 +705,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             {
                 var sourceTask = (SourceTask)(Activator.CreateInstance(entry.Connector!.TaskClass) ?? throw new ConnectException("Cannot create task " + entry.Connector.TaskClass));
                 var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
-                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, _worker.GetBoolean(WorkerConfig.TopicCreationEnable), this, logger);
+                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, _worker.GetBoolean(WorkerConfig.TopicCreationEnable), this, logger,
+                    SourceProducerConfig.From(_worker, entry.Config));
             }
             else
             {

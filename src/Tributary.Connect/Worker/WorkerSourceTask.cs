@@ -23,9 +23,6 @@ namespace Tributary.Connect.Runtime.Worker;
 /// </summary>
 public sealed class WorkerSourceTask : WorkerTaskBase
 {
-    /// <summary>A batch is sent once its records pass this size; the broker's default max.message.bytes is 1 MiB.</summary>
-    private const int MaxBatchBytes = 512 * 1024;
-
     /// <summary>
     /// Records converted while a request is in flight wait for it up to this many bytes, then the loop waits for the
     /// acknowledgement. 4 MiB keeps a fast source busy for several broker round trips and bounds a task's memory.
@@ -36,6 +33,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private readonly TaskPipeline _pipeline;
     private readonly RetryWithToleranceOperator _errors;
     private readonly KafkaClient _client;
+    private readonly SourceProducerConfig _producer;
     private readonly IOffsetStore _offsets;
     private readonly TimeSpan _flushInterval;
     private readonly bool _createTopics;
@@ -52,13 +50,14 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private List<IReadOnlyList<SourceRecord>> _accumulatedPolls = [];
     private long _accumulatedBytes;
 
-    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, bool createTopics, ITaskStatusListener listener, ILogger logger)
+    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, bool createTopics, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null)
         : base(connector, taskId, taskConfig, listener, logger)
     {
         _task = task;
         _pipeline = pipeline;
         _errors = errors;
         _client = client;
+        _producer = producer ?? SourceProducerConfig.Default;
         _offsets = offsets;
         _flushInterval = flushInterval;
         _createTopics = createTopics;
@@ -176,7 +175,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             var partition = transformed.KafkaPartition ?? await ChoosePartitionAsync(topic, key, cancellationToken).ConfigureAwait(false);
             if (!_building.TryGetValue((topic, partition), out var batch))
             {
-                batch = new PendingBatch(topic, partition);
+                batch = new PendingBatch(topic, partition, new BatchOptions { Codec = _producer.Codec, CompressionLevel = _producer.CompressionLevel });
                 _building[(topic, partition)] = batch;
                 Listener.OnTopicUsed(Connector, topic);
             }
@@ -188,7 +187,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             batch.Builder.Append(timestamp, key, value, key is not null, value is not null, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_headerScratch));
             batch.Records.Add(original);
             batch.Timestamps.Add(timestamp);
-            if (batch.Builder.RecordsSize >= MaxBatchBytes)
+            if (batch.Builder.RecordsSize >= _producer.BatchBytes)
             {
                 Seal(batch);
             }
@@ -230,7 +229,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         var produces = new Task<long>[sends.Count];
         for (var i = 0; i < sends.Count; i++)
         {
-            produces[i] = _client.ProduceBatchAsync(sends[i].Topic, sends[i].Partition, sends[i].Bytes, -1, cancellationToken);
+            produces[i] = _client.ProduceBatchAsync(sends[i].Topic, sends[i].Partition, sends[i].Bytes, _producer.Acks, cancellationToken);
         }
         _inFlight = new InFlight(_accumulatedPolls, sends, produces);
         _sealed = [];
@@ -260,7 +259,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             var baseOffset = inFlight.Produces[i].Result;
             for (var r = 0; _wantsCommitRecord && r < batch.Records.Count; r++)
             {
-                _task.CommitRecord(batch.Records[r], new RecordMetadata(batch.Topic, batch.Partition, baseOffset + r, batch.Timestamps[r]));
+                _task.CommitRecord(batch.Records[r], new RecordMetadata(batch.Topic, batch.Partition, baseOffset < 0 ? -1 : baseOffset + r, batch.Timestamps[r]));
             }
             RecordsWritten += batch.Records.Count;
         }
@@ -335,7 +334,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     }
 
     /// <summary>Records being gathered for one partition; sealing turns them into the bytes of one batch and resets the builder for reuse.</summary>
-    private sealed class PendingBatch(string topic, int partition)
+    private sealed class PendingBatch(string topic, int partition, BatchOptions options)
     {
         public string Topic { get; } = topic;
 
@@ -349,7 +348,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
 
         public SealedBatch Seal()
         {
-            var sealedBatch = new SealedBatch(Topic, Partition, Builder.ToArray(new BatchOptions()), Records, Timestamps);
+            var sealedBatch = new SealedBatch(Topic, Partition, Builder.ToArray(options), Records, Timestamps);
             Builder.Clear(0);
             Records = [];
             Timestamps = [];

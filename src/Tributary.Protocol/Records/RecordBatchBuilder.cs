@@ -20,6 +20,9 @@ public readonly record struct BatchOptions
 
     public CompressionCodec Codec { get; init; } = CompressionCodec.None;
 
+    /// <summary>The codec's level, -1 for its default (see <see cref="BatchCompression.Compress"/>).</summary>
+    public int CompressionLevel { get; init; } = -1;
+
     public long ProducerId { get; init; } = -1;
 
     public short ProducerEpoch { get; init; } = -1;
@@ -127,7 +130,7 @@ public sealed class RecordBatchBuilder : IDisposable
         if (options.Codec != CompressionCodec.None)
         {
             _compressed.Reset();
-            BatchCompression.Compress(options.Codec, payload, _compressed);
+            BatchCompression.Compress(options.Codec, payload, _compressed, level: options.CompressionLevel);
             payload = _compressed.WrittenSpan;
         }
         var total = RecordBatchLayout.HeaderSize + payload.Length;
