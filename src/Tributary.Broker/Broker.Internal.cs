@@ -59,8 +59,17 @@ public sealed partial class Broker
             {
                 return (ErrorCode.UnknownTopicOrPartition, -1);
             }
-            state.Transactions.End(producerId, commit, appended.BaseOffset);
             state.Producers.ObserveMarker(producerId, producerEpoch);
+            try
+            {
+                state.Transactions.End(producerId, commit, appended.BaseOffset);
+            }
+            catch (LogFailedException)
+            {
+                // The aborted-transaction index could not be written: the log has failed and refuses writes; the
+                // marker is in the log, so a restart's replay writes the entry.
+                return (ErrorCode.KafkaStorageError, -1);
+            }
             return (ErrorCode.None, appended.EndOffset);
         }
     }

@@ -336,8 +336,7 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
                     lock (partition)
                     {
                         partition.Closed = true;
-                        var (ongoing, aborted) = partition.Transactions.ToSnapshot();
-                        snapshots.Add(new PartitionProducerSnapshot(partition.Log.Name, topic.Info.TopicId, partition.Log.LogEndOffset, partition.Producers.ToSnapshot(), ongoing, aborted));
+                        snapshots.Add(new PartitionProducerSnapshot(partition.Log.Name, topic.Info.TopicId, partition.Log.LogEndOffset, partition.Producers.ToSnapshot(), partition.Transactions.ToSnapshot()));
                     }
                 }
             }

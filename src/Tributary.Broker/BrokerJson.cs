@@ -20,12 +20,19 @@ internal sealed record ClusterFile(int Version, string ClusterId, long ProducerI
 internal sealed record ProducerStateFile(int Version, List<PartitionProducerSnapshot> Partitions);
 
 /// <summary>A partition's producers as of <see cref="EndOffset"/> (the log end offset when it was taken).</summary>
-internal sealed record PartitionProducerSnapshot(string Log, Guid TopicId, long EndOffset, List<ProducerSnapshot> Producers, List<OngoingTransactionSnapshot>? OngoingTransactions = null, List<AbortedTransactionSnapshot>? AbortedTransactions = null);
+/// <remarks>Format 3 drops <see cref="AbortedTransactions"/> (the log's <c>.txnindex</c> files keep them); format 2 files are still read.</remarks>
+internal sealed record PartitionProducerSnapshot(
+    string Log,
+    Guid TopicId,
+    long EndOffset,
+    List<ProducerSnapshot> Producers,
+    List<OngoingTransactionSnapshot>? OngoingTransactions = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<AbortedTransactionSnapshot>? AbortedTransactions = null);
 
-/// <summary>An open transaction on a partition: its producer and the offset of its first batch there (format 2).</summary>
+/// <summary>An open transaction on a partition: its producer and the offset of its first batch there (formats 2 and 3).</summary>
 internal sealed record OngoingTransactionSnapshot(long ProducerId, long FirstOffset);
 
-/// <summary>An aborted-transaction index entry (format 2).</summary>
+/// <summary>An aborted-transaction index entry (format 2 only; read to fill the log's index).</summary>
 internal sealed record AbortedTransactionSnapshot(long ProducerId, long FirstOffset, long LastOffset);
 
 internal sealed record ProducerSnapshot(long ProducerId, short Epoch, List<BatchSnapshot> Batches);

@@ -20,7 +20,7 @@ namespace Tributary.Broker;
 internal sealed class ProducerStateManager
 {
     public const string SnapshotFileName = "producer-state.json";
-    private const int SnapshotFormatVersion = 2;
+    private const int SnapshotFormatVersion = 3;
     private const int ProducerIdBlockSize = 1000;
     private const int ReplayChunkBytes = 8 * 1024 * 1024;
 
@@ -104,7 +104,7 @@ internal sealed class ProducerStateManager
             var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), BrokerJsonContext.Default.ProducerStateFile);
             // Version 1 (before transactions) has no transaction fields; brokers of that version wrote no
             // transactional batches, so its snapshots load as they are.
-            if (file?.Version is 1 or SnapshotFormatVersion)
+            if (file?.Version is 1 or 2 or SnapshotFormatVersion)
             {
                 foreach (var partition in file.Partitions)
                 {
@@ -133,16 +133,23 @@ internal sealed class ProducerStateManager
     public static (PartitionProducerState Producers, PartitionTransactions Transactions) Rebuild(PartitionLog log, Guid topicId, PartitionProducerSnapshot? snapshot)
     {
         var state = new PartitionProducerState();
-        var transactions = new PartitionTransactions();
+        var transactions = new PartitionTransactions(log);
         var from = log.LogStartOffset;
-        if (snapshot is not null && snapshot.TopicId == topicId && snapshot.EndOffset <= log.HighWatermark)
+        var usable = snapshot is not null && snapshot.TopicId == topicId && snapshot.EndOffset <= log.HighWatermark;
+        if (!usable || snapshot!.AbortedTransactions is not null)
         {
-            state.Load(snapshot.Producers);
+            // After a crash the segments' aborted-transaction indexes may miss entries whose markers survived, or hold
+            // entries whose markers did not: they are rebuilt from the markers by the replay below. A format-2
+            // snapshot carries its own list, loaded below; the replay after it adds what followed.
+            log.ClearAbortedTransactions();
+        }
+        if (usable)
+        {
+            state.Load(snapshot!.Producers);
             transactions.Load(snapshot.OngoingTransactions, snapshot.AbortedTransactions);
             from = Math.Max(from, snapshot.EndOffset);
         }
         Replay(log, from, state, transactions);
-        transactions.TrimBelow(log.LogStartOffset);
         return (state, transactions);
     }
 

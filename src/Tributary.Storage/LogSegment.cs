@@ -7,8 +7,8 @@ using Tributary.Protocol.Records;
 namespace Tributary.Storage;
 
 /// <summary>
-/// One segment of a partition log: <c>&lt;base offset, 20 digits&gt;.log</c> with its <c>.index</c> and
-/// <c>.timeindex</c>. Bytes are written with positional writes at the end of the file and read with
+/// One segment of a partition log: <c>&lt;base offset, 20 digits&gt;.log</c> with its <c>.index</c>,
+/// <c>.timeindex</c> and, once a transaction aborts in it, <c>.txnindex</c>. Bytes are written with positional writes at the end of the file and read with
 /// positional reads, so one appender and many readers share one handle without a lock.
 /// <para>Lifetime: the log holds one reference; a reader holds a lease (<see cref="TryAcquire"/> /
 /// <see cref="Release"/>) while it uses the handle, so a segment removed by retention or replaced by
@@ -28,12 +28,13 @@ public sealed class LogSegment
     private readonly SafeFileHandle _handle;
     private int _references = 1;
     private volatile bool _deleteFilesOnClose;
+    private volatile bool _transactionsHandedOver;
     private int _size;
     private int _bytesSinceIndexEntry;
     private long _maxTimestamp = -1;
     private long _offsetOfMaxTimestamp = -1;
 
-    private LogSegment(string directory, long baseOffset, SafeFileHandle handle, int size)
+    private LogSegment(string directory, long baseOffset, SafeFileHandle handle, int size, TransactionIndex transactions)
     {
         Directory = directory;
         BaseOffset = baseOffset;
@@ -41,6 +42,7 @@ public sealed class LogSegment
         _size = size;
         OffsetIndex = new OffsetIndex(baseOffset);
         TimeIndex = new TimeIndex(baseOffset);
+        Transactions = transactions;
         NextOffset = baseOffset;
     }
 
@@ -69,6 +71,9 @@ public sealed class LogSegment
 
     public TimeIndex TimeIndex { get; private set; }
 
+    /// <summary>The transactions whose ABORT markers lie in this segment (<see cref="TransactionIndex"/>).</summary>
+    public TransactionIndex Transactions { get; }
+
     internal SafeFileHandle Handle => _handle;
 
     public string LogPath => FilePath(Directory, BaseOffset, LogSuffix);
@@ -76,6 +81,8 @@ public sealed class LogSegment
     public string IndexPath => FilePath(Directory, BaseOffset, IndexSuffix);
 
     public string TimeIndexPath => FilePath(Directory, BaseOffset, TimeIndexSuffix);
+
+    public string TransactionIndexPath => FilePath(Directory, BaseOffset, TransactionIndex.Suffix);
 
     public static string FileName(long baseOffset, string suffix) => baseOffset.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + suffix;
 
@@ -85,11 +92,15 @@ public sealed class LogSegment
     public static LogSegment Create(string directory, long baseOffset)
     {
         var handle = File.OpenHandle(FilePath(directory, baseOffset, LogSuffix), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        return new LogSegment(directory, baseOffset, handle, 0);
+        return new LogSegment(directory, baseOffset, handle, 0, TransactionIndex.Empty(FilePath(directory, baseOffset, TransactionIndex.Suffix), baseOffset));
     }
 
-    /// <summary>Opens an existing segment file; the caller then restores its indexes and end state.</summary>
-    public static LogSegment Open(string directory, long baseOffset)
+    /// <summary>
+    /// Opens an existing segment file; the caller then restores its indexes and end state. The aborted-transaction
+    /// index is read from its file, or is <paramref name="transactions"/> when a segment replacing another at the same
+    /// base offset takes over that one's (compaction: one object, so no entry is seen by one and not the other).
+    /// </summary>
+    public static LogSegment Open(string directory, long baseOffset, TransactionIndex? transactions = null)
     {
         var handle = File.OpenHandle(FilePath(directory, baseOffset, LogSuffix), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         var length = RandomAccess.GetLength(handle);
@@ -98,7 +109,8 @@ public sealed class LogSegment
             handle.Dispose();
             throw new InvalidDataException($"Segment {baseOffset} is larger than 2 GiB; positions are int32.");
         }
-        return new LogSegment(directory, baseOffset, handle, (int)length);
+        transactions ??= TransactionIndex.Load(FilePath(directory, baseOffset, TransactionIndex.Suffix), baseOffset);
+        return new LogSegment(directory, baseOffset, handle, (int)length, transactions);
     }
 
     public bool TryAcquire()
@@ -123,11 +135,22 @@ public sealed class LogSegment
             _handle.Dispose();
             OffsetIndex.Dispose();
             TimeIndex.Dispose();
+            if (!_transactionsHandedOver)
+            {
+                Transactions.Dispose();
+            }
             if (_deleteFilesOnClose)
             {
                 DeleteFiles(Directory, BaseOffset);
             }
         }
+    }
+
+    /// <summary>Gives this segment's aborted-transaction index to the segment replacing it; this one no longer closes it.</summary>
+    internal TransactionIndex HandOverTransactions()
+    {
+        _transactionsHandedOver = true;
+        return Transactions;
     }
 
     /// <summary>Marks the segment's files for deletion when the last lease goes (retention).</summary>
@@ -138,6 +161,7 @@ public sealed class LogSegment
         File.Delete(FilePath(directory, baseOffset, LogSuffix));
         File.Delete(FilePath(directory, baseOffset, IndexSuffix));
         File.Delete(FilePath(directory, baseOffset, TimeIndexSuffix));
+        File.Delete(FilePath(directory, baseOffset, TransactionIndex.Suffix));
     }
 
     /// <summary>
@@ -232,7 +256,12 @@ public sealed class LogSegment
         _size = size;
     }
 
-    public void Flush() => NativeFile.FlushData(_handle);
+    /// <summary>fsyncs the segment's data and any aborted-transaction entries written since the last flush.</summary>
+    public void Flush()
+    {
+        NativeFile.FlushData(_handle);
+        Transactions.Flush();
+    }
 
     /// <summary>Reads up to <paramref name="destination"/>.Length bytes at <paramref name="position"/>; returns bytes read.</summary>
     public int Read(long position, Span<byte> destination)

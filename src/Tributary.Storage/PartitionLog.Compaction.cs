@@ -223,7 +223,7 @@ public sealed partial class PartitionLog
         File.Move(swapPath, segment.LogPath, overwrite: true);
         NativeFile.FlushDirectory(Directory);
 
-        var replacement = LogSegment.Open(Directory, segment.BaseOffset);
+        var replacement = LogSegment.Open(Directory, segment.BaseOffset, segment.HandOverTransactions());
         var (_, cut) = ScanTail(replacement, 0, config);
         if (cut)
         {

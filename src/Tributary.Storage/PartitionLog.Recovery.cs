@@ -112,7 +112,8 @@ public sealed partial class PartitionLog
         foreach (var path in System.IO.Directory.EnumerateFiles(directory))
         {
             var name = Path.GetFileName(path);
-            if ((LogSegment.IsSegmentFileName(name, LogSegment.IndexSuffix) || LogSegment.IsSegmentFileName(name, LogSegment.TimeIndexSuffix))
+            if ((LogSegment.IsSegmentFileName(name, LogSegment.IndexSuffix) || LogSegment.IsSegmentFileName(name, LogSegment.TimeIndexSuffix)
+                || LogSegment.IsSegmentFileName(name, TransactionIndex.Suffix))
                 && !known.Contains(LogSegment.ParseBaseOffset(name)))
             {
                 File.Delete(path);

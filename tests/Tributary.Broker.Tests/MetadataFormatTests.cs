@@ -132,6 +132,48 @@ public sealed class MetadataFormatTests
         }
         """;
 
+    private const string ProducerStateGoldenV3 = """
+        {
+          "version": 3,
+          "partitions": [
+            {
+              "log": "orders-0",
+              "topicId": "6f1c2a4e-0b7d-4c1e-9a3f-2d5e8b7c9a10",
+              "endOffset": 42,
+              "producers": [
+                {
+                  "producerId": 1000,
+                  "epoch": 2,
+                  "batches": [
+                    {
+                      "firstSequence": 0,
+                      "lastSequence": 9,
+                      "baseOffset": 32
+                    }
+                  ]
+                }
+              ],
+              "ongoingTransactions": [
+                {
+                  "producerId": 1000,
+                  "firstOffset": 32
+                }
+              ]
+            }
+          ]
+        }
+        """;
+
+    [Fact]
+    public void Producer_state_file_version_3_is_frozen_without_the_aborted_list_which_the_txnindex_files_keep()
+    {
+        var file = new ProducerStateFile(3, [new PartitionProducerSnapshot("orders-0", TopicId, 42, [new ProducerSnapshot(1000, 2, [new BatchSnapshot(0, 9, 32)])],
+            [new OngoingTransactionSnapshot(1000, 32)])]);
+        Assert.Equal(Normalize(ProducerStateGoldenV3), Normalize(Serialize(file, BrokerJsonContext.Default.ProducerStateFile)));
+        var read = JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(ProducerStateGoldenV3), BrokerJsonContext.Default.ProducerStateFile)!;
+        Assert.Null(read.Partitions[0].AbortedTransactions);
+    }
+
     [Fact]
     public void Producer_state_file_version_2_is_frozen()
     {

@@ -1,6 +1,7 @@
 using Tributary.Broker.Groups;
 using Tributary.Broker.Transactions;
 using Tributary.Protocol.Records;
+using Tributary.Storage;
 
 namespace Tributary.Broker.Tests;
 
@@ -131,14 +132,45 @@ public sealed class TransactionTests
         await Eventually.HoldsAsync(() => coordinator.Describe("tx")!.Status == TransactionStatus.CompleteAbort, "the abort completes", TimeSpan.FromSeconds(10));
         await CheckAbortedAsync(broker);
 
+        // The entry is in the .txnindex of the segment holding the marker (docs/formats/log.md), which a clean restart
+        // reads as it is.
+        var txnIndex = Assert.Single(Directory.EnumerateFiles(Path.Combine(fixture.DataDirectory, "t-0"), "*.txnindex"));
+        var segmentBase = long.Parse(Path.GetFileNameWithoutExtension(txnIndex), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(segmentBase, 0, 5);
+        Assert.Equal([new AbortedTransactionEntry(pid, 0, 5, 6)], TransactionIndex.Load(txnIndex, segmentBase).Entries);
         await fixture.ReopenAsync();
         await CheckAbortedAsync(fixture.Broker!);
-        // Without the shutdown snapshot (as after a crash) the index is rebuilt from the log's batches and markers.
+        var snapshotPath = Path.Combine(fixture.DataDirectory, Broker.ClusterDirectoryName, "producer-state.json");
+
+        // Without the shutdown snapshot (as after a crash) the index is not trusted: here it holds an entry whose
+        // marker a crash lost. It is emptied and rebuilt from the log's batches and markers.
         await fixture.Broker!.DisposeAsync();
-        File.Delete(Path.Combine(fixture.DataDirectory, Broker.ClusterDirectoryName, "producer-state.json"));
+        File.Delete(snapshotPath);
+        using (var stale = TransactionIndex.Empty(txnIndex, segmentBase))
+        {
+            stale.Append(new AbortedTransactionEntry(99, 1, 4, 5));
+        }
         await fixture.OpenAsync();
         await CheckAbortedAsync(fixture.Broker!);
         Assert.Equal(TransactionStatus.CompleteAbort, fixture.Broker!.Transactions.Describe("tx")!.Status);
+
+        // A format-2 snapshot (the list in producer-state.json, before the .txnindex files) fills the index at start.
+        await fixture.Broker!.DisposeAsync();
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(snapshotPath))!;
+        Assert.Equal(3, (int)file["version"]!);
+        Assert.Null(file["partitions"]![0]!["abortedTransactions"]);
+        file["version"] = 2;
+        foreach (var partition in file["partitions"]!.AsArray())
+        {
+            partition!["abortedTransactions"] = (string)partition["log"]! == "t-0"
+                ? System.Text.Json.Nodes.JsonNode.Parse($$"""[{"producerId":{{pid}},"firstOffset":0,"lastOffset":5}]""")
+                : new System.Text.Json.Nodes.JsonArray();
+        }
+        File.WriteAllText(snapshotPath, file.ToJsonString());
+        File.Delete(txnIndex);
+        await fixture.OpenAsync();
+        await CheckAbortedAsync(fixture.Broker!);
+        Assert.Equal([new AbortedTransactionEntry(pid, 0, 5, -1)], TransactionIndex.Load(txnIndex, segmentBase).Entries);
 
         static async Task CheckAbortedAsync(Broker broker)
         {

@@ -1,3 +1,5 @@
+using Tributary.Storage;
+
 namespace Tributary.Broker.Transactions;
 
 /// <summary>A transaction aborted on one partition: its data lies in [FirstOffset, LastOffset] (LastOffset is the ABORT marker).</summary>
@@ -5,17 +7,15 @@ public readonly record struct AbortedTransaction(long ProducerId, long FirstOffs
 
 /// <summary>
 /// The transactions of one partition: for each producer with an open transaction here, the offset of its first
-/// transactional batch (which bounds the last stable offset), and the aborted transactions a read_committed
-/// fetch must be told about (Kafka's aborted-transaction index).
+/// transactional batch (which bounds the last stable offset); the aborted transactions a read_committed fetch must be
+/// told about are written to the log's aborted-transaction index (<see cref="PartitionLog.AppendAbortedTransaction"/>,
+/// a <c>.txnindex</c> per segment) and looked up there.
 /// <para>Thread-safety: changes happen under the partition's lock (the broker serialises them with appends);
-/// <see cref="FirstUnstableOffset"/> and <see cref="CollectAborted"/> are read without it. The aborted list is
-/// copy-on-write (aborts are rare; reads are every fetch), so readers never see it half-changed.</para>
+/// <see cref="FirstUnstableOffset"/> and <see cref="CollectAborted"/> are read without it.</para>
 /// </summary>
-internal sealed class PartitionTransactions
+internal sealed class PartitionTransactions(PartitionLog log)
 {
-    private static readonly AbortedTransaction[] NoAborted = [];
     private readonly Dictionary<long, long> _ongoing = [];
-    private AbortedTransaction[] _aborted = NoAborted;
     private long _firstUnstableOffset = long.MaxValue;
 
     /// <summary>The first offset of the oldest open transaction here, or long.MaxValue when none is open.</summary>
@@ -60,6 +60,9 @@ internal sealed class PartitionTransactions
     /// Ends the producer's transaction here with a marker at <paramref name="markerOffset"/>. An ABORT of a
     /// transaction that wrote data here adds an aborted-index entry. A marker with no open transaction (a
     /// retried marker, or a transaction that only added the partition) changes nothing.
+    /// <para>The index entry's last stable offset is the partition's right after the marker (the oldest transaction
+    /// still open, or the offset after the marker), which lets lookups stop early. A replay after a crash writes the
+    /// entries again in log order; the index ignores repeats. An I/O error fails the log (<see cref="LogFailedException"/>).</para>
     /// </summary>
     public void End(long producerId, bool commit, long markerOffset)
     {
@@ -67,14 +70,11 @@ internal sealed class PartitionTransactions
         {
             return;
         }
+        Recompute();
         if (!commit)
         {
-            var grown = new AbortedTransaction[_aborted.Length + 1];
-            _aborted.CopyTo(grown, 0);
-            grown[^1] = new AbortedTransaction(producerId, first, markerOffset);
-            Volatile.Write(ref _aborted, grown);
+            log.AppendAbortedTransaction(new AbortedTransactionEntry(producerId, first, markerOffset, Math.Min(FirstUnstableOffset, markerOffset + 1)));
         }
-        Recompute();
     }
 
     /// <summary>
@@ -84,41 +84,39 @@ internal sealed class PartitionTransactions
     /// </summary>
     public List<AbortedTransaction>? CollectAborted(long fetchOffset, long upperBound)
     {
-        var aborted = Volatile.Read(ref _aborted);
-        List<AbortedTransaction>? found = null;
-        foreach (var entry in aborted)
+        if (log.CollectAbortedTransactions(fetchOffset, upperBound) is not { } entries)
         {
-            if (entry.LastOffset >= fetchOffset && entry.FirstOffset < upperBound)
-            {
-                (found ??= []).Add(entry);
-            }
+            return null;
+        }
+        var found = new List<AbortedTransaction>(entries.Count);
+        foreach (var entry in entries)
+        {
+            found.Add(new AbortedTransaction(entry.ProducerId, entry.FirstOffset, entry.LastOffset));
         }
         return found;
     }
 
-    /// <summary>Drops index entries wholly below the log start offset (retention or DeleteRecords removed their data).</summary>
-    public void TrimBelow(long logStartOffset)
-    {
-        var aborted = _aborted;
-        if (aborted.Length == 0 || aborted[0].LastOffset >= logStartOffset)
-        {
-            return;
-        }
-        Volatile.Write(ref _aborted, Array.FindAll(aborted, a => a.LastOffset >= logStartOffset));
-    }
+    public List<OngoingTransactionSnapshot> ToSnapshot() => [.. _ongoing.Select(o => new OngoingTransactionSnapshot(o.Key, o.Value))];
 
-    public (List<OngoingTransactionSnapshot> Ongoing, List<AbortedTransactionSnapshot> Aborted) ToSnapshot() =>
-        ([.. _ongoing.Select(o => new OngoingTransactionSnapshot(o.Key, o.Value))],
-         [.. _aborted.Select(a => new AbortedTransactionSnapshot(a.ProducerId, a.FirstOffset, a.LastOffset))]);
-
+    /// <summary>
+    /// Loads a snapshot's open transactions, and the aborted transactions of a format-2 snapshot (written before the
+    /// index was kept in the log) into the log's index.
+    /// </summary>
     public void Load(IEnumerable<OngoingTransactionSnapshot>? ongoing, IEnumerable<AbortedTransactionSnapshot>? aborted)
     {
         foreach (var o in ongoing ?? [])
         {
             _ongoing[o.ProducerId] = o.FirstOffset;
         }
-        _aborted = [.. (aborted ?? []).Select(a => new AbortedTransaction(a.ProducerId, a.FirstOffset, a.LastOffset))];
         Recompute();
+        foreach (var a in aborted ?? [])
+        {
+            if (a.LastOffset < log.LogEndOffset)
+            {
+                // Format 2 kept no last stable offset: -1 never lets a lookup stop early (it reads the later segments too).
+                log.AppendAbortedTransaction(new AbortedTransactionEntry(a.ProducerId, a.FirstOffset, a.LastOffset, -1));
+            }
+        }
     }
 
     private void Recompute()
