@@ -59,6 +59,9 @@ internal static class LayerMatrix
         // Kafka client for external clusters (beside the broker, on the codecs only).
         ["Tributary.Client"] = ["Tributary.Foundation", "Tributary.Protocol"],
 
+        // Test data: Kinesis Data Generator templates sent to a topic (through the client) or to the AWS JSON APIs.
+        ["Tributary.Generator"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Client"],
+
         // Front-ends: the broker API, never the log engine.
         ["Tributary.Aws"] = ["Tributary.Foundation"],
         ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
@@ -86,7 +89,7 @@ internal static class LayerMatrix
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
-            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql",
+            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator",
         ],
     };
 }

@@ -26,6 +26,7 @@ public static class TributaryCommandLine
         ParquetCommand.Create(),
         OrcCommand.Create(),
         ConvertCommand.Create(),
+        GenerateCommand.Create(),
         VersionCommand.Create(),
         HelpCommand.Create(),
     ];

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Tributary.Generator.Templates;
+
+/// <summary>
+/// What a template passes a helper, read as faker.js reads it: the text between the first <c>(</c> and the first
+/// <c>)</c>, parsed as JSON when it is JSON (<c>70</c>, <c>{"min":10,"max":150}</c>, <c>["OK","FAIL"]</c>), otherwise
+/// the text itself (<c>DD/MMM/YYYY</c>). None when the token has no parentheses (or they are empty). Immutable; parsed
+/// once when the template is compiled.
+/// </summary>
+public readonly struct HelperArgument
+{
+    private HelperArgument(JsonElement? json, string? text)
+    {
+        Json = json;
+        Text = text;
+    }
+
+    public static HelperArgument None => default;
+
+    public JsonElement? Json { get; }
+
+    /// <summary>The raw text when it was not JSON.</summary>
+    public string? Text { get; }
+
+    public bool IsNone => Json is null && Text is null;
+
+    public static HelperArgument Parse(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return None;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return new HelperArgument(document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+            return new HelperArgument(null, text);
+        }
+    }
+
+    /// <summary>A number argument, or a string that is one (JavaScript's loose reading); <paramref name="fallback"/> otherwise.</summary>
+    public double Number(double fallback) => Json is { ValueKind: JsonValueKind.Number } n ? n.GetDouble()
+        : Json is { ValueKind: JsonValueKind.String } s && double.TryParse(s.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : Text is not null && double.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var fromText) ? fromText
+        : fallback;
+
+    /// <summary>A member of an object argument as a number, or <paramref name="fallback"/>.</summary>
+    public double Member(string name, double fallback) =>
+        Json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : fallback;
+
+    /// <summary>A string argument (JSON string or raw text), or null.</summary>
+    public string? String => Json is { ValueKind: JsonValueKind.String } s ? s.GetString() : Text;
+
+    /// <summary>How JavaScript prints a value when it is concatenated into a string.</summary>
+    public static string JsString(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return value.GetString()!;
+            case JsonValueKind.Number:
+                return JsNumber(value.GetDouble());
+            case JsonValueKind.True:
+                return "true";
+            case JsonValueKind.False:
+                return "false";
+            case JsonValueKind.Null:
+                return "null";
+            case JsonValueKind.Array:
+                var joined = new StringBuilder();
+                var first = true;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (!first)
+                    {
+                        joined.Append(',');
+                    }
+                    first = false;
+                    if (item.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+                    {
+                        joined.Append(JsString(item));
+                    }
+                }
+                return joined.ToString();
+            default:
+                return "[object Object]";
+        }
+    }
+
+    /// <summary>JavaScript's Number-to-string: integers without a fraction, others in the shortest round-trip form.</summary>
+    public static string JsNumber(double value) =>
+        double.IsNaN(value) ? "NaN"
+        : double.IsInfinity(value) ? (value > 0 ? "Infinity" : "-Infinity")
+        : value == Math.Floor(value) && Math.Abs(value) < 1e21 ? ((decimal)value).ToString(CultureInfo.InvariantCulture)
+        : value.ToString("R", CultureInfo.InvariantCulture);
+}
