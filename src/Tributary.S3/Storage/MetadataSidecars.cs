@@ -24,22 +24,42 @@ public sealed class MetadataSidecars(string area)
         }
     }
 
-    /// <summary>Replaces the sidecar durably (temporary file, fsync, rename).</summary>
-    public void Write(string bucket, string key, ObjectMetadata metadata)
-    {
-        var path = PathOf(bucket, key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        DurableFile.WriteAtomically(path, metadata.ToJson());
-    }
+    /// <summary>
+    /// Replaces the sidecar durably: a temporary file of its own (concurrent puts of one key each write theirs; the last
+    /// rename wins, as the last put does), fsync, rename, directory fsync.
+    /// </summary>
+    public void Write(string bucket, string key, ObjectMetadata metadata) => Replace(bucket, key, metadata, durable: true);
 
     /// <summary>Replaces the sidecar without fsync: for metadata that can be computed again (an ETag read from the bytes).</summary>
-    public void WriteCache(string bucket, string key, ObjectMetadata metadata)
+    public void WriteCache(string bucket, string key, ObjectMetadata metadata) => Replace(bucket, key, metadata, durable: false);
+
+    private void Replace(string bucket, string key, ObjectMetadata metadata, bool durable)
     {
         var path = PathOf(bucket, key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temporary, metadata.ToJson());
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            using (var handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                RandomAccess.Write(handle, metadata.ToJson(), 0);
+                if (durable)
+                {
+                    NativeFile.FlushData(handle);
+                }
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+        if (durable)
+        {
+            DurableFile.FlushDirectory(directory);
+        }
     }
 
     public void Delete(string bucket, string key)
