@@ -96,6 +96,18 @@ if [ ! -f "$aws_stamp" ] || [ "$aws_node_dir/package-lock.json" -nt "$aws_stamp"
     fail "could not install the AWS JS SDK interop client: npm ci in $aws_node_dir (@aws-sdk/client-kinesis)"
   fi
 fi
+# The S3 API tests' JS client (tests/Tributary.S3.Tests): @aws-sdk/client-s3 from tests/interop/aws-s3's committed
+# package-lock.json, the same way.
+s3_node_dir=tests/interop/aws-s3
+s3_stamp=$s3_node_dir/node_modules/.package-lock.json
+if [ ! -f "$s3_stamp" ] || [ "$s3_node_dir/package-lock.json" -nt "$s3_stamp" ] || [ "$s3_node_dir/package.json" -nt "$s3_stamp" ]; then
+  echo "Installing the AWS JS SDK S3 client (npm ci in $s3_node_dir) ..."
+  if (cd "$s3_node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    ok "npm ci in $s3_node_dir"
+  else
+    fail "could not install the AWS JS SDK S3 client: npm ci in $s3_node_dir (@aws-sdk/client-s3)"
+  fi
+fi
 
 # Parquet readers for the format tests (tests/Tributary.Formats.Tests): DuckDB (@duckdb/node-api) and
 # hyparquet (+ hyparquet-compressors) from tests/interop/formats-node's committed package-lock.json:

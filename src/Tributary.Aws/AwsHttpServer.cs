@@ -19,7 +19,9 @@ namespace Tributary.Aws;
 /// the service owning the prefix. Path of a request: read the body (bounded: 413 above the limit) → check the
 /// SigV4 signature when credentials are configured → parse JSON, or transcode CBOR to JSON → the operation →
 /// the response in the request's encoding. Every failure is an AWS error body with AWS's status; nothing a client
-/// sends can crash the process or hang a request. Thread-safe.
+/// sends can crash the process or hang a request. A request without <c>X-Amz-Target</c> that a REST service
+/// (<see cref="IAwsRestService"/>, S3) claims by its method and path goes to that service before anything is read.
+/// Thread-safe.
 /// </summary>
 public sealed class AwsHttpServer : IAsyncDisposable
 {
@@ -30,13 +32,15 @@ public sealed class AwsHttpServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly IReadOnlyList<AwsService> _services;
+    private readonly IReadOnlyList<IAwsRestService> _restServices;
     private readonly AwsHttpServerOptions _options;
     private readonly ILogger _logger;
 
-    private AwsHttpServer(WebApplication app, IReadOnlyList<AwsService> services, AwsHttpServerOptions options, ILogger logger)
+    private AwsHttpServer(WebApplication app, IReadOnlyList<AwsService> services, IReadOnlyList<IAwsRestService> restServices, AwsHttpServerOptions options, ILogger logger)
     {
         _app = app;
         _services = services;
+        _restServices = restServices;
         _options = options;
         _logger = logger;
     }
@@ -47,7 +51,11 @@ public sealed class AwsHttpServer : IAsyncDisposable
     /// <summary>The bound HTTP/2-only cleartext port (kept for configurations written before the shared port), or -1 when disabled.</summary>
     public int Http2Port { get; private set; } = -1;
 
-    public static async Task<AwsHttpServer> StartAsync(IReadOnlyList<AwsService> services, AwsHttpServerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    public static async Task<AwsHttpServer> StartAsync(IReadOnlyList<AwsService> services, AwsHttpServerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default) =>
+        await StartAsync(services, [], options, loggerFactory, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Starts the endpoints with JSON services (by <c>X-Amz-Target</c>) and REST services (by method and path).</summary>
+    public static async Task<AwsHttpServer> StartAsync(IReadOnlyList<AwsService> services, IReadOnlyList<IAwsRestService> restServices, AwsHttpServerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -78,7 +86,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
             }
         });
         var app = builder.Build();
-        var server = new AwsHttpServer(app, services, options, loggerFactory.CreateLogger<AwsHttpServer>());
+        var server = new AwsHttpServer(app, services, restServices, options, loggerFactory.CreateLogger<AwsHttpServer>());
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
@@ -98,6 +106,11 @@ public sealed class AwsHttpServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (RestServiceFor(context.Request) is { } rest)
+        {
+            await rest.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
         var format = AwsBodyFormat.Json;
         using var body = new PooledBufferWriter();
         try
@@ -203,6 +216,23 @@ public sealed class AwsHttpServer : IAsyncDisposable
             _logger.LogError(e, "Unhandled error in AWS operation {Target}", context.Request.Headers["X-Amz-Target"].ToString());
             await WriteErrorAsync(context, format, 500, "InternalFailure", "Internal error: " + e.GetType().Name + ": " + e.Message).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The REST service claiming a request without <c>X-Amz-Target</c>, or null (the JSON path answers it).</summary>
+    private IAwsRestService? RestServiceFor(HttpRequest request)
+    {
+        if (_restServices.Count == 0 || request.Headers.ContainsKey("X-Amz-Target"))
+        {
+            return null;
+        }
+        foreach (var service in _restServices)
+        {
+            if (service.Claims(request))
+            {
+                return service;
+            }
+        }
+        return null;
     }
 
     private const string UnresolvableOperation = "Unable to determine service/operation name to be authorized";

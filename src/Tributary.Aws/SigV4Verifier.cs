@@ -19,6 +19,19 @@ public static class SigV4Verifier
     /// <summary>Returns the access key id of a valid signature; throws the AWS error a real endpoint gives otherwise.</summary>
     public static string Verify(HttpRequest request, ReadOnlySpan<byte> body, string signingName, IReadOnlyDictionary<string, string> credentials, DateTimeOffset now)
     {
+        var path = (request.PathBase + request.Path).ToString();
+        var payloadHash = request.Headers["X-Amz-Content-Sha256"].ToString();
+        var hashedPayload = payloadHash.Length > 0 && payloadHash != "UNSIGNED-PAYLOAD" ? payloadHash : Convert.ToHexStringLower(SHA256.HashData(body));
+        return Verify(request, path.Length == 0 ? "/" : path, hashedPayload, signingName, credentials, now);
+    }
+
+    /// <summary>
+    /// The same checks with the canonical URI and the hashed payload given by the caller: S3 signs the path exactly as
+    /// sent (each key byte percent-encoded once) and puts the <c>x-amz-content-sha256</c> value itself (a digest,
+    /// <c>UNSIGNED-PAYLOAD</c> or a <c>STREAMING-…</c> word) in the canonical request, and never reads the body first.
+    /// </summary>
+    public static string Verify(HttpRequest request, string canonicalUri, string hashedPayload, string signingName, IReadOnlyDictionary<string, string> credentials, DateTimeOffset now)
+    {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length == 0)
         {
@@ -86,8 +99,7 @@ public static class SigV4Verifier
 
         var canonical = new StringBuilder();
         canonical.Append(request.Method).Append('\n');
-        var path = (request.PathBase + request.Path).ToString();
-        canonical.Append(path.Length == 0 ? "/" : path).Append('\n');
+        canonical.Append(canonicalUri).Append('\n');
         canonical.Append(CanonicalQuery(request)).Append('\n');
         foreach (var name in signedHeaders.Split(';'))
         {
@@ -95,8 +107,7 @@ public static class SigV4Verifier
             canonical.Append(name).Append(':').Append(CollapseSpaces(value.Trim())).Append('\n');
         }
         canonical.Append('\n').Append(signedHeaders).Append('\n');
-        var payloadHash = request.Headers["X-Amz-Content-Sha256"].ToString();
-        canonical.Append(payloadHash.Length > 0 && payloadHash != "UNSIGNED-PAYLOAD" ? payloadHash : Convert.ToHexStringLower(SHA256.HashData(body)));
+        canonical.Append(hashedPayload);
 
         var stringToSign = $"{Algorithm}\n{amzDate}\n{date}/{region}/{service}/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
         var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));

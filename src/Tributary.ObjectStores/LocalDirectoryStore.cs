@@ -190,6 +190,94 @@ public sealed class LocalDirectoryStore : IObjectStore
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The buckets: the root's directories whose names are valid bucket names (so never the hidden areas), by name
+    /// (ordinal), with their creation times.
+    /// </summary>
+    public IReadOnlyList<BucketInfo> ListBuckets()
+    {
+        var buckets = new List<BucketInfo>();
+        foreach (var directory in new DirectoryInfo(_root).EnumerateDirectories())
+        {
+            if (IsValidBucketName(directory.Name))
+            {
+                buckets.Add(new BucketInfo(directory.Name, directory.CreationTimeUtc));
+            }
+        }
+        buckets.Sort(static (left, right) => string.CompareOrdinal(left.Name, right.Name));
+        return buckets;
+    }
+
+    public bool BucketExists(string bucket) => Directory.Exists(BucketDirectory(bucket));
+
+    /// <summary>
+    /// Deletes an empty bucket: <see cref="BucketDeletion.NotEmpty"/> while it holds an object (the bucket is kept),
+    /// <see cref="BucketDeletion.NotFound"/> when there is none. Empty directories left inside do not count as objects.
+    /// </summary>
+    public BucketDeletion DeleteBucket(string bucket)
+    {
+        var directory = BucketDirectory(bucket);
+        if (!Directory.Exists(directory))
+        {
+            return BucketDeletion.NotFound;
+        }
+        if (Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Any())
+        {
+            return BucketDeletion.NotEmpty;
+        }
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException) when (Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Any())
+        {
+            return BucketDeletion.NotEmpty; // a concurrent put won
+        }
+        DurableFile.FlushDirectory(_root);
+        return BucketDeletion.Deleted;
+    }
+
+    /// <summary>
+    /// The object's size and modification time, or null when there is no object under the key (a missing bucket, a key
+    /// a directory store cannot hold, or a key that is only a "directory" of other keys).
+    /// </summary>
+    public ObjectInfo? TryGetInfo(string bucket, string key)
+    {
+        if (!IsValidBucketName(bucket) || !IsValidKey(key))
+        {
+            return null;
+        }
+        var file = new FileInfo(ObjectPath(bucket, key, out _));
+        return file.Exists ? new ObjectInfo(key, file.Length, file.LastWriteTimeUtc) : null;
+    }
+
+    /// <summary>Whether <paramref name="key"/> follows the rules in the class comment.</summary>
+    public static bool IsValidKey(string key)
+    {
+        try
+        {
+            ValidateKey(key);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsValidBucketName(string bucket)
+    {
+        try
+        {
+            S3Names.ValidateBucketName(bucket);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Checks a key against the rules in the class comment; <see cref="ArgumentException"/> says which one failed.</summary>
     public static void ValidateKey(string key)
     {
@@ -278,4 +366,15 @@ public sealed class LocalDirectoryStore : IObjectStore
         {
         }
     }
+}
+
+/// <summary>One bucket of a <see cref="LocalDirectoryStore"/>.</summary>
+public sealed record BucketInfo(string Name, DateTimeOffset Created);
+
+/// <summary>What <see cref="LocalDirectoryStore.DeleteBucket"/> did.</summary>
+public enum BucketDeletion
+{
+    Deleted,
+    NotFound,
+    NotEmpty,
 }

@@ -6,6 +6,8 @@ using Tributary.Firehose.Api;
 using Tributary.Firehose.Model;
 using Tributary.Firehose.Streams;
 using Tributary.ObjectStores;
+using Tributary.S3;
+using Tributary.S3.Storage;
 
 namespace Tributary.Server;
 
@@ -42,6 +44,16 @@ public sealed class DeliveryHost : IAsyncDisposable
         var streams = DeliveryStreams.Open(broker, store, settings.Delivery, loggerFactory);
         var service = FirehoseApi.CreateService(streams, settings.Firehose);
         return new DeliveryHost(streams, store, service);
+    }
+
+    /// <summary>
+    /// The S3 API over the embedded bucket (delivery.local.directory): the store delivery streams write to when the
+    /// destination is local, otherwise a store of its own on that directory (so `aws s3` still reaches the local objects).
+    /// </summary>
+    public S3Service CreateS3Service(TributaryOptions settings, ILoggerFactory loggerFactory)
+    {
+        var local = Store as LocalDirectoryStore ?? new LocalDirectoryStore(settings.ObjectStore.LocalDirectory);
+        return new S3Service(new EmbeddedBuckets(local), settings.AwsServer.Credentials, loggerFactory.CreateLogger<S3Service>());
     }
 
     /// <summary>Starts the engines, then creates the streams the configuration file declares that do not exist yet.</summary>

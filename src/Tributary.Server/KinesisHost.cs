@@ -33,18 +33,19 @@ public sealed class KinesisHost : IAsyncDisposable
     public int Http2Port => _server?.Http2Port ?? -1;
 
     /// <summary>
-    /// Opens the Kinesis streams and starts the AWS endpoints with the Kinesis service and the services
-    /// <paramref name="otherServices"/> returns (given the streams, e.g. delivery streams reading from them).
+    /// Opens the Kinesis streams and starts the AWS endpoints with the Kinesis service, the services
+    /// <paramref name="otherServices"/> returns (given the streams, e.g. delivery streams reading from them) and the REST
+    /// services (S3) that answer requests without X-Amz-Target.
     /// </summary>
     public static async Task<KinesisHost> StartAsync(IBrokerApi broker, TributaryOptions settings, ILoggerFactory loggerFactory,
-        Func<KinesisStreams, IReadOnlyList<AwsService>>? otherServices = null)
+        Func<KinesisStreams, IReadOnlyList<AwsService>>? otherServices = null, IReadOnlyList<IAwsRestService>? restServices = null)
     {
         var streams = KinesisStreams.Open(broker, settings.Kinesis);
         var options = settings.AwsServer;
         List<AwsService> services = [KinesisApi.CreateService(streams), .. otherServices?.Invoke(streams) ?? []];
         // With both ports disabled nothing listens (Kestrel would otherwise bind its default port).
         var server = options.Port < 0 && options.Http2Port < 0 ? null
-            : await AwsHttpServer.StartAsync(services, options, loggerFactory).ConfigureAwait(false);
+            : await AwsHttpServer.StartAsync(services, restServices ?? [], options, loggerFactory).ConfigureAwait(false);
         return new KinesisHost(server, streams, loggerFactory.CreateLogger<KinesisHost>());
     }
 

@@ -79,6 +79,6 @@ public sealed partial class ArchitectureDocTests
     [GeneratedRegex(@"\([^)]*\)")]
     private static partial Regex Parenthesised();
 
-    [GeneratedRegex(@"\b[A-Z][A-Za-z]+(\.[A-Z][A-Za-z0-9]+)?\b")]
+    [GeneratedRegex(@"\b[A-Z][A-Za-z0-9]+(\.[A-Z][A-Za-z0-9]+)?\b")]
     private static partial Regex ShortName();
 }

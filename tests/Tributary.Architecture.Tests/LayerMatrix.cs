@@ -71,6 +71,9 @@ internal static class LayerMatrix
         // Object stores (local directory, S3): below the sink engine and whatever else reads or writes objects.
         ["Tributary.ObjectStores"] = ["Tributary.Foundation"],
 
+        // The S3 REST API over the embedded bucket: a REST service on the AWS front door, over the local directory store.
+        ["Tributary.S3"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.ObjectStores"],
+
         // Pipelines. The sink engine knows no dialect: no broker, client, jq or Firehose.
         ["Tributary.Delivery"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.ObjectStores"],
 
@@ -86,7 +89,7 @@ internal static class LayerMatrix
         ["Tributary.Server"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
-            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
+            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
             "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator",

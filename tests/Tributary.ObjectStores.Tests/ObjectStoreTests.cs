@@ -172,6 +172,27 @@ public sealed class LocalDirectoryStoreTests : ObjectStoreContractTests, IDispos
         await Assert.ThrowsAnyAsync<ArgumentException>(() => _store.EnsureBucketAsync(bucket));
 
     [Fact]
+    public async Task Buckets_are_listed_without_the_hidden_areas_and_deleted_only_when_empty()
+    {
+        await _store.EnsureBucketAsync("beta");
+        await _store.EnsureBucketAsync("alpha");
+        Directory.CreateDirectory(Path.Combine(_root.Path, ".tributary-s3"));
+        Assert.Equal(["alpha", "beta"], _store.ListBuckets().Select(b => b.Name));
+        await _store.PutAsync("alpha", "dir/file", ObjectContent.FromBytes("x"u8.ToArray()));
+        Assert.Equal(BucketDeletion.NotEmpty, _store.DeleteBucket("alpha"));
+        var info = _store.TryGetInfo("alpha", "dir/file");
+        Assert.Equal(("dir/file", 1L), (info?.Key, info?.Size));
+        Assert.Null(_store.TryGetInfo("alpha", "dir"));
+        Assert.Null(_store.TryGetInfo("alpha", "dir//file"));
+        Assert.Null(_store.TryGetInfo("missing", "dir/file"));
+        await _store.DeleteAsync("alpha", "dir/file");
+        Assert.Equal(BucketDeletion.Deleted, _store.DeleteBucket("alpha"));
+        Assert.Equal(BucketDeletion.NotFound, _store.DeleteBucket("alpha"));
+        Assert.False(_store.BucketExists("alpha"));
+        Assert.Equal(["beta"], _store.ListBuckets().Select(b => b.Name));
+    }
+
+    [Fact]
     public async Task Long_segments_and_key_directory_clashes_are_errors()
     {
         await _store.EnsureBucketAsync("my-bucket");
