@@ -76,13 +76,24 @@ public static class Program
                     return 1;
                 }
                 await using var deliveryScope = delivery.ConfigureAwait(false);
+                CatalogHost catalog;
+                try
+                {
+                    catalog = CatalogHost.Open(options, delivery.Store);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot open the Glue catalog: {e.Message}");
+                    return 1;
+                }
+                await using var catalogScope = catalog.ConfigureAwait(false);
                 KinesisHost aws;
                 try
                 {
                     aws = await KinesisHost.StartAsync(broker, options, loggerFactory, kinesis =>
                     {
                         delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
-                        return [delivery.Service];
+                        return [delivery.Service, .. catalog.Services];
                     }).ConfigureAwait(false);
                     await delivery.StartAsync(options.DeliveryStreamsFile).ConfigureAwait(false);
                 }
@@ -131,7 +142,7 @@ public static class Program
                 connectForMetrics = connect;
                 await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
                 var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }
