@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Athena;
+using Tributary.Athena.Engine;
+using Tributary.Athena.Queries;
 using Tributary.Aws;
 using Tributary.Glue;
 using Tributary.Glue.Catalog;
@@ -6,28 +10,34 @@ using Tributary.ObjectStores;
 namespace Tributary.Server;
 
 /// <summary>
-/// Wires the data lake end: the Glue Data Catalog (<c>&lt;data dir&gt;/glue/catalog.json</c>) and its API on the AWS
-/// endpoints. Disposing releases nothing the catalog holds (every change is already on disk).
+/// Wires the data lake end: the Glue Data Catalog (<c>&lt;data dir&gt;/glue/catalog.json</c>) and Athena's query
+/// executions over it, reading objects from the delivery streams' object store (S3 objects cached under
+/// <c>&lt;data dir&gt;/athena/cache</c>), with both APIs for the AWS endpoints. Disposing cancels running queries.
 /// </summary>
 public sealed class CatalogHost : IAsyncDisposable
 {
-    private CatalogHost(DataCatalog catalog, IReadOnlyList<AwsService> services)
+    private readonly QueryExecutions _executions;
+
+    private CatalogHost(DataCatalog catalog, QueryExecutions executions, IReadOnlyList<AwsService> services)
     {
         Catalog = catalog;
+        _executions = executions;
         Services = services;
     }
 
     public DataCatalog Catalog { get; }
 
-    /// <summary>The Glue service for the AWS endpoints.</summary>
+    /// <summary>The Glue and Athena services for the AWS endpoints.</summary>
     public IReadOnlyList<AwsService> Services { get; }
 
-    public static CatalogHost Open(TributaryOptions options, IObjectStore store)
+    public static CatalogHost Open(TributaryOptions options, IObjectStore store, ILoggerFactory loggerFactory)
     {
-        _ = store;
         var catalog = DataCatalog.Open(Path.Combine(options.DataDirectory, "glue", "catalog.json"), options.Firehose.AccountId);
-        return new CatalogHost(catalog, [GlueApi.CreateService(catalog)]);
+        var files = new ObjectFiles(store, Path.Combine(options.DataDirectory, "athena", "cache"));
+        var executions = new QueryExecutions(new QueryEngine(catalog, files), store, loggerFactory.CreateLogger<QueryExecutions>());
+        var athena = new AthenaOptions();
+        return new CatalogHost(catalog, executions, [GlueApi.CreateService(catalog), AthenaApi.CreateService(executions, athena)]);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _executions.DisposeAsync();
 }

@@ -79,7 +79,7 @@ public static class Program
                 CatalogHost catalog;
                 try
                 {
-                    catalog = CatalogHost.Open(options, delivery.Store);
+                    catalog = CatalogHost.Open(options, delivery.Store, loggerFactory);
                 }
                 catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
                 {
