@@ -30,9 +30,16 @@ public sealed class CatalogHost : IAsyncDisposable
     /// <summary>The Glue and Athena services for the AWS endpoints.</summary>
     public IReadOnlyList<AwsService> Services { get; }
 
-    public static CatalogHost Open(TributaryOptions options, IObjectStore store, ILoggerFactory loggerFactory)
+    /// <summary>Opens the catalog file and migrates the table definition files of earlier releases into it.</summary>
+    public static DataCatalog OpenCatalog(TributaryOptions options)
     {
         var catalog = DataCatalog.Open(Path.Combine(options.DataDirectory, "glue", "catalog.json"), options.Firehose.AccountId);
+        TableDefinitionMigration.Run(catalog, options.Delivery.TablesDirectory);
+        return catalog;
+    }
+
+    public static CatalogHost Open(TributaryOptions options, IObjectStore store, DataCatalog catalog, ILoggerFactory loggerFactory)
+    {
         var files = new ObjectFiles(store, Path.Combine(options.DataDirectory, "athena", "cache"));
         var executions = new QueryExecutions(new QueryEngine(catalog, files), store, loggerFactory.CreateLogger<QueryExecutions>());
         var athena = new AthenaOptions();

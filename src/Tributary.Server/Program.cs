@@ -64,6 +64,18 @@ public static class Program
             }
             await using (kafka.ConfigureAwait(false))
             {
+                // The Glue catalog first: delivery streams' format conversion resolves its tables there.
+                Tributary.Glue.Catalog.DataCatalog dataCatalog;
+                try
+                {
+                    dataCatalog = CatalogHost.OpenCatalog(options);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot open the Glue catalog: {e.Message}");
+                    return 1;
+                }
+                options = options with { Delivery = options.Delivery with { TableSchemas = new GlueTableSchemas(dataCatalog) } };
                 // Disposed in reverse: the AWS endpoints stop first (no more puts), then the delivery engines.
                 DeliveryHost delivery;
                 try
@@ -79,11 +91,11 @@ public static class Program
                 CatalogHost catalog;
                 try
                 {
-                    catalog = CatalogHost.Open(options, delivery.Store, loggerFactory);
+                    catalog = CatalogHost.Open(options, delivery.Store, dataCatalog, loggerFactory);
                 }
                 catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
                 {
-                    Console.Error.WriteLine($"tributary: cannot open the Glue catalog: {e.Message}");
+                    Console.Error.WriteLine($"tributary: cannot open Athena: {e.Message}");
                     return 1;
                 }
                 await using var catalogScope = catalog.ConfigureAwait(false);

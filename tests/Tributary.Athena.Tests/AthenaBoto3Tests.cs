@@ -14,3 +14,19 @@ public sealed class AthenaBoto3Tests(AthenaServer server) : IClassFixture<Athena
         Assert.Contains("all ", result.StandardOutput, StringComparison.Ordinal);
     }
 }
+
+[Trait("Category", "process")]
+public sealed class FirehoseGlueSchemaTests(AthenaServer server) : IClassFixture<AthenaServer>
+{
+    [Fact]
+    public async Task Firehose_converts_to_parquet_with_the_schema_of_a_table_made_by_glue_create_table()
+    {
+        await AthenaServer.RequireBoto3();
+        AthenaServer.RequireAwsCli();
+        var objects = Path.Combine(server.DataDirectory, "objects");
+        var result = await ClientProcess.RunAsync(AthenaServer.Python, [Path.Combine(AthenaServer.Scripts, "firehose_parquet_glue.py"), server.Endpoint, objects],
+            TimeSpan.FromSeconds(300), environment: AthenaServer.Environment());
+        Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
+        Assert.Contains("all ", result.StandardOutput, StringComparison.Ordinal);
+    }
+}
