@@ -64,6 +64,18 @@ public static class Program
             }
             await using (kafka.ConfigureAwait(false))
             {
+                // The Glue catalog first: delivery streams' format conversion resolves its tables there.
+                Tributary.Glue.Catalog.DataCatalog dataCatalog;
+                try
+                {
+                    dataCatalog = CatalogHost.OpenCatalog(options);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot open the Glue catalog: {e.Message}");
+                    return 1;
+                }
+                options = options with { Delivery = options.Delivery with { TableSchemas = new GlueTableSchemas(dataCatalog) } };
                 // Disposed in reverse: the AWS endpoints stop first (no more puts), then the delivery engines.
                 DeliveryHost delivery;
                 try
@@ -76,13 +88,24 @@ public static class Program
                     return 1;
                 }
                 await using var deliveryScope = delivery.ConfigureAwait(false);
+                CatalogHost catalog;
+                try
+                {
+                    catalog = CatalogHost.Open(options, delivery.Store, dataCatalog, loggerFactory);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot open Athena: {e.Message}");
+                    return 1;
+                }
+                await using var catalogScope = catalog.ConfigureAwait(false);
                 KinesisHost aws;
                 try
                 {
                     aws = await KinesisHost.StartAsync(broker, options, loggerFactory, kinesis =>
                     {
                         delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
-                        return [delivery.Service];
+                        return [delivery.Service, .. catalog.Services];
                     }, [delivery.CreateS3Service(options, loggerFactory)]).ConfigureAwait(false);
                     await delivery.StartAsync(options.DeliveryStreamsFile).ConfigureAwait(false);
                 }
@@ -131,7 +154,7 @@ public static class Program
                 connectForMetrics = connect;
                 await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
                 var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

@@ -67,6 +67,10 @@ internal static class LayerMatrix
         ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
         ["Tributary.Kinesis"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker"],
         ["Tributary.Registry"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Schemas"],
+        // The Glue Data Catalog: a front end on the AWS front door with its own durable file; knows no other service.
+        ["Tributary.Glue"] = ["Tributary.Foundation", "Tributary.Aws"],
+        // Athena: queries on embedded DuckDB over the catalog's tables, objects read through the object stores.
+        ["Tributary.Athena"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.Glue", "Tributary.ObjectStores"],
 
         // Object stores (local directory, S3): below the sink engine and whatever else reads or writes objects.
         ["Tributary.ObjectStores"] = ["Tributary.Foundation"],
@@ -89,7 +93,7 @@ internal static class LayerMatrix
         ["Tributary.Server"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
-            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
+            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
             "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator",

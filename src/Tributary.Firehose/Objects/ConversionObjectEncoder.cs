@@ -15,7 +15,7 @@ namespace Tributary.Firehose.Objects;
 /// the error output (the caller writes them in the same step). Contents depend only on the records, so a rebuilt object
 /// is byte-identical. Stateless between calls.
 /// </summary>
-internal abstract class ConversionObjectEncoder<TSchema>(FormatConversionDefinition conversion, string tablesDirectory) : IObjectEncoder<ProcessedRecord>
+internal abstract class ConversionObjectEncoder<TSchema>(FormatConversionDefinition conversion, ITableSchemas tables) : IObjectEncoder<ProcessedRecord>
 {
     protected FormatConversionDefinition Conversion => conversion;
 
@@ -91,12 +91,12 @@ internal abstract class ConversionObjectEncoder<TSchema>(FormatConversionDefinit
         return span;
     }
 
-    /// <summary>The named table (tables directory, TableName.json), the inline column list, or inferred from the records.</summary>
+    /// <summary>The named table (SchemaConfiguration, resolved by <see cref="ITableSchemas"/>), the inline column list, or inferred from the records.</summary>
     private TSchema Schema(IReadOnlyList<ProcessedRecord> records)
     {
         if (conversion.TableName is { } table)
         {
-            return FromTable(new TableDefinitionStore(tablesDirectory).Load(table));
+            return FromTable(tables.Resolve(conversion.DatabaseName ?? "default", table, conversion.VersionId, conversion.CatalogId));
         }
         if (conversion.InlineSchema is { } inline)
         {

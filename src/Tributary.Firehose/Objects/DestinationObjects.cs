@@ -27,8 +27,8 @@ internal sealed class DestinationObjects : IObjectLayout<ProcessedRecord>
 
     /// <param name="keys">The stream's object keys.</param>
     /// <param name="lambdaArn">The transformation's LambdaArn, written into processing-failed records; null without one.</param>
-    /// <param name="tablesDirectory">Table definitions for format conversion (TableName → TABLE.json).</param>
-    public DestinationObjects(DeliveryStreamDefinition definition, ObjectKeys keys, string? lambdaArn, string tablesDirectory)
+    /// <param name="tables">Where format conversion's SchemaConfiguration tables are resolved.</param>
+    public DestinationObjects(DeliveryStreamDefinition definition, ObjectKeys keys, string? lambdaArn, Tributary.Formats.Json.ITableSchemas tables)
     {
         var destination = definition.Destination;
         _keys = keys;
@@ -37,8 +37,8 @@ internal sealed class DestinationObjects : IObjectLayout<ProcessedRecord>
         Buckets = _backupBucket is null ? [_bucket] : [_bucket, _backupBucket];
         var converts = destination.FormatConversion is { Enabled: true };
         var orc = converts && destination.FormatConversion!.OutputFormat == "ORC";
-        _data = orc ? new OrcObjectEncoder(destination.FormatConversion!, tablesDirectory)
-            : converts ? new ParquetObjectEncoder(destination.FormatConversion!, tablesDirectory)
+        _data = orc ? new OrcObjectEncoder(destination.FormatConversion!, tables)
+            : converts ? new ParquetObjectEncoder(destination.FormatConversion!, tables)
             : new RawObjectEncoder(destination.Compression);
         _dataSuffix = orc ? ".orc" : converts ? ".parquet" : ".obj";
         _errors = new ErrorObjectEncoder(converts ? CompressionFormat.Uncompressed : destination.Compression, lambdaArn, destination.FormatConversion);

@@ -13,8 +13,8 @@ namespace Tributary.Firehose.Objects;
 /// and OpenX/Hive SerDe behaviours as Parquet (what every conversion shares is in
 /// <see cref="ConversionObjectEncoder{TSchema}"/>). Stateless between calls.
 /// </summary>
-internal sealed class OrcObjectEncoder(FormatConversionDefinition conversion, string tablesDirectory)
-    : ConversionObjectEncoder<TypeDescription>(conversion, tablesDirectory)
+internal sealed class OrcObjectEncoder(FormatConversionDefinition conversion, ITableSchemas tables)
+    : ConversionObjectEncoder<TypeDescription>(conversion, tables)
 {
     protected override TypeDescription FromTable(TableDefinition table) => OrcSchemas.FromTable(table);
 

@@ -10,8 +10,8 @@ namespace Tributary.Firehose.Objects;
 /// DataFormatConversionConfiguration with ParquetSerDe: the records (JSON) as one Parquet file (what every conversion
 /// shares is in <see cref="ConversionObjectEncoder{TSchema}"/>). Stateless between calls.
 /// </summary>
-internal sealed class ParquetObjectEncoder(FormatConversionDefinition conversion, string tablesDirectory)
-    : ConversionObjectEncoder<ParquetSchema>(conversion, tablesDirectory)
+internal sealed class ParquetObjectEncoder(FormatConversionDefinition conversion, ITableSchemas tables)
+    : ConversionObjectEncoder<ParquetSchema>(conversion, tables)
 {
     protected override ParquetSchema FromTable(TableDefinition table) => table.ToSchema();
 

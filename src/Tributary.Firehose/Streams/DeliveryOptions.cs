@@ -9,6 +9,12 @@ public sealed record DeliveryOptions
     /// <summary>Table definitions for format conversion (TableName → TABLE.json).</summary>
     public required string TablesDirectory { get; init; }
 
+    /// <summary>
+    /// Where SchemaConfiguration's tables are resolved (the host wires the Glue Data Catalog); null: the table
+    /// definition files of <see cref="TablesDirectory"/>.
+    /// </summary>
+    public Tributary.Formats.Json.ITableSchemas? TableSchemas { get; init; }
+
     public string Region { get; init; } = "us-east-1";
 
     public string AccountId { get; init; } = "000000000000";

@@ -58,7 +58,7 @@ internal sealed class StreamPipelines(IBrokerApi broker, IObjectStore store, Del
                 backup: destination is { S3BackupMode: "Enabled", BackupBucketArn: not null }),
             Router = new DynamicPartitioning(keys, options.MaxActivePartitions),
             Flush = new BufferingHints(destination),
-            Objects = new DestinationObjects(definition, keys, lambdaArn, options.TablesDirectory),
+            Objects = new DestinationObjects(definition, keys, lambdaArn, options.TableSchemas ?? new Tributary.Formats.Json.DirectoryTableSchemas(options.TablesDirectory)),
         };
         var context = new PipelineContext
         {

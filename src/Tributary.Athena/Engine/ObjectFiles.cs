@@ -1,0 +1,71 @@
+using Tributary.ObjectStores;
+
+namespace Tributary.Athena.Engine;
+
+/// <summary>
+/// Local files for the objects under a location, for DuckDB to read (it reads no object store itself: no extension is
+/// downloaded). Objects of a <see cref="LocalDirectoryStore"/> are its own files; any other store's objects are copied
+/// once into the cache directory and reused while the object's size and time are unchanged. Listing skips what Hive
+/// and Athena skip: names starting with '_' or '.', "$folder$" markers and empty objects.
+/// Thread-safe: concurrent queries may fill the cache; a copy is written to a temporary name and renamed into place.
+/// </summary>
+public sealed class ObjectFiles(IObjectStore store, string cacheDirectory)
+{
+    /// <summary>One object as DuckDB reads it: its local path, size, and whether its bytes start with gzip's magic.</summary>
+    public readonly record struct LocalObject(string Path, long Size, bool Gzip);
+
+    public async Task<List<LocalObject>> ListAsync(S3Location location, CancellationToken cancellationToken)
+    {
+        var result = new List<LocalObject>();
+        try
+        {
+            await foreach (var info in store.ListAsync(location.Bucket, location.Prefix, cancellationToken).ConfigureAwait(false))
+            {
+                var name = info.Key[(info.Key.LastIndexOf('/') + 1)..];
+                var relative = info.Key[location.Prefix.Length..];
+                if (info.Size == 0 || name.Length == 0 || name[0] is '_' or '.' || name.EndsWith("$folder$", StringComparison.Ordinal)
+                    || relative.Split('/').Any(part => part.StartsWith('_') || part.StartsWith('.')))
+                {
+                    continue;
+                }
+                var path = await LocalPathAsync(location.Bucket, info, cancellationToken).ConfigureAwait(false);
+                result.Add(new LocalObject(path, info.Size, IsGzip(path)));
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // A missing bucket holds no objects: the table is empty, as in Athena.
+        }
+        return result;
+    }
+
+    private async Task<string> LocalPathAsync(string bucket, ObjectInfo info, CancellationToken cancellationToken)
+    {
+        if (store is LocalDirectoryStore local)
+        {
+            return Path.Combine(local.Root, bucket, info.Key);
+        }
+        var path = Path.Combine(cacheDirectory, bucket, info.Key);
+        var cached = new FileInfo(path);
+        if (cached.Exists && cached.Length == info.Size && cached.LastWriteTimeUtc >= info.LastModified.UtcDateTime)
+        {
+            return path;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".part";
+        await using (var source = await store.OpenReadAsync(bucket, info.Key, cancellationToken).ConfigureAwait(false))
+        await using (var target = File.Create(temporary))
+        {
+            await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+        File.Move(temporary, path, overwrite: true);
+        return path;
+    }
+
+    private static bool IsGzip(string path)
+    {
+        Span<byte> head = stackalloc byte[2];
+        using var handle = File.OpenHandle(path);
+        return RandomAccess.Read(handle, head, 0) == 2 && head[0] == 0x1f && head[1] == 0x8b;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+using Tributary.Aws;
+using Tributary.Glue.Catalog;
+
+namespace Tributary.Athena.Engine;
+
+/// <summary>
+/// Runs one SQL query on a new in-memory DuckDB database: Trino's common functions as macros
+/// (<see cref="TrinoFunctions"/>), the catalog database <c>awsdatacatalog</c> with a view per catalog table the query
+/// names (<see cref="TableViews"/>), the query's database as the current schema. Only queries (SELECT, WITH, VALUES)
+/// run; anything DuckDB refuses becomes a <see cref="QueryFailure"/> with DuckDB's wording (as Athena's own DuckDB
+/// engine reports it) and Athena's error codes. Thread-safe: every call has its own database.
+/// </summary>
+public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files)
+{
+    private const string CatalogName = "awsdatacatalog";
+
+    public async Task<QueryResult> RunAsync(string sql, string? database, CancellationToken cancellationToken)
+    {
+        CheckStatement(sql);
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var macro in TrinoFunctions.Macros)
+            {
+                Execute(connection, macro);
+            }
+            Execute(connection, $"ATTACH ':memory:' AS {CatalogName}");
+            var scanned = await CreateViewsAsync(connection, sql, database, cancellationToken).ConfigureAwait(false);
+            return Read(connection, TrinoFunctions.Rewrite(sql), scanned, cancellationToken);
+        }
+        catch (DuckDBException e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    /// <summary>Athena runs one statement; this engine runs queries only (no DDL or DML writes: the catalog is Glue's).</summary>
+    private static void CheckStatement(string sql)
+    {
+        var text = sql.TrimStart();
+        while (text.StartsWith("--", StringComparison.Ordinal) || text.StartsWith("/*", StringComparison.Ordinal) || text.StartsWith('('))
+        {
+            if (text.StartsWith('('))
+            {
+                text = text[1..].TrimStart();
+                continue;
+            }
+            var end = text.StartsWith("--", StringComparison.Ordinal) ? text.IndexOf('\n') : text.IndexOf("*/", StringComparison.Ordinal) + 1;
+            text = end <= 0 ? "" : text[(end + 1)..].TrimStart();
+        }
+        var word = new string([.. text.TakeWhile(char.IsLetter)]).ToUpperInvariant();
+        if (word is not ("SELECT" or "WITH" or "VALUES" or "TABLE"))
+        {
+            throw new QueryFailure(word.Length == 0
+                ? "line 1:1: mismatched input '<EOF>'. Expecting: a query"
+                : $"line 1:1: {word} statements are not supported by this engine: only queries (SELECT, WITH, VALUES) run (docs/athena.md)", QueryFailure.UserError);
+        }
+    }
+
+    private async Task<long> CreateViewsAsync(DuckDBConnection connection, string sql, string? database, CancellationToken cancellationToken)
+    {
+        var context = (database ?? "default").ToLowerInvariant();
+        var tables = new Dictionary<(string, string), System.Text.Json.Nodes.JsonObject>();
+        foreach (var chain in TableReferences.Find(sql))
+        {
+            var names = chain.Length == 3 && chain[0] == CatalogName ? chain[1..] : chain;
+            (string Database, string Table)? reference = names.Length switch
+            {
+                1 => (context, names[0]),
+                2 => (names[0], names[1]),
+                _ => null,
+            };
+            if (reference is not { } target || tables.ContainsKey(target))
+            {
+                continue;
+            }
+            try
+            {
+                tables[target] = catalog.GetTable(target.Database, target.Table);
+            }
+            catch (AwsErrorException)
+            {
+                // Not a catalog table (a column, an alias, a CTE) or an unknown one: DuckDB reports the latter.
+            }
+        }
+        long scanned = 0;
+        foreach (var ((databaseName, tableName), table) in tables)
+        {
+            TableViews.View view;
+            try
+            {
+                // Pruning from the WHERE clause only when one table is read: a key's name cannot then mean another table's column.
+                var filter = tables.Count == 1 ? PartitionPruning.Extract(sql, DataCatalog.PartitionKeyColumns(table)) : null;
+                view = await TableViews.BuildAsync(catalog, table, filter, files, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FormatException e)
+            {
+                throw new QueryFailure($"Table {databaseName}.{tableName}: {e.Message}", QueryFailure.UserError, e);
+            }
+            scanned += view.Bytes;
+            Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(databaseName)}");
+            Execute(connection, $"CREATE VIEW {CatalogName}.{HiveTypes.Quote(databaseName)}.{HiveTypes.Quote(tableName)} AS {view.Sql}");
+        }
+        Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(context)}");
+        Execute(connection, $"USE {CatalogName}.{HiveTypes.Quote(context)}");
+        return scanned;
+    }
+
+    private static QueryResult Read(DuckDBConnection connection, string sql, long scanned, CancellationToken cancellationToken)
+    {
+        // DESCRIBE gives DuckDB's exact result types (the reader's type names drop a decimal's precision and scale).
+        var types = new List<string>();
+        using (var describe = connection.CreateCommand())
+        {
+            describe.CommandText = "DESCRIBE " + sql;
+            using var described = describe.ExecuteReader();
+            while (described.Read())
+            {
+                types.Add(described.GetString(1));
+            }
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var registration = cancellationToken.Register(() => command.Cancel());
+        using var reader = command.ExecuteReader();
+        var columns = new List<ResultColumn>();
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            columns.Add(AthenaTypes.Column(reader.GetName(i), i < types.Count ? types[i] : reader.GetDataTypeName(i)));
+        }
+        var rows = new List<string?[]>();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = new string?[columns.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null
+                    : reader.GetValue(i) is decimal number ? number.ToString("F" + columns[i].Scale.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
+                    : AthenaTypes.Format(reader.GetValue(i));
+            }
+            rows.Add(row);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return new QueryResult(columns, rows, scanned);
+    }
+
+    private static void Execute(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>DuckDB's error classes as Athena's categories: the query's fault (1000), the data's (1001), or ours (100).</summary>
+    private static QueryFailure Translate(DuckDBException error)
+    {
+        var message = error.Message.Trim();
+        var kind = message.Contains(':', StringComparison.Ordinal) ? message[..message.IndexOf(':', StringComparison.Ordinal)] : "";
+        var codes = kind switch
+        {
+            "Parser Error" or "Binder Error" or "Catalog Error" or "Syntax Error" or "Not implemented Error" or "Dependency Error" => QueryFailure.UserError,
+            "Invalid Input Error" or "Conversion Error" or "IO Error" or "Out of Range Error" => QueryFailure.DataError,
+            _ => QueryFailure.InternalError,
+        };
+        return new QueryFailure(message.Replace("awsdatacatalog.", "", StringComparison.Ordinal), codes, error);
+    }
+}

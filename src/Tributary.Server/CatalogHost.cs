@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Athena;
+using Tributary.Athena.Engine;
+using Tributary.Athena.Queries;
+using Tributary.Aws;
+using Tributary.Glue;
+using Tributary.Glue.Catalog;
+using Tributary.ObjectStores;
+
+namespace Tributary.Server;
+
+/// <summary>
+/// Wires the data lake end: the Glue Data Catalog (<c>&lt;data dir&gt;/glue/catalog.json</c>) and Athena's query
+/// executions over it, reading objects from the delivery streams' object store (S3 objects cached under
+/// <c>&lt;data dir&gt;/athena/cache</c>), with both APIs for the AWS endpoints. Disposing cancels running queries.
+/// </summary>
+public sealed class CatalogHost : IAsyncDisposable
+{
+    private readonly QueryExecutions _executions;
+
+    private CatalogHost(DataCatalog catalog, QueryExecutions executions, IReadOnlyList<AwsService> services)
+    {
+        Catalog = catalog;
+        _executions = executions;
+        Services = services;
+    }
+
+    public DataCatalog Catalog { get; }
+
+    /// <summary>The Glue and Athena services for the AWS endpoints.</summary>
+    public IReadOnlyList<AwsService> Services { get; }
+
+    /// <summary>Opens the catalog file and migrates the table definition files of earlier releases into it.</summary>
+    public static DataCatalog OpenCatalog(TributaryOptions options)
+    {
+        var catalog = DataCatalog.Open(Path.Combine(options.DataDirectory, "glue", "catalog.json"), options.Firehose.AccountId);
+        TableDefinitionMigration.Run(catalog, options.Delivery.TablesDirectory);
+        return catalog;
+    }
+
+    public static CatalogHost Open(TributaryOptions options, IObjectStore store, DataCatalog catalog, ILoggerFactory loggerFactory)
+    {
+        var files = new ObjectFiles(store, Path.Combine(options.DataDirectory, "athena", "cache"));
+        var executions = new QueryExecutions(new QueryEngine(catalog, files), store, loggerFactory.CreateLogger<QueryExecutions>());
+        var athena = new AthenaOptions();
+        return new CatalogHost(catalog, executions, [GlueApi.CreateService(catalog), AthenaApi.CreateService(executions, athena)]);
+    }
+
+    public ValueTask DisposeAsync() => _executions.DisposeAsync();
+}
