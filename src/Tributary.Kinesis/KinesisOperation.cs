@@ -32,6 +32,9 @@ public abstract partial class KinesisOperation(KinesisStreams streams) : IAwsOpe
 
     public abstract string Name { get; }
 
+    /// <summary>False for the operations the model gives no output shape: AWS answers them with an empty body.</summary>
+    public virtual bool HasOutput => true;
+
     public abstract ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response);
 
     /// <summary>Validates StreamName/StreamARN (adding to <paramref name="validation"/>), throws on errors, then resolves the stream.</summary>
@@ -76,10 +79,10 @@ public abstract partial class KinesisOperation(KinesisStreams streams) : IAwsOpe
         writer.WriteString("EndingHashKey", HashKey.Format(shard.HashEnd));
         writer.WriteEndObject();
         writer.WriteStartObject("SequenceNumberRange");
-        writer.WriteString("StartingSequenceNumber", KinesisStreams.Sequence(stream, shard, 0));
+        writer.WriteString("StartingSequenceNumber", KinesisStreams.StartingSequence(stream, shard));
         if (!shard.IsOpen)
         {
-            writer.WriteString("EndingSequenceNumber", KinesisStreams.Sequence(stream, shard, shard.EndOffset));
+            writer.WriteString("EndingSequenceNumber", KinesisStreams.EndingSequence(stream, shard));
         }
         writer.WriteEndObject();
         writer.WriteEndObject();

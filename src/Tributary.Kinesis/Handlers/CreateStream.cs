@@ -13,6 +13,9 @@ public sealed class CreateStream(KinesisStreams streams) : KinesisOperation(stre
 {
     public override string Name => "CreateStream";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;

@@ -7,6 +7,9 @@ public sealed class DeleteStream(KinesisStreams streams) : KinesisOperation(stre
 {
     public override string Name => "DeleteStream";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         // Every member is deserialized before any check, as AWS does: a wrong type is reported before the stream.

@@ -39,10 +39,11 @@ public sealed class EnhancedMonitoring(KinesisStreams streams, bool enable) : Ki
                 }
             }
             Streams.Persist();
+            // EnhancedMonitoringOutput's members in the model's order.
             response.WriteString("StreamName", stream.Name);
-            response.WriteString("StreamARN", stream.Arn);
             WriteMetrics(response, "CurrentShardLevelMetrics", before);
             WriteMetrics(response, "DesiredShardLevelMetrics", stream.ShardLevelMetrics);
+            response.WriteString("StreamARN", stream.Arn);
         }
         return ValueTask.CompletedTask;
     }

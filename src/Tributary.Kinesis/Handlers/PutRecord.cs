@@ -30,7 +30,7 @@ public sealed partial class PutRecord(KinesisStreams streams) : KinesisOperation
             }
             var shard = stream.Shards[entry.ShardIndex];
             response.WriteString("ShardId", shard.Id);
-            response.WriteString("SequenceNumber", KinesisStreams.Sequence(stream, shard, entry.Offset));
+            response.WriteString("SequenceNumber", KinesisStreams.Sequence(stream, shard, entry.Offset, entry.ArrivalMs));
             if (stream.EncryptionType != "NONE")
             {
                 response.WriteString("EncryptionType", stream.EncryptionType);

@@ -87,7 +87,7 @@ public sealed class PutRecords(KinesisStreams streams) : KinesisOperation(stream
                 if (entry.ErrorCode is null)
                 {
                     var shard = stream.Shards[entry.ShardIndex];
-                    SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, entry.Offset);
+                    SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, entry.Offset, entry.ArrivalMs);
                     response.WriteUtf8String("SequenceNumber", sequence);
                     response.WriteString("ShardId", shard.Id);
                 }

@@ -7,6 +7,9 @@ public sealed class RemoveTagsFromStream(KinesisStreams streams) : KinesisOperat
 {
     public override string Name => "RemoveTagsFromStream";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var validation = new AwsValidation();

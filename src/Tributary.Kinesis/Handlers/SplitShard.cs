@@ -7,6 +7,9 @@ public sealed class SplitShard(KinesisStreams streams) : KinesisOperation(stream
 {
     public override string Name => "SplitShard";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;

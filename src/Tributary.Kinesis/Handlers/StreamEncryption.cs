@@ -11,6 +11,9 @@ public sealed class StreamEncryption(KinesisStreams streams, bool start) : Kines
 {
     public override string Name => start ? "StartStreamEncryption" : "StopStreamEncryption";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;

@@ -15,6 +15,9 @@ public sealed class StreamRetentionPeriod(KinesisStreams streams, bool increase)
 
     public override string Name => increase ? "IncreaseStreamRetentionPeriod" : "DecreaseStreamRetentionPeriod";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;

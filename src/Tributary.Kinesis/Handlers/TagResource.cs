@@ -7,6 +7,9 @@ public sealed class TagResource(KinesisStreams streams) : KinesisOperation(strea
 {
     public override string Name => "TagResource";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var validation = new AwsValidation();

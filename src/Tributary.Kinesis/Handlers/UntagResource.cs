@@ -7,6 +7,9 @@ public sealed class UntagResource(KinesisStreams streams) : KinesisOperation(str
 {
     public override string Name => "UntagResource";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var validation = new AwsValidation();

@@ -7,6 +7,9 @@ public sealed class UpdateMaxRecordSize(KinesisStreams streams) : KinesisOperati
 {
     public override string Name => "UpdateMaxRecordSize";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;

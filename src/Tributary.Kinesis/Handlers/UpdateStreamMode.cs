@@ -8,6 +8,9 @@ public sealed class UpdateStreamMode(KinesisStreams streams) : KinesisOperation(
 {
     public override string Name => "UpdateStreamMode";
 
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
