@@ -34,6 +34,9 @@ public interface IAwsOperation
     /// </summary>
     bool HasOutput => true;
 
+    /// <summary>The input shape's top-level members in the service model's order, lower-camel (for the error tables).</summary>
+    IReadOnlyList<string> InputMembers => [];
+
     /// <summary>
     /// Handles the request and writes the response members (the writer's root object is already open and is
     /// closed by the caller). Throws <see cref="AwsErrorException"/> for modelled errors.

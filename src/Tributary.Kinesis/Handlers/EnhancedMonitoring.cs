@@ -13,15 +13,14 @@ public sealed class EnhancedMonitoring(KinesisStreams streams, bool enable) : Ki
 
     public override string Name => enable ? "EnableEnhancedMonitoring" : "DisableEnhancedMonitoring";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "shardLevelMetrics", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var metrics = ReadStringList(request.Body, "ShardLevelMetrics");
         validation.Required(metrics, "shardLevelMetrics").Count(metrics?.Count, 1, 7, "shardLevelMetrics", "[" + string.Join(", ", metrics ?? []) + "]");
-        foreach (var metric in metrics ?? [])
-        {
-            validation.Enum(metric, Metrics, "shardLevelMetrics.member");
-        }
+        validation.MemberEnum(metrics, Metrics, "shardLevelMetrics");
         var stream = ResolveStream(request.Body, validation);
         var requested = metrics!.Contains("ALL") ? Metrics[..^1] : [.. metrics!];
         lock (stream.Lock)

@@ -26,20 +26,23 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
 
     public override string Name => "SubscribeToShard";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["consumerARN", "shardId", "startingPosition"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response) =>
         throw new InvalidOperationException("SubscribeToShard streams its response.");
 
     public async Task StreamAsync(AwsRequest request, HttpResponse response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var consumerArn = body.GetString("ConsumerARN");
         var shardId = body.GetString("ShardId");
         var position = body.GetElement("StartingPosition", JsonValueKind.Object);
         var type = position?.GetString("Type");
         var sequence = position?.GetString("SequenceNumber");
         var timestamp = position?.GetTimestampMilliseconds("Timestamp");
-        validation.Required(consumerArn, "consumerARN").Length(consumerArn, 1, 2048, "consumerARN");
+        validation.Required(consumerArn, "consumerARN");
+        ValidateConsumerArn(validation, consumerArn, "consumerARN");
         ValidateShardId(validation, shardId, "shardId", required: true);
         validation.Required(position, "startingPosition");
         if (position is not null)
