@@ -192,7 +192,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
             await operation.ExecuteAsync(awsRequest, writer).ConfigureAwait(false);
             writer.WriteEndObject();
             writer.Flush();
-            await WriteResponseAsync(context, 200, format, output.WrittenMemory).ConfigureAwait(false);
+            await WriteResponseAsync(context, 200, format, operation.HasOutput ? output.WrittenMemory : ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
         }
         catch (AwsErrorException e) when (e.StatusCode == 413)
         {

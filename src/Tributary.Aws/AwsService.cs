@@ -28,6 +28,16 @@ public interface IAwsOperation
     string Name { get; }
 
     /// <summary>
+    /// Whether the operation has an output shape. AWS answers an operation without one (Kinesis's CreateStream,
+    /// MergeShards, AddTagsToStream...) with HTTP 200 and an empty body, not <c>{}</c>; an operation whose output
+    /// shape exists but is empty (Firehose's DeleteDeliveryStream) answers <c>{}</c>.
+    /// </summary>
+    bool HasOutput => true;
+
+    /// <summary>The input shape's top-level members in the service model's order, lower-camel (for the error tables).</summary>
+    IReadOnlyList<string> InputMembers => [];
+
+    /// <summary>
     /// Handles the request and writes the response members (the writer's root object is already open and is
     /// closed by the caller). Throws <see cref="AwsErrorException"/> for modelled errors.
     /// </summary>

@@ -25,29 +25,64 @@ public abstract partial class KinesisOperation(KinesisStreams streams) : IAwsOpe
     [GeneratedRegex("^(?:" + HashKeyPattern + ")$")]
     public static partial Regex HashKeyRegex();
 
-    [GeneratedRegex("^(?:arn:aws.*:kinesis:.*:\\d{12}:.+)$")]
+    public const string ResourceArnPattern = "arn:aws.*:kinesis:.*:\\d{12}:.+";
+    public const string ConsumerArnPattern = "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+";
+
+    [GeneratedRegex("^(?:" + ResourceArnPattern + ")$")]
     public static partial Regex ResourceArnRegex();
+
+    [GeneratedRegex("^(?:" + ConsumerArnPattern + ")$")]
+    public static partial Regex ConsumerArnRegex();
 
     protected KinesisStreams Streams { get; } = streams;
 
     public abstract string Name { get; }
+
+    /// <summary>False for the operations the model gives no output shape: AWS answers them with an empty body.</summary>
+    public virtual bool HasOutput => true;
+
+    /// <summary>The input shape's members in the service model's order (lower-camel): the order AWS reports violations in.</summary>
+    public virtual IReadOnlyList<string> InputMembers { get; } = [];
+
+    /// <summary>A validation reporting in <see cref="InputMembers"/> order.</summary>
+    protected AwsValidation NewValidation() => new(InputMembers);
 
     public abstract ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response);
 
     /// <summary>Validates StreamName/StreamARN (adding to <paramref name="validation"/>), throws on errors, then resolves the stream.</summary>
     protected StreamState ResolveStream(JsonElement body, AwsValidation? validation = null)
     {
-        validation ??= new AwsValidation();
+        validation ??= NewValidation();
         var name = body.GetString("StreamName");
         var arn = body.GetString("StreamARN");
         ValidateStreamName(validation, name, "streamName");
-        validation.Length(arn, 1, 2048, "streamARN").Pattern(arn, StreamArnRegex(), StreamArnPattern, "streamARN");
+        ValidateStreamArn(validation, arn, "streamARN");
         validation.ThrowIfAny();
         return Streams.Resolve(name, arn);
     }
 
     protected static void ValidateStreamName(AwsValidation validation, string? name, string path) =>
         validation.Length(name, 1, 128, path).Pattern(name, StreamNameRegex(), StreamNamePattern, path);
+
+    protected static void ValidateStreamArn(AwsValidation validation, string? arn, string path) =>
+        validation.Length(arn, 1, 2048, path).Pattern(arn, StreamArnRegex(), StreamArnPattern, path);
+
+    protected static void ValidateConsumerArn(AwsValidation validation, string? arn, string path) =>
+        validation.Length(arn, 1, 2048, path).Pattern(arn, ConsumerArnRegex(), ConsumerArnPattern, path);
+
+    /// <summary>ResourceARN (TagResource, UntagResource, ListTagsForResource): required, 1–2048, a Kinesis ARN.</summary>
+    protected static void ValidateResourceArn(AwsValidation validation, string? arn) =>
+        validation.Required(arn, "resourceARN").Length(arn, 1, 2048, "resourceARN").Pattern(arn, ResourceArnRegex(), ResourceArnPattern, "resourceARN");
+
+    /// <summary>The members naming a consumer (StreamARN, ConsumerName, ConsumerARN; all optional in the model), validated then thrown.</summary>
+    protected void ValidateConsumerMembers(JsonElement body)
+    {
+        var validation = NewValidation();
+        ValidateStreamArn(validation, body.GetString("StreamARN"), "streamARN");
+        ValidateStreamName(validation, body.GetString("ConsumerName"), "consumerName");
+        ValidateConsumerArn(validation, body.GetString("ConsumerARN"), "consumerARN");
+        validation.ThrowIfAny();
+    }
 
     protected static void ValidateShardId(AwsValidation validation, string? shardId, string path, bool required)
     {
@@ -76,10 +111,10 @@ public abstract partial class KinesisOperation(KinesisStreams streams) : IAwsOpe
         writer.WriteString("EndingHashKey", HashKey.Format(shard.HashEnd));
         writer.WriteEndObject();
         writer.WriteStartObject("SequenceNumberRange");
-        writer.WriteString("StartingSequenceNumber", KinesisStreams.Sequence(stream, shard, 0));
+        writer.WriteString("StartingSequenceNumber", KinesisStreams.StartingSequence(stream, shard));
         if (!shard.IsOpen)
         {
-            writer.WriteString("EndingSequenceNumber", KinesisStreams.Sequence(stream, shard, shard.EndOffset));
+            writer.WriteString("EndingSequenceNumber", KinesisStreams.EndingSequence(stream, shard));
         }
         writer.WriteEndObject();
         writer.WriteEndObject();

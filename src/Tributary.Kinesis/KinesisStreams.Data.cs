@@ -21,6 +21,9 @@ public struct PutEntry
     /// <summary>Output: the shard index and log offset, or an AWS error code (per-record errors of PutRecords).</summary>
     public int ShardIndex;
     public long Offset;
+
+    /// <summary>Output: the arrival time the log stamped on the record (epoch ms), which its sequence number encodes.</summary>
+    public long ArrivalMs;
     public string? ErrorCode;
     public string? ErrorMessage;
 }
@@ -31,8 +34,11 @@ public interface IRecordSink
     void Write(long offset, long arrivalMs, ReadOnlySpan<byte> partitionKey, ReadOnlySpan<byte> data);
 }
 
-/// <summary>What a read did: the offset to continue from, how many records it returned, the lag, and whether the shard ended.</summary>
-public readonly record struct ReadOutcome(long NextOffset, int Count, long MillisBehindLatest, bool ShardEnded);
+/// <summary>
+/// What a read did: the offset to continue from, how many records it returned, the lag, whether the shard ended, and
+/// the arrival time of the last record returned (-1 when none).
+/// </summary>
+public readonly record struct ReadOutcome(long NextOffset, int Count, long MillisBehindLatest, bool ShardEnded, long LastArrivalMs = -1);
 
 public sealed partial class KinesisStreams
 {
@@ -85,6 +91,7 @@ public sealed partial class KinesisStreams
             }
             remaining.Clear();
             var appends = new List<(ValueTask<ProduceResult> Task, int ShardIndex, List<int> Stored, PooledBufferWriter Batch)>(groups.Count);
+            var now = NowMs;
             using var builder = new RecordBatchBuilder(NowMs);
             try
             {
@@ -103,7 +110,7 @@ public sealed partial class KinesisStreams
                         {
                             continue;
                         }
-                        var now = NowMs;
+                        now = NowMs;
                         builder.Clear(now);
                         long bytes = 0;
                         foreach (var i in stored)
@@ -132,6 +139,8 @@ public sealed partial class KinesisStreams
                         {
                             entry.ShardIndex = shardIndex;
                             entry.Offset = result.BaseOffset + k;
+                            // The topic stamps LogAppendTime; GetRecords reads that stamp back, so both give the same number.
+                            entry.ArrivalMs = result.LogAppendTime >= 0 ? result.LogAppendTime : now;
                         }
                         else
                         {
@@ -308,7 +317,7 @@ public sealed partial class KinesisStreams
         }
         CountRead(shard, bytes);
         var behind = next >= highWatermark || lastArrival < 0 ? 0 : Math.Max(0, NowMs - lastArrival);
-        return new ReadOutcome(next, count, behind, !shard.IsOpen && next >= shard.EndOffset);
+        return new ReadOutcome(next, count, behind, !shard.IsOpen && next >= shard.EndOffset, count > 0 ? lastArrival : -1);
     }
 
     /// <summary>Walks whole batches of a log region, handing records at or after <paramref name="next"/> to the sink.</summary>

@@ -283,8 +283,14 @@ public sealed partial class KinesisStreams
         }
     }
 
-    /// <summary>Sequence-number text of a shard's record at <paramref name="offset"/>.</summary>
-    public static string Sequence(StreamState stream, ShardState shard, long offset) => SequenceNumber.Format(stream.SequenceEpoch, shard.Index, offset);
+    /// <summary>Sequence-number text of a shard's record at <paramref name="offset"/> that arrived at <paramref name="arrivalMs"/>.</summary>
+    public static string Sequence(StreamState stream, ShardState shard, long offset, long arrivalMs) => SequenceNumber.Format(stream.SequenceEpoch, shard.Index, offset, arrivalMs);
+
+    /// <summary>A shard's StartingSequenceNumber: offset 0 at the shard's creation, below every record's number.</summary>
+    public static string StartingSequence(StreamState stream, ShardState shard) => Sequence(stream, shard, 0, shard.CreatedMs);
+
+    /// <summary>A closed shard's EndingSequenceNumber: its end offset (exclusive) at its closing, above every record's number.</summary>
+    public static string EndingSequence(StreamState stream, ShardState shard) => Sequence(stream, shard, shard.EndOffset, shard.ClosedMs ?? shard.CreatedMs);
 
     /// <summary>Open shards across all streams (for DescribeLimits and the account shard limit).</summary>
     public int OpenShardCount()

@@ -12,7 +12,7 @@ internal readonly struct RecordWriter(AwsResponseWriter response, StreamState st
     public void Write(long offset, long arrivalMs, ReadOnlySpan<byte> partitionKey, ReadOnlySpan<byte> data)
     {
         Span<byte> sequence = stackalloc byte[SequenceNumber.Length];
-        SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, offset);
+        SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, offset, arrivalMs);
         response.WriteStartObject();
         response.WriteUtf8String("SequenceNumber", sequence);
         response.WriteTimestamp("ApproximateArrivalTimestamp", arrivalMs);

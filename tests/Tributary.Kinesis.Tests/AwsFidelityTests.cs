@@ -208,7 +208,7 @@ public class AwsFidelityTests(KinesisServer server) : IClassFixture<KinesisServe
         AwsClients.RequireAwsCli();
         async Task<string> Fail(params string[] arguments)
         {
-            var result = await ClientProcess.RunAsync(AwsClients.AwsCli, ["--endpoint-url", server.Endpoint, "kinesis", .. arguments], TimeSpan.FromSeconds(60), environment: AwsClients.Environment());
+            var result = await ClientProcess.RunAsync(AwsClients.AwsCli, ["--endpoint-url", server.Endpoint, "kinesis", .. arguments], TimeSpan.FromSeconds(25), environment: AwsClients.Environment());
             Assert.True(result.ExitCode == 254, result.ToString());
             return result.StandardError.Trim();
         }
@@ -218,6 +218,16 @@ public class AwsFidelityTests(KinesisServer server) : IClassFixture<KinesisServe
             await Fail("describe-stream-summary", "--stream-name", "bad name!"));
         Assert.Equal("An error occurred (ValidationException) when calling the ListStreams operation: 1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000",
             await Fail("list-streams", "--limit", "10001"));
+        // Several violations, listed in the model's member order (StreamName, ShardId, ShardIteratorType).
+        Assert.Equal("An error occurred (ValidationException) when calling the GetShardIterator operation: 3 validation errors detected: " +
+            "Value 'a b' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+            "Value 'x!' at 'shardId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+            "Value 'NOPE' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
+            await Fail("get-shard-iterator", "--shard-iterator-type", "NOPE", "--shard-id", "x!", "--stream-name", "a b"));
+        // A list member's violation names the whole list (the Debian CLI predates the ARN-only operations).
+        var longKey = new string('k', 129);
+        Assert.Equal($"An error occurred (ValidationException) when calling the RemoveTagsFromStream operation: 1 validation error detected: Value '[a, {longKey}]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]",
+            await Fail("remove-tags-from-stream", "--stream-name", "s", "--tag-keys", "a", longKey));
     }
 
     [Fact]
@@ -227,18 +237,31 @@ public class AwsFidelityTests(KinesisServer server) : IClassFixture<KinesisServe
         const string Script = """
             import sys, boto3, botocore
             kinesis = boto3.client("kinesis", endpoint_url=sys.argv[1])
-            for call, kwargs in [("describe_stream", {"StreamName": "no-such-stream"}), ("create_stream", {"StreamName": "bad name!", "ShardCount": 1})]:
+            for call, kwargs in [("describe_stream", {"StreamName": "no-such-stream"}), ("create_stream", {"StreamName": "bad name!", "ShardCount": 1}),
+                                 ("remove_tags_from_stream", {"StreamName": "s", "TagKeys": ["a", "k" * 129]}),
+                                 ("describe_stream_consumer", {"ConsumerARN": "arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/c"}),
+                                 ("split_shard", {"StreamName": "no-such-stream", "ShardToSplit": "anything-0", "NewStartingHashKey": "1"})]:
                 try:
                     getattr(kinesis, call)(**kwargs)
                     print("no error")
                 except botocore.exceptions.ClientError as e:
                     print(e.response["Error"]["Code"] + "|" + e.response["Error"]["Message"] + "|" + str(e.response["ResponseMetadata"]["HTTPStatusCode"]))
+                    print(str(e))
             """;
         var result = await ClientProcess.RunAsync(AwsClients.Python, ["-c", Script, server.Endpoint], TimeSpan.FromSeconds(60), environment: AwsClients.Environment());
         Assert.True(result.ExitCode == 0, result.ToString());
+        var longKey = new string('k', 129);
         Assert.Equal(
             "ResourceNotFoundException|Stream no-such-stream under account 000000000000 not found.|400\n" +
-            "ValidationException|1 validation error detected: Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+|400",
+            "An error occurred (ResourceNotFoundException) when calling the DescribeStream operation: Stream no-such-stream under account 000000000000 not found.\n" +
+            "ValidationException|1 validation error detected: Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+|400\n" +
+            "An error occurred (ValidationException) when calling the CreateStream operation: 1 validation error detected: Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+\n" +
+            $"ValidationException|1 validation error detected: Value '[a, {longKey}]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]|400\n" +
+            $"An error occurred (ValidationException) when calling the RemoveTagsFromStream operation: 1 validation error detected: Value '[a, {longKey}]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]\n" +
+            "ValidationException|1 validation error detected: Value 'arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/c' at 'consumerARN' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+|400\n" +
+            "An error occurred (ValidationException) when calling the DescribeStreamConsumer operation: 1 validation error detected: Value 'arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/c' at 'consumerARN' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+\n" +
+            "ResourceNotFoundException|Stream no-such-stream under account 000000000000 not found.|400\n" +
+            "An error occurred (ResourceNotFoundException) when calling the SplitShard operation: Stream no-such-stream under account 000000000000 not found.",
             result.StandardOutput.Trim().ReplaceLineEndings("\n"));
     }
 }

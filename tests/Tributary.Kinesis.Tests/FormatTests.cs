@@ -3,18 +3,26 @@ using System.Text;
 namespace Tributary.Kinesis.Tests;
 
 /// <summary>
-/// Formats clients persist or that AWS fixes: sequence numbers (frozen layout version 1), shard ids, hash
+/// Formats clients persist or that AWS fixes: sequence numbers (frozen layouts 1 and 2), shard ids, hash
 /// ranges, shard iterators, and the stream metadata file (frozen format version 1, docs/formats/kinesis.md).
 /// </summary>
 public class FormatTests
 {
     [Fact]
-    public void Sequence_number_layout_version_1_is_frozen()
+    public void Sequence_number_layout_version_2_is_frozen()
     {
         // Changing this string breaks every client checkpoint; bump the layout version instead.
-        Assert.Equal("41179534316600000000070000001234567890123400000000000000", SequenceNumber.Format(1795343166, 7, 12345678901234));
-        Assert.True(SequenceNumber.TryParse("41179534316600000000070000001234567890123400000000000000", out var epoch, out var shard, out var offset));
-        Assert.Equal((1795343166L, 7, 12345678901234L), (epoch, shard, offset));
+        Assert.Equal("42179534316600000000070000001234567890123417953431661230", SequenceNumber.Format(1795343166, 7, 12345678901234, 1795343166123));
+        Assert.True(SequenceNumber.TryParse("42179534316600000000070000001234567890123417953431661230", out var epoch, out var shard, out var offset, out var arrival));
+        Assert.Equal((1795343166L, 7, 12345678901234L, 1795343166123L), (epoch, shard, offset, arrival));
+    }
+
+    [Fact]
+    public void Sequence_numbers_of_layout_version_1_are_still_read()
+    {
+        // Numbers handed out before layout 2 sit in client checkpoints: they keep naming the same record.
+        Assert.True(SequenceNumber.TryParse("41179534316600000000070000001234567890123400000000000000", out var epoch, out var shard, out var offset, out var arrival));
+        Assert.Equal((1795343166L, 7, 12345678901234L, -1L), (epoch, shard, offset, arrival));
     }
 
     [Fact]
@@ -22,19 +30,22 @@ public class FormatTests
     {
         var random = new Random(56);
         string? previous = null;
+        var arrival = 1795343166123L;
         for (var offset = 0L; offset < long.MaxValue / 4; offset = (offset * 3) + random.Next(1, 1000))
         {
-            var text = SequenceNumber.Format(1795343166, int.MaxValue, offset);
+            // The clock may step back between two records; the numbers must still grow with the offset.
+            arrival += random.Next(-5000, 5000);
+            var text = SequenceNumber.Format(1795343166, int.MaxValue, offset, arrival);
             Assert.Equal(56, text.Length);
-            Assert.True(SequenceNumber.TryParse(text, out _, out var shard, out var parsed));
-            Assert.Equal((int.MaxValue, offset), (shard, parsed));
+            Assert.True(SequenceNumber.TryParse(text, out _, out var shard, out var parsed, out var parsedArrival));
+            Assert.Equal((int.MaxValue, offset, arrival), (shard, parsed, parsedArrival));
             if (previous is not null)
             {
-                Assert.True(System.Numerics.BigInteger.Parse(previous) < System.Numerics.BigInteger.Parse(text));
+                Assert.True(System.Numerics.BigInteger.Parse(previous) < System.Numerics.BigInteger.Parse(text), previous + " !< " + text);
             }
             previous = text;
         }
-        foreach (var bad in new[] { "", "0", "49590338271490256608559692538361571095921575989136588898", "4117953431660000000007000000123456789012340000000000000", "411795343166000000000700000012345678901234000000000000001", "4117953431660000000007000000123456789012340000000000000x", "41179534316600000000070000001234567890123400000000000001" })
+        foreach (var bad in new[] { "", "0", "49590338271490256608559692538361571095921575989136588898", "4217953431660000000007000000123456789012341795343166123", "421795343166000000000700000012345678901234179534316612300", "4217953431660000000007000000123456789012341795343166123x", "42179534316600000000070000001234567890123417953431661231", "41179534316600000000070000001234567890123400000000000001", "43179534316600000000070000001234567890123417953431661230" })
         {
             Assert.False(SequenceNumber.TryParse(bad, out _, out _, out _), bad);
         }
@@ -47,7 +58,11 @@ public class FormatTests
         Assert.Equal("shardId-000000001234", ShardId.Format(1234));
         Assert.True(ShardId.TryParse("shardId-000000001234", out var index) && index == 1234);
         Assert.True(ShardId.TryParse("7", out index) && index == 7);
+        // AWS reads the digits after the last '-' whatever precedes them.
+        Assert.True(ShardId.TryParse("anything-0", out index) && index == 0);
+        Assert.True(ShardId.TryParse("a-b-00012", out index) && index == 12);
         Assert.False(ShardId.TryParse("shardId-", out _));
+        Assert.False(ShardId.TryParse("shardId-1x", out _));
         Assert.False(ShardId.TryParse("shardId-99999999999999999999", out _));
     }
 

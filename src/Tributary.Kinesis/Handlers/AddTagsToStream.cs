@@ -7,9 +7,14 @@ public sealed class AddTagsToStream(KinesisStreams streams) : KinesisOperation(s
 {
     public override string Name => "AddTagsToStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "tags", "streamARN"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var tags = ReadTagMap(request.Body, "Tags", validation, 10);
         validation.Required(tags, "tags");
         var stream = ResolveStream(request.Body, validation);

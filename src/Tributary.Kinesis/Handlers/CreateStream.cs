@@ -13,17 +13,27 @@ public sealed class CreateStream(KinesisStreams streams) : KinesisOperation(stre
 {
     public override string Name => "CreateStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "shardCount", "streamModeDetails", "tags", "warmThroughputMiBps", "maxRecordSizeInKiB"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var name = body.GetString("StreamName");
         var shardCount = body.GetInt32("ShardCount");
-        var mode = body.GetElement("StreamModeDetails", JsonValueKind.Object) is { } details ? details.GetString("StreamMode") : null;
+        var details = body.GetElement("StreamModeDetails", JsonValueKind.Object);
+        var mode = details?.GetString("StreamMode");
         var maxRecordSize = body.GetInt32("MaxRecordSizeInKiB");
         validation.Required(name, "streamName");
         ValidateStreamName(validation, name, "streamName");
         validation.Range(shardCount, 1, 100_000, "shardCount");
+        if (details is not null)
+        {
+            validation.Required(mode, "streamModeDetails.streamMode");
+        }
         validation.Enum(mode, StreamModes.All, "streamModeDetails.streamMode");
         validation.Range(maxRecordSize, 1024, 10240, "maxRecordSizeInKiB");
         var tags = ReadTagMap(body, "Tags", validation, 200);

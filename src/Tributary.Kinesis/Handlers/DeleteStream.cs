@@ -7,6 +7,11 @@ public sealed class DeleteStream(KinesisStreams streams) : KinesisOperation(stre
 {
     public override string Name => "DeleteStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "enforceConsumerDeletion", "streamARN"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         // Every member is deserialized before any check, as AWS does: a wrong type is reported before the stream.

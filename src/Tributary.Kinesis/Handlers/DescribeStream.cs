@@ -10,10 +10,12 @@ public sealed class DescribeStream(KinesisStreams streams) : KinesisOperation(st
 {
     public override string Name => "DescribeStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "limit", "exclusiveStartShardId", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var limit = body.GetInt32("Limit");
         var exclusiveStart = body.GetString("ExclusiveStartShardId");
         validation.Range(limit, 1, 10000, "limit");

@@ -7,9 +7,12 @@ public sealed class DescribeStreamConsumer(KinesisStreams streams) : KinesisOper
 {
     public override string Name => "DescribeStreamConsumer";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamARN", "consumerName", "consumerARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
+        ValidateConsumerMembers(body);
         var (stream, consumer) = Streams.FindConsumer(body.GetString("StreamARN"), body.GetString("ConsumerName"), body.GetString("ConsumerARN"));
         response.WriteStartObject("ConsumerDescription");
         response.WriteString("ConsumerName", consumer.Name);

@@ -7,6 +7,8 @@ public sealed class DescribeStreamSummary(KinesisStreams streams) : KinesisOpera
 {
     public override string Name => "DescribeStreamSummary";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var stream = ResolveStream(request.Body);

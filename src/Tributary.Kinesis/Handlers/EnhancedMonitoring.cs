@@ -13,15 +13,14 @@ public sealed class EnhancedMonitoring(KinesisStreams streams, bool enable) : Ki
 
     public override string Name => enable ? "EnableEnhancedMonitoring" : "DisableEnhancedMonitoring";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "shardLevelMetrics", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var metrics = ReadStringList(request.Body, "ShardLevelMetrics");
         validation.Required(metrics, "shardLevelMetrics").Count(metrics?.Count, 1, 7, "shardLevelMetrics", "[" + string.Join(", ", metrics ?? []) + "]");
-        foreach (var metric in metrics ?? [])
-        {
-            validation.Enum(metric, Metrics, "shardLevelMetrics.member");
-        }
+        validation.MemberEnum(metrics, Metrics, "shardLevelMetrics");
         var stream = ResolveStream(request.Body, validation);
         var requested = metrics!.Contains("ALL") ? Metrics[..^1] : [.. metrics!];
         lock (stream.Lock)
@@ -39,10 +38,11 @@ public sealed class EnhancedMonitoring(KinesisStreams streams, bool enable) : Ki
                 }
             }
             Streams.Persist();
+            // EnhancedMonitoringOutput's members in the model's order.
             response.WriteString("StreamName", stream.Name);
-            response.WriteString("StreamARN", stream.Arn);
             WriteMetrics(response, "CurrentShardLevelMetrics", before);
             WriteMetrics(response, "DesiredShardLevelMetrics", stream.ShardLevelMetrics);
+            response.WriteString("StreamARN", stream.Arn);
         }
         return ValueTask.CompletedTask;
     }

@@ -13,14 +13,17 @@ public sealed class GetRecords(KinesisStreams streams) : KinesisOperation(stream
 {
     public override string Name => "GetRecords";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["shardIterator", "limit", "streamARN"];
+
     public override async ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var iterator = body.GetString("ShardIterator");
         var limit = body.GetInt32("Limit");
         validation.Required(iterator, "shardIterator").Length(iterator, 1, 512, "shardIterator");
         validation.Range(limit, 1, 10000, "limit");
+        ValidateStreamArn(validation, body.GetString("StreamARN"), "streamARN");
         validation.ThrowIfAny();
         if (!ShardIterator.TryDecode(iterator, out var position))
         {

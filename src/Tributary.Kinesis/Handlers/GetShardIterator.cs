@@ -11,10 +11,12 @@ public sealed partial class GetShardIterator(KinesisStreams streams) : KinesisOp
 {
     public override string Name => "GetShardIterator";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "shardId", "shardIteratorType", "startingSequenceNumber", "timestamp", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var shardId = body.GetString("ShardId");
         var type = body.GetString("ShardIteratorType");
         var startingSequence = body.GetString("StartingSequenceNumber");

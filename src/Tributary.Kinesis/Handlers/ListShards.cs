@@ -23,10 +23,12 @@ public sealed class ListShards(KinesisStreams streams) : KinesisOperation(stream
 
     public override string Name => "ListShards";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "nextToken", "exclusiveStartShardId", "maxResults", "streamCreationTimestamp", "shardFilter", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var nextToken = body.GetString("NextToken");
         var exclusiveStart = body.GetString("ExclusiveStartShardId");
         var maxResults = body.GetInt32("MaxResults");

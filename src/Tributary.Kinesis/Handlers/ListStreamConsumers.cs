@@ -8,14 +8,18 @@ public sealed class ListStreamConsumers(KinesisStreams streams) : KinesisOperati
 {
     public override string Name => "ListStreamConsumers";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamARN", "nextToken", "maxResults", "streamCreationTimestamp"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var streamArn = body.GetString("StreamARN");
         var maxResults = body.GetInt32("MaxResults");
         var nextToken = body.GetString("NextToken");
-        validation.Required(streamArn, "streamARN").Pattern(streamArn, StreamArnRegex(), StreamArnPattern, "streamARN");
+        validation.Required(streamArn, "streamARN");
+        ValidateStreamArn(validation, streamArn, "streamARN");
+        validation.Length(nextToken, 1, 1048576, "nextToken");
         validation.Range(maxResults, 1, 10000, "maxResults");
         validation.ThrowIfAny();
         var stream = Streams.Resolve(null, streamArn);

@@ -11,10 +11,12 @@ public sealed class ListStreams(KinesisStreams streams) : KinesisOperation(strea
 {
     public override string Name => "ListStreams";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["limit", "exclusiveStartStreamName", "nextToken"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var limit = body.GetInt32("Limit");
         var exclusiveStart = body.GetString("ExclusiveStartStreamName");
         var nextToken = body.GetString("NextToken");

@@ -7,11 +7,13 @@ public sealed class ListTagsForResource(KinesisStreams streams) : KinesisOperati
 {
     public override string Name => "ListTagsForResource";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["resourceARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var arn = request.Body.GetString("ResourceARN");
-        validation.Required(arn, "resourceARN").Length(arn, 1, 2048, "resourceARN");
+        ValidateResourceArn(validation, arn);
         validation.ThrowIfAny();
         var stream = StreamTags.ResolveResource(Streams, arn!);
         lock (stream.Lock)

@@ -7,10 +7,12 @@ public sealed class ListTagsForStream(KinesisStreams streams) : KinesisOperation
 {
     public override string Name => "ListTagsForStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "exclusiveStartTagKey", "limit", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var limit = body.GetInt32("Limit");
         var exclusiveStart = body.GetString("ExclusiveStartTagKey");
         validation.Range(limit, 1, 50, "limit").Length(exclusiveStart, 1, 128, "exclusiveStartTagKey");

@@ -7,10 +7,15 @@ public sealed class MergeShards(KinesisStreams streams) : KinesisOperation(strea
 {
     public override string Name => "MergeShards";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "shardToMerge", "adjacentShardToMerge", "streamARN"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var shard = body.GetString("ShardToMerge");
         var adjacent = body.GetString("AdjacentShardToMerge");
         ValidateShardId(validation, shard, "shardToMerge", required: true);

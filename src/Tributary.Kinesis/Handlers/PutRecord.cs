@@ -12,10 +12,12 @@ public sealed partial class PutRecord(KinesisStreams streams) : KinesisOperation
 {
     public override string Name => "PutRecord";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "data", "partitionKey", "explicitHashKey", "sequenceNumberForOrdering", "streamARN"];
+
     public override async ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var ordering = body.GetString("SequenceNumberForOrdering");
         validation.Pattern(ordering, SequenceNumberForOrderingRegex(), "0|([1-9]\\d{0,128})", "sequenceNumberForOrdering");
         var stream = ResolveStreamAfter(body, validation, out var payload, out var entries);
@@ -30,7 +32,7 @@ public sealed partial class PutRecord(KinesisStreams streams) : KinesisOperation
             }
             var shard = stream.Shards[entry.ShardIndex];
             response.WriteString("ShardId", shard.Id);
-            response.WriteString("SequenceNumber", KinesisStreams.Sequence(stream, shard, entry.Offset));
+            response.WriteString("SequenceNumber", KinesisStreams.Sequence(stream, shard, entry.Offset, entry.ArrivalMs));
             if (stream.EncryptionType != "NONE")
             {
                 response.WriteString("EncryptionType", stream.EncryptionType);

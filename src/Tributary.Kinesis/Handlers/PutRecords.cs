@@ -19,10 +19,12 @@ public sealed class PutRecords(KinesisStreams streams) : KinesisOperation(stream
 
     public override string Name => "PutRecords";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["records", "streamName", "streamARN"];
+
     public override async ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var records = body.GetElement("Records", JsonValueKind.Array);
         validation.Required(records, "records");
         var count = records?.GetArrayLength() ?? 0;
@@ -87,7 +89,7 @@ public sealed class PutRecords(KinesisStreams streams) : KinesisOperation(stream
                 if (entry.ErrorCode is null)
                 {
                     var shard = stream.Shards[entry.ShardIndex];
-                    SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, entry.Offset);
+                    SequenceNumber.Write(sequence, stream.SequenceEpoch, shard.Index, entry.Offset, entry.ArrivalMs);
                     response.WriteUtf8String("SequenceNumber", sequence);
                     response.WriteString("ShardId", shard.Id);
                 }

@@ -7,10 +7,12 @@ public sealed class RegisterStreamConsumer(KinesisStreams streams) : KinesisOper
 {
     public override string Name => "RegisterStreamConsumer";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamARN", "consumerName", "tags"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var streamArn = body.GetString("StreamARN");
         var name = body.GetString("ConsumerName");
         validation.Required(streamArn, "streamARN").Length(streamArn, 1, 2048, "streamARN").Pattern(streamArn, StreamArnRegex(), StreamArnPattern, "streamARN");

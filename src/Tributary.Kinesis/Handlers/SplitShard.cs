@@ -7,10 +7,15 @@ public sealed class SplitShard(KinesisStreams streams) : KinesisOperation(stream
 {
     public override string Name => "SplitShard";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "shardToSplit", "newStartingHashKey", "streamARN"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var shardId = body.GetString("ShardToSplit");
         var newStart = body.GetString("NewStartingHashKey");
         ValidateShardId(validation, shardId, "shardToSplit", required: true);

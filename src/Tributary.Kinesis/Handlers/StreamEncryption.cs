@@ -11,10 +11,15 @@ public sealed class StreamEncryption(KinesisStreams streams, bool start) : Kines
 {
     public override string Name => start ? "StartStreamEncryption" : "StopStreamEncryption";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "encryptionType", "keyId", "streamARN"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var type = body.GetString("EncryptionType");
         var keyId = body.GetString("KeyId");
         validation.Required(type, "encryptionType").Enum(type, ["NONE", "KMS"], "encryptionType");

@@ -15,10 +15,15 @@ public sealed class StreamRetentionPeriod(KinesisStreams streams, bool increase)
 
     public override string Name => increase ? "IncreaseStreamRetentionPeriod" : "DecreaseStreamRetentionPeriod";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "retentionPeriodHours", "streamARN"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var requested = body.GetInt32("RetentionPeriodHours");
         validation.Required(requested, "retentionPeriodHours").Range(requested, 1, MaxHours, "retentionPeriodHours");
         var stream = ResolveStream(body, validation);

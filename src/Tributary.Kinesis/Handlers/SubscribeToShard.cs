@@ -26,20 +26,23 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
 
     public override string Name => "SubscribeToShard";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["consumerARN", "shardId", "startingPosition"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response) =>
         throw new InvalidOperationException("SubscribeToShard streams its response.");
 
     public async Task StreamAsync(AwsRequest request, HttpResponse response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var consumerArn = body.GetString("ConsumerARN");
         var shardId = body.GetString("ShardId");
         var position = body.GetElement("StartingPosition", JsonValueKind.Object);
         var type = position?.GetString("Type");
         var sequence = position?.GetString("SequenceNumber");
         var timestamp = position?.GetTimestampMilliseconds("Timestamp");
-        validation.Required(consumerArn, "consumerARN").Length(consumerArn, 1, 2048, "consumerARN");
+        validation.Required(consumerArn, "consumerARN");
+        ValidateConsumerArn(validation, consumerArn, "consumerARN");
         ValidateShardId(validation, shardId, "shardId", required: true);
         validation.Required(position, "startingPosition");
         if (position is not null)
@@ -94,6 +97,9 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
         var lifetime = Stopwatch.StartNew();
         var sinceEvent = Stopwatch.StartNew();
         var first = true;
+        // The arrival time of the last record delivered, so the continuation number is that record's own number;
+        // before any record of this subscription the shard's creation time stands in (only the offset is read back).
+        var lastArrival = shard.CreatedMs;
         try
         {
             while (lifetime.Elapsed < SubscriptionLifetime && !cancellationToken.IsCancellationRequested)
@@ -112,11 +118,15 @@ public sealed class SubscribeToShard(KinesisStreams streams) : KinesisOperation(
                 var outcome = await Streams.ReadAsync(stream, shard, next, KinesisStreams.MaxRecordsPerRead, sink, cancellationToken).ConfigureAwait(false);
                 writer.WriteEndArray();
                 next = outcome.NextOffset;
+                if (outcome.LastArrivalMs >= 0)
+                {
+                    lastArrival = outcome.LastArrivalMs;
+                }
                 if (outcome.Count > 0 || outcome.ShardEnded || first || sinceEvent.Elapsed >= HeartbeatInterval)
                 {
                     // Continue after the last record delivered. Before any record of the shard there is no such
                     // number; the shard's starting number is given (AFTER it would skip record 0 — see docs/kinesis.md).
-                    writer.WriteString("ContinuationSequenceNumber", KinesisStreams.Sequence(stream, shard, Math.Max(0, next - 1)));
+                    writer.WriteString("ContinuationSequenceNumber", KinesisStreams.Sequence(stream, shard, Math.Max(0, next - 1), lastArrival));
                     writer.WriteNumber("MillisBehindLatest", outcome.MillisBehindLatest);
                     if (outcome.ShardEnded)
                     {

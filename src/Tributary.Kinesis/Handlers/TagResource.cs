@@ -7,11 +7,16 @@ public sealed class TagResource(KinesisStreams streams) : KinesisOperation(strea
 {
     public override string Name => "TagResource";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["tags", "resourceARN"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var arn = request.Body.GetString("ResourceARN");
-        validation.Required(arn, "resourceARN").Length(arn, 1, 2048, "resourceARN");
+        ValidateResourceArn(validation, arn);
         var tags = ReadTagMap(request.Body, "Tags", validation, 50);
         validation.Required(tags, "tags");
         validation.ThrowIfAny();

@@ -7,10 +7,15 @@ public sealed class UpdateMaxRecordSize(KinesisStreams streams) : KinesisOperati
 {
     public override string Name => "UpdateMaxRecordSize";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamARN", "maxRecordSizeInKiB"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var size = body.GetInt32("MaxRecordSizeInKiB");
         validation.Required(body.GetString("StreamARN"), "streamARN");
         validation.Required(size, "maxRecordSizeInKiB").Range(size, 1024, 10240, "maxRecordSizeInKiB");

@@ -7,10 +7,12 @@ public sealed class UpdateShardCount(KinesisStreams streams) : KinesisOperation(
 {
     public override string Name => "UpdateShardCount";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamName", "targetShardCount", "scalingType", "streamARN"];
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var target = body.GetInt32("TargetShardCount");
         var scaling = body.GetString("ScalingType");
         validation.Required(target, "targetShardCount").Range(target, 1, 100_000, "targetShardCount");

@@ -8,10 +8,15 @@ public sealed class UpdateStreamMode(KinesisStreams streams) : KinesisOperation(
 {
     public override string Name => "UpdateStreamMode";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["streamARN", "streamModeDetails"];
+
+    /// <summary>No output shape in the model: an empty body.</summary>
+    public override bool HasOutput => false;
+
     public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var details = body.GetElement("StreamModeDetails", JsonValueKind.Object);
         var mode = details?.GetString("StreamMode");
         validation.Required(body.GetString("StreamARN"), "streamARN");
