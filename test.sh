@@ -48,10 +48,12 @@ apt_install() {
 # in every Debian) and openjdk-17-jdk-headless (java's DateTimeFormatter, run as a single-file source program).
 # The MySQL CDC tests (tests/Tributary.Cdc.MySql.Tests) start Debian's MariaDB 10.11 (mariadb-server: mariadbd,
 # mariadb-install-db, mariadb-binlog, mariadb-dump) in temporary directories; they never touch a system service.
+# The PostgreSQL CDC tests (tests/Tributary.Cdc.Postgres.Tests) start Debian's PostgreSQL 15 (postgresql: initdb,
+# postgres under /usr/lib/postgresql/15/bin) the same way, as the postgres OS user, with wal_level=logical.
 need_packages=()
 command -v kcat >/dev/null || need_packages+=(kcat)
 command -v jq >/dev/null || need_packages+=(jq)
-for pkg in python3-confluent-kafka python3-kafka python3-snappy unzip openjdk-17-jdk-headless mariadb-server; do
+for pkg in python3-confluent-kafka python3-kafka python3-snappy unzip openjdk-17-jdk-headless mariadb-server postgresql; do
   dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
 done
 command -v node >/dev/null || need_packages+=(nodejs)

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using MySqlConnector;
 using Tributary.Cdc.MySql.Binlog;
 using Tributary.Cdc.MySql.Protocol;
@@ -26,7 +25,7 @@ public sealed class MySqlSourceTask : SourceTask
     private MySqlConnectorConfig _config = null!;
     private TopicNaming _naming = null!;
     private IReadOnlyDictionary<string, object?> _partition = null!;
-    private Channel<SourceRecord> _queue = null!;
+    private ChangeEventQueue _queue = null!;
     private CancellationTokenSource _stopping = new();
     private Task _reader = Task.CompletedTask;
     private readonly Dictionary<string, CapturedTable?> _tables = [];
@@ -38,7 +37,7 @@ public sealed class MySqlSourceTask : SourceTask
         _config = MySqlConnectorConfig.Parse(properties);
         _naming = new TopicNaming(_config.TopicPrefix, _config.HeartbeatTopicPrefix);
         _partition = MySqlOffset.Partition(_config.TopicPrefix);
-        _queue = Channel.CreateBounded<SourceRecord>(new BoundedChannelOptions(_config.MaxQueueSize) { SingleReader = true, SingleWriter = true });
+        _queue = new ChangeEventQueue(_config.MaxQueueSize, _config.MaxBatchSize, TimeSpan.FromMilliseconds(_config.PollIntervalMs));
         var stored = MySqlOffset.FromMap(Context.OffsetStorageReader.Offset(_partition));
         _stopping = new CancellationTokenSource();
         var token = _stopping.Token;
@@ -46,38 +45,7 @@ public sealed class MySqlSourceTask : SourceTask
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    public override async ValueTask<IReadOnlyList<SourceRecord>?> PollAsync(CancellationToken cancellationToken)
-    {
-        var batch = new List<SourceRecord>();
-        try
-        {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            wait.CancelAfter(_config.PollIntervalMs);
-            if (!_queue.Reader.TryPeek(out _))
-            {
-                try
-                {
-                    if (!await _queue.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
-                    {
-                        return null;
-                    }
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    return null;
-                }
-            }
-            while (batch.Count < _config.MaxBatchSize && _queue.Reader.TryRead(out var record))
-            {
-                batch.Add(record);
-            }
-            return batch;
-        }
-        catch (ChannelClosedException closed) when (closed.InnerException is not null)
-        {
-            throw closed.InnerException as ConnectException ?? new ConnectException(closed.InnerException.Message, closed.InnerException);
-        }
-    }
+    public override ValueTask<IReadOnlyList<SourceRecord>?> PollAsync(CancellationToken cancellationToken) => _queue.PollAsync(cancellationToken);
 
     public override async Task StopAsync()
     {
@@ -117,7 +85,7 @@ public sealed class MySqlSourceTask : SourceTask
                 start = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
                 if (_config.SnapshotMode == "initial_only")
                 {
-                    _queue.Writer.Complete();
+                    _queue.Complete();
                     return;
                 }
             }
@@ -135,15 +103,15 @@ public sealed class MySqlSourceTask : SourceTask
                 start = new MySqlOffset(file, position);
             }
             await StreamAsync(sql, start, cancellationToken).ConfigureAwait(false);
-            _queue.Writer.TryComplete();
+            _queue.Complete();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _queue.Writer.TryComplete();
+            _queue.Complete();
         }
         catch (Exception error)
         {
-            _queue.Writer.TryComplete(error is ConnectException ? error : new ConnectException(Describe(error), error));
+            _queue.Fail(error, Describe(error));
         }
     }
 
@@ -310,7 +278,7 @@ public sealed class MySqlSourceTask : SourceTask
         return new SourceRecord(_partition, offset.ToMap(), table.Topic, null, table.KeySchema, table.Key(raw), table.Envelope.Schema, value);
     }
 
-    private ValueTask EmitAsync(SourceRecord record, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(record, cancellationToken);
+    private ValueTask EmitAsync(SourceRecord record, CancellationToken cancellationToken) => _queue.EnqueueAsync(record, cancellationToken);
 
     /// <summary>The captured table's shapes from its current definition (cached until a DDL touches it); null when not captured.</summary>
     private async Task<CapturedTable?> TableAsync(MySqlConnection sql, string database, string table, CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ internal static class LayerMatrix
         // MySqlConnector for the snapshot's SQL).
         ["Tributary.Cdc"] = ["Tributary.Connect.Api"],
         ["Tributary.Cdc.MySql"] = ["Tributary.Connect.Api", "Tributary.Cdc"],
+        ["Tributary.Cdc.Postgres"] = ["Tributary.Connect.Api", "Tributary.Cdc"],
         // Connect runtime and connectors (Connect's connect-runtime and connect-file): Kafka through the client only.
         ["Tributary.Connect"] =
         [
@@ -96,7 +97,7 @@ internal static class LayerMatrix
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
-            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator",
+            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",
         ],
     };
 }

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace Tributary.Cdc.Postgres;
+
+/// <summary>
+/// The connector's source partition <c>{"server": prefix}</c> and offset under Debezium's field names
+/// (PostgresOffsetContext): <c>lsn_commit</c>, <c>lsn</c>, <c>lsn_proc</c>, <c>txId</c>, <c>ts_usec</c>, and while a
+/// snapshot is unfinished <c>snapshot: "INITIAL"</c> (<c>last_snapshot_record: true</c> on its last record).
+/// <para>
+/// Meaning, which restarts rely on: <c>lsn_commit</c> is the commit LSN of the transaction the record belongs to
+/// (BEGIN's final LSN) — every transaction committing before it was emitted in full, so it is also the LSN that may be
+/// confirmed to the slot; <c>lsn</c> is the record's own change LSN inside that transaction, its changes up to and
+/// including it were emitted. Without <c>lsn</c> (snapshot, heartbeats), nothing committing at or after
+/// <c>lsn_commit</c> was emitted yet. A restart streams from the slot and skips what these say was emitted.
+/// </para>
+/// Immutable.
+/// </summary>
+public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? TxId = null, long TsUsec = 0, bool Snapshot = false, bool LastSnapshotRecord = false)
+{
+    public static IReadOnlyDictionary<string, object?> Partition(string serverName) => new Dictionary<string, object?> { ["server"] = serverName };
+
+    public IReadOnlyDictionary<string, object?> ToMap()
+    {
+        var map = new Dictionary<string, object?>
+        {
+            ["lsn_commit"] = (long)LsnCommit,
+        };
+        if (Lsn is { } lsn)
+        {
+            map["lsn"] = (long)lsn;
+            map["lsn_proc"] = (long)lsn;
+        }
+        if (TxId is { } txId)
+        {
+            map["txId"] = txId;
+        }
+        map["ts_usec"] = TsUsec;
+        if (Snapshot)
+        {
+            map["snapshot"] = "INITIAL";
+        }
+        if (LastSnapshotRecord)
+        {
+            map["last_snapshot_record"] = true;
+        }
+        return map;
+    }
+
+    /// <summary>Reads a stored offset (numbers arrive as longs from the offset store's JSON); null when there is none.</summary>
+    public static PostgresOffset? FromMap(IReadOnlyDictionary<string, object?>? map)
+    {
+        if (map is null || !map.TryGetValue("lsn_commit", out var commit) || commit is null)
+        {
+            return null;
+        }
+        long? Long(string key) => map.TryGetValue(key, out var value) && value is not null ? System.Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
+        var snapshot = map.TryGetValue("snapshot", out var flag) && flag is not null &&
+                       (flag is true || string.Equals(flag.ToString(), "INITIAL", StringComparison.OrdinalIgnoreCase) || string.Equals(flag.ToString(), "true", StringComparison.OrdinalIgnoreCase));
+        return new PostgresOffset((ulong)Long("lsn_commit")!.Value, Long("lsn") is { } lsn ? (ulong)lsn : null, Long("txId"), Long("ts_usec") ?? 0, snapshot);
+    }
+
+    /// <summary>Whether a change at <paramref name="lsn"/> in the transaction committing at <paramref name="commitLsn"/> was emitted already.</summary>
+    public bool Covers(ulong commitLsn, ulong lsn) =>
+        commitLsn < LsnCommit || (commitLsn == LsnCommit && Lsn is { } emitted && lsn <= emitted);
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Tributary.Cdc.Postgres.Tests;
+
+/// <summary>
+/// Snapshot and streaming events of a real PostgreSQL 15 compared field by field with Debezium's documented examples
+/// (the PostgreSQL connector page's <c>customers</c> table, topic prefix <c>PostgreSQL_server</c>), converted by
+/// Kafka's JsonConverter exactly as a topic would hold them.
+/// </summary>
+[Trait("Category", "process")]
+public sealed class ChangeEventTests : IAsyncLifetime
+{
+    private const string Topic = "PostgreSQL_server.inventory.customers";
+    private PostgresServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await PostgresServer.StartAsync();
+        await _server.ExecuteAsync("""
+            CREATE SCHEMA inventory;
+            CREATE TABLE inventory.customers (
+              id SERIAL,
+              first_name VARCHAR(255) NOT NULL,
+              last_name VARCHAR(255) NOT NULL,
+              email VARCHAR(255) NOT NULL,
+              PRIMARY KEY(id)
+            );
+            """);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public static Dictionary<string, string> Config(PostgresServer server, string slot = "debezium") => new()
+    {
+        ["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector",
+        ["database.hostname"] = "127.0.0.1",
+        ["database.port"] = server.Port.ToString(CultureInfo.InvariantCulture),
+        ["database.user"] = "postgres",
+        ["database.password"] = PostgresServer.SuperuserPassword,
+        ["database.dbname"] = "postgres",
+        ["topic.prefix"] = "PostgreSQL_server",
+        ["plugin.name"] = "pgoutput",
+        ["slot.name"] = slot,
+        ["status.update.interval.ms"] = "500",
+        ["poll.interval.ms"] = "100",
+    };
+
+    private static JsonElement Payload(string? json) => JsonDocument.Parse(json!).RootElement.GetProperty("payload");
+
+    [Fact]
+    public async Task Snapshot_then_insert_update_delete_truncate_match_Debeziums_examples()
+    {
+        await _server.ExecuteAsync("""
+            INSERT INTO inventory.customers VALUES (1001, 'Sally', 'Thomas', 'sally.thomas@acme.com'), (1002, 'George', 'Bailey', 'gbailey@foobar.com');
+            ALTER TABLE inventory.customers REPLICA IDENTITY FULL;
+            """);
+        var config = Config(_server);
+        config["skipped.operations"] = "none";
+        await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore());
+        var snapshot = await runner.AwaitAsync(Topic, 2);
+
+        // Key: Debezium's documented key schema and payload for this table.
+        Assert.Equal("""{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false,"name":"PostgreSQL_server.inventory.customers.Key"},"payload":{"id":1001}}""",
+            snapshot[0].Key);
+        var first = Payload(snapshot[0].Value);
+        Assert.Equal("r", first.GetProperty("op").GetString());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("before").ValueKind);
+        Assert.Equal("""{"id":1001,"first_name":"Sally","last_name":"Thomas","email":"sally.thomas@acme.com"}""", first.GetProperty("after").GetRawText());
+        Assert.Equal("first", first.GetProperty("source").GetProperty("snapshot").GetString());
+        Assert.Equal("last", Payload(snapshot[1].Value).GetProperty("source").GetProperty("snapshot").GetString());
+
+        // The value schema: envelope v2 in Debezium 2.7+ order, the documented row fields, the Postgres source block.
+        var schema = JsonDocument.Parse(snapshot[0].Value!).RootElement.GetProperty("schema");
+        Assert.Equal("PostgreSQL_server.inventory.customers.Envelope", schema.GetProperty("name").GetString());
+        Assert.Equal(["before", "after", "source", "transaction", "op", "ts_ms", "ts_us", "ts_ns"],
+            schema.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("field").GetString()));
+        Assert.Equal("""{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},{"type":"string","optional":false,"field":"first_name"},{"type":"string","optional":false,"field":"last_name"},{"type":"string","optional":false,"field":"email"}],"optional":true,"name":"PostgreSQL_server.inventory.customers.Value","field":"before"}""",
+            schema.GetProperty("fields")[0].GetRawText());
+        var source = schema.GetProperty("fields")[2];
+        Assert.Equal("io.debezium.connector.postgresql.Source", source.GetProperty("name").GetString());
+        Assert.Equal(["version", "connector", "name", "ts_ms", "snapshot", "db", "sequence", "ts_us", "ts_ns", "schema", "table", "txId", "lsn", "xmin"],
+            source.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("field").GetString()));
+        Assert.Equal("""{"type":"string","optional":false,"field":"schema"},{"type":"string","optional":false,"field":"table"},{"type":"int64","optional":true,"field":"txId"},{"type":"int64","optional":true,"field":"lsn"},{"type":"int64","optional":true,"field":"xmin"}""",
+            string.Join(",", source.GetProperty("fields").EnumerateArray().Skip(9).Select(f => f.GetRawText())));
+
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("debezium"), "the connector streaming", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync("INSERT INTO inventory.customers VALUES (1, 'Anne', 'Kretchmar', 'annek@noanswer.org')");
+        await _server.ExecuteAsync("UPDATE inventory.customers SET first_name = 'Anne Marie' WHERE id = 1");
+        await _server.ExecuteAsync("DELETE FROM inventory.customers WHERE id = 1");
+        await _server.ExecuteAsync("TRUNCATE inventory.customers");
+        var events = await runner.AwaitAsync(Topic, 2 + 5);
+
+        var create = Payload(events[2].Value);
+        Assert.Equal("c", create.GetProperty("op").GetString());
+        Assert.Equal("""{"id":1,"first_name":"Anne","last_name":"Kretchmar","email":"annek@noanswer.org"}""", create.GetProperty("after").GetRawText());
+
+        // The documented update (REPLICA IDENTITY FULL), field by field.
+        var update = Payload(events[3].Value);
+        Assert.Equal("""{"id":1,"first_name":"Anne","last_name":"Kretchmar","email":"annek@noanswer.org"}""", update.GetProperty("before").GetRawText());
+        Assert.Equal("""{"id":1,"first_name":"Anne Marie","last_name":"Kretchmar","email":"annek@noanswer.org"}""", update.GetProperty("after").GetRawText());
+        var updateSource = update.GetProperty("source");
+        Assert.Equal(["version", "connector", "name", "ts_ms", "snapshot", "db", "sequence", "ts_us", "ts_ns", "schema", "table", "txId", "lsn", "xmin"],
+            updateSource.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("3.1.0.Final", updateSource.GetProperty("version").GetString());
+        Assert.Equal("postgresql", updateSource.GetProperty("connector").GetString());
+        Assert.Equal("PostgreSQL_server", updateSource.GetProperty("name").GetString());
+        Assert.Equal("false", updateSource.GetProperty("snapshot").GetString());
+        Assert.Equal("postgres", updateSource.GetProperty("db").GetString());
+        Assert.Equal("inventory", updateSource.GetProperty("schema").GetString());
+        Assert.Equal("customers", updateSource.GetProperty("table").GetString());
+        Assert.Equal(JsonValueKind.Null, updateSource.GetProperty("xmin").ValueKind);
+        var lsn = updateSource.GetProperty("lsn").GetInt64();
+        var sequence = JsonSerializer.Deserialize<string[]>(updateSource.GetProperty("sequence").GetString()!)!;
+        Assert.Equal(lsn.ToString(CultureInfo.InvariantCulture), sequence[1]);
+        Assert.True(long.Parse(sequence[0], CultureInfo.InvariantCulture) > lsn, "sequence[0] is the transaction's commit LSN, after its change");
+        Assert.True(updateSource.GetProperty("txId").GetInt64() > 0);
+        Assert.Equal(updateSource.GetProperty("ts_ms").GetInt64() * 1000, updateSource.GetProperty("ts_us").GetInt64() / 1000 * 1000);
+        Assert.Equal(JsonValueKind.Null, update.GetProperty("transaction").ValueKind);
+        Assert.Equal("u", update.GetProperty("op").GetString());
+        Assert.True(Math.Abs(update.GetProperty("ts_ms").GetInt64() - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) < 60_000);
+
+        var delete = Payload(events[4].Value);
+        Assert.Equal("d", delete.GetProperty("op").GetString());
+        Assert.Equal("""{"id":1,"first_name":"Anne Marie","last_name":"Kretchmar","email":"annek@noanswer.org"}""", delete.GetProperty("before").GetRawText());
+        Assert.Equal(JsonValueKind.Null, delete.GetProperty("after").ValueKind);
+        Assert.Equal("""{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false,"name":"PostgreSQL_server.inventory.customers.Key"},"payload":{"id":1}}""", events[5].Key);
+        Assert.Null(events[5].Value); // the tombstone
+
+        var truncate = Payload(events[6].Value);
+        Assert.Equal("t", truncate.GetProperty("op").GetString());
+        Assert.Null(events[6].Key);
+        Assert.Equal(JsonValueKind.Null, truncate.GetProperty("before").ValueKind);
+        Assert.Equal(JsonValueKind.Null, truncate.GetProperty("after").ValueKind);
+    }
+
+    [Fact]
+    public async Task Without_replica_identity_full_an_update_has_no_before_and_a_delete_only_the_key()
+    {
+        var config = Config(_server);
+        config["snapshot.mode"] = "no_data";
+        await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore(), schemas: false);
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("debezium"), "the connector streaming", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync("""
+            INSERT INTO inventory.customers VALUES (7, 'Anne', 'Kretchmar', 'annek@noanswer.org');
+            UPDATE inventory.customers SET first_name = 'Anne Marie' WHERE id = 7;
+            DELETE FROM inventory.customers WHERE id = 7;
+            """);
+        var events = await runner.AwaitAsync(Topic, 4);
+        Assert.Equal("""{"id":7}""", events[1].Key);
+        var update = JsonDocument.Parse(events[1].Value!).RootElement;
+        Assert.Equal(JsonValueKind.Null, update.GetProperty("before").ValueKind);
+        Assert.Equal("Anne Marie", update.GetProperty("after").GetProperty("first_name").GetString());
+        // The key-only old row: the key columns, and the NOT NULL columns at their types' zero values as Debezium's converters fill them.
+        var delete = JsonDocument.Parse(events[2].Value!).RootElement;
+        Assert.Equal("""{"id":7,"first_name":"","last_name":"","email":""}""", delete.GetProperty("before").GetRawText());
+        Assert.Null(events[3].Value);
+        Assert.DoesNotContain(runner.Records(Topic), r => r.Value is not null && r.Value.Contains("\"op\":\"t\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_primary_key_change_is_a_delete_a_tombstone_and_a_create()
+    {
+        var config = Config(_server);
+        config["snapshot.mode"] = "no_data";
+        await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore(), schemas: false);
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("debezium"), "the connector streaming", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync("INSERT INTO inventory.customers VALUES (8, 'Anne', 'Kretchmar', 'annek@noanswer.org'); UPDATE inventory.customers SET id = 9 WHERE id = 8;");
+        var events = await runner.AwaitAsync(Topic, 4);
+        Assert.Equal(["{\"id\":8}", "{\"id\":8}", "{\"id\":8}", "{\"id\":9}"], events.Select(e => e.Key));
+        Assert.Equal("d", JsonDocument.Parse(events[1].Value!).RootElement.GetProperty("op").GetString());
+        Assert.Null(events[2].Value);
+        Assert.Equal("c", JsonDocument.Parse(events[3].Value!).RootElement.GetProperty("op").GetString());
+    }
+}
