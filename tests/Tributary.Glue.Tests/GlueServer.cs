@@ -1,69 +1,7 @@
 namespace Tributary.Glue.Tests;
 
-/// <summary>
-/// The real `tributary serve` as a separate process (AWS APIs on a loopback port the OS picked), restartable on the
-/// same data directory; an xunit class fixture. Also the clients' fixed environment: dummy credentials (Tributary
-/// accepts any unless aws.credentials is set) and no user configuration.
-/// </summary>
-public sealed class GlueServer : IAsyncLifetime
+/// <summary>`tributary serve` for the Glue tests (see <see cref="AwsServeFixture"/>), with their client scripts.</summary>
+public sealed class GlueServer() : AwsServeFixture("glue"), IAsyncLifetime
 {
-    public const string AwsCli = "/usr/bin/aws";
-    public const string Python = "/usr/bin/python3";
-
-    private readonly TributaryProcess _process;
-
-    public GlueServer()
-    {
-        _process = new TributaryProcess(DataDirectory, () => Settings);
-    }
-
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "tributary-glue-" + Guid.NewGuid().ToString("N"));
-
-    public List<string> Settings { get; } = [];
-
-    public string Endpoint => $"http://127.0.0.1:{_process.Ports.Aws}";
-
-    public string Output => _process.Output;
-
     public static string Scripts => Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "glue");
-
-    public static Dictionary<string, string> Environment() => new()
-    {
-        ["AWS_ACCESS_KEY_ID"] = "tributary",
-        ["AWS_SECRET_ACCESS_KEY"] = "tributary",
-        ["AWS_DEFAULT_REGION"] = "us-east-1",
-        ["AWS_REGION"] = "us-east-1",
-        ["AWS_PAGER"] = "",
-        ["AWS_CONFIG_FILE"] = "/dev/null",
-        ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-    };
-
-    public static void RequireAwsCli() =>
-        Assert.True(File.Exists(AwsCli), "The AWS CLI is not installed at /usr/bin/aws: run ./test.sh to install it (Debian package awscli)");
-
-    public static async Task RequireBoto3()
-    {
-        Assert.True(File.Exists(Python), "/usr/bin/python3 is missing: install Debian's python3");
-        var result = await ClientProcess.RunAsync(Python, ["-c", "import boto3"], TimeSpan.FromSeconds(30));
-        Assert.True(result.ExitCode == 0, "boto3 is not installed for /usr/bin/python3: run ./test.sh to install it (Debian package python3-boto3)\n" + result);
-    }
-
-    public Task InitializeAsync() => _process.StartAsync();
-
-    public Task RestartAsync() => _process.RestartAsync();
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            await _process.StopAsync();
-        }
-        finally
-        {
-            if (Directory.Exists(DataDirectory))
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-        }
-    }
 }
