@@ -19,8 +19,9 @@ namespace Tributary.Server;
 
 /// <summary>
 /// A Connect worker as the host runs it: the client to its Kafka cluster, the plugins (the built-in converters,
-/// transformations, FileStream connectors, the S3 sink and Debezium's MySQL source plus plugin.path), the offsets file, the standalone herder and the REST
-/// listener. <c>tributary connect-standalone</c> runs one against any cluster; <c>tributary serve</c> runs one against
+/// transformations, FileStream connectors, the S3 sink and Debezium's MySQL and PostgreSQL sources plus plugin.path), the herder (standalone with
+/// an offsets file, or distributed with the internal topics) and the REST listener. <c>tributary connect-standalone</c>
+/// and <c>connect-distributed</c> run one against any cluster; <c>tributary serve</c> runs a distributed one against
 /// its own Kafka listener. Disposal stops the REST listener, then every connector (flushing offsets), then the client.
 /// </summary>
 public sealed class ConnectHost : IAsyncDisposable
@@ -58,8 +59,12 @@ public sealed class ConnectHost : IAsyncDisposable
 
     public int Port => _rest.Port;
 
-    /// <param name="distributed">Distributed-mode settings (connect-distributed): the worker joins its group and keeps everything in the internal topics; null: standalone.</param>
-    public static async Task<ConnectHost> StartAsync(WorkerConfig worker, ILoggerFactory loggerFactory, DistributedConfig? distributed = null, CancellationToken cancellationToken = default)
+    /// <param name="distributed">Distributed-mode settings (connect-distributed, serve): the worker joins its group and keeps everything in the internal topics; null: standalone.</param>
+    /// <param name="importOffsetsFile">
+    /// Distributed only: an offsets file of a standalone worker (serve's embedded worker was one until this version)
+    /// whose offsets are copied into the offsets topic where it has none, then renamed to <c>.imported</c>.
+    /// </param>
+    public static async Task<ConnectHost> StartAsync(WorkerConfig worker, ILoggerFactory loggerFactory, DistributedConfig? distributed = null, CancellationToken cancellationToken = default, string? importOffsetsFile = null)
     {
         var logger = loggerFactory.CreateLogger("Tributary.Connect");
         var plugins = new PluginRegistry(
@@ -72,7 +77,7 @@ public sealed class ConnectHost : IAsyncDisposable
             var metadata = await client.RefreshMetadataAsync([], cancellationToken: cancellationToken).ConfigureAwait(false);
             if (distributed is not null)
             {
-                return await StartDistributedAsync(worker, distributed, plugins, client, metadata.ClusterId, loggerFactory, cancellationToken).ConfigureAwait(false);
+                return await StartDistributedAsync(worker, distributed, plugins, client, metadata.ClusterId, loggerFactory, importOffsetsFile, cancellationToken).ConfigureAwait(false);
             }
             var offsets = new FileOffsetStore(worker.GetString(WorkerConfig.OffsetStorageFileName));
             var (host, port) = worker.RestListener;
@@ -110,7 +115,7 @@ public sealed class ConnectHost : IAsyncDisposable
     /// A distributed worker: its id (host:port others reach its REST API at: rest.advertised.host.name/port, else the
     /// listener's; a wildcard host is advertised as 127.0.0.1), the herder (internal topics, group), then REST.
     /// </summary>
-    private static async Task<ConnectHost> StartDistributedAsync(WorkerConfig worker, DistributedConfig distributed, PluginRegistry plugins, KafkaClient client, string? clusterId, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private static async Task<ConnectHost> StartDistributedAsync(WorkerConfig worker, DistributedConfig distributed, PluginRegistry plugins, KafkaClient client, string? clusterId, ILoggerFactory loggerFactory, string? importOffsetsFile, CancellationToken cancellationToken)
     {
         var (host, port) = worker.RestListener;
         if (port == 0 && worker.Originals.GetValueOrDefault(WorkerConfig.RestAdvertisedPort) is null)
@@ -122,7 +127,13 @@ public sealed class ConnectHost : IAsyncDisposable
         var herder = new DistributedHerder(worker, distributed, plugins, client, $"{advertisedHost}:{advertisedPort}", loggerFactory);
         try
         {
-            await herder.StartAsync(cancellationToken).ConfigureAwait(false);
+            var import = importOffsetsFile is not null && File.Exists(importOffsetsFile) ? new FileOffsetStore(importOffsetsFile) : null;
+            await herder.StartAsync(cancellationToken, import).ConfigureAwait(false);
+            if (import is not null)
+            {
+                // Copied and flushed to the topic: the file is kept for reference but never read again.
+                File.Move(importOffsetsFile!, importOffsetsFile + ".imported", overwrite: true);
+            }
             var rest = await ConnectRestServer.StartAsync(herder, host, port, clusterId, Program.Version, loggerFactory).ConfigureAwait(false);
             return new ConnectHost(client, herder, herder, herder.LocalHerder, rest, host);
         }
@@ -130,6 +141,25 @@ public sealed class ConnectHost : IAsyncDisposable
         {
             await herder.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A free TCP port on <paramref name="host"/> now (bound and released): a distributed worker must know the port
+    /// its REST listener will have before it joins its group, since the others reach it there.
+    /// </summary>
+    public static int FreePort(string host)
+    {
+        var address = host is "" or "0.0.0.0" ? System.Net.IPAddress.Any : host == "localhost" ? System.Net.IPAddress.Loopback : System.Net.IPAddress.Parse(host);
+        var listener = new System.Net.Sockets.TcpListener(address, 0);
+        listener.Start();
+        try
+        {
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
         }
     }
 

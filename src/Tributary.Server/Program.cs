@@ -143,7 +143,9 @@ public static class Program
                 {
                     try
                     {
-                        connect = await ConnectHost.StartAsync(EmbeddedWorker(options, kafka.Port), loggerFactory).ConfigureAwait(false);
+                        var worker = EmbeddedWorker(options, kafka.Port);
+                        connect = await ConnectHost.StartAsync(worker, loggerFactory, new Tributary.Connect.Runtime.Distributed.DistributedConfig(worker.Originals),
+                            importOffsetsFile: worker.GetString(Tributary.Connect.Runtime.Config.WorkerConfig.OffsetStorageFileName)).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Client.KafkaClientException)
                     {
@@ -164,12 +166,18 @@ public static class Program
     }
 
     /// <summary>
-    /// The worker configuration of serve's embedded Connect worker: the own Kafka listener over loopback, Connect's
-    /// JsonConverter for keys and values (as Kafka's sample worker files set), offsets under the data directory.
+    /// The worker configuration of serve's embedded Connect worker, a distributed worker as Kafka's sample
+    /// <c>connect-distributed.properties</c> sets one up: group <c>connect-cluster</c>, internal topics
+    /// <c>connect-configs</c>, <c>connect-offsets</c> (25 partitions) and <c>connect-status</c> (5) on the own Kafka
+    /// listener over loopback, Connect's JsonConverter for keys and values. Further workers (<c>tributary
+    /// connect-distributed</c> with the same group and topics) join it. <c>offset.storage.file.filename</c> names the
+    /// offsets file of the standalone worker serve ran before, imported once. Port 0 is resolved to a free port here:
+    /// the group must know the REST address before the listener starts.
     /// </summary>
     private static Tributary.Connect.Runtime.Config.WorkerConfig EmbeddedWorker(TributaryOptions options, int kafkaPort)
     {
         var kafkaHost = options.KafkaListener.Host is "0.0.0.0" or "::" ? "127.0.0.1" : options.KafkaListener.Host;
+        var restPort = options.Connect.Port == 0 ? ConnectHost.FreePort(options.Connect.Host) : options.Connect.Port;
         return new Tributary.Connect.Runtime.Config.WorkerConfig(new Dictionary<string, string>
         {
             ["bootstrap.servers"] = $"{kafkaHost}:{kafkaPort}",
@@ -177,8 +185,11 @@ public static class Program
             ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
             ["offset.storage.file.filename"] = Path.Combine(options.DataDirectory, "connect", "offsets.json"),
             ["offset.flush.interval.ms"] = "10000",
+            ["group.id"] = "connect-cluster",
             ["config.storage.topic"] = "connect-configs",
-            ["listeners"] = $"http://{options.Connect.Host}:{options.Connect.Port}",
+            ["offset.storage.topic"] = "connect-offsets",
+            ["status.storage.topic"] = "connect-status",
+            ["listeners"] = $"http://{options.Connect.Host}:{restPort}",
         });
     }
 

@@ -46,6 +46,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<string> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile HashSet<string> _owned = new(StringComparer.Ordinal);
+    private volatile TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _changeLoop;
     private Task? _statusLoop;
 
@@ -78,9 +79,11 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
 
     /// <summary>
     /// Creates the three internal topics when missing (compacted; config one partition), refuses topics that are not
-    /// compacted, reads them to their end and joins the group.
+    /// compacted, reads them to their end and joins the group. <paramref name="importOffsets"/>: source offsets kept
+    /// elsewhere before (serve's embedded worker was standalone, with an offsets file), copied into the offsets topic
+    /// where it has none for a partition, before any task can start.
     /// </summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    public async Task StartAsync(CancellationToken cancellationToken = default, OffsetStoreBase? importOffsets = null)
     {
         await InternalTopics.EnsureAsync(_client, _config.ConfigTopic, 1, DistributedConfig.ConfigStorageTopic, cancellationToken).ConfigureAwait(false);
         await InternalTopics.EnsureAsync(_client, _config.OffsetTopic, _config.OffsetPartitions, DistributedConfig.OffsetStorageTopic, cancellationToken).ConfigureAwait(false);
@@ -89,6 +92,11 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         await _offsets.StartAsync(cancellationToken).ConfigureAwait(false);
         await _status.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (importOffsets is not null)
+        {
+            var copied = await _offsets.ImportAsync(importOffsets, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Imported {Count} source offsets into {Topic}", copied, _config.OffsetTopic);
+        }
         _changeLoop = Task.Run(() => ChangeLoopAsync(_stopping.Token));
         _statusLoop = Task.Run(() => StatusLoopAsync(_stopping.Token));
         _member.Start();
@@ -130,6 +138,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
             }
             _logger.LogInformation("Worker {Worker} generation {Generation}{Leader}: runs [{Connectors}]; revoked [{Revoked}]; delay {Delay} ms",
                 _workerId, generation, isLeader ? " (leader)" : "", string.Join(",", _owned.Order(StringComparer.Ordinal)), string.Join(",", assignment.Revoked.Units.Keys), assignment.DelayMs);
+            _assigned.TrySetResult();
         }
         finally
         {
@@ -147,6 +156,10 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         await _apply.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (_assigned.Task.IsCompleted)
+            {
+                _assigned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
             foreach (var name in _owned.ToList())
             {
                 await StopLocalAsync(name, _member.Generation).ConfigureAwait(false);
@@ -417,6 +430,21 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         _ = Config(name);
         await _configStore.PutTargetStateAsync(name, target, cancellationToken).ConfigureAwait(false);
         await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        // On the connector's own worker the new state holds before the answer (the change loop applying the same record
+        // again changes nothing), so a stop followed by an offsets request here sees the connector stopped, as Kafka's
+        // herder, which checks the config snapshot it has just read, does.
+        await _apply.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_owned.Contains(name) && _configLog.Target(name) == target)
+            {
+                await _inner.SetTargetStateAsync(name, target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _apply.Release();
+        }
     }
 
     public async Task<ConnectorStatus> RestartAsync(string name, bool includeTasks, bool onlyFailed, CancellationToken cancellationToken = default)
@@ -440,7 +468,12 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     public Task<string> ModifyOffsetsAsync(string name, IReadOnlyList<(Dictionary<string, object?> Partition, Dictionary<string, object?>? Offset)>? offsets, CancellationToken cancellationToken = default) =>
         Local(name).ModifyOffsetsAsync(name, offsets, cancellationToken);
 
-    public IReadOnlyList<string> ActiveTopics(string name) => Local(name).ActiveTopics(name);
+    /// <summary>The topics the connector used since it started here; none while it runs nowhere yet (as Kafka answers before any topic record).</summary>
+    public IReadOnlyList<string> ActiveTopics(string name)
+    {
+        _ = Config(name);
+        return _owned.Contains(name) ? _inner.ActiveTopics(name) : [];
+    }
 
     public void ResetActiveTopics(string name) => Local(name).ResetActiveTopics(name);
 
@@ -450,6 +483,8 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         _ = Config(name);
         return _owned.Contains(name) ? _inner : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
     }
+
+    public Task ReadyAsync(CancellationToken cancellationToken) => _assigned.Task.WaitAsync(cancellationToken);
 
     public string? ForwardTarget(RestRequest request)
     {
@@ -469,6 +504,8 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
             var worker = _status.Get(KafkaStatusStore.ConnectorKey(name))?.WorkerId;
             return worker is { Length: > 0 } && worker != _workerId
                 ? "http://" + worker
+                : request.Method == "GET" && s[2] == "topics"
+                ? null
                 : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
         }
         if (s.Count == 3 && s[2] is "pause" or "resume")

@@ -54,4 +54,11 @@ public interface IHerder
     /// task restarts, offsets and topics), or null to serve it here. Throws 409 when that worker is not known.
     /// </summary>
     string? ForwardTarget(RestRequest request);
+
+    /// <summary>
+    /// Completes when this worker can serve or forward connector requests: at once for a standalone worker; for a
+    /// distributed one once it holds an assignment of its group (Kafka's herder queues requests until it has joined,
+    /// so a request that arrives during the first join waits instead of failing).
+    /// </summary>
+    Task ReadyAsync(CancellationToken cancellationToken);
 }

@@ -60,6 +60,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     /// <summary>Standalone mode serves every request itself.</summary>
     public string? ForwardTarget(RestRequest request) => null;
 
+    public Task ReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Kafka's message for a configuration that failed validation on create or update.</summary>
     public static BadRequestException InvalidConfig(ConfigInfos validation) =>
         new($"Connector configuration is invalid and contains the following {validation.ErrorCount} error(s):\n{string.Join("\n", validation.ErrorLines)}\nYou can also find the above list of errors at the endpoint `/connector-plugins/{{connectorType}}/config/validate`");

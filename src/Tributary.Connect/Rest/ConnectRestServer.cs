@@ -64,6 +64,17 @@ public sealed class ConnectRestServer : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             timeout.CancelAfter(RequestTimeout);
             var segments = request.Segments;
+            if (segments.Count > 0 && segments[0] == "connectors")
+            {
+                try
+                {
+                    await herder.ReadyAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    throw new ConnectRestException(500, "Request timed out");
+                }
+            }
             var work = herder.ForwardTarget(request) is { } target
                 ? RestForwarder.ForwardAsync(context, target, timeout.Token)
                 : segments.Count == 0 || segments[0] == "health"

@@ -114,6 +114,34 @@ public abstract class OffsetStoreBase : IOffsetStore
         }
     }
 
+    /// <summary>
+    /// Copies into this store every committed offset of <paramref name="source"/> that this store does not hold yet, and
+    /// flushes them (a worker moving from an offsets file to the offsets topic: what the topic already has wins, so an
+    /// import repeated after a crash changes nothing). Returns how many were copied.
+    /// </summary>
+    public async Task<int> ImportAsync(OffsetStoreBase source, CancellationToken cancellationToken = default)
+    {
+        List<KeyValuePair<string, string?>> missing;
+        lock (source._lock)
+        {
+            missing = [.. source._committed];
+        }
+        var copied = 0;
+        lock (_lock)
+        {
+            foreach (var (key, value) in missing)
+            {
+                if (value is not null && !_committed.ContainsKey(key) && !_pending.ContainsKey(key))
+                {
+                    _pending[key] = value;
+                    copied++;
+                }
+            }
+        }
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return copied;
+    }
+
     public OffsetStorageReader ReaderFor(string connector) => new Reader(this, connector);
 
     private sealed class Reader(OffsetStoreBase store, string connector) : OffsetStorageReader
