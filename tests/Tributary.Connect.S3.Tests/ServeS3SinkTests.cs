@@ -133,7 +133,7 @@ public sealed class ServeS3SinkTests : IAsyncLifetime
         JsonNode? task = null;
         await Eventually.HoldsAsync(async () =>
         {
-            task = (await StatusAsync("strict"))["tasks"]?[0];
+            task = (await StatusAsync("strict"))["tasks"]?.AsArray().FirstOrDefault();
             return (string?)task?["state"] == "FAILED";
         }, "the task to fail", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(200));
         var trace = (string)task!["trace"]!;
