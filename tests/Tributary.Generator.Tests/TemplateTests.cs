@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Bogus;
-using Tributary.Generator;
 using Tributary.Generator.Templates;
 
 namespace Tributary.Generator.Tests;
