@@ -34,10 +34,10 @@ public sealed class TemplateTests
             _ => "",
         };
         var values = Render("<{{" + helper + argument + "}}>", 20);
-        Assert.All(values, v => Assert.Matches("^<.*>$", v));
+        Assert.All(values, v => Assert.Matches("(?s)^<.*>$", v));
         Assert.All(values, v => Assert.DoesNotContain("{{", v));
-        // Helpers that make text make some: at most the constant ones give the same value twenty times.
-        if (helper is not ("random.locale" or "random.boolean"))
+        // Helpers that make text make some (the helpers.* ones transform their argument: none here).
+        if (helper is not ("random.locale" or "random.boolean" or "helpers.slugify" or "helpers.replaceSymbols" or "helpers.replaceSymbolWithNumber"))
         {
             Assert.Contains(values, v => v.Length > 2);
         }
@@ -123,7 +123,7 @@ public sealed class TemplateTests
         var time = new DateTimeOffset(2014, 9, 8, 8, 2, 17, 45, TimeSpan.FromHours(-5));
         Assert.Equal("08/Sep/2014:08:02:17 -05:00", MomentFormat.Format(time, "DD/MMM/YYYY:HH:mm:ss Z"));
         Assert.Equal("Monday, September 8th 2014, 8:02:17 am -0500", MomentFormat.Format(time, "dddd, MMMM Do YYYY, h:mm:ss a ZZ"));
-        Assert.Equal("14 Q3 251 045 at 08", MomentFormat.Format(time, "YY Q DDD SSS [at] HH"));
+        Assert.Equal("14 3 251 045 at 08", MomentFormat.Format(time, "YY Q DDD SSS [at] HH"));
         Assert.Equal("1410181337045", MomentFormat.Format(time, "x"));
     }
 
@@ -207,7 +207,7 @@ public sealed class TemplateTests
     [Fact]
     public void Every_helper_name_is_module_dot_method()
     {
-        Assert.All(FakerHelpers.Names, n => Assert.Matches(@"^[a-z]+\.[a-zA-Z]+$", n));
+        Assert.All(FakerHelpers.Names, n => Assert.Matches(@"^[a-z]+\.[a-zA-Z0-9]+$", n));
         Assert.Contains("random.weightedArrayElement", FakerHelpers.Names);
         Assert.Contains("date.utc", FakerHelpers.Names);
         Assert.Equal("ab{{date.now}}", KdgTemplate.Clean("a\r\nb{{current.timestamp}}"));

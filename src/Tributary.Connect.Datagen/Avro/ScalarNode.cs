@@ -130,8 +130,8 @@ internal sealed record Hints(ScalarKind Kind)
         object? value = kind switch
         {
             ScalarKind.Boolean when option.ValueKind is JsonValueKind.True or JsonValueKind.False => option.GetBoolean(),
-            ScalarKind.Int when option.TryGetInt32(out var i) => i,
-            ScalarKind.Long when option.TryGetInt64(out var l) => l,
+            ScalarKind.Int when option.ValueKind == JsonValueKind.Number && option.TryGetInt32(out var i) => i,
+            ScalarKind.Long when option.ValueKind == JsonValueKind.Number && option.TryGetInt64(out var l) => l,
             ScalarKind.Float when option.ValueKind == JsonValueKind.Number => option.GetSingle(),
             ScalarKind.Double when option.ValueKind == JsonValueKind.Number => option.GetDouble(),
             ScalarKind.String when option.ValueKind == JsonValueKind.String => option.GetString(),
@@ -185,23 +185,24 @@ internal sealed class ScalarNode(Schema schema, Hints hints) : GenerationSchema
             ScalarKind.Long => (hints.RangeMin ?? -1e15, hints.RangeMax ?? 1e15),
             _ => (hints.RangeMin ?? 0, hints.RangeMax ?? 1),
         };
+        // Each arm boxes its own type (a switch of numbers would widen them all to double).
         return hints.Kind switch
         {
-            ScalarKind.Int => (int)Math.Clamp(Math.Floor(min + (random.NextDouble() * (max - min))), int.MinValue, Math.Max(min, max - 1)),
-            ScalarKind.Long => (long)min + random.NextInt64(Math.Max(1, (long)max - (long)min)),
-            ScalarKind.Float => (float)(min + (random.NextDouble() * (max - min))),
-            _ => min + (random.NextDouble() * (max - min)),
+            ScalarKind.Int => (object)(int)Math.Clamp(Math.Floor(min + (random.NextDouble() * (max - min))), int.MinValue, Math.Max(min, max - 1)),
+            ScalarKind.Long => (object)((long)min + random.NextInt64(Math.Max(1, (long)max - (long)min))),
+            ScalarKind.Float => (object)(float)(min + (random.NextDouble() * (max - min))),
+            _ => (object)(min + (random.NextDouble() * (max - min))),
         };
     }
 
     /// <summary>An iteration's number in the field's type (a string field prints it).</summary>
     private object FromNumber(double value) => hints.Kind switch
     {
-        ScalarKind.Int => (int)value,
-        ScalarKind.Long => (long)value,
-        ScalarKind.Float => (float)value,
-        ScalarKind.Double => value,
-        ScalarKind.Boolean => value % 2 != 0,
+        ScalarKind.Int => (object)(int)value,
+        ScalarKind.Long => (object)(long)value,
+        ScalarKind.Float => (object)(float)value,
+        ScalarKind.Double => (object)value,
+        ScalarKind.Boolean => (object)(value % 2 != 0),
         _ => ((long)value).ToString(CultureInfo.InvariantCulture),
     };
 }

@@ -178,7 +178,8 @@ public static class FakerHelpers
             ["word"] = (Faker f, in HelperArgument a) => f.Lorem.Word(),
             ["words"] = (Faker f, in HelperArgument a) => string.Join(' ', f.Lorem.Words(a.IsNone ? 3 : (int)a.Number(3))),
             ["sentence"] = (Faker f, in HelperArgument a) => f.Lorem.Sentence(a.IsNone ? null : (int)a.Number(3)),
-            ["sentences"] = (Faker f, in HelperArgument a) => f.Lorem.Sentences(a.IsNone ? null : (int)a.Number(3)),
+            // faker.js joins sentences with a space (Bogus with a newline, which would break a JSON template).
+            ["sentences"] = (Faker f, in HelperArgument a) => f.Lorem.Sentences(a.IsNone ? null : (int)a.Number(3), " "),
             ["slug"] = (Faker f, in HelperArgument a) => f.Lorem.Slug(a.IsNone ? 3 : (int)a.Number(3)),
             ["paragraph"] = (Faker f, in HelperArgument a) => f.Lorem.Paragraph(a.IsNone ? 3 : (int)a.Number(3)),
             ["paragraphs"] = (Faker f, in HelperArgument a) => f.Lorem.Paragraphs(a.IsNone ? 3 : (int)a.Number(3)),
