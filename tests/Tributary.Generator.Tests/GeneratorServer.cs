@@ -60,11 +60,23 @@ public sealed class GeneratorServer : IAsyncLifetime
         return [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t', 2)).Select(p => (p[0], p[1]))];
     }
 
+    /// <remarks>
+    /// The CLI gets the Firehose model the delivery-stream tests use (tests/interop/firehose/cli_model.py, through
+    /// AWS_DATA_PATH): Debian's bundled one refuses buffering intervals below 60 s, which Firehose now takes.
+    /// </remarks>
     public async Task<JsonElement> AwsAsync(params string[] args)
     {
         AwsServeFixture.RequireAwsCli();
+        var models = _directory.File("cli-model");
+        if (!Directory.Exists(models))
+        {
+            var script = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "firehose", "cli_model.py");
+            (await ClientProcess.RunAsync(AwsServeFixture.Python, [script, models], TimeSpan.FromSeconds(30))).EnsureSuccess();
+        }
+        var environment = AwsServeFixture.Environment();
+        environment["AWS_DATA_PATH"] = models;
         var result = (await ClientProcess.RunAsync(AwsServeFixture.AwsCli, [.. args, "--endpoint-url", Endpoint, "--output", "json"], TimeSpan.FromSeconds(90),
-            environment: AwsServeFixture.Environment())).EnsureSuccess();
+            environment: environment)).EnsureSuccess();
         return result.StandardOutput.Trim().Length == 0 ? default : JsonDocument.Parse(result.StandardOutput).RootElement.Clone();
     }
 
