@@ -39,7 +39,9 @@ public readonly record struct GeneratorProgress(long Sent, long Errors, TimeSpan
 /// count, the duration or cancellation ends it. Rate keeping: the run owes <c>rate × elapsed</c> records and sends what
 /// it owes at each tick, so a slow send is caught up (bounded to one second's worth) rather than lowering the rate.
 /// A failed send counts its records as errors, reports the error once per distinct message, and the run goes on.
-/// Rendering reuses one buffer per tick: no per-record allocation beyond the helpers' own strings.
+/// One send is in flight at a time, in order, while the next tick's records are rendered into the other of two
+/// reused buffers (rendering and the destination's round trip overlap; no per-record allocation beyond the helpers'
+/// own strings).
 /// </summary>
 public sealed class GeneratorRun(KdgTemplate template, IRecordTarget target, GeneratorOptions options)
 {
@@ -60,14 +62,59 @@ public sealed class GeneratorRun(KdgTemplate template, IRecordTarget target, Gen
         var faker = NewFaker(options.Seed);
         var text = new StringBuilder(1024);
         var encoder = Encoding.UTF8.GetEncoder();
-        var arena = new byte[64 * 1024];
-        var records = new List<ReadOnlyMemory<byte>>();
-        var ranges = new List<(int Start, int Length)>();
+        // Two tick buffers: the next tick is rendered into one while the other's send is in flight.
+        var buffers = new[] { new TickBuffer(), new TickBuffer() };
+        var current = 0;
+        Task<int>? inFlight = null;
+        var inFlightCount = 0;
         var clock = Stopwatch.StartNew();
         var seenErrors = new HashSet<string>(StringComparer.Ordinal);
         long sent = 0, errors = 0, lastSecondSent = 0;
         var lastSecond = TimeSpan.Zero;
         var recentRate = 0.0;
+
+        // Waits for the send in flight (if any) and counts its records as sent, refused or failed.
+        async Task<bool> CompleteAsync()
+        {
+            if (inFlight is null)
+            {
+                return true;
+            }
+            var count = inFlightCount;
+            var task = inFlight;
+            inFlight = null;
+            inFlightCount = 0;
+            try
+            {
+                var refused = await task.ConfigureAwait(false);
+                sent += count - refused;
+                errors += refused;
+                return true;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception e)
+            {
+                errors += count;
+                if (seenErrors.Add(e.Message))
+                {
+                    onError?.Invoke(e.Message);
+                }
+                // A destination that refuses everything must not be hammered: wait a tick before the next try.
+                try
+                {
+                    await Task.Delay(options.Tick, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+                return true;
+            }
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             var elapsed = clock.Elapsed;
@@ -75,7 +122,7 @@ public sealed class GeneratorRun(KdgTemplate template, IRecordTarget target, Gen
             {
                 break;
             }
-            var remaining = options.Count is { } count ? count - sent - errors : long.MaxValue;
+            var remaining = options.Count is { } count ? count - sent - errors - inFlightCount : long.MaxValue;
             if (remaining <= 0)
             {
                 break;
@@ -83,11 +130,22 @@ public sealed class GeneratorRun(KdgTemplate template, IRecordTarget target, Gen
             long due;
             if (options.Rate is { } rate)
             {
-                var owed = (long)(rate * elapsed.TotalSeconds) - sent - errors;
+                var owed = (long)(rate * elapsed.TotalSeconds) - sent - errors - inFlightCount;
                 due = Math.Min(Math.Max(0, owed), (long)Math.Ceiling(rate));
                 if (due == 0)
                 {
-                    await Task.Delay(options.Tick, cancellationToken).ConfigureAwait(false);
+                    if (!await CompleteAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                    try
+                    {
+                        await Task.Delay(options.Tick, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
                     continue;
                 }
             }
@@ -97,53 +155,15 @@ public sealed class GeneratorRun(KdgTemplate template, IRecordTarget target, Gen
             }
             due = Math.Min(due, remaining);
 
-            // Render this tick's records back to back into the arena.
-            ranges.Clear();
-            var used = 0;
-            for (var i = 0; i < due; i++)
-            {
-                text.Clear();
-                template.Render(faker, text);
-                var size = Encoding.UTF8.GetMaxByteCount(text.Length);
-                if (arena.Length - used < size)
-                {
-                    Array.Resize(ref arena, Math.Max(arena.Length * 2, used + size));
-                }
-                var written = 0;
-                foreach (var chunk in text.GetChunks())
-                {
-                    written += encoder.GetBytes(chunk.Span, arena.AsSpan(used + written), flush: false);
-                }
-                written += encoder.GetBytes([], arena.AsSpan(used + written), flush: true);
-                ranges.Add((used, written));
-                used += written;
-            }
-            records.Clear();
-            foreach (var (start, length) in ranges)
-            {
-                records.Add(arena.AsMemory(start, length));
-            }
-
-            try
-            {
-                var refused = await target.SendAsync(records, cancellationToken).ConfigureAwait(false);
-                sent += records.Count - refused;
-                errors += refused;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            var buffer = buffers[current];
+            buffer.Render(template, faker, text, encoder, due);
+            if (!await CompleteAsync().ConfigureAwait(false))
             {
                 break;
             }
-            catch (Exception e)
-            {
-                errors += records.Count;
-                if (seenErrors.Add(e.Message))
-                {
-                    onError?.Invoke(e.Message);
-                }
-                // A destination that refuses everything must not be hammered: wait a tick before the next try.
-                await Task.Delay(options.Tick, cancellationToken).ConfigureAwait(false);
-            }
+            inFlight = target.SendAsync(buffer.Records, cancellationToken);
+            inFlightCount = buffer.Records.Count;
+            current ^= 1;
 
             var now = clock.Elapsed;
             if (now - lastSecond >= TimeSpan.FromSeconds(1))
@@ -154,6 +174,46 @@ public sealed class GeneratorRun(KdgTemplate template, IRecordTarget target, Gen
                 onSecond?.Invoke(new GeneratorProgress(sent, errors, now, recentRate));
             }
         }
+        await CompleteAsync().ConfigureAwait(false);
         return new GeneratorProgress(sent, errors, clock.Elapsed, recentRate);
+    }
+
+    /// <summary>One tick's records, rendered back to back into one arena (reused tick after tick).</summary>
+    private sealed class TickBuffer
+    {
+        private byte[] _arena = new byte[64 * 1024];
+        private readonly List<(int Start, int Length)> _ranges = [];
+
+        public List<ReadOnlyMemory<byte>> Records { get; } = [];
+
+        public void Render(KdgTemplate template, Faker faker, StringBuilder text, Encoder encoder, long count)
+        {
+            _ranges.Clear();
+            var used = 0;
+            for (var i = 0; i < count; i++)
+            {
+                text.Clear();
+                template.Render(faker, text);
+                var size = Encoding.UTF8.GetMaxByteCount(text.Length);
+                if (_arena.Length - used < size)
+                {
+                    Array.Resize(ref _arena, Math.Max(_arena.Length * 2, used + size));
+                }
+                var written = 0;
+                foreach (var chunk in text.GetChunks())
+                {
+                    written += encoder.GetBytes(chunk.Span, _arena.AsSpan(used + written), flush: false);
+                }
+                written += encoder.GetBytes([], _arena.AsSpan(used + written), flush: true);
+                _ranges.Add((used, written));
+                used += written;
+            }
+            // The arena may have grown: the records are sliced once it holds them all.
+            Records.Clear();
+            foreach (var (start, length) in _ranges)
+            {
+                Records.Add(_arena.AsMemory(start, length));
+            }
+        }
     }
 }

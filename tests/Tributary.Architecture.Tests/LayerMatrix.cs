@@ -43,6 +43,7 @@ internal static class LayerMatrix
             "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
         ],
         ["Tributary.Connect.File"] = ["Tributary.Connect.Api"],
+        ["Tributary.Connect.Datagen"] = ["Tributary.Connect.Api"],
         // Confluent's S3 sink: the sink engine's second configuration dialect, with the formats (JSON through Kafka's
         // JsonConverter, Avro through the registry project's AvroData, Parquet through Formats) and the object stores.
         ["Tributary.Connect.S3"] =
@@ -98,6 +99,7 @@ internal static class LayerMatrix
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
             "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",
+            "Tributary.Connect.Datagen",
         ],
     };
 }

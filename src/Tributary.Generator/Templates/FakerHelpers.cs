@@ -35,6 +35,76 @@ public static class FakerHelpers
         return helper;
     }
 
+    /// <summary>
+    /// Why a helper cannot use this argument, or null: the helpers whose argument has a shape say so when the template is
+    /// compiled, so that a run never sends records made from a default the template did not mean.
+    /// <c>random.number</c>/<c>random.float</c>: nothing, a number, or an object whose min/max/precision are numbers (min ≤
+    /// max, precision above 0); <c>random.arrayElement</c>: a non-empty array; <c>random.objectElement</c>: an object;
+    /// <c>random.weightedArrayElement</c>: <c>{"weights":[numbers ≥ 0],"data":[...]}</c>, as many weights as data, not all 0.
+    /// </summary>
+    public static string? CheckArgument(string module, string method, in HelperArgument argument)
+    {
+        var json = argument.Json;
+        switch (module + "." + method)
+        {
+            case "random.number" or "random.float":
+                if (argument.IsNone || json is { ValueKind: JsonValueKind.Number })
+                {
+                    return null;
+                }
+                if (json is not { ValueKind: JsonValueKind.Object } options)
+                {
+                    return "expected a number (the maximum) or {\"min\":…,\"max\":…,\"precision\":…}, not " + (argument.Text ?? json!.Value.GetRawText());
+                }
+                foreach (var member in options.EnumerateObject())
+                {
+                    if (member.Name is "min" or "max" or "precision" && member.Value.ValueKind != JsonValueKind.Number)
+                    {
+                        return $"\"{member.Name}\" must be a number, not {member.Value.GetRawText()}";
+                    }
+                }
+                if (argument.Member("min", 0) > argument.Member("max", 99999))
+                {
+                    return "\"min\" is above \"max\"";
+                }
+                return argument.Member("precision", 1) <= 0 ? "\"precision\" must be above 0" : null;
+            case "random.arrayElement":
+                return json is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0 ? null
+                    : "expected a non-empty JSON array, e.g. [\"OK\",\"FAIL\"]";
+            case "random.objectElement":
+                return json is { ValueKind: JsonValueKind.Object } ? null : "expected a JSON object";
+            case "random.weightedArrayElement":
+                return CheckWeighted(json);
+            default:
+                return null;
+        }
+    }
+
+    private static string? CheckWeighted(JsonElement? json)
+    {
+        const string Shape = "expected {\"weights\":[0.3,0.7],\"data\":[\"a\",\"b\"]}";
+        if (json is not { ValueKind: JsonValueKind.Object } o
+            || !o.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array
+            || !o.TryGetProperty("weights", out var weights) || weights.ValueKind != JsonValueKind.Array)
+        {
+            return Shape;
+        }
+        if (data.GetArrayLength() == 0 || data.GetArrayLength() != weights.GetArrayLength())
+        {
+            return $"{Shape}: as many weights as data, at least one ({weights.GetArrayLength()} weights, {data.GetArrayLength()} data)";
+        }
+        var total = 0.0;
+        foreach (var weight in weights.EnumerateArray())
+        {
+            if (weight.ValueKind != JsonValueKind.Number || weight.GetDouble() < 0)
+            {
+                return $"weights must be numbers of at least 0, not {weight.GetRawText()}";
+            }
+            total += weight.GetDouble();
+        }
+        return total > 0 ? null : "the weights add up to 0";
+    }
+
     /// <summary>Every module.method name (documentation and tests).</summary>
     public static IEnumerable<string> Names => Modules.SelectMany(m => m.Value.Keys.Select(k => m.Key + "." + k)).Order(StringComparer.Ordinal);
 
@@ -108,7 +178,8 @@ public static class FakerHelpers
             ["word"] = (Faker f, in HelperArgument a) => f.Lorem.Word(),
             ["words"] = (Faker f, in HelperArgument a) => string.Join(' ', f.Lorem.Words(a.IsNone ? 3 : (int)a.Number(3))),
             ["sentence"] = (Faker f, in HelperArgument a) => f.Lorem.Sentence(a.IsNone ? null : (int)a.Number(3)),
-            ["sentences"] = (Faker f, in HelperArgument a) => f.Lorem.Sentences(a.IsNone ? null : (int)a.Number(3)),
+            // faker.js joins sentences with a space (Bogus with a newline, which would break a JSON template).
+            ["sentences"] = (Faker f, in HelperArgument a) => f.Lorem.Sentences(a.IsNone ? null : (int)a.Number(3), " "),
             ["slug"] = (Faker f, in HelperArgument a) => f.Lorem.Slug(a.IsNone ? 3 : (int)a.Number(3)),
             ["paragraph"] = (Faker f, in HelperArgument a) => f.Lorem.Paragraph(a.IsNone ? 3 : (int)a.Number(3)),
             ["paragraphs"] = (Faker f, in HelperArgument a) => f.Lorem.Paragraphs(a.IsNone ? 3 : (int)a.Number(3)),
@@ -255,18 +326,14 @@ public static class FakerHelpers
 
     /// <summary>
     /// The Kinesis Data Generator's <c>random.weightedArrayElement({"weights":[...],"data":[...]})</c>: weights are
-    /// relative (they need not sum to 1); a malformed argument picks uniformly from <c>data</c>.
+    /// relative (they need not sum to 1).
     /// </summary>
     private static string WeightedArrayElement(Faker faker, in HelperArgument argument)
     {
-        if (argument.Json is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0)
-        {
-            return string.Empty;
-        }
-        if (!o.TryGetProperty("weights", out var weights) || weights.ValueKind != JsonValueKind.Array || weights.GetArrayLength() != data.GetArrayLength())
-        {
-            return HelperArgument.JsString(data[faker.Random.Int(0, data.GetArrayLength() - 1)]);
-        }
+        // The shape was checked when the template was compiled (CheckArgument).
+        var o = argument.Json!.Value;
+        var data = o.GetProperty("data");
+        var weights = o.GetProperty("weights");
         var total = 0.0;
         foreach (var w in weights.EnumerateArray())
         {

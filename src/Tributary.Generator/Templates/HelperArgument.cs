@@ -4,10 +4,16 @@ using System.Text.Json;
 
 namespace Tributary.Generator.Templates;
 
+/// <summary>An argument that cannot be read; <see cref="Offset"/> is where, within the argument's text.</summary>
+public sealed class HelperArgumentException(int offset, string message) : Exception(message)
+{
+    public int Offset { get; } = offset;
+}
+
 /// <summary>
 /// What a template passes a helper, read as faker.js reads it: the text between the first <c>(</c> and the first
 /// <c>)</c>, parsed as JSON when it is JSON (<c>70</c>, <c>{"min":10,"max":150}</c>, <c>["OK","FAIL"]</c>), otherwise
-/// the text itself (<c>DD/MMM/YYYY</c>). None when the token has no parentheses (or they are empty). Immutable; parsed
+/// the text itself (<c>DD/MMM/YYYY</c>) — except text that starts as an object or an array, which must be JSON. None when the token has no parentheses (or they are empty). Immutable; parsed
 /// once when the template is compiled.
 /// </summary>
 public readonly struct HelperArgument
@@ -38,10 +44,26 @@ public readonly struct HelperArgument
             using var document = JsonDocument.Parse(text);
             return new HelperArgument(document.RootElement.Clone(), null);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
+            // An object or an array that is not JSON is a mistake, not text: the helpers that take one would quietly
+            // fall back to their defaults.
+            var first = text.TrimStart();
+            if (first.StartsWith('{') || first.StartsWith('['))
+            {
+                var offset = (int)Math.Min(e.BytePositionInLine ?? 0, text.Length);
+                throw new HelperArgumentException(offset, $"not valid JSON ({Describe(e)}): {text}");
+            }
             return new HelperArgument(null, text);
         }
+    }
+
+    /// <summary>System.Text.Json's message without its path and byte position (the caller names the position).</summary>
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
     /// <summary>A number argument, or a string that is one (JavaScript's loose reading); <paramref name="fallback"/> otherwise.</summary>

@@ -28,7 +28,8 @@ internal static class GenerateCommand
             DefaultValueFactory = _ => string.Empty,
         };
         to.Validators.Add(ValidateTarget);
-        var rate = new Option<double?>("--rate")
+        // 'max' is +∞ here: System.CommandLine cannot hand back a null that a custom parser returned for a nullable value type.
+        var rate = new Option<double>("--rate")
         {
             Description = "Records per second, or 'max' for as fast as the destination takes them (default 100, the generator's).",
             HelpName = "N|max",
@@ -50,6 +51,7 @@ internal static class GenerateCommand
             Description = "The AWS endpoint for kinesis: and firehose: targets (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, region from AWS_REGION).",
             HelpName = "URL",
             DefaultValueFactory = _ => new Uri("http://127.0.0.1:4566"),
+            CustomParser = ParseEndpoint,
         };
         var command = new Command("generate", "Send test records from a Kinesis Data Generator template to a topic, a Kinesis stream or a delivery stream at a steady rate.");
         foreach (var option in new Option[] { template, to, rate, count, duration, seed, test, bootstrap, endpoint })
@@ -64,7 +66,7 @@ internal static class GenerateCommand
             }
         });
         command.SetAction((result, _) => RunAsync(
-            result.GetValue(template)!, result.GetValue(to)!, result.GetValue(rate), result.GetValue(count), result.GetValue(duration),
+            result.GetValue(template)!, result.GetValue(to)!, double.IsPositiveInfinity(result.GetValue(rate)) ? null : result.GetValue(rate), result.GetValue(count), result.GetValue(duration),
             result.GetValue(seed), result.GetValue(test), result.GetValue(bootstrap)!, result.GetValue(endpoint)!));
         return command;
     }
@@ -164,19 +166,30 @@ internal static class GenerateCommand
         }
     }
 
-    private static double? ParseRate(ArgumentResult result)
+    private static double ParseRate(ArgumentResult result)
     {
         var text = result.Tokens[0].Value;
         if (text == "max")
         {
-            return null;
+            return double.PositiveInfinity;
         }
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= 10_000_000)
         {
             return value;
         }
         result.AddError($"--rate must be a number of records per second above 0 (at most 10000000) or 'max', not '{text}'.");
-        return null;
+        return 0;
+    }
+
+    private static Uri ParseEndpoint(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+        result.AddError($"--endpoint-url must be an http:// or https:// URL, not '{text}'.");
+        return new Uri("http://invalid");
     }
 
     private static long? ParsePositive(ArgumentResult result)
