@@ -135,6 +135,18 @@ public sealed class MskCliTests(MskServer server) : IClassFixture<MskServer>
         Assert.Contains("An error occurred (BadRequestException) when calling the CreateClusterV2 operation: Tributary serves one MSK cluster", createCluster.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_js_sdk_v3_kafka_client_drives_the_api()
+    {
+        var scripts = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "aws", "node");
+        Assert.True(Directory.Exists(Path.Combine(scripts, "node_modules", "@aws-sdk", "client-kafka")),
+            "@aws-sdk/client-kafka is not installed: run ./test.sh (npm ci in tests/interop/aws/node)");
+        var result = await ClientProcess.RunAsync("node", [Path.Combine(scripts, "msk_js.mjs"), server.Endpoint], TimeSpan.FromSeconds(120),
+            workingDirectory: scripts, environment: MskServer.Environment());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("OK 15 checks", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     private static async Task<Dictionary<string, string>> TopicConfigsAsync(string bootstrap, string topic)
     {
         var script = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "msk", "describe_topic_configs.py");
