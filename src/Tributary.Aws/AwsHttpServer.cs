@@ -20,7 +20,8 @@ namespace Tributary.Aws;
 /// SigV4 signature when credentials are configured → parse JSON, or transcode CBOR to JSON → the operation →
 /// the response in the request's encoding. Every failure is an AWS error body with AWS's status; nothing a client
 /// sends can crash the process or hang a request. A request without <c>X-Amz-Target</c> that a REST service
-/// (<see cref="IAwsRestService"/>, S3) claims by its method and path goes to that service before anything is read.
+/// (<see cref="IAwsRestService"/>: S3, MSK) claims goes to that service before anything is read; which one is
+/// decided in one place, <see cref="AwsRestRouting"/> (by the signature's service name, S3 for unsigned requests).
 /// Thread-safe.
 /// </summary>
 public sealed class AwsHttpServer : IAsyncDisposable
@@ -106,7 +107,7 @@ public sealed class AwsHttpServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (RestServiceFor(context.Request) is { } rest)
+        if (AwsRestRouting.Select(_restServices, context.Request) is { } rest)
         {
             await rest.HandleAsync(context).ConfigureAwait(false);
             return;
@@ -216,23 +217,6 @@ public sealed class AwsHttpServer : IAsyncDisposable
             _logger.LogError(e, "Unhandled error in AWS operation {Target}", context.Request.Headers["X-Amz-Target"].ToString());
             await WriteErrorAsync(context, format, 500, "InternalFailure", "Internal error: " + e.GetType().Name + ": " + e.Message).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>The REST service claiming a request without <c>X-Amz-Target</c>, or null (the JSON path answers it).</summary>
-    private IAwsRestService? RestServiceFor(HttpRequest request)
-    {
-        if (_restServices.Count == 0 || request.Headers.ContainsKey("X-Amz-Target"))
-        {
-            return null;
-        }
-        foreach (var service in _restServices)
-        {
-            if (service.Claims(request))
-            {
-                return service;
-            }
-        }
-        return null;
     }
 
     private const string UnresolvableOperation = "Unable to determine service/operation name to be authorized";

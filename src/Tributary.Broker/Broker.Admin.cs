@@ -110,6 +110,41 @@ public sealed partial class Broker
     }
 
     /// <summary>
+    /// Replaces the dynamic broker-wide topic defaults (Kafka's dynamic default broker configs: what a control plane such
+    /// as MSK's UpdateClusterConfiguration sets) with <paramref name="defaults"/>, under topic config names; they
+    /// override the static defaults of the options, and topic overrides still override them. Every topic's effective
+    /// config is resolved again and applied to its logs at once. Not persisted here: the caller owns the setting and
+    /// applies it again at each start. All values are validated first; nothing changes on an invalid one.
+    /// </summary>
+    public (ErrorCode Error, string? Message) SetDynamicBrokerDefaults(IReadOnlyDictionary<string, string> defaults)
+    {
+        if (TopicConfigs.ValidateAll(defaults!) is { } problem)
+        {
+            return (ErrorCode.InvalidConfig, problem);
+        }
+        lock (_topicsLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            var merged = new Dictionary<string, string>(_staticBrokerDefaults, StringComparer.Ordinal);
+            foreach (var (name, value) in defaults)
+            {
+                merged[name] = value;
+            }
+            _brokerDefaults = merged;
+            foreach (var (name, state) in _topics)
+            {
+                var config = TopicConfigs.Resolve(merged, state.Info.Configs, _baseLogConfig);
+                foreach (var partition in state.Partitions)
+                {
+                    partition.Log.UpdateConfig(config.Log);
+                }
+                _topics[name] = state with { Config = config };
+            }
+            return (ErrorCode.None, null);
+        }
+    }
+
+    /// <summary>
     /// DeleteRecords: moves the partition's log start offset to <paramref name="offset"/> (-1 means the high
     /// watermark). Returns the new low watermark.
     /// </summary>

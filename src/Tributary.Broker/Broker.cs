@@ -21,7 +21,10 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
     private readonly TopicRegistry _registry;
     private readonly ClusterMetadata _cluster;
     private readonly ProducerStateManager _producers;
-    private readonly IReadOnlyDictionary<string, string> _brokerDefaults;
+    /// <summary>The broker's static topic defaults (options), without the dynamic ones.</summary>
+    private readonly IReadOnlyDictionary<string, string> _staticBrokerDefaults;
+    /// <summary>Static defaults overlaid with the dynamic ones (<see cref="SetDynamicBrokerDefaults"/>); replaced whole under <c>_topicsLock</c>, read without a lock.</summary>
+    private volatile IReadOnlyDictionary<string, string> _brokerDefaults;
     private readonly LogConfig _baseLogConfig;
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly object _topicsLock = new();
@@ -37,6 +40,7 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         _registry = registry;
         _cluster = cluster;
         _producers = new ProducerStateManager(cluster);
+        _staticBrokerDefaults = brokerDefaults;
         _brokerDefaults = brokerDefaults;
         _baseLogConfig = baseLogConfig;
     }

@@ -125,6 +125,12 @@ public interface IBrokerApi
     /// <summary>Replaces a topic's config overrides (AlterConfigs; IncrementalAlterConfigs computes the new set first).</summary>
     (ErrorCode Error, string? Message) SetTopicConfigs(string topic, IReadOnlyDictionary<string, string> overrides, bool validateOnly = false);
 
+    /// <summary>
+    /// Replaces the dynamic broker-wide topic defaults (topic config names → values) and applies them to every topic
+    /// whose own overrides do not set them; InvalidConfig with the reason when a value is invalid.
+    /// </summary>
+    (ErrorCode Error, string? Message) SetDynamicBrokerDefaults(IReadOnlyDictionary<string, string> defaults);
+
     /// <summary>DeleteRecords: advances a partition's log start offset (-1 = high watermark); returns the new low watermark.</summary>
     (ErrorCode Error, long LowWatermark) DeleteRecords(string topic, int partition, long offset);
 

@@ -21,6 +21,8 @@ public sealed class S3Service : IAwsRestService
     /// <summary>The SigV4 service name S3 requests are signed for.</summary>
     public const string SigningName = "s3";
 
+    string IAwsRestService.SigningName => SigningName;
+
     private readonly S3Router _router;
     private readonly IReadOnlyDictionary<string, string> _credentials;
     private readonly ILogger _logger;

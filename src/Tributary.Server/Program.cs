@@ -99,6 +99,17 @@ public static class Program
                     return 1;
                 }
                 await using var catalogScope = catalog.ConfigureAwait(false);
+                // The MSK API: the embedded broker as a cluster; its configuration is applied to the broker at open.
+                Tributary.Msk.MskService msk;
+                try
+                {
+                    msk = MskHost.Create(broker, options, kafka.Port, loggerFactory);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot open the MSK state: {e.Message}");
+                    return 1;
+                }
                 KinesisHost aws;
                 try
                 {
@@ -106,7 +117,8 @@ public static class Program
                     {
                         delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
                         return [delivery.Service, .. catalog.Services];
-                    }, [delivery.CreateS3Service(options, loggerFactory)]).ConfigureAwait(false);
+                        // S3 first: the fallback for unsigned requests (AwsRestRouting).
+                    }, [delivery.CreateS3Service(options, loggerFactory), msk]).ConfigureAwait(false);
                     await delivery.StartAsync(options.DeliveryStreamsFile).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException or System.Text.Json.JsonException)
@@ -156,7 +168,7 @@ public static class Program
                 connectForMetrics = connect;
                 await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
                 var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, MSK, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

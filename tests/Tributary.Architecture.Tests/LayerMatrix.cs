@@ -79,6 +79,8 @@ internal static class LayerMatrix
 
         // The S3 REST API over the embedded bucket: a REST service on the AWS front door, over the local directory store.
         ["Tributary.S3"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.ObjectStores"],
+        // The MSK API: a REST service on the AWS front door; the embedded broker is its cluster (topic defaults through the broker API).
+        ["Tributary.Msk"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.Broker"],
 
         // Pipelines. The sink engine knows no dialect: no broker, client, jq or Firehose.
         ["Tributary.Delivery"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.ObjectStores"],
@@ -95,7 +97,7 @@ internal static class LayerMatrix
         ["Tributary.Server"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
-            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
+            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Msk", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
             "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",

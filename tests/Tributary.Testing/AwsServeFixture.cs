@@ -25,6 +25,9 @@ public abstract class AwsServeFixture
 
     public string Endpoint => $"http://127.0.0.1:{_process.Ports.Aws}";
 
+    /// <summary>The Kafka listener's bound port (for clients of the served broker beside the AWS APIs).</summary>
+    public int KafkaPort => _process.Ports.Kafka;
+
     public string Output => _process.Output;
 
     public static Dictionary<string, string> Environment() => new()

@@ -1,0 +1,23 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tributary.Msk;
+
+/// <summary>
+/// MSK's JSON conventions: camelCase members, absent members rather than nulls, timestamps as ISO 8601 strings in UTC
+/// with milliseconds (<c>__timestampIso8601</c>), blobs as base64 (System.Text.Json's own byte[] form).
+/// </summary>
+internal static class MskJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // MSK's request members are camelCase exactly; a differently cased member is unknown and ignored.
+        PropertyNameCaseInsensitive = false,
+    };
+
+    public static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

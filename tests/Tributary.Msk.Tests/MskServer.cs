@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace Tributary.Msk.Tests;
+
+/// <summary>`tributary serve` for the MSK tests (see <see cref="AwsServeFixture"/>), with the AWS CLI as its client.</summary>
+public sealed class MskServer() : AwsServeFixture("msk"), IAsyncLifetime
+{
+    /// <summary>Runs <c>aws kafka ARGS --output json</c> against the server; the finished process (not checked).</summary>
+    public Task<ClientResult> KafkaCliAsync(params string[] args) =>
+        ClientProcess.RunAsync(AwsCli, ["--endpoint-url", Endpoint, "kafka", .. args, "--output", "json"], TimeSpan.FromSeconds(60), environment: Environment());
+
+    /// <summary>Runs <c>aws kafka ARGS</c>, requires success and parses its JSON output.</summary>
+    public async Task<JsonElement> KafkaJsonAsync(params string[] args)
+    {
+        var result = (await KafkaCliAsync(args)).EnsureSuccess();
+        var text = result.StandardOutput.Trim();
+        using var document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+        return document.RootElement.Clone();
+    }
+}
