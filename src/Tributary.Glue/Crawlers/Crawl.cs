@@ -111,6 +111,7 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
         {
             await foreach (var info in store.ListAsync(target.Bucket, target.Prefix, cancellationToken).ConfigureAwait(false))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var relative = info.Key[target.Prefix.Length..];
                 var parts = relative.Split('/');
                 var name = parts[^1];
