@@ -201,7 +201,9 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
     /// </summary>
     private (string? Kind, InferredSchema? Schema) InferTable(List<CrawledObject> objects, SchemaInference inference, bool record)
     {
-        var kind = objects.GroupBy(o => o.Classification.Kind).OrderByDescending(g => g.Count()).First().Key;
+        // The format most objects have; a tie goes to the classifier Glue tries first.
+        string[] order = [Classification.Avro, Classification.Parquet, Classification.Json, Classification.Csv];
+        var kind = objects.GroupBy(o => o.Classification.Kind).OrderByDescending(g => g.Count()).ThenBy(g => Array.IndexOf(order, g.Key)).First().Key;
         var failures = new List<(string Path, string Reason)>();
         InferredSchema? merged = null;
         foreach (var group in objects.Where(o => o.Classification.Kind == kind).GroupBy(o => o.Classification))

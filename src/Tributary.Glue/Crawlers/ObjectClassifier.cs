@@ -16,7 +16,9 @@ internal readonly record struct Classification(string Kind, bool Gzip)
 /// Classifies an object by its bytes, not its name (as Glue's classifiers do): Avro by its container magic, Parquet by
 /// <c>PAR1</c> at both ends, gzip by its magic and then the decompressed start, JSON when the first character is
 /// <c>{</c> or <c>[</c>, CSV when the first line is text with a delimiter (comma, tab, pipe, semicolon). Anything else is
-/// unclassified, with the reason (which names the extension when the name promised a format the bytes are not).
+/// unclassified, with the reason (which names the extension when the name promised a format the bytes are not). An
+/// object named as a binary format (<c>.parquet</c>, <c>.avro</c>, <c>.orc</c>) whose bytes are not that format is
+/// unclassified too, even when they look like text: its name says it is not a table's text.
 /// </summary>
 internal static class ObjectClassifier
 {
@@ -49,6 +51,12 @@ internal static class ObjectClassifier
         {
             return new Classification(Classification.Avro, false);
         }
+        var extension = Extension(path);
+        if (extension is "Parquet" or "Avro" or "ORC")
+        {
+            reason = $"named as {extension}, but its bytes are not {extension}";
+            return null;
+        }
         var gzip = length >= 2 && head[0] == 0x1f && head[1] == 0x8b;
         var text = head.AsSpan(0, length);
         if (gzip)
@@ -70,7 +78,6 @@ internal static class ObjectClassifier
         {
             return new Classification(kind, gzip);
         }
-        var extension = Extension(path);
         reason = extension.Length > 0
             ? $"its bytes are not {extension} (nor any format the crawler classifies: avro, parquet, json, csv)"
             : "its bytes are no format the crawler classifies (avro, parquet, json, csv)";
@@ -120,7 +127,7 @@ internal static class ObjectClassifier
     private static string Extension(string path)
     {
         var name = Path.GetFileName(path).ToLowerInvariant();
-        foreach (var (suffix, format) in new[] { (".parquet", "Parquet"), (".avro", "Avro"), (".json", "JSON"), (".jsonl", "JSON"), (".csv", "CSV"), (".gz", "gzip") })
+        foreach (var (suffix, format) in new[] { (".parquet", "Parquet"), (".avro", "Avro"), (".orc", "ORC"), (".json", "JSON"), (".jsonl", "JSON"), (".csv", "CSV"), (".gz", "gzip") })
         {
             if (name.EndsWith(suffix, StringComparison.Ordinal) || name.Contains(suffix + ".", StringComparison.Ordinal))
             {
