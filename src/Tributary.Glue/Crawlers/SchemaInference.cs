@@ -85,7 +85,7 @@ internal sealed class SchemaInference : IDisposable
     private List<(string Name, string Type)> Describe(Classification classification, IReadOnlyList<string> paths, string? delimiter, bool header)
     {
         var list = "[" + string.Join(", ", paths.Select(Literal)) + "]";
-        var compression = classification.Gzip ? "'gzip'" : "'none'";
+        var compression = classification.Gzip ? "'gzip'" : "'uncompressed'";
         var source = classification.Kind switch
         {
             Classification.Parquet => $"read_parquet({list}, union_by_name = true, hive_partitioning = false)",
