@@ -274,7 +274,7 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
                 var added = newColumns.Where(c => !oldColumns.Any(o => o.Name == c.Name)).ToList();
                 if (added.Count > 0)
                 {
-                    logger.LogInformation("Crawler {Crawler}: new folders of table {Database}.{Table} have columns the table lacks ({Columns}); not applied (CRAWL_NEW_FOLDERS_ONLY with LOG)",
+                    logger.LogWarning("Crawler {Crawler}: new folders of table {Database}.{Table} have columns the table lacks ({Columns}); not applied (CRAWL_NEW_FOLDERS_ONLY with LOG)",
                         settings.Name, database, plan.Name, SchemaMerge.Describe(added));
                 }
             }
@@ -285,7 +285,7 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
             }
             else if (changed)
             {
-                logger.LogInformation("Crawler {Crawler}: the schema of table {Database}.{Table} changed to ({Columns}); not applied (SchemaChangePolicy.UpdateBehavior LOG)",
+                logger.LogWarning("Crawler {Crawler}: the schema of table {Database}.{Table} changed to ({Columns}); not applied (SchemaChangePolicy.UpdateBehavior LOG)",
                     settings.Name, database, plan.Name, SchemaMerge.Describe(newColumns));
             }
         }
@@ -337,7 +337,7 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
                     }
                     break;
                 default:
-                    logger.LogInformation("Crawler {Crawler}: table {Database}.{Table} has no objects left; kept (DeleteBehavior LOG)", settings.Name, database, name);
+                    logger.LogWarning("Crawler {Crawler}: table {Database}.{Table} has no objects left; kept (DeleteBehavior LOG)", settings.Name, database, name);
                     break;
             }
         }
