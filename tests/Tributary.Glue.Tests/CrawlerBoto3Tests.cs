@@ -2,6 +2,9 @@ using DuckDB.NET.Data;
 
 namespace Tributary.Glue.Tests;
 
+// One collection with GlueCliTests: their servers and clients run one class after the other, not side by side (on a
+// loaded 2-core machine the CLI test's ~60 one-second processes timed out beside these crawls).
+[Collection(GlueProcessTests.Name)]
 [Trait("Category", "process")]
 public sealed class CrawlerBoto3Tests(GlueServer server) : IClassFixture<GlueServer>
 {
@@ -51,4 +54,11 @@ public sealed class CrawlerBoto3Tests(GlueServer server) : IClassFixture<GlueSer
             command.ExecuteNonQuery();
         }
     }
+}
+
+/// <summary>The Glue test classes that run a server and client processes: serialised (see <see cref="CrawlerBoto3Tests"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class GlueProcessTests
+{
+    public const string Name = "glue-processes";
 }
