@@ -1,5 +1,6 @@
 using Tributary.Aws;
 using Tributary.Glue.Catalog;
+using Tributary.Glue.Crawlers;
 using Tributary.Glue.Handlers;
 
 namespace Tributary.Glue;
@@ -10,7 +11,8 @@ public static class GlueApi
     public const string TargetPrefix = "AWSGlue";
     public const string SigningName = "glue";
 
-    public static AwsService CreateService(DataCatalog catalog) => new(TargetPrefix, SigningName,
+    /// <summary>The service; the crawler operations when <paramref name="crawlers"/> is given.</summary>
+    public static AwsService CreateService(DataCatalog catalog, CrawlerRegistry? crawlers = null) => new(TargetPrefix, SigningName,
     [
         new CreateDatabase(catalog),
         new GetDatabase(catalog),
@@ -32,5 +34,17 @@ public static class GlueApi
         new GetPartitions(catalog),
         new DeletePartition(catalog),
         new BatchDeletePartition(catalog),
+        .. crawlers is null ? Array.Empty<IAwsOperation>() :
+        [
+            new CreateCrawler(catalog, crawlers),
+            new GetCrawler(catalog, crawlers),
+            new GetCrawlers(catalog, crawlers),
+            new UpdateCrawler(catalog, crawlers),
+            new DeleteCrawler(catalog, crawlers),
+            new StartCrawler(catalog, crawlers),
+            new StopCrawler(catalog, crawlers),
+            new GetCrawlerMetrics(catalog, crawlers),
+            new ListCrawlers(catalog, crawlers),
+        ],
     ]);
 }

@@ -139,6 +139,11 @@ public abstract class GlueOperation(DataCatalog catalog) : IAwsOperation
                         {
                             writer.WriteNumber(name, integer);
                         }
+                        else if (value.TryGetValue<int>(out var small))
+                        {
+                            // Shapes built in code hold int values (parsed ones hold JSON elements, read as long).
+                            writer.WriteNumber(name, small);
+                        }
                         else
                         {
                             writer.WriteDouble(name, value.GetValue<double>());

@@ -5,6 +5,7 @@ using Tributary.Athena.Queries;
 using Tributary.Aws;
 using Tributary.Glue;
 using Tributary.Glue.Catalog;
+using Tributary.Glue.Crawlers;
 using Tributary.ObjectStores;
 
 namespace Tributary.Server;
@@ -12,16 +13,20 @@ namespace Tributary.Server;
 /// <summary>
 /// Wires the data lake end: the Glue Data Catalog (<c>&lt;data dir&gt;/glue/catalog.json</c>) and Athena's query
 /// executions over it, reading objects from the delivery streams' object store (S3 objects cached under
-/// <c>&lt;data dir&gt;/athena/cache</c>), with both APIs for the AWS endpoints. Disposing cancels running queries.
+/// <c>&lt;data dir&gt;/athena/cache</c>), and the Glue crawlers over the same store (<c>&lt;data dir&gt;/glue/crawlers.json</c>,
+/// S3 objects cached under <c>&lt;data dir&gt;/glue/cache</c>), with both APIs for the AWS endpoints. Disposing cancels
+/// running queries and crawls.
 /// </summary>
 public sealed class CatalogHost : IAsyncDisposable
 {
     private readonly QueryExecutions _executions;
+    private readonly CrawlerRegistry _crawlers;
 
-    private CatalogHost(DataCatalog catalog, QueryExecutions executions, IReadOnlyList<AwsService> services)
+    private CatalogHost(DataCatalog catalog, QueryExecutions executions, CrawlerRegistry crawlers, IReadOnlyList<AwsService> services)
     {
         Catalog = catalog;
         _executions = executions;
+        _crawlers = crawlers;
         Services = services;
     }
 
@@ -43,8 +48,14 @@ public sealed class CatalogHost : IAsyncDisposable
         var files = new ObjectFiles(store, Path.Combine(options.DataDirectory, "athena", "cache"));
         var executions = new QueryExecutions(new QueryEngine(catalog, files), store, loggerFactory.CreateLogger<QueryExecutions>());
         var athena = new AthenaOptions();
-        return new CatalogHost(catalog, executions, [GlueApi.CreateService(catalog), AthenaApi.CreateService(executions, athena)]);
+        var crawlers = CrawlerRegistry.Open(Path.Combine(options.DataDirectory, "glue", "crawlers.json"), catalog, store,
+            Path.Combine(options.DataDirectory, "glue", "cache"), loggerFactory.CreateLogger<CrawlerRegistry>());
+        return new CatalogHost(catalog, executions, crawlers, [GlueApi.CreateService(catalog, crawlers), AthenaApi.CreateService(executions, athena)]);
     }
 
-    public ValueTask DisposeAsync() => _executions.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _crawlers.DisposeAsync().ConfigureAwait(false);
+        await _executions.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -69,8 +69,9 @@ internal static class LayerMatrix
         ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
         ["Tributary.Kinesis"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker"],
         ["Tributary.Registry"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Schemas"],
-        // The Glue Data Catalog: a front end on the AWS front door with its own durable file; knows no other service.
-        ["Tributary.Glue"] = ["Tributary.Foundation", "Tributary.Aws"],
+        // The Glue Data Catalog and its crawlers: a front end on the AWS front door with its own durable files; knows no
+        // other service; crawlers read objects through the object stores.
+        ["Tributary.Glue"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.ObjectStores"],
         // Athena: queries on embedded DuckDB over the catalog's tables, objects read through the object stores.
         ["Tributary.Athena"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.Glue", "Tributary.ObjectStores"],
 

@@ -1,5 +1,6 @@
 namespace Tributary.Glue.Tests;
 
+[Collection(GlueProcessTests.Name)]
 [Trait("Category", "process")]
 public sealed class GlueCliTests(GlueServer server) : IClassFixture<GlueServer>
 {

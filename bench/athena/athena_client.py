@@ -1,0 +1,60 @@
+"""The Athena side of bench/athena/run.sh, with boto3 against a running Tributary: a crawler over the Parquet events
+(the table and its partitions), then each query through the API as a client runs it — StartQueryExecution, poll
+GetQueryExecution every 5 ms, GetQueryResults page by page (1,000 rows) — best of REPS wall times; then the crawler
+over SMALL small JSON objects, timed from StartCrawler to READY. Usage: athena_client.py ENDPOINT BUCKET QUERIES.json REPS
+→ one JSON object per query, then {"name": "crawler", ...}, on stdout."""
+import json
+import sys
+import time
+
+import boto3
+
+endpoint, bucket, queries_file, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+glue = boto3.client("glue", endpoint_url=endpoint)
+athena = boto3.client("athena", endpoint_url=endpoint)
+role = "arn:aws:iam::000000000000:role/glue"
+
+
+def crawl(name, path):
+    glue.create_crawler(Name=name, Role=role, DatabaseName="bench", Targets={"S3Targets": [{"Path": path}]})
+    started = time.perf_counter()
+    glue.start_crawler(Name=name)
+    while True:
+        crawler = glue.get_crawler(Name=name)["Crawler"]
+        if crawler["State"] == "READY" and "LastCrawl" in crawler:
+            if crawler["LastCrawl"]["Status"] != "SUCCEEDED":
+                raise SystemExit(f"crawler {name}: {crawler['LastCrawl']}")
+            return time.perf_counter() - started
+        time.sleep(0.02)
+
+
+def run(sql):
+    started = time.perf_counter()
+    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": "bench"},
+                                            ResultConfiguration={"OutputLocation": f"s3://{bucket}/results/"})["QueryExecutionId"]
+    while True:
+        state = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
+        if state["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
+            break
+        time.sleep(0.005)
+    if state["State"] != "SUCCEEDED":
+        raise SystemExit(f"query failed: {state}")
+    rows, token = 0, None
+    while True:
+        page = athena.get_query_results(QueryExecutionId=query_id, MaxResults=1000, **({"NextToken": token} if token else {}))
+        rows += len(page["ResultSet"]["Rows"])
+        token = page.get("NextToken")
+        if not token:
+            break
+    return (time.perf_counter() - started) * 1000, rows - 1, query_id
+
+
+crawl("events", f"s3://{bucket}/events/")
+for query in json.load(open(queries_file)):
+    run(query["athena"])  # warm-up: the page cache and the process, as the reference's first run warms DuckDB
+    best, rows, last = min(run(query["athena"]) for _ in range(reps))
+    statistics = athena.get_query_execution(QueryExecutionId=last)["QueryExecution"]["Statistics"]
+    print(json.dumps({"name": query["name"], "ms": best, "rows": rows, "engine_ms": statistics.get("EngineExecutionTimeInMillis")}), flush=True)
+seconds = crawl("small", f"s3://{bucket}/small/")
+partitions = len(glue.get_partitions(DatabaseName="bench", TableName="small")["Partitions"])
+print(json.dumps({"name": "crawler", "seconds": seconds, "partitions": partitions}))
