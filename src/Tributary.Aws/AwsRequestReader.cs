@@ -108,6 +108,31 @@ public static class AwsRequestReader
     public static AwsErrorException WrongType(string name, string expected, JsonElement value) =>
         AwsErrorException.Serialization(WrongTypeMessage(ShapeOf(expected), value));
 
+    /// <summary>
+    /// AWS's SerializationException for a blob member whose string is not base64, with the deserializer's texts as
+    /// observed against the service (kinesalite's suite, run against AWS, records them; "dectected" is AWS's spelling):
+    /// the length is checked first, then the alphabet (the first character outside it, or a '=' followed by anything
+    /// but '='), and anything else is an invalid last character.
+    /// </summary>
+    public static AwsErrorException InvalidBase64(string value)
+    {
+        var head = "'" + value + "' can not be converted to a Blob: ";
+        if (value.Length % 4 != 0)
+        {
+            return AwsErrorException.Serialization(head + "Base64 encoded length is expected a multiple of 4 bytes but found: " + value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            var inAlphabet = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '+' or '/' or '=';
+            if (!inAlphabet || (c == '=' && i + 1 < value.Length && value[i + 1] != '='))
+            {
+                return AwsErrorException.Serialization(head + "Invalid Base64 character: '" + c + "'");
+            }
+        }
+        return AwsErrorException.Serialization(head + "Invalid last non-pad Base64 character dectected");
+    }
+
     private static string ShapeOf(string expected) => expected switch
     {
         "a string" or "a list of strings" => "String",

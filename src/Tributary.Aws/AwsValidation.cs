@@ -161,6 +161,18 @@ public sealed class AwsValidation
         return this;
     }
 
+    /// <summary>A pattern constraint on each string of a list, reported for the whole list as <see cref="MemberLength"/> does.</summary>
+    public AwsValidation MemberPattern(IReadOnlyList<string>? list, Regex pattern, string patternText, string path)
+    {
+        var constraint = $"Member must satisfy constraint: [Member must satisfy regular expression pattern: {patternText}]";
+        Check(path, constraint);
+        if (list is not null && list.Any(v => !pattern.IsMatch(v)))
+        {
+            Add("[" + string.Join(", ", list) + "]", path, constraint);
+        }
+        return this;
+    }
+
     /// <summary>An enum constraint on each string of a list, reported for the whole list as <see cref="MemberLength"/> does.</summary>
     public AwsValidation MemberEnum(IReadOnlyList<string>? list, IReadOnlyList<string> allowed, string path)
     {

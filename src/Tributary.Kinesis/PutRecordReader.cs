@@ -81,7 +81,7 @@ internal static class PutRecordReader
                 var status = Base64.DecodeFromUtf8(raw, payload.GetSpan(Base64.GetMaxDecodedFromUtf8Length(raw.Length)), out _, out written);
                 if (status != OperationStatus.Done)
                 {
-                    throw AwsErrorException.Serialization($"Member '{path}Data' is not valid base64.");
+                    throw AwsRequestReader.InvalidBase64(data.GetString()!);
                 }
             }
             else if (data.TryGetBytesFromBase64(out var bytes))
@@ -91,7 +91,7 @@ internal static class PutRecordReader
             }
             else
             {
-                throw AwsErrorException.Serialization($"Member '{path}Data' is not valid base64.");
+                throw AwsRequestReader.InvalidBase64(data.GetString()!);
             }
             payload.Advance(written);
             entry.DataLength = written;

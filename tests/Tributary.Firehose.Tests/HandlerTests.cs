@@ -154,7 +154,7 @@ public class HandlerTests
         await _firehose.CallAsync("PutRecord", new { DeliveryStreamName = "orders", Record = new { Data = largest } });
         await _firehose.FailsAsync("PutRecord", new { DeliveryStreamName = "orders", Record = new { Data = Convert.ToBase64String(new byte[RecordReader.MaxRecordBytes + 1]) } },
             "ValidationException", "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1024001 cap=1024001]' at 'record.data' failed to satisfy constraint: Member must have length less than or equal to 1024000");
-        await _firehose.FailsAsync("PutRecord", new { DeliveryStreamName = "orders", Record = new { Data = "not base64!" } }, "SerializationException", "'record.data' is not valid base64");
+        await _firehose.FailsAsync("PutRecord", new { DeliveryStreamName = "orders", Record = new { Data = "not base64!" } }, "SerializationException", "'not base64!' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 11");
         await _firehose.FailsAsync("PutRecord", new { DeliveryStreamName = "orders" }, "ValidationException", "Value null at 'record' failed to satisfy constraint: Member must not be null");
         await _firehose.FailsAsync("PutRecord", new { DeliveryStreamName = "orders", Record = new { } }, "ValidationException", "Value null at 'record.data'");
         await _firehose.FailsAsync("PutRecord", new { DeliveryStreamName = "nope", Record = new { Data = "" } }, "ResourceNotFoundException", "Firehose nope");
@@ -201,7 +201,7 @@ public class HandlerTests
         await _firehose.FailsAsync("PutRecordBatch", new { DeliveryStreamName = "orders", Records = new object[] { empty, new { } } }, "ValidationException", "Value null at 'records.2.member.data'");
         var big = new { Data = Convert.ToBase64String(new byte[RecordReader.MaxRecordBytes]) };
         await _firehose.CallAsync("PutRecordBatch", new { DeliveryStreamName = "orders", Records = Enumerable.Repeat(big, 4) });
-        await _firehose.FailsAsync("PutRecordBatch", new { DeliveryStreamName = "orders", Records = Enumerable.Repeat(big, 5) }, "InvalidArgumentException", "Records size exceeds the limit of 4 MiB");
+        await _firehose.FailsAsync("PutRecordBatch", new { DeliveryStreamName = "orders", Records = Enumerable.Repeat(big, 5) }, "InvalidArgumentException", "Records size exceeds 4 MB limit");
     }
 
     [Fact]
@@ -224,7 +224,8 @@ public class HandlerTests
         var many = "[" + string.Join(",", Enumerable.Range(0, 49).Select(i => "{\"Key\":\"k" + i + "\",\"Value\":\"v\"}")) + "]";
         await _firehose.FailsAsync("TagDeliveryStream", "{\"DeliveryStreamName\":\"orders\",\"Tags\":" + many + "}", "LimitExceededException", "the limit is 50");
         await _firehose.FailsAsync("UntagDeliveryStream", new { DeliveryStreamName = "orders", TagKeys = Array.Empty<string>() }, "ValidationException", "at 'tagKeys' failed to satisfy constraint: Member must have length greater than or equal to 1");
-        await _firehose.FailsAsync("UntagDeliveryStream", new { DeliveryStreamName = "orders", TagKeys = new[] { "" } }, "ValidationException", "Value '' at 'tagKeys.1.member' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        await _firehose.FailsAsync("UntagDeliveryStream", new { DeliveryStreamName = "orders", TagKeys = new[] { "" } }, "ValidationException",
+            "Value '[]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]");
         await _firehose.FailsAsync("ListTagsForDeliveryStream", new { DeliveryStreamName = "orders", Limit = 51 }, "ValidationException", "Value '51' at 'limit'");
         await _firehose.FailsAsync("ListTagsForDeliveryStream", new { DeliveryStreamName = "nope" }, "ResourceNotFoundException", "Firehose nope under account 123456789012 not found.");
     }

@@ -18,6 +18,16 @@ public static class FirehoseDefinitions
 {
     public const int MaxTags = 50;
 
+    /// <summary>CreateDeliveryStreamInput's members in the service model's order (lower-camel): the order AWS reports violations in.</summary>
+    public static readonly IReadOnlyList<string> CreateMembers =
+    [
+        "deliveryStreamName", "deliveryStreamType", "directPutSourceConfiguration", "kinesisStreamSourceConfiguration",
+        "deliveryStreamEncryptionConfigurationInput", "s3DestinationConfiguration", "extendedS3DestinationConfiguration",
+        "redshiftDestinationConfiguration", "elasticsearchDestinationConfiguration", "amazonopensearchserviceDestinationConfiguration",
+        "splunkDestinationConfiguration", "httpEndpointDestinationConfiguration", "tags", "amazonOpenSearchServerlessDestinationConfiguration",
+        "mSKSourceConfiguration", "snowflakeDestinationConfiguration", "icebergDestinationConfiguration", "databaseSourceConfiguration",
+    ];
+
     /// <summary>Firehose's buffering defaults, and those that apply with data format conversion.</summary>
     public const int DefaultBufferSizeInMBs = 5;
     public const int DefaultBufferIntervalInSeconds = 300;
@@ -36,7 +46,7 @@ public static class FirehoseDefinitions
             throw AwsErrorException.Serialization("The request body must be an object.");
         }
         var body = requestBody;
-        var validation = new AwsValidation();
+        var validation = new AwsValidation(CreateMembers);
         var invalid = new List<string>();
         var name = body.GetString("DeliveryStreamName");
         validation.Required(name, "deliveryStreamName");

@@ -17,6 +17,12 @@ public abstract class FirehoseOperation(IDeliveryStreams streams, FirehoseOption
 
     public abstract string Name { get; }
 
+    /// <summary>The input shape's members in the service model's order (lower-camel): the order AWS reports violations in.</summary>
+    public virtual IReadOnlyList<string> InputMembers { get; } = [];
+
+    /// <summary>A validation reporting in <see cref="InputMembers"/> order.</summary>
+    protected AwsValidation NewValidation() => new(InputMembers);
+
     public async ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         try
@@ -58,8 +64,9 @@ public abstract class FirehoseOperation(IDeliveryStreams streams, FirehoseOption
         const string path = "deliveryStreamEncryptionConfigurationInput";
         var keyType = input.GetString("KeyType");
         var keyArn = input.GetString("KeyARN");
-        validation.Required(keyType, path + ".keyType").Enum(keyType, FirehoseShapes.KeyTypes, path + ".keyType");
+        // The model declares KeyARN before KeyType: violations are listed in that order.
         validation.Length(keyArn, 1, 512, path + ".keyARN").Pattern(keyArn, FirehoseShapes.KmsKeyArn(), FirehoseShapes.KmsKeyArnPattern, path + ".keyARN");
+        validation.Required(keyType, path + ".keyType").Enum(keyType, FirehoseShapes.KeyTypes, path + ".keyType");
         if (keyType == "CUSTOMER_MANAGED_CMK" && keyArn is null)
         {
             invalid.Add("KeyARN is required when KeyType is CUSTOMER_MANAGED_CMK.");
@@ -70,25 +77,31 @@ public abstract class FirehoseOperation(IDeliveryStreams streams, FirehoseOption
         }
     }
 
-    /// <summary>Tags: a list of {Key*, Value} (1–50), keys 1–128 not starting with <c>aws:</c>, values 0–256, no key twice.</summary>
+    /// <summary>
+    /// Tags: a list of {Key*, Value} (1–50), keys 1–128 not starting with <c>aws:</c>, values 0–256, no key twice. The
+    /// list's own length is checked before its elements, as AWS walks the model.
+    /// </summary>
     internal static List<KeyValuePair<string, string>>? ReadTags(JsonElement body, AwsValidation validation, List<string> invalid)
     {
         if (body.GetElement("Tags", JsonValueKind.Array) is not { } list)
         {
             return null;
         }
-        var tags = new List<KeyValuePair<string, string>>();
-        var index = 0;
+        var items = new List<(string? Key, string? Value)>();
         foreach (var item in list.EnumerateArray())
         {
-            index++;
             if (item.ValueKind != JsonValueKind.Object)
             {
                 throw AwsRequestReader.WrongType("Tags", "a list of structures", item);
             }
-            var path = "tags." + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".member.";
-            var key = item.GetString("Key");
-            var value = item.GetString("Value");
+            items.Add((item.GetString("Key"), item.GetString("Value")));
+        }
+        validation.Count(items.Count, 1, 50, "tags", "[" + string.Join(", ", items.Select(t => "Tag(key=" + t.Key + ", value=" + t.Value + ")")) + "]");
+        var tags = new List<KeyValuePair<string, string>>();
+        for (var index = 0; index < items.Count; index++)
+        {
+            var (key, value) = items[index];
+            var path = FirehoseDefinitions.Index("tags", index + 1) + ".";
             validation.Required(key, path + "key").Length(key, 1, 128, path + "key").Pattern(key, FirehoseShapes.TagKey(), FirehoseShapes.TagKeyPattern, path + "key");
             validation.Length(value, 0, 256, path + "value").Pattern(value, FirehoseShapes.TagValue(), FirehoseShapes.TagValuePattern, path + "value");
             if (key is null)
@@ -101,7 +114,6 @@ public abstract class FirehoseOperation(IDeliveryStreams streams, FirehoseOption
             }
             tags.Add(new(key, value ?? ""));
         }
-        validation.Count(tags.Count, 1, 50, "tags", "[" + string.Join(", ", tags.Select(t => "Tag(key=" + t.Key + ", value=" + t.Value + ")")) + "]");
         return tags;
     }
 

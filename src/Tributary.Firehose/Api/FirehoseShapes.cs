@@ -27,6 +27,9 @@ public static partial class FirehoseShapes
     public const string LogGroupNamePattern = "[\\.\\-_/#A-Za-z0-9]*";
     public const string LogStreamNamePattern = "[^:*]*";
 
+    /// <summary>Prefix and ErrorOutputPrefix: <c>.*</c>, which in AWS's (Java's) regexes matches no line terminator.</summary>
+    public const string AnyLinePattern = ".*";
+
     public static readonly string[] DeliveryStreamTypes = ["DirectPut", "KinesisStreamAsSource", "MSKAsSource", "DatabaseAsSource"];
     public static readonly string[] CompressionFormats = ["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"];
     public static readonly string[] S3BackupModes = ["Disabled", "Enabled"];
@@ -63,37 +66,37 @@ public static partial class FirehoseShapes
         "SnowflakeDestinationUpdate", "IcebergDestinationUpdate",
     ];
 
-    [GeneratedRegex("^(?:" + DeliveryStreamNamePattern + ")$")]
+    [GeneratedRegex("^(?:" + DeliveryStreamNamePattern + ")\\z")]
     public static partial Regex DeliveryStreamName();
 
-    [GeneratedRegex("^(?:" + RoleArnPattern + ")$")]
+    [GeneratedRegex("^(?:" + RoleArnPattern + ")\\z")]
     public static partial Regex RoleArn();
 
-    [GeneratedRegex("^(?:" + BucketArnPattern + ")$")]
+    [GeneratedRegex("^(?:" + BucketArnPattern + ")\\z")]
     public static partial Regex BucketArn();
 
-    [GeneratedRegex("^(?:" + KinesisStreamArnPattern + ")$")]
+    [GeneratedRegex("^(?:" + KinesisStreamArnPattern + ")\\z")]
     public static partial Regex KinesisStreamArn();
 
-    [GeneratedRegex("^(?:" + KmsKeyArnPattern + ")$")]
+    [GeneratedRegex("^(?:" + KmsKeyArnPattern + ")\\z")]
     public static partial Regex KmsKeyArn();
 
-    [GeneratedRegex("^(?:" + ArnPattern + ")$", RegexOptions.Singleline)]
+    [GeneratedRegex("^(?:" + ArnPattern + ")\\z", RegexOptions.Singleline)]
     public static partial Regex Arn();
 
-    [GeneratedRegex("^(?:" + TopicNamePattern + ")$")]
+    [GeneratedRegex("^(?:" + TopicNamePattern + ")\\z")]
     public static partial Regex TopicName();
 
-    [GeneratedRegex("^(?:" + DestinationIdPattern + ")$")]
+    [GeneratedRegex("^(?:" + DestinationIdPattern + ")\\z")]
     public static partial Regex DestinationId();
 
-    [GeneratedRegex("^(?:" + VersionIdPattern + ")$")]
+    [GeneratedRegex("^(?:" + VersionIdPattern + ")\\z")]
     public static partial Regex VersionId();
 
-    [GeneratedRegex("^(?:" + FileExtensionPattern + ")$")]
+    [GeneratedRegex("^(?:" + FileExtensionPattern + ")\\z")]
     public static partial Regex FileExtension();
 
-    [GeneratedRegex("^(?:" + CustomTimeZonePattern + ")$")]
+    [GeneratedRegex("^(?:" + CustomTimeZonePattern + ")\\z")]
     public static partial Regex CustomTimeZone();
 
     [GeneratedRegex(NonEmptyStringPattern, RegexOptions.Singleline)]
@@ -108,10 +111,13 @@ public static partial class FirehoseShapes
     [GeneratedRegex(TagValuePattern)]
     public static partial Regex TagValue();
 
-    [GeneratedRegex("^(?:" + LogGroupNamePattern + ")$")]
+    [GeneratedRegex("^(?:" + LogGroupNamePattern + ")\\z")]
     public static partial Regex LogGroupName();
 
-    [GeneratedRegex("^(?:" + LogStreamNamePattern + ")$")]
+    [GeneratedRegex("^[^\\n\\r\\u0085\\u2028\\u2029]*\\z")]
+    public static partial Regex AnyLine();
+
+    [GeneratedRegex("^(?:" + LogStreamNamePattern + ")\\z")]
     public static partial Regex LogStreamName();
 
     /// <summary>

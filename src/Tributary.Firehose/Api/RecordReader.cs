@@ -10,7 +10,7 @@ namespace Tributary.Firehose.Api;
 /// <summary>
 /// Decodes the base64 Data of PutRecord's Record or PutRecordBatch's Records into one array per request (no
 /// allocation per record): each record is a slice of it. Data is 0–1,024,000 bytes (ValidationException with AWS's
-/// member path); bad base64 is a SerializationException.
+/// member path); bad base64 is a SerializationException with AWS's deserializer text.
 /// </summary>
 internal static class RecordReader
 {
@@ -53,7 +53,7 @@ internal static class RecordReader
             {
                 if (Base64.DecodeFromUtf8(raw, buffer.AsSpan(offset), out _, out written) != OperationStatus.Done)
                 {
-                    throw AwsErrorException.Serialization($"Member '{path}.data' is not valid base64.");
+                    throw AwsRequestReader.InvalidBase64(data.GetString()!);
                 }
             }
             else if (data.TryGetBytesFromBase64(out var bytes))
@@ -63,7 +63,7 @@ internal static class RecordReader
             }
             else
             {
-                throw AwsErrorException.Serialization($"Member '{path}.data' is not valid base64.");
+                throw AwsRequestReader.InvalidBase64(data.GetString()!);
             }
             if (written > MaxRecordBytes)
             {

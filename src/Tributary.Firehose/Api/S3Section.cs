@@ -42,17 +42,22 @@ internal sealed class S3Section
             _errorOutputPrefix = section.GetString("ErrorOutputPrefix"),
             _compression = section.GetString("CompressionFormat"),
         };
+        // Each member's checks together, members in the model's order: AWS lists violations in that order.
         if (!update)
         {
             validation.Required(result._roleArn, path + ".roleARN");
-            validation.Required(result._bucketArn, path + ".bucketARN");
         }
         FirehoseDefinitions.ValidateRoleArn(validation, result._roleArn, path + ".roleARN");
+        if (!update)
+        {
+            validation.Required(result._bucketArn, path + ".bucketARN");
+        }
         validation.Length(result._bucketArn, 1, 2048, path + ".bucketARN")
             .Pattern(result._bucketArn, FirehoseShapes.BucketArn(), FirehoseShapes.BucketArnPattern, path + ".bucketARN");
-        validation.Length(result._prefix, 0, 1024, path + ".prefix");
-        validation.Length(result._errorOutputPrefix, 0, 1024, path + ".errorOutputPrefix");
-        validation.Enum(result._compression, FirehoseShapes.CompressionFormats, path + ".compressionFormat");
+        validation.Length(result._prefix, 0, 1024, path + ".prefix")
+            .Pattern(result._prefix, FirehoseShapes.AnyLine(), FirehoseShapes.AnyLinePattern, path + ".prefix");
+        validation.Length(result._errorOutputPrefix, 0, 1024, path + ".errorOutputPrefix")
+            .Pattern(result._errorOutputPrefix, FirehoseShapes.AnyLine(), FirehoseShapes.AnyLinePattern, path + ".errorOutputPrefix");
         if (section.GetElement("BufferingHints", JsonValueKind.Object) is { } hints)
         {
             result._hintsGiven = true;
@@ -61,6 +66,7 @@ internal sealed class S3Section
             validation.Range(result._sizeInMBs, 1, 128, path + ".bufferingHints.sizeInMBs");
             validation.Range(result._intervalInSeconds, 0, 900, path + ".bufferingHints.intervalInSeconds");
         }
+        validation.Enum(result._compression, FirehoseShapes.CompressionFormats, path + ".compressionFormat");
         if (section.GetElement("EncryptionConfiguration", JsonValueKind.Object) is { } encryption)
         {
             // Accepted and validated; Tributary writes objects unencrypted (described as NoEncryption).

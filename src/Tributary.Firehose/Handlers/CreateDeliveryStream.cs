@@ -13,6 +13,8 @@ public sealed class CreateDeliveryStream(IDeliveryStreams streams, FirehoseOptio
 {
     public override string Name => "CreateDeliveryStream";
 
+    public override IReadOnlyList<string> InputMembers => FirehoseDefinitions.CreateMembers;
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
         var definition = FirehoseDefinitions.ParseCreate(request.Body);

@@ -12,9 +12,11 @@ public sealed class DeleteDeliveryStream(IDeliveryStreams streams, FirehoseOptio
 {
     public override string Name => "DeleteDeliveryStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "allowForceDelete"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var name = ReadStreamName(request.Body, validation);
         request.Body.GetBoolean("AllowForceDelete");
         validation.ThrowIfAny();

@@ -14,10 +14,12 @@ public sealed class ListDeliveryStreams(IDeliveryStreams streams, FirehoseOption
 
     public override string Name => "ListDeliveryStreams";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["limit", "deliveryStreamType", "exclusiveStartDeliveryStreamName"];
+
     protected override ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var limit = body.GetInt64("Limit");
         var type = body.GetString("DeliveryStreamType");
         var exclusiveStart = body.GetString("ExclusiveStartDeliveryStreamName");

@@ -12,10 +12,12 @@ public sealed class ListTagsForDeliveryStream(IDeliveryStreams streams, Firehose
 {
     public override string Name => "ListTagsForDeliveryStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "exclusiveStartTagKey", "limit"];
+
     protected override ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var name = ReadStreamName(body, validation);
         var limit = body.GetInt64("Limit");
         var exclusiveStart = body.GetString("ExclusiveStartTagKey");

@@ -14,10 +14,12 @@ public sealed class PutRecord(IDeliveryStreams streams, FirehoseOptions options)
 {
     public override string Name => "PutRecord";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "record"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var name = ReadStreamName(body, validation);
         var record = body.GetElement("Record", JsonValueKind.Object);
         validation.Required(record, "record");

@@ -18,17 +18,20 @@ public sealed class PutRecordBatch(IDeliveryStreams streams, FirehoseOptions opt
 
     public override string Name => "PutRecordBatch";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "records"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var name = ReadStreamName(body, validation);
         var list = body.GetElement("Records", JsonValueKind.Array);
         validation.Required(list, "records");
         var count = list?.GetArrayLength() ?? 0;
         if (list is not null)
         {
-            validation.Count(count, 1, MaxRecords, "records", "[" + count.ToString(CultureInfo.InvariantCulture) + " records]");
+            // AWS shows the list itself: "[]" when empty; a long list is summarised as "[N records]" (as for Kinesis's PutRecords).
+            validation.Count(count, 1, MaxRecords, "records", count == 0 ? "[]" : "[" + count.ToString(CultureInfo.InvariantCulture) + " records]");
         }
         ReadOnlyMemory<byte>[] records = [];
         if (list is { } array && count <= MaxRecords)
@@ -49,7 +52,8 @@ public sealed class PutRecordBatch(IDeliveryStreams streams, FirehoseOptions opt
         }
         if (total > MaxRequestBytes)
         {
-            throw AwsErrorException.InvalidArgument($"Records size exceeds the limit of 4 MiB ({MaxRequestBytes} bytes): {total} bytes.");
+            // AWS documents the limit, not its message: this is the form Kinesis gives for PutRecords (10 MB).
+            throw AwsErrorException.InvalidArgument($"Records size exceeds {MaxRequestBytes / (1024 * 1024)} MB limit");
         }
         var results = await Streams.PutAsync(name!, records, request.Aborted).ConfigureAwait(false);
         var failed = 0;

@@ -12,9 +12,11 @@ public sealed class StartDeliveryStreamEncryption(IDeliveryStreams streams, Fire
 {
     public override string Name => "StartDeliveryStreamEncryption";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "deliveryStreamEncryptionConfigurationInput"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var invalid = new List<string>();
         var name = ReadStreamName(request.Body, validation);
         ReadEncryptionInput(request.Body, validation, invalid);

@@ -9,9 +9,11 @@ public sealed class StopDeliveryStreamEncryption(IDeliveryStreams streams, Fireh
 {
     public override string Name => "StopDeliveryStreamEncryption";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var name = ReadStreamName(request.Body, validation);
         validation.ThrowIfAny();
         await Streams.SetEncryptionAsync(name!, false, request.Aborted).ConfigureAwait(false);

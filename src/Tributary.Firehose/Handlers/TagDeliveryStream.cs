@@ -12,9 +12,11 @@ public sealed class TagDeliveryStream(IDeliveryStreams streams, FirehoseOptions 
 {
     public override string Name => "TagDeliveryStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "tags"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var invalid = new List<string>();
         var name = ReadStreamName(request.Body, validation);
         var tags = ReadTags(request.Body, validation, invalid);

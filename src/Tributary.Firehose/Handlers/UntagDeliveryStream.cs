@@ -10,26 +10,26 @@ public sealed class UntagDeliveryStream(IDeliveryStreams streams, FirehoseOption
 {
     public override string Name => "UntagDeliveryStream";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "tagKeys"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var name = ReadStreamName(body, validation);
         var list = body.GetElement("TagKeys", JsonValueKind.Array);
         validation.Required(list, "tagKeys");
         var keys = new List<string>();
         if (list is { } array)
         {
-            var index = 0;
             foreach (var item in array.EnumerateArray())
             {
-                index++;
-                var key = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw AwsRequestReader.WrongType("TagKeys", "a list of strings", item);
-                var path = FirehoseDefinitions.Index("tagKeys", index);
-                validation.Length(key, 1, 128, path).Pattern(key, FirehoseShapes.TagKey(), FirehoseShapes.TagKeyPattern, path);
-                keys.Add(key);
+                keys.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw AwsRequestReader.WrongType("TagKeys", "a list of strings", item));
             }
-            validation.Count(keys.Count, 1, 50, "tagKeys", "[" + string.Join(", ", keys) + "]");
+            // A list of strings: AWS reports its members' violations once, for the whole list (as Kinesis's tagKeys).
+            validation.Count(keys.Count, 1, 50, "tagKeys", "[" + string.Join(", ", keys) + "]")
+                .MemberLength(keys, 1, 128, "tagKeys")
+                .MemberPattern(keys, FirehoseShapes.TagKey(), FirehoseShapes.TagKeyPattern, "tagKeys");
         }
         validation.ThrowIfAny();
         await Streams.UntagAsync(name!, keys, request.Aborted).ConfigureAwait(false);

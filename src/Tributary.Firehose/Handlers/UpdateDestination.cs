@@ -15,10 +15,12 @@ public sealed class UpdateDestination(IDeliveryStreams streams, FirehoseOptions 
 {
     public override string Name => "UpdateDestination";
 
+    public override IReadOnlyList<string> InputMembers { get; } = ["deliveryStreamName", "currentDeliveryStreamVersionId", "destinationId", "s3DestinationUpdate", "extendedS3DestinationUpdate", "redshiftDestinationUpdate", "elasticsearchDestinationUpdate", "amazonopensearchserviceDestinationUpdate", "splunkDestinationUpdate", "httpEndpointDestinationUpdate", "amazonOpenSearchServerlessDestinationUpdate", "snowflakeDestinationUpdate", "icebergDestinationUpdate"];
+
     protected override async ValueTask ExecuteCoreAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
-        var validation = new AwsValidation();
+        var validation = NewValidation();
         var invalid = new List<string>();
         var name = ReadStreamName(body, validation);
         var version = body.GetString("CurrentDeliveryStreamVersionId");

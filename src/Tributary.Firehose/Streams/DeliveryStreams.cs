@@ -311,7 +311,8 @@ public sealed class DeliveryStreams : IDeliveryStreams, IAsyncDisposable
             }
             if (merged.Count > 50)
             {
-                throw new DeliveryException("LimitExceededException", $"A delivery stream can have at most 50 tags; this request would leave {merged.Count}.");
+                // AWS documents the limit, not its message: the form Kinesis gives for AddTagsToStream, naming a Firehose.
+                throw new DeliveryException("LimitExceededException", $"Failed to add tags to Firehose {name} under account {_options.AccountId} because a given Firehose cannot have more than 50 tags.");
             }
             return definition with { Tags = merged };
         }, cancellationToken).ConfigureAwait(false);
