@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Tributary.Cdc.Postgres.Tests;
 
@@ -7,10 +9,11 @@ namespace Tributary.Cdc.Postgres.Tests;
 /// Offsets and restarts against one PostgreSQL: the slot's confirmed flush LSN (pg_replication_slots) moves only once
 /// the worker committed the offsets of what it produced; a kill -9 of PostgreSQL is retried by the task without losing
 /// a change; and in the real program (<c>tributary connect-standalone</c> against <c>tributary serve</c>, the topic
-/// read with kcat) a kill -9 of the worker loses nothing and a clean stop repeats nothing.
+/// read with kcat) a kill -9 of the worker loses nothing and a clean stop repeats nothing. Setups the connector
+/// cannot work with fail the task with the reason in Connect's status.
 /// </summary>
 [Trait("Category", "process")]
-public sealed class RestartTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
+public sealed class RestartAndFailureTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
 {
     private readonly PostgresServer _server = fixture.Server;
 
@@ -149,5 +152,54 @@ public sealed class RestartTests(PostgresFixture fixture) : IClassFixture<Postgr
         {
             await worker.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Wal_level_not_logical_a_user_without_REPLICATION_and_a_slot_in_use_fail_the_task_with_the_reason_in_its_status()
+    {
+        await using var replica = await PostgresServer.StartAsync("wal_level=replica");
+        await _server.ExecuteAsync("CREATE ROLE norepl LOGIN PASSWORD 'norepl-pw'; CREATE SCHEMA busy; CREATE TABLE busy.t (id int PRIMARY KEY);");
+        var busy = ChangeEventTests.Config(_server, "busy");
+        busy["schema.include.list"] = "busy";
+        busy["snapshot.mode"] = "no_data";
+        await using var holder = await TaskRunner.StartAsync(busy, new MemoryOffsetStore());
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("busy"), "the first consumer of slot busy streaming", TimeSpan.FromSeconds(30));
+
+        using var directory = new TempDirectory();
+        await using var broker = new TributaryProcess(directory.File("data"), () => ["connect.rest.port=0"]);
+        await broker.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{broker.Ports.Connect}"), Timeout = TimeSpan.FromSeconds(60) };
+        async Task CreateAsync(string name, Dictionary<string, string> config)
+        {
+            var created = await http.PostAsJsonAsync("/connectors", new { name, config });
+            Assert.True((int)created.StatusCode == 201, await created.Content.ReadAsStringAsync());
+        }
+        var walLevel = ChangeEventTests.Config(replica, "s1");
+        await CreateAsync("wal-level", walLevel);
+        var noReplication = ChangeEventTests.Config(_server, "s2");
+        noReplication["database.user"] = "norepl";
+        noReplication["database.password"] = "norepl-pw";
+        noReplication["topic.prefix"] = "other";
+        await CreateAsync("no-replication", noReplication);
+        var slotInUse = new Dictionary<string, string>(busy) { ["topic.prefix"] = "third" };
+        await CreateAsync("slot-in-use", slotInUse);
+
+        async Task<string> TraceAsync(string name)
+        {
+            JsonNode? task = null;
+            await Eventually.HoldsAsync(async () =>
+            {
+                task = JsonNode.Parse(await http.GetStringAsync($"/connectors/{name}/status"))!["tasks"]?.AsArray().FirstOrDefault();
+                return task?["state"]?.GetValue<string>() == "FAILED";
+            }, () => $"{name}'s task FAILED: {task?.ToJsonString()}\n{broker.Output}", TimeSpan.FromSeconds(60));
+            return task!["trace"]!.GetValue<string>();
+        }
+        var trace = await TraceAsync("wal-level");
+        Assert.Contains("wal_level property must be 'logical' but is: 'replica'", trace);
+        trace = await TraceAsync("no-replication");
+        Assert.Contains("'norepl' lacks the REPLICATION attribute", trace);
+        trace = await TraceAsync("slot-in-use");
+        Assert.Contains("replication slot 'busy' is in use", trace);
+        Assert.True(await _server.SlotActiveAsync("busy"), "the first consumer keeps its slot");
     }
 }
