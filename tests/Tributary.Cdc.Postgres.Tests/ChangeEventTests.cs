@@ -176,4 +176,59 @@ public sealed class ChangeEventTests(PostgresFixture fixture) : IClassFixture<Po
         Assert.Null(events[2].Value);
         Assert.Equal("c", JsonDocument.Parse(events[3].Value!).RootElement.GetProperty("op").GetString());
     }
+
+    /// <summary>The slot's retained WAL in bytes: pg_current_wal_lsn() - confirmed_flush_lsn.</summary>
+    private async Task<long> RetainedWalAsync(string slot) =>
+        Convert.ToInt64(await _server.ScalarAsync($"SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = '{slot}'"),
+            CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task With_a_busy_unrelated_table_the_heartbeat_action_keeps_retained_WAL_bounded_and_without_it_WAL_grows()
+    {
+        await _server.ExecuteAsync("""
+            CREATE SCHEMA wal;
+            CREATE TABLE wal.quiet (id int PRIMARY KEY);
+            CREATE TABLE wal.heartbeat (id int PRIMARY KEY, ts timestamptz);
+            CREATE SCHEMA busy_other;
+            CREATE TABLE busy_other.t (id bigserial PRIMARY KEY, note text);
+            """);
+        Dictionary<string, string> Captures(string slot, string tables)
+        {
+            var config = Config(_server, slot);
+            config["snapshot.mode"] = "no_data";
+            config["publication.name"] = slot;
+            config["publication.autocreate.mode"] = "filtered";
+            config["table.include.list"] = tables;
+            config["topic.prefix"] = slot;
+            return config;
+        }
+        var with = Captures("hb_on", "wal.quiet,wal.heartbeat");
+        with["heartbeat.interval.ms"] = "500";
+        with["heartbeat.action.query"] = "INSERT INTO wal.heartbeat VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET ts = excluded.ts";
+        var without = Captures("hb_off", "wal.quiet");
+        await using var beating = await TaskRunner.StartAsync(with, new MemoryOffsetStore());
+        await using var silent = await TaskRunner.StartAsync(without, new MemoryOffsetStore());
+        await Eventually.HoldsAsync(async () => await _server.SlotActiveAsync("hb_on") && await _server.SlotActiveAsync("hb_off"), "both connectors streaming", TimeSpan.FromSeconds(30));
+
+        var startLsn = Convert.ToInt64(await _server.ScalarAsync("SELECT (pg_current_wal_lsn() - '0/0')::bigint"), CultureInfo.InvariantCulture);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            await _server.ExecuteAsync("INSERT INTO busy_other.t (note) SELECT repeat('x', 200) FROM generate_series(1, 2000)");
+        }
+        var written = Convert.ToInt64(await _server.ScalarAsync("SELECT (pg_current_wal_lsn() - '0/0')::bigint"), CultureInfo.InvariantCulture) - startLsn;
+        Assert.True(written > 8 << 20, $"the busy table wrote {written} bytes of WAL; the comparison needs more");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a few heartbeats after the last busy write
+
+        var retainedWithout = await RetainedWalAsync("hb_off");
+        var retainedWith = await RetainedWalAsync("hb_on");
+        Assert.True(retainedWithout >= written, $"without heartbeats the slot keeps all {written} bytes written since it started; it retains {retainedWithout}");
+        Assert.True(retainedWith < written / 8, $"with the heartbeat action the slot retains {retainedWith} of {written} bytes");
+        Assert.NotEmpty(beating.Records("__debezium-heartbeat.hb_on"));
+        Assert.Null(beating.Failure);
+        Assert.Null(silent.Failure);
+        await beating.StopAsync();
+        await silent.StopAsync();
+        await _server.ExecuteAsync("SELECT pg_drop_replication_slot('hb_on'); SELECT pg_drop_replication_slot('hb_off');");
+    }
 }
