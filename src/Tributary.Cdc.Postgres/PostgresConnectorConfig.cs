@@ -39,6 +39,8 @@ public sealed record PostgresConnectorConfig
     public int MaxQueueSize { get; init; } = 8192;
     public int PollIntervalMs { get; init; } = 500;
     public int ConnectTimeoutMs { get; init; } = 30_000;
+    public int MaxRetries { get; init; } = -1;
+    public int RetryWaitMs { get; init; } = 10_000;
 
     private static readonly string[] SnapshotModes = ["initial", "initial_only", "no_data", "never", "when_needed", "always"];
 
@@ -65,11 +67,14 @@ public sealed record PostgresConnectorConfig
         .Define("time.precision.mode", ConfigType.String, "adaptive", Importance.Medium, "adaptive, adaptive_time_microseconds or connect.")
         .Define("binary.handling.mode", ConfigType.String, "bytes", Importance.Medium, "bytes, base64, base64-url-safe or hex.")
         .Define("interval.handling.mode", ConfigType.String, "numeric", Importance.Medium, "numeric (MicroDuration) or string (ISO 8601).")
+        .Define("hstore.handling.mode", ConfigType.String, "json", Importance.Medium, "json (io.debezium.data.Json string) or map (map of strings).")
         .Define("tombstones.on.delete", ConfigType.Boolean, "true", Importance.Medium, "Whether a delete is followed by a tombstone.")
         .Define("skipped.operations", ConfigType.List, "t", Importance.Low, "Operations not emitted: c, u, d, t or none (truncates are skipped by default).")
         .Define("heartbeat.interval.ms", ConfigType.Int, "0", Importance.Medium, "Heartbeat interval; 0 turns heartbeats off.")
         .Define("heartbeat.action.query", ConfigType.String, null, Importance.Medium, "SQL run on every heartbeat (a write that keeps the slot moving).")
         .Define("status.update.interval.ms", ConfigType.Int, "10000", Importance.Low, "How often the replication connection reports its flushed position.")
+        .Define("errors.max.retries", ConfigType.Int, "-1", Importance.Low, "How often a lost connection is retried once streaming ran (-1: without limit, 0: never).")
+        .Define("retriable.restart.connector.wait.ms", ConfigType.Long, "10000", Importance.Low, "How long the task waits before reconnecting after a lost connection.")
         .Define("max.batch.size", ConfigType.Int, "2048", Importance.Low, "Most records one poll returns.")
         .Define("max.queue.size", ConfigType.Int, "8192", Importance.Low, "Most records waiting between the replication reader and poll.")
         .Define("poll.interval.ms", ConfigType.Long, "500", Importance.Low, "How long a poll waits for records.");
@@ -132,7 +137,8 @@ public sealed record PostgresConnectorConfig
                 OneOf("decimal.handling.mode", "precise", "precise", "double", "string"),
                 OneOf("time.precision.mode", "adaptive", "adaptive", "adaptive_time_microseconds", "connect"),
                 OneOf("binary.handling.mode", "bytes", "bytes", "base64", "base64-url-safe", "hex"),
-                OneOf("interval.handling.mode", "numeric", "numeric", "string")),
+                OneOf("interval.handling.mode", "numeric", "numeric", "string"),
+                OneOf("hstore.handling.mode", "json", "json", "map")),
             TombstonesOnDelete = Bool("tombstones.on.delete", true),
             SkipTruncate = skipped.Contains("t") && !skipped.Contains("none"),
             HeartbeatIntervalMs = Int("heartbeat.interval.ms", 0),
@@ -140,6 +146,8 @@ public sealed record PostgresConnectorConfig
             HeartbeatTopicPrefix = Get("topic.heartbeat.prefix", "heartbeat.topics.prefix") ?? "__debezium-heartbeat",
             StatusUpdateIntervalMs = Math.Max(100, Int("status.update.interval.ms", 10_000)),
             MaxBatchSize = Math.Max(1, Int("max.batch.size", 2048)),
+            MaxRetries = Int("errors.max.retries", -1),
+            RetryWaitMs = Math.Max(0, Int("retriable.restart.connector.wait.ms", 10_000)),
             MaxQueueSize = Math.Max(1, Int("max.queue.size", 8192)),
             PollIntervalMs = Math.Max(1, Int("poll.interval.ms", 500)),
         };

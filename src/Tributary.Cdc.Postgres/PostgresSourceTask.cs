@@ -134,9 +134,83 @@ public sealed class PostgresSourceTask : SourceTask
         }
     }
 
+    /// <summary>
+    /// Where streaming resumes after a lost connection: the offset of the last record handed to the queue (reader
+    /// task only). Null until streaming started, so setup failures and snapshot failures fail the task instead.
+    /// </summary>
+    private PostgresOffset? _resume;
+
+    /// <summary>
+    /// The reader: one attempt per connection. Once streaming has started, a lost connection (the server restarted,
+    /// the network dropped) is retried after <c>retriable.restart.connector.wait.ms</c>, up to <c>errors.max.retries</c>
+    /// times (-1: without limit), resuming after the last record queued — the records still in the queue stay valid,
+    /// and the slot resends everything after its confirmed flush LSN, of which <see cref="PostgresOffset.Covers"/>
+    /// skips what was queued. Anything else fails the task with the reason.
+    /// </summary>
     private async Task RunAsync(PostgresOffset? stored, CancellationToken cancellationToken)
     {
-        try
+        var retries = 0;
+        while (true)
+        {
+            try
+            {
+                await RunOnceAsync(stored, resuming: _resume is not null, cancellationToken).ConfigureAwait(false);
+                _queue.Complete();
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _queue.Complete();
+                return;
+            }
+            catch (Exception error) when (_resume is not null && IsConnectionLoss(error) && (_config.MaxRetries < 0 || retries < _config.MaxRetries))
+            {
+                retries++;
+                stored = _resume;
+                _relations.Clear();
+                _tables.Clear();
+                try
+                {
+                    await Task.Delay(_config.RetryWaitMs, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    _queue.Complete();
+                    return;
+                }
+            }
+            catch (Exception error)
+            {
+                _queue.Fail(error, ServerSetup.Describe(_config, error));
+                return;
+            }
+            finally
+            {
+                _replication = null;
+            }
+        }
+    }
+
+    /// <summary>A failure of the connection rather than of the setup: the server went away or is restarting.</summary>
+    private static bool IsConnectionLoss(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg when pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal):
+                    return true;
+                case PostgresException:
+                    return false;
+                case NpgsqlException { IsTransient: true } or IOException or System.Net.Sockets.SocketException or EndOfStreamException or TimeoutException:
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private async Task RunOnceAsync(PostgresOffset? stored, bool resuming, CancellationToken cancellationToken)
+    {
         {
             await using var sql = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
             await ServerSetup.CheckAsync(sql, _config, cancellationToken).ConfigureAwait(false);
@@ -151,7 +225,7 @@ public sealed class PostgresSourceTask : SourceTask
             {
                 throw new ConnectException($"The replication slot '{_config.SlotName}' is in use by another connection (pg_replication_slots.active). Stop the other consumer or set slot.name to another slot.");
             }
-            var snapshotWanted = _config.SnapshotMode switch
+            var snapshotWanted = !resuming && _config.SnapshotMode switch
             {
                 "always" => true,
                 "no_data" => false,
@@ -190,19 +264,6 @@ public sealed class PostgresSourceTask : SourceTask
                 start = stored ?? new PostgresOffset(0);
             }
             await StreamAsync(sql, replication, replicationSlot, start, cancellationToken).ConfigureAwait(false);
-            _queue.Complete();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _queue.Complete();
-        }
-        catch (Exception error)
-        {
-            _queue.Fail(error, ServerSetup.Describe(_config, error));
-        }
-        finally
-        {
-            _replication = null;
         }
     }
 
@@ -338,7 +399,7 @@ public sealed class PostgresSourceTask : SourceTask
         var heartbeat = _config.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(_config.HeartbeatIntervalMs) : Timeout.InfiniteTimeSpan;
         var lastHeartbeat = DateTimeOffset.UtcNow;
         await using var messages = replication.StartReplication(slot, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        _replication = replication;
+        _resume ??= start;
         var next = messages.MoveNextAsync().AsTask();
         while (true)
         {
@@ -362,6 +423,9 @@ public sealed class PostgresSourceTask : SourceTask
             {
                 return;
             }
+            // Status updates go through the connection once the stream delivered a message: before that, Npgsql's
+            // replication state is still being set up and a status update fails inside it.
+            _replication ??= replication;
             var message = messages.Current;
             switch (message)
             {
@@ -413,6 +477,7 @@ public sealed class PostgresSourceTask : SourceTask
         var now = DateTimeOffset.UtcNow;
         await _queue.EnqueueAsync(new SourceRecord(_partition, new PostgresOffset(completedBefore, TsUsec: now.ToUnixTimeMilliseconds() * 1000).ToMap(),
             _naming.HeartbeatTopic, null, Heartbeat.KeySchema, Heartbeat.Key(_config.TopicPrefix), Heartbeat.ValueSchema, Heartbeat.Value(now)), cancellationToken).ConfigureAwait(false);
+        _resume = new PostgresOffset(completedBefore);
     }
 
     private static async Task<string?[]> ReadTupleAsync(ReplicationTuple tuple, RelationShape shape, CancellationToken cancellationToken)
@@ -448,8 +513,16 @@ public sealed class PostgresSourceTask : SourceTask
         var after = newTuple is null ? null : await ReadTupleAsync(newTuple, shape, cancellationToken).ConfigureAwait(false);
         var source = PostgresSource.Create(_config.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
             new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
-        var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros).ToMap();
+        var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros);
+        var offset = position.ToMap();
         var now = DateTimeOffset.UtcNow;
+        await EmitChangeAsync(operation, table, before, after, source, offset, now, cancellationToken).ConfigureAwait(false);
+        _resume = position;
+    }
+
+    private async Task EmitChangeAsync(Operation operation, CapturedTable table, string?[]? before, string?[]? after, Struct source, IReadOnlyDictionary<string, object?> offset,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
         switch (operation)
         {
             case Operation.Create:
@@ -513,5 +586,6 @@ public sealed class PostgresSourceTask : SourceTask
             await _queue.EnqueueAsync(new SourceRecord(_partition, offset, table.Topic, null, null, null, table.Envelope.Schema,
                 table.Envelope.Create(Operation.Truncate, null, null, source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
         }
+        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros);
     }
 }

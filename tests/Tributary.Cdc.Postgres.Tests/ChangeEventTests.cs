@@ -9,17 +9,16 @@ namespace Tributary.Cdc.Postgres.Tests;
 /// Kafka's JsonConverter exactly as a topic would hold them.
 /// </summary>
 [Trait("Category", "process")]
-public sealed class ChangeEventTests : IAsyncLifetime
+public sealed class ChangeEventTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
 {
-    private const string Topic = "PostgreSQL_server.inventory.customers";
-    private PostgresServer _server = null!;
+    private readonly PostgresServer _server = fixture.Server;
 
-    public async Task InitializeAsync()
+    /// <summary>The documented customers table in a schema of the test's own (tests share the server).</summary>
+    private async Task<string> CustomersAsync(string schema)
     {
-        _server = await PostgresServer.StartAsync();
-        await _server.ExecuteAsync("""
-            CREATE SCHEMA inventory;
-            CREATE TABLE inventory.customers (
+        await _server.ExecuteAsync($"""
+            CREATE SCHEMA {schema};
+            CREATE TABLE {schema}.customers (
               id SERIAL,
               first_name VARCHAR(255) NOT NULL,
               last_name VARCHAR(255) NOT NULL,
@@ -27,9 +26,8 @@ public sealed class ChangeEventTests : IAsyncLifetime
               PRIMARY KEY(id)
             );
             """);
+        return $"PostgreSQL_server.{schema}.customers";
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     public static Dictionary<string, string> Config(PostgresServer server, string slot = "debezium") => new()
     {
@@ -51,14 +49,16 @@ public sealed class ChangeEventTests : IAsyncLifetime
     [Fact]
     public async Task Snapshot_then_insert_update_delete_truncate_match_Debeziums_examples()
     {
+        var topic = await CustomersAsync("inventory");
         await _server.ExecuteAsync("""
             INSERT INTO inventory.customers VALUES (1001, 'Sally', 'Thomas', 'sally.thomas@acme.com'), (1002, 'George', 'Bailey', 'gbailey@foobar.com');
             ALTER TABLE inventory.customers REPLICA IDENTITY FULL;
             """);
         var config = Config(_server);
         config["skipped.operations"] = "none";
+        config["schema.include.list"] = "inventory";
         await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore());
-        var snapshot = await runner.AwaitAsync(Topic, 2);
+        var snapshot = await runner.AwaitAsync(topic, 2);
 
         // Key: Debezium's documented key schema and payload for this table.
         Assert.Equal("""{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false,"name":"PostgreSQL_server.inventory.customers.Key"},"payload":{"id":1001}}""",
@@ -89,7 +89,7 @@ public sealed class ChangeEventTests : IAsyncLifetime
         await _server.ExecuteAsync("UPDATE inventory.customers SET first_name = 'Anne Marie' WHERE id = 1");
         await _server.ExecuteAsync("DELETE FROM inventory.customers WHERE id = 1");
         await _server.ExecuteAsync("TRUNCATE inventory.customers");
-        var events = await runner.AwaitAsync(Topic, 2 + 5);
+        var events = await runner.AwaitAsync(topic, 2 + 5);
 
         var create = Payload(events[2].Value);
         Assert.Equal("c", create.GetProperty("op").GetString());
@@ -137,16 +137,18 @@ public sealed class ChangeEventTests : IAsyncLifetime
     [Fact]
     public async Task Without_replica_identity_full_an_update_has_no_before_and_a_delete_only_the_key()
     {
-        var config = Config(_server);
+        var topic = await CustomersAsync("identity_default");
+        var config = Config(_server, "identity_default");
         config["snapshot.mode"] = "no_data";
+        config["schema.include.list"] = "identity_default";
         await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore(), schemas: false);
-        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("debezium"), "the connector streaming", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("identity_default"), "the connector streaming", TimeSpan.FromSeconds(30));
         await _server.ExecuteAsync("""
-            INSERT INTO inventory.customers VALUES (7, 'Anne', 'Kretchmar', 'annek@noanswer.org');
-            UPDATE inventory.customers SET first_name = 'Anne Marie' WHERE id = 7;
-            DELETE FROM inventory.customers WHERE id = 7;
+            INSERT INTO identity_default.customers VALUES (7, 'Anne', 'Kretchmar', 'annek@noanswer.org');
+            UPDATE identity_default.customers SET first_name = 'Anne Marie' WHERE id = 7;
+            DELETE FROM identity_default.customers WHERE id = 7;
             """);
-        var events = await runner.AwaitAsync(Topic, 4);
+        var events = await runner.AwaitAsync(topic, 4);
         Assert.Equal("""{"id":7}""", events[1].Key);
         var update = JsonDocument.Parse(events[1].Value!).RootElement;
         Assert.Equal(JsonValueKind.Null, update.GetProperty("before").ValueKind);
@@ -155,21 +157,78 @@ public sealed class ChangeEventTests : IAsyncLifetime
         var delete = JsonDocument.Parse(events[2].Value!).RootElement;
         Assert.Equal("""{"id":7,"first_name":"","last_name":"","email":""}""", delete.GetProperty("before").GetRawText());
         Assert.Null(events[3].Value);
-        Assert.DoesNotContain(runner.Records(Topic), r => r.Value is not null && r.Value.Contains("\"op\":\"t\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(runner.Records(topic), r => r.Value is not null && r.Value.Contains("\"op\":\"t\"", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_primary_key_change_is_a_delete_a_tombstone_and_a_create()
     {
-        var config = Config(_server);
+        var topic = await CustomersAsync("key_change");
+        var config = Config(_server, "key_change");
         config["snapshot.mode"] = "no_data";
+        config["schema.include.list"] = "key_change";
         await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore(), schemas: false);
-        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("debezium"), "the connector streaming", TimeSpan.FromSeconds(30));
-        await _server.ExecuteAsync("INSERT INTO inventory.customers VALUES (8, 'Anne', 'Kretchmar', 'annek@noanswer.org'); UPDATE inventory.customers SET id = 9 WHERE id = 8;");
-        var events = await runner.AwaitAsync(Topic, 4);
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("key_change"), "the connector streaming", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync("INSERT INTO key_change.customers VALUES (8, 'Anne', 'Kretchmar', 'annek@noanswer.org'); UPDATE key_change.customers SET id = 9 WHERE id = 8;");
+        var events = await runner.AwaitAsync(topic, 4);
         Assert.Equal(["{\"id\":8}", "{\"id\":8}", "{\"id\":8}", "{\"id\":9}"], events.Select(e => e.Key));
         Assert.Equal("d", JsonDocument.Parse(events[1].Value!).RootElement.GetProperty("op").GetString());
         Assert.Null(events[2].Value);
         Assert.Equal("c", JsonDocument.Parse(events[3].Value!).RootElement.GetProperty("op").GetString());
+    }
+
+    /// <summary>The slot's retained WAL in bytes: pg_current_wal_lsn() - confirmed_flush_lsn.</summary>
+    private async Task<long> RetainedWalAsync(string slot) =>
+        Convert.ToInt64(await _server.ScalarAsync($"SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = '{slot}'"),
+            CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task With_a_busy_unrelated_table_the_heartbeat_action_keeps_retained_WAL_bounded_and_without_it_WAL_grows()
+    {
+        await _server.ExecuteAsync("""
+            CREATE SCHEMA wal;
+            CREATE TABLE wal.quiet (id int PRIMARY KEY);
+            CREATE TABLE wal.heartbeat (id int PRIMARY KEY, ts timestamptz);
+            CREATE SCHEMA busy_other;
+            CREATE TABLE busy_other.t (id bigserial PRIMARY KEY, note text);
+            """);
+        Dictionary<string, string> Captures(string slot, string tables)
+        {
+            var config = Config(_server, slot);
+            config["snapshot.mode"] = "no_data";
+            config["publication.name"] = slot;
+            config["publication.autocreate.mode"] = "filtered";
+            config["table.include.list"] = tables;
+            config["topic.prefix"] = slot;
+            return config;
+        }
+        var with = Captures("hb_on", "wal.quiet,wal.heartbeat");
+        with["heartbeat.interval.ms"] = "500";
+        with["heartbeat.action.query"] = "INSERT INTO wal.heartbeat VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET ts = excluded.ts";
+        var without = Captures("hb_off", "wal.quiet");
+        await using var beating = await TaskRunner.StartAsync(with, new MemoryOffsetStore());
+        await using var silent = await TaskRunner.StartAsync(without, new MemoryOffsetStore());
+        await Eventually.HoldsAsync(async () => await _server.SlotActiveAsync("hb_on") && await _server.SlotActiveAsync("hb_off"), "both connectors streaming", TimeSpan.FromSeconds(30));
+
+        var startLsn = Convert.ToInt64(await _server.ScalarAsync("SELECT (pg_current_wal_lsn() - '0/0')::bigint"), CultureInfo.InvariantCulture);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            await _server.ExecuteAsync("INSERT INTO busy_other.t (note) SELECT repeat('x', 200) FROM generate_series(1, 2000)");
+        }
+        var written = Convert.ToInt64(await _server.ScalarAsync("SELECT (pg_current_wal_lsn() - '0/0')::bigint"), CultureInfo.InvariantCulture) - startLsn;
+        Assert.True(written > 8 << 20, $"the busy table wrote {written} bytes of WAL; the comparison needs more");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a few heartbeats after the last busy write
+
+        var retainedWithout = await RetainedWalAsync("hb_off");
+        var retainedWith = await RetainedWalAsync("hb_on");
+        Assert.True(retainedWithout >= written, $"without heartbeats the slot keeps all {written} bytes written since it started; it retains {retainedWithout}");
+        Assert.True(retainedWith < written / 8, $"with the heartbeat action the slot retains {retainedWith} of {written} bytes");
+        Assert.NotEmpty(beating.Records("__debezium-heartbeat.hb_on"));
+        Assert.Null(beating.Failure);
+        Assert.Null(silent.Failure);
+        await beating.StopAsync();
+        await silent.StopAsync();
+        await _server.ExecuteAsync("SELECT pg_drop_replication_slot('hb_on'); SELECT pg_drop_replication_slot('hb_off');");
     }
 }

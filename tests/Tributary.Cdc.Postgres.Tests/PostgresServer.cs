@@ -15,12 +15,14 @@ public sealed class PostgresServer : IAsyncDisposable
     public const string SuperuserPassword = "pgsuperpw";
 
     private readonly TempDirectory _directory;
-    private readonly Process _process;
+    private readonly string[] _settings;
+    private Process _process;
 
-    private PostgresServer(TempDirectory directory, Process process, int port)
+    private PostgresServer(TempDirectory directory, Process process, int port, string[] settings)
     {
         _directory = directory;
         _process = process;
+        _settings = settings;
         Port = port;
     }
 
@@ -61,7 +63,7 @@ public sealed class PostgresServer : IAsyncDisposable
             var process = Launch(directory, port, all);
             if (await WaitReadyAsync(process, port))
             {
-                return new PostgresServer(directory, process, port);
+                return new PostgresServer(directory, process, port, all);
             }
             var log = await ReadLogAsync(directory);
             await StopProcessAsync(process);
@@ -206,6 +208,32 @@ public sealed class PostgresServer : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process.Dispose();
+    }
+
+    /// <summary>
+    /// kill -9 of the postmaster and its backends, by process id (a crash: no shutdown checkpoint, crash recovery at the next start),
+    /// then a start on the same directory and port once the old processes are gone.
+    /// </summary>
+    public async Task CrashAndRestartAsync(TimeSpan? down = null)
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        await Task.Delay(down ?? TimeSpan.FromSeconds(1));
+        for (var attempt = 0; ; attempt++)
+        {
+            _process = Launch(_directory, Port, _settings);
+            if (await WaitReadyAsync(_process, Port))
+            {
+                return;
+            }
+            await StopProcessAsync(_process);
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException("postgres did not restart:\n" + await ReadLogAsync(_directory));
+            }
+            await Task.Delay(500);
+        }
     }
 
     public async ValueTask DisposeAsync()

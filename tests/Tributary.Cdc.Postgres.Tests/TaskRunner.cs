@@ -57,6 +57,13 @@ public sealed class TaskRunner : IAsyncDisposable
 
     public Exception? Failure { get; private set; }
 
+    /// <summary>
+    /// Whether the runner commits offsets (stores them, then calls CommitAsync) as the worker's offset flush does.
+    /// False plays a worker whose flush has not happened: records are produced and acknowledged (CommitRecord), their
+    /// offsets are neither stored nor committed.
+    /// </summary>
+    public volatile bool CommitOffsets = true;
+
     public static async Task<TaskRunner> StartAsync(IReadOnlyDictionary<string, string> config, MemoryOffsetStore offsets, bool schemas = true)
     {
         var runner = new TaskRunner(offsets, schemas);
@@ -100,10 +107,16 @@ public sealed class TaskRunner : IAsyncDisposable
                     var key = _keys.FromConnectData(record.Topic, null, record.KeySchema, record.Key);
                     var value = _values.FromConnectData(record.Topic, null, record.ValueSchema, record.Value);
                     _records.Enqueue((record.Topic, key is null ? null : Encoding.UTF8.GetString(key), value is null ? null : Encoding.UTF8.GetString(value)));
-                    _offsets.Put(record.SourcePartition!, record.SourceOffset!);
+                    if (CommitOffsets)
+                    {
+                        _offsets.Put(record.SourcePartition!, record.SourceOffset!);
+                    }
                     _task.CommitRecord(record, null);
                 }
-                await _task.CommitAsync();
+                if (CommitOffsets)
+                {
+                    await _task.CommitAsync();
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -11,7 +11,8 @@ public sealed record ValueModes(
     string DecimalHandling = "precise",
     string TimePrecision = "adaptive",
     string BinaryHandling = "bytes",
-    string IntervalHandling = "numeric");
+    string IntervalHandling = "numeric",
+    string HstoreHandling = "json");
 
 /// <summary>
 /// One column's Connect schema and value conversion in Debezium's PostgreSQL mapping (docs "Data type mappings"). Both
@@ -61,12 +62,13 @@ public sealed class ColumnConverter
     {
         if (column.IsArray)
         {
-            var element = Scalar(column with { TypeName = column.ElementTypeName!, TypeKind = column.ElementTypeKind, ElementTypeName = null }, modes);
+            // Elements may be NULL whatever the column's constraint: the element schema is optional.
+            var element = Scalar(column with { TypeName = column.ElementTypeName!, TypeKind = column.ElementTypeKind, ElementTypeName = null }, modes, optional: true);
             if (element is null)
             {
                 return null;
             }
-            var elementSchema = SchemaBuilder.From(element.Value.Builder.Build()).Optional().Build();
+            var elementSchema = element.Value.Builder.Build();
             var schema = SchemaBuilder.Array(elementSchema);
             if (!column.NotNull)
             {
@@ -75,20 +77,30 @@ public sealed class ColumnConverter
             var convertElement = element.Value.Convert;
             return new ColumnConverter(column, schema.Build(), text => ArrayText.Parse(text).ConvertAll(e => e is null ? null : convertElement(e)), new List<object?>());
         }
-        if (Scalar(column, modes) is not { } scalar)
+        if (Scalar(column, modes, optional: !column.NotNull) is not { } scalar)
         {
             return null;
-        }
-        if (!column.NotNull)
-        {
-            scalar.Builder.Optional();
         }
         return new ColumnConverter(column, scalar.Builder.Build(), scalar.Convert, scalar.Fallback);
     }
 
     private readonly record struct Mapping(SchemaBuilder Builder, Func<string, object?> Convert, object? Fallback);
 
-    private static Mapping? Scalar(ColumnDefinition column, ValueModes modes)
+    /// <summary>The column's mapping, its builder already optional when <paramref name="optional"/> (struct values must carry the very schema of their field).</summary>
+    private static Mapping? Scalar(ColumnDefinition column, ValueModes modes, bool optional)
+    {
+        if (Mapped(column, modes, optional) is not { } mapping)
+        {
+            return null;
+        }
+        if (optional && mapping.Builder.Type != SchemaType.Struct)
+        {
+            mapping.Builder.Optional();
+        }
+        return mapping;
+    }
+
+    private static Mapping? Mapped(ColumnDefinition column, ValueModes modes, bool optional)
     {
         if (column.TypeKind == 'e')
         {
@@ -109,9 +121,9 @@ public sealed class ColumnConverter
             case "float8":
                 return new(SchemaBuilder.Float64(), text => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture), 0d);
             case "numeric":
-                return Numeric(column.NumericPrecision, column.NumericScale, modes);
+                return Numeric(column.NumericPrecision, column.NumericScale, modes, optional);
             case "money":
-                return Numeric(null, 2, modes, money: true);
+                return Numeric(null, 2, modes, optional, money: true);
             case "text" or "varchar" or "bpchar" or "char" or "name" or "citext" or "inet" or "cidr" or "macaddr" or "macaddr8"
                 or "int4range" or "int8range" or "numrange" or "tsrange" or "tstzrange" or "daterange" or "tsvector":
                 return new(SchemaBuilder.String(), text => text, "");
@@ -125,6 +137,10 @@ public sealed class ColumnConverter
                 return new(SchemaBuilder.String().Name("io.debezium.data.Ltree").Version(1), text => text, "");
             case "bytea":
                 return Binary(modes.BinaryHandling);
+            case "hstore":
+                return modes.HstoreHandling == "map"
+                    ? new(SchemaBuilder.Map(SchemaBuilder.String().Build(), SchemaBuilder.String().Optional().Build()), HstoreText.ToMap, new Dictionary<string, object?>())
+                    : new(SchemaBuilder.String().Name("io.debezium.data.Json").Version(1), HstoreText.ToJson, "{}");
             case "date":
                 return modes.TimePrecision == "connect"
                     ? new(Date.Builder(), text => DateTime.UnixEpoch.AddDays(EpochDays(text)), DateTime.UnixEpoch)
@@ -166,7 +182,7 @@ public sealed class ColumnConverter
         }
     }
 
-    private static Mapping Numeric(int? precision, int? scale, ValueModes modes, bool money = false)
+    private static Mapping Numeric(int? precision, int? scale, ValueModes modes, bool optional, bool money = false)
     {
         Func<string, string> clean = money ? text => new string([.. text.Where(c => char.IsAsciiDigit(c) || c is '-' or '.')]) : text => text;
         switch (modes.DecimalHandling)
@@ -182,7 +198,11 @@ public sealed class ColumnConverter
             var schema = SchemaBuilder.Struct().Name("io.debezium.data.VariableScaleDecimal").Version(1).Doc("Variable scaled decimal")
                 .Field("scale", SchemaBuilder.Int32().Build())
                 .Field("value", SchemaBuilder.Bytes().Build());
-            var shape = SchemaBuilder.From(schema.Build()).Build();
+            if (optional)
+            {
+                schema.Optional();
+            }
+            var shape = schema.Build();
             return new(schema, text =>
             {
                 if (text == "NaN")
