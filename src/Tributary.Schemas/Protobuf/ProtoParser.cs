@@ -309,7 +309,10 @@ internal sealed class ProtoParser
             else if (Accept("optional"))
             {
                 field.Label = Label.Optional;
-                field.Proto3Optional = _proto3 && !extendee;
+                if (_proto3 && !extendee)
+                {
+                    field.Proto3Optional = true;
+                }
                 hasLabel = true;
             }
             else if (Accept("repeated"))
