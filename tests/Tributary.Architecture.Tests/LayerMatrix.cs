@@ -29,8 +29,9 @@ internal static class LayerMatrix
         ["Tributary.Connect.Converters"] = ["Tributary.Connect.Api"],
         ["Tributary.Connect.Transforms"] = ["Tributary.Connect.Api", "Tributary.Connect.Converters"],
 
-        // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro ↔ Connect data).
-        ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api"],
+        // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro/Protobuf ↔ Connect data;
+        // the Protobuf converter parses writer schemas with the registry's own .proto parser in Schemas).
+        ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api", "Tributary.Schemas"],
         // Change data capture: the Debezium-compatible core, and the MySQL/MariaDB source on it (own binlog client,
         // MySqlConnector for the snapshot's SQL).
         ["Tributary.Cdc"] = ["Tributary.Connect.Api"],
