@@ -98,7 +98,8 @@ internal static class LayerMatrix
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
-            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",
+            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Connect.Registry", "Tributary.Cdc.MySql", "Tributary.Generator",
+            "Tributary.Cdc.Postgres",
         ],
     };
 }

@@ -30,10 +30,20 @@ internal static class Protoc
         }
     }
 
-    /// <summary>Runs protoc in <paramref name="directory"/>; returns stderr, throws when it fails.</summary>
-    public static void Run(string directory, params string[] arguments)
+    /// <summary>protoc --decode: the text format of <paramref name="message"/> bytes of type <paramref name="type"/> declared in <paramref name="file"/> of <paramref name="directory"/>.</summary>
+    public static string Decode(string directory, string file, string type, byte[] message)
     {
-        var start = new ProcessStartInfo(Path) { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
+        var input = System.IO.Path.Combine(directory, "message.bin");
+        File.WriteAllBytes(input, message);
+        return Run(directory, input, "--decode=" + type, file);
+    }
+
+    /// <summary>Runs protoc in <paramref name="directory"/>; returns stdout, throws when it fails.</summary>
+    public static string Run(string directory, params string[] arguments) => Run(directory, null, arguments);
+
+    private static string Run(string directory, string? standardInput, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path) { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
         start.ArgumentList.Add("-I.");
         start.ArgumentList.Add("-I" + IncludeDirectory);
         foreach (var argument in arguments)
@@ -42,7 +52,13 @@ internal static class Protoc
         }
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
+        var output = process.StandardOutput.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            using var stream = File.OpenRead(standardInput);
+            stream.CopyTo(process.StandardInput.BaseStream);
+        }
+        process.StandardInput.Close();
         if (!process.WaitForExit(30_000))
         {
             process.Kill();
@@ -52,5 +68,6 @@ internal static class Protoc
         {
             throw new InvalidOperationException("protoc failed: " + error.Result);
         }
+        return output.Result;
     }
 }
