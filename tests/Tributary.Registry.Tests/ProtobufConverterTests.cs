@@ -9,9 +9,9 @@ using Tributary.Schemas.Protobuf;
 using BigDecimal = Tributary.Connect.Data.BigDecimal;
 using ConnectDecimal = Tributary.Connect.Data.Decimal;
 using ConnectSchema = Tributary.Connect.Data.Schema;
-using Timestamp = Tributary.Connect.Data.Timestamp;
 using ConnectSchemaType = Tributary.Connect.Data.SchemaType;
 using RegistrySchemaType = Confluent.SchemaRegistry.SchemaType;
+using Timestamp = Tributary.Connect.Data.Timestamp;
 
 namespace Tributary.Registry.Tests;
 
