@@ -37,7 +37,8 @@ apt_install() {
   fi
 }
 # Interop clients (tests/interop/, tests/Tributary.Interop.Tests/): kcat, python3-confluent-kafka
-# (also its SchemaRegistryClient, for tests/Tributary.Registry.Tests and tests/interop/registry/)
+# (also its SchemaRegistryClient, for tests/Tributary.Registry.Tests and tests/interop/registry/; python3-protobuf for
+# its Protobuf serializer there)
 # (librdkafka) and python3-kafka from Debian; jq (Debian 12's jq 1.6) is the oracle for
 # tests/Tributary.Jq.Tests. The two Python ones install for Debian's /usr/bin/python3,
 # not for a pyenv python3 that may be first on PATH: the tests always run /usr/bin/python3. nodejs and
@@ -53,7 +54,7 @@ apt_install() {
 need_packages=()
 command -v kcat >/dev/null || need_packages+=(kcat)
 command -v jq >/dev/null || need_packages+=(jq)
-for pkg in python3-confluent-kafka python3-kafka python3-snappy unzip openjdk-17-jdk-headless mariadb-server postgresql; do
+for pkg in python3-confluent-kafka python3-kafka python3-protobuf python3-snappy unzip openjdk-17-jdk-headless mariadb-server postgresql; do
   dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
 done
 command -v node >/dev/null || need_packages+=(nodejs)

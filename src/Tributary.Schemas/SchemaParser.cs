@@ -1,5 +1,6 @@
 using Tributary.Schemas.Avro;
 using Tributary.Schemas.Json;
+using Tributary.Schemas.Protobuf;
 
 namespace Tributary.Schemas;
 
@@ -8,16 +9,16 @@ public static class SchemaParser
 {
     /// <summary>
     /// Parses <paramref name="schema"/> of <paramref name="schemaType"/> (null means AVRO, as the registry defaults it).
-    /// <paramref name="references"/> holds the texts of the schemas it references, in dependency order (a referenced
-    /// schema before the ones that use it). Throws <see cref="InvalidSchemaException"/> for text that does not parse and
+    /// <paramref name="references"/> holds the schemas it references with their reference names (a Protobuf import
+    /// path), in dependency order (a referenced schema before the ones that use it). Throws <see cref="InvalidSchemaException"/> for text that does not parse and
     /// for a type this build does not handle.
     /// </summary>
-    public static ParsedSchema Parse(string? schemaType, string schema, IReadOnlyList<string>? references = null) =>
+    public static ParsedSchema Parse(string? schemaType, string schema, IReadOnlyList<NamedSchemaText>? references = null) =>
         (schemaType ?? SchemaTypes.Avro) switch
         {
-            SchemaTypes.Avro => AvroSchema.Parse(schema, references ?? []),
+            SchemaTypes.Avro => AvroSchema.Parse(schema, references?.Select(r => r.Schema).ToArray() ?? []),
             SchemaTypes.Json => JsonSchema.Parse(schema),
-            SchemaTypes.Protobuf => throw new InvalidSchemaException("Protobuf schemas are not supported by this version of Tributary's registry"),
+            SchemaTypes.Protobuf => ProtobufSchema.Parse(schema, references ?? []),
             var other => throw new InvalidSchemaException($"Unknown schema type {other}"),
         };
 }

@@ -69,7 +69,7 @@ public sealed class ConnectHost : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("Tributary.Connect");
         var plugins = new PluginRegistry(
-            [typeof(JsonConverter).Assembly, typeof(Filter).Assembly, typeof(FileStreamSourceConnector).Assembly, typeof(DatagenConnector).Assembly, typeof(S3SinkConnector).Assembly, typeof(MySqlSourceConnector).Assembly, typeof(PostgresSourceConnector).Assembly],
+            [typeof(JsonConverter).Assembly, typeof(Filter).Assembly, typeof(FileStreamSourceConnector).Assembly, typeof(DatagenConnector).Assembly, typeof(S3SinkConnector).Assembly, typeof(global::Tributary.Connect.Registry.Protobuf.ProtobufConverter).Assembly, typeof(MySqlSourceConnector).Assembly, typeof(PostgresSourceConnector).Assembly],
             worker.PluginPaths,
             message => logger.LogWarning("{Message}", message));
         var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = worker.BootstrapServerList, ClientId = "connect-worker" });

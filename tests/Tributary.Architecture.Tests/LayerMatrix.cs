@@ -29,8 +29,9 @@ internal static class LayerMatrix
         ["Tributary.Connect.Converters"] = ["Tributary.Connect.Api"],
         ["Tributary.Connect.Transforms"] = ["Tributary.Connect.Api", "Tributary.Connect.Converters"],
 
-        // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro ↔ Connect data).
-        ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api"],
+        // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro/Protobuf ↔ Connect data;
+        // the Protobuf converter parses writer schemas with the registry's own .proto parser in Schemas).
+        ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api", "Tributary.Schemas"],
         // Change data capture: the Debezium-compatible core, and the MySQL/MariaDB source on it (own binlog client,
         // MySqlConnector for the snapshot's SQL).
         ["Tributary.Cdc"] = ["Tributary.Connect.Api"],
@@ -101,7 +102,7 @@ internal static class LayerMatrix
             "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Msk", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
-            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",
+            "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Connect.Registry", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",
             "Tributary.Connect.Datagen",
         ],
     };

@@ -103,7 +103,7 @@ public sealed class CompatibilityTests
     [InlineData(null, "not json")]
     [InlineData(SchemaTypes.Json, "[1,2]")]
     [InlineData(SchemaTypes.Json, """{"type":5}""")]
-    [InlineData(SchemaTypes.Protobuf, "syntax = \"proto3\"; message M { int32 a = 1; }")]
+    [InlineData(SchemaTypes.Protobuf, "syntax = \"proto3\"; message M { int32 a = 1 }")]
     public void Invalid_schemas_are_refused(string? type, string schema) =>
         Assert.Throws<InvalidSchemaException>(() => SchemaParser.Parse(type, schema));
 

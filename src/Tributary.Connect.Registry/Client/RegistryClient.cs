@@ -51,6 +51,37 @@ public sealed class RegistryClient : IDisposable
         return schema;
     }
 
+    /// <summary>
+    /// The schemas the schema with this id references, with their reference names, each before the ones that use it
+    /// (what a Protobuf schema's imports resolve to). Not cached: callers cache what they parse from it.
+    /// </summary>
+    public IReadOnlyList<Tributary.Schemas.Protobuf.NamedSchemaText> GetReferencedSchemas(int id)
+    {
+        var result = new List<Tributary.Schemas.Protobuf.NamedSchemaText>();
+        var seen = new HashSet<(string, int)>();
+        void Add(JsonNode? references, int depth)
+        {
+            if (references is not JsonArray list || depth > 32)
+            {
+                return;
+            }
+            foreach (var reference in list)
+            {
+                var subject = reference!["subject"]!.GetValue<string>();
+                var version = reference["version"]!.GetValue<int>();
+                if (!seen.Add((subject, version)))
+                {
+                    continue;
+                }
+                var answer = Send(HttpMethod.Get, $"subjects/{Uri.EscapeDataString(subject)}/versions/{version}", null);
+                Add(answer["references"], depth + 1);
+                result.Add(new Tributary.Schemas.Protobuf.NamedSchemaText(reference["name"]!.GetValue<string>(), answer["schema"]!.GetValue<string>()));
+            }
+        }
+        Add(Send(HttpMethod.Get, $"schemas/ids/{id}", null)["references"], 0);
+        return result;
+    }
+
     /// <summary>Registers (or, with <paramref name="register"/> false, looks up) a schema under a subject and returns its id (cached).</summary>
     public int GetId(string subject, string schemaType, string schema, bool register)
     {

@@ -1,6 +1,7 @@
 using Tributary.Broker;
 using Tributary.Schemas;
 using Tributary.Schemas.Compatibility;
+using Tributary.Schemas.Protobuf;
 
 namespace Tributary.Registry.Store;
 
@@ -273,7 +274,9 @@ public sealed class SchemaRegistry : IDisposable
                 {
                     throw RegistryException.OperationNotPermitted($"Version {version} of subject {subject} already exists");
                 }
-                record = new SchemaVersionRecord(subject, version, id, schemaType == SchemaTypes.Avro ? null : schemaType, references, schema, Deleted: false);
+                // A Protobuf schema given as a base64 FileDescriptorProto is kept as its .proto text, as Confluent's registry does.
+                var text = parsed is ProtobufSchema { FromDescriptor: true } ? parsed.CanonicalString : schema;
+                record = new SchemaVersionRecord(subject, version, id, schemaType == SchemaTypes.Avro ? null : schemaType, references, text, Deleted: false);
             }
             await _log.AppendAsync(RegistryRecords.SchemaKey(subject, record.Version), RegistryRecords.SchemaValue(record)).ConfigureAwait(false);
             lock (_lock)
@@ -630,7 +633,7 @@ public sealed class SchemaRegistry : IDisposable
 
     private ParsedSchema Parse(string? schemaType, string schema, IReadOnlyList<SchemaReference> references)
     {
-        List<string> texts;
+        List<NamedSchemaText> texts;
         lock (_lock)
         {
             texts = ReferencedTexts(references);
@@ -645,10 +648,10 @@ public sealed class SchemaRegistry : IDisposable
         }
     }
 
-    /// <summary>The texts of the referenced schemas and of theirs, each before the schemas that use it.</summary>
-    private List<string> ReferencedTexts(IReadOnlyList<SchemaReference> references)
+    /// <summary>The referenced schemas and theirs with their reference names, each before the schemas that use it.</summary>
+    private List<NamedSchemaText> ReferencedTexts(IReadOnlyList<SchemaReference> references)
     {
-        var texts = new List<string>();
+        var texts = new List<NamedSchemaText>();
         var seen = new HashSet<int>();
         void Add(IReadOnlyList<SchemaReference> level, int depth)
         {
@@ -670,7 +673,7 @@ public sealed class SchemaRegistry : IDisposable
                 if (seen.Add(record.Id))
                 {
                     Add(record.References, depth + 1);
-                    texts.Add(record.Schema);
+                    texts.Add(new NamedSchemaText(reference.Name, record.Schema));
                 }
             }
         }

@@ -1,0 +1,468 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Google.Protobuf.Reflection;
+using Tributary.Connect.Data;
+using Tributary.Connect.Errors;
+using Tributary.Schemas.Protobuf;
+using static Google.Protobuf.Reflection.FieldDescriptorProto.Types;
+using ConnectDate = Tributary.Connect.Data.Date;
+using ConnectDecimal = Tributary.Connect.Data.Decimal;
+using ConnectSchema = Tributary.Connect.Data.Schema;
+using ConnectTime = Tributary.Connect.Data.Time;
+using ConnectTimestamp = Tributary.Connect.Data.Timestamp;
+using Type = Google.Protobuf.Reflection.FieldDescriptorProto.Types.Type;
+
+namespace Tributary.Connect.Registry.Protobuf;
+
+/// <summary>
+/// Connect schemas ↔ Protobuf as Confluent's ProtobufData maps them. Writing: a struct becomes a proto3 message named
+/// after the Connect name (the part before the last dot is the package; unnamed: <c>ConnectDefault1</c>), its fields
+/// numbered from 1 in order; INT8/INT16 are int32 with the <c>connect.type</c> parameter in
+/// <c>(confluent.field_meta)</c>; optional primitives are plain fields, or google.protobuf wrappers with
+/// <c>wrapper.for.nullables</c>, or proto3 <c>optional</c> with <c>optional.for.nullables</c>; nested structs are nested
+/// messages; arrays are repeated; maps with primitive keys are protobuf maps; Decimal is confluent.type.Decimal (scale
+/// and precision also as parameters), Date google.type.Date, Time google.type.TimeOfDay, Timestamp
+/// google.protobuf.Timestamp. Reading: a message becomes a struct named by its full name; scalars map to their Connect
+/// types (unsigned and fixed 32-bit ones to INT64), enums to strings, fields of oneofs and proto3/proto2 optional
+/// fields to optional ones, the well-known messages above back to their logical types. Thread-safe (stateless).
+/// </summary>
+internal static partial class ProtobufData
+{
+    public const string ConnectTypeParameter = "connect.type";
+    public const string DecimalPrecision = "connect.decimal.precision";
+    public const string DecimalScale = "connect.decimal.scale";
+    private const string MetaImport = "confluent/meta.proto";
+
+    // ---------------------------------------------------------------- Connect → Protobuf
+
+    /// <summary>The .proto text of a Connect struct schema and the full name of its message.</summary>
+    public static (string Text, string FullName) FromConnect(ConnectSchema schema, bool wrapperForNullables, bool optionalForNullables)
+    {
+        if (schema.Type != SchemaType.Struct)
+        {
+            throw new DataException($"ProtobufConverter writes struct values; the schema is {schema.Type}");
+        }
+        var fullName = Sanitize(schema.Name ?? "ConnectDefault1", allowDots: true);
+        var dot = fullName.LastIndexOf('.');
+        var file = new FileDescriptorProto { Name = ProtobufSchema.DefaultFileName, Syntax = "proto3" };
+        if (dot > 0)
+        {
+            file.Package = fullName[..dot];
+        }
+        var builder = new Builder(file, wrapperForNullables, optionalForNullables);
+        file.MessageType.Add(builder.Message(schema, fullName[(dot + 1)..], "." + fullName));
+        var symbols = new ProtoSymbols();
+        foreach (var dependency in file.Dependency)
+        {
+            symbols.AddWithDependencies(WellKnownProtos.Files[dependency], WellKnownProtos.Files);
+        }
+        symbols.Add(file);
+        return (ProtoPrinter.Print(file, symbols), fullName);
+    }
+
+    private sealed class Builder(FileDescriptorProto file, bool wrapperForNullables, bool optionalForNullables)
+    {
+        public DescriptorProto Message(ConnectSchema schema, string name, string fullName)
+        {
+            var message = new DescriptorProto { Name = name };
+            var number = 1;
+            foreach (var field in schema.Fields)
+            {
+                message.Field.Add(Field(message, fullName, field.Name, field.Schema, number++, repeated: false));
+            }
+            return message;
+        }
+
+        private FieldDescriptorProto Field(DescriptorProto parent, string parentName, string name, ConnectSchema schema, int number, bool repeated)
+        {
+            var field = new FieldDescriptorProto { Name = Sanitize(name, allowDots: false), Number = number, Label = repeated ? Label.Repeated : Label.Optional };
+            switch (schema.Name)
+            {
+                case ConnectDecimal.LogicalName:
+                    Import("confluent/type/decimal.proto");
+                    field.Type = Type.Message;
+                    field.TypeName = ".confluent.type.Decimal";
+                    var parameters = new List<(string, string)> { (DecimalScale, ConnectDecimal.ScaleOf(schema).ToString(CultureInfo.InvariantCulture)) };
+                    if (schema.Parameters?.TryGetValue(DecimalPrecision, out var precision) == true)
+                    {
+                        parameters.Add((DecimalPrecision, precision));
+                    }
+                    Meta(field, [.. parameters]);
+                    return field;
+                case ConnectDate.LogicalName:
+                    return Named(field, "google/type/date.proto", ".google.type.Date");
+                case ConnectTime.LogicalName:
+                    return Named(field, "google/type/timeofday.proto", ".google.type.TimeOfDay");
+                case ConnectTimestamp.LogicalName:
+                    return Named(field, "google/protobuf/timestamp.proto", ".google.protobuf.Timestamp");
+            }
+            switch (schema.Type)
+            {
+                case SchemaType.Struct:
+                    {
+                        var nestedName = Sanitize(schema.Name is { } structName ? structName[(structName.LastIndexOf('.') + 1)..] : Capitalize(name), allowDots: false);
+                        var existing = parent.NestedType.FirstOrDefault(n => n.Name == nestedName);
+                        if (existing is null)
+                        {
+                            parent.NestedType.Add(Message(schema, nestedName, parentName + "." + nestedName));
+                        }
+                        field.Type = Type.Message;
+                        field.TypeName = parentName + "." + nestedName;
+                        return field;
+                    }
+                case SchemaType.Array:
+                    if (repeated || schema.ValueSchema.Type is SchemaType.Array or SchemaType.Map)
+                    {
+                        throw new DataException($"ProtobufConverter cannot write field {name}: arrays of arrays or maps are not supported");
+                    }
+                    return Field(parent, parentName, name, schema.ValueSchema, number, repeated: true);
+                case SchemaType.Map:
+                    {
+                        if (repeated || schema.KeySchema.Type is not (SchemaType.String or SchemaType.Int8 or SchemaType.Int16 or SchemaType.Int32 or SchemaType.Int64 or SchemaType.Boolean)
+                            || schema.KeySchema.Name is not null || schema.ValueSchema.Type is SchemaType.Array or SchemaType.Map)
+                        {
+                            throw new DataException($"ProtobufConverter cannot write field {name}: map keys must be strings, integers or booleans, values not arrays or maps");
+                        }
+                        var entryName = ProtoMapEntryName(field.Name);
+                        var entry = new DescriptorProto { Name = entryName, Options = new MessageOptions { MapEntry = true } };
+                        var entryFullName = parentName + "." + entryName;
+                        entry.Field.Add(Scalar(new FieldDescriptorProto { Name = "key", Number = 1, Label = Label.Optional }, schema.KeySchema, allowWrapper: false));
+                        entry.Field.Add(Field(entry, entryFullName, "value", schema.ValueSchema, 2, repeated: false));
+                        // Nested messages of the value live beside the entry, in the parent (protoc allows no types in an entry).
+                        foreach (var nested in entry.NestedType.ToArray())
+                        {
+                            if (parent.NestedType.All(n => n.Name != nested.Name))
+                            {
+                                parent.NestedType.Add(nested);
+                            }
+                            entry.NestedType.Remove(nested);
+                            entry.Field[1].TypeName = parentName + "." + nested.Name;
+                        }
+                        parent.NestedType.Add(entry);
+                        field.Label = Label.Repeated;
+                        field.Type = Type.Message;
+                        field.TypeName = entryFullName;
+                        return field;
+                    }
+                default:
+                    return Scalar(field, schema, allowWrapper: !repeated);
+            }
+        }
+
+        private FieldDescriptorProto Scalar(FieldDescriptorProto field, ConnectSchema schema, bool allowWrapper)
+        {
+            var (type, wrapper) = schema.Type switch
+            {
+                SchemaType.Int8 or SchemaType.Int16 or SchemaType.Int32 => (Type.Int32, "Int32Value"),
+                SchemaType.Int64 => (Type.Int64, "Int64Value"),
+                SchemaType.Float32 => (Type.Float, "FloatValue"),
+                SchemaType.Float64 => (Type.Double, "DoubleValue"),
+                SchemaType.Boolean => (Type.Bool, "BoolValue"),
+                SchemaType.String => (Type.String, "StringValue"),
+                SchemaType.Bytes => (Type.Bytes, "BytesValue"),
+                _ => throw new DataException($"ProtobufConverter cannot write a {schema.Type} field"),
+            };
+            if (schema.Type is SchemaType.Int8 or SchemaType.Int16)
+            {
+                Meta(field, (ConnectTypeParameter, schema.Type == SchemaType.Int8 ? "int8" : "int16"));
+            }
+            if (allowWrapper && schema.IsOptional && wrapperForNullables)
+            {
+                return Named(field, "google/protobuf/wrappers.proto", ".google.protobuf." + wrapper);
+            }
+            field.Type = type;
+            if (allowWrapper && schema.IsOptional && optionalForNullables)
+            {
+                field.Proto3Optional = true;
+            }
+            return field;
+        }
+
+        private FieldDescriptorProto Named(FieldDescriptorProto field, string import, string typeName)
+        {
+            Import(import);
+            field.Type = Type.Message;
+            field.TypeName = typeName;
+            return field;
+        }
+
+        private void Meta(FieldDescriptorProto field, params (string Key, string Value)[] parameters)
+        {
+            Import(MetaImport);
+            field.Options ??= new FieldOptions();
+            var option = new UninterpretedOption
+            {
+                AggregateValue = "params : [ " + string.Join(" , ", parameters.Select(p => $"{{ key : {ProtoPrinter.Quote(p.Key)} , value : {ProtoPrinter.Quote(p.Value)} }}")) + " ]",
+            };
+            option.Name.Add(new UninterpretedOption.Types.NamePart { NamePart_ = "confluent.field_meta", IsExtension = true });
+            field.Options.UninterpretedOption.Add(option);
+        }
+
+        private void Import(string path)
+        {
+            if (!file.Dependency.Contains(path))
+            {
+                file.Dependency.Add(path);
+            }
+        }
+    }
+
+    private static string ProtoMapEntryName(string field) => string.Concat(field.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(Capitalize)) + "Entry";
+
+    private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+
+    /// <summary>A protobuf identifier: letters, digits and underscores (dots between parts when allowed), not starting with a digit.</summary>
+    private static string Sanitize(string name, bool allowDots)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' || (allowDots && c == '.') ? c : '_').ToArray();
+        var result = new string(chars);
+        return result.Length == 0 || char.IsAsciiDigit(result[0]) ? "_" + result : result;
+    }
+
+    // ---------------------------------------------------------------- Protobuf → Connect
+
+    /// <summary>The message a Confluent message-index path names (the first index among the file's top-level messages, the next among that one's nested messages).</summary>
+    public static (DescriptorProto Message, string FullName) MessageAt(ProtobufSchema schema, IReadOnlyList<int> indexes)
+    {
+        var file = schema.File;
+        var prefix = file.Package.Length == 0 ? "." : "." + file.Package + ".";
+        var candidates = file.MessageType;
+        DescriptorProto? message = null;
+        var fullName = "";
+        foreach (var index in indexes)
+        {
+            if (index < 0 || index >= candidates.Count)
+            {
+                throw new DataException($"Message index {string.Join(",", indexes)} does not name a message of the schema");
+            }
+            message = candidates[index];
+            fullName = (fullName.Length == 0 ? prefix : fullName + ".") + message.Name;
+            candidates = message.NestedType;
+        }
+        return (message ?? throw new DataException("Empty message index"), fullName);
+    }
+
+    /// <summary>The plan (and Connect schema) of a message of a parsed schema.</summary>
+    public static ProtobufMessagePlan ToConnect(ProtobufSchema schema, DescriptorProto message, string fullName) =>
+        new Reader(schema).Message(message, fullName, optional: false);
+
+    private sealed class Reader(ProtobufSchema schema)
+    {
+        private readonly HashSet<string> _building = [];
+
+        public ProtobufMessagePlan Message(DescriptorProto message, string fullName, bool optional)
+        {
+            if (!_building.Add(fullName))
+            {
+                throw new DataException($"Message {fullName} is recursive; Connect schemas cannot be");
+            }
+            var builder = SchemaBuilder.Struct().Name(fullName.TrimStart('.'));
+            if (optional)
+            {
+                builder.Optional();
+            }
+            var proto3 = schema.File.Syntax == "proto3" || schema.Symbols.Find(fullName)?.File != schema.File.Name;
+            var pending = new List<(FieldDescriptorProto Field, ConnectSchema Schema, Func<Field, ProtobufFieldPlan> Plan)>();
+            foreach (var field in message.Field)
+            {
+                var optionalField = field.Proto3Optional || field.HasOneofIndex || (!proto3 && field.Label == Label.Optional);
+                var (connect, plan) = FieldPlan(field, optionalField);
+                builder.Field(field.Name, connect);
+                pending.Add((field, connect, plan));
+            }
+            var struct_ = builder.Build();
+            var fields = new ProtobufFieldPlan[pending.Count];
+            for (var i = 0; i < pending.Count; i++)
+            {
+                fields[i] = pending[i].Plan(struct_.Fields[i]);
+            }
+            var result = new ProtobufMessagePlan { Connect = struct_, Fields = fields };
+            foreach (var field in fields)
+            {
+                result.ByNumber[field.Number] = field;
+            }
+            _building.Remove(fullName);
+            return result;
+        }
+
+        private (ConnectSchema Schema, Func<Field, ProtobufFieldPlan> Plan) FieldPlan(FieldDescriptorProto field, bool optional)
+        {
+            var number = field.Number;
+            if (field.Label == Label.Repeated && field.Type == Type.Message && schema.Symbols.Find(field.TypeName) is { IsMapEntry: true } entry)
+            {
+                var (keySchema, keyPlan) = FieldPlan(entry.Message!.Field[0], optional: false);
+                var (valueSchema, valuePlan) = FieldPlan(entry.Message.Field[1], optional: entry.Message.Field[1].Type == Type.Message);
+                var map = SchemaBuilder.Map(keySchema, valueSchema).Build();
+                var keyField = new Field("key", 0, keySchema);
+                var valueField = new Field("value", 1, valueSchema);
+                return (map, connect => new ProtobufFieldPlan
+                {
+                    Number = number,
+                    Kind = ProtobufKind.Map,
+                    Connect = connect,
+                    Repeated = true,
+                    Key = keyPlan(keyField),
+                    Value = valuePlan(valueField),
+                });
+            }
+            if (field.Label == Label.Repeated)
+            {
+                var single = field.Clone();
+                single.Label = Label.Optional;
+                var (elementSchema, elementPlan) = FieldPlan(single, optional: false);
+                var array = SchemaBuilder.Array(elementSchema).Build();
+                var elementField = new Field(field.Name, 0, elementSchema);
+                var packed = field.Options?.HasPacked == true ? field.Options.Packed : schema.File.Syntax == "proto3";
+                return (array, connect =>
+                {
+                    var element = elementPlan(elementField);
+                    return new ProtobufFieldPlan
+                    {
+                        Number = number,
+                        Kind = element.Kind,
+                        Connect = connect,
+                        Repeated = true,
+                        Packed = packed && element.Kind is not (ProtobufKind.String or ProtobufKind.Bytes or ProtobufKind.Message or ProtobufKind.Wrapper
+                            or ProtobufKind.Decimal or ProtobufKind.Date or ProtobufKind.Time or ProtobufKind.Timestamp),
+                        Message = element.Message,
+                        Value = element.Value,
+                        EnumNames = element.EnumNames,
+                        EnumNumbers = element.EnumNumbers,
+                        ElementConnect = elementField,
+                    };
+                }
+                );
+            }
+            if (field.Type == Type.Message)
+            {
+                return MessageField(field);
+            }
+            if (field.Type == Type.Enum)
+            {
+                var enumType = schema.Symbols.Find(field.TypeName)?.Enum ?? throw new DataException($"Enum {field.TypeName} is not defined");
+                var names = new Dictionary<int, string>();
+                var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var value in enumType.Value)
+                {
+                    names.TryAdd(value.Number, value.Name);
+                    numbers[value.Name] = value.Number;
+                }
+                return (optional ? ConnectSchema.OptionalString : ConnectSchema.String, connect => new ProtobufFieldPlan
+                {
+                    Number = number,
+                    Kind = ProtobufKind.Enum,
+                    Connect = connect,
+                    EnumNames = names,
+                    EnumNumbers = numbers,
+                });
+            }
+            var (kind, type) = ScalarOf(field);
+            var connectType = ConnectTypeOf(field) ?? type;
+            var skipDefault = !optional && schema.File.Syntax == "proto3";
+            return (ConnectSchema.OfType(connectType, optional), connect => new ProtobufFieldPlan
+            {
+                Number = number,
+                Kind = kind,
+                Connect = connect,
+                SkipDefault = skipDefault,
+            });
+        }
+
+        private (ConnectSchema, Func<Field, ProtobufFieldPlan>) MessageField(FieldDescriptorProto field)
+        {
+            var number = field.Number;
+            ProtobufFieldPlan Logical(Field connect, ProtobufKind kind) => new() { Number = number, Kind = kind, Connect = connect };
+            switch (field.TypeName)
+            {
+                case ".google.protobuf.Timestamp":
+                    return (ConnectTimestamp.Builder().Optional().Build(), c => Logical(c, ProtobufKind.Timestamp));
+                case ".google.type.Date":
+                    return (ConnectDate.Builder().Optional().Build(), c => Logical(c, ProtobufKind.Date));
+                case ".google.type.TimeOfDay":
+                    return (ConnectTime.Builder().Optional().Build(), c => Logical(c, ProtobufKind.Time));
+                case ".confluent.type.Decimal":
+                    {
+                        var parameters = MetaParameters(field);
+                        var scale = parameters.TryGetValue(DecimalScale, out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+                        var builder = ConnectDecimal.Builder(scale).Optional();
+                        if (parameters.TryGetValue(DecimalPrecision, out var precision))
+                        {
+                            builder.Parameter(DecimalPrecision, precision);
+                        }
+                        return (builder.Build(), c => Logical(c, ProtobufKind.Decimal));
+                    }
+            }
+            if (field.TypeName.StartsWith(".google.protobuf.", StringComparison.Ordinal) && field.TypeName.EndsWith("Value", StringComparison.Ordinal)
+                && schema.Symbols.Find(field.TypeName)?.Message is { Field.Count: 1 } wrapper && wrapper.Field[0].Number == 1)
+            {
+                var (kind, type) = ScalarOf(wrapper.Field[0]);
+                var connectType = ConnectTypeOf(field) ?? type;
+                var connectSchema = ConnectSchema.OfType(connectType, optional: true);
+                var inner = new Field("value", 0, ConnectSchema.OfType(connectType));
+                return (connectSchema, c => new ProtobufFieldPlan
+                {
+                    Number = number,
+                    Kind = ProtobufKind.Wrapper,
+                    Connect = c,
+                    Value = new ProtobufFieldPlan { Number = 1, Kind = kind, Connect = inner },
+                });
+            }
+            var type_ = schema.Symbols.Find(field.TypeName)?.Message ?? throw new DataException($"Message {field.TypeName} is not defined");
+            var nested = Message(type_, field.TypeName, optional: true);
+            return (nested.Connect, c => new ProtobufFieldPlan { Number = number, Kind = ProtobufKind.Message, Connect = c, Message = nested });
+        }
+    }
+
+    private static (ProtobufKind Kind, SchemaType Type) ScalarOf(FieldDescriptorProto field) => field.Type switch
+    {
+        Type.Int32 => (ProtobufKind.Int32, SchemaType.Int32),
+        Type.Sint32 => (ProtobufKind.SInt32, SchemaType.Int32),
+        Type.Sfixed32 => (ProtobufKind.SFixed32, SchemaType.Int32),
+        Type.Int64 => (ProtobufKind.Int64, SchemaType.Int64),
+        Type.Sint64 => (ProtobufKind.SInt64, SchemaType.Int64),
+        Type.Sfixed64 => (ProtobufKind.SFixed64, SchemaType.Int64),
+        Type.Uint32 => (ProtobufKind.UInt32, SchemaType.Int64),
+        Type.Fixed32 => (ProtobufKind.Fixed32, SchemaType.Int64),
+        Type.Uint64 => (ProtobufKind.UInt64, SchemaType.Int64),
+        Type.Fixed64 => (ProtobufKind.Fixed64, SchemaType.Int64),
+        Type.Float => (ProtobufKind.Float, SchemaType.Float32),
+        Type.Double => (ProtobufKind.Double, SchemaType.Float64),
+        Type.Bool => (ProtobufKind.Bool, SchemaType.Boolean),
+        Type.String => (ProtobufKind.String, SchemaType.String),
+        Type.Bytes => (ProtobufKind.Bytes, SchemaType.Bytes),
+        _ => throw new DataException($"Field {field.Name} has type {field.Type}, which ProtobufConverter does not read"),
+    };
+
+    /// <summary>INT8/INT16 from the field's <c>connect.type</c> parameter.</summary>
+    private static SchemaType? ConnectTypeOf(FieldDescriptorProto field) =>
+        MetaParameters(field).GetValueOrDefault(ConnectTypeParameter) switch
+        {
+            "int8" => SchemaType.Int8,
+            "int16" => SchemaType.Int16,
+            _ => null,
+        };
+
+    /// <summary>The <c>params</c> of a field's <c>(confluent.field_meta)</c> option.</summary>
+    private static Dictionary<string, string> MetaParameters(FieldDescriptorProto field)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (field.Options is null)
+        {
+            return result;
+        }
+        foreach (var option in field.Options.UninterpretedOption)
+        {
+            if (option.Name.Count >= 1 && option.Name[0].NamePart_ == "confluent.field_meta" && option.HasAggregateValue)
+            {
+                foreach (Match match in MetaParameter().Matches(option.AggregateValue))
+                {
+                    result[match.Groups[1].Value] = match.Groups[2].Value;
+                }
+            }
+        }
+        return result;
+    }
+
+    [GeneratedRegex("""key\s*:\s*"([^"]*)"\s*,?\s*value\s*:\s*"([^"]*)""")]
+    private static partial Regex MetaParameter();
+}

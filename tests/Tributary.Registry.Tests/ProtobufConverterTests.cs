@@ -1,0 +1,297 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.SchemaRegistry;
+using Tributary.Connect.Data;
+using Tributary.Connect.Errors;
+using Tributary.Connect.Registry.Protobuf;
+using Tributary.Schemas.Protobuf;
+using BigDecimal = Tributary.Connect.Data.BigDecimal;
+using ConnectDecimal = Tributary.Connect.Data.Decimal;
+using ConnectSchema = Tributary.Connect.Data.Schema;
+using ConnectSchemaType = Tributary.Connect.Data.SchemaType;
+using RegistrySchemaType = Confluent.SchemaRegistry.SchemaType;
+using Timestamp = Tributary.Connect.Data.Timestamp;
+
+namespace Tributary.Registry.Tests;
+
+/// <summary>
+/// Protobuf through the registry (in-process broker, REST on port 0): ProtobufConverter's wire format and round trip
+/// of every Connect type, its bytes decoded by protoc, Protobuf registration with references and errors over REST,
+/// Confluent's .NET SchemaRegistry client registering and fetching Protobuf schemas, and confluent-kafka-python's
+/// SchemaRegistryClient, ProtobufSerializer and ProtobufDeserializer (a separate process) against the same registry.
+/// </summary>
+public sealed class ProtobufConverterTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private Broker.Broker _broker = null!;
+    private RegistryServer _server = null!;
+
+    private string Url => $"http://127.0.0.1:{_server.Port}";
+
+    public async Task InitializeAsync()
+    {
+        _broker = await Broker.Broker.OpenAsync(new Broker.BrokerOptions { DataDirectory = _directory.Path });
+        _server = await RegistryServer.StartAsync(_broker, new RegistryOptions { Port = 0 }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _broker.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private ProtobufConverter Converter(params (string Key, string Value)[] settings)
+    {
+        var converter = new ProtobufConverter();
+        var configs = new Dictionary<string, string> { ["schema.registry.url"] = Url };
+        foreach (var (key, value) in settings)
+        {
+            configs[key] = value;
+        }
+        converter.Configure(configs, isKey: false);
+        return converter;
+    }
+
+    private async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, JsonNode? body = null)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Url + "/") };
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.schemaregistry.v1+json");
+        }
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    private static readonly ConnectSchema Address = SchemaBuilder.Struct().Name("shop.Address").Field("city", ConnectSchema.String).Build();
+
+    /// <summary>Only types whose .proto needs no import: what the Python test's runtime-built message class holds.</summary>
+    private static readonly ConnectSchema Simple = SchemaBuilder.Struct().Name("shop.Order")
+        .Field("id", ConnectSchema.Int64)
+        .Field("name", ConnectSchema.String)
+        .Field("price", ConnectSchema.Float64)
+        .Field("paid", ConnectSchema.Boolean)
+        .Field("blob", ConnectSchema.Bytes)
+        .Field("tags", SchemaBuilder.Array(ConnectSchema.String).Build())
+        .Field("attributes", SchemaBuilder.Map(ConnectSchema.String, ConnectSchema.Int32).Build())
+        .Field("address", Address)
+        .Build();
+
+    private static Struct SimpleOrder() => new Struct(Simple)
+        .Put("id", 42L).Put("name", "widget").Put("price", 19.99).Put("paid", true).Put("blob", new byte[] { 1, 2, 3 })
+        .Put("tags", new List<object?> { "a", "b" }).Put("attributes", new Dictionary<object, object?> { ["x"] = 1, ["y"] = -2 })
+        .Put("address", new Struct(Address).Put("city", "Oslo"));
+
+    private static readonly ConnectSchema Everything = SchemaBuilder.Struct().Name("shop.Everything")
+        .Field("tiny", ConnectSchema.Int8)
+        .Field("small", ConnectSchema.Int16)
+        .Field("qty", ConnectSchema.Int32)
+        .Field("big", ConnectSchema.Int64)
+        .Field("ratio", ConnectSchema.Float32)
+        .Field("note", ConnectSchema.OptionalString)
+        .Field("maybe", ConnectSchema.OptionalInt32)
+        .Field("codes", SchemaBuilder.Array(ConnectSchema.Int32).Build())
+        .Field("counts", SchemaBuilder.Map(ConnectSchema.Int32, ConnectSchema.String).Build())
+        .Field("amount", ConnectDecimal.Schema(2))
+        .Field("day", Date.Schema)
+        .Field("clock", Time.Schema)
+        .Field("at", Timestamp.Schema)
+        .Field("address", Address)
+        .Field("addresses", SchemaBuilder.Array(Address).Build())
+        .Build();
+
+    private static Struct EverythingValue(string? note, int? maybe) => new Struct(Everything)
+        .Put("tiny", (sbyte)-3).Put("small", (short)300).Put("qty", 0).Put("big", long.MinValue).Put("ratio", 0.5f)
+        .Put("note", note).Put("maybe", maybe)
+        .Put("codes", new List<object?> { 1, -1, 300 }).Put("counts", new Dictionary<object, object?> { [5] = "five" })
+        .Put("amount", new BigDecimal(-12345, 2)).Put("day", new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc))
+        .Put("clock", DateTime.UnixEpoch.AddMilliseconds(45_296_789)).Put("at", new DateTime(2025, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc))
+        .Put("address", new Struct(Address).Put("city", "Oslo"))
+        .Put("addresses", new List<object?> { new Struct(Address).Put("city", "A"), new Struct(Address).Put("city", "B") });
+
+    [Fact]
+    public void Every_connect_type_round_trips_and_nulls_survive_as_wrappers()
+    {
+        using var converter = Converter(("wrapper.for.nullables", "true"));
+        foreach (var (note, maybe) in new[] { ((string?)"hello", (int?)0), (null, null) })
+        {
+            var bytes = converter.FromConnectData("everything", null, Everything, EverythingValue(note, maybe))!;
+            Assert.Equal(0, bytes[0]);
+            Assert.Equal(0, bytes[5]);
+            var read = converter.ToConnectData("everything", null, bytes);
+            var value = (Struct)read.Value!;
+            Assert.Equal("shop.Everything", read.Schema!.Name);
+            Assert.Equal((sbyte)-3, value.Get("tiny"));
+            Assert.Equal(ConnectSchemaType.Int8, read.Schema.Field("tiny")!.Schema.Type);
+            Assert.Equal((short)300, value.Get("small"));
+            Assert.Equal(0, value.Get("qty"));
+            Assert.Equal(long.MinValue, value.Get("big"));
+            Assert.Equal(0.5f, value.Get("ratio"));
+            Assert.Equal(note, value.Get("note"));
+            Assert.Equal(maybe, value.Get("maybe"));
+            Assert.Equal(new List<object?> { 1, -1, 300 }, value.Get("codes"));
+            Assert.Equal("five", ((System.Collections.IDictionary)value.Get("counts")!)[5]);
+            Assert.Equal(new BigDecimal(-12345, 2), value.Get("amount"));
+            Assert.Equal(new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc), value.Get("day"));
+            Assert.Equal(DateTime.UnixEpoch.AddMilliseconds(45_296_789), value.Get("clock"));
+            Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc), value.Get("at"));
+            Assert.Equal("Oslo", ((Struct)value.Get("address")!).Get("city"));
+            Assert.Equal(["A", "B"], ((System.Collections.IList)value.Get("addresses")!).Cast<Struct>().Select(s => s.Get("city")));
+        }
+    }
+
+    [Fact]
+    public async Task The_registered_schema_is_confluents_mapping_and_protoc_decodes_the_bytes()
+    {
+        using var converter = Converter(("wrapper.for.nullables", "true"));
+        var bytes = converter.FromConnectData("mapping", null, Everything, EverythingValue("n", 1))!;
+        var id = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1));
+        var registered = (await SendAsync(HttpMethod.Get, $"schemas/ids/{id}")).Body!;
+        Assert.Equal("PROTOBUF", registered["schemaType"]!.GetValue<string>());
+        var text = registered["schema"]!.GetValue<string>();
+        foreach (var expected in new[]
+        {
+            "package shop;", "import \"confluent/meta.proto\";", "message Everything {",
+            "int32 tiny = 1 [(confluent.field_meta) = { params : [ { key : \"connect.type\" , value : \"int8\" } ] }];",
+            "google.protobuf.StringValue note = 6;", "repeated int32 codes = 8;", "map<int32, string> counts = 9;",
+            "confluent.type.Decimal amount = 10", "google.type.Date day = 11;", "google.type.TimeOfDay clock = 12;",
+            "google.protobuf.Timestamp at = 13;", "Address address = 14;", "repeated Address addresses = 15;",
+        })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+
+        using var simple = Converter();
+        var simpleBytes = simple.FromConnectData("decode", null, Simple, SimpleOrder())!;
+        var simpleId = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(simpleBytes.AsSpan(1));
+        using var protos = new TempDirectory();
+        using var http = new HttpClient();
+        File.WriteAllText(Path.Combine(protos.Path, "order.proto"), await http.GetStringAsync($"{Url}/schemas/ids/{simpleId}/schema"));
+        var decoded = Protoc.Decode(protos.Path, "order.proto", "shop.Order", simpleBytes[6..]);
+        foreach (var expected in new[] { "id: 42", "name: \"widget\"", "price: 19.99", "paid: true", "blob: \"\\001\\002\\003\"", "tags: \"a\"", "tags: \"b\"", "key: \"y\"", "value: -2", "city: \"Oslo\"" })
+        {
+            Assert.Contains(expected, decoded, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Bad_bytes_and_unknown_ids_are_data_exceptions()
+    {
+        using var converter = Converter();
+        Assert.Contains("magic byte", Assert.Throws<DataException>(() => converter.ToConnectData("t", null, [1, 0, 0, 0, 1, 0, 8])).Message, StringComparison.Ordinal);
+        Assert.Contains("40403", Assert.Throws<DataException>(() => converter.ToConnectData("t", null, [0, 0, 0, 0x30, 0x39, 0, 8, 1])).Message, StringComparison.Ordinal);
+        var bytes = converter.FromConnectData("bad", null, Simple, SimpleOrder())!;
+        Assert.Throws<DataException>(() => converter.ToConnectData("bad", null, bytes[..^3]));
+        var wrongIndex = (byte[])bytes.Clone();
+        wrongIndex[5] = 2; // one index follows ...
+        Assert.Throws<DataException>(() => converter.ToConnectData("bad", null, [.. wrongIndex[..6], 8, .. wrongIndex[6..]]));
+        using var lookupOnly = Converter(("auto.register.schemas", "false"));
+        Assert.Contains("40401", Assert.Throws<DataException>(() => lookupOnly.FromConnectData("unregistered", null, Simple, SimpleOrder())).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rest_registers_protobuf_with_references_and_answers_42201_naming_the_line()
+    {
+        var types = (await SendAsync(HttpMethod.Get, "schemas/types")).Body!.AsArray().Select(t => t!.GetValue<string>());
+        Assert.Equal(["JSON", "PROTOBUF", "AVRO"], types);
+        const string money = "syntax = \"proto3\";\npackage common;\nmessage Money { string currency = 1; int64 units = 2; }\n";
+        var moneyId = (await SendAsync(HttpMethod.Post, "subjects/common%2Fmoney.proto/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = money })).Body!["id"]!.GetValue<int>();
+        var order = new JsonObject
+        {
+            ["schemaType"] = "PROTOBUF",
+            ["schema"] = "syntax = \"proto3\";\npackage shop;\nimport \"common/money.proto\";\nmessage Priced { common.Money total = 1; }\n",
+            ["references"] = new JsonArray(new JsonObject { ["name"] = "common/money.proto", ["subject"] = "common/money.proto", ["version"] = 1 }),
+        };
+        var (status, body) = await SendAsync(HttpMethod.Post, "subjects/priced-value/versions", order);
+        Assert.Equal(200, status);
+        var pricedId = body!["id"]!.GetValue<int>();
+        Assert.NotEqual(moneyId, pricedId);
+        Assert.Equal(new JsonArray(pricedId).ToJsonString(), (await SendAsync(HttpMethod.Get, "subjects/common%2Fmoney.proto/versions/1/referencedby")).Body!.ToJsonString());
+        var withoutReference = (JsonObject)order.DeepClone();
+        withoutReference.Remove("references");
+        var missing = await SendAsync(HttpMethod.Post, "subjects/priced-value/versions", withoutReference);
+        Assert.Equal(42201, missing.Body!["error_code"]!.GetValue<int>());
+        var invalid = await SendAsync(HttpMethod.Post, "subjects/broken/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = "syntax = \"proto3\";\nmessage A {\n  int32 x = 1\n}\n" });
+        Assert.Equal(422, invalid.Status);
+        Assert.Equal(42201, invalid.Body!["error_code"]!.GetValue<int>());
+        Assert.Contains("line 4:1", invalid.Body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // A field renumbered onto another kind is refused under the default BACKWARD level; a plain renumbering is not.
+        var v1 = new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = "syntax = \"proto3\"; message U { int32 id = 1; string name = 2; }" };
+        Assert.Equal(200, (await SendAsync(HttpMethod.Post, "subjects/renumber/versions", v1)).Status);
+        var swapped = await SendAsync(HttpMethod.Post, "subjects/renumber/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = "syntax = \"proto3\"; message U { int32 id = 2; string name = 1; }" });
+        Assert.Equal(409, swapped.Status);
+        Assert.Contains("FIELD_SCALAR_KIND_CHANGED", swapped.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(200, (await SendAsync(HttpMethod.Post, "subjects/renumber/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = "syntax = \"proto3\"; message U { int32 id = 1; string name = 3; }" })).Status);
+    }
+
+    [Fact]
+    public async Task Confluent_dotnet_client_registers_fetches_and_checks_protobuf_schemas()
+    {
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = Url });
+        const string point = "syntax = \"proto3\";\npackage geo;\nmessage Point { double lat = 1; double lon = 2; }\n";
+        var pointId = await client.RegisterSchemaAsync("geo/point.proto", new Confluent.SchemaRegistry.Schema(point, RegistrySchemaType.Protobuf));
+        const string route = "syntax = \"proto3\";\npackage geo;\nimport \"geo/point.proto\";\nmessage Route { repeated Point points = 1; string name = 2; }\n";
+        var references = new List<SchemaReference> { new("geo/point.proto", "geo/point.proto", 1) };
+        var routeId = await client.RegisterSchemaAsync("routes-value", new Confluent.SchemaRegistry.Schema(route, references, RegistrySchemaType.Protobuf));
+        Assert.NotEqual(pointId, routeId);
+        var fetched = await client.GetSchemaAsync(routeId);
+        Assert.Equal(RegistrySchemaType.Protobuf, fetched.SchemaType);
+        Assert.Equal("geo/point.proto", Assert.Single(fetched.References).Name);
+        Assert.Contains("message Route", fetched.SchemaString, StringComparison.Ordinal);
+        var latest = await client.GetLatestSchemaAsync("routes-value");
+        Assert.Equal(routeId, latest.Id);
+        Assert.Equal(1, latest.Version);
+        var evolved = route.Replace("string name = 2;", "string name = 2; int32 stops = 3;", StringComparison.Ordinal);
+        Assert.True(await client.IsCompatibleAsync("routes-value", new Confluent.SchemaRegistry.Schema(evolved, references, RegistrySchemaType.Protobuf)));
+        var broken = route.Replace("string name = 2;", "double name = 2;", StringComparison.Ordinal);
+        Assert.False(await client.IsCompatibleAsync("routes-value", new Confluent.SchemaRegistry.Schema(broken, references, RegistrySchemaType.Protobuf)));
+        var again = await client.LookupSchemaAsync("routes-value", new Confluent.SchemaRegistry.Schema(route, references, RegistrySchemaType.Protobuf), ignoreDeletedSchemas: true, normalize: false);
+        Assert.Equal(routeId, again.Id);
+        var error = await Assert.ThrowsAsync<SchemaRegistryException>(() => client.RegisterSchemaAsync("bad-value", new Confluent.SchemaRegistry.Schema("syntax = \"proto3\";\nmessage {", RegistrySchemaType.Protobuf)));
+        Assert.Equal(42201, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Python_protobuf_serde_reads_the_converter_and_the_converter_reads_python()
+    {
+        using var converter = Converter();
+        var bytes = converter.FromConnectData("pyorders", null, Simple, SimpleOrder())!;
+        var converterId = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1));
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/schemas/ids/{converterId}/schema");
+        var descriptor = ProtobufSchema.Parse(text, []).File.Clone();
+        descriptor.Name = "shop/order.proto";
+        var result = await ClientProcess.RunAsync("/usr/bin/python3",
+            ["tests/interop/registry/confluent_protobuf.py", Url, "pyorders", Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(descriptor)), "shop.Order", Convert.ToHexString(bytes)],
+            TimeSpan.FromSeconds(90));
+        result.EnsureSuccess();
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal("done", lines[^1]["event"]!.GetValue<string>());
+        var read = lines.Single(l => l["event"]!.GetValue<string>() == "read")["message"]!;
+        Assert.Equal("42", read["id"]!.GetValue<string>());
+        Assert.Equal("widget", read["name"]!.GetValue<string>());
+        Assert.Equal(19.99, read["price"]!.GetValue<double>());
+        Assert.Equal("AQID", read["blob"]!.GetValue<string>());
+        Assert.Equal(-2, read["attributes"]!["y"]!.GetValue<int>());
+        Assert.Equal("Oslo", read["address"]!["city"]!.GetValue<string>());
+
+        // Python registered the same file as a base64 descriptor under the same subject: one schema, one id.
+        var written = lines.Single(l => l["event"]!.GetValue<string>() == "written");
+        Assert.Equal(converterId, written["id"]!.GetValue<int>());
+        var back = converter.ToConnectData("pyorders", null, Convert.FromHexString(written["hex"]!.GetValue<string>()));
+        var value = (Struct)back.Value!;
+        Assert.Equal(77L, value.Get("id"));
+        Assert.Equal("from python", value.Get("name"));
+        Assert.Equal(2.5, value.Get("price"));
+        Assert.Equal(new byte[] { 1, 2, 3 }, value.Get("blob"));
+        Assert.Equal(new List<object?> { "p", "q" }, value.Get("tags"));
+        Assert.Equal(9, ((System.Collections.IDictionary)value.Get("attributes")!)["k"]);
+        Assert.Equal("Bergen", ((Struct)value.Get("address")!).Get("city"));
+    }
+}
