@@ -16,22 +16,22 @@ public abstract partial class KinesisOperation(KinesisStreams streams) : IAwsOpe
     public const string ShardIdPattern = "[a-zA-Z0-9_.-]+";
     public const string HashKeyPattern = "0|([1-9]\\d{0,38})";
 
-    [GeneratedRegex("^(?:" + StreamNamePattern + ")$")]
+    [GeneratedRegex("^(?:" + StreamNamePattern + ")\\z")]
     public static partial Regex StreamNameRegex();
 
-    [GeneratedRegex("^(?:" + StreamArnPattern + ")$")]
+    [GeneratedRegex("^(?:" + StreamArnPattern + ")\\z")]
     public static partial Regex StreamArnRegex();
 
-    [GeneratedRegex("^(?:" + HashKeyPattern + ")$")]
+    [GeneratedRegex("^(?:" + HashKeyPattern + ")\\z")]
     public static partial Regex HashKeyRegex();
 
     public const string ResourceArnPattern = "arn:aws.*:kinesis:.*:\\d{12}:.+";
     public const string ConsumerArnPattern = "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+";
 
-    [GeneratedRegex("^(?:" + ResourceArnPattern + ")$")]
+    [GeneratedRegex("^(?:" + ResourceArnPattern + ")\\z")]
     public static partial Regex ResourceArnRegex();
 
-    [GeneratedRegex("^(?:" + ConsumerArnPattern + ")$")]
+    [GeneratedRegex("^(?:" + ConsumerArnPattern + ")\\z")]
     public static partial Regex ConsumerArnRegex();
 
     protected KinesisStreams Streams { get; } = streams;

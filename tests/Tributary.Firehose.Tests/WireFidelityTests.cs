@@ -45,6 +45,26 @@ public class WireFidelityTests(FirehoseServer server) : IClassFixture<FirehoseSe
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), text, response);
     }
 
+    [Fact]
+    public async Task A_cbor_body_that_does_not_decode_is_a_serialization_error_answered_in_cbor()
+    {
+        // The shared front door decodes CBOR for every JSON-protocol service (as for Kinesis,
+        // tests/Tributary.Kinesis.Tests/WireTests.cs): an indefinite-length map cut after a one-byte text header.
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.Endpoint + "/") { Content = new ByteArrayContent([0xBF, 0x61]) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-cbor-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", Target + "PutRecord");
+        var now = DateTimeOffset.UtcNow;
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", now.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential=tributary/{now:yyyyMMdd}/us-east-1/firehose/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature={new string('0', 64)}");
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("application/x-amz-cbor-1.1", response.Content.Headers.ContentType?.MediaType);
+        var json = new System.Buffers.ArrayBufferWriter<byte>();
+        Tributary.Aws.Cbor.CborJsonTranscoder.Transcode(await response.Content.ReadAsByteArrayAsync(), json);
+        using var document = System.Text.Json.JsonDocument.Parse(json.WrittenMemory);
+        Assert.Equal("SerializationException", document.RootElement.GetProperty("__type").GetString());
+    }
+
     private async Task AssertAnswerAsync(string operation, string request, int status, string expected)
     {
         var (actualStatus, contentType, body, _) = await SendAsync(Target + operation, request);

@@ -44,6 +44,15 @@ public class ValidationTests(KinesisServer server) : IClassFixture<KinesisServer
     }
 
     [Fact]
+    public async Task A_pattern_must_match_the_whole_value_so_a_trailing_line_break_is_a_violation()
+    {
+        // AWS matches a member's pattern against the whole value: "abc" followed by a line feed is not [a-zA-Z0-9_.-]+.
+        // (A regular expression anchored with $ would accept it: $ also matches before a final line feed.)
+        await AssertErrorAsync("DescribeStream", """{"StreamName":"abc\n"}""", "ValidationException",
+            $"1 validation error detected: Value 'abc\\n' at 'streamName' failed to satisfy constraint: {NamePattern}");
+    }
+
+    [Fact]
     public async Task Several_violations_are_joined_in_the_model_s_member_order()
     {
         // Sent in reverse order; reported as GetShardIteratorInput declares them: StreamName, ShardId, ShardIteratorType.

@@ -124,10 +124,10 @@ public static partial class FirehoseShapes
     /// An S3 bucket name by S3's general-purpose rules: 3–63 characters of lower-case letters, digits, dots and hyphens,
     /// starting and ending with a letter or digit, no two adjacent dots, not shaped like an IPv4 address.
     /// </summary>
-    [GeneratedRegex("^(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    [GeneratedRegex("^(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\\z")]
     public static partial Regex BucketName();
 
     /// <summary>A Lambda function ARN (optionally with a version or alias qualifier).</summary>
-    [GeneratedRegex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[a-zA-Z0-9-_]+(:[a-zA-Z0-9-_$]+)?$")]
+    [GeneratedRegex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[a-zA-Z0-9-_]+(:[a-zA-Z0-9-_$]+)?\\z")]
     public static partial Regex LambdaArn();
 }

@@ -31,6 +31,6 @@ public sealed partial class GetShardIterator(KinesisStreams streams) : KinesisOp
         return ValueTask.CompletedTask;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^(?:0|([1-9]\\d{0,128}))$")]
+    [System.Text.RegularExpressions.GeneratedRegex("^(?:0|([1-9]\\d{0,128}))\\z")]
     private static partial System.Text.RegularExpressions.Regex SequenceNumberRegex();
 }

@@ -69,6 +69,6 @@ public sealed partial class PutRecord(KinesisStreams streams) : KinesisOperation
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^(?:0|([1-9]\\d{0,128}))$")]
+    [System.Text.RegularExpressions.GeneratedRegex("^(?:0|([1-9]\\d{0,128}))\\z")]
     private static partial System.Text.RegularExpressions.Regex SequenceNumberForOrderingRegex();
 }
