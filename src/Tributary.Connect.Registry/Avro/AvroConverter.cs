@@ -27,37 +27,24 @@ public sealed class AvroConverter : IConverter
     private readonly ArrayBufferWriter<byte> _output = new(256);
     private readonly ConditionalWeakTable<Schema, WriteTarget> _writeCache = [];
     private readonly Dictionary<int, AvroPlan> _readCache = [];
-    private RegistryClient? _client;
-    private bool _ownsClient;
-    private bool _isKey;
-    private bool _autoRegister = true;
-    private bool _useLatest;
-    private Func<string, bool, string?, string> _subject = SubjectNameStrategy.Parse(SubjectNameStrategy.TopicName);
+    private readonly WriterRegistration _registration;
 
     public AvroConverter()
     {
+        _registration = new WriterRegistration(nameof(AvroConverter));
     }
 
     /// <summary>A converter on a shared client (tests, benchmarks, a worker that pools clients); Configure still applies the other settings.</summary>
     public AvroConverter(RegistryClient client)
     {
-        _client = client;
+        _registration = new WriterRegistration(nameof(AvroConverter), client);
     }
 
     public ConfigDef Config => AvroConverterConfig.ConfigDef();
 
     public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
     {
-        var config = new AvroConverterConfig(configs);
-        _isKey = isKey;
-        _autoRegister = config.GetBoolean(AvroConverterConfig.AutoRegisterSchemas);
-        _useLatest = config.GetBoolean(AvroConverterConfig.UseLatestVersion);
-        _subject = SubjectNameStrategy.Parse(config.GetString(isKey ? AvroConverterConfig.KeySubjectNameStrategy : AvroConverterConfig.ValueSubjectNameStrategy)!);
-        if (_client is null)
-        {
-            _client = new RegistryClient(string.Join(",", config.GetList(AvroConverterConfig.SchemaRegistryUrl)));
-            _ownsClient = true;
-        }
+        _registration.Configure(new AvroConverterConfig(configs), isKey);
     }
 
     public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
@@ -117,20 +104,9 @@ public sealed class AvroConverter : IConverter
         {
             return cached;
         }
-        var client = _client ?? throw new InvalidOperationException("AvroConverter is not configured");
         var (json, plan) = AvroData.FromConnect(schema);
         var recordName = schema.Type == SchemaType.Struct ? global::Avro.Schema.Parse(json) is global::Avro.NamedSchema named ? named.Fullname : null : null;
-        var subject = _subject(topic, _isKey, recordName);
-        int id;
-        if (_useLatest)
-        {
-            var latest = client.GetLatest(subject);
-            id = latest.Id;
-        }
-        else
-        {
-            id = client.GetId(subject, "AVRO", json, _autoRegister);
-        }
+        var id = _registration.WriterId(topic, recordName, "AVRO", json);
         var target = new WriteTarget(id, plan);
         _writeCache.AddOrUpdate(schema, target);
         return target;
@@ -142,7 +118,7 @@ public sealed class AvroConverter : IConverter
         {
             return plan;
         }
-        var client = _client ?? throw new InvalidOperationException("AvroConverter is not configured");
+        var client = _registration.Client;
         var registered = client.GetById(id);
         if (registered.SchemaType != "AVRO")
         {
@@ -162,13 +138,7 @@ public sealed class AvroConverter : IConverter
         return plan;
     }
 
-    public void Dispose()
-    {
-        if (_ownsClient)
-        {
-            _client?.Dispose();
-        }
-    }
+    public void Dispose() => _registration.Dispose();
 
     private sealed record WriteTarget(int Id, AvroPlan Plan);
 }

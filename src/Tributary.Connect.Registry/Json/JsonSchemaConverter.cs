@@ -30,12 +30,7 @@ public sealed class JsonSchemaConverter : IConverter
     private readonly Utf8JsonWriter _writer;
     private readonly ConditionalWeakTable<Schema, Target> _writeCache = [];
     private readonly Dictionary<int, JsonPlan> _readCache = [];
-    private RegistryClient? _client;
-    private bool _ownsClient;
-    private bool _isKey;
-    private bool _autoRegister = true;
-    private bool _useLatest;
-    private Func<string, bool, string?, string> _subject = SubjectNameStrategy.Parse(SubjectNameStrategy.TopicName);
+    private readonly WriterRegistration _registration = new(nameof(JsonSchemaConverter));
 
     public JsonSchemaConverter()
     {
@@ -46,13 +41,7 @@ public sealed class JsonSchemaConverter : IConverter
 
     public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
     {
-        var config = new AvroConverterConfig(configs);
-        _isKey = isKey;
-        _autoRegister = config.GetBoolean(AvroConverterConfig.AutoRegisterSchemas);
-        _useLatest = config.GetBoolean(AvroConverterConfig.UseLatestVersion);
-        _subject = SubjectNameStrategy.Parse(config.GetString(isKey ? AvroConverterConfig.KeySubjectNameStrategy : AvroConverterConfig.ValueSubjectNameStrategy)!);
-        _client = new RegistryClient(string.Join(",", config.GetList(AvroConverterConfig.SchemaRegistryUrl)));
-        _ownsClient = true;
+        _registration.Configure(new AvroConverterConfig(configs), isKey);
     }
 
     public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
@@ -269,10 +258,8 @@ public sealed class JsonSchemaConverter : IConverter
         {
             return cached;
         }
-        var client = _client ?? throw new InvalidOperationException("JsonSchemaConverter is not configured");
         var (json, plan) = JsonSchemaData.FromConnect(schema);
-        var subject = _subject(topic, _isKey, schema.Name);
-        var id = _useLatest ? client.GetLatest(subject).Id : client.GetId(subject, "JSON", json, _autoRegister);
+        var id = _registration.WriterId(topic, schema.Name, "JSON", json);
         var target = new Target(id, plan);
         _writeCache.AddOrUpdate(schema, target);
         return target;
@@ -284,7 +271,7 @@ public sealed class JsonSchemaConverter : IConverter
         {
             return plan;
         }
-        var registered = (_client ?? throw new InvalidOperationException("JsonSchemaConverter is not configured")).GetById(id);
+        var registered = _registration.Client.GetById(id);
         if (registered.SchemaType != "JSON")
         {
             throw new DataException($"Schema {id} is {registered.SchemaType}, not JSON");
@@ -306,10 +293,7 @@ public sealed class JsonSchemaConverter : IConverter
     public void Dispose()
     {
         _writer.Dispose();
-        if (_ownsClient)
-        {
-            _client?.Dispose();
-        }
+        _registration.Dispose();
     }
 
     private sealed record Target(int Id, JsonPlan Plan);

@@ -6,7 +6,6 @@ using Tributary.Connect.Data;
 using Tributary.Connect.Errors;
 using Tributary.Connect.Headers;
 using Tributary.Connect.Plugins;
-using Tributary.Connect.Registry.Avro;
 using Tributary.Connect.Registry.Client;
 using Tributary.Connect.Storage;
 using Tributary.Schemas.Protobuf;
@@ -31,23 +30,19 @@ public sealed class ProtobufConverter : IConverter
     private readonly Dictionary<(int Id, string Indexes), ProtobufMessagePlan> _readCache = [];
     private readonly Dictionary<int, ProtobufSchema> _schemas = [];
     private readonly List<int> _sizes = [];
-    private RegistryClient? _client;
-    private bool _ownsClient;
-    private bool _isKey;
-    private bool _autoRegister = true;
-    private bool _useLatest;
+    private readonly WriterRegistration _registration;
     private bool _wrapperForNullables;
     private bool _optionalForNullables;
-    private Func<string, bool, string?, string> _subject = SubjectNameStrategy.Parse(SubjectNameStrategy.TopicName);
 
     public ProtobufConverter()
     {
+        _registration = new WriterRegistration(nameof(ProtobufConverter));
     }
 
     /// <summary>A converter on a shared client (tests, benchmarks); Configure still applies the other settings.</summary>
     public ProtobufConverter(RegistryClient client)
     {
-        _client = client;
+        _registration = new WriterRegistration(nameof(ProtobufConverter), client);
     }
 
     public ConfigDef Config => ProtobufConverterConfig.ConfigDef();
@@ -55,17 +50,9 @@ public sealed class ProtobufConverter : IConverter
     public void Configure(IReadOnlyDictionary<string, string> configs, bool isKey)
     {
         var config = new ProtobufConverterConfig(configs);
-        _isKey = isKey;
-        _autoRegister = config.GetBoolean(AvroConverterConfig.AutoRegisterSchemas);
-        _useLatest = config.GetBoolean(AvroConverterConfig.UseLatestVersion);
+        _registration.Configure(config, isKey);
         _wrapperForNullables = config.GetBoolean(ProtobufConverterConfig.WrapperForNullables);
         _optionalForNullables = config.GetBoolean(ProtobufConverterConfig.OptionalForNullables);
-        _subject = SubjectNameStrategy.Parse(config.GetString(isKey ? AvroConverterConfig.KeySubjectNameStrategy : AvroConverterConfig.ValueSubjectNameStrategy)!);
-        if (_client is null)
-        {
-            _client = new RegistryClient(string.Join(",", config.GetList(AvroConverterConfig.SchemaRegistryUrl)));
-            _ownsClient = true;
-        }
     }
 
     public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
@@ -156,11 +143,9 @@ public sealed class ProtobufConverter : IConverter
         {
             return cached;
         }
-        var client = _client ?? throw new InvalidOperationException("ProtobufConverter is not configured");
         var (text, fullName) = ProtobufData.FromConnect(schema, _wrapperForNullables, _optionalForNullables);
         var parsed = ProtobufSchema.Parse(text, []);
-        var subject = _subject(topic, _isKey, fullName);
-        var id = _useLatest ? client.GetLatest(subject).Id : client.GetId(subject, Tributary.Schemas.SchemaTypes.Protobuf, parsed.CanonicalString, _autoRegister);
+        var id = _registration.WriterId(topic, fullName, Tributary.Schemas.SchemaTypes.Protobuf, parsed.CanonicalString);
         var (message, messageName) = ProtobufData.MessageAt(parsed, [0]);
         var target = new WriteTarget(id, ProtobufData.ToConnect(parsed, message, messageName));
         _writeCache.AddOrUpdate(schema, target);
@@ -176,7 +161,7 @@ public sealed class ProtobufConverter : IConverter
         }
         if (!_schemas.TryGetValue(id, out var schema))
         {
-            var client = _client ?? throw new InvalidOperationException("ProtobufConverter is not configured");
+            var client = _registration.Client;
             var registered = client.GetById(id);
             if (registered.SchemaType != Tributary.Schemas.SchemaTypes.Protobuf)
             {
@@ -198,13 +183,7 @@ public sealed class ProtobufConverter : IConverter
         return plan;
     }
 
-    public void Dispose()
-    {
-        if (_ownsClient)
-        {
-            _client?.Dispose();
-        }
-    }
+    public void Dispose() => _registration.Dispose();
 
     private sealed record WriteTarget(int Id, ProtobufMessagePlan Plan);
 }
