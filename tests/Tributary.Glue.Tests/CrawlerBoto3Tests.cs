@@ -15,6 +15,7 @@ public sealed class CrawlerBoto3Tests(GlueServer server) : IClassFixture<GlueSer
         var objects = Path.Combine(server.DataDirectory, "objects");
         var bucket = "crawl-" + Guid.NewGuid().ToString("N")[..8];
         WriteNestedParquet(Path.Combine(objects, bucket, "nested"));
+        WriteAvro(Path.Combine(objects, bucket, "avro"));
         var result = await ClientProcess.RunAsync(GlueServer.Python, [Path.Combine(GlueServer.Scripts, "crawler_boto3.py"), server.Endpoint, objects, bucket],
             TimeSpan.FromSeconds(300), environment: GlueServer.Environment());
         Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
@@ -31,6 +32,44 @@ public sealed class CrawlerBoto3Tests(GlueServer server) : IClassFixture<GlueSer
             TimeSpan.FromSeconds(300), environment: GlueServer.Environment());
         Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
         Assert.Contains("all ", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An Avro object container file written by Apache.Avro (deflate codec) with a nested record, an array, an enum,
+    /// a logical timestamp and a nullable union: the crawler reads its header's writer schema.
+    /// </summary>
+    private static void WriteAvro(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var schema = (global::Avro.RecordSchema)global::Avro.Schema.Parse("""
+            {"type":"record","name":"Click","namespace":"shop","fields":[
+              {"name":"id","type":"long"},
+              {"name":"page","type":"string"},
+              {"name":"tags","type":{"type":"array","items":"string"}},
+              {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["VIEW","BUY"]}},
+              {"name":"user","type":{"type":"record","name":"User","fields":[{"name":"city","type":"string"},{"name":"age","type":"int"}]}},
+              {"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},
+              {"name":"score","type":["null","double"],"default":null}]}
+            """);
+        var datumWriter = new global::Avro.Generic.GenericDatumWriter<global::Avro.Generic.GenericRecord>(schema);
+        using var writer = global::Avro.File.DataFileWriter<global::Avro.Generic.GenericRecord>.OpenWriter(datumWriter, Path.Combine(directory, "clicks-0.avro"), global::Avro.File.Codec.CreateCodec(global::Avro.File.Codec.Type.Deflate));
+        var userSchema = (global::Avro.RecordSchema)schema["user"].Schema;
+        var kindSchema = (global::Avro.EnumSchema)schema["kind"].Schema;
+        for (var i = 0; i < 5; i++)
+        {
+            var user = new global::Avro.Generic.GenericRecord(userSchema);
+            user.Add("city", "c" + i);
+            user.Add("age", 20 + i);
+            var record = new global::Avro.Generic.GenericRecord(schema);
+            record.Add("id", (long)i);
+            record.Add("page", "/p/" + i);
+            record.Add("tags", new object[] { "a", "b" + i });
+            record.Add("kind", new global::Avro.Generic.GenericEnum(kindSchema, i % 2 == 0 ? "VIEW" : "BUY"));
+            record.Add("user", user);
+            record.Add("at", new DateTime(2026, 12, 6, 20, 0, i, DateTimeKind.Utc));
+            record.Add("score", i % 2 == 0 ? null : (object)(i * 0.5));
+            writer.Append(record);
+        }
     }
 
     /// <summary>Two Parquet files with nested types (struct, list, map, list of structs), written by DuckDB.</summary>

@@ -160,9 +160,21 @@ check("csv: classification, header and delimiter", ("csv", "1", ","), (customers
 check("csv: LazySimpleSerDe", "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe", customers["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"])
 check("siblings: the other folder is its own table", [("sku", "string"), ("price", "double")], columns(glue.get_table(DatabaseName=db, Name="products")["Table"]))
 
+# 6b. An Avro container file (written by the test with Apache.Avro): columns from the header's writer schema, Avro's
+# SerDe and formats, the schema literal kept.
+create("avro", f"s3://{bucket}/avro/")
+check("avro: SUCCEEDED", "SUCCEEDED", crawl("avro")["Status"])
+clicks = glue.get_table(DatabaseName=db, Name="avro")["Table"]
+check("avro: columns from the writer schema",
+      [("id", "bigint"), ("page", "string"), ("tags", "array<string>"), ("kind", "string"), ("user", "struct<city:string,age:int>"), ("at", "timestamp"), ("score", "double")],
+      columns(clicks))
+check("avro: classification", "avro", clicks["Parameters"]["classification"])
+check("avro: AvroSerDe", "org.apache.hadoop.hive.serde2.avro.AvroSerDe", clicks["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"])
+check("avro: the schema literal kept", "shop", json.loads(clicks["Parameters"]["avro.schema.literal"])["namespace"])
+
 # 7. Listing, update, metrics.
 names = glue.list_crawlers()["CrawlerNames"]
-check("list_crawlers names every crawler", True, {"firehose", "nested", "hive", "logged", "incremental", "mixed"} <= set(names))
+check("list_crawlers names every crawler", True, {"firehose", "nested", "hive", "logged", "incremental", "mixed", "avro"} <= set(names))
 check("get_crawlers returns the shapes", True, {"firehose", "hive"} <= {c["Name"] for c in glue.get_crawlers()["Crawlers"]})
 glue.update_crawler(Name="mixed", TablePrefix="m_")
 updated = glue.get_crawler(Name="mixed")["Crawler"]
