@@ -21,6 +21,14 @@ public interface IObjectStore
     /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing any object there.</summary>
     Task PutAsync(string bucket, string key, ObjectContent content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="PutAsync"/> (all or nothing, replacing), for objects a crash may lose because they can be made
+    /// again — Athena's query results: the store need not make the object durable before returning (a local directory
+    /// skips its fsyncs; S3 is durable anyway). Stores without a cheaper path put durably.
+    /// </summary>
+    Task PutUnsyncedAsync(string bucket, string key, ObjectContent content, CancellationToken cancellationToken = default) =>
+        PutAsync(bucket, key, content, cancellationToken);
+
     Task<bool> ExistsAsync(string bucket, string key, CancellationToken cancellationToken = default);
 
     /// <summary>A stream over the object's bytes; the caller disposes it.</summary>

@@ -71,7 +71,14 @@ public sealed class LocalDirectoryStore : IObjectStore
         return Task.CompletedTask;
     }
 
-    public async Task PutAsync(string bucket, string key, ObjectContent content, CancellationToken cancellationToken = default)
+    public Task PutAsync(string bucket, string key, ObjectContent content, CancellationToken cancellationToken = default) =>
+        PutAsync(bucket, key, content, durable: true, cancellationToken);
+
+    /// <summary>The rename into place without the fsyncs of the data and the directory: atomic, not durable.</summary>
+    public Task PutUnsyncedAsync(string bucket, string key, ObjectContent content, CancellationToken cancellationToken = default) =>
+        PutAsync(bucket, key, content, durable: false, cancellationToken);
+
+    private async Task PutAsync(string bucket, string key, ObjectContent content, bool durable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var target = ObjectPath(bucket, key, out var bucketDirectory);
@@ -87,16 +94,22 @@ public sealed class LocalDirectoryStore : IObjectStore
                 {
                     throw new IOException($"Content of {bucket}/{key} was {length} bytes, not the {content.Length} announced.");
                 }
-                NativeFile.FlushData(linked);
+                if (durable)
+                {
+                    NativeFile.FlushData(linked);
+                }
             }
             else
             {
-                await CopyAsync(content, temporary, bucket, key, cancellationToken).ConfigureAwait(false);
+                await CopyAsync(content, temporary, bucket, key, durable, cancellationToken).ConfigureAwait(false);
             }
             var directory = Path.GetDirectoryName(target)!;
             CreateDirectories(directory, bucketDirectory);
             File.Move(temporary, target, overwrite: true);
-            DurableFile.FlushDirectory(directory);
+            if (durable)
+            {
+                DurableFile.FlushDirectory(directory);
+            }
         }
         catch
         {
@@ -105,8 +118,8 @@ public sealed class LocalDirectoryStore : IObjectStore
         }
     }
 
-    /// <summary>Copies the content to <paramref name="temporary"/> and fsyncs it.</summary>
-    private static async Task CopyAsync(ObjectContent content, string temporary, string bucket, string key, CancellationToken cancellationToken)
+    /// <summary>Copies the content to <paramref name="temporary"/> and fsyncs it when <paramref name="durable"/>.</summary>
+    private static async Task CopyAsync(ObjectContent content, string temporary, string bucket, string key, bool durable, CancellationToken cancellationToken)
     {
         await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, FileOptions.Asynchronous);
         await using var input = content.OpenRead();
@@ -115,7 +128,7 @@ public sealed class LocalDirectoryStore : IObjectStore
         {
             throw new IOException($"Content of {bucket}/{key} was {output.Length} bytes, not the {content.Length} announced.");
         }
-        output.Flush(flushToDisk: true);
+        output.Flush(flushToDisk: durable);
     }
 
     public Task<bool> ExistsAsync(string bucket, string key, CancellationToken cancellationToken = default) =>

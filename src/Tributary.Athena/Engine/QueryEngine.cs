@@ -23,11 +23,8 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files)
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var macro in TrinoFunctions.Macros)
-            {
-                Execute(connection, macro);
-            }
-            Execute(connection, $"ATTACH ':memory:' AS {CatalogName}");
+            // One command for the set-up: DuckDB runs the statements in order, one call instead of a dozen.
+            Execute(connection, string.Join(";\n", TrinoFunctions.Macros) + $";\nATTACH ':memory:' AS {CatalogName}");
             var scanned = await CreateViewsAsync(connection, sql, database, cancellationToken).ConfigureAwait(false);
             return Read(connection, TrinoFunctions.Rewrite(sql), scanned, cancellationToken);
         }
@@ -111,42 +108,80 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files)
 
     private static QueryResult Read(DuckDBConnection connection, string sql, long scanned, CancellationToken cancellationToken)
     {
-        // DESCRIBE gives DuckDB's exact result types (the reader's type names drop a decimal's precision and scale).
-        var types = new List<string>();
-        using (var describe = connection.CreateCommand())
-        {
-            describe.CommandText = "DESCRIBE " + sql;
-            using var described = describe.ExecuteReader();
-            while (described.Read())
-            {
-                types.Add(described.GetString(1));
-            }
-        }
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var registration = cancellationToken.Register(() => command.Cancel());
-        using var reader = command.ExecuteReader();
-        var columns = new List<ResultColumn>();
-        for (var i = 0; i < reader.FieldCount; i++)
-        {
-            columns.Add(AthenaTypes.Column(reader.GetName(i), i < types.Count ? types[i] : reader.GetDataTypeName(i)));
-        }
+        List<ResultColumn> columns = [];
         var rows = new List<string?[]>();
-        while (reader.Read())
+        // The reader's type names are exact for the plain types; a decimal (precision and scale), a list, a struct or a
+        // map needs DuckDB's full type, which DESCRIBE gives: then the values are kept as read and formatted after it.
+        List<object?[]>? values = null;
+        using (var command = connection.CreateCommand())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var row = new string?[columns.Count];
-            for (var i = 0; i < row.Length; i++)
+            command.CommandText = sql;
+            using var registration = cancellationToken.Register(() => command.Cancel());
+            using var reader = command.ExecuteReader();
+            var plain = true;
+            for (var i = 0; i < reader.FieldCount; i++)
             {
-                row[i] = reader.IsDBNull(i) ? null
-                    : reader.GetValue(i) is decimal number ? number.ToString("F" + columns[i].Scale.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
-                    : AthenaTypes.Format(reader.GetValue(i));
+                var type = reader.GetDataTypeName(i).ToUpperInvariant();
+                plain &= PlainTypes.Contains(type);
+                columns.Add(AthenaTypes.Column(reader.GetName(i), type));
             }
-            rows.Add(row);
+            values = plain ? null : [];
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (values is not null)
+                {
+                    var raw = new object?[columns.Count];
+                    for (var i = 0; i < raw.Length; i++)
+                    {
+                        raw[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    }
+                    values.Add(raw);
+                    continue;
+                }
+                var row = new string?[columns.Count];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : AthenaTypes.Format(reader.GetValue(i));
+                }
+                rows.Add(row);
+            }
         }
         cancellationToken.ThrowIfCancellationRequested();
+        if (values is not null)
+        {
+            var types = new List<string>();
+            using (var describe = connection.CreateCommand())
+            {
+                describe.CommandText = "DESCRIBE " + sql;
+                using var described = describe.ExecuteReader();
+                while (described.Read())
+                {
+                    types.Add(described.GetString(1));
+                }
+            }
+            columns = [.. columns.Select((c, i) => i < types.Count ? AthenaTypes.Column(c.Name, types[i]) : c)];
+            foreach (var raw in values)
+            {
+                var row = new string?[columns.Count];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = raw[i] is decimal number
+                        ? number.ToString("F" + columns[i].Scale.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
+                        : AthenaTypes.Format(raw[i]);
+                }
+                rows.Add(row);
+            }
+        }
         return new QueryResult(columns, rows, scanned);
     }
+
+    /// <summary>Reader type names (upper case) that are DuckDB's full type: no DESCRIBE needed for them.</summary>
+    private static readonly HashSet<string> PlainTypes = new(StringComparer.Ordinal)
+    {
+        "VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT",
+        "DOUBLE", "FLOAT", "BOOLEAN", "DATE",
+    };
 
     private static void Execute(DbConnection connection, string sql)
     {

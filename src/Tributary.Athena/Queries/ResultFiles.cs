@@ -49,8 +49,10 @@ internal static class ResultFiles
         {
             await store.EnsureBucketAsync(folder.Bucket, cancellationToken).ConfigureAwait(false);
             var key = folder.Prefix + execution.Id + ".csv";
-            await store.PutAsync(folder.Bucket, key, ObjectContent.FromBytes(Encoding.UTF8.GetBytes(csv.ToString())), cancellationToken).ConfigureAwait(false);
-            await store.PutAsync(folder.Bucket, key + ".metadata", ObjectContent.FromBytes(metadata), cancellationToken).ConfigureAwait(false);
+            // Both files are in place (atomically) before the query answers SUCCEEDED, as Athena promises, but not fsynced:
+            // durability of query results is no promise of Athena's, and a lost result is a query to run again.
+            await store.PutUnsyncedAsync(folder.Bucket, key, ObjectContent.FromBytes(Encoding.UTF8.GetBytes(csv.ToString())), cancellationToken).ConfigureAwait(false);
+            await store.PutUnsyncedAsync(folder.Bucket, key + ".metadata", ObjectContent.FromBytes(metadata), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
