@@ -34,6 +34,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ConnectorRuntime> _runtimes = new(StringComparer.Ordinal);
+    private readonly List<Task> _deletions = [];
     private bool _disposed;
 
     private MskConnectRegistry(MskConnectStateFile state, string directory, LocalDirectoryStore store, MskConnectOptions options, WorkerLauncher launcher, ILoggerFactory loggerFactory)
@@ -405,7 +406,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             _runtimes.Remove(arn, out runtime);
             answer = Clone(connector);
         }
-        _ = Task.Run(async () =>
+        var deletion = Task.Run(async () =>
         {
             if (runtime is not null)
             {
@@ -420,6 +421,11 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 }
             }
         });
+        lock (_lock)
+        {
+            _deletions.RemoveAll(d => d.IsCompleted);
+            _deletions.Add(deletion);
+        }
         return answer;
     }
 
@@ -569,6 +575,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         List<ConnectorRuntime> runtimes;
+        List<Task> deletions;
         lock (_lock)
         {
             if (_disposed)
@@ -578,8 +585,10 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             _disposed = true;
             runtimes = [.. _runtimes.Values];
             _runtimes.Clear();
+            deletions = [.. _deletions];
         }
-        await Task.WhenAll(runtimes.Select(r => r.StopAsync())).ConfigureAwait(false);
+        // Deletions in progress stop their workers too: no worker outlives the server.
+        await Task.WhenAll(runtimes.Select(r => r.StopAsync()).Concat(deletions)).ConfigureAwait(false);
     }
 }
 
