@@ -134,6 +134,28 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
             Assert.True(record.RootElement.TryGetProperty("pageid", out _), line);
         }
 
+        // A server restart stops the workers and starts the connector's group again from the state file.
+        var before = server.WorkerProcesses();
+        await server.RestartAsync();
+        Assert.DoesNotContain(server.WorkerProcesses(), before.Contains);
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 2;
+        }, () => "the connector runs again on two workers after the restart; last: " + connector, TimeSpan.FromSeconds(120));
+
+        // A capacity update to three workers: UPDATING, then RUNNING on three processes.
+        var updated = await server.KafkaConnectJsonAsync("update-connector", "--connector-arn", connectorArn,
+            "--current-version", connector.GetProperty("currentVersion").GetString()!,
+            "--capacity", "autoScaling={minWorkerCount=3,maxWorkerCount=3,mcuCount=1,scaleInPolicy={cpuUtilizationPercentage=1},scaleOutPolicy={cpuUtilizationPercentage=95}}");
+        Assert.Equal("UPDATING", updated.GetProperty("connectorState").GetString());
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 3;
+        }, () => "the connector runs on three workers after the update; last: " + connector, TimeSpan.FromSeconds(120));
+        Assert.Equal(3, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
+
         var deleted = await server.KafkaConnectJsonAsync("delete-connector", "--connector-arn", connectorArn, "--current-version", connector.GetProperty("currentVersion").GetString()!);
         Assert.Equal("DELETING", deleted.GetProperty("connectorState").GetString());
         await Eventually.HoldsAsync(() => server.WorkerProcesses().Count == 0, "the worker processes are gone", Patience);
