@@ -110,6 +110,19 @@ public static class Program
                     Console.Error.WriteLine($"tributary: cannot open the MSK state: {e.Message}");
                     return 1;
                 }
+                var s3 = delivery.CreateS3Service(options, loggerFactory);
+                // The MSK Connect API: connectors' worker groups (child processes) come back from its state here.
+                Tributary.MskConnect.MskConnectService mskConnect;
+                try
+                {
+                    mskConnect = MskConnectHost.Create(s3.Buckets.Store, options, loggerFactory);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or System.Text.Json.JsonException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot open the MSK Connect state: {e.Message}");
+                    return 1;
+                }
+                await using var mskConnectScope = mskConnect.ConfigureAwait(false);
                 KinesisHost aws;
                 try
                 {
@@ -118,7 +131,7 @@ public static class Program
                         delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
                         return [delivery.Service, .. catalog.Services];
                         // S3 first: the fallback for unsigned requests (AwsRestRouting).
-                    }, [delivery.CreateS3Service(options, loggerFactory), msk]).ConfigureAwait(false);
+                    }, [s3, msk, mskConnect]).ConfigureAwait(false);
                     await delivery.StartAsync(options.DeliveryStreamsFile).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException or System.Text.Json.JsonException)
@@ -168,7 +181,7 @@ public static class Program
                 connectForMetrics = connect;
                 await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
                 var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, MSK, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
+                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, MSK, MSK Connect, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
                 await stop.Task.ConfigureAwait(false);
                 Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
             }

@@ -83,6 +83,9 @@ internal static class LayerMatrix
         ["Tributary.S3"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.ObjectStores"],
         // The MSK API: a REST service on the AWS front door; the embedded broker is its cluster (topic defaults through the broker API).
         ["Tributary.Msk"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.Broker"],
+        // The MSK Connect API: a REST service on the AWS front door; plugins read through the object stores, connectors
+        // run as `tributary connect-distributed` child processes (no Connect reference: it talks to their REST API).
+        ["Tributary.MskConnect"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.ObjectStores"],
 
         // Pipelines. The sink engine knows no dialect: no broker, client, jq or Firehose.
         ["Tributary.Delivery"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.ObjectStores"],
@@ -99,7 +102,7 @@ internal static class LayerMatrix
         ["Tributary.Server"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Storage", "Tributary.Broker", "Tributary.Client",
-            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Msk", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
+            "Tributary.Aws", "Tributary.Kafka", "Tributary.Kinesis", "Tributary.S3", "Tributary.Msk", "Tributary.MskConnect", "Tributary.Glue", "Tributary.Athena", "Tributary.Jq", "Tributary.Formats", "Tributary.Orc",
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
             "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Connect.Registry", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",

@@ -1,0 +1,207 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace Tributary.MskConnect.Tests;
+
+/// <summary>
+/// MSK Connect through the AWS CLI against one real `tributary serve`: plugin archives copied to the embedded bucket
+/// with `aws s3 cp` and inspected (a Debezium MySQL zip ACTIVE, a zip with nothing known CREATE_FAILED with what was
+/// found), a worker configuration, an autoscaled Datagen connector run by worker processes that reaches RUNNING and
+/// writes records kcat reads, then deleted with its processes; MSK Connect's errors as the CLI prints them.
+/// </summary>
+public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<MskConnectServer>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task PluginArchivesAreInspectedAndFailuresSayWhatWasFound()
+    {
+        AwsServeFixture.RequireAwsCli();
+        var bucket = "plugins-" + Guid.NewGuid().ToString("N")[..8];
+        var debezium = Zip(("debezium-connector-mysql/debezium-connector-mysql-2.7.0.Final.jar", ""), ("debezium-connector-mysql/README.md", "x"));
+        var unknown = Zip(("lib/some-other-connector-1.0.jar", ""), ("notes.txt", "x"));
+        (await server.CliAsync("s3", "mb", $"s3://{bucket}")).EnsureSuccess();
+        (await server.CliAsync("s3", "cp", debezium, $"s3://{bucket}/debezium.zip")).EnsureSuccess();
+        (await server.CliAsync("s3", "cp", unknown, $"s3://{bucket}/unknown.zip")).EnsureSuccess();
+
+        var created = await Task.WhenAll(
+            server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "debezium-" + bucket, "--content-type", "ZIP",
+                "--location", $"s3Location={{bucketArn=arn:aws:s3:::{bucket},fileKey=debezium.zip}}"),
+            server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "unknown-" + bucket, "--content-type", "ZIP",
+                "--location", $"s3Location={{bucketArn=arn:aws:s3:::{bucket},fileKey=unknown.zip}}"));
+        var good = created[0].GetProperty("customPluginArn").GetString()!;
+        var bad = created[1].GetProperty("customPluginArn").GetString()!;
+        Assert.StartsWith("arn:aws:kafkaconnect:us-east-1:", good, StringComparison.Ordinal);
+        Assert.Contains($":custom-plugin/debezium-{bucket}/", good, StringComparison.Ordinal);
+        Assert.Equal(1, created[0].GetProperty("revision").GetInt64());
+
+        JsonElement goodDescription = default, badDescription = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var described = await Task.WhenAll(
+                server.KafkaConnectJsonAsync("describe-custom-plugin", "--custom-plugin-arn", good),
+                server.KafkaConnectJsonAsync("describe-custom-plugin", "--custom-plugin-arn", bad));
+            (goodDescription, badDescription) = (described[0], described[1]);
+            return goodDescription.GetProperty("customPluginState").GetString() != "CREATING"
+                && badDescription.GetProperty("customPluginState").GetString() != "CREATING";
+        }, "both plugins leave CREATING", Patience);
+        Assert.Equal("ACTIVE", goodDescription.GetProperty("customPluginState").GetString());
+        var revision = goodDescription.GetProperty("latestRevision");
+        Assert.Equal(new FileInfo(debezium).Length, revision.GetProperty("fileDescription").GetProperty("fileSize").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(debezium))),
+            revision.GetProperty("fileDescription").GetProperty("fileMd5").GetString());
+        Assert.Equal("CREATE_FAILED", badDescription.GetProperty("customPluginState").GetString());
+        var message = badDescription.GetProperty("stateDescription").GetProperty("message").GetString()!;
+        Assert.Contains("lib/some-other-connector-1.0.jar", message, StringComparison.Ordinal);
+        Assert.Contains("notes.txt", message, StringComparison.Ordinal);
+
+        var listed = await server.KafkaConnectJsonAsync("list-custom-plugins");
+        var names = listed.GetProperty("customPlugins").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Contains("debezium-" + bucket, names);
+        Assert.Contains("unknown-" + bucket, names);
+
+        var deleted = await server.KafkaConnectJsonAsync("delete-custom-plugin", "--custom-plugin-arn", bad);
+        Assert.Equal("DELETING", deleted.GetProperty("customPluginState").GetString());
+        var gone = await server.CliAsync("kafkaconnect", "describe-custom-plugin", "--custom-plugin-arn", bad);
+        Assert.NotEqual(0, gone.ExitCode);
+        Assert.Contains("(NotFoundException)", gone.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAutoscaledDatagenConnectorRunsAsWorkerProcessesAndIsDeletedWithThem()
+    {
+        AwsServeFixture.RequireAwsCli();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var bucket = "datagen-" + suffix;
+        var plugin = Zip(("confluentinc-kafka-connect-datagen-0.6.5/lib/kafka-connect-datagen-0.6.5.jar", ""));
+        (await server.CliAsync("s3", "mb", $"s3://{bucket}")).EnsureSuccess();
+        (await server.CliAsync("s3", "cp", plugin, $"s3://{bucket}/datagen.zip")).EnsureSuccess();
+        var pluginArn = (await server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "datagen-" + suffix, "--content-type", "ZIP",
+            "--location", $"s3Location={{bucketArn=arn:aws:s3:::{bucket},fileKey=datagen.zip}}")).GetProperty("customPluginArn").GetString()!;
+        var properties = Convert.ToBase64String(Encoding.UTF8.GetBytes("key.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter.schemas.enable=false\n"));
+        var workerConfiguration = await server.KafkaConnectJsonAsync("create-worker-configuration", "--name", "json-" + suffix, "--properties-file-content", properties);
+        var workerConfigurationArn = workerConfiguration.GetProperty("workerConfigurationArn").GetString()!;
+        var described = await server.KafkaConnectJsonAsync("describe-worker-configuration", "--worker-configuration-arn", workerConfigurationArn);
+        Assert.Equal(properties, described.GetProperty("latestRevision").GetProperty("propertiesFileContent").GetString());
+        await Eventually.HoldsAsync(async () =>
+            (await server.KafkaConnectJsonAsync("describe-custom-plugin", "--custom-plugin-arn", pluginArn)).GetProperty("customPluginState").GetString() == "ACTIVE",
+            "the Datagen plugin is ACTIVE", Patience);
+
+        var topic = "pageviews-" + suffix;
+        var bootstrap = $"127.0.0.1:{server.KafkaPort}";
+        var connectorName = "datagen-" + suffix;
+        var created = await server.KafkaConnectJsonAsync("create-connector",
+            "--connector-name", connectorName,
+            "--kafka-connect-version", "3.7.x",
+            "--capacity", "autoScaling={minWorkerCount=2,maxWorkerCount=3,mcuCount=1,scaleInPolicy={cpuUtilizationPercentage=1},scaleOutPolicy={cpuUtilizationPercentage=95}}",
+            "--connector-configuration", $"connector.class=io.confluent.kafka.connect.datagen.DatagenConnector,kafka.topic={topic},quickstart=pageviews,max.interval=50,tasks.max=50",
+            "--kafka-cluster", $"apacheKafkaCluster={{bootstrapServers={bootstrap},vpc={{subnets=[subnet-1],securityGroups=[sg-1]}}}}",
+            "--kafka-cluster-client-authentication", "authenticationType=NONE",
+            "--kafka-cluster-encryption-in-transit", "encryptionType=PLAINTEXT",
+            "--plugins", $"customPlugin={{customPluginArn={pluginArn},revision=1}}",
+            "--service-execution-role-arn", "arn:aws:iam::123456789012:role/msk-connect",
+            "--worker-configuration", $"workerConfigurationArn={workerConfigurationArn},revision=1");
+        var connectorArn = created.GetProperty("connectorArn").GetString()!;
+        Assert.Equal("CREATING", created.GetProperty("connectorState").GetString());
+
+        JsonElement connector = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            return connector.GetProperty("connectorState").GetString() is "RUNNING" or "FAILED";
+        }, () => "the connector leaves CREATING; last: " + connector + "\n" + server.Output, TimeSpan.FromSeconds(150));
+        Assert.True(connector.GetProperty("connectorState").GetString() == "RUNNING", connector.ToString());
+        Assert.Equal(2, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
+        Assert.Equal(2, server.WorkerProcesses().Count);
+
+        string metadata = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            metadata = (await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-L", "-J"], TimeSpan.FromSeconds(30))).EnsureSuccess().StandardOutput;
+            return metadata.Contains($"\"{topic}\"", StringComparison.Ordinal);
+        }, "the Datagen topic exists", Patience);
+        Assert.Contains($"__amazon_msk_connect_configs_{connectorName}_", metadata, StringComparison.Ordinal);
+        Assert.Contains($"__amazon_msk_connect_offsets_{connectorName}_", metadata, StringComparison.Ordinal);
+        Assert.Contains($"__amazon_msk_connect_status_{connectorName}_", metadata, StringComparison.Ordinal);
+        var records = await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-t", topic, "-C", "-o", "beginning", "-c", "5", "-q"], TimeSpan.FromSeconds(60));
+        records.EnsureSuccess();
+        var lines = records.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        foreach (var line in lines)
+        {
+            using var record = JsonDocument.Parse(line);
+            Assert.True(record.RootElement.TryGetProperty("pageid", out _), line);
+        }
+
+        // A server restart stops the workers and starts the connector's group again from the state file.
+        var before = server.WorkerProcesses();
+        await server.RestartAsync();
+        Assert.DoesNotContain(server.WorkerProcesses(), before.Contains);
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 2;
+        }, () => "the connector runs again on two workers after the restart; last: " + connector, TimeSpan.FromSeconds(120));
+
+        // A capacity update to three workers: UPDATING, then RUNNING on three processes.
+        var updated = await server.KafkaConnectJsonAsync("update-connector", "--connector-arn", connectorArn,
+            "--current-version", connector.GetProperty("currentVersion").GetString()!,
+            "--capacity", "autoScaling={minWorkerCount=3,maxWorkerCount=3,mcuCount=1,scaleInPolicy={cpuUtilizationPercentage=1},scaleOutPolicy={cpuUtilizationPercentage=95}}");
+        Assert.Equal("UPDATING", updated.GetProperty("connectorState").GetString());
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 3;
+        }, () => "the connector runs on three workers after the update; last: " + connector, TimeSpan.FromSeconds(120));
+        Assert.Equal(3, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
+
+        var deleted = await server.KafkaConnectJsonAsync("delete-connector", "--connector-arn", connectorArn, "--current-version", connector.GetProperty("currentVersion").GetString()!);
+        Assert.Equal("DELETING", deleted.GetProperty("connectorState").GetString());
+        await Eventually.HoldsAsync(() => server.WorkerProcesses().Count == 0, "the worker processes are gone", Patience);
+        await Eventually.HoldsAsync(async () =>
+            (await server.CliAsync("kafkaconnect", "describe-connector", "--connector-arn", connectorArn)).StandardError.Contains("(NotFoundException)", StringComparison.Ordinal),
+            "the deleted connector is not found", Patience);
+    }
+
+    [Fact]
+    public async Task BadConnectorRequestsGetMskConnectErrors()
+    {
+        AwsServeFixture.RequireAwsCli();
+        string[] Create(string capacity, string pluginArn) =>
+        [
+            "kafkaconnect", "create-connector", "--connector-name", "bad-" + Guid.NewGuid().ToString("N")[..6], "--kafka-connect-version", "3.7.x",
+            "--capacity", capacity,
+            "--connector-configuration", "connector.class=org.apache.kafka.connect.file.FileStreamSourceConnector,topic=t,file=/dev/null",
+            "--kafka-cluster", $"apacheKafkaCluster={{bootstrapServers=127.0.0.1:{server.KafkaPort},vpc={{subnets=[s]}}}}",
+            "--kafka-cluster-client-authentication", "authenticationType=NONE",
+            "--kafka-cluster-encryption-in-transit", "encryptionType=PLAINTEXT",
+            "--plugins", $"customPlugin={{customPluginArn={pluginArn},revision=1}}",
+            "--service-execution-role-arn", "arn:aws:iam::123456789012:role/r",
+        ];
+        var unknownPlugin = "arn:aws:kafkaconnect:us-east-1:000000000000:custom-plugin/none/00000000-0000-0000-0000-000000000000-1";
+        var results = await Task.WhenAll(
+            server.CliAsync(Create("autoScaling={minWorkerCount=3,maxWorkerCount=2,mcuCount=1}", unknownPlugin)),
+            server.CliAsync(Create("provisionedCapacity={mcuCount=3,workerCount=1}", unknownPlugin)),
+            server.CliAsync(Create("provisionedCapacity={mcuCount=1,workerCount=1}", unknownPlugin)),
+            server.CliAsync("kafkaconnect", "describe-connector", "--connector-arn", "arn:aws:kafkaconnect:us-east-1:000000000000:connector/none/x"));
+        Assert.All(results, r => Assert.NotEqual(0, r.ExitCode));
+        Assert.Contains("An error occurred (BadRequestException) when calling the CreateConnector operation: capacity.autoScaling.minWorkerCount (3) must be less than or equal to maxWorkerCount (2)", results[0].StandardError, StringComparison.Ordinal);
+        Assert.Contains("(BadRequestException) when calling the CreateConnector operation: capacity.provisionedCapacity.mcuCount must be one of 1, 2, 4 and 8, not 3", results[1].StandardError, StringComparison.Ordinal);
+        Assert.Contains($"(NotFoundException) when calling the CreateConnector operation: The custom plugin {unknownPlugin} does not exist", results[2].StandardError, StringComparison.Ordinal);
+        Assert.Contains("(NotFoundException) when calling the DescribeConnector operation", results[3].StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>A zip in a temporary file with the given entries (name, text).</summary>
+    private static string Zip(params (string Name, string Text)[] entries)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "mskc-" + Guid.NewGuid().ToString("N") + ".zip");
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (name, text) in entries)
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(text);
+        }
+        return path;
+    }
+}
