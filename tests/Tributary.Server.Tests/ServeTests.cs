@@ -112,8 +112,9 @@ public class ServeTests
             }
             using var server = new ServerProcess("serve", "--data-dir", dataDir, "--set", "kafka.port=0");
             await server.WaitStartedAsync();
-            // "events" from the earlier run, and connect-configs, where the embedded Connect worker keeps connectors.
-            Assert.Contains("(2 topics)", server.Output);
+            // "events" from the earlier run, and the embedded distributed Connect worker's internal topics:
+            // connect-configs, connect-offsets and connect-status.
+            Assert.Contains("(4 topics)", server.Output);
             Assert.Equal(0, kill(server.Process.Id, signal));
             Assert.Equal(0, await server.WaitExitAsync());
             Assert.Contains("stopped cleanly", server.Output);

@@ -7,8 +7,10 @@
 
 create:  creates TOPIC with PARTITIONS partitions (AdminClient) and waits until its metadata shows them.
 produce: confluent-kafka Producer with enable.idempotence=true, acks=all, a long message.timeout.ms and
-         retries; produces key k-<n>, value v-<n> (n = 0, 1, 2, ...) to partition n % PARTITIONS as fast as
-         it can until COUNT records or SECONDS seconds, polling all along, then flushes (with a timeout).
+         retries; produces key k-<n>, value v-<n> (n = 0, 1, 2, ...) to partition n % PARTITIONS at a steady
+         pace that would end after 80 % of SECONDS (never ahead of it: a fast broker must not receive every record
+         before the test's kills and restarts happen), until COUNT records or SECONDS seconds, polling all along,
+         then flushes (with a timeout).
          Every delivery report is one JSON line, printed and flushed at once:
          {"event": "ack", "key": "k-7", "partition": 1, "offset": 2} or {"event": "failed", "key": ..., "error": ...}.
          librdkafka reconnects after a broker restart and retries with the same producer id and sequences, so
@@ -89,7 +91,11 @@ def produce(bootstrap, topic, partitions, count, seconds):
     started = time.monotonic()
     emit(event="start", topic=topic, partitions=partitions, count=count, seconds=seconds)
     n = 0
+    pace = count / (seconds * 0.8)
     while n < count and time.monotonic() - started < seconds and not fatal:
+        if n >= (time.monotonic() - started) * pace:
+            producer.poll(0.002)
+            continue
         try:
             producer.produce(topic, key=f"k-{n}".encode(), value=f"v-{n}".encode(), partition=n % partitions,
                              on_delivery=on_delivery)
