@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Tributary.Aws.RestJson;
 
 namespace Tributary.Msk;
 
@@ -28,7 +29,7 @@ public sealed class MskRequest
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(Body.Span, MskJson.Options) ?? new T();
+            return JsonSerializer.Deserialize<T>(Body.Span, AwsRestJson.Options) ?? new T();
         }
         catch (JsonException e)
         {

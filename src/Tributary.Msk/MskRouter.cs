@@ -1,3 +1,4 @@
+using Tributary.Aws.RestJson;
 using Tributary.Msk.Handlers;
 using Tributary.Msk.State;
 
@@ -10,92 +11,37 @@ namespace Tributary.Msk;
 /// </summary>
 public sealed class MskRouter
 {
-    private readonly List<(string Method, string[] Template, IMskOperation Operation)> _routes = [];
+    private readonly RestJsonRouter<IMskOperation> _routes;
 
     public MskRouter(MskRegistry registry)
     {
-        Add("GET", "/v1/clusters", new ListClusters(registry));
-        Add("POST", "/v1/clusters", new CreateCluster("CreateCluster"));
-        Add("GET", "/api/v2/clusters", new ListClustersV2(registry));
-        Add("POST", "/api/v2/clusters", new CreateCluster("CreateClusterV2"));
-        Add("GET", "/v1/clusters/{clusterArn}", new DescribeCluster(registry));
-        Add("DELETE", "/v1/clusters/{clusterArn}", new DeleteCluster(registry));
-        Add("GET", "/api/v2/clusters/{clusterArn}", new DescribeClusterV2(registry));
-        Add("GET", "/v1/clusters/{clusterArn}/bootstrap-brokers", new GetBootstrapBrokers(registry));
-        Add("GET", "/v1/clusters/{clusterArn}/nodes", new ListNodes(registry));
-        Add("PUT", "/v1/clusters/{clusterArn}/configuration", new UpdateClusterConfiguration(registry));
-        Add("GET", "/v1/operations/{clusterOperationArn}", new DescribeClusterOperation(registry));
-        Add("GET", "/v1/kafka-versions", new ListKafkaVersions(registry));
-        Add("GET", "/v1/configurations", new ListConfigurations(registry));
-        Add("POST", "/v1/configurations", new CreateConfiguration(registry));
-        Add("GET", "/v1/configurations/{arn}", new DescribeConfiguration(registry));
-        Add("PUT", "/v1/configurations/{arn}", new UpdateConfiguration(registry));
-        Add("DELETE", "/v1/configurations/{arn}", new DeleteConfiguration(registry));
-        Add("GET", "/v1/configurations/{arn}/revisions", new ListConfigurationRevisions(registry));
-        Add("GET", "/v1/configurations/{arn}/revisions/{revision}", new DescribeConfigurationRevision(registry));
-        Add("GET", "/v1/tags/{resourceArn}", new ListTagsForResource(registry));
-        Add("POST", "/v1/tags/{resourceArn}", new TagResource(registry));
-        Add("DELETE", "/v1/tags/{resourceArn}", new UntagResource(registry));
+        _routes = new RestJsonRouter<IMskOperation>("MSK", operation => operation.Name)
+            .Add("GET", "/v1/clusters", new ListClusters(registry))
+            .Add("POST", "/v1/clusters", new CreateCluster("CreateCluster"))
+            .Add("GET", "/api/v2/clusters", new ListClustersV2(registry))
+            .Add("POST", "/api/v2/clusters", new CreateCluster("CreateClusterV2"))
+            .Add("GET", "/v1/clusters/{clusterArn}", new DescribeCluster(registry))
+            .Add("DELETE", "/v1/clusters/{clusterArn}", new DeleteCluster(registry))
+            .Add("GET", "/api/v2/clusters/{clusterArn}", new DescribeClusterV2(registry))
+            .Add("GET", "/v1/clusters/{clusterArn}/bootstrap-brokers", new GetBootstrapBrokers(registry))
+            .Add("GET", "/v1/clusters/{clusterArn}/nodes", new ListNodes(registry))
+            .Add("PUT", "/v1/clusters/{clusterArn}/configuration", new UpdateClusterConfiguration(registry))
+            .Add("GET", "/v1/operations/{clusterOperationArn}", new DescribeClusterOperation(registry))
+            .Add("GET", "/v1/kafka-versions", new ListKafkaVersions(registry))
+            .Add("GET", "/v1/configurations", new ListConfigurations(registry))
+            .Add("POST", "/v1/configurations", new CreateConfiguration(registry))
+            .Add("GET", "/v1/configurations/{arn}", new DescribeConfiguration(registry))
+            .Add("PUT", "/v1/configurations/{arn}", new UpdateConfiguration(registry))
+            .Add("DELETE", "/v1/configurations/{arn}", new DeleteConfiguration(registry))
+            .Add("GET", "/v1/configurations/{arn}/revisions", new ListConfigurationRevisions(registry))
+            .Add("GET", "/v1/configurations/{arn}/revisions/{revision}", new DescribeConfigurationRevision(registry))
+            .Add("GET", "/v1/tags/{resourceArn}", new ListTagsForResource(registry))
+            .Add("POST", "/v1/tags/{resourceArn}", new TagResource(registry))
+            .Add("DELETE", "/v1/tags/{resourceArn}", new UntagResource(registry));
     }
 
-    public IEnumerable<string> OperationNames => _routes.Select(r => r.Operation.Name);
-
-    private void Add(string method, string template, IMskOperation operation) =>
-        _routes.Add((method, template.Split('/', StringSplitOptions.RemoveEmptyEntries), operation));
+    public IEnumerable<string> OperationNames => _routes.OperationNames;
 
     /// <summary>The operation for a method and raw path (no query) with its labels; NotFoundException when none matches.</summary>
-    public (IMskOperation Operation, Dictionary<string, string> Labels) Route(string method, string rawPath)
-    {
-        var segments = rawPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var pathMatched = false;
-        foreach (var (routeMethod, template, operation) in _routes)
-        {
-            if (Match(template, segments) is not { } labels)
-            {
-                continue;
-            }
-            pathMatched = true;
-            if (string.Equals(routeMethod, method, StringComparison.OrdinalIgnoreCase))
-            {
-                return (operation, labels);
-            }
-        }
-        throw pathMatched
-            ? MskException.BadRequest($"The method {method} is not allowed on {rawPath}.")
-            : MskException.NotFound($"No MSK operation has the path {rawPath}.");
-    }
-
-    private static Dictionary<string, string>? Match(string[] template, string[] segments)
-    {
-        if (template.Length != segments.Length)
-        {
-            return null;
-        }
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < template.Length; i++)
-        {
-            var part = template[i];
-            if (part.StartsWith('{'))
-            {
-                labels[part[1..^1]] = Decode(segments[i]);
-            }
-            else if (!string.Equals(part, segments[i], StringComparison.Ordinal))
-            {
-                return null;
-            }
-        }
-        return labels;
-    }
-
-    private static string Decode(string segment)
-    {
-        try
-        {
-            return Uri.UnescapeDataString(segment);
-        }
-        catch (UriFormatException)
-        {
-            throw MskException.BadRequest($"The path segment '{segment}' is not valid percent-encoding.");
-        }
-    }
+    public (IMskOperation Operation, Dictionary<string, string> Labels) Route(string method, string rawPath) => _routes.Route(method, rawPath);
 }

@@ -1,11 +1,7 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tributary.Aws;
+using Tributary.Aws.RestJson;
 using Tributary.Msk.State;
 
 namespace Tributary.Msk;
@@ -25,15 +21,13 @@ public sealed class MskService : IAwsRestService
     private const int MaxRequestBytes = 1024 * 1024;
 
     private readonly MskRouter _router;
-    private readonly IReadOnlyDictionary<string, string> _credentials;
-    private readonly ILogger _logger;
+    private readonly RestJsonFrontEnd _frontEnd;
 
     public MskService(MskRegistry registry, IReadOnlyDictionary<string, string> credentials, ILogger<MskService> logger)
     {
         Registry = registry;
         _router = new MskRouter(registry);
-        _credentials = credentials;
-        _logger = logger;
+        _frontEnd = new RestJsonFrontEnd("MSK", SigningName, MaxRequestBytes, credentials, logger);
     }
 
     public MskRegistry Registry { get; }
@@ -45,149 +39,10 @@ public sealed class MskService : IAwsRestService
     public bool Claims(HttpRequest request) =>
         request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) || request.Path.StartsWithSegments("/api/v2", StringComparison.Ordinal);
 
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context) => _frontEnd.HandleAsync(context, async (http, rawPath, body) =>
     {
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        try
-        {
-            if (AwsCors.Apply(context))
-            {
-                return;
-            }
-            var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
-            var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
-            var rawPath = question < 0 ? rawTarget : rawTarget[..question];
-            var body = await ReadBodyAsync(context).ConfigureAwait(false);
-            if (_credentials.Count > 0)
-            {
-                Authenticate(context.Request, rawPath, body);
-            }
-            var (operation, labels) = _router.Route(context.Request.Method, rawPath);
-            var response = await operation.ExecuteAsync(new MskRequest { Http = context, Labels = labels, Body = body }).ConfigureAwait(false);
-            await WriteAsync(context, response.StatusCode, response.Body).ConfigureAwait(false);
-        }
-        catch (MskException e)
-        {
-            await WriteErrorAsync(context, e).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; nobody is listening for an answer.
-        }
-        catch (BadHttpRequestException) when (!context.Response.HasStarted)
-        {
-            await WriteErrorAsync(context, MskException.BadRequest("The request body could not be read.")).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "Unhandled error in MSK request {Method} {Path}", context.Request.Method, context.Request.Path);
-            await WriteErrorAsync(context, MskException.InternalServerError("Internal error: " + e.GetType().Name + ": " + e.Message)).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
-    {
-        if (context.Request.ContentLength is > MaxRequestBytes)
-        {
-            throw new MskException(413, "PayloadTooLargeException", $"The request body exceeds {MaxRequestBytes} bytes.");
-        }
-        var reader = context.Request.BodyReader;
-        while (true)
-        {
-            var read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
-            if (read.Buffer.Length > MaxRequestBytes)
-            {
-                reader.AdvanceTo(read.Buffer.End);
-                throw new MskException(413, "PayloadTooLargeException", $"The request body exceeds {MaxRequestBytes} bytes.");
-            }
-            if (read.IsCompleted)
-            {
-                var bytes = read.Buffer.ToArray();
-                reader.AdvanceTo(read.Buffer.End);
-                return bytes;
-            }
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
-    }
-
-    /// <summary>
-    /// SigV4 as the REST-JSON services sign: the canonical URI is the path as sent, percent-encoded once more
-    /// (an ARN label's <c>%2F</c> becomes <c>%252F</c>), the payload hash the body's SHA-256. Signature failures are
-    /// answered 403 with the signature error's type, as AWS's front end does.
-    /// </summary>
-    private void Authenticate(HttpRequest request, string rawPath, ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            AwsAuthenticationForm.Check(request);
-            var hash = request.Headers["X-Amz-Content-Sha256"].ToString();
-            if (hash.Length == 0 || hash == "UNSIGNED-PAYLOAD")
-            {
-                hash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
-            }
-            SigV4Verifier.Verify(request, CanonicalUri(rawPath), hash, SigningName, _credentials, DateTimeOffset.UtcNow);
-        }
-        catch (AwsErrorException e)
-        {
-            throw new MskException(403, e.ErrorType, e.AwsMessage ?? "The request signature is not valid.");
-        }
-    }
-
-    /// <summary>Every byte of the raw path other than an unreserved character or '/' percent-encoded (upper-case hex).</summary>
-    internal static string CanonicalUri(string rawPath)
-    {
-        if (rawPath.Length == 0)
-        {
-            return "/";
-        }
-        var builder = new StringBuilder(rawPath.Length * 2);
-        foreach (var b in Encoding.UTF8.GetBytes(rawPath))
-        {
-            var c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~' or '/')
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-        return builder.ToString();
-    }
-
-    private static async Task WriteAsync(HttpContext context, int status, object? body)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        if (body is null)
-        {
-            response.ContentLength = 0;
-            return;
-        }
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), MskJson.Options);
-        response.ContentType = "application/json";
-        response.ContentLength = bytes.Length;
-        await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static async Task WriteErrorAsync(HttpContext context, MskException error)
-    {
-        if (context.Response.HasStarted)
-        {
-            context.Abort();
-            return;
-        }
-        context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-        try
-        {
-            await WriteAsync(context, error.StatusCode, new ErrorBody(error.Message, error.InvalidParameter)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            // The client is gone.
-        }
-    }
-
-    private sealed record ErrorBody(string Message, string? InvalidParameter);
+        var (operation, labels) = _router.Route(http.Request.Method, rawPath);
+        var response = await operation.ExecuteAsync(new MskRequest { Http = http, Labels = labels, Body = body }).ConfigureAwait(false);
+        return (response.StatusCode, response.Body);
+    });
 }

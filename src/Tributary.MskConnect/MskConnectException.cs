@@ -1,15 +1,13 @@
+using Tributary.Aws.RestJson;
+
 namespace Tributary.MskConnect;
 
 /// <summary>
 /// An MSK Connect error as its REST API returns it: the HTTP status, the type in the <c>x-amzn-ErrorType</c> header
 /// and the body <c>{"message": TEXT}</c>.
 /// </summary>
-public sealed class MskConnectException(int statusCode, string errorType, string message) : Exception(message)
+public sealed class MskConnectException(int statusCode, string errorType, string message) : RestJsonException(statusCode, errorType, message)
 {
-    public int StatusCode { get; } = statusCode;
-
-    public string ErrorType { get; } = errorType;
-
     public static MskConnectException BadRequest(string message) => new(400, "BadRequestException", message);
 
     public static MskConnectException NotFound(string message) => new(404, "NotFoundException", message);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Tributary.Aws.RestJson;
 
 namespace Tributary.MskConnect;
 
@@ -27,7 +28,7 @@ public sealed class MskConnectRequest
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(Body.Span, MskConnectJson.Options) ?? new T();
+            return JsonSerializer.Deserialize<T>(Body.Span, AwsRestJson.Options) ?? new T();
         }
         catch (JsonException e)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Tributary.Aws.RestJson;
 using Tributary.Broker;
 using Tributary.Msk.Properties;
 
@@ -56,7 +57,7 @@ public sealed class MskRegistry
                 {
                     Arn = $"arn:aws:kafka:{options.Region}:{options.AccountId}:cluster/{options.ClusterName}/{Guid.NewGuid()}",
                     Name = options.ClusterName,
-                    CreationTime = MskJson.Timestamp(DateTimeOffset.UtcNow),
+                    CreationTime = AwsRestJson.Timestamp(DateTimeOffset.UtcNow),
                     CurrentVersion = NewClusterVersion(),
                 };
                 registry.Save();
@@ -112,7 +113,7 @@ public sealed class MskRegistry
             {
                 throw MskException.Conflict($"A configuration named {name} already exists.", "name");
             }
-            var now = MskJson.Timestamp(DateTimeOffset.UtcNow);
+            var now = AwsRestJson.Timestamp(DateTimeOffset.UtcNow);
             var configuration = new StoredConfiguration
             {
                 Arn = $"arn:aws:kafka:{Options.Region}:{Options.AccountId}:configuration/{name}/{Guid.NewGuid()}-1",
@@ -139,7 +140,7 @@ public sealed class MskRegistry
             configuration.Revisions.Add(new StoredRevision
             {
                 Revision = latest.Revision + 1,
-                CreationTime = MskJson.Timestamp(DateTimeOffset.UtcNow),
+                CreationTime = AwsRestJson.Timestamp(DateTimeOffset.UtcNow),
                 Description = description,
                 ServerProperties = serverProperties,
             });
@@ -210,7 +211,7 @@ public sealed class MskRegistry
             FindConfigurationLocked(configurationArn);
             var stored = FindRevisionLocked(configurationArn, revision)
                 ?? throw MskException.BadRequest($"The configuration {configurationArn} has no revision {revision}.", "configurationInfo");
-            var started = MskJson.Timestamp(DateTimeOffset.UtcNow);
+            var started = AwsRestJson.Timestamp(DateTimeOffset.UtcNow);
             ApplyLocked(stored.ServerProperties);
             var operation = new StoredOperation
             {
@@ -218,7 +219,7 @@ public sealed class MskRegistry
                 Type = "UPDATE_CLUSTER_CONFIGURATION",
                 State = "UPDATE_COMPLETE",
                 CreationTime = started,
-                EndTime = MskJson.Timestamp(DateTimeOffset.UtcNow),
+                EndTime = AwsRestJson.Timestamp(DateTimeOffset.UtcNow),
                 SourceConfigurationArn = cluster.ConfigurationArn,
                 SourceConfigurationRevision = cluster.ConfigurationRevision,
                 TargetConfigurationArn = configurationArn,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tributary.Aws.RestJson;
 using Tributary.Foundation.IO;
 
 namespace Tributary.Msk.State;
@@ -15,7 +16,7 @@ public sealed class MskStateFile
 
     public const string FileName = "msk.json";
 
-    private static readonly JsonSerializerOptions Json = new(MskJson.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(AwsRestJson.Options) { WriteIndented = true };
 
     public int Version { get; set; } = CurrentVersion;
 

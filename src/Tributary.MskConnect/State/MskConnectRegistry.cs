@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Tributary.Aws.RestJson;
 using Tributary.MskConnect.Messages;
 using Tributary.MskConnect.Workers;
 using Tributary.ObjectStores;
@@ -89,7 +90,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
         {
             throw MskConnectException.BadRequest($"location.s3Location.bucketArn {s3.BucketArn} is not a bucket ARN (arn:aws:s3:::BUCKET).");
         }
-        var now = MskConnectJson.Timestamp(DateTimeOffset.UtcNow);
+        var now = AwsRestJson.Timestamp(DateTimeOffset.UtcNow);
         lock (_lock)
         {
             if (_state.CustomPlugins.Any(p => p.Name == request.Name))
@@ -205,7 +206,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
         {
             throw MskConnectException.BadRequest("propertiesFileContent is not valid base64.");
         }
-        var now = MskConnectJson.Timestamp(DateTimeOffset.UtcNow);
+        var now = AwsRestJson.Timestamp(DateTimeOffset.UtcNow);
         lock (_lock)
         {
             if (_state.WorkerConfigurations.Any(w => w.Name == request.Name))
@@ -312,7 +313,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 Arn = arn,
                 Name = request.ConnectorName!,
                 Id = arn.Split('/')[^1],
-                CreationTime = MskConnectJson.Timestamp(DateTimeOffset.UtcNow),
+                CreationTime = AwsRestJson.Timestamp(DateTimeOffset.UtcNow),
                 CurrentVersion = NewVersion(),
                 State = "CREATING",
                 WorkerCount = request.Capacity!.ProvisionedCapacity?.WorkerCount ?? request.Capacity.AutoScaling!.MinWorkerCount!.Value,
@@ -569,7 +570,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
     private void Save() => _state.Save(StatePath);
 
     private static T Clone<T>(T value) =>
-        JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, MskConnectJson.Options), MskConnectJson.Options)!;
+        JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, AwsRestJson.Options), AwsRestJson.Options)!;
 
     /// <summary>Stops every connector's workers (they come back at the next <see cref="Open"/>).</summary>
     public async ValueTask DisposeAsync()

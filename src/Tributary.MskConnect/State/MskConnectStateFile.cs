@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tributary.Aws.RestJson;
 using Tributary.Foundation.IO;
 using Tributary.MskConnect.Messages;
 
@@ -16,7 +17,7 @@ public sealed class MskConnectStateFile
 
     public const string FileName = "state.json";
 
-    private static readonly JsonSerializerOptions Json = new(MskConnectJson.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(AwsRestJson.Options) { WriteIndented = true };
 
     public int Version { get; set; } = CurrentVersion;
 

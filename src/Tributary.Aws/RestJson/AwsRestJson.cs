@@ -2,19 +2,19 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Tributary.Msk;
+namespace Tributary.Aws.RestJson;
 
 /// <summary>
-/// MSK's JSON conventions: camelCase members, absent members rather than nulls, timestamps as ISO 8601 strings in UTC
-/// with milliseconds (<c>__timestampIso8601</c>), blobs as base64 (System.Text.Json's own byte[] form).
+/// The JSON conventions of AWS's REST-JSON services: camelCase members exactly (a differently cased member is unknown
+/// and ignored), absent members rather than nulls, timestamps as ISO 8601 strings in UTC with milliseconds
+/// (<c>__timestampIso8601</c>), blobs as base64 (System.Text.Json's own byte[] form).
 /// </summary>
-internal static class MskJson
+public static class AwsRestJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // MSK's request members are camelCase exactly; a differently cased member is unknown and ignored.
         PropertyNameCaseInsensitive = false,
     };
 
