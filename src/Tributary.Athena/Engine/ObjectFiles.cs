@@ -11,6 +11,8 @@ namespace Tributary.Athena.Engine;
 /// </summary>
 public sealed class ObjectFiles(IObjectStore store, string cacheDirectory)
 {
+    private readonly LocalObjectCopies _copies = new(store, cacheDirectory);
+
     /// <summary>One object as DuckDB reads it: its local path, size, and whether its bytes start with gzip's magic.</summary>
     public readonly record struct LocalObject(string Path, long Size, bool Gzip);
 
@@ -28,7 +30,7 @@ public sealed class ObjectFiles(IObjectStore store, string cacheDirectory)
                 {
                     continue;
                 }
-                var path = await LocalPathAsync(location.Bucket, info, cancellationToken).ConfigureAwait(false);
+                var path = await _copies.PathAsync(location.Bucket, info, cancellationToken).ConfigureAwait(false);
                 result.Add(new LocalObject(path, info.Size, IsGzip(path)));
             }
         }
@@ -37,29 +39,6 @@ public sealed class ObjectFiles(IObjectStore store, string cacheDirectory)
             // A missing bucket holds no objects: the table is empty, as in Athena.
         }
         return result;
-    }
-
-    private async Task<string> LocalPathAsync(string bucket, ObjectInfo info, CancellationToken cancellationToken)
-    {
-        if (store is LocalDirectoryStore local)
-        {
-            return Path.Combine(local.Root, bucket, info.Key);
-        }
-        var path = Path.Combine(cacheDirectory, bucket, info.Key);
-        var cached = new FileInfo(path);
-        if (cached.Exists && cached.Length == info.Size && cached.LastWriteTimeUtc >= info.LastModified.UtcDateTime)
-        {
-            return path;
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".part";
-        await using (var source = await store.OpenReadAsync(bucket, info.Key, cancellationToken).ConfigureAwait(false))
-        await using (var target = File.Create(temporary))
-        {
-            await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
-        }
-        File.Move(temporary, path, overwrite: true);
-        return path;
     }
 
     private static bool IsGzip(string path)

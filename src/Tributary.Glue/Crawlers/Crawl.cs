@@ -35,6 +35,7 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
 
     private sealed record TablePlan(string Name, string Bucket, string RootPrefix, int Level, List<CrawledObject> Objects);
 
+    private readonly LocalObjectCopies _copies = new(store, cacheDirectory);
     private readonly List<(string Key, string Reason)> _failures = [];
     private int _created;
     private int _updated;
@@ -120,7 +121,7 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
                 {
                     continue;
                 }
-                var path = await LocalPathAsync(target.Bucket, info, cancellationToken).ConfigureAwait(false);
+                var path = await _copies.PathAsync(target.Bucket, info, cancellationToken).ConfigureAwait(false);
                 if (ObjectClassifier.Classify(path, out var reason) is { } classification)
                 {
                     result.Add(new CrawledObject(info.Key, parts[..^1], path, info.Size, classification));
@@ -136,30 +137,6 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
             // A bucket that does not exist holds no objects.
         }
         return result;
-    }
-
-    private async Task<string> LocalPathAsync(string bucket, ObjectInfo info, CancellationToken cancellationToken)
-    {
-        if (store is LocalDirectoryStore local)
-        {
-            return Path.Combine(local.Root, bucket, info.Key);
-        }
-        // Another store (S3 or S3-compatible): a local copy, reused while the object's size and time are unchanged.
-        var path = Path.Combine(cacheDirectory, bucket, info.Key);
-        var cached = new FileInfo(path);
-        if (cached.Exists && cached.Length == info.Size && cached.LastWriteTimeUtc >= info.LastModified.UtcDateTime)
-        {
-            return path;
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".part";
-        await using (var source = await store.OpenReadAsync(bucket, info.Key, cancellationToken).ConfigureAwait(false))
-        await using (var target = File.Create(temporary))
-        {
-            await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
-        }
-        File.Move(temporary, path, overwrite: true);
-        return path;
     }
 
     /// <summary>The table roots under <paramref name="rootPrefix"/> (objects' folders from <paramref name="level"/> on are below it).</summary>
