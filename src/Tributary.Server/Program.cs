@@ -193,8 +193,9 @@ public static class Program
     /// <summary>
     /// The worker configuration of serve's embedded Connect worker, a distributed worker as Kafka's sample
     /// <c>connect-distributed.properties</c> sets one up: group <c>connect-cluster</c>, internal topics
-    /// <c>connect-configs</c>, <c>connect-offsets</c> (25 partitions) and <c>connect-status</c> (5) on the own Kafka
-    /// listener over loopback, Connect's JsonConverter for keys and values. Further workers (<c>tributary
+    /// <c>connect-configs</c>, <c>connect-offsets</c> and <c>connect-status</c> on the own Kafka listener over loopback,
+    /// Connect's JsonConverter for keys and values. The internal topics get 5 and 1 partitions, not Kafka's 25 and 5:
+    /// one broker gains nothing from more, and creating and reading 31 partitions added seconds to every first start. Further workers (<c>tributary
     /// connect-distributed</c> with the same group and topics) join it. <c>offset.storage.file.filename</c> names the
     /// offsets file of the standalone worker serve ran before, imported once. Port 0 is resolved to a free port here:
     /// the group must know the REST address before the listener starts.
@@ -213,7 +214,9 @@ public static class Program
             ["group.id"] = "connect-cluster",
             ["config.storage.topic"] = "connect-configs",
             ["offset.storage.topic"] = "connect-offsets",
+            ["offset.storage.partitions"] = "5",
             ["status.storage.topic"] = "connect-status",
+            ["status.storage.partitions"] = "1",
             ["listeners"] = $"http://{options.Connect.Host}:{restPort}",
         });
     }

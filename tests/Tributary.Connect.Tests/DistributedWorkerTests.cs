@@ -127,6 +127,62 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_whose_session_expired_gets_its_connectors_back_without_waiting_out_the_rebalance_delay()
+    {
+        // Frozen past its 3 s session (as a starved process on a loaded machine is), the lone worker hears it is no
+        // longer a member, stops its connector (no zombies) and rejoins under a new member id. As the leader it must
+        // hand the connector straight back to itself, not hold it for scheduled.rebalance.max.delay.ms (60 s here).
+        var worker = await ConnectStandaloneProcess.StartCommandAsync("connect-distributed", WorkerFile("cluster-d", "d", rebalanceDelayMs: 60_000));
+        try
+        {
+            var input = _directory.File("frozen.txt");
+            await System.IO.File.WriteAllTextAsync(input, Lines(0, 0, 10));
+            var body = new JsonObject { ["name"] = "frozen", ["config"] = new JsonObject { ["connector.class"] = "FileStreamSource", ["file"] = input, ["topic"] = "frozen-lines" } };
+            var (status, answer) = (0, (JsonNode?)null);
+            await HoldsAsync(async () => ((status, answer) = await SendAsync(HttpMethod.Post, worker.RestUrl + "/connectors", body.ToJsonString())).status != 409, "a leader is known", () => worker.Output);
+            Assert.True(status == 201, $"create: {status} {answer}\n{worker.Output}");
+            await using var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_broker.Ports.Kafka}"] });
+            await HoldsAsync(async () => await EndOffsetAsync(client, "frozen-lines") == 10, "the first lines in frozen-lines", () => worker.Output);
+
+            worker.Freeze();
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            worker.Thaw();
+            var thawedAt = DateTimeOffset.UtcNow;
+            await HoldsAsync(() => Task.FromResult(worker.Output.Contains("is no longer a member", StringComparison.Ordinal)), "the worker hears its session expired", () => worker.Output);
+
+            await System.IO.File.AppendAllTextAsync(input, Lines(0, 10, 5));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (await EndOffsetAsync(client, "frozen-lines") < 15)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the connector did not run again within 30 s of the thaw (scheduled.rebalance.max.delay.ms is 60 s):\n{worker.Output}");
+                await Task.Delay(100);
+            }
+            var restarts = Events([worker]).Where(e => e.Started && e.At > thawedAt).ToList();
+            Assert.NotEmpty(restarts);
+            Assert.Equal(15, await EndOffsetAsync(client, "frozen-lines"));
+            await HoldsAsync(async () => Describe(await PlacementAsync(worker)) == "frozen=" + WorkerIdOf(worker), "the connector RUNNING on the worker again", () => worker.Output);
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> EndOffsetAsync(KafkaClient client, string topic)
+    {
+        try
+        {
+            return await client.ListOffsetAsync(topic, 0, -1);
+        }
+        catch (KafkaClientException)
+        {
+            return -1; // not created yet
+        }
+    }
+
+    private static string Describe(Dictionary<string, string> placement) => string.Join(",", placement.Select(p => p.Key + "=" + p.Value));
+
+    [Fact]
     public async Task A_worker_refuses_an_internal_topic_that_is_not_compacted()
     {
         await using (var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_broker.Ports.Kafka}"] }))
@@ -274,7 +330,7 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
     }
 
     /// <summary>A worker.properties on a free REST port (a distributed worker advertises it, so it cannot be 0).</summary>
-    private string WorkerFile(string group, string prefix)
+    private string WorkerFile(string group, string prefix, int rebalanceDelayMs = RebalanceDelayMs)
     {
         var port = FreePort.Next();
         var path = _directory.File($"worker-{port}.properties");
@@ -292,7 +348,7 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
             session.timeout.ms=3000
             heartbeat.interval.ms=300
             rebalance.timeout.ms=10000
-            scheduled.rebalance.max.delay.ms={RebalanceDelayMs}
+            scheduled.rebalance.max.delay.ms={rebalanceDelayMs}
             listeners=http://127.0.0.1:{port}
             """);
         return path;

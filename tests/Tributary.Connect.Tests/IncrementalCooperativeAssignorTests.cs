@@ -5,8 +5,9 @@ namespace Tributary.Connect.Tests;
 /// <summary>
 /// The leader's incremental cooperative assignment, round by round as the group would run it (each member rejoins
 /// with what it kept: its assignment minus what was revoked): a departed worker's connectors are held for
-/// scheduled.rebalance.max.delay.ms and then reassigned, a returning worker gets them back, a new worker gets its
-/// share by revocation first and assignment in the next round, and no connector is ever assigned to two workers.
+/// scheduled.rebalance.max.delay.ms and then reassigned, a worker that returns (same URL, any member id) gets them
+/// back at once, a new worker gets its share by revocation first and assignment in the next round, and no connector
+/// is ever assigned to two workers.
 /// </summary>
 public sealed class IncrementalCooperativeAssignorTests
 {
@@ -41,10 +42,10 @@ public sealed class IncrementalCooperativeAssignorTests
     }
 
     [Fact]
-    public void A_worker_that_returns_within_the_delay_gets_the_lost_connectors_when_it_ends()
+    public void A_worker_that_comes_back_under_a_new_member_id_gets_its_connectors_back_at_once()
     {
-        // As Kafka: the lost connectors stay unassigned until the delay ends, then go to the least loaded workers —
-        // the returning one, which came back empty.
+        // Its session expired (or it restarted): it stopped its work and rejoins empty under a new member id, from
+        // the same URL. Waiting out the delay would leave its connectors idle for nothing; nobody else got them.
         var group = new Group(TimeSpan.FromSeconds(10));
         group.Join("A");
         group.Join("B");
@@ -52,14 +53,29 @@ public sealed class IncrementalCooperativeAssignorTests
         group.Round(1);
         var ofB = group.Held["B"].ToList();
         group.Leave("B");
-        group.Round(1_000);
-        group.Join("B"); // restarted: it rejoins with no allocation
-        var waiting = group.Round(2_000);
-        Assert.Equal(9_000, waiting["B"].DelayMs);
-        Assert.Empty(group.Held["B"]);
-        group.Round(11_000);
-        Assert.Equal(ofB.Order(StringComparer.Ordinal), group.Held["B"].Order(StringComparer.Ordinal));
+        var lost = group.Round(1_000);
+        Assert.Equal(10_000, lost["A"].DelayMs);
+        group.Join("B-2", url: "http://B");
+        var back = group.Round(2_000);
+        Assert.Equal(0, back["B-2"].DelayMs);
+        Assert.Equal(ofB.Order(StringComparer.Ordinal), group.Held["B-2"].Order(StringComparer.Ordinal));
         Assert.Equal(2, group.Held["A"].Count);
+    }
+
+    [Fact]
+    public void A_lone_worker_whose_session_expired_is_not_kept_waiting_for_its_own_connectors()
+    {
+        // The embedded worker alone in its group: it lost its membership under load, stopped everything and rejoined
+        // with a new member id; as the leader it must hand its connectors straight back to itself.
+        var group = new Group(TimeSpan.FromMinutes(5));
+        group.Join("A-1", url: "http://A");
+        group.Round(0);
+        Assert.Equal(4, group.Held["A-1"].Count);
+        group.Leave("A-1");
+        group.Join("A-2", url: "http://A");
+        var round = group.Round(15_000);
+        Assert.Equal(0, round["A-2"].DelayMs);
+        Assert.Equal(Connectors.Keys.Order(StringComparer.Ordinal), group.Held["A-2"].Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -129,8 +145,12 @@ public sealed class IncrementalCooperativeAssignorTests
 
         private readonly Dictionary<string, Dictionary<string, IReadOnlyList<int>>> _units = new(StringComparer.Ordinal);
 
-        public void Join(string member)
+        private readonly Dictionary<string, string> _urls = new(StringComparer.Ordinal);
+
+        /// <param name="url">The worker's REST URL (default: one of its own); a restarted worker keeps its URL under a new member id.</param>
+        public void Join(string member, string? url = null)
         {
+            _urls[member] = url ?? "http://" + member;
             Held[member] = new HashSet<string>(StringComparer.Ordinal);
             _units[member] = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
         }
@@ -143,7 +163,7 @@ public sealed class IncrementalCooperativeAssignorTests
 
         public IReadOnlyDictionary<string, (WorkerAssignment Assigned, WorkerAssignment Revoked, int DelayMs)> Round(long nowMs)
         {
-            var members = Held.Keys.ToDictionary(m => m, m => new ConnectMetadata(1, "http://" + m, 0, new WorkerAssignment(_units[m].ToDictionary(u => u.Key, u => u.Value, StringComparer.Ordinal))), StringComparer.Ordinal);
+            var members = Held.Keys.ToDictionary(m => m, m => new ConnectMetadata(1, _urls[m], 0, new WorkerAssignment(_units[m].ToDictionary(u => u.Key, u => u.Value, StringComparer.Ordinal))), StringComparer.Ordinal);
             var result = _assignor.Assign(members, Connectors, nowMs, eager: false);
             foreach (var (member, answer) in result)
             {

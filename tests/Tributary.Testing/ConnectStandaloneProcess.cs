@@ -88,6 +88,12 @@ public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGSTOP: the process stops running (as a worker starved of CPU would) until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Assert.Equal(0, kill(_process!.Id, 19));
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Assert.Equal(0, kill(_process!.Id, 18));
+
     public async ValueTask DisposeAsync() => await KillAsync();
 
     private void Record(string? line, string prefix)

@@ -58,12 +58,12 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         _client = client;
         _workerId = workerId;
         _logger = loggers.CreateLogger("Tributary.Connect.Distributed");
-        _offsets = new KafkaOffsetStore(client, config.OffsetTopic, config.OffsetPartitions);
-        _status = new KafkaStatusStore(client, config.StatusTopic, config.StatusPartitions);
+        _offsets = new KafkaOffsetStore(client, config.OffsetTopic);
+        _status = new KafkaStatusStore(client, config.StatusTopic);
         _inner = new StandaloneHerder(worker, plugins, client, _offsets, workerId, loggers);
         _configStore = new KafkaConfigStore(client, config.ConfigTopic);
         _configLog = new ConfigLog(change => _changes.Writer.TryWrite(change));
-        _configTail = new TopicTail(client, config.ConfigTopic, 1, _configLog.Apply);
+        _configTail = new TopicTail(client, config.ConfigTopic, _configLog.Apply);
         _member = new WorkerGroupMember(client, config, "http://" + workerId + "/", this, _logger);
     }
 
@@ -88,7 +88,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         await InternalTopics.EnsureAsync(_client, _config.ConfigTopic, 1, DistributedConfig.ConfigStorageTopic, cancellationToken).ConfigureAwait(false);
         await InternalTopics.EnsureAsync(_client, _config.OffsetTopic, _config.OffsetPartitions, DistributedConfig.OffsetStorageTopic, cancellationToken).ConfigureAwait(false);
         await InternalTopics.EnsureAsync(_client, _config.StatusTopic, _config.StatusPartitions, DistributedConfig.StatusStorageTopic, cancellationToken).ConfigureAwait(false);
-        _configTail.Start();
+        await _configTail.StartAsync(cancellationToken).ConfigureAwait(false);
         await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         await _offsets.StartAsync(cancellationToken).ConfigureAwait(false);
         await _status.StartAsync(cancellationToken).ConfigureAwait(false);

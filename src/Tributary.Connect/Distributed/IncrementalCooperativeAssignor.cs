@@ -6,10 +6,14 @@ namespace Tributary.Connect.Runtime.Distributed;
 /// tasks beside its instance). Cooperative rules: a member keeps what it runs; only what moves is revoked (and is
 /// given out in the next round, after the member has stopped it, so nothing runs twice); connectors that no longer
 /// exist are revoked; a connector held by two members is revoked from the later one; a departed member's connectors
-/// are "lost" and stay unassigned for up to <c>scheduled.rebalance.max.delay.ms</c> (a returning member gets them
-/// back; 0 reassigns at once); new and released connectors go to the least loaded members; a member above the
-/// balanced share gives up its excess. Keeps state between rounds (the previous assignment, the lost deadline):
-/// one instance per leader, called from the group member's loop only (not thread-safe).
+/// are "lost" and stay unassigned for up to <c>scheduled.rebalance.max.delay.ms</c> (0 reassigns at once); new and
+/// released connectors go to the least loaded members; a member above the balanced share gives up its excess.
+/// Owners are remembered by worker URL, not member id: a worker that comes back under a new member id (its session
+/// expired, or it restarted) gets its connectors back in the same round. Kafka's assignor keys them by member id and
+/// waits out the delay, but a Kafka worker keeps running its work across a lost membership and reports it when it
+/// rejoins; ours stops it first (no zombies), so without this a lone worker whose session expired under load would
+/// wait the whole delay (5 minutes by default) for its own connectors. Keeps state between rounds (the previous
+/// owners, the lost deadline): one instance per leader, called from the group member's loop only (not thread-safe).
 /// </summary>
 public sealed class IncrementalCooperativeAssignor(TimeSpan maxDelay)
 {
@@ -43,8 +47,24 @@ public sealed class IncrementalCooperativeAssignor(TimeSpan maxDelay)
                 }
             }
         }
+        // A worker URL → the member it is now (the first in member order if a URL were shared by mistake).
+        var memberOfUrl = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var member in memberIds)
+        {
+            memberOfUrl.TryAdd(members[member].Url, member);
+        }
+        // Connectors whose previous owner is back (under this or a new member id) but no longer runs them: back to it.
+        // (Eager rounds assign from scratch and balance by placement order, so they do not do this.)
+        foreach (var (connector, url) in _previousOwner.Where(p => connectors.ContainsKey(p.Key) && !owner.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!eager && memberOfUrl.TryGetValue(url, out var returning))
+            {
+                owner[connector] = returning;
+                owned[returning].Add(connector);
+            }
+        }
         var delayMs = 0;
-        var lost = _previousOwner.Where(p => connectors.ContainsKey(p.Key) && !owner.ContainsKey(p.Key) && !members.ContainsKey(p.Value)).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var lost = _previousOwner.Where(p => connectors.ContainsKey(p.Key) && !owner.ContainsKey(p.Key)).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var heldBack = new HashSet<string>(StringComparer.Ordinal);
         if (!eager && lost.Count > 0 && maxDelay > TimeSpan.Zero)
         {
@@ -101,11 +121,13 @@ public sealed class IncrementalCooperativeAssignor(TimeSpan maxDelay)
                 }
             }
         }
-        _previousOwner = new Dictionary<string, string>(owner, StringComparer.Ordinal);
+        var previous = _previousOwner;
+        _previousOwner = owner.ToDictionary(o => o.Key, o => members[o.Value].Url, StringComparer.Ordinal);
         foreach (var connector in heldBack)
         {
-            // Remember the departed owner so the delay keeps counting from the first round that lost it.
-            _previousOwner[connector] = "<lost>";
+            // Remember the departed owner: it gets them back if it returns, and the delay keeps counting from the
+            // first round that lost them.
+            _previousOwner[connector] = previous[connector];
         }
         return memberIds.ToDictionary(
             m => m,

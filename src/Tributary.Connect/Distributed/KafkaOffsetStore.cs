@@ -9,7 +9,7 @@ namespace Tributary.Connect.Runtime.Distributed;
 /// <summary>
 /// Source offsets of a distributed worker in Connect's offsets topic (<c>offset.storage.topic</c>; Kafka's
 /// <c>KafkaOffsetBackingStore</c>): key <c>["&lt;connector&gt;",{partition}]</c>, value <c>{offset}</c> or a tombstone,
-/// the partition chosen by murmur2 of the key as Kafka's default partitioner does, so every writer of one source
+/// the partition chosen by murmur2 of the key over the topic's own partition count as Kafka's default partitioner does, so every writer of one source
 /// partition lands in the same topic partition and the last write wins. Every worker follows the whole topic, so a
 /// task that moves resumes from what its previous worker flushed. Thread-safe.
 /// </summary>
@@ -17,21 +17,19 @@ public sealed class KafkaOffsetStore : OffsetStoreBase, IAsyncDisposable
 {
     private readonly KafkaClient _client;
     private readonly string _topic;
-    private readonly int _partitions;
     private readonly TopicTail _tail;
 
-    public KafkaOffsetStore(KafkaClient client, string topic, int partitions)
+    public KafkaOffsetStore(KafkaClient client, string topic)
     {
         _client = client;
         _topic = topic;
-        _partitions = partitions;
-        _tail = new TopicTail(client, topic, partitions, (key, value) => LoadCommitted(key, value is null ? null : Encoding.UTF8.GetString(value)));
+        _tail = new TopicTail(client, topic, (key, value) => LoadCommitted(key, value is null ? null : Encoding.UTF8.GetString(value)));
     }
 
-    /// <summary>Starts following the topic and returns once everything in it has been read.</summary>
+    /// <summary>Starts following the topic (all of its partitions, however many it has) and returns once everything in it has been read.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _tail.Start();
+        await _tail.StartAsync(cancellationToken).ConfigureAwait(false);
         await _tail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -40,7 +38,7 @@ public sealed class KafkaOffsetStore : OffsetStoreBase, IAsyncDisposable
 
     protected override async Task PersistAsync(IReadOnlyDictionary<string, string?> changes, IReadOnlyDictionary<string, string?> committed, CancellationToken cancellationToken)
     {
-        foreach (var group in changes.GroupBy(c => Murmur2.Partition(Encoding.UTF8.GetBytes(c.Key), _partitions)))
+        foreach (var group in changes.GroupBy(c => Murmur2.Partition(Encoding.UTF8.GetBytes(c.Key), _tail.Partitions)))
         {
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             byte[] batch;

@@ -10,7 +10,7 @@ namespace Tributary.Connect.Runtime.Distributed;
 /// <summary>
 /// Connector and task states of every worker in Connect's status topic (<c>status.storage.topic</c>; Kafka's
 /// <c>KafkaStatusBackingStore</c>): keys <c>status-connector-&lt;name&gt;</c> and <c>status-task-&lt;name&gt;-&lt;n&gt;</c>,
-/// values <c>{"state","trace","worker_id","generation"}</c>, partitioned by murmur2 of the key. Reading applies
+/// values <c>{"state","trace","worker_id","generation"}</c>, partitioned by murmur2 of the key over the topic's own partition count. Reading applies
 /// Kafka's rule: a value replaces the one held only if none is held, it comes from the same worker, or its
 /// generation is not lower (so a worker that lost the group cannot overwrite its successor). Thread-safe.
 /// </summary>
@@ -18,26 +18,25 @@ public sealed class KafkaStatusStore : IAsyncDisposable
 {
     private readonly KafkaClient _client;
     private readonly string _topic;
-    private readonly int _partitions;
     private readonly TopicTail _tail;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (StateInfo State, int Generation)> _states = new(StringComparer.Ordinal);
 
-    public KafkaStatusStore(KafkaClient client, string topic, int partitions)
+    public KafkaStatusStore(KafkaClient client, string topic)
     {
         _client = client;
         _topic = topic;
-        _partitions = partitions;
-        _tail = new TopicTail(client, topic, partitions, Apply);
+        _tail = new TopicTail(client, topic, Apply);
     }
 
     public static string ConnectorKey(string connector) => "status-connector-" + connector;
 
     public static string TaskKey(string connector, int task) => $"status-task-{connector}-{task}";
 
+    /// <summary>Starts following the topic (all of its partitions, however many it has) and returns once everything in it has been read.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _tail.Start();
+        await _tail.StartAsync(cancellationToken).ConfigureAwait(false);
         await _tail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -72,7 +71,7 @@ public sealed class KafkaStatusStore : IAsyncDisposable
             builder.Append(now, keyBytes, value, hasKey: true, hasValue: value is not null);
             batch = builder.ToArray(new BatchOptions());
         }
-        await _client.ProduceBatchAsync(_topic, Murmur2.Partition(keyBytes, _partitions), batch, -1, cancellationToken).ConfigureAwait(false);
+        await _client.ProduceBatchAsync(_topic, Murmur2.Partition(keyBytes, _tail.Partitions), batch, -1, cancellationToken).ConfigureAwait(false);
         Apply(key, value);
     }
 

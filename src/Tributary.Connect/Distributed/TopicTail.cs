@@ -9,34 +9,48 @@ namespace Tributary.Connect.Runtime.Distributed;
 /// Reads every partition of one of Connect's internal topics from its start and keeps following it (Kafka's
 /// <c>KafkaBasedLog</c>): each keyed record goes to the callback in offset order per partition, on the tail's own
 /// loop. <see cref="ReadToEndAsync"/> waits until everything written before the call has been handed over, which is
-/// how a worker makes sure it acts on the latest configuration. Thread-safety: the callback runs on one thread at a
-/// time; ReadToEndAsync may be called from any thread.
+/// how a worker makes sure it acts on the latest configuration. The partition count is the topic's own, read at the
+/// start (as Kafka's <c>KafkaBasedLog</c> does), not the worker's <c>*.storage.partitions</c>: those only size a topic
+/// this worker creates, and a topic created by another worker with another setting must still be read whole.
+/// Thread-safety: the callback runs on one thread at a time; ReadToEndAsync may be called from any thread.
 /// </summary>
-public sealed class TopicTail(KafkaClient client, string topic, int partitions, Action<string, byte[]?> onRecord) : IAsyncDisposable
+public sealed class TopicTail(KafkaClient client, string topic, Action<string, byte[]?> onRecord) : IAsyncDisposable
 {
-    private readonly long[] _positions = new long[partitions];
+    private long[] _positions = [];
+    private int _partitions;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
     public string Topic => topic;
 
-    /// <summary>The next offset to read of partition 0 (the config topic's only partition).</summary>
-    public long Position => Volatile.Read(ref _positions[0]);
+    /// <summary>The topic's partition count (known once <see cref="StartAsync"/> has returned).</summary>
+    public int Partitions => _partitions;
 
-    public void Start() => _loop = Task.Run(() => LoopAsync(_stopping.Token));
+    /// <summary>The next offset to read of partition 0 (the config topic's only partition); 0 before the start.</summary>
+    public long Position => _positions.Length == 0 ? 0 : Volatile.Read(ref _positions[0]);
+
+    /// <summary>Learns the topic's partition count (the topic must exist) and starts following it.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var count = await RetryAsync(async () => await client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false)
+            ?? throw new KafkaClientException(3, $"Topic {topic} has no metadata yet."), cancellationToken).ConfigureAwait(false);
+        _positions = new long[count];
+        _partitions = count;
+        _loop = Task.Run(() => LoopAsync(_stopping.Token));
+    }
 
     /// <summary>Returns once every record written before the call has been given to the callback.</summary>
     public async Task ReadToEndAsync(CancellationToken cancellationToken = default)
     {
-        var ends = new long[partitions];
-        for (var p = 0; p < partitions; p++)
+        var ends = new long[_partitions];
+        for (var p = 0; p < _partitions; p++)
         {
             ends[p] = await client.ListOffsetAsync(topic, p, -1, cancellationToken).ConfigureAwait(false);
         }
         while (true)
         {
             var behind = false;
-            for (var p = 0; p < partitions; p++)
+            for (var p = 0; p < _partitions; p++)
             {
                 behind |= Volatile.Read(ref _positions[p]) < ends[p];
             }
@@ -54,7 +68,7 @@ public sealed class TopicTail(KafkaClient client, string topic, int partitions, 
 
     private async Task LoopAsync(CancellationToken cancellationToken)
     {
-        for (var p = 0; p < partitions; p++)
+        for (var p = 0; p < _partitions; p++)
         {
             _positions[p] = await RetryAsync(() => client.ListOffsetAsync(topic, p, -2, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
@@ -62,12 +76,12 @@ public sealed class TopicTail(KafkaClient client, string topic, int partitions, 
         while (!cancellationToken.IsCancellationRequested)
         {
             var any = false;
-            for (var p = 0; p < partitions; p++)
+            for (var p = 0; p < _partitions; p++)
             {
                 try
                 {
                     // One partition waits for data; with several, none waits so a quiet one does not delay the rest.
-                    var fetched = await client.FetchAsync(topic, p, _positions[p], maxWaitMs: partitions == 1 ? 200 : 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var fetched = await client.FetchAsync(topic, p, _positions[p], maxWaitMs: _partitions == 1 ? 200 : 0, cancellationToken: cancellationToken).ConfigureAwait(false);
                     if (fetched.ErrorCode == 1)
                     {
                         // OFFSET_OUT_OF_RANGE: compaction or retention moved the start past us.
@@ -87,7 +101,7 @@ public sealed class TopicTail(KafkaClient client, string topic, int partitions, 
                     await Task.Delay(200, cancellationToken).ConfigureAwait(false);
                 }
             }
-            if (!any && partitions > 1)
+            if (!any && _partitions > 1)
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }

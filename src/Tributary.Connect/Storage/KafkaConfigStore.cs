@@ -73,10 +73,10 @@ public sealed class KafkaConfigStore(KafkaClient client, string topic)
         var configs = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var order = new List<string>();
         var states = new Dictionary<string, TargetState>(StringComparer.Ordinal);
-        var tail = new Distributed.TopicTail(client, topic, 1, (key, value) => Apply(key, value, configs, order, states));
+        var tail = new Distributed.TopicTail(client, topic, (key, value) => Apply(key, value, configs, order, states));
         await using (tail.ConfigureAwait(false))
         {
-            tail.Start();
+            await tail.StartAsync(cancellationToken).ConfigureAwait(false);
             await tail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         }
         return [.. order.Where(configs.ContainsKey).Select(name => (name, configs[name], states.GetValueOrDefault(name, TargetState.STARTED)))];
