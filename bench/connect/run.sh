@@ -6,8 +6,8 @@
 # sink's first join does not wait 3 s for more members (kcat -C uses no group). Beside wall-clock rates the line holds
 # the CPU seconds each side spent (worker process: utime+stime from /proc; kcat: /usr/bin/time), which drift far
 # less than wall clock on a loaded machine.
-# Usage: bench/connect/run.sh [records] [path/to/tributary.dll]   (prints one JSON line; appends it to
-# bench/results/connect.jsonl). The worker's start-up is excluded: the source file is moved into place, and the sink
+# Usage: bench/connect/run.sh [records] [path/to/tributary.dll]   (prints two JSON lines, source and sink; appends
+# them to bench/results/connect.jsonl). The worker's start-up is excluded: the source file is moved into place, and the sink
 # clock starts, after the worker printed its serving line.
 set -euo pipefail
 N=${1:-200000}
@@ -73,13 +73,15 @@ TRIB_SINK=$(python3 -c "print($N/($t1-$t0))"); TRIB_SINK_CPU=$(python3 -c "print
 cmp -s "$WORK/connect-out.txt" "$WORK/kcat-out.txt" && SAME=true || SAME=false
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-LINE=$(python3 -c "
+# Two lines in the benchmark format ({"bench","metric","value","unit","reference","ratio"}), each with the run's
+# details (CPU seconds of both sides, byte-equality of the sink output with kcat's, the dll, machine load).
+LINES=$(python3 -c "
 import json
-print(json.dumps({'bench':'connect-filestream','records':$N,'bytes':$BYTES,
- 'source_records_per_s':round($TRIB_SRC),'kcat_produce_records_per_s':round($KCAT_SRC),'source_ratio':round($TRIB_SRC/$KCAT_SRC,3),
- 'sink_records_per_s':round($TRIB_SINK),'kcat_consume_records_per_s':round($KCAT_SINK),'sink_ratio':round($TRIB_SINK/$KCAT_SINK,3),
- 'worker_cpu_s_source':round($TRIB_SRC_CPU,2),'kcat_cpu_s_produce':round(sum(map(float,open('$WORK/kcat-src.cpu').read().split())),2),
- 'worker_cpu_s_sink':round($TRIB_SINK_CPU,2),'kcat_cpu_s_consume':round(sum(map(float,open('$WORK/kcat-sink.cpu').read().split())),2),
- 'sink_output_equals_kcat_output':'$SAME'=='true','dll':'$DLL','load_before':'$LOAD_BEFORE','load_after':'$LOAD_AFTER','cores':$(nproc)}))")
-echo "$LINE"
-echo "$LINE" >> "$ROOT/bench/results/connect.jsonl"
+common={'records':$N,'bytes':$BYTES,'sink_output_equals_kcat_output':'$SAME'=='true','dll':'$DLL','load_before':'$LOAD_BEFORE','load_after':'$LOAD_AFTER','cores':$(nproc)}
+src=dict(bench='connect-filestream',metric='source_records_per_s',value=round($TRIB_SRC),unit='records/s',reference=round($KCAT_SRC),reference_tool='kcat -P -l',ratio=round($TRIB_SRC/$KCAT_SRC,3),
+ worker_cpu_s=round($TRIB_SRC_CPU,2),reference_cpu_s=round(sum(map(float,open('$WORK/kcat-src.cpu').read().split())),2),**common)
+snk=dict(bench='connect-filestream',metric='sink_records_per_s',value=round($TRIB_SINK),unit='records/s',reference=round($KCAT_SINK),reference_tool='kcat -C -e',ratio=round($TRIB_SINK/$KCAT_SINK,3),
+ worker_cpu_s=round($TRIB_SINK_CPU,2),reference_cpu_s=round(sum(map(float,open('$WORK/kcat-sink.cpu').read().split())),2),**common)
+print(json.dumps(src)); print(json.dumps(snk))")
+echo "$LINES"
+echo "$LINES" >> "$ROOT/bench/results/connect.jsonl"

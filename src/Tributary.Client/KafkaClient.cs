@@ -72,8 +72,8 @@ public sealed class KafkaClient : IAsyncDisposable
         return found is { ErrorCode: 0 } ? found.Partitions.Count : null;
     }
 
-    /// <summary>Creates a topic; an existing one is fine when <paramref name="ifNotExists"/>.</summary>
-    public async Task CreateTopicAsync(string topic, int partitions, IReadOnlyDictionary<string, string>? configs = null, bool ifNotExists = true, CancellationToken cancellationToken = default)
+    /// <summary>Creates a topic; an existing one is fine when <paramref name="ifNotExists"/>. -1 partitions or replication factor: the broker's default.</summary>
+    public async Task CreateTopicAsync(string topic, int partitions, IReadOnlyDictionary<string, string>? configs = null, bool ifNotExists = true, CancellationToken cancellationToken = default, short replicationFactor = -1)
     {
         var connection = await AnyConnectionAsync(cancellationToken).ConfigureAwait(false);
         var request = new CreateTopicsRequest
@@ -85,7 +85,7 @@ public sealed class KafkaClient : IAsyncDisposable
                 {
                     Name = topic,
                     NumPartitions = partitions,
-                    ReplicationFactor = -1,
+                    ReplicationFactor = replicationFactor,
                     Configs = configs?.Select(c => new CreateTopicsRequest.CreatableTopicConfig { Name = c.Key, Value = c.Value }).ToList() ?? [],
                 },
             ],

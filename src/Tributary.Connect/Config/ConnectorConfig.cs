@@ -62,7 +62,7 @@ public static class ConnectorConfig
         .Define(DlqReplicationFactor, ConfigType.Short, (short)3, Importance.Medium, "Replication factor used to create the dead letter queue topic when it doesn't already exist.", null, ErrorGroup, 7, Width.Medium, "Dead Letter Queue Topic Replication Factor")
         .Define(DlqContextHeadersEnable, ConfigType.Boolean, false, Importance.Medium, "If true, add headers containing error context to the messages written to the dead letter queue.", null, ErrorGroup, 8, Width.Medium, "Enable Error Context Headers");
 
-    /// <summary>Source connectors: the base keys (topic creation and exactly-once keys are accepted as passthrough).</summary>
+    /// <summary>Source connectors: the base keys and the exactly-once keys (the topic creation keys are added per connector by <see cref="Runtime.Worker.TopicCreation"/>).</summary>
     public static ConfigDef Source { get; } = new ConfigDef().Merge(Base)
         .Define("exactly.once.support", ConfigType.String, "requested", Importance.Medium, "Permitted values are requested, required.", Validators.InIgnoreCase("requested", "required"), "Exactly Once Support", 1, Width.Short, "Exactly once support")
         .Define("transaction.boundary", ConfigType.String, "poll", Importance.Medium, "Permitted values are poll, interval, connector.", Validators.InIgnoreCase("poll", "interval", "connector"), "Exactly Once Support", 2, Width.Short, "Transaction Boundary")

@@ -23,9 +23,11 @@ public sealed record ConfigInfos(string Name, int ErrorCount, IReadOnlyList<stri
 /// class must resolve (an unknown class is an error on <c>connector.class</c> that lists the available connectors),
 /// then the common connector keys (source or sink set), transformations and predicates, sink topic rules, and the
 /// connector's own <see cref="Connector.Validate"/>, and the client overrides against the worker's
-/// <see cref="ClientConfigOverridePolicy"/>. Stateless; thread-safe.
+/// <see cref="ClientConfigOverridePolicy"/>. A source connector that asks for topic creation (any <c>topic.creation.</c>
+/// key) on a worker that allows it is also checked against the topic creation groups' keys (<see cref="TopicCreation"/>).
+/// Stateless; thread-safe.
 /// </summary>
-public sealed class ConfigValidator(PluginRegistry plugins, ClientConfigOverridePolicy overridePolicy)
+public sealed class ConfigValidator(PluginRegistry plugins, ClientConfigOverridePolicy overridePolicy, bool topicCreationEnabled = true)
 {
     public ConfigValidator(PluginRegistry plugins)
         : this(plugins, ClientConfigOverridePolicy.All)
@@ -47,7 +49,9 @@ public sealed class ConfigValidator(PluginRegistry plugins, ClientConfigOverride
             return Build(className, ConnectorConfig.Base, values, []);
         }
         var isSink = plugin.Kind == PluginType.Sink;
-        var common = isSink ? ConnectorConfig.Sink : ConnectorConfig.Source;
+        var common = isSink ? ConnectorConfig.Sink
+            : topicCreationEnabled && TopicCreation.Requested(config) ? new ConfigDef().Merge(ConnectorConfig.Source).Merge(TopicCreation.Definition(config))
+            : ConnectorConfig.Source;
         var commonValues = common.Validate(config).ToList();
         var byName = commonValues.ToDictionary(v => v.Name);
         CheckTransforms(config, byName);

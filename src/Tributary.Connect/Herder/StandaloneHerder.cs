@@ -50,7 +50,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         _offsets = offsets;
         _loggers = loggers;
         _logger = loggers.CreateLogger("Tributary.Connect.Herder");
-        _validator = new ConfigValidator(plugins, ClientConfigOverridePolicy.Parse(worker.GetString(WorkerConfig.ClientConfigOverridePolicy)));
+        _validator = new ConfigValidator(plugins, ClientConfigOverridePolicy.Parse(worker.GetString(WorkerConfig.ClientConfigOverridePolicy)), worker.GetBoolean(WorkerConfig.TopicCreationEnable));
         _restartPolicy = TaskRestartPolicy.From(worker);
         WorkerId = workerId;
     }
@@ -707,7 +707,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             {
                 var sourceTask = (SourceTask)(Activator.CreateInstance(entry.Connector!.TaskClass) ?? throw new ConnectException("Cannot create task " + entry.Connector.TaskClass));
                 var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
-                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, _worker.GetBoolean(WorkerConfig.TopicCreationEnable), this, logger,
+                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config), this, logger,
                     SourceProducerConfig.From(_worker, entry.Config));
             }
             else

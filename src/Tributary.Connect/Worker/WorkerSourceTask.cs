@@ -36,7 +36,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private readonly SourceProducerConfig _producer;
     private readonly IOffsetStore _offsets;
     private readonly TimeSpan _flushInterval;
-    private readonly bool _createTopics;
+    private readonly TopicCreation? _topicCreation;
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), PendingBatch> _building = [];
     private readonly List<RecordHeader> _headerScratch = [];
@@ -50,7 +50,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private List<IReadOnlyList<SourceRecord>> _accumulatedPolls = [];
     private long _accumulatedBytes;
 
-    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, bool createTopics, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null)
+    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, TopicCreation? topicCreation, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null)
         : base(connector, taskId, taskConfig, listener, logger)
     {
         _task = task;
@@ -60,7 +60,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         _producer = producer ?? SourceProducerConfig.Default;
         _offsets = offsets;
         _flushInterval = flushInterval;
-        _createTopics = createTopics;
+        _topicCreation = topicCreation;
         _wantsCommitRecord = task.GetType().GetMethod(nameof(SourceTask.CommitRecord), [typeof(SourceRecord), typeof(RecordMetadata)])?.DeclaringType != typeof(SourceTask);
     }
 
@@ -316,12 +316,19 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             var known = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false);
             if (known is null)
             {
-                if (!_createTopics)
+                if (_topicCreation is { } creation)
                 {
-                    throw new ConnectException($"Topic {topic} does not exist and topic.creation.enable is false");
+                    var (group, partitions, replicationFactor, configs) = creation.For(topic);
+                    await _client.CreateTopicAsync(topic, partitions, configs, ifNotExists: true, cancellationToken, replicationFactor).ConfigureAwait(false);
+                    Logger.LogInformation("Created topic {Topic} for {Connector}-{Task} with topic creation group {Group}: partitions {Partitions}, replication factor {ReplicationFactor}", topic, Connector, TaskId, group, partitions, replicationFactor);
                 }
-                await _client.CreateTopicAsync(topic, 1, null, ifNotExists: true, cancellationToken).ConfigureAwait(false);
-                known = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) ?? 1;
+                else
+                {
+                    // As Kafka's producer: a metadata request that lets the broker create the topic (auto.create.topics.enable).
+                    await _client.RefreshMetadataAsync([topic], allowAutoCreate: true, cancellationToken).ConfigureAwait(false);
+                }
+                known = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ConnectException($"Topic {topic} does not exist: the connector creates no topics (it sets no topic.creation.default.replication.factor and topic.creation.default.partitions, or the worker has topic.creation.enable=false) and the broker did not create it (auto.create.topics.enable)");
             }
             count = known.Value;
             _partitionCounts[topic] = count;
