@@ -14,6 +14,7 @@ import uuid
 
 import boto3
 import botocore.config
+from interop_checks import check, passed
 
 endpoint, s3rver_endpoint = sys.argv[1], sys.argv[2]
 glue = boto3.client("glue", endpoint_url=endpoint)
@@ -22,16 +23,6 @@ store = boto3.client("s3", endpoint_url=s3rver_endpoint, aws_access_key_id="S3RV
                      config=botocore.config.Config(s3={"addressing_style": "path"}))
 bucket = "lake-" + uuid.uuid4().hex[:8]
 role = "arn:aws:iam::000000000000:role/glue"
-checks = 0
-
-
-def check(description, expected, actual):
-    global checks
-    if expected != actual:
-        print(f"FAILED: {description}: expected {expected!r}, got {actual!r}")
-        sys.exit(1)
-    checks += 1
-    print(f"ok: {description}")
 
 
 def put(key, lines, compress=False):
@@ -136,4 +127,4 @@ for folder, (behaviour, database) in behaviours.items():
         check(f"{behaviour}: orders not marked", None, found["orders"].get("Parameters", {}).get("DEPRECATED_BY_CRAWLER"))
     else:
         check(f"{behaviour}: users not marked", None, deprecated)
-print(f"all {checks} checks passed")
+print(f"all {passed()} checks passed")
