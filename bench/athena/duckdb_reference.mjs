@@ -1,6 +1,7 @@
-// The reference engine for bench/athena/run.sh: DuckDB's own engine (@duckdb/node-api, the npm package in
-// tests/interop/formats-node) running the same queries on the same Parquet files, best of REPS wall times per query,
-// all result rows materialised. Usage: node duckdb_reference.mjs QUERIES.json REPS → one JSON object per query on stdout.
+// DuckDB's own engine (@duckdb/node-api, the npm package in tests/interop/formats-node) running queries on files, best
+// of REPS wall times per query, all result rows materialised, a new in-memory database per run. bench/athena/run.sh uses
+// it for the crawler's reference (DESCRIBE of read_json over the crawled files); the queries' reference is
+// reference_server.mjs. Usage: node duckdb_reference.mjs QUERIES.json REPS → one JSON object per query on stdout.
 import { readFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 
@@ -12,7 +13,7 @@ for (const query of queries) {
   let rows = 0;
   for (let i = 0; i < reps; i++) {
     const started = process.hrtime.bigint();
-    // A new in-memory database per run, as the Athena engine opens one per query.
+    // A new in-memory database per run.
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     const reader = await connection.runAndReadAll(query.reference);

@@ -30,3 +30,18 @@ public sealed class FirehoseGlueSchemaTests(AthenaServer server) : IClassFixture
         Assert.Contains("all ", result.StandardOutput, StringComparison.Ordinal);
     }
 }
+
+[Trait("Category", "process")]
+public sealed class AthenaCliTests(AthenaServer server) : IClassFixture<AthenaServer>
+{
+    [Fact]
+    public async Task Aws_cli_uploads_defines_a_table_queries_it_and_fetches_the_csv()
+    {
+        AthenaServer.RequireAwsCli();
+        var name = "cli-" + Guid.NewGuid().ToString("N")[..8];
+        var result = await ClientProcess.RunAsync("bash", [Path.Combine(AthenaServer.Scripts, "athena_awscli.sh"), server.Endpoint, name],
+            TimeSpan.FromSeconds(240), environment: AthenaServer.Environment());
+        Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
+        Assert.Contains("all ", result.StandardOutput, StringComparison.Ordinal);
+    }
+}

@@ -23,6 +23,7 @@ public sealed class QueryEngineTests : IDisposable
 
     public void Dispose()
     {
+        _engine.Dispose();
         if (Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
@@ -89,6 +90,24 @@ public sealed class QueryEngineTests : IDisposable
 
         var qualified = await Run("SELECT count(*) FROM awsdatacatalog.lake.events WHERE amount IS NULL", database: null);
         Assert.Equal("1", qualified.Rows[0][0]);
+    }
+
+    [Fact]
+    public async Task A_database_lent_again_keeps_the_macros_but_not_the_previous_querys_views()
+    {
+        CreateTable("one", "s3://lake/one/", "json", "org.openx.data.jsonserde.JsonSerDe", """{"Name":"v","Type":"bigint"}""");
+        Put("lake/one/a.json", Encoding.UTF8.GetBytes("{\"v\":7}\n"));
+
+        Assert.Equal("7", (await Run("SELECT v FROM one")).Rows[0][0]);
+        // Queries run one after another here, so the next one gets the same database: the view of `one` went with the
+        // query that made it, so a table deleted from the catalog is unknown.
+        _catalog.DeleteTable("lake", "one");
+        var unknown = await Assert.ThrowsAsync<QueryFailure>(() => Run("SELECT count(*) FROM lake.one"));
+        Assert.Contains("one", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal(QueryFailure.UserError, (unknown.ErrorCategory, unknown.ErrorType));
+        // After a failure (its database closed, not lent again) a new database has the macros too.
+        Assert.Equal("true", (await Run("SELECT regexp_like('abc', '^a') AND arbitrary(x) = 1 FROM (VALUES (1)) t(x)")).Rows[0][0]);
+        Assert.Equal("true", (await Run("SELECT from_iso8601_date('2024-01-02') = DATE '2024-01-02'")).Rows[0][0]);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using DuckDB.NET.Data;
 using Tributary.Aws;
 using Tributary.Glue.Catalog;
@@ -6,33 +5,46 @@ using Tributary.Glue.Catalog;
 namespace Tributary.Athena.Engine;
 
 /// <summary>
-/// Runs one SQL query on a new in-memory DuckDB database: Trino's common functions as macros
-/// (<see cref="TrinoFunctions"/>), the catalog database <c>awsdatacatalog</c> with a view per catalog table the query
-/// names (<see cref="TableViews"/>), the query's database as the current schema. Only queries (SELECT, WITH, VALUES)
-/// run; anything DuckDB refuses becomes a <see cref="QueryFailure"/> with DuckDB's wording (as Athena's own DuckDB
-/// engine reports it) and Athena's error codes. Thread-safe: every call has its own database.
+/// Runs one SQL query on an in-memory DuckDB database of its own (lent by <see cref="PreparedDatabases"/>, already
+/// holding Trino's common functions as macros, <see cref="TrinoFunctions"/>): the catalog database
+/// <c>awsdatacatalog</c> gets a view per catalog table the query names (<see cref="TableViews"/>), the query's database
+/// is the current schema. Only queries (SELECT, WITH, VALUES) run; anything DuckDB refuses becomes a
+/// <see cref="QueryFailure"/> with DuckDB's wording (as Athena's own DuckDB engine reports it) and Athena's error
+/// codes. Thread-safe: no two calls share a database.
 /// </summary>
-public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files)
+public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files) : IDisposable
 {
-    private const string CatalogName = "awsdatacatalog";
+    private const string CatalogName = PreparedDatabases.CatalogName;
+
+    private readonly PreparedDatabases _databases = new();
 
     public async Task<QueryResult> RunAsync(string sql, string? database, CancellationToken cancellationToken)
     {
         CheckStatement(sql);
-        using var connection = new DuckDBConnection("DataSource=:memory:");
+        var clean = false;
+        DuckDBConnection? connection = null;
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // One command for the set-up: DuckDB runs the statements in order, one call instead of a dozen.
-            Execute(connection, string.Join(";\n", TrinoFunctions.Macros) + $";\nATTACH ':memory:' AS {CatalogName}");
+            connection = _databases.Rent();
             var scanned = await CreateViewsAsync(connection, sql, database, cancellationToken).ConfigureAwait(false);
-            return Read(connection, TrinoFunctions.Rewrite(sql), scanned, cancellationToken);
+            var result = Read(connection, TrinoFunctions.Rewrite(sql), scanned, cancellationToken);
+            clean = true;
+            return result;
         }
         catch (DuckDBException e)
         {
             throw Translate(e);
         }
+        finally
+        {
+            if (connection is not null)
+            {
+                _databases.Return(connection, clean);
+            }
+        }
     }
+
+    public void Dispose() => _databases.Dispose();
 
     /// <summary>Athena runs one statement; this engine runs queries only (no DDL or DML writes: the catalog is Glue's).</summary>
     private static void CheckStatement(string sql)
@@ -84,6 +96,8 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files)
             }
         }
         long scanned = 0;
+        // The schemas, views and USE in one command: DuckDB runs the statements in order.
+        var setup = new System.Text.StringBuilder();
         foreach (var ((databaseName, tableName), table) in tables)
         {
             TableViews.View view;
@@ -98,11 +112,11 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files)
                 throw new QueryFailure($"Table {databaseName}.{tableName}: {e.Message}", QueryFailure.UserError, e);
             }
             scanned += view.Bytes;
-            Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(databaseName)}");
-            Execute(connection, $"CREATE VIEW {CatalogName}.{HiveTypes.Quote(databaseName)}.{HiveTypes.Quote(tableName)} AS {view.Sql}");
+            setup.Append($"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(databaseName)};\n")
+                .Append($"CREATE VIEW {CatalogName}.{HiveTypes.Quote(databaseName)}.{HiveTypes.Quote(tableName)} AS {view.Sql};\n");
         }
-        Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(context)}");
-        Execute(connection, $"USE {CatalogName}.{HiveTypes.Quote(context)}");
+        setup.Append($"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(context)};\n").Append($"USE {CatalogName}.{HiveTypes.Quote(context)}");
+        PreparedDatabases.Execute(connection, setup.ToString());
         return scanned;
     }
 
@@ -182,13 +196,6 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files)
         "VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT",
         "DOUBLE", "FLOAT", "BOOLEAN", "DATE",
     };
-
-    private static void Execute(DbConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     /// <summary>DuckDB's error classes as Athena's categories: the query's fault (1000), the data's (1001), or ours (100).</summary>
     private static QueryFailure Translate(DuckDBException error)

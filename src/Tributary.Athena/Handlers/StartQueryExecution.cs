@@ -8,14 +8,19 @@ namespace Tributary.Athena.Handlers;
 /// <summary>
 /// StartQueryExecution: QueryString (1–262144), ClientRequestToken (32–128; the same token and query answer the same
 /// id), QueryExecutionContext {Database, Catalog}, ResultConfiguration {OutputLocation}, WorkGroup (default primary)
-/// → QueryExecutionId. The query runs in the background; without an output location in the request or the work group
-/// the request is refused, as Athena does.
+/// → QueryExecutionId. The query runs in the background; the answer waits for it up to <see cref="ShortQueryWait"/>,
+/// so that a short query is SUCCEEDED at the client's first GetQueryExecution instead of a poll interval later (clients
+/// poll every 0.2–1 s: boto3 users, PyAthena, the CLI's waiters); a longer one is RUNNING then, as with Athena. Without
+/// an output location in the request or the work group the request is refused, as Athena does.
 /// </summary>
 public sealed class StartQueryExecution(QueryExecutions executions, AthenaOptions options) : AthenaOperation(executions, options)
 {
+    /// <summary>How long the answer waits for the query to finish: short against a client's poll interval, long against a small query.</summary>
+    public static readonly TimeSpan ShortQueryWait = TimeSpan.FromMilliseconds(100);
+
     public override string Name => "StartQueryExecution";
 
-    public override ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
+    public override async ValueTask ExecuteAsync(AwsRequest request, AwsResponseWriter response)
     {
         var body = request.Body;
         var query = body.GetString("QueryString");
@@ -43,15 +48,16 @@ public sealed class StartQueryExecution(QueryExecutions executions, AthenaOption
         {
             throw AthenaErrors.InvalidRequest($"The output location {output} is not a valid S3 location (s3://bucket/prefix/).");
         }
+        QueryExecution execution;
         try
         {
-            var execution = Executions.Start(query!, database, workGroup, $"s3://{location.Bucket}/{location.Prefix}", token);
-            response.WriteString("QueryExecutionId", execution.Id);
+            execution = Executions.Start(query!, database, workGroup, $"s3://{location.Bucket}/{location.Prefix}", token);
         }
         catch (ArgumentException e)
         {
             throw AthenaErrors.InvalidRequest(e.Message);
         }
-        return ValueTask.CompletedTask;
+        await Task.WhenAny(execution.Finished, Task.Delay(ShortQueryWait)).ConfigureAwait(false);
+        response.WriteString("QueryExecutionId", execution.Id);
     }
 }

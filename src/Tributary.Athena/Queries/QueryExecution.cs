@@ -25,6 +25,7 @@ public sealed class QueryExecution
     private DateTimeOffset? _completed;
     private QueryFailure? _failure;
     private QueryResult? _result;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public required string Id { get; init; }
 
@@ -47,6 +48,9 @@ public sealed class QueryExecution
     public string OutputLocation => OutputFolder + Id + ".csv";
 
     public sealed record State(QueryState Value, DateTimeOffset? Started, DateTimeOffset? Completed, QueryFailure? Failure, QueryResult? Result);
+
+    /// <summary>Completes when the execution reaches a terminal state (never faults).</summary>
+    public Task Finished => _finished.Task;
 
     public State Snapshot()
     {
@@ -97,6 +101,7 @@ public sealed class QueryExecution
             _result = result;
             _started ??= DateTimeOffset.UtcNow;
             _completed = DateTimeOffset.UtcNow;
+            _finished.TrySetResult();
             return true;
         }
     }

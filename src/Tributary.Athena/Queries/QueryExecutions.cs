@@ -9,7 +9,7 @@ namespace Tributary.Athena.Queries;
 /// <see cref="MaxConcurrentQueries"/> at once — DuckDB uses every core for one query already — the rest stay QUEUED),
 /// their results written to the output location and kept in memory for GetQueryResults. The history holds the newest
 /// <see cref="HistoryLimit"/> executions and does not survive a restart (the results files in the output location do).
-/// Thread-safe.
+/// Owns the engine (disposed with it). Thread-safe.
 /// </summary>
 public sealed class QueryExecutions(QueryEngine engine, IObjectStore store, ILogger? logger = null) : IAsyncDisposable
 {
@@ -152,5 +152,6 @@ public sealed class QueryExecutions(QueryEngine engine, IObjectStore store, ILog
         }
         await Task.WhenAll(running).ConfigureAwait(false);
         _stopping.Dispose();
+        engine.Dispose();
     }
 }

@@ -20,7 +20,8 @@ internal sealed record CrawlOutcome(int TablesCreated, int TablesUpdated, int Ta
 /// plain folders are <c>partition_0</c>, <c>partition_1</c>, …), the schema as the union over the files (types widened),
 /// the table named after its root folder (the bucket for a bucket root) with the prefix.</item>
 /// <item>Write: new tables and partitions always; a changed schema per <c>SchemaChangePolicy.UpdateBehavior</c> (a new
-/// table version, or a log line only); tables this crawler made that lost their objects per <c>DeleteBehavior</c>;
+/// table version, or a log line only); tables this crawler made, and partitions of its tables, that lost their objects
+/// per <c>DeleteBehavior</c> (crawls of everything only);
 /// <c>CRAWL_NEW_FOLDERS_ONLY</c> reads only folders that are not yet partitions of an existing table.</item>
 /// </list>
 /// Objects that cannot be read are left out with their reason; the crawl fails only when objects were found and none
@@ -282,9 +283,46 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
             }
             // Partitions that exist already are refused one by one (AlreadyExistsException) and kept as they are.
             catalog.CreatePartitions(database, plan.Name, [.. partitions.Values]);
+            if (existing is not null && settings.RecrawlBehavior == CrawlerSettings.CrawlEverything)
+            {
+                ApplyDeleteBehavior(settings, database, plan, [.. partitions.Keys]);
+            }
         }
     }
 
+    /// <summary>
+    /// The table's partitions under its root that this crawl did not find (their folders are gone, or hold nothing
+    /// readable now), per DeleteBehavior: DELETE_FROM_DATABASE deletes them; LOG, and DEPRECATE_IN_DATABASE (which Glue
+    /// defines for tables only), keep them and log them. Partitions elsewhere (added by hand) are left alone.
+    /// </summary>
+    private void ApplyDeleteBehavior(CrawlerSettings settings, string database, TablePlan plan, HashSet<string> found)
+    {
+        var root = $"s3://{plan.Bucket}/{plan.RootPrefix}";
+        var gone = catalog.GetPartitions(database, plan.Name, null)
+            .Where(p => ((string?)(p["StorageDescriptor"] as JsonObject)?["Location"] ?? "").StartsWith(root, StringComparison.Ordinal))
+            .Select(p => DataCatalog.PartitionValues(p["Values"]))
+            .Where(values => !found.Contains(CatalogTable.PartitionKey(values)))
+            .ToList();
+        if (gone.Count == 0)
+        {
+            return;
+        }
+        var described = string.Join(", ", gone.Take(10).Select(v => "[" + string.Join(", ", v) + "]")) + (gone.Count > 10 ? $" and {gone.Count - 10} more" : "");
+        if (settings.DeleteBehavior == CrawlerSettings.DeleteFromDatabase)
+        {
+            catalog.DeletePartitions(database, plan.Name, gone);
+            logger.LogInformation("Crawler {Crawler}: deleted {Count} partition(s) of {Database}.{Table} whose objects are gone: {Partitions} (DeleteBehavior DELETE_FROM_DATABASE)",
+                settings.Name, gone.Count, database, plan.Name, described);
+            return;
+        }
+        logger.LogWarning("Crawler {Crawler}: {Count} partition(s) of {Database}.{Table} have no objects left: {Partitions}; kept (DeleteBehavior {Behavior})",
+            settings.Name, gone.Count, database, plan.Name, described, settings.DeleteBehavior);
+    }
+
+    /// <summary>The table parameter DEPRECATE_IN_DATABASE sets on a table whose objects are gone: the time it was deprecated.</summary>
+    public const string DeprecatedParameter = "DEPRECATED_BY_CRAWLER";
+
+    /// <summary>Tables this crawler made under its targets that no crawled folder produced this time, per DeleteBehavior.</summary>
     private void ApplyDeleteBehavior(CrawlerSettings settings, string database, HashSet<string> produced)
     {
         foreach (var table in catalog.ListTables(database))
@@ -305,9 +343,10 @@ internal sealed class Crawl(DataCatalog catalog, IObjectStore store, string cach
                 case CrawlerSettings.DeprecateInDatabase:
                     var input = (JsonObject)table.DeepClone();
                     var parameters = input["Parameters"] as JsonObject ?? [];
-                    if (parameters["DEPRECATED_BY_CRAWLER"] is null)
+                    if (parameters[DeprecatedParameter] is null)
                     {
-                        parameters["DEPRECATED_BY_CRAWLER"] = "1";
+                        // Glue: "a property to the table that says DEPRECATED and includes a timestamp with the time of deprecation".
+                        parameters[DeprecatedParameter] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
                         input["Parameters"] = parameters.DeepClone();
                         catalog.UpdateTable(database, input, skipArchive: false, expectedVersionId: null);
                         _updated++;

@@ -14,21 +14,12 @@ import uuid
 
 import boto3
 import botocore.exceptions
+from interop_checks import check, passed
 
 endpoint, objects_dir, bucket = sys.argv[1], sys.argv[2], sys.argv[3]
 glue = boto3.client("glue", endpoint_url=endpoint)
-checks = 0
 db = "crawl_" + uuid.uuid4().hex[:8]
 role = "arn:aws:iam::000000000000:role/glue"
-
-
-def check(description, expected, actual):
-    global checks
-    if expected != actual:
-        print(f"FAILED: {description}: expected {expected!r}, got {actual!r}")
-        sys.exit(1)
-    checks += 1
-    print(f"ok: {description}")
 
 
 def expect_error(description, code, call, **kwargs):
@@ -232,4 +223,4 @@ while glue.get_crawler(Name="many")["Crawler"]["State"] != "READY" and time.time
 check("stopped crawl: CANCELLED or finished before the stop", True, glue.get_crawler(Name="many")["Crawler"]["LastCrawl"]["Status"] in ("CANCELLED", "SUCCEEDED"))
 glue.delete_crawler(Name="many")
 expect_error("deleted crawler is gone", "EntityNotFoundException", glue.get_crawler, Name="many")
-print(f"all {checks} checks passed")
+print(f"all {passed()} checks passed")

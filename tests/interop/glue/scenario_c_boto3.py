@@ -15,6 +15,7 @@ import uuid
 
 import boto3
 from botocore.config import Config
+from interop_checks import check, passed
 
 endpoint = sys.argv[1]
 suffix = uuid.uuid4().hex[:8]
@@ -24,16 +25,6 @@ firehose = boto3.client("firehose", endpoint_url=endpoint, config=Config(paramet
 glue = boto3.client("glue", endpoint_url=endpoint)
 athena = boto3.client("athena", endpoint_url=endpoint)
 s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(s3={"addressing_style": "path"}))
-checks = 0
-
-
-def check(description, expected, actual):
-    global checks
-    if expected != actual:
-        print(f"FAILED: {description}: expected {expected!r}, got {actual!r}")
-        sys.exit(1)
-    checks += 1
-    print(f"ok: {description}")
 
 
 def wait_for(description, condition, timeout=90):
@@ -113,4 +104,4 @@ check("athena: output location is <id>.csv", f"{output}{query}.csv", location)
 body = s3.get_object(Bucket=f"{bucket}-results", Key=f"athena/{query}.csv")["Body"].read().decode()
 csv_rows = list(csv.reader(io.StringIO(body)))
 check("the CSV in the output location", [["category", "orders", "total"]] + [[c, str(expected[c])] for c in sorted(expected)], [r[:2] if i else r for i, r in enumerate(csv_rows)])
-print(f"all {checks} checks passed")
+print(f"all {passed()} checks passed")

@@ -2,14 +2,15 @@ using System.Diagnostics;
 using System.Text.Json;
 using Tributary.ObjectStores;
 
-namespace Tributary.Connect.S3.Tests;
+namespace Tributary.Testing;
 
 /// <summary>
 /// s3rver (npm, tests/interop/s3), the S3-compatible server, as a separate process on 127.0.0.1 with its own data
 /// directory and request log. It can be stopped and started again on the same port and data (the destination going
-/// away for a while). A missing s3rver fails the test with how to install it.
+/// away for a while). A missing s3rver fails the test with how to install it. Used by the Connect S3 sink's and the
+/// Glue crawler's tests.
 /// </summary>
-internal sealed class S3rver : IAsyncDisposable
+public sealed class S3rver : IAsyncDisposable
 {
     /// <summary>s3rver's fixed credentials (access key and secret alike).</summary>
     public const string Credentials = "S3RVER";
