@@ -17,9 +17,9 @@ public sealed class MskRouter
     {
         _routes = new RestJsonRouter<IMskOperation>("MSK", operation => operation.Name)
             .Add("GET", "/v1/clusters", new ListClusters(registry))
-            .Add("POST", "/v1/clusters", new CreateCluster("CreateCluster"))
+            .Add("POST", "/v1/clusters", new CreateCluster(registry))
             .Add("GET", "/api/v2/clusters", new ListClustersV2(registry))
-            .Add("POST", "/api/v2/clusters", new CreateCluster("CreateClusterV2"))
+            .Add("POST", "/api/v2/clusters", new CreateClusterV2(registry))
             .Add("GET", "/v1/clusters/{clusterArn}", new DescribeCluster(registry))
             .Add("DELETE", "/v1/clusters/{clusterArn}", new DeleteCluster(registry))
             .Add("GET", "/api/v2/clusters/{clusterArn}", new DescribeClusterV2(registry))

@@ -11,9 +11,9 @@ namespace Tributary.Msk;
 /// for <c>kafka</c> under MSK's path prefixes <c>/v1/</c> and <c>/api/v2/</c> (<see cref="AwsRestRouting"/>; unsigned
 /// requests stay S3's). Path of a request: CORS preflight → read the body (bounded) → SigV4 check when credentials
 /// are configured → route (<see cref="MskRouter"/>) → the operation → JSON, or MSK's error shape for any failure.
-/// Thread-safe.
+/// Thread-safe. Disposal closes the brokers of the clusters CreateCluster made (<see cref="MskRegistry.DisposeAsync"/>).
 /// </summary>
-public sealed class MskService : IAwsRestService
+public sealed class MskService : IAwsRestService, IAsyncDisposable
 {
     public const string SigningName = "kafka";
 
@@ -45,4 +45,6 @@ public sealed class MskService : IAwsRestService
         var response = await operation.ExecuteAsync(new MskRequest { Http = http, Labels = labels, Body = body }).ConfigureAwait(false);
         return (response.StatusCode, response.Body);
     });
+
+    public ValueTask DisposeAsync() => Registry.DisposeAsync();
 }

@@ -27,7 +27,12 @@ public sealed class MskConnectRouter
             .Add("GET", "/v1/connectors", new ListConnectors(registry))
             .Add("GET", "/v1/connectors/{connectorArn}", new DescribeConnector(registry))
             .Add("PUT", "/v1/connectors/{connectorArn}", new UpdateConnector(registry))
-            .Add("DELETE", "/v1/connectors/{connectorArn}", new DeleteConnector(registry));
+            .Add("DELETE", "/v1/connectors/{connectorArn}", new DeleteConnector(registry))
+            .Add("GET", "/v1/connectors/{connectorArn}/operations", new ListConnectorOperations(registry))
+            .Add("GET", "/v1/connectorOperations/{connectorOperationArn}", new DescribeConnectorOperation(registry))
+            .Add("GET", "/v1/tags/{resourceArn}", new ListTagsForResource(registry))
+            .Add("POST", "/v1/tags/{resourceArn}", new TagResource(registry))
+            .Add("DELETE", "/v1/tags/{resourceArn}", new UntagResource(registry));
     }
 
     public IEnumerable<string> OperationNames => _routes.OperationNames;

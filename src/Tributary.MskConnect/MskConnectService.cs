@@ -20,7 +20,7 @@ public sealed class MskConnectService : IAwsRestService, IAsyncDisposable
     /// <summary>The largest request is a connector configuration or a base64 worker properties file; 1 MiB is far above either.</summary>
     private const int MaxRequestBytes = 1024 * 1024;
 
-    private static readonly string[] Prefixes = ["/v1/connectors", "/v1/custom-plugins", "/v1/worker-configurations"];
+    private static readonly string[] Prefixes = ["/v1/connectors", "/v1/connectorOperations", "/v1/custom-plugins", "/v1/worker-configurations", "/v1/tags"];
 
     private readonly MskConnectRouter _router;
     private readonly RestJsonFrontEnd _frontEnd;

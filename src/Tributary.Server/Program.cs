@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Tributary.Kafka;
 using Tributary.Server.Commands;
 
 namespace Tributary.Server;
@@ -40,151 +39,142 @@ public static class Program
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error));
 
-        Tributary.Broker.Broker broker;
+        KafkaBrokerHost embedded;
         try
         {
-            broker = await Tributary.Broker.Broker.OpenAsync(brokerOptions).ConfigureAwait(false);
+            embedded = await KafkaBrokerHost.StartAsync(brokerOptions, listenerOptions, loggerFactory).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (KafkaBrokerHostException e)
         {
-            Console.Error.WriteLine($"tributary: cannot open data directory {brokerOptions.DataDirectory}: {e.Message}");
+            Console.Error.WriteLine($"tributary: {e.Message}");
             return 1;
         }
-        await using (broker.ConfigureAwait(false))
+        await using (embedded.ConfigureAwait(false))
         {
-            KafkaServer kafka;
+            var broker = embedded.Broker;
+            var kafka = embedded.Kafka;
+            // The Glue catalog first: delivery streams' format conversion resolves its tables there.
+            Tributary.Glue.Catalog.DataCatalog dataCatalog;
             try
             {
-                kafka = await KafkaServer.StartAsync(broker, listenerOptions, loggerFactory).ConfigureAwait(false);
+                dataCatalog = CatalogHost.OpenCatalog(options);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"tributary: cannot open the Glue catalog: {e.Message}");
+                return 1;
+            }
+            options = options with { Delivery = options.Delivery with { TableSchemas = new GlueTableSchemas(dataCatalog) } };
+            // Disposed in reverse: the AWS endpoints stop first (no more puts), then the delivery engines.
+            DeliveryHost delivery;
+            try
+            {
+                delivery = DeliveryHost.Open(broker, options, loggerFactory);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"tributary: cannot open the delivery streams: {e.Message}");
+                return 1;
+            }
+            await using var deliveryScope = delivery.ConfigureAwait(false);
+            CatalogHost catalog;
+            try
+            {
+                catalog = CatalogHost.Open(options, delivery.Store, dataCatalog, loggerFactory);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"tributary: cannot open Athena: {e.Message}");
+                return 1;
+            }
+            await using var catalogScope = catalog.ConfigureAwait(false);
+            // The MSK API: the embedded broker as a cluster (its configuration applied to the broker at open) and the
+            // clusters it created, each its own broker, started here; disposed after the AWS endpoints stop.
+            Tributary.Msk.MskService msk;
+            try
+            {
+                msk = await MskHost.OpenAsync(broker, options, kafka.Port, loggerFactory).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or Tributary.Msk.MskException)
+            {
+                Console.Error.WriteLine($"tributary: cannot open the MSK state: {e.Message}");
+                return 1;
+            }
+            await using var mskScope = msk.ConfigureAwait(false);
+            var s3 = delivery.CreateS3Service(options, loggerFactory);
+            // The MSK Connect API: connectors' worker groups (child processes) come back from its state here.
+            Tributary.MskConnect.MskConnectService mskConnect;
+            try
+            {
+                mskConnect = MskConnectHost.Create(s3.Buckets.Store, options, loggerFactory);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"tributary: cannot open the MSK Connect state: {e.Message}");
+                return 1;
+            }
+            await using var mskConnectScope = mskConnect.ConfigureAwait(false);
+            KinesisHost aws;
+            try
+            {
+                aws = await KinesisHost.StartAsync(broker, options, loggerFactory, kinesis =>
+                {
+                    delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
+                    return [delivery.Service, .. catalog.Services];
+                    // S3 first: the fallback for unsigned requests (AwsRestRouting).
+                }, [s3, msk, mskConnect]).ConfigureAwait(false);
+                await delivery.StartAsync(options.DeliveryStreamsFile).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"tributary: cannot start the AWS APIs: {e.Message}");
+                return 1;
+            }
+            await using var awsScope = aws.ConfigureAwait(false);
+            ConnectHost? connectForMetrics = null;
+            AdminHost admin;
+            try
+            {
+                admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
-                Console.Error.WriteLine($"tributary: cannot listen on {listenerOptions.Host}:{listenerOptions.Port}: {e.Message}");
+                Console.Error.WriteLine($"tributary: cannot start the admin port: {e.Message}");
                 return 1;
             }
-            await using (kafka.ConfigureAwait(false))
+            await using var adminScope = admin.ConfigureAwait(false);
+            Tributary.Registry.RegistryServer registry;
+            try
             {
-                // The Glue catalog first: delivery streams' format conversion resolves its tables there.
-                Tributary.Glue.Catalog.DataCatalog dataCatalog;
-                try
-                {
-                    dataCatalog = CatalogHost.OpenCatalog(options);
-                }
-                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot open the Glue catalog: {e.Message}");
-                    return 1;
-                }
-                options = options with { Delivery = options.Delivery with { TableSchemas = new GlueTableSchemas(dataCatalog) } };
-                // Disposed in reverse: the AWS endpoints stop first (no more puts), then the delivery engines.
-                DeliveryHost delivery;
-                try
-                {
-                    delivery = DeliveryHost.Open(broker, options, loggerFactory);
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Text.Json.JsonException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot open the delivery streams: {e.Message}");
-                    return 1;
-                }
-                await using var deliveryScope = delivery.ConfigureAwait(false);
-                CatalogHost catalog;
-                try
-                {
-                    catalog = CatalogHost.Open(options, delivery.Store, dataCatalog, loggerFactory);
-                }
-                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot open Athena: {e.Message}");
-                    return 1;
-                }
-                await using var catalogScope = catalog.ConfigureAwait(false);
-                // The MSK API: the embedded broker as a cluster; its configuration is applied to the broker at open.
-                Tributary.Msk.MskService msk;
-                try
-                {
-                    msk = MskHost.Create(broker, options, kafka.Port, loggerFactory);
-                }
-                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot open the MSK state: {e.Message}");
-                    return 1;
-                }
-                var s3 = delivery.CreateS3Service(options, loggerFactory);
-                // The MSK Connect API: connectors' worker groups (child processes) come back from its state here.
-                Tributary.MskConnect.MskConnectService mskConnect;
-                try
-                {
-                    mskConnect = MskConnectHost.Create(s3.Buckets.Store, options, loggerFactory);
-                }
-                catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or System.Text.Json.JsonException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot open the MSK Connect state: {e.Message}");
-                    return 1;
-                }
-                await using var mskConnectScope = mskConnect.ConfigureAwait(false);
-                KinesisHost aws;
-                try
-                {
-                    aws = await KinesisHost.StartAsync(broker, options, loggerFactory, kinesis =>
-                    {
-                        delivery.Streams.KinesisSourceFactory = KinesisDeliverySource.Factory(broker, kinesis);
-                        return [delivery.Service, .. catalog.Services];
-                        // S3 first: the fallback for unsigned requests (AwsRestRouting).
-                    }, [s3, msk, mskConnect]).ConfigureAwait(false);
-                    await delivery.StartAsync(options.DeliveryStreamsFile).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or System.Net.Sockets.SocketException or System.Text.Json.JsonException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot start the AWS APIs: {e.Message}");
-                    return 1;
-                }
-                await using var awsScope = aws.ConfigureAwait(false);
-                ConnectHost? connectForMetrics = null;
-                AdminHost admin;
-                try
-                {
-                    admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot start the admin port: {e.Message}");
-                    return 1;
-                }
-                await using var adminScope = admin.ConfigureAwait(false);
-                Tributary.Registry.RegistryServer registry;
-                try
-                {
-                    registry = await Tributary.Registry.RegistryServer.StartAsync(broker, options.Registry, loggerFactory).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Registry.RegistryException)
-                {
-                    Console.Error.WriteLine($"tributary: cannot start the schema registry: {e.Message}");
-                    return 1;
-                }
-                await using var registryScope = registry.ConfigureAwait(false);
-                ConnectHost? connect = null;
-                if (options.Connect.Port >= 0)
-                {
-                    try
-                    {
-                        var worker = EmbeddedWorker(options, kafka.Port);
-                        connect = await ConnectHost.StartAsync(worker, loggerFactory, new Tributary.Connect.Runtime.Distributed.DistributedConfig(worker.Originals),
-                            importOffsetsFile: worker.GetString(Tributary.Connect.Runtime.Config.WorkerConfig.OffsetStorageFileName)).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Client.KafkaClientException)
-                    {
-                        Console.Error.WriteLine($"tributary: cannot start the Connect REST listener on {options.Connect.Host}:{options.Connect.Port}: {e.Message}");
-                        return 1;
-                    }
-                }
-                connectForMetrics = connect;
-                await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
-                var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
-                Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, MSK, MSK Connect, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
-                await stop.Task.ConfigureAwait(false);
-                Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
+                registry = await Tributary.Registry.RegistryServer.StartAsync(broker, options.Registry, loggerFactory).ConfigureAwait(false);
             }
+            catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Registry.RegistryException)
+            {
+                Console.Error.WriteLine($"tributary: cannot start the schema registry: {e.Message}");
+                return 1;
+            }
+            await using var registryScope = registry.ConfigureAwait(false);
+            ConnectHost? connect = null;
+            if (options.Connect.Port >= 0)
+            {
+                try
+                {
+                    var worker = EmbeddedWorker(options, kafka.Port);
+                    connect = await ConnectHost.StartAsync(worker, loggerFactory, new Tributary.Connect.Runtime.Distributed.DistributedConfig(worker.Originals),
+                        importOffsetsFile: worker.GetString(Tributary.Connect.Runtime.Config.WorkerConfig.OffsetStorageFileName)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Client.KafkaClientException)
+                {
+                    Console.Error.WriteLine($"tributary: cannot start the Connect REST listener on {options.Connect.Host}:{options.Connect.Port}: {e.Message}");
+                    return 1;
+                }
+            }
+            connectForMetrics = connect;
+            await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
+            var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
+            Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, MSK, MSK Connect, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
+            await stop.Task.ConfigureAwait(false);
+            Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
         }
         Console.WriteLine("tributary: stopped cleanly.");
         return 0;

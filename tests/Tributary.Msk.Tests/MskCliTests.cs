@@ -78,7 +78,7 @@ public sealed class MskCliTests(MskServer server) : IClassFixture<MskServer>
         (await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-t", topic, "-P", "-c", "1"], TimeSpan.FromSeconds(30), stdinFile: small)).EnsureSuccess();
         var refused = await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-t", topic, "-P", "-c", "1"], TimeSpan.FromSeconds(30), stdinFile: large);
         Assert.Contains("Message size too large", refused.StandardError, StringComparison.Ordinal);
-        var configs = await TopicConfigsAsync(bootstrap, topic);
+        var configs = await MskServer.TopicConfigsAsync(bootstrap, topic);
         Assert.Equal("2000", configs["max.message.bytes"]);
         Assert.Equal((48L * 3_600_000).ToString(System.Globalization.CultureInfo.InvariantCulture), configs["retention.ms"]);
 
@@ -96,7 +96,7 @@ public sealed class MskCliTests(MskServer server) : IClassFixture<MskServer>
         Assert.Equal(after.GetProperty("CurrentVersion").GetString(), restarted.GetProperty("CurrentVersion").GetString());
         Assert.Equal("data", restarted.GetProperty("Tags").GetProperty("team").GetString());
         var restartedBootstrap = (await server.KafkaJsonAsync("get-bootstrap-brokers", "--cluster-arn", arn)).GetProperty("BootstrapBrokerString").GetString()!;
-        Assert.Equal("2000", (await TopicConfigsAsync(restartedBootstrap, topic))["max.message.bytes"]);
+        Assert.Equal("2000", (await MskServer.TopicConfigsAsync(restartedBootstrap, topic))["max.message.bytes"]);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class MskCliTests(MskServer server) : IClassFixture<MskServer>
         Assert.Contains("An error occurred (BadRequestException) when calling the UpdateClusterConfiguration operation:", stale.StandardError, StringComparison.Ordinal);
         var createCluster = await server.KafkaCliAsync("create-cluster-v2", "--cluster-name", "second", "--serverless",
             "VpcConfigs=[{SubnetIds=[subnet-1]}]");
-        Assert.Contains("An error occurred (BadRequestException) when calling the CreateClusterV2 operation: Tributary serves one MSK cluster", createCluster.StandardError, StringComparison.Ordinal);
+        Assert.Contains("An error occurred (BadRequestException) when calling the CreateClusterV2 operation: Tributary runs provisioned clusters only", createCluster.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,18 +145,5 @@ public sealed class MskCliTests(MskServer server) : IClassFixture<MskServer>
             workingDirectory: scripts, environment: MskServer.Environment());
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("OK 15 checks", result.StandardOutput, StringComparison.Ordinal);
-    }
-
-    private static async Task<Dictionary<string, string>> TopicConfigsAsync(string bootstrap, string topic)
-    {
-        var script = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "msk", "describe_topic_configs.py");
-        var result = (await ClientProcess.RunAsync(InteropClients.Python, [script, bootstrap, topic], TimeSpan.FromSeconds(60))).EnsureSuccess();
-        var configs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            using var entry = JsonDocument.Parse(line);
-            configs[entry.RootElement.GetProperty("name").GetString()!] = entry.RootElement.GetProperty("value").GetString()!;
-        }
-        return configs;
     }
 }

@@ -17,4 +17,18 @@ public sealed class MskServer() : AwsServeFixture("msk"), IAsyncLifetime
         using var document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
         return document.RootElement.Clone();
     }
+
+    /// <summary>A topic's configs as confluent-kafka's AdminClient describes them (tests/interop/msk/describe_topic_configs.py).</summary>
+    public static async Task<Dictionary<string, string>> TopicConfigsAsync(string bootstrap, string topic)
+    {
+        var script = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "msk", "describe_topic_configs.py");
+        var result = (await ClientProcess.RunAsync(InteropClients.Python, [script, bootstrap, topic], TimeSpan.FromSeconds(60))).EnsureSuccess();
+        var configs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var entry = JsonDocument.Parse(line);
+            configs[entry.RootElement.GetProperty("name").GetString()!] = entry.RootElement.GetProperty("value").GetString()!;
+        }
+        return configs;
+    }
 }

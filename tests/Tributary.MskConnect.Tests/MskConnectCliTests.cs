@@ -156,6 +156,15 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         }, () => "the connector runs on three workers after the update; last: " + connector, TimeSpan.FromSeconds(120));
         Assert.Equal(3, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
 
+        // The JS SDK v3 (the CLI v2 here predates these operations): tags, and the update as a connector operation.
+        var scripts = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "aws", "node");
+        Assert.True(Directory.Exists(Path.Combine(scripts, "node_modules", "@aws-sdk", "client-kafkaconnect")),
+            "@aws-sdk/client-kafkaconnect is not installed: run ./test.sh (npm ci in tests/interop/aws/node)");
+        var js = await ClientProcess.RunAsync("node", [Path.Combine(scripts, "mskconnect_js.mjs"), server.Endpoint, connectorArn, workerConfigurationArn, pluginArn],
+            TimeSpan.FromSeconds(120), workingDirectory: scripts, environment: AwsServeFixture.Environment());
+        Assert.True(js.ExitCode == 0, js.ToString());
+        Assert.Contains("OK 11 checks", js.StandardOutput, StringComparison.Ordinal);
+
         var deleted = await server.KafkaConnectJsonAsync("delete-connector", "--connector-arn", connectorArn, "--current-version", connector.GetProperty("currentVersion").GetString()!);
         Assert.Equal("DELETING", deleted.GetProperty("connectorState").GetString());
         await Eventually.HoldsAsync(() => server.WorkerProcesses().Count == 0, "the worker processes are gone", Patience);

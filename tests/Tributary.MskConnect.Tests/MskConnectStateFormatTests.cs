@@ -98,8 +98,31 @@ public sealed class MskConnectStateFormatTests
                 "workerConfiguration": {
                   "revision": 1,
                   "workerConfigurationArn": "arn:aws:kafkaconnect:us-east-1:000000000000:worker-configuration/w/4d5e-6"
+                },
+                "tags": {
+                  "team": "data"
                 }
-              }
+              },
+              "operations": [
+                {
+                  "arn": "arn:aws:kafkaconnect:us-east-1:000000000000:connector-operation/c/7f8a-9/0a1b",
+                  "type": "UPDATE_CONNECTOR_CONFIGURATION",
+                  "state": "UPDATE_FAILED",
+                  "creationTime": "2026-12-06T21:00:03.000Z",
+                  "endTime": "2026-12-06T21:00:09.000Z",
+                  "originConfiguration": {
+                    "connector.class": "io.confluent.kafka.connect.datagen.DatagenConnector"
+                  },
+                  "targetConfiguration": {
+                    "connector.class": "io.confluent.kafka.connect.datagen.DatagenConnector",
+                    "quickstart": "nope"
+                  },
+                  "errorInfo": {
+                    "code": "TASK_FAILED",
+                    "message": "boom"
+                  }
+                }
+              ]
             }
           ]
         }
@@ -113,6 +136,8 @@ public sealed class MskConnectStateFormatTests
         Assert.Equal(2, connector.WorkerCount);
         Assert.Equal("TASK_FAILED", connector.StateDescription!.Code);
         Assert.Equal(3, connector.Spec.Capacity!.AutoScaling!.MaxWorkerCount);
+        Assert.Equal("data", connector.Spec.Tags!["team"]);
+        Assert.Equal("UPDATE_FAILED", Assert.Single(connector.Operations!).State);
         Assert.Equal("io.debezium.connector.mysql.MySqlConnector", Assert.Single(Assert.Single(state.CustomPlugins).Revisions[0].ConnectorClasses));
         Assert.Equal(Version1.ReplaceLineEndings("\n"), Encoding.UTF8.GetString(state.Serialize()).ReplaceLineEndings("\n"));
     }

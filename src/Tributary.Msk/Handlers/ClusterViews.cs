@@ -4,14 +4,15 @@ using Tributary.Msk.State;
 namespace Tributary.Msk.Handlers;
 
 /// <summary>
-/// The embedded cluster in MSK's shapes: one broker node, plaintext and unauthenticated (what the Kafka listener
-/// serves), storage and subnets as labels. Shared by the describe and list handlers.
+/// A cluster in MSK's shapes: one broker node, plaintext and unauthenticated (what a Kafka listener here serves),
+/// storage and subnets as labels; a created cluster's state (CREATING, ACTIVE, DELETING, FAILED with stateInfo), the
+/// embedded one always ACTIVE. Shared by the describe and list handlers.
 /// </summary>
 internal static class ClusterViews
 {
     public static ClusterInfo Info(MskRegistry registry, StoredCluster cluster) => new()
     {
-        BrokerNodeGroupInfo = NodeGroup(registry),
+        BrokerNodeGroupInfo = NodeGroup(registry, cluster),
         ClientAuthentication = Authentication,
         ClusterArn = cluster.Arn,
         ClusterName = cluster.Name,
@@ -21,7 +22,8 @@ internal static class ClusterViews
         EncryptionInfo = Encryption,
         EnhancedMonitoring = "DEFAULT",
         NumberOfBrokerNodes = 1,
-        State = "ACTIVE",
+        State = MskRegistry.StateOf(cluster),
+        StateInfo = Failure(cluster),
         Tags = cluster.Tags,
         StorageMode = "LOCAL",
     };
@@ -33,11 +35,12 @@ internal static class ClusterViews
         ClusterName = cluster.Name,
         CreationTime = cluster.CreationTime,
         CurrentVersion = cluster.CurrentVersion,
-        State = "ACTIVE",
+        State = MskRegistry.StateOf(cluster),
+        StateInfo = Failure(cluster),
         Tags = cluster.Tags,
         Provisioned = new Provisioned
         {
-            BrokerNodeGroupInfo = NodeGroup(registry),
+            BrokerNodeGroupInfo = NodeGroup(registry, cluster),
             CurrentBrokerSoftwareInfo = Software(registry, cluster),
             ClientAuthentication = Authentication,
             EncryptionInfo = Encryption,
@@ -51,14 +54,20 @@ internal static class ClusterViews
     {
         ConfigurationArn = cluster.ConfigurationArn,
         ConfigurationRevision = cluster.ConfigurationRevision,
-        KafkaVersion = registry.Options.KafkaVersion,
+        KafkaVersion = cluster.KafkaVersion ?? registry.Options.KafkaVersion,
     };
 
-    private static BrokerNodeGroupInfo NodeGroup(MskRegistry registry) => new()
+    /// <summary>The instance type a cluster was created with (a label), the options' for the embedded one.</summary>
+    public static string InstanceType(MskRegistry registry, StoredCluster cluster) => cluster.InstanceType ?? registry.Options.InstanceType;
+
+    private static StateInfo? Failure(StoredCluster cluster) =>
+        cluster is { State: "FAILED", StateMessage: { } message } ? new StateInfo("BrokerStartFailed", message) : null;
+
+    private static BrokerNodeGroupInfo NodeGroup(MskRegistry registry, StoredCluster cluster) => new()
     {
         BrokerAZDistribution = "DEFAULT",
         ClientSubnets = ["local"],
-        InstanceType = registry.Options.InstanceType,
+        InstanceType = InstanceType(registry, cluster),
         SecurityGroups = [],
         StorageInfo = new StorageInfo(new EbsStorageInfo(VolumeSize: 1)),
     };

@@ -4,7 +4,7 @@ using Tributary.Msk.State;
 namespace Tributary.Msk.Handlers;
 
 /// <summary>
-/// ListNodes (GET /v1/clusters/{clusterArn}/nodes): the one broker, with the Kafka node id clients see in metadata and
+/// ListNodes (GET /v1/clusters/{clusterArn}/nodes): the cluster's one broker (BadRequestException while a created cluster is not ACTIVE), with the Kafka node id clients see in metadata and
 /// the advertised listener's host as its endpoint.
 /// </summary>
 internal sealed class ListNodes(MskRegistry registry) : IMskOperation
@@ -14,7 +14,8 @@ internal sealed class ListNodes(MskRegistry registry) : IMskOperation
     public Task<MskResponse> ExecuteAsync(MskRequest request)
     {
         var cluster = registry.Cluster(request.Label("clusterArn"));
-        var bootstrap = registry.BootstrapBrokers;
+        var bootstrap = registry.BootstrapBrokers(cluster.Arn);
+        var nodeId = registry.BrokerNodeId(cluster.Arn);
         var colon = bootstrap.LastIndexOf(':');
         var host = colon > 0 ? bootstrap[..colon] : bootstrap;
         var node = new NodeInfo
@@ -22,13 +23,13 @@ internal sealed class ListNodes(MskRegistry registry) : IMskOperation
             AddedToClusterTime = cluster.CreationTime,
             BrokerNodeInfo = new BrokerNodeInfo
             {
-                BrokerId = registry.BrokerNodeId,
+                BrokerId = nodeId,
                 ClientVpcIpAddress = host,
                 CurrentBrokerSoftwareInfo = ClusterViews.Software(registry, cluster),
                 Endpoints = [host],
             },
-            InstanceType = registry.Options.InstanceType,
-            NodeARN = $"arn:aws:kafka:{registry.Options.Region}:{registry.Options.AccountId}:broker/{cluster.Name}/{MskRegistry.ClusterId(cluster.Arn)}/{registry.BrokerNodeId}",
+            InstanceType = ClusterViews.InstanceType(registry, cluster),
+            NodeARN = $"arn:aws:kafka:{registry.Options.Region}:{registry.Options.AccountId}:broker/{cluster.Name}/{MskRegistry.ClusterId(cluster.Arn)}/{nodeId}",
             NodeType = "BROKER",
         };
         var (page, next) = Paging.Page<NodeInfo>([node], request);

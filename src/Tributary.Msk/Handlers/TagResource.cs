@@ -1,3 +1,4 @@
+using Tributary.Aws.RestJson;
 using Tributary.Msk.Messages;
 using Tributary.Msk.State;
 
@@ -5,7 +6,8 @@ namespace Tributary.Msk.Handlers;
 
 /// <summary>
 /// TagResource (POST /v1/tags/{resourceArn}, 204): adds or replaces tags on the cluster or a configuration. MSK's
-/// limits: tags required, keys 1–128 characters, values up to 256, not starting with <c>aws:</c> (BadRequestException).
+/// limits (<see cref="ResourceTags"/>): tags required, keys 1–128 characters not starting with <c>aws:</c>, values up
+/// to 256 (BadRequestException).
 /// </summary>
 internal sealed class TagResource(MskRegistry registry) : IMskOperation
 {
@@ -14,22 +16,11 @@ internal sealed class TagResource(MskRegistry registry) : IMskOperation
     public Task<MskResponse> ExecuteAsync(MskRequest request)
     {
         var tags = request.ReadBody<TagResourceRequest>().Tags;
-        if (tags is null || tags.Count == 0)
+        if (ResourceTags.Problem(tags) is { } problem)
         {
-            throw MskException.BadRequest("tags is required.", "tags");
+            throw MskException.BadRequest(problem, "tags");
         }
-        foreach (var (key, value) in tags)
-        {
-            if (key.Length is < 1 or > 128 || key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
-            {
-                throw MskException.BadRequest($"The tag key '{key}' is not valid: 1 to 128 characters, not starting with aws:.", "tags");
-            }
-            if (value is null || value.Length > 256)
-            {
-                throw MskException.BadRequest($"The value of tag '{key}' is not valid: at most 256 characters.", "tags");
-            }
-        }
-        registry.Tag(request.Label("resourceArn"), tags);
+        registry.Tag(request.Label("resourceArn"), tags!);
         return Task.FromResult(MskResponse.NoContent);
     }
 }

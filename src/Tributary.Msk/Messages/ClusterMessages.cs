@@ -18,9 +18,13 @@ public sealed record ClusterInfo
     public required string EnhancedMonitoring { get; init; }
     public required int NumberOfBrokerNodes { get; init; }
     public required string State { get; init; }
+    public StateInfo? StateInfo { get; init; }
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
     public required string StorageMode { get; init; }
 }
+
+/// <summary>Why a cluster is FAILED (MSK's StateInfo).</summary>
+public sealed record StateInfo(string Code, string Message);
 
 /// <summary>DescribeClusterV2's and ListClustersV2' Cluster.</summary>
 public sealed record Cluster
@@ -32,6 +36,7 @@ public sealed record Cluster
     public required string CreationTime { get; init; }
     public required string CurrentVersion { get; init; }
     public required string State { get; init; }
+    public StateInfo? StateInfo { get; init; }
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
     public required Provisioned Provisioned { get; init; }
 }

@@ -3,7 +3,10 @@ using Tributary.MskConnect.State;
 
 namespace Tributary.MskConnect.Handlers;
 
-/// <summary>UpdateConnector (PUT /v1/connectors/{connectorArn}?currentVersion=): capacity or configuration; answers UPDATING.</summary>
+/// <summary>
+/// UpdateConnector (PUT /v1/connectors/{connectorArn}?currentVersion=): capacity or configuration; answers UPDATING with
+/// the connector operation it started (DescribeConnectorOperation).
+/// </summary>
 internal sealed class UpdateConnector(MskConnectRegistry registry) : IMskConnectOperation
 {
     public string Name => "UpdateConnector";
@@ -11,6 +14,6 @@ internal sealed class UpdateConnector(MskConnectRegistry registry) : IMskConnect
     public Task<MskConnectResponse> ExecuteAsync(MskConnectRequest request)
     {
         var connector = registry.UpdateConnector(request.Label("connectorArn"), request.QueryValue("currentVersion"), request.ReadBody<UpdateConnectorRequest>());
-        return Task.FromResult(new MskConnectResponse(new UpdateConnectorResponse(connector.Arn, connector.State)));
+        return Task.FromResult(new MskConnectResponse(new UpdateConnectorResponse(connector.Arn, connector.State, connector.Operations![^1].Arn)));
     }
 }

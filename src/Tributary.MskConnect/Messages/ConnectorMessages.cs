@@ -113,6 +113,6 @@ public sealed record ConnectorSummary(
 
 public sealed record ListConnectorsResponse(IReadOnlyList<ConnectorSummary> Connectors, string? NextToken);
 
-public sealed record UpdateConnectorResponse(string ConnectorArn, string ConnectorState);
+public sealed record UpdateConnectorResponse(string ConnectorArn, string ConnectorState, string ConnectorOperationArn);
 
 public sealed record DeleteConnectorResponse(string ConnectorArn, string ConnectorState);

@@ -26,6 +26,9 @@ public sealed class MskConnectRegistry : IAsyncDisposable
 
     private const int TasksPerMcu = 2;
 
+    /// <summary>UpdateConnector operations kept per connector; older ones are forgotten.</summary>
+    private const int MaxOperations = 50;
+
     private readonly Lock _lock = new();
     private readonly MskConnectStateFile _state;
     private readonly string _directory;
@@ -153,6 +156,63 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             plugin.State = "DELETING";
             return plugin;
         }
+    }
+
+    // ---- Tags ----
+
+    /// <summary>The tags of a custom plugin, worker configuration or connector; NotFoundException for another ARN.</summary>
+    public IReadOnlyDictionary<string, string> Tags(string resourceArn)
+    {
+        lock (_lock)
+        {
+            return new Dictionary<string, string>(TagsOf(resourceArn), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>TagResource: adds or replaces the tags, saved before the answer.</summary>
+    public void Tag(string resourceArn, IReadOnlyDictionary<string, string> tags)
+    {
+        lock (_lock)
+        {
+            var target = TagsOf(resourceArn);
+            foreach (var (key, value) in tags)
+            {
+                target[key] = value;
+            }
+            Save();
+        }
+    }
+
+    /// <summary>UntagResource: removes the keys (absent ones are no error), saved before the answer.</summary>
+    public void Untag(string resourceArn, IEnumerable<string> keys)
+    {
+        lock (_lock)
+        {
+            var target = TagsOf(resourceArn);
+            foreach (var key in keys)
+            {
+                target.Remove(key);
+            }
+            Save();
+        }
+    }
+
+    /// <summary>The live tag map of a resource (a connector's are kept in its spec, as CreateConnector gave them).</summary>
+    private Dictionary<string, string> TagsOf(string resourceArn)
+    {
+        if (_state.CustomPlugins.FirstOrDefault(p => p.Arn == resourceArn) is { } plugin)
+        {
+            return plugin.Tags;
+        }
+        if (_state.WorkerConfigurations.FirstOrDefault(w => w.Arn == resourceArn) is { } configuration)
+        {
+            return configuration.Tags;
+        }
+        if (_state.Connectors.FirstOrDefault(c => c.Arn == resourceArn) is { } connector)
+        {
+            return connector.Spec.Tags ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+        throw MskConnectException.NotFound($"The resource {resourceArn} does not exist.");
     }
 
     private StoredPlugin FindPlugin(string arn) =>
@@ -319,7 +379,6 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 WorkerCount = request.Capacity!.ProvisionedCapacity?.WorkerCount ?? request.Capacity.AutoScaling!.MinWorkerCount!.Value,
                 Spec = request,
             };
-            request.Tags = null;
             _state.Connectors.Add(connector);
             Save();
             StartRuntime(connector);
@@ -367,6 +426,23 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             if (connector.State is "CREATING" or "UPDATING" or "DELETING")
             {
                 throw MskConnectException.BadRequest($"The connector {connector.Name} is {connector.State}; it can be updated once it is RUNNING or FAILED.");
+            }
+            var operation = new StoredConnectorOperation
+            {
+                Arn = $"arn:aws:kafkaconnect:{_options.Region}:{_options.AccountId}:connector-operation/{connector.Name}/{connector.Id}/{Guid.NewGuid()}",
+                Type = request.Capacity is null ? "UPDATE_CONNECTOR_CONFIGURATION" : "UPDATE_WORKER_SETTING",
+                State = "UPDATE_IN_PROGRESS",
+                CreationTime = AwsRestJson.Timestamp(DateTimeOffset.UtcNow),
+                OriginCapacity = request.Capacity is null ? null : Clone(connector.Spec.Capacity),
+                TargetCapacity = request.Capacity,
+                OriginConfiguration = request.Capacity is null ? Clone(connector.Spec.ConnectorConfiguration) : null,
+                TargetConfiguration = request.ConnectorConfiguration,
+            };
+            var operations = connector.Operations ??= [];
+            operations.Add(operation);
+            if (operations.Count > MaxOperations)
+            {
+                operations.RemoveRange(0, operations.Count - MaxOperations);
             }
             if (request.Capacity is { } capacity)
             {
@@ -527,7 +603,38 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             }
             connector.State = state;
             connector.StateDescription = description;
+            if (state is "RUNNING" or "FAILED" && connector.Operations?.LastOrDefault() is { State: "UPDATE_IN_PROGRESS" } operation)
+            {
+                operation.State = state == "RUNNING" ? "UPDATE_COMPLETE" : "UPDATE_FAILED";
+                operation.ErrorInfo = description;
+                operation.EndTime = AwsRestJson.Timestamp(DateTimeOffset.UtcNow);
+            }
             Save();
+        }
+    }
+
+    /// <summary>ListConnectorOperations: a connector's operations, newest first; NotFoundException for an unknown connector.</summary>
+    public IReadOnlyList<StoredConnectorOperation> ConnectorOperations(string connectorArn)
+    {
+        lock (_lock)
+        {
+            return [.. (FindConnector(connectorArn).Operations ?? []).AsEnumerable().Reverse().Select(Clone)];
+        }
+    }
+
+    /// <summary>DescribeConnectorOperation: the operation and its connector's ARN; NotFoundException for an unknown operation.</summary>
+    public (string ConnectorArn, StoredConnectorOperation Operation) ConnectorOperation(string operationArn)
+    {
+        lock (_lock)
+        {
+            foreach (var connector in _state.Connectors)
+            {
+                if (connector.Operations?.FirstOrDefault(o => o.Arn == operationArn) is { } operation)
+                {
+                    return (connector.Arn, Clone(operation));
+                }
+            }
+            throw MskConnectException.NotFound($"The connector operation {operationArn} does not exist.");
         }
     }
 

@@ -114,4 +114,26 @@ public sealed class StoredConnector
 
     /// <summary>The request the connector was created from, with capacity and configuration as last updated.</summary>
     public CreateConnectorRequest Spec { get; set; } = new();
+
+    /// <summary>UpdateConnector's operations, oldest first (the last 50 kept); absent until the first update.</summary>
+    public List<StoredConnectorOperation>? Operations { get; set; }
+}
+
+/// <summary>One UpdateConnector as ListConnectorOperations / DescribeConnectorOperation report it.</summary>
+public sealed class StoredConnectorOperation
+{
+    public string Arn { get; set; } = "";
+
+    /// <summary>UPDATE_WORKER_SETTING (capacity) or UPDATE_CONNECTOR_CONFIGURATION.</summary>
+    public string Type { get; set; } = "";
+
+    /// <summary>UPDATE_IN_PROGRESS until the connector runs again (UPDATE_COMPLETE) or fails (UPDATE_FAILED).</summary>
+    public string State { get; set; } = "";
+    public string CreationTime { get; set; } = "";
+    public string? EndTime { get; set; }
+    public Capacity? OriginCapacity { get; set; }
+    public Capacity? TargetCapacity { get; set; }
+    public Dictionary<string, string>? OriginConfiguration { get; set; }
+    public Dictionary<string, string>? TargetConfiguration { get; set; }
+    public StateDescription? ErrorInfo { get; set; }
 }

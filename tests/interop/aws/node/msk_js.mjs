@@ -6,19 +6,11 @@ import {
   DescribeConfigurationRevisionCommand, DeleteConfigurationCommand, TagResourceCommand, ListTagsForResourceCommand,
   DescribeConfigurationCommand,
 } from "@aws-sdk/client-kafka";
+import { check, done, fails, limitTime } from "./checks.mjs";
 
 const endpoint = process.argv[2];
-setTimeout(() => { console.log("FAILED: timed out"); process.exit(1); }, 1000 * Number(process.env.TRIBUTARY_INTEROP_TIMEOUT ?? 120)).unref();
+limitTime();
 const client = new KafkaClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "tributary", secretAccessKey: "tributary" }, maxAttempts: 1 });
-let checks = 0;
-function check(condition, message) {
-  if (!condition) { console.log("FAILED: " + message); process.exit(1); }
-  checks++;
-  console.log("ok: " + message);
-}
-async function fails(promise) {
-  try { await promise; return null; } catch (e) { return e; }
-}
 
 const clusters = (await client.send(new ListClustersV2Command({}))).ClusterInfoList;
 check(clusters.length === 1 && clusters[0].State === "ACTIVE" && clusters[0].Provisioned.NumberOfBrokerNodes === 1, "ListClustersV2: one ACTIVE cluster");
@@ -55,4 +47,4 @@ const deleted = await client.send(new DeleteConfigurationCommand({ Arn: created.
 check(deleted.State === "DELETING", "DeleteConfiguration");
 const gone = await fails(client.send(new DescribeConfigurationCommand({ Arn: created.Arn })));
 check(gone?.name === "NotFoundException", "a deleted configuration is not found");
-console.log(`OK ${checks} checks`);
+done();

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Broker;
+using Tributary.Kafka;
+
+namespace Tributary.Server;
+
+/// <summary>
+/// One broker with its Kafka listener: the broker opened on its data directory, then the listener started on it. serve
+/// runs the embedded cluster this way, and the MSK API each cluster it creates (<see cref="MskClusterBrokers"/>), so
+/// every cluster is composed the same. Disposal closes the listener first (no more requests), then the broker (logs
+/// flushed and checkpointed).
+/// </summary>
+public sealed class KafkaBrokerHost : IAsyncDisposable
+{
+    private KafkaBrokerHost(Tributary.Broker.Broker broker, KafkaServer kafka)
+    {
+        Broker = broker;
+        Kafka = kafka;
+    }
+
+    public Tributary.Broker.Broker Broker { get; }
+
+    public KafkaServer Kafka { get; }
+
+    /// <summary>
+    /// Opens the broker and starts the listener; <see cref="KafkaBrokerHostException"/> names the step that failed (the
+    /// data directory, or the address), and nothing stays open after a failure.
+    /// </summary>
+    public static async Task<KafkaBrokerHost> StartAsync(BrokerOptions brokerOptions, KafkaListenerOptions listenerOptions, ILoggerFactory loggerFactory)
+    {
+        Tributary.Broker.Broker broker;
+        try
+        {
+            broker = await Tributary.Broker.Broker.OpenAsync(brokerOptions).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new KafkaBrokerHostException($"cannot open data directory {brokerOptions.DataDirectory}: {e.Message}", e);
+        }
+        try
+        {
+            var kafka = await KafkaServer.StartAsync(broker, listenerOptions, loggerFactory).ConfigureAwait(false);
+            return new KafkaBrokerHost(broker, kafka);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            await broker.DisposeAsync().ConfigureAwait(false);
+            throw new KafkaBrokerHostException($"cannot listen on {listenerOptions.Host}:{listenerOptions.Port}: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Kafka.DisposeAsync().ConfigureAwait(false);
+        await Broker.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>A broker could not be opened or its listener not started; the message names which, without a program prefix.</summary>
+public sealed class KafkaBrokerHostException(string message, Exception inner) : Exception(message, inner);
