@@ -1,5 +1,6 @@
 using Tributary.Cdc.Postgres.Values;
 using Tributary.Connect.Config;
+using Tributary.Connect.Errors;
 
 namespace Tributary.Cdc.Postgres;
 
@@ -31,6 +32,8 @@ public sealed record PostgresConnectorConfig
     public int RetryWaitMs { get; init; } = 10_000;
     public long RetainedWalWarningBytes { get; init; } = 1L << 30;
     public int RetainedWalCheckIntervalMs { get; init; } = 10_000;
+    public (string Schema, string Table)? SignalTable { get; init; }
+    public int IncrementalChunkSize { get; init; } = 1024;
 
     /// <summary>The definition /connector-plugins and validate show.</summary>
     public static ConfigDef Definition { get; } = CdcConfig.Define(Dialect)
@@ -48,6 +51,8 @@ public sealed record PostgresConnectorConfig
         .Define("skipped.operations", ConfigType.List, "t", Importance.Low, "Operations not emitted: c, u, d, t or none (truncates are skipped by default).")
         .Define("heartbeat.action.query", ConfigType.String, null, Importance.Medium, "SQL run on every heartbeat (a write that keeps the slot moving).")
         .Define("provide.transaction.metadata", ConfigType.Boolean, "false", Importance.Low, "Whether events carry a transaction block and BEGIN/END records go to <topic.prefix>.transaction.")
+        .Define("signal.data.collection", ConfigType.String, null, Importance.Low, "The signalling table, schema.table (columns id, type, data): execute-snapshot signals start incremental snapshots.")
+        .Define("incremental.snapshot.chunk.size", ConfigType.Int, "1024", Importance.Low, "Rows an incremental snapshot reads per chunk.")
         .Define("status.update.interval.ms", ConfigType.Int, "10000", Importance.Low, "How often the replication connection reports its flushed position.")
         .Define("errors.max.retries", ConfigType.Int, "-1", Importance.Low, "How often a lost connection is retried once streaming ran (-1: without limit, 0: never).")
         .Define("retriable.restart.connector.wait.ms", ConfigType.Long, "10000", Importance.Low, "How long the task waits before reconnecting after a lost connection.")
@@ -80,6 +85,10 @@ public sealed record PostgresConnectorConfig
             RetryWaitMs = Math.Max(0, reader.Int("retriable.restart.connector.wait.ms", 10_000)),
             RetainedWalWarningBytes = Math.Max(0, reader.Long("slot.retained.wal.warning.bytes", 1L << 30)),
             RetainedWalCheckIntervalMs = Math.Max(0, reader.Int("slot.retained.wal.check.interval.ms", 10_000)),
+            SignalTable = reader.Get("signal.data.collection") is { } signal
+                ? signal.Split('.') is [var schema, var table] ? (schema, table) : throw new ConfigException("signal.data.collection", signal, "Expected schema.table")
+                : null,
+            IncrementalChunkSize = Math.Max(1, reader.Int("incremental.snapshot.chunk.size", 1024)),
         };
     }
 }

@@ -3,7 +3,8 @@ namespace Tributary.Cdc.Postgres;
 /// <summary>
 /// The connector's source offset under Debezium's field names
 /// (PostgresOffsetContext): <c>lsn_commit</c>, <c>lsn</c>, <c>lsn_proc</c>, <c>txId</c>, <c>ts_usec</c>, and while a
-/// snapshot is unfinished <c>snapshot: "INITIAL"</c> (<c>last_snapshot_record: true</c> on its last record).
+/// snapshot is unfinished <c>snapshot: "INITIAL"</c> (<c>last_snapshot_record: true</c> on its last record); while an
+/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding).
 /// <para>
 /// Meaning, which restarts rely on: <c>lsn_commit</c> is the commit LSN of the transaction the record belongs to
 /// (BEGIN's final LSN) — every transaction committing before it was emitted in full, so it is also the LSN that may be
@@ -13,7 +14,8 @@ namespace Tributary.Cdc.Postgres;
 /// </para>
 /// Immutable.
 /// </summary>
-public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? TxId = null, long TsUsec = 0, bool Snapshot = false, bool LastSnapshotRecord = false)
+public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? TxId = null, long TsUsec = 0, bool Snapshot = false, bool LastSnapshotRecord = false,
+    string? Incremental = null)
 {
     public IReadOnlyDictionary<string, object?> ToMap()
     {
@@ -39,6 +41,10 @@ public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? Tx
         {
             map["last_snapshot_record"] = true;
         }
+        if (Incremental is { } incremental)
+        {
+            map["incremental_snapshot"] = incremental;
+        }
         return map;
     }
 
@@ -50,7 +56,8 @@ public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? Tx
             return null;
         }
         return new PostgresOffset((ulong)SourceOffsets.Long(map, "lsn_commit")!.Value, SourceOffsets.Long(map, "lsn") is { } lsn ? (ulong)lsn : null,
-            SourceOffsets.Long(map, "txId"), SourceOffsets.Long(map, "ts_usec") ?? 0, SourceOffsets.SnapshotUnfinished(map));
+            SourceOffsets.Long(map, "txId"), SourceOffsets.Long(map, "ts_usec") ?? 0, SourceOffsets.SnapshotUnfinished(map),
+            Incremental: map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null);
     }
 
     /// <summary>Whether a change at <paramref name="lsn"/> in the transaction committing at <paramref name="commitLsn"/> was emitted already.</summary>

@@ -5,6 +5,7 @@ using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
 using Tributary.Cdc.Postgres.Replication;
 using Tributary.Cdc.Postgres.Schema;
+using Tributary.Cdc.Postgres.Snapshots;
 using Tributary.Connect.Errors;
 using Tributary.Connect.Source;
 
@@ -27,6 +28,12 @@ public sealed class PostgresSourceTask : CdcSourceTask
     private PostgresConnectorConfig _config = null!;
     private readonly Dictionary<string, CapturedTable?> _tables = [];
     private readonly Dictionary<uint, RelationShape> _relations = [];
+
+    /// <summary>The signalling table's relations: per relation, the positions of its id, type and data columns.</summary>
+    private readonly Dictionary<uint, (int Id, int Type, int Data)> _signalRelations = [];
+
+    /// <summary>Incremental snapshots (when signal.data.collection is set; reader task only).</summary>
+    private IncrementalSnapshot? _incremental;
 
     /// <summary>The streaming connection, once replication started; status updates go through it.</summary>
     private volatile LogicalReplicationConnection? _replication;
@@ -120,6 +127,11 @@ public sealed class PostgresSourceTask : CdcSourceTask
     protected override async Task ReadAsync(IReadOnlyDictionary<string, object?>? storedOffset, CancellationToken cancellationToken)
     {
         var stored = PostgresOffset.FromMap(storedOffset);
+        if (_config.SignalTable is not null)
+        {
+            _incremental = new IncrementalSnapshot(_config);
+            _incremental.Resume(stored?.Incremental);
+        }
         using var monitorStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var monitor = _config.RetainedWalCheckIntervalMs > 0
             ? Task.Run(() => new RetainedWalMonitor(_config, Metrics).RunAsync(monitorStop.Token), CancellationToken.None)
@@ -187,7 +199,9 @@ public sealed class PostgresSourceTask : CdcSourceTask
             await using var sql = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
             await ServerSetup.CheckAsync(sql, _config, cancellationToken).ConfigureAwait(false);
             var captured = (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table)).ToList();
-            await ServerSetup.EnsurePublicationAsync(sql, _config, captured, cancellationToken).ConfigureAwait(false);
+            // The signalling table streams through the publication too (filtered mode lists it beside the captured tables).
+            await ServerSetup.EnsurePublicationAsync(sql, _config, _config.SignalTable is { } signal && !captured.Contains(signal) ? [.. captured, signal] : captured,
+                cancellationToken).ConfigureAwait(false);
             var slot = await ServerSetup.SlotAsync(sql, _config, cancellationToken).ConfigureAwait(false);
             if (slot is { Plugin: not "pgoutput" } other)
             {
@@ -358,6 +372,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         await using var messages = replication.StartReplication(slot, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         _resume ??= start;
         var next = messages.MoveNextAsync().AsTask();
+        await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             if (heartbeat != Timeout.InfiniteTimeSpan && !next.IsCompleted)
@@ -401,9 +416,18 @@ public sealed class PostgresSourceTask : CdcSourceTask
                         await EndTransactionAsync(transaction.CommitMicros / 1000, last.ToMap(), cancellationToken).ConfigureAwait(false);
                     }
                     completedBefore = Math.Max(completedBefore, (ulong)commit.TransactionEndLsn);
+                    await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
                     break;
                 case RelationMessage relation:
                     _relations[relation.RelationId] = await RelationAsync(sql, relation, cancellationToken).ConfigureAwait(false);
+                    if (_config.SignalTable is { } signalTable && relation.Namespace == signalTable.Schema && relation.RelationName == signalTable.Table)
+                    {
+                        int Column(string name) => relation.Columns.ToList().FindIndex(c => c.ColumnName == name);
+                        _signalRelations[relation.RelationId] = (Column("id"), Column("type"), Column("data"));
+                    }
+                    break;
+                case InsertMessage insert when _signalRelations.TryGetValue(insert.Relation.RelationId, out var signalColumns):
+                    await HandleSignalAsync(sql, insert, signalColumns, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case InsertMessage insert:
                     await HandleChangeAsync(Operation.Create, insert.Relation.RelationId, insert.WalStart, null, insert.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
@@ -431,6 +455,55 @@ public sealed class PostgresSourceTask : CdcSourceTask
         }
     }
 
+    /// <summary>Between transactions: the next incremental snapshot chunk, if one is due.</summary>
+    private async Task NextChunkAsync(NpgsqlConnection sql, CancellationToken cancellationToken)
+    {
+        if (_incremental is { NeedsChunk: true } incremental)
+        {
+            await incremental.StartChunkAsync(sql, (schema, table) => TableAsync(sql, schema, table, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A row inserted into the signalling table: an <c>execute-snapshot</c> signal queues tables for an incremental
+    /// snapshot; a watermark of the snapshot's window opens it or, closing it, emits the chunk's remaining rows.
+    /// </summary>
+    private async Task HandleSignalAsync(NpgsqlConnection sql, InsertMessage insert, (int Id, int Type, int Data) columns, TransactionState transaction, PostgresOffset start,
+        CancellationToken cancellationToken)
+    {
+        var lsn = (ulong)insert.WalStart;
+        var values = new List<string?>();
+        await foreach (var value in insert.NewRow.ConfigureAwait(false))
+        {
+            values.Add(value.IsDBNull || value.IsUnchangedToastedValue ? null : await value.Get<string>(cancellationToken).ConfigureAwait(false));
+        }
+        if (_incremental is not { } incremental || start.Covers(transaction.CommitLsn, lsn) || columns.Id < 0 || columns.Type < 0)
+        {
+            return;
+        }
+        var type = values[columns.Type];
+        if (type == "execute-snapshot")
+        {
+            var captured = (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table));
+            incremental.Request(columns.Data >= 0 ? values[columns.Data] : null, captured);
+            return;
+        }
+        if (values[columns.Id] is not { } id || incremental.OnWatermark(id) is not { } chunk)
+        {
+            return;
+        }
+        var table = chunk.Table;
+        foreach (var (row, state) in chunk.Rows)
+        {
+            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: state).ToMap();
+            var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.Incremental,
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
+            await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
+                table.Envelope.Create(Operation.Read, null, table.Row(row), source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
+        }
+        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: incremental.State);
+    }
+
     private async Task EmitHeartbeatAsync(NpgsqlConnection sql, ulong completedBefore, CancellationToken cancellationToken)
     {
         if (_config.HeartbeatActionQuery is { } query)
@@ -438,8 +511,8 @@ public sealed class PostgresSourceTask : CdcSourceTask
             await ServerSetup.ExecuteAsync(sql, query, cancellationToken).ConfigureAwait(false);
         }
         var now = DateTimeOffset.UtcNow;
-        await EmitHeartbeatAsync(new PostgresOffset(completedBefore, TsUsec: now.ToUnixTimeMilliseconds() * 1000).ToMap(), now, cancellationToken).ConfigureAwait(false);
-        _resume = new PostgresOffset(completedBefore);
+        await EmitHeartbeatAsync(new PostgresOffset(completedBefore, TsUsec: now.ToUnixTimeMilliseconds() * 1000, Incremental: _incremental?.State).ToMap(), now, cancellationToken).ConfigureAwait(false);
+        _resume = new PostgresOffset(completedBefore, Incremental: _incremental?.State);
     }
 
     private static async Task<string?[]> ReadTupleAsync(ReplicationTuple tuple, RelationShape shape, CancellationToken cancellationToken)
@@ -475,11 +548,19 @@ public sealed class PostgresSourceTask : CdcSourceTask
         var after = newTuple is null ? null : await ReadTupleAsync(newTuple, shape, cancellationToken).ConfigureAwait(false);
         var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
             new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
-        var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros);
+        var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State);
         var offset = position.ToMap();
         await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
         await EmitChangeAsync(operation, table, before, after, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         _resume = position;
+        if (_incremental is not null && (after ?? before) is { } row)
+        {
+            _incremental.OnChange(table, table.KeyText(row));
+            if (before is not null && after is not null)
+            {
+                _incremental.OnChange(table, table.KeyText(before));
+            }
+        }
     }
 
     /// <summary>
@@ -490,7 +571,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         Transactions is null
             ? Task.CompletedTask
             : BeginTransactionAsync(transaction.Id, transaction.CommitMicros / 1000,
-                new PostgresOffset(transaction.CommitLsn, TxId: transaction.TxId, TsUsec: transaction.CommitMicros).ToMap(), cancellationToken);
+                new PostgresOffset(transaction.CommitLsn, TxId: transaction.TxId, TsUsec: transaction.CommitMicros, Incremental: _incremental?.State).ToMap(), cancellationToken);
 
     private async Task HandleTruncateAsync(TruncateMessage truncate, TransactionState transaction, PostgresOffset start, CancellationToken cancellationToken)
     {
@@ -507,10 +588,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
             }
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
                 new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
-            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros).ToMap();
+            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State).ToMap();
             await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
             await EmitChangeAsync<string>(Operation.Truncate, table, null, null, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         }
-        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros);
+        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State);
     }
 }

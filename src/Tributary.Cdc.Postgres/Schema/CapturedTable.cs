@@ -19,6 +19,13 @@ public sealed class CapturedTable(TableDefinition definition, string topic, Valu
 
     public int ColumnCount => Definition.Columns.Count;
 
+    /// <summary>The primary key's columns (indexes into a row) in key order; empty without a primary key.</summary>
+    public IReadOnlyList<int> KeyColumnIndexes { get; } = [.. Enumerable.Range(0, definition.Columns.Count)
+        .Where(i => definition.Columns[i].KeyPosition >= 0).OrderBy(i => definition.Columns[i].KeyPosition)];
+
+    /// <summary>The key columns' text joined by U+0001: identifies a row across the stream and a snapshot chunk.</summary>
+    public string KeyText(string?[] row) => string.Join('\u0001', KeyColumnIndexes.Select(i => row[i] ?? ""));
+
     private static IEnumerable<ShapeColumn<string>> Columns(TableDefinition definition, ValueModes modes, Func<string, bool> columnExcluded)
     {
         for (var i = 0; i < definition.Columns.Count; i++)
