@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Client;
-using Tributary.Connect.Runtime.Config;
-using Tributary.Server;
 
 namespace Tributary.Cdc.Postgres.Tests;
 
@@ -26,17 +22,7 @@ public sealed class PostgresCdcBenchmark
     {
         var lines = new List<string>();
         void Line(string bench, string metric, double value, string unit, double reference, string referenceName, string note) =>
-            lines.Add(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["bench"] = bench,
-                ["metric"] = metric,
-                ["value"] = Math.Round(value, 1),
-                ["unit"] = unit,
-                ["reference"] = Math.Round(reference, 1),
-                ["reference_name"] = referenceName,
-                ["ratio"] = Math.Round(reference == 0 ? 0 : value / reference, 3),
-                ["note"] = note + "; load1=" + File.ReadAllText("/proc/loadavg").Split(' ')[0],
-            }));
+            lines.Add(CdcBenchmarkKit.Line(bench, metric, value, unit, reference, referenceName, note));
 
         await using var kafka = await InProcessKafka.StartAsync();
         await using var server = await PostgresServer.StartAsync();
@@ -67,11 +53,11 @@ public sealed class PostgresCdcBenchmark
         config["max.batch.size"] = "4096";
         config["slot.retained.wal.check.interval.ms"] = "0";
         double seconds;
-        await using (var worker = await WorkerAsync(kafka, directory, schemas: false))
+        await using (var worker = await CdcBenchmarkKit.WorkerAsync(kafka, directory, schemas: false))
         {
             var watch = Stopwatch.StartNew();
             await worker.Herder.PutConnectorConfigAsync("stream", config, allowReplace: false);
-            await Eventually.HoldsAsync(async () => await EndOffsetAsync(client, "pgbench.bench.t") >= StreamRows,
+            await Eventually.HoldsAsync(async () => await CdcBenchmarkKit.EndOffsetAsync(client, "pgbench.bench.t") >= StreamRows,
                 () => $"{StreamRows} records on pgbench.bench.t", TimeSpan.FromMinutes(10), TimeSpan.FromMilliseconds(20));
             seconds = watch.Elapsed.TotalSeconds;
         }
@@ -100,57 +86,23 @@ public sealed class PostgresCdcBenchmark
         latencyConfig["table.include.list"] = "bench\\.lat";
         latencyConfig["snapshot.mode"] = "no_data";
         latencyConfig["slot.retained.wal.check.interval.ms"] = "0";
-        var latencies = new List<double>();
-        await using (var worker = await WorkerAsync(kafka, directory, schemas: true))
+        List<double> latencies;
+        await using (var worker = await CdcBenchmarkKit.WorkerAsync(kafka, directory, schemas: true))
         {
             await worker.Herder.PutConnectorConfigAsync("lat", latencyConfig, allowReplace: false);
             await Eventually.HoldsAsync(() => server.SlotActiveAsync("bench_lat"), "the connector streaming", TimeSpan.FromSeconds(60));
             await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString());
             await connection.OpenAsync();
-            for (var i = 1; i <= 300; i++)
+            latencies = await CdcBenchmarkKit.CommitToTopicLatenciesAsync(client, "pglat.bench.lat", 300, async i =>
             {
                 await using var command = new Npgsql.NpgsqlCommand($"INSERT INTO bench.lat VALUES ({i}, 'x')", connection);
                 await command.ExecuteNonQueryAsync();
-                var committed = Stopwatch.GetTimestamp();
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (await EndOffsetAsync(client, "pglat.bench.lat") < i)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, $"row {i} did not reach the topic within 60 s");
-                    await Task.Delay(1);
-                }
-                latencies.Add(Stopwatch.GetElapsedTime(committed).TotalMilliseconds);
-            }
+            }, () => "");
         }
-        latencies.Sort();
         const string LatencyNote = "300 single-row autocommit INSERTs, each waited for before the next; COMMIT returned to the client → record's offset visible to ListOffsets (polled every ~1 ms), connector in the Connect runtime";
         Line("cdc_postgres_commit_to_topic_latency", "p50_ms", latencies[latencies.Count / 2], "ms", 0, "none (absolute)", LatencyNote);
         Line("cdc_postgres_commit_to_topic_latency", "p99_ms", latencies[(int)(latencies.Count * 0.99)], "ms", 0, "none (absolute)", "as p50");
 
         await File.WriteAllLinesAsync(Path.Combine(InteropPaths.RepositoryRoot, "bench", "results", "cdc-postgres.jsonl"), lines);
-    }
-
-    /// <summary>A Connect worker as <c>tributary connect-standalone</c> runs it, in this process against the in-process broker.</summary>
-    private static async Task<ConnectHost> WorkerAsync(InProcessKafka kafka, TempDirectory directory, bool schemas) =>
-        await ConnectHost.StartAsync(new WorkerConfig(new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.Bootstrap,
-            ["key.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-            ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-            ["key.converter.schemas.enable"] = schemas ? "true" : "false",
-            ["value.converter.schemas.enable"] = schemas ? "true" : "false",
-            ["offset.storage.file.filename"] = directory.File("offsets.json"),
-            ["listeners"] = "http://127.0.0.1:0",
-        }), NullLoggerFactory.Instance);
-
-    private static async Task<long> EndOffsetAsync(KafkaClient client, string topic)
-    {
-        try
-        {
-            return await client.ListOffsetAsync(topic, 0, -1);
-        }
-        catch (KafkaClientException)
-        {
-            return 0;
-        }
     }
 }
