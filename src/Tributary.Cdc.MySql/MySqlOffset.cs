@@ -1,9 +1,7 @@
-using System.Globalization;
-
 namespace Tributary.Cdc.MySql;
 
 /// <summary>
-/// The connector's source partition <c>{"server": prefix}</c> and offset (Debezium's BinlogOffsetContext field names):
+/// The connector's source offset (Debezium's BinlogOffsetContext field names):
 /// <c>file</c>, <c>pos</c> = where to resume reading — the start of the transaction in flight (its GTID or BEGIN
 /// event) or, between transactions, the next event; <c>event</c> = rows events of that transaction already emitted
 /// in full; <c>row</c> = rows of the next rows event already emitted; <c>ts_sec</c>, <c>server_id</c>; <c>snapshot</c>
@@ -11,8 +9,6 @@ namespace Tributary.Cdc.MySql;
 /// </summary>
 public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row = 0, long TsSec = 0, long ServerId = 0, bool Snapshot = false)
 {
-    public static IReadOnlyDictionary<string, object?> Partition(string serverName) => new Dictionary<string, object?> { ["server"] = serverName };
-
     public IReadOnlyDictionary<string, object?> ToMap()
     {
         var map = new Dictionary<string, object?>();
@@ -45,9 +41,7 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
         {
             return null;
         }
-        long Long(string key) => map.TryGetValue(key, out var value) && value is not null ? System.Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
-        var snapshot = map.TryGetValue("snapshot", out var flag) && flag is not null &&
-                       (flag is true || string.Equals(flag.ToString(), "INITIAL", StringComparison.OrdinalIgnoreCase) || string.Equals(flag.ToString(), "true", StringComparison.OrdinalIgnoreCase));
-        return new MySqlOffset(fileName, Long("pos"), Long("event"), (int)Long("row"), Long("ts_sec"), Long("server_id"), snapshot);
+        long Long(string key) => SourceOffsets.Long(map, key) ?? 0;
+        return new MySqlOffset(fileName, Long("pos"), Long("event"), (int)Long("row"), Long("ts_sec"), Long("server_id"), SourceOffsets.SnapshotUnfinished(map));
     }
 }

@@ -10,115 +10,71 @@ using Tributary.Connect.Source;
 namespace Tributary.Cdc.MySql;
 
 /// <summary>
-/// The MySQL source task. A background reader (snapshot, then the binlog) fills a bounded queue
-/// (<c>max.queue.size</c>); <see cref="PollAsync"/> hands out up to <c>max.batch.size</c> records, waiting at most
-/// <c>poll.interval.ms</c>. A failure of the reader fails the task at the next poll with the reason (wrong
-/// credentials, binlog off, missing privileges, purged binlog...). Restart semantics: see <see cref="MySqlOffset"/>
-/// and docs/cdc-mysql.md. PollAsync is called by one thread at a time (the worker's poll loop).
+/// The MySQL source task: on <see cref="CdcSourceTask"/>'s reader and queue, it snapshots, then reads the binlog. A
+/// failure of the reader fails the task at the next poll with the reason (wrong credentials, binlog off, missing
+/// privileges, purged binlog...). Restart semantics: see <see cref="MySqlOffset"/> and docs/cdc-mysql.md.
 /// </summary>
-public sealed class MySqlSourceTask : SourceTask
+public sealed class MySqlSourceTask : CdcSourceTask
 {
     private static readonly Regex DdlTable = new(
         @"^\s*(?<verb>CREATE|ALTER|DROP|RENAME|TRUNCATE)\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:`?(?<db>[\w$]+)`?\s*\.\s*)?`?(?<table>[\w$]+)`?",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private MySqlConnectorConfig _config = null!;
-    private TopicNaming _naming = null!;
-    private IReadOnlyDictionary<string, object?> _partition = null!;
-    private ChangeEventQueue _queue = null!;
-    private CancellationTokenSource _stopping = new();
-    private Task _reader = Task.CompletedTask;
     private readonly Dictionary<string, CapturedTable?> _tables = [];
 
-    public override string Version => SourceBlock.DebeziumVersion;
-
-    public override async Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
+    protected override CdcConfig Configure(IReadOnlyDictionary<string, string> properties)
     {
         _config = MySqlConnectorConfig.Parse(properties);
-        _naming = new TopicNaming(_config.TopicPrefix, _config.HeartbeatTopicPrefix);
-        _partition = MySqlOffset.Partition(_config.TopicPrefix);
-        _queue = new ChangeEventQueue(_config.MaxQueueSize, _config.MaxBatchSize, TimeSpan.FromMilliseconds(_config.PollIntervalMs));
-        var stored = MySqlOffset.FromMap(Context.OffsetStorageReader.Offset(_partition));
-        _stopping = new CancellationTokenSource();
-        var token = _stopping.Token;
-        _reader = Task.Run(() => RunAsync(stored, token), CancellationToken.None);
-        await Task.CompletedTask.ConfigureAwait(false);
+        return _config.Cdc;
     }
 
-    public override ValueTask<IReadOnlyList<SourceRecord>?> PollAsync(CancellationToken cancellationToken) => _queue.PollAsync(cancellationToken);
-
-    public override async Task StopAsync()
+    protected override async Task ReadAsync(IReadOnlyDictionary<string, object?>? storedOffset, CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
+        var stored = MySqlOffset.FromMap(storedOffset);
+        await using var sql = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
+        await ServerSetup.CheckAsync(sql, cancellationToken).ConfigureAwait(false);
+        MySqlOffset start;
+        var snapshot = stored is null
+            ? Cdc.SnapshotMode is not ("never" or "no_data")
+            : stored.Snapshot ? Cdc.SnapshotMode is not ("never" or "no_data") : Cdc.SnapshotMode == "always";
+        if (stored is not null && !stored.Snapshot && !snapshot && !await ServerSetup.HasBinlogAsync(sql, stored.File, cancellationToken).ConfigureAwait(false))
         {
-            await _reader.ConfigureAwait(false);
+            if (Cdc.SnapshotMode != "when_needed")
+            {
+                throw new ConnectException($"The connector is trying to read binlog starting at {stored.File}:{stored.Pos}, but this is no longer available on the server. " +
+                                           "Reconfigure the connector to use a snapshot when needed (snapshot.mode=when_needed).");
+            }
+            snapshot = true;
         }
-        catch (Exception) when (_stopping.IsCancellationRequested)
+        if (snapshot)
         {
-            // The reader's failure was reported through the queue already.
+            start = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            if (Cdc.SnapshotMode == "initial_only")
+            {
+                return;
+            }
         }
-        _stopping.Dispose();
+        else if (stored is not null && !stored.Snapshot)
+        {
+            start = stored;
+        }
+        else if (Cdc.SnapshotMode == "never")
+        {
+            start = new MySqlOffset(await FirstBinlogAsync(sql, cancellationToken).ConfigureAwait(false), 4);
+        }
+        else
+        {
+            var (file, position) = await ServerSetup.BinlogPositionAsync(sql, cancellationToken).ConfigureAwait(false);
+            start = new MySqlOffset(file, position);
+        }
+        await StreamAsync(sql, start, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RunAsync(MySqlOffset? stored, CancellationToken cancellationToken)
+    protected override string Describe(Exception error) => error switch
     {
-        try
-        {
-            await using var sql = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
-            await ServerSetup.CheckAsync(sql, cancellationToken).ConfigureAwait(false);
-            MySqlOffset start;
-            var snapshot = stored is null
-                ? _config.SnapshotMode is not ("never" or "no_data")
-                : stored.Snapshot ? _config.SnapshotMode is not ("never" or "no_data") : _config.SnapshotMode == "always";
-            if (stored is not null && !stored.Snapshot && !snapshot && !await ServerSetup.HasBinlogAsync(sql, stored.File, cancellationToken).ConfigureAwait(false))
-            {
-                if (_config.SnapshotMode != "when_needed")
-                {
-                    throw new ConnectException($"The connector is trying to read binlog starting at {stored.File}:{stored.Pos}, but this is no longer available on the server. " +
-                                               "Reconfigure the connector to use a snapshot when needed (snapshot.mode=when_needed).");
-                }
-                snapshot = true;
-            }
-            if (snapshot)
-            {
-                start = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
-                if (_config.SnapshotMode == "initial_only")
-                {
-                    _queue.Complete();
-                    return;
-                }
-            }
-            else if (stored is not null && !stored.Snapshot)
-            {
-                start = stored;
-            }
-            else if (_config.SnapshotMode == "never")
-            {
-                start = new MySqlOffset(await FirstBinlogAsync(sql, cancellationToken).ConfigureAwait(false), 4);
-            }
-            else
-            {
-                var (file, position) = await ServerSetup.BinlogPositionAsync(sql, cancellationToken).ConfigureAwait(false);
-                start = new MySqlOffset(file, position);
-            }
-            await StreamAsync(sql, start, cancellationToken).ConfigureAwait(false);
-            _queue.Complete();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _queue.Complete();
-        }
-        catch (Exception error)
-        {
-            _queue.Fail(error, Describe(error));
-        }
-    }
-
-    private string Describe(Exception error) => error switch
-    {
-        BinlogProtocolException { ErrorCode: 1045 } => $"Access denied connecting the binlog client to {_config.Hostname}:{_config.Port} as '{_config.User}': {error.Message}",
-        BinlogProtocolException { ErrorCode: 1227 or 1142 } => $"The database user '{_config.User}' lacks the REPLICATION SLAVE privilege the binlog client needs: {error.Message}",
+        BinlogProtocolException { ErrorCode: 1045 } => $"Access denied connecting the binlog client to {Cdc.Hostname}:{Cdc.Port} as '{Cdc.User}': {error.Message}",
+        BinlogProtocolException { ErrorCode: 1227 or 1142 } => $"The database user '{Cdc.User}' lacks the REPLICATION SLAVE privilege the binlog client needs: {error.Message}",
         BinlogProtocolException { ErrorCode: 1236 } => $"The server cannot serve the binlog from the stored position: {error.Message}. Reconfigure the connector to use a snapshot when needed.",
         MySqlException sqlError => $"MySQL error {sqlError.Number}: {sqlError.Message}",
         _ => error.Message,
@@ -169,7 +125,7 @@ public sealed class MySqlSourceTask : SourceTask
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (_config.CapturesTable(reader.GetString(0), reader.GetString(1)))
+                if (Cdc.CapturesTable(reader.GetString(0), reader.GetString(1)))
                 {
                     names.Add((reader.GetString(0), reader.GetString(1)));
                 }
@@ -196,51 +152,28 @@ public sealed class MySqlSourceTask : SourceTask
                 foreach (var table in group)
                 {
                     var ddl = await ShowCreateTableAsync(connection, table.Definition, cancellationToken).ConfigureAwait(false);
-                    var source = MySqlSource.Create(_config.TopicPrefix, group.Key, table.Definition.Table, SnapshotMarker.True,
+                    var source = MySqlSource.Create(Cdc.TopicPrefix, group.Key, table.Definition.Table, SnapshotMarker.True,
                         new MySqlSource.Position(file, position, 0, 0, null, null, now.ToUnixTimeMilliseconds() * 1000));
-                    await EmitAsync(new SourceRecord(_partition, snapshotOffset.ToMap(), _naming.SchemaChangeTopic, null,
+                    await EmitAsync(new SourceRecord(Partition, snapshotOffset.ToMap(), Naming.SchemaChangeTopic, null,
                         SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(group.Key), SchemaChangeEvents.ValueSchema,
                         SchemaChangeEvents.Value(source, now, group.Key, ddl, [("CREATE", group.Key, table.Definition.Table, table.Definition)])), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
-        if (_config.SnapshotMode is not ("no_data" or "schema_only"))
+        if (Cdc.SnapshotMode != "no_data")
         {
-            SourceRecord? pending = null;
+            var writer = new SnapshotWriter(Queue, tables.Count);
             for (var t = 0; t < tables.Count; t++)
             {
                 var table = tables[t];
                 await using var command = connection.CreateCommand();
                 command.CommandText = $"SELECT * FROM `{table.Definition.Database.Replace("`", "``")}`.`{table.Definition.Table.Replace("`", "``")}`";
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                long index = 0;
-                object?[]? previous = null;
-                while (true)
-                {
-                    var has = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    if (previous is not null)
-                    {
-                        if (pending is not null)
-                        {
-                            await EmitAsync(pending, cancellationToken).ConfigureAwait(false);
-                        }
-                        var marker = SnapshotMarkers.For(t, tables.Count, index - 1, lastRowOfTable: !has);
-                        pending = SnapshotRecord(table, previous, marker, file, position, snapshotOffset, now);
-                    }
-                    if (!has)
-                    {
-                        break;
-                    }
-                    previous = ReadSnapshotRow(reader, table);
-                    index++;
-                }
+                await writer.WriteTableAsync(t, reader, row => ReadSnapshotRow((MySqlDataReader)row, table),
+                    (row, marker) => SnapshotRecord(table, row, marker, file, position, snapshotOffset, now), cancellationToken).ConfigureAwait(false);
             }
-            if (pending is not null)
-            {
-                // The last snapshot record's offset says the snapshot is complete: a restart streams from the position.
-                await EmitAsync(new SourceRecord(_partition, (snapshotOffset with { Snapshot = false }).ToMap(), pending.Topic, pending.KafkaPartition,
-                    pending.KeySchema, pending.Key, pending.ValueSchema, pending.Value), cancellationToken).ConfigureAwait(false);
-            }
+            // The last snapshot record's offset says the snapshot is complete: a restart streams from the position.
+            await writer.FinishAsync((snapshotOffset with { Snapshot = false }).ToMap(), cancellationToken).ConfigureAwait(false);
         }
         await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
         return new MySqlOffset(file, position);
@@ -272,13 +205,11 @@ public sealed class MySqlSourceTask : SourceTask
 
     private SourceRecord SnapshotRecord(CapturedTable table, object?[] raw, SnapshotMarker marker, string file, long position, MySqlOffset offset, DateTimeOffset now)
     {
-        var source = MySqlSource.Create(_config.TopicPrefix, table.Definition.Database, table.Definition.Table, marker,
+        var source = MySqlSource.Create(Cdc.TopicPrefix, table.Definition.Database, table.Definition.Table, marker,
             new MySqlSource.Position(file, position, 0, 0, null, null, now.ToUnixTimeMilliseconds() * 1000));
         var value = table.Envelope.Create(Operation.Read, null, table.Row(raw), source, DateTimeOffset.UtcNow);
-        return new SourceRecord(_partition, offset.ToMap(), table.Topic, null, table.KeySchema, table.Key(raw), table.Envelope.Schema, value);
+        return new SourceRecord(Partition, offset.ToMap(), table.Topic, null, table.KeySchema, table.Key(raw), table.Envelope.Schema, value);
     }
-
-    private ValueTask EmitAsync(SourceRecord record, CancellationToken cancellationToken) => _queue.EnqueueAsync(record, cancellationToken);
 
     /// <summary>The captured table's shapes from its current definition (cached until a DDL touches it); null when not captured.</summary>
     private async Task<CapturedTable?> TableAsync(MySqlConnection sql, string database, string table, CancellationToken cancellationToken)
@@ -289,9 +220,9 @@ public sealed class MySqlSourceTask : SourceTask
             return cached;
         }
         CapturedTable? captured = null;
-        if (_config.CapturesTable(database, table) && await TableDefinition.LoadAsync(sql, database, table, cancellationToken).ConfigureAwait(false) is { } definition)
+        if (Cdc.CapturesTable(database, table) && await TableDefinition.LoadAsync(sql, database, table, cancellationToken).ConfigureAwait(false) is { } definition)
         {
-            captured = new CapturedTable(definition, _naming.DataTopic(database, table), _config.Modes, column => _config.ExcludesColumn(database, table, column));
+            captured = new CapturedTable(definition, Naming.DataTopic(database, table), _config.Modes, column => Cdc.ExcludesColumn(database, table, column));
         }
         _tables[id] = captured;
         return captured;
@@ -302,7 +233,7 @@ public sealed class MySqlSourceTask : SourceTask
         MySqlSession session;
         try
         {
-            session = await MySqlSession.OpenAsync(_config.Hostname, _config.Port, _config.User, _config.Password, TimeSpan.FromMilliseconds(_config.ConnectTimeoutMs), cancellationToken).ConfigureAwait(false);
+            session = await MySqlSession.OpenAsync(Cdc.Hostname, Cdc.Port, Cdc.User, Cdc.Password, TimeSpan.FromMilliseconds(Cdc.ConnectTimeoutMs), cancellationToken).ConfigureAwait(false);
         }
         catch (BinlogProtocolException error)
         {
@@ -315,9 +246,9 @@ public sealed class MySqlSourceTask : SourceTask
         {
             await session.ExecuteAsync("SET @mariadb_slave_capability = 4", cancellationToken).ConfigureAwait(false);
         }
-        if (_config.HeartbeatIntervalMs > 0)
+        if (Cdc.HeartbeatIntervalMs > 0)
         {
-            await session.ExecuteAsync($"SET @master_heartbeat_period = {(long)_config.HeartbeatIntervalMs * 1_000_000}", cancellationToken).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET @master_heartbeat_period = {(long)Cdc.HeartbeatIntervalMs * 1_000_000}", cancellationToken).ConfigureAwait(false);
         }
         try
         {
@@ -389,11 +320,10 @@ public sealed class MySqlSourceTask : SourceTask
                     state.Commit(header.NextPosition);
                     break;
             }
-            if (_config.HeartbeatIntervalMs > 0 && !state.InTransaction && DateTimeOffset.UtcNow - lastHeartbeat >= TimeSpan.FromMilliseconds(_config.HeartbeatIntervalMs))
+            if (Cdc.HeartbeatIntervalMs > 0 && !state.InTransaction && DateTimeOffset.UtcNow - lastHeartbeat >= TimeSpan.FromMilliseconds(Cdc.HeartbeatIntervalMs))
             {
                 lastHeartbeat = DateTimeOffset.UtcNow;
-                await EmitAsync(new SourceRecord(_partition, new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId).ToMap(),
-                    _naming.HeartbeatTopic, null, Heartbeat.KeySchema, Heartbeat.Key(_config.TopicPrefix), Heartbeat.ValueSchema, Heartbeat.Value(lastHeartbeat)), cancellationToken).ConfigureAwait(false);
+                await EmitHeartbeatAsync(new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId).ToMap(), lastHeartbeat, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -411,7 +341,7 @@ public sealed class MySqlSourceTask : SourceTask
         {
             return; // Not a table or database change (GRANT, CREATE USER, FLUSH ...): nothing to record.
         }
-        if (!_config.CapturesDatabase(database))
+        if (!Cdc.CapturesContainer(database))
         {
             return;
         }
@@ -421,7 +351,7 @@ public sealed class MySqlSourceTask : SourceTask
         {
             table = match.Groups["table"].Value;
             _tables.Remove(database + "." + table);
-            if (!_config.CapturesTable(database, table))
+            if (!Cdc.CapturesTable(database, table))
             {
                 return;
             }
@@ -436,10 +366,10 @@ public sealed class MySqlSourceTask : SourceTask
         {
             return;
         }
-        var source = MySqlSource.Create(_config.TopicPrefix, database, table, SnapshotMarker.None,
+        var source = MySqlSource.Create(Cdc.TopicPrefix, database, table, SnapshotMarker.None,
             new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L));
         var offset = new MySqlOffset(state.TxFile, state.InTransaction ? state.TxPos : header.NextPosition, TsSec: header.Timestamp, ServerId: header.ServerId);
-        await EmitAsync(new SourceRecord(_partition, offset.ToMap(), _naming.SchemaChangeTopic, null, SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(database),
+        await EmitAsync(new SourceRecord(Partition, offset.ToMap(), Naming.SchemaChangeTopic, null, SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(database),
             SchemaChangeEvents.ValueSchema, SchemaChangeEvents.Value(source, DateTimeOffset.UtcNow, database, query.Sql, changes)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -468,49 +398,16 @@ public sealed class MySqlSourceTask : SourceTask
         for (var i = first; i < rows.Rows.Count; i++)
         {
             var change = rows.Rows[i];
-            var source = MySqlSource.Create(_config.TopicPrefix, map.Database, map.Table, SnapshotMarker.None,
+            var source = MySqlSource.Create(Cdc.TopicPrefix, map.Database, map.Table, SnapshotMarker.None,
                 new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L));
             var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId).ToMap();
-            var now = DateTimeOffset.UtcNow;
-            switch (rows.Kind)
+            var operation = rows.Kind switch
             {
-                case RowsKind.Write:
-                    await EmitAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, table.Key(change.After!), table.Envelope.Schema,
-                        table.Envelope.Create(Operation.Create, null, table.Row(change.After!), source, now)), cancellationToken).ConfigureAwait(false);
-                    break;
-                case RowsKind.Update:
-                    {
-                        var oldKey = table.Key(change.Before!);
-                        var newKey = table.Key(change.After!);
-                        if (oldKey is not null && !oldKey.Equals(newKey))
-                        {
-                            // A primary key change is a delete of the old key (and its tombstone) and a create of the new one.
-                            await EmitDeleteAsync(table, change.Before!, source, offset, now, cancellationToken).ConfigureAwait(false);
-                            await EmitAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, newKey, table.Envelope.Schema,
-                                table.Envelope.Create(Operation.Create, null, table.Row(change.After!), source, now)), cancellationToken).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await EmitAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, newKey, table.Envelope.Schema,
-                                table.Envelope.Create(Operation.Update, table.Row(change.Before!), table.Row(change.After!), source, now)), cancellationToken).ConfigureAwait(false);
-                        }
-                        break;
-                    }
-                case RowsKind.Delete:
-                    await EmitDeleteAsync(table, change.Before!, source, offset, now, cancellationToken).ConfigureAwait(false);
-                    break;
-            }
-        }
-    }
-
-    private async Task EmitDeleteAsync(CapturedTable table, object?[] before, Struct source, IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var key = table.Key(before);
-        await EmitAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, key, table.Envelope.Schema,
-            table.Envelope.Create(Operation.Delete, table.Row(before), null, source, now)), cancellationToken).ConfigureAwait(false);
-        if (_config.TombstonesOnDelete)
-        {
-            await EmitAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, key, null, null), cancellationToken).ConfigureAwait(false);
+                RowsKind.Write => Operation.Create,
+                RowsKind.Update => Operation.Update,
+                _ => Operation.Delete,
+            };
+            await EmitChangeAsync(operation, table, change.Before, change.After, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -13,17 +13,17 @@ public static class ServerSetup
 {
     public static MySqlConnection Connection(MySqlConnectorConfig config, string? database = null) => new(new MySqlConnectionStringBuilder
     {
-        Server = config.Hostname,
-        Port = (uint)config.Port,
-        UserID = config.User,
-        Password = config.Password,
+        Server = config.Cdc.Hostname,
+        Port = (uint)config.Cdc.Port,
+        UserID = config.Cdc.User,
+        Password = config.Cdc.Password,
         Database = database ?? "",
         AllowZeroDateTime = true,
         ConvertZeroDateTime = false,
         TreatTinyAsBoolean = false,
         GuidFormat = MySqlGuidFormat.None,
         Pooling = false,
-        ConnectionTimeout = (uint)Math.Max(1, config.ConnectTimeoutMs / 1000),
+        ConnectionTimeout = (uint)Math.Max(1, config.Cdc.ConnectTimeoutMs / 1000),
         DefaultCommandTimeout = 0,
         AllowUserVariables = true,
         CharacterSet = "utf8mb4",
@@ -43,7 +43,7 @@ public static class ServerSetup
         catch (MySqlException error)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new ConnectException($"Unable to connect to MySQL at {config.Hostname}:{config.Port} as '{config.User}': {error.Message} (error {error.Number})", error);
+            throw new ConnectException($"Unable to connect to MySQL at {config.Cdc.Hostname}:{config.Cdc.Port} as '{config.Cdc.User}': {error.Message} (error {error.Number})", error);
         }
     }
 

@@ -1,11 +1,10 @@
-using System.Globalization;
-
 namespace Tributary.Cdc.Postgres;
 
 /// <summary>
-/// The connector's source partition <c>{"server": prefix}</c> and offset under Debezium's field names
+/// The connector's source offset under Debezium's field names
 /// (PostgresOffsetContext): <c>lsn_commit</c>, <c>lsn</c>, <c>lsn_proc</c>, <c>txId</c>, <c>ts_usec</c>, and while a
-/// snapshot is unfinished <c>snapshot: "INITIAL"</c> (<c>last_snapshot_record: true</c> on its last record).
+/// snapshot is unfinished <c>snapshot: "INITIAL"</c> (<c>last_snapshot_record: true</c> on its last record); while an
+/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding).
 /// <para>
 /// Meaning, which restarts rely on: <c>lsn_commit</c> is the commit LSN of the transaction the record belongs to
 /// (BEGIN's final LSN) — every transaction committing before it was emitted in full, so it is also the LSN that may be
@@ -15,10 +14,9 @@ namespace Tributary.Cdc.Postgres;
 /// </para>
 /// Immutable.
 /// </summary>
-public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? TxId = null, long TsUsec = 0, bool Snapshot = false, bool LastSnapshotRecord = false)
+public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? TxId = null, long TsUsec = 0, bool Snapshot = false, bool LastSnapshotRecord = false,
+    string? Incremental = null)
 {
-    public static IReadOnlyDictionary<string, object?> Partition(string serverName) => new Dictionary<string, object?> { ["server"] = serverName };
-
     public IReadOnlyDictionary<string, object?> ToMap()
     {
         var map = new Dictionary<string, object?>
@@ -43,6 +41,10 @@ public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? Tx
         {
             map["last_snapshot_record"] = true;
         }
+        if (Incremental is { } incremental)
+        {
+            map["incremental_snapshot"] = incremental;
+        }
         return map;
     }
 
@@ -53,10 +55,9 @@ public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? Tx
         {
             return null;
         }
-        long? Long(string key) => map.TryGetValue(key, out var value) && value is not null ? System.Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
-        var snapshot = map.TryGetValue("snapshot", out var flag) && flag is not null &&
-                       (flag is true || string.Equals(flag.ToString(), "INITIAL", StringComparison.OrdinalIgnoreCase) || string.Equals(flag.ToString(), "true", StringComparison.OrdinalIgnoreCase));
-        return new PostgresOffset((ulong)Long("lsn_commit")!.Value, Long("lsn") is { } lsn ? (ulong)lsn : null, Long("txId"), Long("ts_usec") ?? 0, snapshot);
+        return new PostgresOffset((ulong)SourceOffsets.Long(map, "lsn_commit")!.Value, SourceOffsets.Long(map, "lsn") is { } lsn ? (ulong)lsn : null,
+            SourceOffsets.Long(map, "txId"), SourceOffsets.Long(map, "ts_usec") ?? 0, SourceOffsets.SnapshotUnfinished(map),
+            Incremental: map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null);
     }
 
     /// <summary>Whether a change at <paramref name="lsn"/> in the transaction committing at <paramref name="commitLsn"/> was emitted already.</summary>

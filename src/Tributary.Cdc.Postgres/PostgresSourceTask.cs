@@ -5,15 +5,16 @@ using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
 using Tributary.Cdc.Postgres.Replication;
 using Tributary.Cdc.Postgres.Schema;
-using Tributary.Connect.Data;
+using Tributary.Cdc.Postgres.Snapshots;
 using Tributary.Connect.Errors;
 using Tributary.Connect.Source;
 
 namespace Tributary.Cdc.Postgres;
 
 /// <summary>
-/// The PostgreSQL source task. A background reader (setup checks, the slot, the snapshot, then pgoutput's stream)
-/// fills a <see cref="ChangeEventQueue"/>; a reader failure fails the task at the next poll with the reason.
+/// The PostgreSQL source task: on <see cref="CdcSourceTask"/>'s reader and queue, it checks the server, sets up the
+/// publication and slot, snapshots, then reads pgoutput's stream; a reader failure fails the task at the next poll
+/// with the reason. Beside the reader, a <see cref="RetainedWalMonitor"/> publishes the slot's retained WAL.
 /// <para>
 /// The slot's confirmed flush LSN only moves in <see cref="CommitAsync"/>, which the worker calls after it committed
 /// the offsets of the records acknowledged so far (<see cref="CommitRecord"/>): it confirms the highest
@@ -22,16 +23,17 @@ namespace Tributary.Cdc.Postgres;
 /// </para>
 /// PollAsync, CommitRecord and CommitAsync are called by the worker's one loop; the reader runs on its own task.
 /// </summary>
-public sealed class PostgresSourceTask : SourceTask
+public sealed class PostgresSourceTask : CdcSourceTask
 {
     private PostgresConnectorConfig _config = null!;
-    private TopicNaming _naming = null!;
-    private IReadOnlyDictionary<string, object?> _partition = null!;
-    private ChangeEventQueue _queue = null!;
-    private CancellationTokenSource _stopping = new();
-    private Task _reader = Task.CompletedTask;
     private readonly Dictionary<string, CapturedTable?> _tables = [];
     private readonly Dictionary<uint, RelationShape> _relations = [];
+
+    /// <summary>The signalling table's relations: per relation, the positions of its id, type and data columns.</summary>
+    private readonly Dictionary<uint, (int Id, int Type, int Data)> _signalRelations = [];
+
+    /// <summary>Incremental snapshots (when signal.data.collection is set; reader task only).</summary>
+    private IncrementalSnapshot? _incremental;
 
     /// <summary>The streaming connection, once replication started; status updates go through it.</summary>
     private volatile LogicalReplicationConnection? _replication;
@@ -42,22 +44,13 @@ public sealed class PostgresSourceTask : SourceTask
     /// <summary>What was last confirmed to the slot (worker loop only).</summary>
     private ulong _confirmedLsn;
 
-    public override string Version => SourceBlock.DebeziumVersion;
-
-    public override Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
+    protected override CdcConfig Configure(IReadOnlyDictionary<string, string> properties)
     {
         _config = PostgresConnectorConfig.Parse(properties);
-        _naming = new TopicNaming(_config.TopicPrefix, _config.HeartbeatTopicPrefix);
-        _partition = PostgresOffset.Partition(_config.TopicPrefix);
-        _queue = new ChangeEventQueue(_config.MaxQueueSize, _config.MaxBatchSize, TimeSpan.FromMilliseconds(_config.PollIntervalMs));
-        var stored = PostgresOffset.FromMap(Context.OffsetStorageReader.Offset(_partition));
-        _stopping = new CancellationTokenSource();
-        var token = _stopping.Token;
-        _reader = Task.Run(() => RunAsync(stored, token), CancellationToken.None);
-        return Task.CompletedTask;
+        return _config.Cdc;
     }
 
-    public override ValueTask<IReadOnlyList<SourceRecord>?> PollAsync(CancellationToken cancellationToken) => _queue.PollAsync(cancellationToken);
+    protected override string Describe(Exception error) => ServerSetup.Describe(_config, error);
 
     public override void CommitRecord(SourceRecord record, RecordMetadata? metadata)
     {
@@ -88,23 +81,7 @@ public sealed class PostgresSourceTask : SourceTask
         }
     }
 
-    public override async Task StopAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _reader.ConfigureAwait(false);
-        }
-        catch (Exception) when (_stopping.IsCancellationRequested)
-        {
-            // The reader's failure was reported through the queue already.
-        }
-        if (_config.SlotDropOnStop)
-        {
-            await DropSlotAsync().ConfigureAwait(false);
-        }
-        _stopping.Dispose();
-    }
+    protected override Task OnStoppedAsync() => _config.SlotDropOnStop ? DropSlotAsync() : Task.CompletedTask;
 
     private async Task DropSlotAsync()
     {
@@ -147,7 +124,30 @@ public sealed class PostgresSourceTask : SourceTask
     /// and the slot resends everything after its confirmed flush LSN, of which <see cref="PostgresOffset.Covers"/>
     /// skips what was queued. Anything else fails the task with the reason.
     /// </summary>
-    private async Task RunAsync(PostgresOffset? stored, CancellationToken cancellationToken)
+    protected override async Task ReadAsync(IReadOnlyDictionary<string, object?>? storedOffset, CancellationToken cancellationToken)
+    {
+        var stored = PostgresOffset.FromMap(storedOffset);
+        if (_config.SignalTable is not null)
+        {
+            _incremental = new IncrementalSnapshot(_config);
+            _incremental.Resume(stored?.Incremental);
+        }
+        using var monitorStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var monitor = _config.RetainedWalCheckIntervalMs > 0
+            ? Task.Run(() => new RetainedWalMonitor(_config, Metrics).RunAsync(monitorStop.Token), CancellationToken.None)
+            : Task.CompletedTask;
+        try
+        {
+            await StreamWithRetriesAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await monitorStop.CancelAsync().ConfigureAwait(false);
+            await monitor.ConfigureAwait(false);
+        }
+    }
+
+    private async Task StreamWithRetriesAsync(PostgresOffset? stored, CancellationToken cancellationToken)
     {
         var retries = 0;
         while (true)
@@ -155,39 +155,23 @@ public sealed class PostgresSourceTask : SourceTask
             try
             {
                 await RunOnceAsync(stored, resuming: _resume is not null, cancellationToken).ConfigureAwait(false);
-                _queue.Complete();
                 return;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _queue.Complete();
-                return;
-            }
-            catch (Exception error) when (_resume is not null && IsConnectionLoss(error) && (_config.MaxRetries < 0 || retries < _config.MaxRetries))
+            catch (Exception error) when (!cancellationToken.IsCancellationRequested && _resume is not null && IsConnectionLoss(error) &&
+                                          (_config.MaxRetries < 0 || retries < _config.MaxRetries))
             {
                 retries++;
                 stored = _resume;
                 _relations.Clear();
                 _tables.Clear();
-                try
-                {
-                    await Task.Delay(_config.RetryWaitMs, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    _queue.Complete();
-                    return;
-                }
-            }
-            catch (Exception error)
-            {
-                _queue.Fail(error, ServerSetup.Describe(_config, error));
-                return;
+                // The transaction in progress comes again from the slot; its BEGIN is written again then.
+                Transactions?.Reset();
             }
             finally
             {
                 _replication = null;
             }
+            await Task.Delay(_config.RetryWaitMs, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -214,8 +198,10 @@ public sealed class PostgresSourceTask : SourceTask
         {
             await using var sql = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
             await ServerSetup.CheckAsync(sql, _config, cancellationToken).ConfigureAwait(false);
-            var captured = (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => _config.CapturesTable(t.Schema, t.Table)).ToList();
-            await ServerSetup.EnsurePublicationAsync(sql, _config, captured, cancellationToken).ConfigureAwait(false);
+            var captured = (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table)).ToList();
+            // The signalling table streams through the publication too (filtered mode lists it beside the captured tables).
+            await ServerSetup.EnsurePublicationAsync(sql, _config, _config.SignalTable is { } signal && !captured.Contains(signal) ? [.. captured, signal] : captured,
+                cancellationToken).ConfigureAwait(false);
             var slot = await ServerSetup.SlotAsync(sql, _config, cancellationToken).ConfigureAwait(false);
             if (slot is { Plugin: not "pgoutput" } other)
             {
@@ -225,7 +211,7 @@ public sealed class PostgresSourceTask : SourceTask
             {
                 throw new ConnectException($"The replication slot '{_config.SlotName}' is in use by another connection (pg_replication_slots.active). Stop the other consumer or set slot.name to another slot.");
             }
-            var snapshotWanted = !resuming && _config.SnapshotMode switch
+            var snapshotWanted = !resuming && Cdc.SnapshotMode switch
             {
                 "always" => true,
                 "no_data" => false,
@@ -246,9 +232,8 @@ public sealed class PostgresSourceTask : SourceTask
                 replicationSlot = await replication.CreatePgOutputReplicationSlot(_config.SlotName, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var consistentPoint = (ulong)replicationSlot.ConsistentPoint;
                 await SnapshotAsync(replicationSlot.SnapshotName!, consistentPoint, captured, cancellationToken).ConfigureAwait(false);
-                if (_config.SnapshotMode == "initial_only")
+                if (Cdc.SnapshotMode == "initial_only")
                 {
-                    _queue.Complete();
                     return;
                 }
                 start = new PostgresOffset(consistentPoint);
@@ -275,7 +260,7 @@ public sealed class PostgresSourceTask : SourceTask
     /// </summary>
     private async Task SnapshotAsync(string snapshotName, ulong consistentPoint, IReadOnlyList<(string Schema, string Table)> captured, CancellationToken cancellationToken)
     {
-        if (_config.SnapshotMode == "no_data")
+        if (Cdc.SnapshotMode == "no_data")
         {
             return;
         }
@@ -293,48 +278,33 @@ public sealed class PostgresSourceTask : SourceTask
         var now = DateTimeOffset.UtcNow;
         var snapshotTime = now.ToUnixTimeMilliseconds() * 1000;
         var offset = new PostgresOffset(consistentPoint, TsUsec: snapshotTime, Snapshot: true);
-        SourceRecord? pending = null;
+        var writer = new SnapshotWriter(Queue, tables.Count);
         for (var t = 0; t < tables.Count; t++)
         {
             var table = tables[t];
             var columns = string.Join(", ", table.Definition.Columns.Select(c => ServerSetup.Quote(c.Name) + "::text"));
             await using var command = new NpgsqlCommand($"SELECT {columns} FROM {ServerSetup.Quote(table.Definition.Schema)}.{ServerSetup.Quote(table.Definition.Table)}", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            long index = 0;
-            string?[]? previous = null;
-            while (true)
+            await writer.WriteTableAsync(t, reader, row => ReadSnapshotRow(row, table.ColumnCount), (row, marker) =>
             {
-                var has = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (previous is not null)
-                {
-                    if (pending is not null)
-                    {
-                        await _queue.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
-                    }
-                    var marker = SnapshotMarkers.For(t, tables.Count, index - 1, lastRowOfTable: !has);
-                    var source = PostgresSource.Create(_config.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, marker,
-                        new PostgresSource.Position(null, consistentPoint, null, snapshotTime));
-                    pending = new SourceRecord(_partition, offset.ToMap(), table.Topic, null, table.KeySchema, table.Key(previous), table.Envelope.Schema,
-                        table.Envelope.Create(Operation.Read, null, table.Row(previous), source, DateTimeOffset.UtcNow));
-                }
-                if (!has)
-                {
-                    break;
-                }
-                previous = new string?[table.ColumnCount];
-                for (var i = 0; i < previous.Length; i++)
-                {
-                    previous[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-                }
-                index++;
-            }
+                var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, marker,
+                    new PostgresSource.Position(null, consistentPoint, null, snapshotTime));
+                return new SourceRecord(Partition, offset.ToMap(), table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
+                    table.Envelope.Create(Operation.Read, null, table.Row(row), source, DateTimeOffset.UtcNow));
+            }, cancellationToken).ConfigureAwait(false);
         }
-        if (pending is not null)
-        {
-            await _queue.EnqueueAsync(new SourceRecord(_partition, (offset with { Snapshot = false, LastSnapshotRecord = true }).ToMap(), pending.Topic, pending.KafkaPartition,
-                pending.KeySchema, pending.Key, pending.ValueSchema, pending.Value), cancellationToken).ConfigureAwait(false);
-        }
+        await writer.FinishAsync((offset with { Snapshot = false, LastSnapshotRecord = true }).ToMap(), cancellationToken).ConfigureAwait(false);
         await ServerSetup.ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string?[] ReadSnapshotRow(System.Data.Common.DbDataReader reader, int columnCount)
+    {
+        var row = new string?[columnCount];
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+        }
+        return row;
     }
 
     /// <summary>The captured table's shapes from its current definition (cached until a relation message changes it); null when not captured.</summary>
@@ -346,9 +316,9 @@ public sealed class PostgresSourceTask : SourceTask
             return cached;
         }
         CapturedTable? captured = null;
-        if (_config.CapturesTable(schema, table) && await TableDefinition.LoadAsync(sql, schema, table, cancellationToken).ConfigureAwait(false) is { } definition)
+        if (Cdc.CapturesTable(schema, table) && await TableDefinition.LoadAsync(sql, schema, table, cancellationToken).ConfigureAwait(false) is { } definition)
         {
-            captured = new CapturedTable(definition, _naming.DataTopic(schema, table), _config.Modes, column => _config.ExcludesColumn(schema, table, column));
+            captured = new CapturedTable(definition, Naming.DataTopic(schema, table), _config.Modes, column => Cdc.ExcludesColumn(schema, table, column));
         }
         _tables[id] = captured;
         return captured;
@@ -385,6 +355,7 @@ public sealed class PostgresSourceTask : SourceTask
     private sealed class TransactionState
     {
         public long TxId;
+        public string Id = "";
         public ulong CommitLsn;
         public long CommitMicros;
         public bool Open;
@@ -396,11 +367,12 @@ public sealed class PostgresSourceTask : SourceTask
         var transaction = new TransactionState();
         // Every transaction committing before this LSN was emitted in full: what heartbeats may confirm.
         var completedBefore = start.LsnCommit;
-        var heartbeat = _config.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(_config.HeartbeatIntervalMs) : Timeout.InfiniteTimeSpan;
+        var heartbeat = Cdc.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(Cdc.HeartbeatIntervalMs) : Timeout.InfiniteTimeSpan;
         var lastHeartbeat = DateTimeOffset.UtcNow;
         await using var messages = replication.StartReplication(slot, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         _resume ??= start;
         var next = messages.MoveNextAsync().AsTask();
+        await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             if (heartbeat != Timeout.InfiniteTimeSpan && !next.IsCompleted)
@@ -431,16 +403,31 @@ public sealed class PostgresSourceTask : SourceTask
             {
                 case BeginMessage begin:
                     transaction.TxId = begin.TransactionXid;
+                    transaction.Id = begin.TransactionXid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" +
+                                     ((ulong)begin.WalStart).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     transaction.CommitLsn = (ulong)begin.TransactionFinalLsn;
                     transaction.CommitMicros = (begin.TransactionCommitTimestamp.Ticks - DateTime.UnixEpoch.Ticks) / 10;
                     transaction.Open = true;
                     break;
                 case CommitMessage commit:
                     transaction.Open = false;
+                    if (Transactions is not null && _resume is { } last)
+                    {
+                        await EndTransactionAsync(transaction.CommitMicros / 1000, last.ToMap(), cancellationToken).ConfigureAwait(false);
+                    }
                     completedBefore = Math.Max(completedBefore, (ulong)commit.TransactionEndLsn);
+                    await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
                     break;
                 case RelationMessage relation:
                     _relations[relation.RelationId] = await RelationAsync(sql, relation, cancellationToken).ConfigureAwait(false);
+                    if (_config.SignalTable is { } signalTable && relation.Namespace == signalTable.Schema && relation.RelationName == signalTable.Table)
+                    {
+                        int Column(string name) => relation.Columns.ToList().FindIndex(c => c.ColumnName == name);
+                        _signalRelations[relation.RelationId] = (Column("id"), Column("type"), Column("data"));
+                    }
+                    break;
+                case InsertMessage insert when _signalRelations.TryGetValue(insert.Relation.RelationId, out var signalColumns):
+                    await HandleSignalAsync(sql, insert, signalColumns, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case InsertMessage insert:
                     await HandleChangeAsync(Operation.Create, insert.Relation.RelationId, insert.WalStart, null, insert.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
@@ -468,6 +455,55 @@ public sealed class PostgresSourceTask : SourceTask
         }
     }
 
+    /// <summary>Between transactions: the next incremental snapshot chunk, if one is due.</summary>
+    private async Task NextChunkAsync(NpgsqlConnection sql, CancellationToken cancellationToken)
+    {
+        if (_incremental is { NeedsChunk: true } incremental)
+        {
+            await incremental.StartChunkAsync(sql, (schema, table) => TableAsync(sql, schema, table, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A row inserted into the signalling table: an <c>execute-snapshot</c> signal queues tables for an incremental
+    /// snapshot; a watermark of the snapshot's window opens it or, closing it, emits the chunk's remaining rows.
+    /// </summary>
+    private async Task HandleSignalAsync(NpgsqlConnection sql, InsertMessage insert, (int Id, int Type, int Data) columns, TransactionState transaction, PostgresOffset start,
+        CancellationToken cancellationToken)
+    {
+        var lsn = (ulong)insert.WalStart;
+        var values = new List<string?>();
+        await foreach (var value in insert.NewRow.ConfigureAwait(false))
+        {
+            values.Add(value.IsDBNull || value.IsUnchangedToastedValue ? null : await value.Get<string>(cancellationToken).ConfigureAwait(false));
+        }
+        if (_incremental is not { } incremental || start.Covers(transaction.CommitLsn, lsn) || columns.Id < 0 || columns.Type < 0)
+        {
+            return;
+        }
+        var type = values[columns.Type];
+        if (type == "execute-snapshot")
+        {
+            var captured = (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table));
+            incremental.Request(columns.Data >= 0 ? values[columns.Data] : null, captured);
+            return;
+        }
+        if (values[columns.Id] is not { } id || incremental.OnWatermark(id) is not { } chunk)
+        {
+            return;
+        }
+        var table = chunk.Table;
+        foreach (var (row, state) in chunk.Rows)
+        {
+            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: state).ToMap();
+            var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.Incremental,
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
+            await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
+                table.Envelope.Create(Operation.Read, null, table.Row(row), source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
+        }
+        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: incremental.State);
+    }
+
     private async Task EmitHeartbeatAsync(NpgsqlConnection sql, ulong completedBefore, CancellationToken cancellationToken)
     {
         if (_config.HeartbeatActionQuery is { } query)
@@ -475,9 +511,8 @@ public sealed class PostgresSourceTask : SourceTask
             await ServerSetup.ExecuteAsync(sql, query, cancellationToken).ConfigureAwait(false);
         }
         var now = DateTimeOffset.UtcNow;
-        await _queue.EnqueueAsync(new SourceRecord(_partition, new PostgresOffset(completedBefore, TsUsec: now.ToUnixTimeMilliseconds() * 1000).ToMap(),
-            _naming.HeartbeatTopic, null, Heartbeat.KeySchema, Heartbeat.Key(_config.TopicPrefix), Heartbeat.ValueSchema, Heartbeat.Value(now)), cancellationToken).ConfigureAwait(false);
-        _resume = new PostgresOffset(completedBefore);
+        await EmitHeartbeatAsync(new PostgresOffset(completedBefore, TsUsec: now.ToUnixTimeMilliseconds() * 1000, Incremental: _incremental?.State).ToMap(), now, cancellationToken).ConfigureAwait(false);
+        _resume = new PostgresOffset(completedBefore, Incremental: _incremental?.State);
     }
 
     private static async Task<string?[]> ReadTupleAsync(ReplicationTuple tuple, RelationShape shape, CancellationToken cancellationToken)
@@ -511,60 +546,32 @@ public sealed class PostgresSourceTask : SourceTask
         }
         var before = oldTuple is null ? null : await ReadTupleAsync(oldTuple, shape, cancellationToken).ConfigureAwait(false);
         var after = newTuple is null ? null : await ReadTupleAsync(newTuple, shape, cancellationToken).ConfigureAwait(false);
-        var source = PostgresSource.Create(_config.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
+        var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
             new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
-        var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros);
+        var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State);
         var offset = position.ToMap();
-        var now = DateTimeOffset.UtcNow;
-        await EmitChangeAsync(operation, table, before, after, source, offset, now, cancellationToken).ConfigureAwait(false);
+        await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await EmitChangeAsync(operation, table, before, after, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         _resume = position;
-    }
-
-    private async Task EmitChangeAsync(Operation operation, CapturedTable table, string?[]? before, string?[]? after, Struct source, IReadOnlyDictionary<string, object?> offset,
-        DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        switch (operation)
+        if (_incremental is not null && (after ?? before) is { } row)
         {
-            case Operation.Create:
-                await _queue.EnqueueAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, table.Key(after!), table.Envelope.Schema,
-                    table.Envelope.Create(Operation.Create, null, table.Row(after!), source, now)), cancellationToken).ConfigureAwait(false);
-                break;
-            case Operation.Update:
-                {
-                    var newKey = table.Key(after!);
-                    var oldKey = before is null ? null : table.Key(before);
-                    if (oldKey is not null && !oldKey.Equals(newKey))
-                    {
-                        // A primary key change is a delete of the old key (and its tombstone) and a create of the new one.
-                        await EmitDeleteAsync(table, before!, source, offset, now, cancellationToken).ConfigureAwait(false);
-                        await _queue.EnqueueAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, newKey, table.Envelope.Schema,
-                            table.Envelope.Create(Operation.Create, null, table.Row(after!), source, now)), cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        // Without REPLICA IDENTITY FULL pgoutput sends no old row unless the key changed: before is null.
-                        var beforeRow = before is null ? null : table.Row(before);
-                        await _queue.EnqueueAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, newKey, table.Envelope.Schema,
-                            table.Envelope.Create(Operation.Update, beforeRow, table.Row(after!), source, now)), cancellationToken).ConfigureAwait(false);
-                    }
-                    break;
-                }
-            case Operation.Delete:
-                await EmitDeleteAsync(table, before!, source, offset, now, cancellationToken).ConfigureAwait(false);
-                break;
+            _incremental.OnChange(table, table.KeyText(row));
+            if (before is not null && after is not null)
+            {
+                _incremental.OnChange(table, table.KeyText(before));
+            }
         }
     }
 
-    private async Task EmitDeleteAsync(CapturedTable table, string?[] before, Struct source, IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var key = table.Key(before);
-        await _queue.EnqueueAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, key, table.Envelope.Schema,
-            table.Envelope.Create(Operation.Delete, table.Row(before), null, source, now)), cancellationToken).ConfigureAwait(false);
-        if (_config.TombstonesOnDelete)
-        {
-            await _queue.EnqueueAsync(new SourceRecord(_partition, offset, table.Topic, null, table.KeySchema, key, null, null), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <summary>
+    /// With transaction metadata on, the BEGIN record before the transaction's first captured change: its id is
+    /// Debezium's <c>txId:lsn</c> (the transaction's first LSN), its offset says nothing of the transaction was emitted.
+    /// </summary>
+    private Task BeginTransactionAsync(TransactionState transaction, CancellationToken cancellationToken) =>
+        Transactions is null
+            ? Task.CompletedTask
+            : BeginTransactionAsync(transaction.Id, transaction.CommitMicros / 1000,
+                new PostgresOffset(transaction.CommitLsn, TxId: transaction.TxId, TsUsec: transaction.CommitMicros, Incremental: _incremental?.State).ToMap(), cancellationToken);
 
     private async Task HandleTruncateAsync(TruncateMessage truncate, TransactionState transaction, PostgresOffset start, CancellationToken cancellationToken)
     {
@@ -579,13 +586,12 @@ public sealed class PostgresSourceTask : SourceTask
             {
                 continue;
             }
-            var source = PostgresSource.Create(_config.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
+            var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
                 new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
-            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros).ToMap();
-            // A truncate event has no key and neither before nor after (Debezium's op=t).
-            await _queue.EnqueueAsync(new SourceRecord(_partition, offset, table.Topic, null, null, null, table.Envelope.Schema,
-                table.Envelope.Create(Operation.Truncate, null, null, source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
+            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State).ToMap();
+            await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+            await EmitChangeAsync<string>(Operation.Truncate, table, null, null, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         }
-        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros);
+        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State);
     }
 }

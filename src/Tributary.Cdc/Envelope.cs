@@ -44,14 +44,18 @@ public sealed class Envelope
             .Field("ts_ns", OptionalInt64)
             .Build());
 
-    /// <summary>An envelope value: <paramref name="operation"/> is c, u, d, r or t; <paramref name="now"/> the processing time.</summary>
-    public Struct Create(Operation operation, Struct? before, Struct? after, Struct source, DateTimeOffset now)
+    /// <summary>
+    /// An envelope value: <paramref name="operation"/> is c, u, d, r or t; <paramref name="now"/> the processing time;
+    /// <paramref name="transaction"/> the <c>event.block</c> when transaction metadata is on.
+    /// </summary>
+    public Struct Create(Operation operation, Struct? before, Struct? after, Struct source, DateTimeOffset now, Struct? transaction = null)
     {
         var ticks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         return new Struct(Schema)
             .Put(Before, before)
             .Put(After, after)
             .Put(Source, source)
+            .Put(Transaction, transaction)
             .Put(Operation, OperationCode(operation))
             .Put("ts_ms", ticks / TimeSpan.TicksPerMillisecond)
             .Put("ts_us", ticks / 10)

@@ -164,6 +164,31 @@ public sealed class AdminHost : IAsyncDisposable
                 }
             }
         }
+        PluginMetrics(text, tasks);
+    }
+
+    /// <summary>
+    /// What tasks publish themselves (PluginMetrics): each gauge under its own name with the connector and task
+    /// labels, and <c>tributary_connect_task_warning</c> = 1 with the warning's text for a task that has one.
+    /// </summary>
+    private static void PluginMetrics(StringBuilder text, IReadOnlyList<Tributary.Connect.Runtime.Herder.TaskMetricsSnapshot> tasks)
+    {
+        foreach (var gauges in tasks.SelectMany(t => (t.Gauges ?? []).Select(g => (Task: t, Gauge: g))).GroupBy(p => p.Gauge.Name, StringComparer.Ordinal))
+        {
+            Header(text, gauges.Key, "gauge", gauges.First().Gauge.Help);
+            foreach (var (task, gauge) in gauges)
+            {
+                Sample(text, gauge.Name, gauge.Value, ("connector", task.Connector), ("task", task.Task.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+        Header(text, "tributary_connect_task_warning", "gauge", "1 for a task that reports a warning (the message label), e.g. a replication slot retaining too much WAL (Tributary only).");
+        foreach (var task in tasks)
+        {
+            if (task.Warning is { } warning)
+            {
+                Sample(text, "tributary_connect_task_warning", 1, ("connector", task.Connector), ("task", task.Task.ToString(CultureInfo.InvariantCulture)), ("message", warning));
+            }
+        }
     }
 
     private static void Header(StringBuilder text, string name, string type, string help) =>

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Client;
-using Tributary.Connect.Runtime.Config;
 using Tributary.Connect.Runtime.Worker;
 using Tributary.Server;
 
@@ -25,21 +22,8 @@ public sealed class CdcBenchmark
     private const int SnapshotRows = 1_000_000;
     private readonly List<string> _lines = [];
 
-    private void Line(string bench, string metric, double value, string unit, double reference, string referenceName, string note)
-    {
-        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        _lines.Add(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["bench"] = bench,
-            ["metric"] = metric,
-            ["value"] = Math.Round(value, 1),
-            ["unit"] = unit,
-            ["reference"] = Math.Round(reference, 1),
-            ["reference_name"] = referenceName,
-            ["ratio"] = Math.Round(reference == 0 ? 0 : value / reference, 3),
-            ["note"] = note + $"; load1={load}",
-        }));
-    }
+    private void Line(string bench, string metric, double value, string unit, double reference, string referenceName, string note) =>
+        _lines.Add(CdcBenchmarkKit.Line(bench, metric, value, unit, reference, referenceName, note));
 
     private static async Task<double> TimeProcessAsync(string file, string arguments)
     {
@@ -51,41 +35,12 @@ public sealed class CdcBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>
-    /// A Connect worker as <c>tributary connect-standalone</c> runs it (ConnectHost: plugins, standalone herder, source
-    /// task loop, offsets file), in this process against the in-process broker; keys and values through JsonConverter.
-    /// </summary>
-    private static async Task<ConnectHost> WorkerAsync(InProcessKafka kafka, TempDirectory directory, bool schemas) =>
-        await ConnectHost.StartAsync(new WorkerConfig(new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.Bootstrap,
-            ["key.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-            ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
-            ["key.converter.schemas.enable"] = schemas ? "true" : "false",
-            ["value.converter.schemas.enable"] = schemas ? "true" : "false",
-            ["offset.storage.file.filename"] = directory.File("offsets.json"),
-            ["listeners"] = "http://127.0.0.1:0",
-        }), NullLoggerFactory.Instance);
-
-    /// <summary>The end offset of partition 0 of <paramref name="topic"/> (0 while it does not exist).</summary>
-    private static async Task<long> EndOffsetAsync(KafkaClient client, string topic)
-    {
-        try
-        {
-            return await client.ListOffsetAsync(topic, 0, -1);
-        }
-        catch (KafkaClientException)
-        {
-            return 0;
-        }
-    }
-
     /// <summary>Creates the connector and waits until <paramref name="topic"/> holds <paramref name="count"/> records; seconds taken.</summary>
     private static async Task<double> RunUntilAsync(ConnectHost worker, KafkaClient client, string name, Dictionary<string, string> config, string topic, long count, TimeSpan within)
     {
         var watch = Stopwatch.StartNew();
         await worker.Herder.PutConnectorConfigAsync(name, config, allowReplace: false);
-        await Eventually.HoldsAsync(async () => FailureOf(worker, name) is not null || await EndOffsetAsync(client, topic) >= count,
+        await Eventually.HoldsAsync(async () => FailureOf(worker, name) is not null || await CdcBenchmarkKit.EndOffsetAsync(client, topic) >= count,
             () => $"{count} records on {topic}", within, TimeSpan.FromMilliseconds(20));
         var elapsed = watch.Elapsed.TotalSeconds;
         Assert.True(FailureOf(worker, name) is null, "the task failed: " + FailureOf(worker, name));
@@ -114,7 +69,7 @@ public sealed class CdcBenchmark
         config["snapshot.mode"] = "never";
         config["max.batch.size"] = "4096";
         double seconds;
-        await using (var worker = await WorkerAsync(kafka, directory, schemas: false))
+        await using (var worker = await CdcBenchmarkKit.WorkerAsync(kafka, directory, schemas: false))
         {
             seconds = await RunUntilAsync(worker, client, "stream", config, "stream.bench.t", StreamRows, TimeSpan.FromMinutes(10));
         }
@@ -132,7 +87,7 @@ public sealed class CdcBenchmark
         snapshotConfig["snapshot.mode"] = "initial_only";
         snapshotConfig["include.schema.changes"] = "false";
         snapshotConfig["max.batch.size"] = "4096";
-        await using (var worker = await WorkerAsync(kafka, directory, schemas: false))
+        await using (var worker = await CdcBenchmarkKit.WorkerAsync(kafka, directory, schemas: false))
         {
             seconds = await RunUntilAsync(worker, client, "snap", snapshotConfig, "snap.bench.snap", SnapshotRows, TimeSpan.FromMinutes(15));
         }
@@ -147,29 +102,20 @@ public sealed class CdcBenchmark
         latencyConfig["table.include.list"] = "bench.lat";
         latencyConfig["snapshot.mode"] = "no_data";
         await server.ExecuteAsync("CREATE TABLE lat (id INT PRIMARY KEY, v VARCHAR(10))", "bench");
-        var latencies = new List<double>();
-        await using (var worker = await WorkerAsync(kafka, directory, schemas: true))
+        List<double> latencies;
+        await using (var worker = await CdcBenchmarkKit.WorkerAsync(kafka, directory, schemas: true))
         {
             await worker.Herder.PutConnectorConfigAsync("lat", latencyConfig, allowReplace: false);
             await Eventually.HoldsAsync(() => server.ReplicaRegisteredAsync(5400).Result, "the connector streaming", TimeSpan.FromSeconds(60));
             await using var connection = new MySqlConnector.MySqlConnection(server.RootConnectionString + ";Database=bench");
             await connection.OpenAsync();
-            for (var i = 1; i <= 300; i++)
+            latencies = await CdcBenchmarkKit.CommitToTopicLatenciesAsync(client, "lat.bench.lat", 300, async i =>
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = $"INSERT INTO lat VALUES ({i}, 'x')";
                 await command.ExecuteNonQueryAsync();
-                var committed = Stopwatch.GetTimestamp();
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (await EndOffsetAsync(client, "lat.bench.lat") < i)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, $"row {i} did not reach the topic within 60 s: {FailureOf(worker, "lat")}");
-                    await Task.Delay(1);
-                }
-                latencies.Add(Stopwatch.GetElapsedTime(committed).TotalMilliseconds);
-            }
+            }, () => FailureOf(worker, "lat") ?? "");
         }
-        latencies.Sort();
         const string LatencyNote = "300 single-row autocommit INSERTs, each waited for before the next; COMMIT returned to the client → record's offset visible to ListOffsets (polled every ~1 ms), connector in the Connect runtime";
         Line("cdc_mysql_commit_to_topic_latency", "p50_ms", latencies[latencies.Count / 2], "ms", 0, "none (absolute)", LatencyNote);
         Line("cdc_mysql_commit_to_topic_latency", "p99_ms", latencies[(int)(latencies.Count * 0.99)], "ms", 0, "none (absolute)", "as p50");

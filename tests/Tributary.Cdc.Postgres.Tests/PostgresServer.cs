@@ -80,7 +80,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var arguments = new List<string>
         {
             Path.Combine(BinDirectory, "postgres"), "-D", directory.File("data"), "-c", "listen_addresses=127.0.0.1", "-c", $"port={port}",
-            "-c", $"unix_socket_directories={directory.Path}", "-c", "fsync=off", "-c", "max_wal_senders=10", "-c", "max_replication_slots=10",
+            "-c", $"unix_socket_directories={directory.Path}", "-c", "fsync=off", "-c", "max_wal_senders=20", "-c", "max_replication_slots=20",
             "-c", "wal_sender_timeout=60s", "-c", $"log_directory={directory.Path}", "-c", "logging_collector=off",
         };
         foreach (var setting in settings)

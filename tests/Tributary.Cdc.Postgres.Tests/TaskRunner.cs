@@ -57,6 +57,9 @@ public sealed class TaskRunner : IAsyncDisposable
 
     public Exception? Failure { get; private set; }
 
+    /// <summary>What the task publishes for the admin port (gauges, a warning).</summary>
+    public Tributary.Connect.Metrics.PluginMetrics Metrics => _task.Metrics;
+
     /// <summary>
     /// Whether the runner commits offsets (stores them, then calls CommitAsync) as the worker's offset flush does.
     /// False plays a worker whose flush has not happened: records are produced and acknowledged (CommitRecord), their
@@ -78,6 +81,9 @@ public sealed class TaskRunner : IAsyncDisposable
         [.. _records.Where(r => r.Topic == topic).Select(r => (r.Key, r.Value))];
 
     public IReadOnlyList<string> Topics => [.. _records.Select(r => r.Topic).Distinct()];
+
+    /// <summary>The topic of every record so far, in the order the task produced them.</summary>
+    public IReadOnlyList<string> TopicOrder => [.. _records.Select(r => r.Topic)];
 
     /// <summary>Waits until <paramref name="topic"/> holds at least <paramref name="count"/> records (failing early when the task failed).</summary>
     public async Task<IReadOnlyList<(string? Key, string? Value)>> AwaitAsync(string topic, int count, TimeSpan? within = null)

@@ -20,7 +20,7 @@ public sealed record ValueModes(
 /// docs "Data type mappings"). It accepts the raw values of both sources: the binlog's (<see cref="RowDecoder"/>) and
 /// MySqlConnector's for the snapshot. Immutable; thread-safe.
 /// </summary>
-public sealed class ColumnConverter
+public sealed class ColumnConverter : IColumnValues<object>
 {
     private readonly Func<object, object?> _convert;
 

@@ -16,16 +16,16 @@ public static class ServerSetup
 
     public static string ConnectionString(PostgresConnectorConfig config) => new NpgsqlConnectionStringBuilder
     {
-        Host = config.Hostname,
-        Port = config.Port,
-        Username = config.User,
-        Password = config.Password,
+        Host = config.Cdc.Hostname,
+        Port = config.Cdc.Port,
+        Username = config.Cdc.User,
+        Password = config.Cdc.Password,
         Database = config.Database,
         Pooling = false,
-        Timeout = Math.Max(1, config.ConnectTimeoutMs / 1000),
+        Timeout = Math.Max(1, config.Cdc.ConnectTimeoutMs / 1000),
         CommandTimeout = 0,
         Options = SessionOptions,
-        ApplicationName = "tributary-cdc-" + config.TopicPrefix,
+        ApplicationName = "tributary-cdc-" + config.Cdc.TopicPrefix,
     }.ConnectionString;
 
     public static async Task<NpgsqlConnection> OpenAsync(PostgresConnectorConfig config, CancellationToken cancellationToken)
@@ -65,12 +65,12 @@ public static class ServerSetup
     public static string Describe(PostgresConnectorConfig config, Exception error) => error switch
     {
         PostgresException { SqlState: "28P01" or "28000" } pg =>
-            $"Cannot connect to PostgreSQL at {config.Hostname}:{config.Port} as '{config.User}': {pg.MessageText} ({pg.SqlState})",
+            $"Cannot connect to PostgreSQL at {config.Cdc.Hostname}:{config.Cdc.Port} as '{config.Cdc.User}': {pg.MessageText} ({pg.SqlState})",
         PostgresException { SqlState: "55006" } pg =>
             $"The replication slot '{config.SlotName}' is in use by another connection: {pg.MessageText}. Stop the other consumer or set slot.name to another slot.",
         PostgresException { SqlState: "3D000" } pg => $"The database '{config.Database}' does not exist: {pg.MessageText}",
         PostgresException pg => $"PostgreSQL error {pg.SqlState}: {pg.MessageText}",
-        NpgsqlException or System.Net.Sockets.SocketException => $"Cannot connect to PostgreSQL at {config.Hostname}:{config.Port}: {error.Message}",
+        NpgsqlException or System.Net.Sockets.SocketException => $"Cannot connect to PostgreSQL at {config.Cdc.Hostname}:{config.Cdc.Port}: {error.Message}",
         _ => error.Message,
     };
 
@@ -102,7 +102,7 @@ public static class ServerSetup
         var canReplicate = await ScalarAsync<bool>(connection, "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user", cancellationToken).ConfigureAwait(false);
         if (!canReplicate)
         {
-            throw new ConnectException($"The database user '{config.User}' lacks the REPLICATION attribute logical replication needs (ALTER ROLE \"{config.User}\" REPLICATION).");
+            throw new ConnectException($"The database user '{config.Cdc.User}' lacks the REPLICATION attribute logical replication needs (ALTER ROLE \"{config.Cdc.User}\" REPLICATION).");
         }
     }
 

@@ -22,7 +22,7 @@ public sealed record ValueModes(
 /// A null for a NOT NULL column (a key-only before image) becomes the type's zero value, as Debezium's converters fall
 /// back to. Returns null from <see cref="For"/> for types Debezium drops (unknown types). Immutable; thread-safe.
 /// </summary>
-public sealed class ColumnConverter
+public sealed class ColumnConverter : IColumnValues<string>
 {
     /// <summary>Debezium's <c>unavailable.value.placeholder</c> default, for unchanged TOASTed values.</summary>
     public const string UnavailableValue = "__debezium_unavailable_value";
@@ -48,6 +48,9 @@ public sealed class ColumnConverter
     public Connect.Data.Schema Schema { get; }
 
     /// <summary>The Connect value of a column's text (null → null, or the zero value for a NOT NULL column).</summary>
+    /// <summary>As <see cref="Convert"/>, an unchanged TOASTed value (<see cref="CapturedTable.UnchangedToast"/>) as Debezium's placeholder.</summary>
+    object? IColumnValues<string>.Convert(string? raw) => ReferenceEquals(raw, CapturedTable.UnchangedToast) ? Unavailable() : Convert(raw);
+
     public object? Convert(string? text) => text is null ? (Schema.IsOptional ? null : _fallback) : _convert(text);
 
     /// <summary>The placeholder for an unchanged TOASTed value (strings and bytes; null for other types).</summary>

@@ -36,7 +36,7 @@ public static class HstoreText
                 i++;
             }
         }
-        return JavaHashMapOrder(pairs);
+        return JavaHashMap.Order(pairs, pair => pair.Key);
     }
 
     /// <summary>Jackson's compact output of the map (<c>{"a":"1","b":null}</c>).</summary>
@@ -104,32 +104,4 @@ public static class HstoreText
         }
         return token.ToString();
     }
-
-    /// <summary>
-    /// The order java.util.HashMap iterates keys inserted in this order: by bucket (the String hash code, its high
-    /// half folded into the low, masked by the table size — 16, doubled while the entries exceed three quarters of it),
-    /// entries of one bucket in insertion order.
-    /// </summary>
-    private static List<KeyValuePair<string, string?>> JavaHashMapOrder(List<KeyValuePair<string, string?>> pairs)
-    {
-        var capacity = 16;
-        while (pairs.Count > capacity * 3 / 4)
-        {
-            capacity *= 2;
-        }
-        return [.. pairs.Select((pair, index) => (pair, index, bucket: Spread(JavaHashCode(pair.Key)) & (capacity - 1)))
-            .OrderBy(p => p.bucket).ThenBy(p => p.index).Select(p => p.pair)];
-    }
-
-    private static int JavaHashCode(string text)
-    {
-        var hash = 0;
-        foreach (var c in text)
-        {
-            hash = unchecked(31 * hash + c);
-        }
-        return hash;
-    }
-
-    private static int Spread(int hash) => hash ^ (int)((uint)hash >> 16);
 }

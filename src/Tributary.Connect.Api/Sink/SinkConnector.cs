@@ -30,6 +30,9 @@ public abstract class SinkTask : IVersioned
 
     public abstract string Version { get; }
 
+    /// <summary>Gauges and a warning the task publishes; the worker shows them on the admin port's metrics and logs the warning.</summary>
+    public Tributary.Connect.Metrics.PluginMetrics Metrics { get; } = new();
+
     public virtual void Initialize(SinkTaskContext context) => Context = context;
 
     public abstract Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken);

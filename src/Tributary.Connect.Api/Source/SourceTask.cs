@@ -15,6 +15,9 @@ public abstract class SourceTask : IVersioned
 
     public abstract string Version { get; }
 
+    /// <summary>Gauges and a warning the task publishes; the worker shows them on the admin port's metrics and logs the warning.</summary>
+    public Tributary.Connect.Metrics.PluginMetrics Metrics { get; } = new();
+
     public virtual void Initialize(SourceTaskContext context) => Context = context;
 
     /// <summary>Starts with the task's configuration (one entry of the connector's task configs).</summary>

@@ -498,7 +498,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                     var restarts = entry.Restarts.TryGetValue(id, out var restart) ? restart.Total : 0;
                     var errors = task?.ErrorCounters;
                     result.Add(new TaskMetricsSnapshot(entry.Name, id, entry.TypeName, new ConnectStateName(state.State.ToString()),
-                        (task as WorkerSourceTask)?.RecordsWritten ?? 0, (task as WorkerSinkTask)?.RecordsPut ?? 0, errors?.TotalErrors ?? 0, errors?.TotalSkipped ?? 0, restarts));
+                        (task as WorkerSourceTask)?.RecordsWritten ?? 0, (task as WorkerSinkTask)?.RecordsPut ?? 0, errors?.TotalErrors ?? 0, errors?.TotalSkipped ?? 0, restarts,
+                        task?.PluginMetrics.Gauges, task?.PluginMetrics.Warning));
                 }
             }
         }

@@ -43,7 +43,8 @@ public sealed class TaskRestartState
 }
 
 /// <summary>What the admin port's metrics show of one task (Connect's task, source-task, sink-task and error metrics).</summary>
-public sealed record TaskMetricsSnapshot(string Connector, int Task, string Type, ConnectStateName State, long RecordsWritten, long RecordsPut, long RecordErrors, long RecordsSkipped, long AutoRestarts);
+public sealed record TaskMetricsSnapshot(string Connector, int Task, string Type, ConnectStateName State, long RecordsWritten, long RecordsPut, long RecordErrors, long RecordsSkipped, long AutoRestarts,
+    IReadOnlyList<Tributary.Connect.Metrics.PluginGauge>? Gauges = null, string? Warning = null);
 
 /// <summary>A state name as REST spells it (kept apart from the enum so metrics labels never change by a rename).</summary>
 public readonly record struct ConnectStateName(string Value)

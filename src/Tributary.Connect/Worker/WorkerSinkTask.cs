@@ -45,6 +45,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         : base(connector, taskId, taskConfig, listener, logger)
     {
         _task = task;
+        LogWarnings(task.Metrics);
         _pipeline = pipeline;
         _errors = errors;
         _dlq = dlq;
@@ -57,6 +58,8 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     public long RecordsPut { get; private set; }
 
     public override RetryWithToleranceOperator ErrorCounters => _errors;
+
+    public override Tributary.Connect.Metrics.PluginMetrics PluginMetrics => _task.Metrics;
 
     /// <summary>The partitions this task consumes now.</summary>
     public IReadOnlyCollection<TopicPartition> Assignment => [.. _assigned];

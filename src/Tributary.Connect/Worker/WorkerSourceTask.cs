@@ -54,6 +54,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         : base(connector, taskId, taskConfig, listener, logger)
     {
         _task = task;
+        LogWarnings(task.Metrics);
         _pipeline = pipeline;
         _errors = errors;
         _client = client;
@@ -68,6 +69,8 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     public long RecordsWritten { get; private set; }
 
     public override RetryWithToleranceOperator ErrorCounters => _errors;
+
+    public override Tributary.Connect.Metrics.PluginMetrics PluginMetrics => _task.Metrics;
 
     protected override async Task StartTaskAsync(CancellationToken cancellationToken)
     {

@@ -40,6 +40,22 @@ public abstract class WorkerTaskBase
     /// <summary>The task's errors.* counters (total errors, records skipped) for metrics.</summary>
     public abstract Runtime.ErrorHandling.RetryWithToleranceOperator ErrorCounters { get; }
 
+    /// <summary>What the connector's task publishes (gauges, a warning), for the admin port's metrics.</summary>
+    public abstract Tributary.Connect.Metrics.PluginMetrics PluginMetrics { get; }
+
+    /// <summary>Logs the task's warning each time it changes (set or cleared).</summary>
+    protected void LogWarnings(Tributary.Connect.Metrics.PluginMetrics metrics) => metrics.WarningChanged = warning =>
+    {
+        if (warning is null)
+        {
+            Logger.LogInformation("{Connector}-{Task}: warning cleared", Connector, TaskId);
+        }
+        else
+        {
+            Logger.LogWarning("{Connector}-{Task}: {Warning}", Connector, TaskId, warning);
+        }
+    };
+
     /// <summary>Completes when the loop has ended and the task was stopped.</summary>
     public Task Completion => _run ?? Task.CompletedTask;
 

@@ -1,0 +1,183 @@
+using Tributary.Connect.Data;
+using Tributary.Connect.Source;
+
+namespace Tributary.Cdc;
+
+/// <summary>
+/// The task half of a Debezium source, what the MySQL and PostgreSQL tasks share: a background reader (snapshot, then
+/// the database's change stream, <see cref="ReadAsync"/>) fills a <see cref="ChangeEventQueue"/> that
+/// <see cref="PollAsync"/> drains; the reader's failure fails the task at the next poll with
+/// <see cref="Describe"/>'s reason; stopping cancels the reader and waits for it. The emit helpers write Debezium's
+/// records: changes (a primary key change as delete, tombstone and create; deletes followed by tombstones when
+/// <c>tombstones.on.delete</c>), heartbeats and transaction metadata. The source partition is <c>{"server": prefix}</c>.
+/// PollAsync is called by the worker's loop; the emit helpers by the reader task only.
+/// </summary>
+public abstract class CdcSourceTask : SourceTask
+{
+    private CancellationTokenSource _stopping = new();
+    private Task _reader = Task.CompletedTask;
+
+    public override string Version => SourceBlock.DebeziumVersion;
+
+    protected CdcConfig Cdc { get; private set; } = null!;
+
+    protected TopicNaming Naming { get; private set; } = null!;
+
+    protected IReadOnlyDictionary<string, object?> Partition { get; private set; } = null!;
+
+    protected ChangeEventQueue Queue { get; private set; } = null!;
+
+    /// <summary>BEGIN/END records and blocks when <c>provide.transaction.metadata</c> is on; null otherwise.</summary>
+    protected TransactionMetadata? Transactions { get; private set; }
+
+    public static IReadOnlyDictionary<string, object?> SourcePartition(string serverName) => new Dictionary<string, object?> { ["server"] = serverName };
+
+    public override Task StartAsync(IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
+    {
+        Cdc = Configure(properties);
+        Naming = new TopicNaming(Cdc.TopicPrefix, Cdc.HeartbeatTopicPrefix);
+        Partition = SourcePartition(Cdc.TopicPrefix);
+        Queue = new ChangeEventQueue(Cdc.MaxQueueSize, Cdc.MaxBatchSize, TimeSpan.FromMilliseconds(Cdc.PollIntervalMs));
+        Transactions = Cdc.ProvideTransactionMetadata ? new TransactionMetadata(Naming, Partition) : null;
+        var stored = Context.OffsetStorageReader.Offset(Partition);
+        _stopping = new CancellationTokenSource();
+        var token = _stopping.Token;
+        _reader = Task.Run(() => RunReaderAsync(stored, token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Parses the connector's configuration (keeping its own part) and returns the shared part.</summary>
+    protected abstract CdcConfig Configure(IReadOnlyDictionary<string, string> properties);
+
+    /// <summary>Snapshot and stream from <paramref name="storedOffset"/> (null: none) until cancelled; throw to fail the task.</summary>
+    protected abstract Task ReadAsync(IReadOnlyDictionary<string, object?>? storedOffset, CancellationToken cancellationToken);
+
+    /// <summary>The reason a reader failure gives in the task's status trace.</summary>
+    protected abstract string Describe(Exception error);
+
+    /// <summary>Called by <see cref="StopAsync"/> after the reader ended (e.g. to drop a replication slot).</summary>
+    protected virtual Task OnStoppedAsync() => Task.CompletedTask;
+
+    private async Task RunReaderAsync(IReadOnlyDictionary<string, object?>? stored, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadAsync(stored, cancellationToken).ConfigureAwait(false);
+            Queue.Complete();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Queue.Complete();
+        }
+        catch (Exception error)
+        {
+            Queue.Fail(error, Describe(error));
+        }
+    }
+
+    public override ValueTask<IReadOnlyList<SourceRecord>?> PollAsync(CancellationToken cancellationToken) => Queue.PollAsync(cancellationToken);
+
+    public override async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _reader.ConfigureAwait(false);
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // The reader's failure was reported through the queue already.
+        }
+        await OnStoppedAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    protected ValueTask EmitAsync(SourceRecord record, CancellationToken cancellationToken) => Queue.EnqueueAsync(record, cancellationToken);
+
+    /// <summary>
+    /// The records of one change to <paramref name="table"/>: a create (<paramref name="after"/>), an update (before
+    /// may be null when the database sent no old row; a changed key makes it a delete, its tombstone and a create), a
+    /// delete (<paramref name="before"/>, then its tombstone when <c>tombstones.on.delete</c>).
+    /// </summary>
+    protected async Task EmitChangeAsync<TRaw>(Operation operation, CapturedTableShape<TRaw> table, TRaw?[]? before, TRaw?[]? after, Struct source,
+        IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        switch (operation)
+        {
+            case Operation.Create:
+                await EmitEventAsync(table, table.Key(after!), Operation.Create, null, table.Row(after!), source, offset, now, cancellationToken).ConfigureAwait(false);
+                break;
+            case Operation.Update:
+                {
+                    var newKey = table.Key(after!);
+                    var oldKey = before is null ? null : table.Key(before);
+                    if (oldKey is not null && !oldKey.Equals(newKey))
+                    {
+                        // A primary key change is a delete of the old key (and its tombstone) and a create of the new one.
+                        await EmitDeleteAsync(table, before!, source, offset, now, cancellationToken).ConfigureAwait(false);
+                        await EmitEventAsync(table, newKey, Operation.Create, null, table.Row(after!), source, offset, now, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await EmitEventAsync(table, newKey, Operation.Update, before is null ? null : table.Row(before), table.Row(after!), source, offset, now, cancellationToken).ConfigureAwait(false);
+                    }
+                    break;
+                }
+            case Operation.Delete:
+                await EmitDeleteAsync(table, before!, source, offset, now, cancellationToken).ConfigureAwait(false);
+                break;
+            case Operation.Truncate:
+                // A truncate event has no key and neither before nor after (Debezium's op=t).
+                await EmitEventAsync(table, null, Operation.Truncate, null, null, source, offset, now, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(operation));
+        }
+    }
+
+    private async Task EmitDeleteAsync<TRaw>(CapturedTableShape<TRaw> table, TRaw?[] before, Struct source, IReadOnlyDictionary<string, object?> offset, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var key = table.Key(before);
+        await EmitEventAsync(table, key, Operation.Delete, table.Row(before), null, source, offset, now, cancellationToken).ConfigureAwait(false);
+        if (Cdc.TombstonesOnDelete)
+        {
+            await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, key, null, null), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private ValueTask EmitEventAsync<TRaw>(CapturedTableShape<TRaw> table, Struct? key, Operation operation, Struct? before, Struct? after, Struct source,
+        IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken) =>
+        EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, key is null ? null : table.KeySchema, key, table.Envelope.Schema,
+            table.Envelope.Create(operation, before, after, source, now, Transactions?.NextBlock(table.DataCollection))), cancellationToken);
+
+    /// <summary>A heartbeat record carrying <paramref name="offset"/>, so the worker commits offsets while the captured tables are quiet.</summary>
+    protected ValueTask EmitHeartbeatAsync(IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken) =>
+        EmitAsync(new SourceRecord(Partition, offset, Naming.HeartbeatTopic, null, Heartbeat.KeySchema, Heartbeat.Key(Cdc.TopicPrefix), Heartbeat.ValueSchema,
+            Heartbeat.Value(now)), cancellationToken);
+
+    /// <summary>
+    /// With transaction metadata on: the BEGIN record of transaction <paramref name="id"/> before its first captured
+    /// change (and the END of a transaction left open). <paramref name="offset"/> must say nothing of the transaction was emitted yet.
+    /// </summary>
+    protected async Task BeginTransactionAsync(string id, long timestampMs, IReadOnlyDictionary<string, object?> offset, CancellationToken cancellationToken)
+    {
+        if (Transactions?.Begin(id, timestampMs, offset, out var endOfPrevious) is { } begin)
+        {
+            if (endOfPrevious is not null)
+            {
+                await EmitAsync(endOfPrevious, cancellationToken).ConfigureAwait(false);
+            }
+            await EmitAsync(begin, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>With transaction metadata on: the END record of the transaction in progress, if one is.</summary>
+    protected async Task EndTransactionAsync(long timestampMs, IReadOnlyDictionary<string, object?> offset, CancellationToken cancellationToken)
+    {
+        if (Transactions?.End(timestampMs, offset) is { } end)
+        {
+            await EmitAsync(end, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
