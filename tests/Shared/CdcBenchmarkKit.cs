@@ -15,6 +15,20 @@ namespace Tributary.Testing;
 public static class CdcBenchmarkKit
 {
     /// <summary>A result line; the note gets the machine's load.</summary>
+    /// <summary>
+    /// Writes the result lines: to bench/results/<paramref name="fileName"/> only with TRIBUTARY_BENCH_WRITE=1 (a run of a
+    /// whole test project, no filter, would otherwise overwrite the committed results with figures from whatever else
+    /// the machine was doing), else to the temporary directory; prints them either way.
+    /// </summary>
+    public static async Task WriteResultsAsync(string fileName, IReadOnlyList<string> lines)
+    {
+        var path = Environment.GetEnvironmentVariable("TRIBUTARY_BENCH_WRITE") == "1"
+            ? Path.Combine(InteropPaths.RepositoryRoot, "bench", "results", fileName)
+            : Path.Combine(Path.GetTempPath(), fileName);
+        await File.WriteAllLinesAsync(path, lines);
+        Console.WriteLine($"wrote {path}:\n{string.Join('\n', lines)}");
+    }
+
     public static string Line(string bench, string metric, double value, string unit, double reference, string referenceName, string note) =>
         JsonSerializer.Serialize(new Dictionary<string, object>
         {

@@ -120,13 +120,7 @@ public sealed class CdcBenchmark
         Line("cdc_mysql_commit_to_topic_latency", "p50_ms", latencies[latencies.Count / 2], "ms", 0, "none (absolute)", LatencyNote);
         Line("cdc_mysql_commit_to_topic_latency", "p99_ms", latencies[(int)(latencies.Count * 0.99)], "ms", 0, "none (absolute)", "as p50");
 
-        // The committed results change only when asked for: a run of every test in this project (no filter) would
-        // otherwise overwrite them with figures from whatever else the machine was doing.
-        var path = Environment.GetEnvironmentVariable("TRIBUTARY_BENCH_WRITE") == "1"
-            ? Path.Combine(InteropPaths.RepositoryRoot, "bench", "results", "cdc-mysql.jsonl")
-            : Path.Combine(Path.GetTempPath(), "cdc-mysql.jsonl");
-        await File.WriteAllLinesAsync(path, _lines);
-        Console.WriteLine($"wrote {path}:\n{string.Join('\n', _lines)}");
+        await CdcBenchmarkKit.WriteResultsAsync("cdc-mysql.jsonl", _lines);
     }
 
     private static async Task<(string File, long Position)> BinlogPositionAsync(MariaDbServer server)

@@ -103,6 +103,6 @@ public sealed class PostgresCdcBenchmark
         Line("cdc_postgres_commit_to_topic_latency", "p50_ms", latencies[latencies.Count / 2], "ms", 0, "none (absolute)", LatencyNote);
         Line("cdc_postgres_commit_to_topic_latency", "p99_ms", latencies[(int)(latencies.Count * 0.99)], "ms", 0, "none (absolute)", "as p50");
 
-        await File.WriteAllLinesAsync(Path.Combine(InteropPaths.RepositoryRoot, "bench", "results", "cdc-postgres.jsonl"), lines);
+        await CdcBenchmarkKit.WriteResultsAsync("cdc-postgres.jsonl", lines);
     }
 }
