@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Tributary.Bench;
 
 /// <summary>
-/// A converter beside its reference on the same records (the Avro and Protobuf converter benchmarks): one warm-up
+/// A converter beside its reference on the same records (the JSON, Avro and Protobuf converter benchmarks): one warm-up
 /// run each, then <c>repeat</c> alternating runs of <c>records</c> calls; reports the median records per second and
 /// bytes allocated per record (on the calling thread) of each, with every run's pair in the note.
 /// </summary>
@@ -11,6 +11,7 @@ public static class ConverterComparison
 {
     public static void Compare(string bench, int records, int repeat, Func<int, object?> ours, string referenceName, Func<int, object?> reference)
     {
+        // Warm-up to steady state (tiered JIT promotes the hot loops during it).
         Measure(ours, records);
         Measure(reference, records);
         var rates = new List<double>();

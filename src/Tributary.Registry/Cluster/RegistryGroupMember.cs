@@ -17,7 +17,7 @@ public sealed class RegistryGroupMember : IAsyncDisposable
 {
     public const string ProtocolType = "sr";
     public const string ProtocolName = "v0";
-    private const short FindCoordinatorKey = 10, JoinGroupKey = 11, HeartbeatKey = 12, LeaveGroupKey = 13, SyncGroupKey = 14;
+    private const short JoinGroupKey = 11, HeartbeatKey = 12, SyncGroupKey = 14;
 
     private readonly KafkaClient _client;
     private readonly string _groupId;
@@ -196,16 +196,8 @@ public sealed class RegistryGroupMember : IAsyncDisposable
         return RegistryAssignment.Decode(sync.Assignment.Span);
     }
 
-    private async Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken)
-    {
-        var any = await _client.AnyConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var response = await any.SendNegotiatedAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = _groupId, KeyType = 0 }, FindCoordinatorKey, 3, cancellationToken).ConfigureAwait(false);
-        if (response.ErrorCode != 0)
-        {
-            throw new KafkaClientException(response.ErrorCode, $"FindCoordinator {_groupId}: error {response.ErrorCode}.");
-        }
-        return await _client.NodeConnectionAsync(response.NodeId, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken) =>
+        GroupCoordination.FindCoordinatorAsync(_client, _groupId, cancellationToken);
 
     /// <summary>Stops the loop and leaves the group, so the others elect a new leader at once rather than after a session timeout.</summary>
     public async ValueTask DisposeAsync()
@@ -222,22 +214,7 @@ public sealed class RegistryGroupMember : IAsyncDisposable
             }
         }
         _assignment = null;
-        if (_coordinator is { IsFailed: false } coordinator && _memberId.Length > 0)
-        {
-            try
-            {
-                await coordinator.SendNegotiatedAsync<LeaveGroupResponse>(new LeaveGroupRequest
-                {
-                    GroupId = _groupId,
-                    MemberId = _memberId,
-                    Members = [new LeaveGroupRequest.MemberIdentity { MemberId = _memberId }],
-                }, LeaveGroupKey).ConfigureAwait(false);
-            }
-            catch (KafkaClientException)
-            {
-                // Leaving is a courtesy: the session timeout removes the member anyway.
-            }
-        }
+        await GroupCoordination.LeaveAsync(_coordinator, _groupId, _memberId).ConfigureAwait(false);
         _stopping.Dispose();
     }
 }
