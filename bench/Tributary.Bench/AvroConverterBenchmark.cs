@@ -108,7 +108,7 @@ public static class AvroConverterBenchmark
         }
         Console.Error.WriteLine($"payload: {encoded[0].Length} bytes");
 
-        Compare("avro_converter_from_connect", records, repeat,
+        ConverterComparison.Compare("avro_converter_from_connect", records, repeat,
             i => converter.FromConnectData("customers", null, schema, structs[i % structs.Length]),
             "Apache.Avro GenericDatumWriter<GenericRecord> + 5-byte header, ToArray",
             i =>
@@ -118,7 +118,7 @@ public static class AvroConverterBenchmark
                 writer.Write(generics[i % generics.Length], encoder);
                 return stream.ToArray();
             });
-        Compare("avro_converter_to_connect", records, repeat,
+        ConverterComparison.Compare("avro_converter_to_connect", records, repeat,
             i => converter.ToConnectData("customers", null, encoded[i % encoded.Length]).Value,
             "Apache.Avro GenericDatumReader<GenericRecord> (header skipped)",
             i =>
@@ -176,44 +176,5 @@ public static class AvroConverterBenchmark
             Report.Line(bench, "requests_per_second", Report.Median(rates), "requests/s", Report.Median(floors), "GET / on the same server (HTTP floor), 4 concurrent clients",
                 "runs (ours/floor): " + string.Join(", ", rates.Zip(floors, (a, b) => $"{a:F0}/{b:F0}")));
         }
-    }
-
-    private static void Compare(string bench, int records, int repeat, Func<int, object?> ours, string referenceName, Func<int, object?> reference)
-    {
-        Measure(ours, records);
-        Measure(reference, records);
-        var rates = new List<double>();
-        var referenceRates = new List<double>();
-        var allocations = new List<double>();
-        var referenceAllocations = new List<double>();
-        for (var run = 0; run < repeat; run++)
-        {
-            var (rate, allocated) = Measure(ours, records);
-            var (referenceRate, referenceAllocated) = Measure(reference, records);
-            rates.Add(rate);
-            allocations.Add(allocated);
-            referenceRates.Add(referenceRate);
-            referenceAllocations.Add(referenceAllocated);
-        }
-        var note = "runs (ours/reference records/s): " + string.Join(", ", rates.Zip(referenceRates, (a, b) => $"{a:F0}/{b:F0}"));
-        Report.Line(bench, "records_per_second", Report.Median(rates), "records/s", Report.Median(referenceRates), referenceName, note);
-        Report.Line(bench, "allocated_bytes_per_record", Report.Median(allocations), "bytes", Report.Median(referenceAllocations), referenceName);
-    }
-
-    private static (double RecordsPerSecond, double BytesPerRecord) Measure(Func<int, object?> action, int records)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var watch = Stopwatch.StartNew();
-        object? sink = null;
-        for (var i = 0; i < records; i++)
-        {
-            sink = action(i);
-        }
-        watch.Stop();
-        GC.KeepAlive(sink);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        return (records / watch.Elapsed.TotalSeconds, (double)allocated / records);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -92,11 +91,11 @@ public static class ConnectJsonBenchmark
         using var jsonWriter = new Utf8JsonWriter(buffer);
         Console.Error.WriteLine($"payload: {schemalessBytes[0].Length} bytes schemaless, {envelopeBytes[0].Length} bytes with the envelope");
 
-        Compare("connect_json_from_connect_schemaless", records, repeat,
+        ConverterComparison.Compare("connect_json_from_connect_schemaless", records, repeat,
             i => schemaless.FromConnectData("t", null, null, maps[i % maps.Length]),
             "System.Text.Json SerializeToUtf8Bytes(POCO)",
             i => JsonSerializer.SerializeToUtf8Bytes(pocos[i % pocos.Length], Options));
-        Compare("connect_json_from_connect_schemas", records, repeat,
+        ConverterComparison.Compare("connect_json_from_connect_schemas", records, repeat,
             i => withSchemas.FromConnectData("t", null, schema, structs[i % structs.Length]),
             "System.Text.Json envelope: cached schema bytes raw + Serialize(POCO), ToArray",
             i =>
@@ -112,15 +111,15 @@ public static class ConnectJsonBenchmark
                 jsonWriter.Flush();
                 return buffer.WrittenSpan.ToArray();
             });
-        Compare("connect_json_to_connect_schemaless", records, repeat,
+        ConverterComparison.Compare("connect_json_to_connect_schemaless", records, repeat,
             i => schemaless.ToConnectData("t", null, schemalessBytes[i % schemalessBytes.Length]).Value,
             "System.Text.Json Deserialize<POCO>",
             i => JsonSerializer.Deserialize<Customer>(schemalessBytes[i % schemalessBytes.Length], Options));
-        Compare("connect_json_to_connect_schemaless_untyped", records, repeat,
+        ConverterComparison.Compare("connect_json_to_connect_schemaless_untyped", records, repeat,
             i => schemaless.ToConnectData("t", null, schemalessBytes[i % schemalessBytes.Length]).Value,
             "System.Text.Json Deserialize<Dictionary<string, object>> (values as JsonElement)",
             i => JsonSerializer.Deserialize<Dictionary<string, object>>(schemalessBytes[i % schemalessBytes.Length], Options));
-        Compare("connect_json_to_connect_schemas", records, repeat,
+        ConverterComparison.Compare("connect_json_to_connect_schemas", records, repeat,
             i => withSchemas.ToConnectData("t", null, envelopeBytes[i % envelopeBytes.Length]).Value,
             "System.Text.Json Deserialize<Envelope{JsonElement schema, POCO payload}>",
             i => JsonSerializer.Deserialize<Envelope>(envelopeBytes[i % envelopeBytes.Length], Options));
@@ -132,46 +131,6 @@ public static class ConnectJsonBenchmark
         var converter = new JsonConverter();
         converter.Configure(new Dictionary<string, string> { ["schemas.enable"] = schemas ? "true" : "false" }, isKey: false);
         return converter;
-    }
-
-    private static void Compare(string bench, int records, int repeat, Func<int, object?> ours, string referenceName, Func<int, object?> reference)
-    {
-        // Warm-up to steady state (tiered JIT promotes the hot loops during it).
-        Measure(ours, records);
-        Measure(reference, records);
-        var rates = new List<double>();
-        var referenceRates = new List<double>();
-        var allocations = new List<double>();
-        var referenceAllocations = new List<double>();
-        for (var run = 0; run < repeat; run++)
-        {
-            var (rate, allocated) = Measure(ours, records);
-            var (referenceRate, referenceAllocated) = Measure(reference, records);
-            rates.Add(rate);
-            allocations.Add(allocated);
-            referenceRates.Add(referenceRate);
-            referenceAllocations.Add(referenceAllocated);
-        }
-        var note = "runs (ours/reference records/s): " + string.Join(", ", rates.Zip(referenceRates, (a, b) => $"{a:F0}/{b:F0}"));
-        Report.Line(bench, "records_per_second", Report.Median(rates), "records/s", Report.Median(referenceRates), referenceName, note);
-        Report.Line(bench, "allocated_bytes_per_record", Report.Median(allocations), "bytes", Report.Median(referenceAllocations), referenceName);
-    }
-
-    private static (double RecordsPerSecond, double BytesPerRecord) Measure(Func<int, object?> action, int records)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var watch = Stopwatch.StartNew();
-        object? sink = null;
-        for (var i = 0; i < records; i++)
-        {
-            sink = action(i);
-        }
-        watch.Stop();
-        GC.KeepAlive(sink);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        return (records / watch.Elapsed.TotalSeconds, (double)allocated / records);
     }
 
     private sealed class Customer

@@ -17,6 +17,10 @@ if (command == "connect-json")
 {
     return ConnectJsonBenchmark.Run(args[1..]);
 }
+if (command == "protobuf")
+{
+    return await ProtobufConverterBenchmark.RunAsync(args[1..]);
+}
 if (command == "avro")
 {
     return await AvroConverterBenchmark.RunAsync(args[1..]);
@@ -43,6 +47,6 @@ switch (command)
         LogBenchmark.RunAllocations(options);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|s3sink|codecs|connect-json|avro|orc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
+        Console.Error.WriteLine("usage: Tributary.Bench <log|log-alloc|kinesis|delivery|s3sink|codecs|connect-json|avro|protobuf|orc> [--dir DIR] [--volume-mib N] [--batch-kib N] [--reopen-gib N] [--repeat N]");
         return 2;
 }

@@ -58,7 +58,7 @@ public sealed record GroupConsumerOptions
 /// </summary>
 public sealed class GroupConsumer : IAsyncDisposable
 {
-    private const short FindCoordinatorKey = 10, JoinGroupKey = 11, HeartbeatKey = 12, LeaveGroupKey = 13, SyncGroupKey = 14, OffsetCommitKey = 8, OffsetFetchKey = 9;
+    private const short JoinGroupKey = 11, HeartbeatKey = 12, SyncGroupKey = 14, OffsetCommitKey = 8, OffsetFetchKey = 9;
     private const string Protocol = "range";
 
     private readonly KafkaClient _client;
@@ -313,16 +313,8 @@ public sealed class GroupConsumer : IAsyncDisposable
         return await _client.ListOffsetAsync(topic, partition, _options.StartAtEarliest ? -2 : -1, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken)
-    {
-        var any = await _client.AnyConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var response = await any.SendNegotiatedAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = _options.GroupId, KeyType = 0 }, FindCoordinatorKey, 3, cancellationToken).ConfigureAwait(false);
-        if (response.ErrorCode != 0)
-        {
-            throw new KafkaClientException(response.ErrorCode, $"FindCoordinator {_options.GroupId}: error {response.ErrorCode}.");
-        }
-        return await _client.NodeConnectionAsync(response.NodeId, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken) =>
+        GroupCoordination.FindCoordinatorAsync(_client, _options.GroupId, cancellationToken);
 
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
@@ -417,22 +409,7 @@ public sealed class GroupConsumer : IAsyncDisposable
         {
             await _heartbeat.ConfigureAwait(false);
         }
-        if (_coordinator is { IsFailed: false } coordinator && _memberId.Length > 0)
-        {
-            try
-            {
-                await coordinator.SendNegotiatedAsync<LeaveGroupResponse>(new LeaveGroupRequest
-                {
-                    GroupId = _options.GroupId,
-                    MemberId = _memberId,
-                    Members = [new LeaveGroupRequest.MemberIdentity { MemberId = _memberId }],
-                }, LeaveGroupKey).ConfigureAwait(false);
-            }
-            catch (KafkaClientException)
-            {
-                // Leaving is a courtesy: the session timeout removes the member anyway.
-            }
-        }
+        await GroupCoordination.LeaveAsync(_coordinator, _options.GroupId, _memberId).ConfigureAwait(false);
         _closing.Dispose();
     }
 }

@@ -48,4 +48,8 @@ public sealed class RegistryException(int errorCode, string message) : Exception
     public static RegistryException ReferenceExists(string message) => new(42206, message);
 
     public static RegistryException Store(string message) => new(50001, "Error in the backend data store - " + message);
+
+    public static RegistryException ForwardingFailed(string message) => new(50003, "Error while forwarding the request to the leader: " + message);
+
+    public static RegistryException UnknownLeader() => new(50004, "Unknown leader: no schema registry instance is leading (none eligible, or an election in progress)");
 }

@@ -9,6 +9,9 @@ public sealed class RegistryRequest
 {
     internal const string RawSchemaKey = "registry.raw-schema";
 
+    /// <summary>Marks a request a follower forwarded to the leader.</summary>
+    public const string ForwardedHeader = "X-Tributary-Registry-Forwarded";
+
     private readonly HttpContext? _context;
 
     public RegistryRequest(string method, string[] segments, IReadOnlyDictionary<string, string> query, JsonNode? body, HttpContext? context = null)
@@ -28,6 +31,17 @@ public sealed class RegistryRequest
 
     public JsonNode? Body { get; }
 
+    /// <summary>The body as received (empty when none) and the raw path with its query: what a follower forwards to the leader.</summary>
+    public byte[] RawBody { get; private init; } = [];
+
+    public string RawTarget { get; private init; } = "/";
+
+    /// <summary>The Content-Type the client sent (kept when forwarding).</summary>
+    public string? ContentType { get; private init; }
+
+    /// <summary>The request came from another instance that forwarded it (it is handled here, never forwarded again).</summary>
+    public bool Forwarded { get; private init; }
+
     /// <summary>Bodies above this are refused (a schema is text; the registry's own limit is of this order).</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 
@@ -39,6 +53,7 @@ public sealed class RegistryRequest
         var segments = pathOnly.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         JsonNode? body = null;
+        byte[] rawBody = [];
         if (context.Request.ContentLength is > MaxBodyBytes)
         {
             throw new RegistryException(413, "Request entity too large");
@@ -51,9 +66,16 @@ public sealed class RegistryRequest
         }
         if (buffer.Length > 0)
         {
-            body = JsonNode.Parse(buffer.ToArray());
+            rawBody = buffer.ToArray();
+            body = JsonNode.Parse(rawBody);
         }
-        return new RegistryRequest(context.Request.Method, segments, query, body, context);
+        return new RegistryRequest(context.Request.Method, segments, query, body, context)
+        {
+            RawBody = rawBody,
+            RawTarget = raw,
+            ContentType = context.Request.ContentType,
+            Forwarded = context.Request.Headers.ContainsKey(ForwardedHeader),
+        };
     }
 
     public bool Flag(string name) => Query.TryGetValue(name, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);

@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Broker;
+using Tributary.Client;
+using Tributary.Registry.Cluster;
 using Tributary.Registry.Handlers;
 using Tributary.Registry.Store;
 
@@ -25,13 +27,21 @@ public sealed class RegistryServer : IAsyncDisposable
     public const string ContentType = "application/vnd.schemaregistry.v1+json";
 
     private readonly WebApplication? _app;
+    private readonly ClusterParts? _cluster;
 
-    private RegistryServer(WebApplication? app, SchemaRegistry? registry, int port)
+    private RegistryServer(WebApplication? app, SchemaRegistry? registry, int port, ClusterParts? cluster = null)
     {
         _app = app;
         Registry = registry;
         Port = port;
+        _cluster = cluster;
     }
+
+    /// <summary>What an instance of several owns beside its state: the client, the followed log, the group membership, the forwarding.</summary>
+    private sealed record ClusterParts(KafkaClient Client, KafkaRegistryLog Log, RegistryGroupMember Member, LeaderForwarding Forwarding);
+
+    /// <summary>This instance's group membership (null for the single in-process instance).</summary>
+    public RegistryGroupMember? Member => _cluster?.Member;
 
     /// <summary>The bound port, or -1 when disabled.</summary>
     public int Port { get; }
@@ -45,25 +55,65 @@ public sealed class RegistryServer : IAsyncDisposable
             return new RegistryServer(null, null, -1);
         }
         var registry = await SchemaRegistry.OpenAsync(broker, options).ConfigureAwait(false);
+        var (app, port) = await ListenAsync(registry, options, loggerFactory, () => null).ConfigureAwait(false);
+        return new RegistryServer(app, registry, port);
+    }
+
+    /// <summary>
+    /// One of several instances over a cluster's topic: follows the topic through a Kafka client, listens, then joins
+    /// the registry group (with the bound port in its identity); writes go to the elected leader.
+    /// </summary>
+    public static async Task<RegistryServer> StartClusterAsync(RegistryOptions options, RegistryClusterOptions cluster, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    {
+        var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = cluster.BootstrapServers, ClientId = "tributary-schema-registry" });
+        var log = new KafkaRegistryLog(client, options.Topic);
+        try
+        {
+            var registry = await SchemaRegistry.OpenAsync(log, options, cancellationToken).ConfigureAwait(false);
+            LeaderForwarding? forwarding = null;
+            var (app, port) = await ListenAsync(registry, options, loggerFactory, () => forwarding).ConfigureAwait(false);
+            var identity = new RegistryIdentity(cluster.AdvertisedHost ?? options.Host, port, "http", cluster.LeaderEligibility);
+            var member = new RegistryGroupMember(client, cluster.GroupId, identity, cluster.SessionTimeout, loggerFactory.CreateLogger<RegistryGroupMember>());
+            forwarding = new LeaderForwarding(member, registry);
+            member.Start();
+            return new RegistryServer(app, registry, port, new ClusterParts(client, log, member, forwarding));
+        }
+        catch
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<(WebApplication App, int Port)> ListenAsync(SchemaRegistry registry, RegistryOptions options, ILoggerFactory loggerFactory, Func<LeaderForwarding?> forwarding)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         var address = IPAddress.Parse(options.Host);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
-        app.Run(context => HandleAsync(registry, context));
+        app.Run(context => HandleAsync(registry, forwarding(), context));
         await app.StartAsync().ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        return new RegistryServer(app, registry, bound.Select(a => new Uri(a).Port).First());
+        return (app, bound.Select(a => new Uri(a).Port).First());
     }
 
-    private static async Task HandleAsync(SchemaRegistry registry, HttpContext context)
+    private static async Task HandleAsync(SchemaRegistry registry, LeaderForwarding? forwarding, HttpContext context)
     {
         JsonNode? answer;
         var status = 200;
         try
         {
             var request = await RegistryRequest.ReadAsync(context).ConfigureAwait(false);
+            if (forwarding is not null && await forwarding.ForwardIfFollowerAsync(request, context.RequestAborted).ConfigureAwait(false) is { } forwarded)
+            {
+                context.Response.StatusCode = forwarded.Status;
+                context.Response.ContentType = ContentType;
+                await context.Response.WriteAsync(forwarded.Body, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
             answer = await Route(registry, request).ConfigureAwait(false);
         }
         catch (RegistryException e)
@@ -136,10 +186,21 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_cluster is not null)
+        {
+            // Leave the group first, so the others elect a new leader at once.
+            await _cluster.Member.DisposeAsync().ConfigureAwait(false);
+        }
         if (_app is not null)
         {
             await _app.StopAsync().ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_cluster is not null)
+        {
+            _cluster.Forwarding.Dispose();
+            await _cluster.Log.DisposeAsync().ConfigureAwait(false);
+            await _cluster.Client.DisposeAsync().ConfigureAwait(false);
         }
         Registry?.Dispose();
     }

@@ -64,7 +64,9 @@ public static class Program
                 Console.Error.WriteLine($"tributary: cannot open the Glue catalog: {e.Message}");
                 return 1;
             }
-            options = options with { Delivery = options.Delivery with { TableSchemas = new GlueTableSchemas(dataCatalog) } };
+            // The registry starts after the delivery streams: subjects are looked up through it once it runs.
+            Tributary.Registry.Store.SchemaRegistry? schemaRegistry = null;
+            options = options with { Delivery = options.Delivery with { TableSchemas = new HostTableSchemas(new GlueTableSchemas(dataCatalog), new RegistrySubjectSchemas(() => schemaRegistry)) } };
             // Disposed in reverse: the AWS endpoints stop first (no more puts), then the delivery engines.
             DeliveryHost delivery;
             try
@@ -147,6 +149,7 @@ public static class Program
             try
             {
                 registry = await Tributary.Registry.RegistryServer.StartAsync(broker, options.Registry, loggerFactory).ConfigureAwait(false);
+                schemaRegistry = registry.Registry;
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or Tributary.Registry.RegistryException)
             {

@@ -69,7 +69,7 @@ internal static class LayerMatrix
         ["Tributary.Aws"] = ["Tributary.Foundation"],
         ["Tributary.Kafka"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker"],
         ["Tributary.Kinesis"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker"],
-        ["Tributary.Registry"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Schemas"],
+        ["Tributary.Registry"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Broker", "Tributary.Client", "Tributary.Schemas"],
         // The Glue Data Catalog and its crawlers: a front end on the AWS front door with its own durable files; knows no
         // other service; crawlers read objects through the object stores.
         ["Tributary.Glue"] = ["Tributary.Foundation", "Tributary.Aws", "Tributary.ObjectStores"],

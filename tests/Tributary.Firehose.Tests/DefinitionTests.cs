@@ -148,6 +148,14 @@ public class DefinitionTests
             "InvalidArgumentException", "SchemaConfiguration takes either TableName (a table) or Schema (inline columns), not both."
         },
         {
+            "registry subject and table", FirehoseHarness.CreateRequest(destination: "\"DataFormatConversionConfiguration\":{\"SchemaConfiguration\":{\"DatabaseName\":\"d\",\"TableName\":\"t\",\"RegistrySubject\":\"s-value\"},\"InputFormatConfiguration\":{\"Deserializer\":{\"OpenXJsonSerDe\":{}}},\"OutputFormatConfiguration\":{\"Serializer\":{\"ParquetSerDe\":{}}}}"),
+            "InvalidArgumentException", "SchemaConfiguration takes either RegistrySubject (a schema registry subject), TableName (a table) or Schema (inline columns), not several."
+        },
+        {
+            "registry subject version", FirehoseHarness.CreateRequest(destination: "\"DataFormatConversionConfiguration\":{\"SchemaConfiguration\":{\"RegistrySubject\":\"s-value\",\"VersionId\":\"v2\"},\"InputFormatConfiguration\":{\"Deserializer\":{\"OpenXJsonSerDe\":{}}},\"OutputFormatConfiguration\":{\"Serializer\":{\"ParquetSerDe\":{}}}}"),
+            "InvalidArgumentException", "SchemaConfiguration.VersionId with RegistrySubject must be a version number or LATEST: v2."
+        },
+        {
             "processor type enum", FirehoseHarness.CreateRequest(destination: Processors("{\"Type\":\"NotLambda\"}")),
             "ValidationException", "Value 'NotLambda' at 'extendedS3DestinationConfiguration.processingConfiguration.processors.1.member.type' failed to satisfy constraint: Member must satisfy enum value set: [RecordDeAggregation, Decompression, CloudWatchLogProcessing, Lambda, MetadataExtraction, AppendDelimiterToRecord]"
         },

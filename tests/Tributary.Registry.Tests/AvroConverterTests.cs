@@ -115,6 +115,26 @@ public sealed class AvroConverterTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_named_struct_used_twice_is_defined_once_and_referenced_by_name()
+    {
+        // Debezium's envelope: before and after share one Value struct; Avro allows a name to be defined only once.
+        var row = SchemaBuilder.Struct().Name("db.shop.orders.Value").Optional().Field("id", ConnectSchema.String).Build();
+        var envelope = SchemaBuilder.Struct().Name("db.shop.orders.Envelope").Field("before", row).Field("after", row).Field("op", ConnectSchema.String).Build();
+        using var converter = Converter();
+        var bytes = converter.FromConnectData("orders-cdc", null, envelope, new Struct(envelope).Put("after", new Struct(row).Put("id", "o-1")).Put("op", "c"))!;
+        var registered = System.Text.Json.Nodes.JsonNode.Parse(_server.Registry!.GetVersion("orders-cdc-value", "latest", false).Schema)!;
+        Assert.Equal("Value", (string)registered["fields"]![0]!["type"]![1]!["name"]!);
+        Assert.Equal("db.shop.orders.Value", (string)registered["fields"]![1]!["type"]![1]!);
+
+        using var reader = Converter();
+        var back = reader.ToConnectData("orders-cdc", null, bytes);
+        var value = Assert.IsType<Struct>(back.Value);
+        Assert.Null(value.Get("before"));
+        Assert.Equal("o-1", value.GetStruct("after")!.GetString("id"));
+        Assert.Equal("db.shop.orders.Value", back.Schema!.Field("after")!.Schema.Name);
+    }
+
+    [Fact]
     public void Subject_strategies_and_auto_register_off()
     {
         using var record = Converter(false, ("value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"));

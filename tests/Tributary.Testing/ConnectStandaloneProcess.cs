@@ -6,7 +6,7 @@ namespace Tributary.Testing;
 
 /// <summary>
 /// The real <c>tributary connect-standalone worker.properties connector…</c> (or <c>connect-distributed
-/// worker.properties</c>) as a child process: ready when it prints
+/// worker.properties</c>, or <c>schema-registry</c>) as a child process: ready when it prints
 /// its "serving" line (which names the bound REST port), stopped with SIGTERM (exit 0 required) or killed with SIGKILL.
 /// Output is kept for failure messages. For any test project whose connectors run in the real program.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
 
     public static Task<ConnectStandaloneProcess> StartAsync(params string[] arguments) => StartCommandAsync("connect-standalone", arguments);
 
-    /// <summary><c>tributary &lt;command&gt; arguments…</c> (connect-standalone or connect-distributed).</summary>
+    /// <summary><c>tributary &lt;command&gt; arguments…</c> (connect-standalone, connect-distributed or schema-registry).</summary>
     public static async Task<ConnectStandaloneProcess> StartCommandAsync(string command, params string[] arguments)
     {
         Assert.True(System.IO.File.Exists(Program), "tributary.dll not built: " + Program);
@@ -114,7 +114,7 @@ public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Connect REST on [^;]*?:(\d+)")]
+    [GeneratedRegex(@"(?:Connect REST|schema registry) on [^;]*?:(\d+)")]
     private static partial Regex RestPortPattern();
 
     [DllImport("libc", SetLastError = true)]

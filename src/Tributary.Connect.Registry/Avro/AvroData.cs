@@ -27,12 +27,16 @@ internal static class AvroData
     public static (string Json, AvroPlan Plan) FromConnect(Schema schema)
     {
         var counter = 0;
-        var node = ToAvro(schema, ref counter, topLevel: true, out var plan);
+        var node = ToAvro(schema, ref counter, new HashSet<string>(StringComparer.Ordinal), topLevel: true, out var plan);
         return (node.ToJsonString(), plan);
     }
 
-    private static JsonNode ToAvro(Schema schema, ref int unnamed, bool topLevel, out AvroPlan plan)
+    /// <param name="defined">Full names of the records already written: Avro defines a name once, so a struct schema met
+    /// again (Debezium's <c>before</c> and <c>after</c> share their <c>Value</c> struct) is written as a reference to its
+    /// name, as Confluent's AvroData does.</param>
+    private static JsonNode ToAvro(Schema schema, ref int unnamed, HashSet<string> defined, bool topLevel, out AvroPlan plan)
     {
+        string? reference = null;
         JsonObject avro;
         var logical = Logical(schema);
         AvroKind kind;
@@ -75,30 +79,32 @@ internal static class AvroData
                 break;
             case SchemaType.Array:
                 kind = AvroKind.Array;
-                avro = new JsonObject { ["type"] = "array", ["items"] = ToAvro(schema.ValueSchema, ref unnamed, false, out var itemPlan) };
+                avro = new JsonObject { ["type"] = "array", ["items"] = ToAvro(schema.ValueSchema, ref unnamed, defined, false, out var itemPlan) };
                 items = itemPlan;
                 break;
             case SchemaType.Map when schema.KeySchema.Type == SchemaType.String && !schema.KeySchema.IsOptional:
                 kind = AvroKind.Map;
-                avro = new JsonObject { ["type"] = "map", ["values"] = ToAvro(schema.ValueSchema, ref unnamed, false, out var valuePlan) };
+                avro = new JsonObject { ["type"] = "map", ["values"] = ToAvro(schema.ValueSchema, ref unnamed, defined, false, out var valuePlan) };
                 items = valuePlan;
                 break;
             case SchemaType.Map:
                 kind = AvroKind.MapEntries;
-                var keyNode = ToAvro(schema.KeySchema, ref unnamed, false, out var keyPlan);
-                var valueNode = ToAvro(schema.ValueSchema, ref unnamed, false, out var entryValuePlan);
+                var keyNode = ToAvro(schema.KeySchema, ref unnamed, defined, false, out var keyPlan);
+                var valueNode = ToAvro(schema.ValueSchema, ref unnamed, defined, false, out var entryValuePlan);
                 keys = keyPlan;
                 items = entryValuePlan;
                 avro = new JsonObject
                 {
                     ["type"] = "array",
-                    ["items"] = new JsonObject
-                    {
-                        ["type"] = "record",
-                        ["name"] = "MapEntry",
-                        ["namespace"] = Namespace,
-                        ["fields"] = new JsonArray(new JsonObject { ["name"] = "key", ["type"] = keyNode }, new JsonObject { ["name"] = "value", ["type"] = valueNode }),
-                    },
+                    ["items"] = defined.Add(Namespace + ".MapEntry")
+                        ? new JsonObject
+                        {
+                            ["type"] = "record",
+                            ["name"] = "MapEntry",
+                            ["namespace"] = Namespace,
+                            ["fields"] = new JsonArray(new JsonObject { ["name"] = "key", ["type"] = keyNode }, new JsonObject { ["name"] = "value", ["type"] = valueNode }),
+                        }
+                        : JsonValue.Create(Namespace + ".MapEntry"),
                 };
                 break;
             case SchemaType.Struct:
@@ -112,6 +118,10 @@ internal static class AvroData
                 {
                     unnamed++;
                     name = Namespace + "." + DefaultRecordName + (unnamed == 1 ? "" : unnamed.ToString(CultureInfo.InvariantCulture));
+                }
+                if (!defined.Add(name))
+                {
+                    reference = name;
                 }
                 var dot = name.LastIndexOf('.');
                 avro = new JsonObject { ["type"] = "record", ["name"] = dot < 0 ? name : name[(dot + 1)..] };
@@ -128,7 +138,7 @@ internal static class AvroData
                 for (var i = 0; i < schema.Fields.Count; i++)
                 {
                     var field = schema.Fields[i];
-                    var fieldNode = new JsonObject { ["name"] = field.Name, ["type"] = ToAvro(field.Schema, ref unnamed, false, out fields[i]) };
+                    var fieldNode = new JsonObject { ["name"] = field.Name, ["type"] = ToAvro(field.Schema, ref unnamed, defined, false, out fields[i]) };
                     if (field.Schema.DefaultValue is { } fieldDefault && DefaultJson(field.Schema, fieldDefault) is { } json)
                     {
                         fieldNode["default"] = json;
@@ -187,7 +197,8 @@ internal static class AvroData
                 break;
         }
         var nullBranch = -1;
-        JsonNode result = avro.Count == 1 && avro["type"] is JsonValue primitive ? JsonValue.Create(primitive.GetValue<string>())! : avro;
+        JsonNode result = reference is not null ? JsonValue.Create(reference)
+            : avro.Count == 1 && avro["type"] is JsonValue primitive ? JsonValue.Create(primitive.GetValue<string>())! : avro;
         if (schema.IsOptional && !topLevel)
         {
             // Null first, unless a non-null default must match the union's first branch.

@@ -39,7 +39,7 @@ public interface IWorkerGroupListener
 /// </summary>
 public sealed class WorkerGroupMember : IAsyncDisposable
 {
-    private const short FindCoordinatorKey = 10, JoinGroupKey = 11, HeartbeatKey = 12, LeaveGroupKey = 13, SyncGroupKey = 14;
+    private const short JoinGroupKey = 11, HeartbeatKey = 12, SyncGroupKey = 14;
 
     private readonly KafkaClient _client;
     private readonly DistributedConfig _config;
@@ -274,16 +274,8 @@ public sealed class WorkerGroupMember : IAsyncDisposable
         return (assignment, isLeader, protocol);
     }
 
-    private async Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken)
-    {
-        var any = await _client.AnyConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var response = await any.SendNegotiatedAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = _config.GroupId, KeyType = 0 }, FindCoordinatorKey, 3, cancellationToken).ConfigureAwait(false);
-        if (response.ErrorCode != 0)
-        {
-            throw new KafkaClientException(response.ErrorCode, $"FindCoordinator {_config.GroupId}: error {response.ErrorCode}.");
-        }
-        return await _client.NodeConnectionAsync(response.NodeId, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<KafkaConnection> FindCoordinatorAsync(CancellationToken cancellationToken) =>
+        GroupCoordination.FindCoordinatorAsync(_client, _config.GroupId, cancellationToken);
 
     /// <summary>Stops the loop, stops this worker's work, then leaves the group so the others take over at once (never before it stopped).</summary>
     public async ValueTask DisposeAsync()
@@ -300,22 +292,7 @@ public sealed class WorkerGroupMember : IAsyncDisposable
             }
         }
         await _listener.OnMembershipLostAsync().ConfigureAwait(false);
-        if (_coordinator is { IsFailed: false } coordinator && _memberId.Length > 0)
-        {
-            try
-            {
-                await coordinator.SendNegotiatedAsync<LeaveGroupResponse>(new LeaveGroupRequest
-                {
-                    GroupId = _config.GroupId,
-                    MemberId = _memberId,
-                    Members = [new LeaveGroupRequest.MemberIdentity { MemberId = _memberId }],
-                }, LeaveGroupKey).ConfigureAwait(false);
-            }
-            catch (KafkaClientException)
-            {
-                // Leaving is a courtesy: the session timeout removes the member anyway.
-            }
-        }
+        await GroupCoordination.LeaveAsync(_coordinator, _config.GroupId, _memberId).ConfigureAwait(false);
         _stopping.Dispose();
     }
 }

@@ -6,7 +6,8 @@ namespace Tributary.Firehose.Api;
 
 /// <summary>
 /// DataFormatConversionConfiguration (JSON in, Parquet out). The schema is a table (SchemaConfiguration.DatabaseName
-/// and TableName), or Tributary's extension SchemaConfiguration.Schema (an inline Hive column list), or, with neither,
+/// and TableName), or Tributary's extensions SchemaConfiguration.Schema (an inline Hive column list) and
+/// SchemaConfiguration.RegistrySubject (a schema registry subject's Avro record, at VersionId), or, with none,
 /// inferred from the records. ORC output is refused. MaxPaddingBytes is validated and not kept (Tributary pads nothing).
 /// </summary>
 internal static class ConversionReader
@@ -92,6 +93,7 @@ internal static class ConversionReader
             Region = Member("Region"),
             VersionId = Member("VersionId"),
             InlineSchema = schema.GetString("Schema"),
+            RegistrySubject = Member("RegistrySubject"),
         };
         if (result.InlineSchema is { } inline && string.IsNullOrWhiteSpace(inline))
         {
@@ -104,6 +106,14 @@ internal static class ConversionReader
         if (result.TableName is not null && result.InlineSchema is not null)
         {
             invalid.Add("SchemaConfiguration takes either TableName (a table) or Schema (inline columns), not both.");
+        }
+        if (result.RegistrySubject is not null && (result.TableName is not null || result.InlineSchema is not null))
+        {
+            invalid.Add("SchemaConfiguration takes either RegistrySubject (a schema registry subject), TableName (a table) or Schema (inline columns), not several.");
+        }
+        if (result.RegistrySubject is not null && result.VersionId is { } version && version != "LATEST" && !int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            invalid.Add($"SchemaConfiguration.VersionId with RegistrySubject must be a version number or LATEST: {version}.");
         }
         return result;
     }

@@ -271,7 +271,7 @@ public static class FirehoseDescriptions
     {
         writer.WriteStartObject("DataFormatConversionConfiguration");
         if (conversion.CatalogId is not null || conversion.DatabaseName is not null || conversion.TableName is not null
-            || conversion.Region is not null || conversion.VersionId is not null || conversion.InlineSchema is not null)
+            || conversion.Region is not null || conversion.VersionId is not null || conversion.InlineSchema is not null || conversion.RegistrySubject is not null)
         {
             writer.WriteStartObject("SchemaConfiguration");
             WriteIfSet(writer, "CatalogId", conversion.CatalogId);
@@ -280,6 +280,7 @@ public static class FirehoseDescriptions
             WriteIfSet(writer, "Region", conversion.Region);
             WriteIfSet(writer, "VersionId", conversion.VersionId);
             WriteIfSet(writer, "Schema", conversion.InlineSchema);
+            WriteIfSet(writer, "RegistrySubject", conversion.RegistrySubject);
             writer.WriteEndObject();
         }
         writer.WriteStartObject("InputFormatConfiguration");

@@ -247,4 +247,10 @@ public sealed record FormatConversionDefinition
     /// no table is named. Null with no table either: the schema is inferred from each object's records.
     /// </summary>
     public string? InlineSchema { get; init; }
+
+    /// <summary>
+    /// Extension: a subject of the schema registry whose Avro record schema gives the columns (its version in
+    /// <see cref="VersionId"/>: a number, or null/"LATEST" for the latest one), instead of a catalog table.
+    /// </summary>
+    public string? RegistrySubject { get; init; }
 }

@@ -91,9 +91,13 @@ internal abstract class ConversionObjectEncoder<TSchema>(FormatConversionDefinit
         return span;
     }
 
-    /// <summary>The named table (SchemaConfiguration, resolved by <see cref="ITableSchemas"/>), the inline column list, or inferred from the records.</summary>
+    /// <summary>The named table or registry subject (SchemaConfiguration, resolved by <see cref="ITableSchemas"/>), the inline column list, or inferred from the records.</summary>
     private TSchema Schema(IReadOnlyList<ProcessedRecord> records)
     {
+        if (conversion.RegistrySubject is { } subject)
+        {
+            return FromTable(tables.ResolveSubject(subject, conversion.VersionId));
+        }
         if (conversion.TableName is { } table)
         {
             return FromTable(tables.Resolve(conversion.DatabaseName ?? "default", table, conversion.VersionId, conversion.CatalogId));

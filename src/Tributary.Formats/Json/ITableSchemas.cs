@@ -10,6 +10,10 @@ public interface ITableSchemas
 {
     /// <param name="versionId">A table version, or null (or "LATEST") for the current one.</param>
     TableDefinition Resolve(string database, string table, string? versionId, string? catalogId);
+
+    /// <summary>The columns of a schema registry subject's record schema (SchemaConfiguration.RegistrySubject) at a version (null or "LATEST": the latest).</summary>
+    TableDefinition ResolveSubject(string subject, string? version) =>
+        throw new ParquetFormatException($"SchemaConfiguration.RegistrySubject {subject}: no schema registry is available to this delivery stream.");
 }
 
 /// <summary>The table definition files of one directory (TABLE.json); the database, version and catalog are not part of them.</summary>

@@ -7,10 +7,18 @@ namespace Tributary.Registry.Store;
 /// <summary>
 /// The registry's records in its compacted topic (one partition, like Confluent's kafkastore), through the broker API:
 /// <see cref="AppendAsync"/> produces one batch with acks=all (durable before the caller answers), <see cref="ReplayAsync"/>
-/// reads the partition from the start up to the high watermark. Writes are serialised by the caller.
+/// reads the partition from the start up to the high watermark. Writes are serialised by the caller, which applies
+/// them itself: the only writer is this process's registry, so nothing appears in the topic that it did not write.
 /// </summary>
-public sealed class RegistryLog(IBrokerApi broker, string topic)
+public sealed class RegistryLog(IBrokerApi broker, string topic) : IRegistryLog
 {
+    public bool AppliesOwnWrites => false;
+
+    public Task OpenAsync(Action<RegistryRecord> apply, CancellationToken cancellationToken = default) => ReplayAsync(apply, cancellationToken);
+
+    /// <summary>Nothing to do: every record in the topic was written, and applied, by this instance.</summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public string Topic => topic;
 
     /// <summary>
@@ -89,7 +97,8 @@ public sealed class RegistryLog(IBrokerApi broker, string topic)
         }
     }
 
-    private static void ApplyBatch(ReadOnlySpan<byte> batch, PooledBufferWriter scratch, Action<RegistryRecord> apply)
+    /// <summary>Decodes one record batch of the topic and hands its registry records to <paramref name="apply"/> (undecodable ones are skipped).</summary>
+    internal static void ApplyBatch(ReadOnlySpan<byte> batch, PooledBufferWriter scratch, Action<RegistryRecord> apply)
     {
         if (RecordBatch.IsControl(batch))
         {

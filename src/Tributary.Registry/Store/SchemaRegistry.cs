@@ -24,16 +24,18 @@ public sealed class StoredSchema(int id, string? schemaType, string schema, IRea
 /// The registry's state and operations, with Confluent's semantics: schemas get global ids (the same schema under
 /// several subjects shares one id), subjects hold versions 1, 2, ...; soft deletes hide versions until a permanent
 /// delete removes them; a registration is checked against the subject's compatibility level; modes gate writes.
-/// Every change is first written durably to the registry's topic (<see cref="RegistryLog"/>) and then applied to the
-/// in-memory state, which <see cref="OpenAsync"/> rebuilds by replaying the topic.
+/// Every change is first written durably to the registry's topic (<see cref="IRegistryLog"/>) and then applied to the
+/// in-memory state, which <c>OpenAsync</c> rebuilds by replaying the topic.
 /// Thread-safety: reads take the state lock; writes are serialised by a write gate held across the log append, so
-/// the state only ever moves forward in log order. A single instance is the leader (there is no second writer yet).
+/// the state only ever moves forward in log order. Only the leader writes (the only instance inside `tributary serve`,
+/// or the elected one of several, <see cref="Cluster.RegistryGroupMember"/>); a write first catches up with the log,
+/// so a newly elected leader allocates ids after everything its predecessor wrote.
 /// </summary>
 public sealed class SchemaRegistry : IDisposable
 {
     private readonly object _lock = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly RegistryLog _log;
+    private readonly IRegistryLog _log;
     private readonly CompatibilityLevel _defaultCompatibility;
     private readonly Dictionary<string, SortedDictionary<int, SchemaVersionRecord>> _subjects = new(StringComparer.Ordinal);
     private readonly Dictionary<int, StoredSchema> _schemas = [];
@@ -44,7 +46,7 @@ public sealed class SchemaRegistry : IDisposable
     private string? _globalMode;
     private int _maxId;
 
-    private SchemaRegistry(RegistryLog log, CompatibilityLevel defaultCompatibility)
+    private SchemaRegistry(IRegistryLog log, CompatibilityLevel defaultCompatibility)
     {
         _log = log;
         _defaultCompatibility = defaultCompatibility;
@@ -52,18 +54,24 @@ public sealed class SchemaRegistry : IDisposable
 
     public static readonly string[] Modes = ["READWRITE", "READONLY", "IMPORT"];
 
-    /// <summary>Replays the topic when it exists (it is created by the first write).</summary>
-    public static async Task<SchemaRegistry> OpenAsync(IBrokerApi broker, RegistryOptions options, CancellationToken cancellationToken = default)
+    /// <summary>The single in-process instance: replays the topic when it exists (it is created by the first write).</summary>
+    public static Task<SchemaRegistry> OpenAsync(IBrokerApi broker, RegistryOptions options, CancellationToken cancellationToken = default) =>
+        OpenAsync(new RegistryLog(broker, options.Topic), options, cancellationToken);
+
+    /// <summary>Opens the registry over <paramref name="log"/>: everything in it is applied before this returns.</summary>
+    public static async Task<SchemaRegistry> OpenAsync(IRegistryLog log, RegistryOptions options, CancellationToken cancellationToken = default)
     {
         if (!CompatibilityLevels.TryParse(options.DefaultCompatibility, out var level))
         {
             throw new ArgumentException($"registry.compatibility.level: not a compatibility level: {options.DefaultCompatibility}");
         }
-        var log = new RegistryLog(broker, options.Topic);
         var registry = new SchemaRegistry(log, level);
-        await log.ReplayAsync(registry.Apply, cancellationToken).ConfigureAwait(false);
+        await log.OpenAsync(registry.ApplyLocked, cancellationToken).ConfigureAwait(false);
         return registry;
     }
+
+    /// <summary>Returns once every record any instance wrote before the call is applied here (a follower's read after a forwarded write).</summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken = default) => _log.CatchUpAsync(cancellationToken);
 
     // ---------------------------------------------------------------- reads
 
@@ -226,7 +234,7 @@ public sealed class SchemaRegistry : IDisposable
     public async Task<int> RegisterAsync(string subject, string schema, string? schemaType, IReadOnlyList<SchemaReference> references, int? importId = null, int? importVersion = null)
     {
         var parsed = Parse(schemaType, schema, references);
-        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
             SchemaVersionRecord record;
@@ -279,10 +287,7 @@ public sealed class SchemaRegistry : IDisposable
                 record = new SchemaVersionRecord(subject, version, id, schemaType == SchemaTypes.Avro ? null : schemaType, references, text, Deleted: false);
             }
             await _log.AppendAsync(RegistryRecords.SchemaKey(subject, record.Version), RegistryRecords.SchemaValue(record)).ConfigureAwait(false);
-            lock (_lock)
-            {
-                Apply(new SchemaRecord(subject, record.Version, record));
-            }
+            ApplyWritten(new SchemaRecord(subject, record.Version, record));
             return record.Id;
         }
         finally
@@ -294,7 +299,7 @@ public sealed class SchemaRegistry : IDisposable
     /// <summary>Soft-deletes every live version of a subject, or (permanent) removes a soft-deleted subject; returns the versions affected.</summary>
     public async Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent)
     {
-        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
             List<(byte[] Key, byte[]? Value, RegistryRecord Record)> writes = [];
@@ -352,7 +357,7 @@ public sealed class SchemaRegistry : IDisposable
     public async Task<int> DeleteVersionAsync(string subject, string version, bool permanent)
     {
         var number = ParseVersion(version);
-        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
             SchemaRecord write;
@@ -423,14 +428,11 @@ public sealed class SchemaRegistry : IDisposable
     public async Task<string> SetModeAsync(string? subject, string? mode)
     {
         var name = Modes.FirstOrDefault(m => string.Equals(m, mode, StringComparison.OrdinalIgnoreCase)) ?? throw RegistryException.InvalidMode(mode);
-        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
             await _log.AppendAsync(RegistryRecords.ModeKey(subject), RegistryRecords.ModeValue(name)).ConfigureAwait(false);
-            lock (_lock)
-            {
-                Apply(new ModeRecord(subject, name));
-            }
+            ApplyWritten(new ModeRecord(subject, name));
         }
         finally
         {
@@ -446,14 +448,11 @@ public sealed class SchemaRegistry : IDisposable
         {
             throw RegistryException.SubjectModeNotConfigured(subject);
         }
-        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
             await _log.AppendAsync(RegistryRecords.ModeKey(subject), null).ConfigureAwait(false);
-            lock (_lock)
-            {
-                Apply(new ModeRecord(subject, null));
-            }
+            ApplyWritten(new ModeRecord(subject, null));
         }
         finally
         {
@@ -466,7 +465,39 @@ public sealed class SchemaRegistry : IDisposable
 
     // ---------------------------------------------------------------- state
 
-    /// <summary>Applies one record (from replay or after its append). Called under the state lock, or before the registry is shared.</summary>
+    /// <summary>Takes the write gate and catches up with the log (records other instances wrote); the gate is released on failure.</summary>
+    private async Task EnterWriteAsync()
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _log.CatchUpAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>After an append: applies the record unless the log's own reader has applied it already.</summary>
+    private void ApplyWritten(RegistryRecord record)
+    {
+        if (!_log.AppliesOwnWrites)
+        {
+            ApplyLocked(record);
+        }
+    }
+
+    private void ApplyLocked(RegistryRecord record)
+    {
+        lock (_lock)
+        {
+            Apply(record);
+        }
+    }
+
+    /// <summary>Applies one record (from the log, or after its append). Called under the state lock.</summary>
     private void Apply(RegistryRecord record)
     {
         switch (record)
@@ -548,7 +579,7 @@ public sealed class SchemaRegistry : IDisposable
 
     private async Task WriteGatedAsync(byte[] key, byte[]? value, RegistryRecord record, string? subject)
     {
-        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
             lock (_lock)
@@ -571,10 +602,7 @@ public sealed class SchemaRegistry : IDisposable
         foreach (var (key, value, record) in writes)
         {
             await _log.AppendAsync(key, value).ConfigureAwait(false);
-            lock (_lock)
-            {
-                Apply(record);
-            }
+            ApplyWritten(record);
         }
     }
 

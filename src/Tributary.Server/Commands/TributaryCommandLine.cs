@@ -22,6 +22,7 @@ public static class TributaryCommandLine
         ServeCommand.Create(),
         ConnectStandaloneCommand.Create(),
         ConnectDistributedCommand.Create(),
+        SchemaRegistryCommand.Create(),
         ConfigCommand.Create(),
         ParquetCommand.Create(),
         OrcCommand.Create(),

@@ -37,6 +37,8 @@ public sealed class DeliveryServer : IAsyncDisposable
 
     public string Endpoint => $"http://127.0.0.1:{AwsPort}";
 
+    public int RegistryPort => _process.Ports.Registry;
+
     public string Output => _process.Output;
 
     public static async Task<DeliveryServer> StartAsync(params string[] settings)

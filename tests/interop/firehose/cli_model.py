@@ -2,7 +2,7 @@
 """Writes a Firehose service model for the AWS CLI with the members its bundled model (Debian's awscli 2.9.19)
 predates, so the real CLI can send them: MSKAsSource and MSKSourceConfiguration (Firehose, 2023),
 FileExtension and CustomTimeZone (2023), buffering intervals below 60 s (2023), and Tributary's documented extensions (docs/firehose-api.md):
-MSKSourceConfiguration.BootstrapServers / ConsumerGroup and SchemaConfiguration.Schema.
+MSKSourceConfiguration.BootstrapServers / ConsumerGroup, SchemaConfiguration.Schema and SchemaConfiguration.RegistrySubject.
 
 Usage: cli_model.py OUTDIR   then run the CLI with AWS_DATA_PATH=OUTDIR.
 The shapes follow the public Firehose API reference; the rest of the model is the CLI's own.
@@ -47,6 +47,7 @@ def main():
         shapes[name]["members"]["FileExtension"] = {"shape": "TributaryString"}
         shapes[name]["members"]["CustomTimeZone"] = {"shape": "TributaryString"}
     shapes["SchemaConfiguration"]["members"]["Schema"] = {"shape": "TributaryString"}
+    shapes["SchemaConfiguration"]["members"]["RegistrySubject"] = {"shape": "TributaryString"}
     # Zero buffering (an interval of 0 to 59 s) arrived in 2023; the bundled model still says 60 to 900.
     shapes["IntervalInSeconds"]["min"] = 0
     os.makedirs(out, exist_ok=True)
