@@ -97,6 +97,21 @@ static void set(rd_kafka_conf_t *conf, const char *k, const char *v) {
         if (rd_kafka_conf_set(conf, k, v, err, sizeof err) != RD_KAFKA_CONF_OK) die(k, err);
 }
 
+/* -X key=value settings (security.protocol, ssl.ca.location, sasl.*), applied to the producer and the consumer. */
+#define MAX_EXTRA 16
+static char *extra[MAX_EXTRA];
+static int extra_count;
+
+static void set_extra(rd_kafka_conf_t *conf) {
+        for (int i = 0; i < extra_count; i++) {
+                char *eq = strchr(extra[i], '=');
+                if (!eq) die("-X", "expected key=value");
+                *eq = '\0';
+                set(conf, extra[i], eq + 1);
+                *eq = '=';
+        }
+}
+
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
         (void)rk; (void)opaque;
         if (m->err) {
@@ -127,6 +142,7 @@ static int run_produce(const char *mode, const char *bootstrap) {
         set(conf, "compression.codec", "none");
         set(conf, "queue.buffering.max.messages", "10000000");
         set(conf, "queue.buffering.max.kbytes", "2097151");
+        if (strcmp(mode, "mock")) set_extra(conf);
         rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
         rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
         if (!rk) die("rd_kafka_new", err);
@@ -210,6 +226,7 @@ static int run_consume(void) {
         /* A group id is needed for the consumer queue; no subscribe, no commits: the group is never joined. */
         set(conf, "group.id", "tributary-kafka-bench");
         set(conf, "enable.auto.commit", "false");
+        set_extra(conf);
         rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
         if (!rk) die("rd_kafka_new", err);
         rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
@@ -287,7 +304,7 @@ static int run_mock(void) {
 static void usage(void) {
         fprintf(stderr,
                 "usage: tributary-kafka-bench produce|consume|mock [-b brokers] [-t topic] [-n records]\n"
-                "       [-s record-size] [-a acks: 1|all|-1] [-p partitions] [-r records-per-second]\n");
+                "       [-s record-size] [-a acks: 1|all|-1] [-p partitions] [-r records-per-second] [-X key=value]...\n");
         exit(64);
 }
 
@@ -296,7 +313,7 @@ int main(int argc, char **argv) {
         const char *mode = argv[1];
         int c;
         optind = 2;
-        while ((c = getopt(argc, argv, "b:t:n:s:a:p:r:")) != -1) {
+        while ((c = getopt(argc, argv, "b:t:n:s:a:p:r:X:")) != -1) {
                 switch (c) {
                 case 'b': brokers = optarg; break;
                 case 't': topic = optarg; break;
@@ -305,6 +322,10 @@ int main(int argc, char **argv) {
                 case 'a': acks = optarg; break;
                 case 'p': partitions = atoi(optarg); break;
                 case 'r': rate = atof(optarg); break;
+                case 'X':
+                        if (extra_count == MAX_EXTRA) die("-X", "too many settings");
+                        extra[extra_count++] = optarg;
+                        break;
                 default: usage();
                 }
         }

@@ -2,8 +2,11 @@ using Tributary.Protocol.Kafka;
 
 namespace Tributary.Kafka;
 
-/// <summary>What a handler knows about the request it serves.</summary>
-public sealed record RequestContext(RequestHeader Header, string ConnectionId, System.Net.EndPoint? RemoteEndPoint);
+/// <summary>
+/// What a handler knows about the request it serves: its header, its connection, the listener it came in on (whose
+/// advertised address Metadata and FindCoordinator hand out) and the authenticated principal.
+/// </summary>
+public sealed record RequestContext(RequestHeader Header, string ConnectionId, System.Net.EndPoint? RemoteEndPoint, AdvertisedListener Listener, string Principal);
 
 /// <summary>
 /// One Kafka API key, in its own file under Handlers/ (e.g. Handlers/Fetch.cs), each opening with

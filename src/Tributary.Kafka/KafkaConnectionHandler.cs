@@ -5,6 +5,8 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tributary.Kafka.Security;
+using Tributary.Kafka.Security.Sasl;
 
 namespace Tributary.Kafka;
 
@@ -29,26 +31,31 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
     private readonly KafkaRequestProcessor _processor;
     private readonly KafkaListenerOptions _options;
     private readonly ILogger<KafkaConnectionHandler> _logger;
+    private readonly TimeProvider _time;
     private readonly CancellationToken _stopping;
 
-    public KafkaConnectionHandler(KafkaRequestProcessor processor, KafkaListenerOptions options, ILogger<KafkaConnectionHandler> logger, IHostApplicationLifetime lifetime)
+    public KafkaConnectionHandler(KafkaRequestProcessor processor, KafkaListenerOptions options, ILogger<KafkaConnectionHandler> logger, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         _processor = processor;
         _options = options;
         _logger = logger;
+        _time = time;
         _stopping = lifetime.ApplicationStopping;
     }
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var context = new RequestContextFactory(connection.ConnectionId, connection.RemoteEndPoint);
+        // Every listener tags its connections with its binding (KafkaServer); SASL listeners give each connection a session.
+        var binding = (ListenerBinding)connection.Items[ListenerBinding.ConnectionItemKey]!;
+        var context = new RequestContextFactory(connection.ConnectionId, connection.RemoteEndPoint, binding.Advertised);
+        var sasl = binding.Endpoint.Protocol.UsesSasl() ? new SaslSession(_options.Security, _time, _logger, connection.ConnectionId) : null;
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, _stopping);
         var inFlight = Channel.CreateBounded<(ValueTask<ProcessedRequest> Response, byte[] Frame)>(
             new BoundedChannelOptions(MaxInFlight) { SingleReader = true, SingleWriter = true });
         var writer = WriteResponsesAsync(inFlight.Reader, connection.Transport.Output, closing);
         try
         {
-            await ReadRequestsAsync(connection, context, inFlight.Writer, closing.Token).ConfigureAwait(false);
+            await ReadRequestsAsync(connection, context, sasl, inFlight.Writer, closing.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -57,7 +64,7 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
         }
     }
 
-    private async Task ReadRequestsAsync(ConnectionContext connection, RequestContextFactory context, ChannelWriter<(ValueTask<ProcessedRequest>, byte[])> inFlight, CancellationToken token)
+    private async Task ReadRequestsAsync(ConnectionContext connection, RequestContextFactory context, SaslSession? sasl, ChannelWriter<(ValueTask<ProcessedRequest>, byte[])> inFlight, CancellationToken token)
     {
         var input = connection.Transport.Input;
         try
@@ -83,7 +90,17 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
                     var frame = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
                     buffer.Slice(4, size).CopyTo(frame);
                     buffer = buffer.Slice(4L + size);
-                    var response = _processor.ProcessAsync(frame.AsMemory(0, size), context, token);
+                    ValueTask<ProcessedRequest> response;
+                    if (sasl is null || sasl.Passes(frame.AsSpan(0, size)))
+                    {
+                        response = _processor.ProcessAsync(frame.AsMemory(0, size), context, token);
+                    }
+                    else
+                    {
+                        // SASL steps run here, in arrival order, so the next frame is read in the state they leave.
+                        response = new ValueTask<ProcessedRequest>(sasl.Process(frame.AsMemory(0, size)));
+                        context.Principal = sasl.Principal ?? RequestContextFactory.AnonymousPrincipal;
+                    }
                     if (response.IsCompletedSuccessfully && !response.Result.KeepOpen)
                     {
                         ArrayPool<byte>.Shared.Return(frame);
@@ -129,6 +146,11 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
                     {
                         healthy = false;
                     }
+                }
+                if (processed.CloseAfterResponse)
+                {
+                    healthy = false;
+                    await closing.CancelAsync().ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException)

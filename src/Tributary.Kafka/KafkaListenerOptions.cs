@@ -1,6 +1,8 @@
+using Tributary.Kafka.Security;
+
 namespace Tributary.Kafka;
 
-/// <summary>Settings of the Kafka listener (see defaults.conf: kafka.*).</summary>
+/// <summary>Settings of the Kafka listeners (see defaults.conf: kafka.*).</summary>
 public sealed record KafkaListenerOptions
 {
     /// <summary>Address to bind; 127.0.0.1 by default so the embedded default is reachable only locally.</summary>
@@ -14,4 +16,17 @@ public sealed record KafkaListenerOptions
 
     /// <summary>Largest request frame accepted (Kafka's socket.request.max.bytes, 100 MiB); larger closes the connection.</summary>
     public int MaxRequestBytes { get; init; } = 100 * 1024 * 1024;
+
+    /// <summary>
+    /// The listeners (Kafka's listeners, advertised.listeners, listener.security.protocol.map); empty means one
+    /// PLAINTEXT listener on <see cref="Host"/>:<see cref="Port"/> advertised as <see cref="AdvertisedHost"/>.
+    /// </summary>
+    public IReadOnlyList<KafkaListenerEndpoint> Listeners { get; init; } = [];
+
+    /// <summary>TLS and SASL settings shared by the listeners that use them.</summary>
+    public KafkaSecurityOptions Security { get; init; } = new();
+
+    /// <summary>The listeners to open: <see cref="Listeners"/>, or the single PLAINTEXT one the plain options describe.</summary>
+    public IReadOnlyList<KafkaListenerEndpoint> EffectiveListeners =>
+        Listeners.Count > 0 ? Listeners : [new KafkaListenerEndpoint("PLAINTEXT", SecurityProtocol.Plaintext, Host, Port, AdvertisedHost)];
 }

@@ -115,7 +115,7 @@ public sealed class KafkaRequestProcessor
     }
 
     /// <summary>Encodes a response frame: length prefix, response header, body.</summary>
-    private static PooledBufferWriter Encode(int correlationId, short headerVersion, IKafkaMessage body, short version)
+    internal static PooledBufferWriter Encode(int correlationId, short headerVersion, IKafkaMessage body, short version)
     {
         // A fetch response is mostly its record sets: size the buffer for them up front rather than doubling
         // (and copying) its way up to megabytes.
@@ -130,16 +130,28 @@ public sealed class KafkaRequestProcessor
     }
 }
 
-/// <summary>The outcome of one request: keep the connection or close it, and the response frame to send (owned by the receiver).</summary>
-public readonly record struct ProcessedRequest(bool KeepOpen, PooledBufferWriter? Response)
+/// <summary>
+/// The outcome of one request: keep the connection or close it, and the response frame to send (owned by the receiver).
+/// <see cref="CloseAfterResponse"/>: send the response, then close (a refused SASL handshake or authentication).
+/// </summary>
+public readonly record struct ProcessedRequest(bool KeepOpen, PooledBufferWriter? Response, bool CloseAfterResponse = false)
 {
     public static ProcessedRequest Close => new(false, null);
+
+    public static ProcessedRequest Final(PooledBufferWriter response) => new(true, response, CloseAfterResponse: true);
 }
 
-/// <summary>Per-connection facts a request context carries.</summary>
-public sealed class RequestContextFactory(string connectionId, System.Net.EndPoint? remote)
+/// <summary>
+/// Per-connection facts a request context carries: the connection, the listener it came in on, and its principal
+/// (<c>User:ANONYMOUS</c> until SASL authenticates it). Written by the connection's reader only.
+/// </summary>
+public sealed class RequestContextFactory(string connectionId, System.Net.EndPoint? remote, AdvertisedListener listener)
 {
+    public const string AnonymousPrincipal = "User:ANONYMOUS";
+
     public string ConnectionId { get; } = connectionId;
 
-    public RequestContext Create(RequestHeader header) => new(header, ConnectionId, remote);
+    public string Principal { get; set; } = AnonymousPrincipal;
+
+    public RequestContext Create(RequestHeader header) => new(header, ConnectionId, remote, listener, Principal);
 }

@@ -12,6 +12,9 @@ namespace Tributary.Server;
 /// </summary>
 public sealed class KafkaBrokerHost : IAsyncDisposable
 {
+    /// <summary>The SCRAM credential file under the data directory's cluster state (docs/formats/scram-credentials.md).</summary>
+    public const string ScramCredentialsFileName = "scram-credentials.json";
+
     private KafkaBrokerHost(Tributary.Broker.Broker broker, KafkaServer kafka)
     {
         Broker = broker;
@@ -39,13 +42,22 @@ public sealed class KafkaBrokerHost : IAsyncDisposable
         }
         try
         {
+            // SCRAM credentials live beside the broker's other cluster state; the data directory is locked by now.
+            var credentials = Tributary.Kafka.Security.Sasl.ScramCredentialStore.Open(
+                Path.Combine(brokerOptions.DataDirectory, Tributary.Broker.Broker.ClusterDirectoryName, ScramCredentialsFileName));
+            listenerOptions = listenerOptions with { Security = listenerOptions.Security with { Credentials = credentials } };
             var kafka = await KafkaServer.StartAsync(broker, listenerOptions, loggerFactory).ConfigureAwait(false);
             return new KafkaBrokerHost(broker, kafka);
+        }
+        catch (InvalidDataException e)
+        {
+            await broker.DisposeAsync().ConfigureAwait(false);
+            throw new KafkaBrokerHostException($"cannot open the SCRAM credentials: {e.Message}", e);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             await broker.DisposeAsync().ConfigureAwait(false);
-            throw new KafkaBrokerHostException($"cannot listen on {listenerOptions.Host}:{listenerOptions.Port}: {e.Message}", e);
+            throw new KafkaBrokerHostException($"cannot listen on {string.Join(", ", listenerOptions.EffectiveListeners)}: {e.Message}", e);
         }
     }
 

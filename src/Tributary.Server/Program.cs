@@ -162,7 +162,7 @@ public static class Program
             {
                 try
                 {
-                    var worker = EmbeddedWorker(options, kafka.Port);
+                    var worker = EmbeddedWorker(options, kafka.LocalHost, kafka.Port);
                     connect = await ConnectHost.StartAsync(worker, loggerFactory, new Tributary.Connect.Runtime.Distributed.DistributedConfig(worker.Originals),
                         importOffsetsFile: worker.GetString(Tributary.Connect.Runtime.Config.WorkerConfig.OffsetStorageFileName)).ConfigureAwait(false);
                 }
@@ -175,7 +175,7 @@ public static class Program
             connectForMetrics = connect;
             await using var connectScope = (connect ?? (IAsyncDisposable)NoScope.Instance).ConfigureAwait(false);
             var connectText = connect is null ? "Connect off" : $"Connect REST on {options.Connect.Host}:{connect.Port}";
-            Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {listenerOptions.Host}:{kafka.Port}; AWS APIs (Kinesis, Firehose, S3, MSK, MSK Connect, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
+            Console.WriteLine($"tributary {Version} serving; data in {brokerOptions.DataDirectory} ({broker.ListTopics().Count} topics); Kafka on {kafka.Describe()}; AWS APIs (Kinesis, Firehose, S3, MSK, MSK Connect, Glue, Athena) on {options.AwsServer.Host}:{aws.Port} (HTTP/1.1) and :{aws.Http2Port} (HTTP/2); delivery streams: {delivery.Streams.List().Count}; admin (metrics) on {options.Admin.Host}:{admin.Port}; schema registry on {options.Registry.Host}:{registry.Port}; {connectText}. Stop with Ctrl-C or SIGTERM.");
             await stop.Task.ConfigureAwait(false);
             Console.WriteLine("tributary: stopping; closing the listener, flushing and checkpointing logs...");
         }
@@ -193,9 +193,8 @@ public static class Program
     /// offsets file of the standalone worker serve ran before, imported once. Port 0 is resolved to a free port here:
     /// the group must know the REST address before the listener starts.
     /// </summary>
-    private static Tributary.Connect.Runtime.Config.WorkerConfig EmbeddedWorker(TributaryOptions options, int kafkaPort)
+    private static Tributary.Connect.Runtime.Config.WorkerConfig EmbeddedWorker(TributaryOptions options, string kafkaHost, int kafkaPort)
     {
-        var kafkaHost = options.KafkaListener.Host is "0.0.0.0" or "::" ? "127.0.0.1" : options.KafkaListener.Host;
         var restPort = options.Connect.Port == 0 ? ConnectHost.FreePort(options.Connect.Host) : options.Connect.Port;
         return new Tributary.Connect.Runtime.Config.WorkerConfig(new Dictionary<string, string>
         {

@@ -19,7 +19,9 @@ public sealed class OptionBindingTests
         // Absolute paths under the data directory, resolved against the working directory at bind time.
         "BrokerOptions.DataDirectory", "DeliveryOptions.Directory", "DeliveryOptions.TablesDirectory",
         // "auto" resolves to the host name or the bind address.
-        "KafkaListenerOptions.AdvertisedHost",
+        "KafkaListenerOptions.AdvertisedHost", "KafkaListenerOptions.EffectiveListeners",
+        // The credential store of the data directory, opened by serve.
+        "KafkaSecurityOptions.Credentials",
         // Empty in the record means "Kafka's topic defaults"; the binder spells them out (checked below).
         "BrokerOptions.DefaultTopicConfigs",
     };

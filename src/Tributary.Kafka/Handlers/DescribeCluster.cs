@@ -8,7 +8,7 @@ namespace Tributary.Kafka.Handlers;
 /// DescribeCluster (key 60). Version notes: v0 flexible from the start; v1 adds EndpointType (1 = brokers;
 /// 2 = controllers, which this single node also is).
 /// </summary>
-public sealed class DescribeCluster(IBrokerApi broker, AdvertisedListener listener) : IKafkaHandler
+public sealed class DescribeCluster(IBrokerApi broker) : IKafkaHandler
 {
     public short ApiKey => DescribeClusterRequest.ApiKey;
 
@@ -31,7 +31,7 @@ public sealed class DescribeCluster(IBrokerApi broker, AdvertisedListener listen
             response.ErrorMessage = $"Unknown endpoint type {request.EndpointType}.";
             return ValueTask.FromResult<IKafkaMessage?>(response);
         }
-        response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker { BrokerId = broker.NodeId, Host = listener.Host, Port = listener.Port });
+        response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker { BrokerId = broker.NodeId, Host = context.Listener.Host, Port = context.Listener.Port });
         return ValueTask.FromResult<IKafkaMessage?>(response);
     }
 }

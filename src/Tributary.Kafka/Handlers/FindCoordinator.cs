@@ -10,7 +10,7 @@ namespace Tributary.Kafka.Handlers;
 /// key); v5 same layout (a newer transaction error). This single node coordinates every group and every
 /// transactional id (key type 1); an unknown key type gets INVALID_REQUEST.
 /// </summary>
-public sealed class FindCoordinator(IBrokerApi broker, AdvertisedListener listener) : IKafkaHandler
+public sealed class FindCoordinator(IBrokerApi broker) : IKafkaHandler
 {
     public short ApiKey => FindCoordinatorRequest.ApiKey;
 
@@ -33,8 +33,8 @@ public sealed class FindCoordinator(IBrokerApi broker, AdvertisedListener listen
                     ErrorCode = (short)error,
                     ErrorMessage = text,
                     NodeId = error == ErrorCode.None ? broker.NodeId : -1,
-                    Host = error == ErrorCode.None ? listener.Host : "",
-                    Port = error == ErrorCode.None ? listener.Port : -1,
+                    Host = error == ErrorCode.None ? context.Listener.Host : "",
+                    Port = error == ErrorCode.None ? context.Listener.Port : -1,
                 });
             }
             return ValueTask.FromResult<IKafkaMessage?>(response);
@@ -43,8 +43,8 @@ public sealed class FindCoordinator(IBrokerApi broker, AdvertisedListener listen
         response.ErrorCode = (short)code;
         response.ErrorMessage = errorMessage;
         response.NodeId = code == ErrorCode.None ? broker.NodeId : -1;
-        response.Host = code == ErrorCode.None ? listener.Host : "";
-        response.Port = code == ErrorCode.None ? listener.Port : -1;
+        response.Host = code == ErrorCode.None ? context.Listener.Host : "";
+        response.Port = code == ErrorCode.None ? context.Listener.Port : -1;
         return ValueTask.FromResult<IKafkaMessage?>(response);
     }
 

@@ -12,7 +12,7 @@ namespace Tributary.Kafka.Handlers;
 /// operations (not computed: left at the "not requested" value); v9 flexible; v10 topic ids; v12 topics
 /// may be asked by id only. Single node: broker 0 leads every partition.
 /// </summary>
-public sealed class Metadata(IBrokerApi broker, AdvertisedListener listener) : IKafkaHandler
+public sealed class Metadata(IBrokerApi broker) : IKafkaHandler
 {
     public short ApiKey => MetadataRequest.ApiKey;
 
@@ -28,7 +28,7 @@ public sealed class Metadata(IBrokerApi broker, AdvertisedListener listener) : I
             ClusterId = broker.ClusterId,
             ControllerId = broker.NodeId,
         };
-        response.Brokers.Add(new MetadataResponse.MetadataResponseBroker { NodeId = broker.NodeId, Host = listener.Host, Port = listener.Port });
+        response.Brokers.Add(new MetadataResponse.MetadataResponseBroker { NodeId = broker.NodeId, Host = context.Listener.Host, Port = context.Listener.Port });
 
         var all = request.Topics is null || (version == 0 && request.Topics.Count == 0);
         if (all)

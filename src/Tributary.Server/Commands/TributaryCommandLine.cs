@@ -28,6 +28,8 @@ public static class TributaryCommandLine
         OrcCommand.Create(),
         ConvertCommand.Create(),
         GenerateCommand.Create(),
+        TlsCertificatesCommand.Create(),
+        ScramCredentialsCommand.Create(),
         VersionCommand.Create(),
         HelpCommand.Create(),
     ];

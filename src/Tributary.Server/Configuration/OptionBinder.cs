@@ -7,6 +7,7 @@ using Tributary.Broker.Transactions;
 using Tributary.Firehose.Api;
 using Tributary.Firehose.Streams;
 using Tributary.Kafka;
+using Tributary.Kafka.Security;
 using Tributary.Kinesis;
 using Tributary.ObjectStores;
 using Tributary.Registry;
@@ -223,12 +224,20 @@ public static class OptionBinder
     {
         var host = IpAddress(configuration, ServerConfiguration.Keys.KafkaHost);
         var advertised = configuration.GetString(ServerConfiguration.Keys.KafkaAdvertisedHost);
+        var advertisedHost = advertised == "auto" ? (host == "0.0.0.0" ? Dns.GetHostName() : host) : advertised;
         return new KafkaListenerOptions
         {
             Host = host,
             Port = configuration.GetInt32(ServerConfiguration.Keys.KafkaPort, 0, 65535),
-            AdvertisedHost = advertised == "auto" ? (host == "0.0.0.0" ? Dns.GetHostName() : host) : advertised,
+            AdvertisedHost = advertisedHost,
             MaxRequestBytes = configuration.GetInt32(ServerConfiguration.Keys.SocketRequestMaxBytes, 1024, int.MaxValue),
+            Listeners = KafkaListeners.Parse(configuration, host, advertised == "auto" ? null : advertised),
+            Security = new KafkaSecurityOptions
+            {
+                Certificate = KafkaListeners.Certificate(configuration),
+                EnabledMechanisms = KafkaListeners.Mechanisms(configuration),
+                MaxReauthenticationMs = configuration.GetInt64(ServerConfiguration.Keys.ConnectionsMaxReauthMs, 0, long.MaxValue),
+            },
         };
     }
 

@@ -21,6 +21,14 @@ public sealed class ServerConfiguration
         public const string KafkaHost = "kafka.host";
         public const string KafkaPort = "kafka.port";
         public const string KafkaAdvertisedHost = "kafka.advertised.host";
+        public const string KafkaListeners = "kafka.listeners";
+        public const string KafkaAdvertisedListeners = "kafka.advertised.listeners";
+        public const string KafkaListenerSecurityProtocolMap = "kafka.listener.security.protocol.map";
+        public const string KafkaSslCertificateLocation = "kafka.ssl.certificate.location";
+        public const string KafkaSslKeyLocation = "kafka.ssl.key.location";
+        public const string KafkaSslKeyPassword = "kafka.ssl.key.password";
+        public const string KafkaSaslEnabledMechanisms = "kafka.sasl.enabled.mechanisms";
+        public const string ConnectionsMaxReauthMs = "connections.max.reauth.ms";
         public const string SocketRequestMaxBytes = "socket.request.max.bytes";
         public const string NumPartitions = "num.partitions";
         public const string AutoCreateTopics = "auto.create.topics.enable";
@@ -97,7 +105,8 @@ public sealed class ServerConfiguration
 
         public static IReadOnlyList<string> All { get; } =
         [
-            DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
+            DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, KafkaListeners, KafkaAdvertisedListeners, KafkaListenerSecurityProtocolMap,
+            KafkaSslCertificateLocation, KafkaSslKeyLocation, KafkaSslKeyPassword, KafkaSaslEnabledMechanisms, ConnectionsMaxReauthMs, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
             GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs, GroupInitialRebalanceDelayMs, GroupMaxSize, ConsumerSessionTimeoutMs, ConsumerHeartbeatIntervalMs,
             OffsetsRetentionMinutes, OffsetsRetentionCheckIntervalMs, OffsetMetadataMaxBytes,
             TransactionMaxTimeoutMs, TransactionAbortCheckIntervalMs, TransactionStateLogPartitions, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,
