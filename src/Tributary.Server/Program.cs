@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Tributary.Server.Commands;
 
@@ -24,14 +23,7 @@ public static class Program
         var options = OptionBinder.Bind(configuration);
         var brokerOptions = options.Broker;
         var listenerOptions = options.KafkaListener;
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.TrySetResult();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stop = new Commands.StopSignal();
         // Kestrel warns at every start that the AWS port's HTTP/2 has no TLS: that port serves cleartext HTTP/2 on purpose
         // (the connection preface picks it, Http2PrefaceDetection), and the warning would print before the "serving"
         // line that scripts and harnesses read first. Kestrel's errors still show.

@@ -1,6 +1,7 @@
 using System.Text;
 using Tributary.Client;
 using Tributary.Foundation.Buffers;
+using Tributary.Foundation.Threading;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Connect.Runtime.Distributed;
@@ -18,8 +19,7 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
 {
     private long[] _positions = [];
     private int _partitions;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    private readonly BackgroundLoop _loop = new();
 
     public string Topic => topic;
 
@@ -36,7 +36,7 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
             ?? throw new KafkaClientException(3, $"Topic {topic} has no metadata yet."), cancellationToken).ConfigureAwait(false);
         _positions = new long[count];
         _partitions = count;
-        _loop = Task.Run(() => LoopAsync(_stopping.Token));
+        _loop.Start(LoopAsync);
     }
 
     /// <summary>Returns once every record written before the call has been given to the callback.</summary>
@@ -58,7 +58,7 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
             {
                 return;
             }
-            if (_loop is { IsCompleted: true })
+            if (_loop.HasEnded)
             {
                 throw new InvalidOperationException($"Reading {topic} stopped.");
             }
@@ -149,17 +149,7 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        _stopping.Dispose();
+        await _loop.StopAsync().ConfigureAwait(false);
+        _loop.Dispose();
     }
 }

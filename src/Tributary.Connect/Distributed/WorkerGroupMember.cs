@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tributary.Client;
+using Tributary.Foundation.Threading;
 using Tributary.Protocol.Kafka.Messages;
 
 namespace Tributary.Connect.Runtime.Distributed;
@@ -47,13 +48,12 @@ public sealed class WorkerGroupMember : IAsyncDisposable
     private readonly IWorkerGroupListener _listener;
     private readonly ILogger _logger;
     private readonly IncrementalCooperativeAssignor _assignor;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private KafkaConnection? _coordinator;
     private string _memberId = "";
     private int _generation = -1;
     private volatile bool _rejoinRequested;
-    private Task? _loop;
+    private readonly BackgroundLoop _loop = new();
 
     public WorkerGroupMember(KafkaClient client, DistributedConfig config, string url, IWorkerGroupListener listener, ILogger logger)
     {
@@ -72,7 +72,7 @@ public sealed class WorkerGroupMember : IAsyncDisposable
 
     public int Generation => _generation;
 
-    public void Start() => _loop = Task.Run(() => LoopAsync(_stopping.Token));
+    public void Start() => _loop.Start(LoopAsync);
 
     /// <summary>Asks for a new round (a connector was added or removed).</summary>
     public void RequestRejoin()
@@ -280,20 +280,10 @@ public sealed class WorkerGroupMember : IAsyncDisposable
     /// <summary>Stops the loop, stops this worker's work, then leaves the group so the others take over at once (never before it stopped).</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        await _loop.StopAsync().ConfigureAwait(false);
         await _listener.OnMembershipLostAsync().ConfigureAwait(false);
         await GroupCoordination.LeaveAsync(_coordinator, _config.GroupId, _memberId).ConfigureAwait(false);
-        _stopping.Dispose();
+        _loop.Dispose();
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tributary.Client;
+using Tributary.Foundation.Threading;
 using Tributary.Protocol.Kafka.Messages;
 
 namespace Tributary.Registry.Cluster;
@@ -24,12 +25,11 @@ public sealed class RegistryGroupMember : IAsyncDisposable
     private readonly RegistryIdentity _identity;
     private readonly TimeSpan _sessionTimeout;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
     private KafkaConnection? _coordinator;
     private string _memberId = "";
     private int _generation = -1;
     private volatile RegistryAssignment? _assignment;
-    private Task? _loop;
+    private readonly BackgroundLoop _loop = new();
 
     public RegistryGroupMember(KafkaClient client, string groupId, RegistryIdentity identity, TimeSpan sessionTimeout, ILogger logger)
     {
@@ -47,7 +47,7 @@ public sealed class RegistryGroupMember : IAsyncDisposable
 
     public bool IsLeader => _assignment is { Leader: { } leader } && leader.Url == _identity.Url;
 
-    public void Start() => _loop = Task.Run(() => LoopAsync(_stopping.Token));
+    public void Start() => _loop.Start(LoopAsync);
 
     /// <summary>Waits up to <paramref name="timeout"/> for a round to name a leader; null if none did.</summary>
     public async Task<RegistryIdentity?> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -202,19 +202,9 @@ public sealed class RegistryGroupMember : IAsyncDisposable
     /// <summary>Stops the loop and leaves the group, so the others elect a new leader at once rather than after a session timeout.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        await _loop.StopAsync().ConfigureAwait(false);
         _assignment = null;
         await GroupCoordination.LeaveAsync(_coordinator, _groupId, _memberId).ConfigureAwait(false);
-        _stopping.Dispose();
+        _loop.Dispose();
     }
 }

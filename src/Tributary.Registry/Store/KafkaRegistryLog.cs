@@ -1,5 +1,6 @@
 using Tributary.Client;
 using Tributary.Foundation.Buffers;
+using Tributary.Foundation.Threading;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Registry.Store;
@@ -13,9 +14,8 @@ namespace Tributary.Registry.Store;
 /// </summary>
 public sealed class KafkaRegistryLog(KafkaClient client, string topic) : IRegistryLog, IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stopping = new();
     private long _position;
-    private Task? _loop;
+    private readonly BackgroundLoop _loop = new();
 
     public bool AppliesOwnWrites => true;
 
@@ -26,7 +26,7 @@ public sealed class KafkaRegistryLog(KafkaClient client, string topic) : IRegist
     {
         await client.CreateTopicAsync(topic, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }, ifNotExists: true, cancellationToken).ConfigureAwait(false);
         _position = await client.ListOffsetAsync(topic, 0, -2, cancellationToken).ConfigureAwait(false);
-        _loop = Task.Run(() => FollowAsync(apply, _stopping.Token), CancellationToken.None);
+        _loop.Start(token => FollowAsync(apply, token));
         await CatchUpAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -55,7 +55,7 @@ public sealed class KafkaRegistryLog(KafkaClient client, string topic) : IRegist
     {
         while (Volatile.Read(ref _position) < end)
         {
-            if (_loop is null or { IsCompleted: true })
+            if (!_loop.HasStarted || _loop.HasEnded)
             {
                 throw RegistryException.Store($"reading {topic} stopped");
             }
@@ -111,17 +111,7 @@ public sealed class KafkaRegistryLog(KafkaClient client, string topic) : IRegist
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        _stopping.Dispose();
+        await _loop.StopAsync().ConfigureAwait(false);
+        _loop.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Tributary.Connect.Runtime.Config;
 using Tributary.Connect.Runtime.Distributed;
@@ -25,14 +24,7 @@ internal static class ConnectDistributedCommand
 
     private static async Task<int> RunAsync(FileInfo workerFile)
     {
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.TrySetResult();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stop = new StopSignal();
         // The distributed herder logs assignments and connector starts/stops at Information: operators (and the
         // process tests) read from them which worker ran what, when.
         using var loggerFactory = LoggerFactory.Create(logging => logging
