@@ -20,7 +20,7 @@ public sealed class ChangeEventQueue(int capacity, int maxBatchSize, TimeSpan po
 
     public ValueTask EnqueueAsync(SourceRecord record, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(record, cancellationToken);
 
-    /// <summary>The reader finished (initial_only snapshot done, or stopped): polls return null from now on.</summary>
+    /// <summary>The reader finished (initial_only snapshot done, or stopped): polls return null from now on, each after the poll interval.</summary>
     public void Complete() => _channel.Writer.TryComplete();
 
     /// <summary>The reader failed: the next poll throws <paramref name="error"/> (wrapped unless it is a ConnectException).</summary>
@@ -39,6 +39,10 @@ public sealed class ChangeEventQueue(int capacity, int maxBatchSize, TimeSpan po
                 {
                     if (!await _channel.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                     {
+                        // Completed (an initial_only snapshot is done): wait out the poll interval as an empty queue
+                        // does. The worker polls again at once (tasks are expected to block, as in Kafka), so an
+                        // immediate null would spin it.
+                        await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
                         return null;
                     }
                 }
