@@ -54,6 +54,9 @@ apt_install() {
 need_packages=()
 command -v kcat >/dev/null || need_packages+=(kcat)
 command -v jq >/dev/null || need_packages+=(jq)
+# The jq oracle tests compare with Debian 12's current jq build (1.6-2.1+deb12u3 reads "nan" as NaN; deb12u1 did not).
+jq_version=$(dpkg-query -W -f='${Version}' jq 2>/dev/null || true)
+if [ -n "$jq_version" ] && dpkg --compare-versions "$jq_version" lt 1.6-2.1+deb12u3; then need_packages+=(jq); fi
 for pkg in python3-confluent-kafka python3-kafka python3-protobuf python3-snappy unzip openjdk-17-jdk-headless mariadb-server postgresql; do
   dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
 done
