@@ -127,6 +127,119 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_connector_s_tasks_spread_over_two_workers_and_a_killed_worker_s_tasks_move_to_the_other()
+    {
+        // Datagen with tasks.max=4: the instance runs on one worker, its tasks two and two on both (Kafka's assignor
+        // places instances and tasks separately). Each task's source partition is {"task.id": n}, so the offsets
+        // show every task's progress.
+        var workers = new List<ConnectStandaloneProcess>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                workers.Add(await ConnectStandaloneProcess.StartCommandAsync("connect-distributed", WorkerFile("cluster-e", "e")));
+            }
+            var body = new JsonObject
+            {
+                ["name"] = "gen",
+                ["config"] = new JsonObject
+                {
+                    ["connector.class"] = "io.confluent.kafka.connect.datagen.DatagenConnector",
+                    ["kafka.topic"] = "gen-users",
+                    ["quickstart"] = "users",
+                    ["max.interval"] = "40",
+                    ["tasks.max"] = "4",
+                    ["value.converter"] = "org.apache.kafka.connect.json.JsonConverter",
+                    ["value.converter.schemas.enable"] = "false",
+                },
+            };
+            var (status, answer) = (0, (JsonNode?)null);
+            await HoldsAsync(async () => ((status, answer) = await SendAsync(HttpMethod.Post, workers[1].RestUrl + "/connectors", body.ToJsonString())).status != 409, "a leader is known", () => Outputs(workers));
+            Assert.True(status == 201, $"create gen: {status} {answer}\n{Outputs(workers)}");
+
+            var ids = workers.Select(WorkerIdOf).ToList();
+            var spread = new TaskPlacement("", []);
+            await HoldsAsync(async () =>
+            {
+                spread = await TaskPlacementAsync(workers[0], "gen");
+                return spread.Tasks.Count == 4 && spread.Tasks.All(t => t.Length > 0) && spread.Tasks.GroupBy(t => t).Count() == 2 && spread.Tasks.GroupBy(t => t).All(g => g.Count() == 2)
+                    && spread.Connector.Length > 0 && await TaskPlacementAsync(workers[1], "gen") == spread;
+            }, "gen RUNNING with two tasks on each worker, the same on both", () => Outputs(workers));
+            Assert.Equal(ids.Order(StringComparer.Ordinal), spread.Tasks.Distinct().Order(StringComparer.Ordinal));
+
+            // Every task produces (its offset is flushed), then the worker running the instance is killed: the
+            // instance and its two tasks move to the other worker after the delay and go on from their offsets.
+            Dictionary<int, long> before = [];
+            await HoldsAsync(async () => (before = await IterationsAsync(workers[0], "gen")).Count == 4 && before.Values.All(v => v > 0), "every task's offset flushed", () => Outputs(workers));
+            var victim = workers.Single(w => WorkerIdOf(w) == spread.Connector);
+            var survivor = workers.Single(w => w != victim);
+            var movedTasks = Enumerable.Range(0, 4).Where(t => spread.Tasks[t] == spread.Connector).ToList();
+            before = await IterationsAsync(survivor, "gen");
+            Assert.Equal(4, before.Count);
+            var killedAt = DateTimeOffset.UtcNow;
+            await victim.KillAsync();
+            await HoldsAsync(async () =>
+            {
+                var now = await TaskPlacementAsync(survivor, "gen");
+                return now.Connector == WorkerIdOf(survivor) && now.Tasks.Count == 4 && now.Tasks.All(t => t == WorkerIdOf(survivor));
+            }, "the killed worker's instance and tasks RUNNING on the survivor", () => Outputs(workers));
+            var restarts = Events([survivor]).Where(e => e.Started && e.At > killedAt).ToList();
+            Assert.Equal(new[] { "gen" }.Concat(movedTasks.Select(t => $"gen-{t}")), restarts.Select(e => e.Connector).Order(StringComparer.Ordinal));
+            Assert.All(restarts, e => Assert.True(e.At - killedAt >= TimeSpan.FromMilliseconds(RebalanceDelayMs), $"{e.Connector} restarted {(e.At - killedAt).TotalMilliseconds} ms after the kill, before scheduled.rebalance.max.delay.ms"));
+
+            // Records continue: every task, the moved ones included, goes well past the offsets it had just before the
+            // kill (50 iterations are about a second of datagen at max.interval=40 ms).
+            await HoldsAsync(async () =>
+            {
+                var now = await IterationsAsync(survivor, "gen");
+                return before.All(b => now.GetValueOrDefault(b.Key) >= b.Value + 50);
+            }, "every task's offset past where it was at the kill", () => Outputs(workers));
+            await using var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_broker.Ports.Kafka}"] });
+            Assert.True(await EndOffsetAsync(client, "gen-users") >= before.Values.Sum() + 200, "gen-users holds the records of every task");
+
+            await survivor.StopAsync();
+            AssertNeverTwiceAtOnce(Events(workers), killedAt, WorkerIdOf(victim));
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The worker_id of a connector's instance and of each of its tasks while all are RUNNING ("" for one that is not).</summary>
+    private sealed record TaskPlacement(string Connector, List<string> Tasks)
+    {
+        public bool Equals(TaskPlacement? other) => other is not null && Connector == other.Connector && Tasks.SequenceEqual(other.Tasks);
+
+        public override int GetHashCode() => Connector.GetHashCode(StringComparison.Ordinal);
+    }
+
+    private async Task<TaskPlacement> TaskPlacementAsync(ConnectStandaloneProcess worker, string connector)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, $"{worker.RestUrl}/connectors/{connector}/status");
+        if (status != 200)
+        {
+            return new TaskPlacement("", []);
+        }
+        static string Running(JsonNode? state) => state!["state"]!.GetValue<string>() == "RUNNING" ? state["worker_id"]!.GetValue<string>() : "";
+        return new TaskPlacement(Running(body!["connector"]), [.. body["tasks"]!.AsArray().OrderBy(t => t!["id"]!.GetValue<int>()).Select(Running)]);
+    }
+
+    /// <summary>Datagen's flushed offsets: task id → current.iteration (empty while the request cannot be answered).</summary>
+    private async Task<Dictionary<int, long>> IterationsAsync(ConnectStandaloneProcess worker, string connector)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, $"{worker.RestUrl}/connectors/{connector}/offsets");
+        if (status != 200)
+        {
+            return [];
+        }
+        return body!["offsets"]!.AsArray().ToDictionary(o => o!["partition"]!["task.id"]!.GetValue<int>(), o => o!["offset"]!["current.iteration"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task A_worker_whose_session_expired_gets_its_connectors_back_without_waiting_out_the_rebalance_delay()
     {
         // Frozen past its 3 s session (as a starved process on a loaded machine is), the lone worker hears it is no
@@ -234,7 +347,7 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>For every connector, the intervals it ran on different workers never overlap (a killed worker's end at the kill).</summary>
+    /// <summary>For every connector instance and task, the intervals it ran on different workers never overlap (a killed worker's end at the kill).</summary>
     private static void AssertNeverTwiceAtOnce(IReadOnlyList<RunEvent> events, DateTimeOffset killedAt, string killedWorker)
     {
         foreach (var connector in events.Select(e => e.Connector).Distinct())
@@ -292,7 +405,8 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
 
     private sealed record RunEvent(string Connector, string Worker, bool Started, DateTimeOffset At);
 
-    [GeneratedRegex(@"CONNECTOR-(STARTED|STOPPED) (\S+) on (\S+) generation -?\d+ at (\S+)")]
+    /// <summary>A connector instance's start/stop line (unit: the connector) or a task's (unit: connector-n).</summary>
+    [GeneratedRegex(@"(?:CONNECTOR|TASK)-(STARTED|STOPPED) (\S+) on (\S+) generation -?\d+ at (\S+)")]
     private static partial Regex RunLine();
 
     /// <summary>connector → the worker_id its status shows RUNNING on ("" when not running).</summary>

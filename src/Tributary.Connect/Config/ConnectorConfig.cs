@@ -31,6 +31,10 @@ public static class ConnectorConfig
     public const string Topics = "topics";
     public const string TopicsRegex = "topics.regex";
 
+    /// <summary>Whether two configurations (or task configurations) hold the same keys with the same values.</summary>
+    public static bool Same(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
+
     private const string CommonGroup = "Common";
     private const string TransformsGroup = "Transforms";
     private const string PredicatesGroup = "Predicates";

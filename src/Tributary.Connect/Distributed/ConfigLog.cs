@@ -13,8 +13,8 @@ public abstract record ConfigChange(string Connector)
     /// <summary>target-state-&lt;name&gt; written.</summary>
     public sealed record TargetStateChanged(string Connector) : ConfigChange(Connector);
 
-    /// <summary>commit-&lt;name&gt; applied the task configurations written before it.</summary>
-    public sealed record TasksCommitted(string Connector) : ConfigChange(Connector);
+    /// <summary>commit-&lt;name&gt; applied the task configurations written before it (CountChanged: a different number of tasks than before).</summary>
+    public sealed record TasksCommitted(string Connector, bool CountChanged) : ConfigChange(Connector);
 
     /// <summary>restart-connector-&lt;name&gt; (KIP-745).</summary>
     public sealed record RestartRequested(string Connector, bool IncludeTasks, bool OnlyFailed) : ConfigChange(Connector);
@@ -141,9 +141,10 @@ public sealed class ConfigLog(Action<ConfigChange> onChange)
                 var pending = _pendingTasks.GetValueOrDefault(name);
                 if (_configs.ContainsKey(name) && (count == 0 || (pending is not null && Enumerable.Range(0, count).All(pending.ContainsKey))))
                 {
+                    var before = _tasks.TryGetValue(name, out var previous) ? previous.Count : 0;
                     _tasks[name] = [.. Enumerable.Range(0, count).Select(i => (IReadOnlyDictionary<string, string>)pending![i])];
                     _pendingTasks.Remove(name);
-                    change = new ConfigChange.TasksCommitted(name);
+                    change = new ConfigChange.TasksCommitted(name, before != count);
                 }
             }
             else if (key.StartsWith("restart-connector-", StringComparison.Ordinal) && root is not null)

@@ -16,11 +16,15 @@ namespace Tributary.Connect.Runtime.Distributed;
 /// The herder of a distributed worker (Kafka's <c>DistributedHerder</c>). Kafka is the distributed engine: the
 /// workers of one <c>group.id</c> share the config topic (connector configurations, target states, task
 /// configurations, restart requests), the offsets topic (source offsets) and the status topic (who runs what, in
-/// which state), and the group's leader places connectors on workers (<see cref="WorkerGroupMember"/>). This worker
-/// runs what it was assigned on an inner <see cref="StandaloneHerder"/> (the same task loops as standalone mode);
-/// it publishes their states to the status topic and the task configurations its connectors generate to the config
-/// topic. REST reads are answered from the topics; writes go to the leader, task restarts, offsets and topics to
-/// the connector's worker (<see cref="ForwardTarget"/>); pause and resume are written by whichever worker gets them.
+/// which state), and the group's leader places connector instances and tasks on workers, each on its own
+/// (<see cref="WorkerGroupMember"/>), so one connector's tasks spread over the group. This worker runs what it was
+/// assigned on an inner <see cref="StandaloneHerder"/> (the same task loops as standalone mode): an instance
+/// without its tasks, and tasks from the task configurations committed to the config topic. It publishes the
+/// states of what it runs to the status topic and, for the instances it runs, the task configurations they generate
+/// to the config topic (<c>task-&lt;name&gt;-&lt;n&gt;</c> then <c>commit-&lt;name&gt;</c>, as Kafka's leader does), which
+/// every worker applies to the tasks it runs and which makes the group place a changed task set. REST reads are
+/// answered from the topics; writes go to the leader, offsets and topics to the instance's worker, a task restart
+/// to the task's worker (<see cref="ForwardTarget"/>); pause and resume are written by whichever worker gets them.
 /// Thread-safety: assignment and config changes are applied one at a time under one lock; reads are lock-free
 /// snapshots of the stores.
 /// </summary>
@@ -45,7 +49,8 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     private readonly Dictionary<string, StateInfo> _published = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<string> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile HashSet<string> _owned = new(StringComparer.Ordinal);
+    /// <summary>The units this worker runs: (connector, task id), the connector instance as task -1.</summary>
+    private volatile HashSet<(string Connector, int Task)> _owned = [];
     private volatile TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _changeLoop;
     private Task? _statusLoop;
@@ -71,8 +76,6 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
 
     public PluginRegistry Plugins => _inner.Plugins;
 
-    /// <summary>The connectors this worker runs now.</summary>
-    public IReadOnlyCollection<string> Owned => _owned;
 
     /// <summary>The inner herder, for the admin port's metrics of what this worker runs.</summary>
     public StandaloneHerder LocalHerder => _inner;
@@ -104,14 +107,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
 
     // ---- IWorkerGroupListener ----
 
-    public WorkerAssignment CurrentAssignment
-    {
-        get
-        {
-            var counts = _configLog.TaskCounts();
-            return WorkerAssignment.From(_owned.SelectMany(c => Enumerable.Range(-1, counts.GetValueOrDefault(c) + 1).Select(t => (c, t))));
-        }
-    }
+    public WorkerAssignment CurrentAssignment => WorkerAssignment.From(_owned);
 
     public long ConfigOffset => _configTail.Position;
 
@@ -126,18 +122,19 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         await _apply.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var assigned = assignment.Assigned.Units.Keys.ToHashSet(StringComparer.Ordinal);
-            foreach (var name in _owned.Where(n => !assigned.Contains(n)).ToList())
+            var assigned = assignment.Assigned.Pairs.ToHashSet();
+            // What was taken away stops first (its successor starts it only after this member rejoined), then what is new starts.
+            foreach (var name in _owned.Where(u => !assigned.Contains(u)).Select(u => u.Connector).Distinct().Order(StringComparer.Ordinal).ToList())
             {
-                await StopLocalAsync(name, generation).ConfigureAwait(false);
+                await RunLocalAsync(name, [.. _owned.Where(u => u.Connector == name && assigned.Contains(u))], generation).ConfigureAwait(false);
             }
             await _offsets.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var name in assigned.Where(n => !_owned.Contains(n)).Order(StringComparer.Ordinal))
+            foreach (var name in assigned.Where(u => !_owned.Contains(u)).Select(u => u.Connector).Distinct().Order(StringComparer.Ordinal).ToList())
             {
-                await StartLocalAsync(name, generation).ConfigureAwait(false);
+                await RunLocalAsync(name, [.. assigned.Where(u => u.Connector == name)], generation).ConfigureAwait(false);
             }
             _logger.LogInformation("Worker {Worker} generation {Generation}{Leader}: runs [{Connectors}]; revoked [{Revoked}]; delay {Delay} ms",
-                _workerId, generation, isLeader ? " (leader)" : "", string.Join(",", _owned.Order(StringComparer.Ordinal)), string.Join(",", assignment.Revoked.Units.Keys), assignment.DelayMs);
+                _workerId, generation, isLeader ? " (leader)" : "", Describe(_owned), Describe(assignment.Revoked.Pairs), assignment.DelayMs);
             _assigned.TrySetResult();
         }
         finally
@@ -160,9 +157,9 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
             {
                 _assigned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
-            foreach (var name in _owned.ToList())
+            foreach (var name in _owned.Select(u => u.Connector).Distinct().ToList())
             {
-                await StopLocalAsync(name, _member.Generation).ConfigureAwait(false);
+                await RunLocalAsync(name, [], _member.Generation).ConfigureAwait(false);
             }
         }
         finally
@@ -171,46 +168,56 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         }
     }
 
-    /// <summary>Starts an assigned connector here (caller holds the apply lock). Connector-start events are logged for the tests and operators.</summary>
-    private async Task StartLocalAsync(string name, int generation)
+    /// <summary>
+    /// Makes this worker run exactly <paramref name="units"/> of connector <paramref name="name"/> (caller holds the
+    /// apply lock): the instance (task -1) and tasks from the committed task configurations. Start and stop events
+    /// of instances and tasks are logged for the tests and operators; an instance that cannot start is FAILED in the
+    /// status topic.
+    /// </summary>
+    private async Task RunLocalAsync(string name, IReadOnlyCollection<(string Connector, int Task)> units, int generation)
     {
-        if (_configLog.Config(name) is not { } config)
-        {
-            return;
-        }
-        _owned = new HashSet<string>(_owned.Append(name), StringComparer.Ordinal);
+        var before = _owned.Where(u => u.Connector == name).ToHashSet();
+        var config = _configLog.Config(name);
+        var after = config is null ? [] : units.ToHashSet();
+        _owned = [.. _owned.Where(u => u.Connector != name), .. after];
+        var started = after.Except(before).ToList();
         try
         {
-            await _inner.PutConnectorConfigAsync(name, config, allowReplace: true, _configLog.Target(name)).ConfigureAwait(false);
-            _logger.LogInformation("CONNECTOR-STARTED {Connector} on {Worker} generation {Generation} at {Time:O}", name, _workerId, generation, DateTimeOffset.UtcNow);
+            await _inner.RunAssignedAsync(name, config ?? [], _configLog.Target(name), after.Contains((name, -1)), _configLog.TaskConfigs(name), [.. after.Where(u => u.Task >= 0).Select(u => u.Task)]).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ConnectRestException or ConnectException)
         {
             _logger.LogError(e, "Connector {Connector} could not be started on {Worker}", name, _workerId);
-            await _status.PutAsync(KafkaStatusStore.ConnectorKey(name), new StateInfo(ConnectState.FAILED, e.ToString(), _workerId), generation).ConfigureAwait(false);
+            started.Clear();
+            if (after.Contains((name, -1)))
+            {
+                await _status.PutAsync(KafkaStatusStore.ConnectorKey(name), new StateInfo(ConnectState.FAILED, e.ToString(), _workerId), generation).ConfigureAwait(false);
+            }
+        }
+        var at = DateTimeOffset.UtcNow;
+        foreach (var unit in before.Except(after))
+        {
+            _logger.LogInformation("{Kind}-STOPPED {Unit} on {Worker} generation {Generation} at {Time:O}", unit.Task < 0 ? "CONNECTOR" : "TASK", UnitName(unit), _workerId, generation, at);
+            lock (_published)
+            {
+                _published.Remove(StatusKey(unit));
+            }
+        }
+        foreach (var unit in started)
+        {
+            _logger.LogInformation("{Kind}-STARTED {Unit} on {Worker} generation {Generation} at {Time:O}", unit.Task < 0 ? "CONNECTOR" : "TASK", UnitName(unit), _workerId, generation, at);
         }
     }
 
-    private async Task StopLocalAsync(string name, int generation)
-    {
-        _owned = new HashSet<string>(_owned.Where(n => n != name), StringComparer.Ordinal);
-        try
-        {
-            await _inner.DeleteConnectorAsync(name).ConfigureAwait(false);
-        }
-        catch (NotFoundException)
-        {
-            // Never started here (its configuration failed); nothing runs.
-        }
-        _logger.LogInformation("CONNECTOR-STOPPED {Connector} on {Worker} generation {Generation} at {Time:O}", name, _workerId, generation, DateTimeOffset.UtcNow);
-        lock (_published)
-        {
-            foreach (var key in _published.Keys.Where(k => k == KafkaStatusStore.ConnectorKey(name) || k.StartsWith($"status-task-{name}-", StringComparison.Ordinal)).ToList())
-            {
-                _published.Remove(key);
-            }
-        }
-    }
+    private static string UnitName((string Connector, int Task) unit) => unit.Task < 0 ? unit.Connector : $"{unit.Connector}-{unit.Task}";
+
+    private static string StatusKey((string Connector, int Task) unit) =>
+        unit.Task < 0 ? KafkaStatusStore.ConnectorKey(unit.Connector) : KafkaStatusStore.TaskKey(unit.Connector, unit.Task);
+
+    private static string Describe(IEnumerable<(string Connector, int Task)> units) =>
+        string.Join(",", units.OrderBy(u => u.Connector, StringComparer.Ordinal).ThenBy(u => u.Task).Select(UnitName));
+
+    private bool RunsAny(string name) => _owned.Any(u => u.Connector == name);
 
     /// <summary>Acts on what the config topic says, one change at a time.</summary>
     private async Task ChangeLoopAsync(CancellationToken cancellationToken)
@@ -242,37 +249,48 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     private async Task ApplyAsync(ConfigChange change)
     {
         var name = change.Connector;
-        var owned = _owned.Contains(name);
+        var local = RunsAny(name);
         switch (change)
         {
             case ConfigChange.ConnectorConfig { Removed: true }:
-                if (owned)
+                if (local)
                 {
-                    await StopLocalAsync(name, _member.Generation).ConfigureAwait(false);
+                    await RunLocalAsync(name, [], _member.Generation).ConfigureAwait(false);
                 }
                 _member.RequestRejoin();
                 break;
             case ConfigChange.ConnectorConfig:
-                if (owned && _configLog.Config(name) is { } config && !SameConfig(config, _inner.Config(name)))
+                if (local)
                 {
-                    await _inner.PutConnectorConfigAsync(name, config, allowReplace: true).ConfigureAwait(false);
+                    // A changed configuration restarts what runs here of the connector (the inner herder compares).
+                    await RunLocalAsync(name, [.. _owned.Where(u => u.Connector == name)], _member.Generation).ConfigureAwait(false);
                 }
-                else if (!owned)
+                else
                 {
                     _member.RequestRejoin();
                 }
                 break;
-            case ConfigChange.TargetStateChanged when owned:
+            case ConfigChange.TasksCommitted committed:
+                if (local)
+                {
+                    // Tasks whose configuration changed restart with it; ids that exist only now start if assigned here.
+                    await RunLocalAsync(name, [.. _owned.Where(u => u.Connector == name)], _member.Generation).ConfigureAwait(false);
+                }
+                if (committed.CountChanged)
+                {
+                    // The set of tasks changed: the group places them (Kafka's leader rebalances on a task config update too).
+                    _member.RequestRejoin();
+                }
+                break;
+            case ConfigChange.TargetStateChanged when local:
                 await _inner.SetTargetStateAsync(name, _configLog.Target(name)).ConfigureAwait(false);
                 break;
-            case ConfigChange.RestartRequested restart when owned:
+            case ConfigChange.RestartRequested restart when local:
+                // Each worker restarts what of the connector runs on it (its instance and tasks, as selected).
                 await _inner.RestartAsync(name, restart.IncludeTasks, restart.OnlyFailed).ConfigureAwait(false);
                 break;
         }
     }
-
-    private static bool SameConfig(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
 
     /// <summary>Publishes the states of what runs here, and the task configurations its connectors generate.</summary>
     private async Task StatusLoopAsync(CancellationToken cancellationToken)
@@ -282,29 +300,35 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
             try
             {
                 await Task.Delay(StatusPublishInterval, cancellationToken).ConfigureAwait(false);
-                foreach (var name in _owned)
+                var owned = _owned;
+                foreach (var name in owned.Select(u => u.Connector).Distinct())
                 {
                     ConnectorStatus status;
-                    IReadOnlyList<(int Id, IReadOnlyDictionary<string, string> Config)> tasks;
+                    IReadOnlyList<IReadOnlyDictionary<string, string>>? generated;
                     try
                     {
                         status = _inner.Status(name);
-                        tasks = _inner.TaskConfigs(name);
+                        generated = _inner.GeneratedTaskConfigs(name);
                     }
                     catch (NotFoundException)
                     {
                         continue;
                     }
                     var generation = _member.Generation;
-                    await PublishAsync(KafkaStatusStore.ConnectorKey(name), status.Connector, generation, cancellationToken).ConfigureAwait(false);
-                    foreach (var (id, state) in status.Tasks)
+                    var instanceHere = owned.Contains((name, -1));
+                    if (instanceHere)
+                    {
+                        await PublishAsync(KafkaStatusStore.ConnectorKey(name), status.Connector, generation, cancellationToken).ConfigureAwait(false);
+                    }
+                    foreach (var (id, state) in status.Tasks.Where(t => owned.Contains((name, t.Id))))
                     {
                         await PublishAsync(KafkaStatusStore.TaskKey(name, id), state, generation, cancellationToken).ConfigureAwait(false);
                     }
                     var written = _configLog.TaskConfigs(name);
-                    if (_owned.Contains(name) && (written.Count != tasks.Count || tasks.Any(t => !SameConfig(t.Config, written[t.Id]))))
+                    if (instanceHere && generated is not null && _owned.Contains((name, -1))
+                        && (written.Count != generated.Count || generated.Where((t, i) => !ConnectorConfig.Same(t, written[i])).Any()))
                     {
-                        await _configStore.PutTaskConfigsAsync(name, [.. tasks.Select(t => t.Config)], cancellationToken).ConfigureAwait(false);
+                        await _configStore.PutTaskConfigsAsync(name, generated, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -356,23 +380,32 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         return [.. _configLog.TaskConfigs(name).Select((c, i) => (i, c))];
     }
 
+    /// <summary>Each unit's state from the worker that runs it: this worker's own at once, the others' from the status topic.</summary>
     public ConnectorStatus Status(string name)
     {
         var config = Config(name);
-        if (_owned.Contains(name))
+        var owned = _owned;
+        StateInfo? connector = null;
+        var local = new Dictionary<int, StateInfo>();
+        if (owned.Any(u => u.Connector == name))
         {
             try
             {
-                return _inner.Status(name);
+                var here = _inner.Status(name);
+                connector = owned.Contains((name, -1)) ? here.Connector : null;
+                foreach (var (id, state) in here.Tasks.Where(t => owned.Contains((name, t.Id))))
+                {
+                    local[id] = state;
+                }
             }
             catch (NotFoundException)
             {
                 // Failed to start here: the status topic has the reason.
             }
         }
-        var connector = _status.Get(KafkaStatusStore.ConnectorKey(name)) ?? new StateInfo(ConnectState.UNASSIGNED, null, "");
+        connector ??= _status.Get(KafkaStatusStore.ConnectorKey(name)) ?? new StateInfo(ConnectState.UNASSIGNED, null, "");
         var tasks = Enumerable.Range(0, _configLog.TaskConfigs(name).Count)
-            .Select(i => (i, _status.Get(KafkaStatusStore.TaskKey(name, i))))
+            .Select(i => (i, local.GetValueOrDefault(i) ?? _status.Get(KafkaStatusStore.TaskKey(name, i))))
             .Where(t => t.Item2 is not null)
             .Select(t => (t.i, t.Item2!))
             .ToList();
@@ -436,7 +469,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         await _apply.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_owned.Contains(name) && _configLog.Target(name) == target)
+            if (RunsAny(name) && _configLog.Target(name) == target)
             {
                 await _inner.SetTargetStateAsync(name, target, cancellationToken).ConfigureAwait(false);
             }
@@ -460,7 +493,18 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         return plan;
     }
 
-    public Task RestartTaskAsync(string name, int task, CancellationToken cancellationToken = default) => Local(name).RestartTaskAsync(name, task, cancellationToken);
+    /// <summary>Restarts a task this worker runs (the request was routed to the task's worker).</summary>
+    public Task RestartTaskAsync(string name, int task, CancellationToken cancellationToken = default)
+    {
+        _ = Config(name);
+        if (_owned.Contains((name, task)))
+        {
+            return _inner.RestartTaskAsync(name, task, cancellationToken);
+        }
+        return task < 0 || task >= _configLog.TaskConfigs(name).Count
+            ? throw new NotFoundException($"Task {name}-{task} not found")
+            : throw new ConnectRestException(409, $"Cannot complete request momentarily: task {name}-{task} is not running on any worker yet, likely because a rebalance is underway.");
+    }
 
     public Task<IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)>> OffsetsAsync(string name, CancellationToken cancellationToken = default) =>
         Local(name).OffsetsAsync(name, cancellationToken);
@@ -472,16 +516,16 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     public IReadOnlyList<string> ActiveTopics(string name)
     {
         _ = Config(name);
-        return _owned.Contains(name) ? _inner.ActiveTopics(name) : [];
+        return _owned.Contains((name, -1)) ? _inner.ActiveTopics(name) : [];
     }
 
     public void ResetActiveTopics(string name) => Local(name).ResetActiveTopics(name);
 
-    /// <summary>The inner herder for a connector this worker runs (the request was routed here because it does).</summary>
+    /// <summary>The inner herder for a connector whose instance this worker runs (the request was routed here because it does).</summary>
     private StandaloneHerder Local(string name)
     {
         _ = Config(name);
-        return _owned.Contains(name) ? _inner : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
+        return _owned.Contains((name, -1)) ? _inner : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
     }
 
     public Task ReadyAsync(CancellationToken cancellationToken) => _assigned.Task.WaitAsync(cancellationToken);
@@ -493,11 +537,23 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         {
             return null;
         }
-        var connectorScoped = s.Count >= 3 && (s[2] is "offsets" or "topics" || (s[2] == "tasks" && s.Count == 5 && s[4] == "restart"));
+        if (s.Count == 5 && s[2] == "tasks" && s[4] == "restart")
+        {
+            // The task's own worker restarts it; an unknown connector or task is answered here (404).
+            var name = s[1];
+            if (!int.TryParse(s[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var task) || _configLog.Config(name) is null
+                || task >= _configLog.TaskConfigs(name).Count || _owned.Contains((name, task)))
+            {
+                return null;
+            }
+            var taskWorker = _status.Get(KafkaStatusStore.TaskKey(name, task))?.WorkerId;
+            return taskWorker is { Length: > 0 } && taskWorker != _workerId ? "http://" + taskWorker : null;
+        }
+        var connectorScoped = s.Count >= 3 && s[2] is "offsets" or "topics";
         if (connectorScoped)
         {
             var name = s[1];
-            if (_configLog.Config(name) is null || _owned.Contains(name))
+            if (_configLog.Config(name) is null || _owned.Contains((name, -1)))
             {
                 return null;
             }

@@ -108,6 +108,18 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         }
     }
 
+    /// <summary>
+    /// Distributed mode: the task configurations the connector instance running here generated (for its worker to
+    /// write to the config topic); null when the instance does not run here or could not generate them.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>>? GeneratedTaskConfigs(string name)
+    {
+        lock (_statusLock)
+        {
+            return Get(name).Generated;
+        }
+    }
+
     public ConnectorStatus Status(string name)
     {
         lock (_statusLock)
@@ -199,6 +211,106 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         }
     }
 
+    /// <summary>
+    /// Distributed mode: runs the part of a connector the group assigned to this worker — its instance
+    /// (<paramref name="instance"/>) and the tasks <paramref name="tasks"/>, each from its configuration in
+    /// <paramref name="taskConfigs"/> (the committed ones of the config topic; ids beyond them wait for the next
+    /// commit). Nothing assigned: the connector is removed here. A changed connector configuration restarts
+    /// everything of it that runs here; otherwise only what changed starts or stops (a task whose configuration
+    /// changed restarts). The instance generates task configurations but starts no task: its worker publishes them
+    /// (<see cref="GeneratedTaskConfigs"/>) and the group places the tasks. An invalid configuration throws
+    /// <see cref="BadRequestException"/>.
+    /// </summary>
+    public async Task RunAssignedAsync(string name, IReadOnlyDictionary<string, string> config, TargetState target, bool instance, IReadOnlyList<IReadOnlyDictionary<string, string>> taskConfigs, IReadOnlyCollection<int> tasks, CancellationToken cancellationToken = default)
+    {
+        var placement = new Placement(instance, tasks.ToHashSet());
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ConnectorEntry? entry;
+            lock (_statusLock)
+            {
+                _connectors.TryGetValue(name, out entry);
+            }
+            if (!instance && placement.Tasks.Count == 0)
+            {
+                if (entry is not null)
+                {
+                    await StopConnectorAsync(entry).ConfigureAwait(false);
+                    lock (_statusLock)
+                    {
+                        _connectors.Remove(name);
+                    }
+                }
+                return;
+            }
+            var withName = new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConnectorConfig.Name] = name };
+            if (entry?.Placement is not { } previous || !ConnectorConfig.Same(entry.Config, withName))
+            {
+                var validation = Validate(withName);
+                if (validation.ErrorCount > 0)
+                {
+                    throw InvalidConfig(validation);
+                }
+                if (entry is not null)
+                {
+                    await StopConnectorAsync(entry).ConfigureAwait(false);
+                }
+                var fresh = new ConnectorEntry(name, withName, _plugins.FindConnector(withName[ConnectorConfig.ConnectorClass])!, target, WorkerId) { Placement = placement, TaskConfigs = taskConfigs };
+                lock (_statusLock)
+                {
+                    _connectors[name] = fresh;
+                }
+                await StartConnectorAsync(fresh).ConfigureAwait(false);
+                return;
+            }
+            entry.Placement = placement;
+            if (entry.Target == TargetState.STOPPED)
+            {
+                return;
+            }
+            if (previous.Instance && !instance)
+            {
+                await StopConnectorInstanceAsync(entry).ConfigureAwait(false);
+                lock (_statusLock)
+                {
+                    entry.State = new StateInfo(ConnectState.UNASSIGNED, null, WorkerId);
+                    entry.Generated = null;
+                }
+            }
+            var stopping = Enumerable.Range(0, entry.Tasks.Length)
+                .Where(id => entry.Tasks[id] is not null && (!placement.Tasks.Contains(id) || id >= taskConfigs.Count || !ConnectorConfig.Same(entry.TaskConfigs[id], taskConfigs[id])))
+                .ToList();
+            await Task.WhenAll(stopping.Select(id => entry.Tasks[id]!.StopAsync(_worker.TaskShutdownTimeout))).ConfigureAwait(false);
+            lock (_statusLock)
+            {
+                var kept = new WorkerTaskBase?[taskConfigs.Count];
+                for (var id = 0; id < kept.Length && id < entry.Tasks.Length; id++)
+                {
+                    kept[id] = stopping.Contains(id) ? null : entry.Tasks[id];
+                }
+                foreach (var id in entry.TaskStates.Keys.Where(id => id >= kept.Length || kept[id] is null).ToList())
+                {
+                    entry.TaskStates.Remove(id);
+                }
+                entry.Tasks = kept;
+                entry.TaskConfigs = taskConfigs;
+            }
+            if (!previous.Instance && instance)
+            {
+                await StartPlacedInstanceAsync(entry).ConfigureAwait(false);
+            }
+            foreach (var id in placement.Tasks.Where(id => id < taskConfigs.Count && entry.Tasks[id] is null).Order())
+            {
+                StartTask(entry, id);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     public async Task DeleteConnectorAsync(string name, CancellationToken cancellationToken = default)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -254,6 +366,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                     lock (_statusLock)
                     {
                         entry.TaskConfigs = [];
+                        entry.Generated = GeneratedWhenStopped(entry);
                         entry.TaskStates.Clear();
                         entry.State = new StateInfo(ConnectState.STOPPED, null, WorkerId);
                     }
@@ -302,7 +415,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             lock (_statusLock)
             {
                 entry = Get(name);
-                restartConnector = !onlyFailed || entry.State.State == ConnectState.FAILED;
+                restartConnector = (entry.Placement?.Instance ?? true) && (!onlyFailed || entry.State.State == ConnectState.FAILED);
                 tasks = includeTasks ? [.. entry.TaskStates.Where(t => !onlyFailed || t.Value.State == ConnectState.FAILED).Select(t => t.Key)] : [];
                 if (restartConnector)
                 {
@@ -314,7 +427,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 }
             }
             var plan = Status(name);
-            if (restartConnector && tasks.Count == entry.TaskConfigs.Count)
+            if (restartConnector && tasks.Count == entry.TaskConfigs.Count && entry.Placement is null)
             {
                 await StopConnectorAsync(entry).ConfigureAwait(false);
                 await StartConnectorAsync(entry).ConfigureAwait(false);
@@ -473,7 +586,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     {
         lock (_statusLock)
         {
-            if (_connectors.TryGetValue(connector, out var entry) && task < entry.TaskConfigs.Count)
+            // A task placed here by the group reports only while it is still one of this worker's (not after it was stopped).
+            if (_connectors.TryGetValue(connector, out var entry) && task < entry.TaskConfigs.Count && (entry.Placement is null || (task < entry.Tasks.Length && entry.Tasks[task] is not null)))
             {
                 entry.TaskStates[task] = new StateInfo(state, error?.ToString(), WorkerId);
                 if (state == ConnectState.FAILED)
@@ -511,7 +625,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     {
         lock (_statusLock)
         {
-            return [.. _connectors.Values.Select(e => (e.Name, e.TypeName, new ConnectStateName(e.State.State.ToString())))];
+            return [.. _connectors.Values.Where(e => e.Placement?.Instance ?? true).Select(e => (e.Name, e.TypeName, new ConnectStateName(e.State.State.ToString())))];
         }
     }
 
@@ -594,7 +708,11 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     private ConnectorEntry Get(string name) =>
         _connectors.TryGetValue(name, out var entry) ? entry : throw new NotFoundException($"Connector {name} not found");
 
-    /// <summary>Starts the connector instance (unless STOPPED), asks for task configs and starts the tasks.</summary>
+    /// <summary>
+    /// Starts the connector instance (unless STOPPED), asks for task configs and starts the tasks. A connector placed
+    /// by the group (distributed mode) starts only its assigned part: the instance if it is here (its generated task
+    /// configurations are kept for publishing, not started) and its assigned tasks from the committed configurations.
+    /// </summary>
     private async Task StartConnectorAsync(ConnectorEntry entry)
     {
         if (entry.Target == TargetState.STOPPED)
@@ -603,14 +721,61 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             {
                 entry.State = new StateInfo(ConnectState.STOPPED, null, WorkerId);
                 entry.TaskConfigs = [];
+                entry.Generated = GeneratedWhenStopped(entry);
                 entry.TaskStates.Clear();
             }
             return;
         }
-        if (!await StartConnectorInstanceAsync(entry).ConfigureAwait(false))
+        if (entry.Placement is { } placement)
+        {
+            if (placement.Instance)
+            {
+                await StartPlacedInstanceAsync(entry).ConfigureAwait(false);
+            }
+            lock (_statusLock)
+            {
+                entry.TaskStates.Clear();
+                entry.Tasks = new WorkerTaskBase?[entry.TaskConfigs.Count];
+            }
+            foreach (var id in placement.Tasks.Where(id => id < entry.TaskConfigs.Count).Order())
+            {
+                StartTask(entry, id);
+            }
+            return;
+        }
+        if (!await StartConnectorInstanceAsync(entry).ConfigureAwait(false) || await GenerateTaskConfigsAsync(entry).ConfigureAwait(false) is not { } full)
         {
             return;
         }
+        lock (_statusLock)
+        {
+            entry.TaskConfigs = full;
+            entry.TaskStates.Clear();
+            entry.Tasks = new WorkerTaskBase?[full.Count];
+        }
+        for (var i = 0; i < full.Count; i++)
+        {
+            StartTask(entry, i);
+        }
+    }
+
+    /// <summary>Distributed mode: a STOPPED connector whose instance is placed here publishes no task configurations (Kafka empties them on stop).</summary>
+    private static IReadOnlyList<IReadOnlyDictionary<string, string>>? GeneratedWhenStopped(ConnectorEntry entry) =>
+        entry.Placement is { Instance: false } ? null : [];
+
+    /// <summary>Distributed mode: starts the instance placed here and keeps the task configurations it generates.</summary>
+    private async Task StartPlacedInstanceAsync(ConnectorEntry entry)
+    {
+        var generated = await StartConnectorInstanceAsync(entry).ConfigureAwait(false) ? await GenerateTaskConfigsAsync(entry).ConfigureAwait(false) : null;
+        lock (_statusLock)
+        {
+            entry.Generated = generated;
+        }
+    }
+
+    /// <summary>Asks the running instance for its task configurations (with <c>task.class</c>, and a sink's topics); null when it failed (the connector is FAILED).</summary>
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, string>>?> GenerateTaskConfigsAsync(ConnectorEntry entry)
+    {
         IReadOnlyList<IReadOnlyDictionary<string, string>> configs;
         try
         {
@@ -625,9 +790,9 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             FailConnector(entry, e);
-            return;
+            return null;
         }
-        var taskClass = entry.Connector!.TaskClass;
+        var taskClass = TaskClassOf(entry);
         var taskClassName = taskClass.GetCustomAttributes(typeof(ConnectPluginAttribute), false).OfType<ConnectPluginAttribute>().FirstOrDefault()?.ClassName ?? taskClass.FullName ?? taskClass.Name;
         var full = new List<IReadOnlyDictionary<string, string>>();
         foreach (var config in configs)
@@ -645,17 +810,12 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             }
             full.Add(taskConfig);
         }
-        lock (_statusLock)
-        {
-            entry.TaskConfigs = full;
-            entry.TaskStates.Clear();
-            entry.Tasks = new WorkerTaskBase?[full.Count];
-        }
-        for (var i = 0; i < full.Count; i++)
-        {
-            StartTask(entry, i);
-        }
+        return full;
     }
+
+    /// <summary>The connector's task class: from its running instance, or (a worker that runs only its tasks) from an instance never started.</summary>
+    private static Type TaskClassOf(ConnectorEntry entry) =>
+        entry.Connector?.TaskClass ?? (entry.TaskClass ??= PluginRegistry.Create<Connector>(entry.Plugin).TaskClass);
 
     private async Task<bool> StartConnectorInstanceAsync(ConnectorEntry entry)
     {
@@ -681,6 +841,11 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     private async Task RestartConnectorInstanceAsync(ConnectorEntry entry)
     {
         await StopConnectorInstanceAsync(entry).ConfigureAwait(false);
+        if (entry.Placement is not null)
+        {
+            await StartPlacedInstanceAsync(entry).ConfigureAwait(false);
+            return;
+        }
         await StartConnectorInstanceAsync(entry).ConfigureAwait(false);
     }
 
@@ -706,14 +871,14 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             WorkerTaskBase task;
             if (entry.Plugin.Kind == PluginType.Source)
             {
-                var sourceTask = (SourceTask)(Activator.CreateInstance(entry.Connector!.TaskClass) ?? throw new ConnectException("Cannot create task " + entry.Connector.TaskClass));
+                var sourceTask = (SourceTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
                 task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config), this, logger,
                     SourceProducerConfig.From(_worker, entry.Config));
             }
             else
             {
-                var sinkTask = (SinkTask)(Activator.CreateInstance(entry.Connector!.TaskClass) ?? throw new ConnectException("Cannot create task " + entry.Connector.TaskClass));
+                var sinkTask = (SinkTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
                 var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
                 var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
@@ -799,6 +964,19 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                         return;
                     }
                 }
+                if (entry.Placement is not null)
+                {
+                    // Distributed: new task configurations are published and reach the tasks through the config topic.
+                    if (entry.Connector is not null)
+                    {
+                        var generated = await GenerateTaskConfigsAsync(entry).ConfigureAwait(false);
+                        lock (_statusLock)
+                        {
+                            entry.Generated = generated;
+                        }
+                    }
+                    return;
+                }
                 await StopConnectorAsync(entry).ConfigureAwait(false);
                 await StartConnectorAsync(entry).ConfigureAwait(false);
             }
@@ -826,6 +1004,15 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
 
         public IReadOnlyList<IReadOnlyDictionary<string, string>> TaskConfigs { get; set; } = [];
 
+        /// <summary>Distributed mode: the part of the connector the group placed on this worker; null in standalone mode (all of it).</summary>
+        public Placement? Placement { get; set; }
+
+        /// <summary>Distributed mode: the task configurations the instance running here generated (null: none).</summary>
+        public IReadOnlyList<IReadOnlyDictionary<string, string>>? Generated { get; set; }
+
+        /// <summary>The task class when no instance runs here (read from an instance that is never started).</summary>
+        public Type? TaskClass { get; set; }
+
         public WorkerTaskBase?[] Tasks { get; set; } = [];
 
         public Dictionary<int, StateInfo> TaskStates { get; } = [];
@@ -845,6 +1032,9 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             return state;
         }
     }
+
+    /// <summary>What of a connector runs on this worker: its instance, and which of its task ids.</summary>
+    private sealed record Placement(bool Instance, IReadOnlySet<int> Tasks);
 
     private class SinkContext(StandaloneHerder herder, ConnectorEntry entry) : ConnectorContext
     {
