@@ -93,7 +93,7 @@ public sealed class ServeS3SinkTests : IAsyncLifetime
         const string topic = "events-tolerant";
         const string dlq = topic + "-dlq";
         await ProduceAsync(topic, Good1, NotAStruct, Good2, Good3);
-        await CreateAsync("tolerant", topic, ("errors.tolerance", "all"), ("errors.deadletterqueue.topic.name", dlq), ("errors.deadletterqueue.context.headers.enable", "true"));
+        await CreateAsync("tolerant", topic, ("errors.tolerance", "all"), ("errors.deadletterqueue.topic.name", dlq), ("errors.deadletterqueue.topic.replication.factor", "1"), ("errors.deadletterqueue.context.headers.enable", "true"));
 
         await Eventually.HoldsAsync(() => Keys(topic).Length == 1, () => "the Parquet object: " + string.Join(", ", Keys(topic)) + "\n" + _server.Output, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(200));
         Assert.Equal([$"topics/{topic}/partition=0/{topic}+0+0000000000.snappy.parquet"], Keys(topic));

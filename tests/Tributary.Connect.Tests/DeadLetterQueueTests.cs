@@ -83,8 +83,39 @@ public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassF
             "the good record in the sink file", TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>A FileStreamSink reading <paramref name="topic"/> with schemaless JsonConverter values (and keys), tolerating all errors into <paramref name="dlq"/> with context headers.</summary>
-    private async Task CreateSinkWithDlqAsync(string topic, string output, string dlq, bool withKeyConverter)
+    [Fact]
+    public async Task The_DLQ_topic_is_created_with_the_configured_replication_factor_and_one_the_cluster_cannot_hold_fails_the_task()
+    {
+        // The same rule as KIP-158 topic creation: the factor goes to the broker. Kafka's default (3) is more than
+        // serve's single broker holds, so the task fails at start with the broker's reason; -1 takes the broker's default.
+        var topic = "dlq-rf-" + Guid.NewGuid().ToString("N")[..6];
+        await CreateSinkWithDlqAsync(topic, Path.Combine(fixture.Directory, topic + ".out"), topic + "-dlq", withKeyConverter: false, replicationFactor: null);
+        string? trace = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var status = await fixture.SendAsync(HttpMethod.Get, $"/connectors/{topic}/status");
+            if (status.Body?["tasks"]?.AsArray() is not [{ } task, ..])
+            {
+                return false;
+            }
+            trace = (string?)task["trace"];
+            return (string?)task["state"] == "FAILED";
+        }, "the task FAILED", TimeSpan.FromSeconds(60));
+        Assert.Contains($"Could not initialize dead letter queue with topic={topic}-dlq", trace, StringComparison.Ordinal);
+        Assert.Contains("Replication factor 3", trace, StringComparison.Ordinal);
+
+        var byDefault = "dlq-rf-default-" + Guid.NewGuid().ToString("N")[..6];
+        await CreateSinkWithDlqAsync(byDefault, Path.Combine(fixture.Directory, byDefault + ".out"), byDefault + "-dlq", withKeyConverter: false, replicationFactor: "-1");
+        await Eventually.HoldsAsync(async () => (await fixture.SendAsync(HttpMethod.Get, $"/connectors/{byDefault}/status")).Body?["tasks"]?.AsArray() is [{ } task, ..] && (string?)task["state"] == "RUNNING", "the task RUNNING", TimeSpan.FromSeconds(60));
+        await using var client = new Tributary.Client.KafkaClient(new Tributary.Client.KafkaClientOptions { BootstrapServers = [fixture.Bootstrap] });
+        Assert.Equal(1, await client.PartitionCountAsync(byDefault + "-dlq"));
+    }
+
+    /// <summary>
+    /// A FileStreamSink reading <paramref name="topic"/> with schemaless JsonConverter values (and keys), tolerating all
+    /// errors into <paramref name="dlq"/> with context headers; the DLQ's replication factor 1 unless told (null: unset).
+    /// </summary>
+    private async Task CreateSinkWithDlqAsync(string topic, string output, string dlq, bool withKeyConverter, string? replicationFactor = "1")
     {
         var config = new JsonObject
         {
@@ -97,6 +128,10 @@ public sealed class DeadLetterQueueTests(ConnectServerFixture fixture) : IClassF
             ["errors.deadletterqueue.topic.name"] = dlq,
             ["errors.deadletterqueue.context.headers.enable"] = "true",
         };
+        if (replicationFactor is not null)
+        {
+            config["errors.deadletterqueue.topic.replication.factor"] = replicationFactor;
+        }
         if (withKeyConverter)
         {
             config["key.converter"] = "org.apache.kafka.connect.json.JsonConverter";

@@ -167,6 +167,18 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
             }, "gen RUNNING with two tasks on each worker, the same on both", () => Outputs(workers));
             Assert.Equal(ids.Order(StringComparer.Ordinal), spread.Tasks.Distinct().Order(StringComparer.Ordinal));
 
+            // A task restart sent to the worker that does not run the task is forwarded to the one that does; an
+            // unknown task is 404; a restart with includeTasks is carried out by each worker for what it runs.
+            var remote = Enumerable.Range(0, 4).First(t => spread.Tasks[t] != WorkerIdOf(workers[0]));
+            var (restarted, restartBody) = await SendAsync(HttpMethod.Post, $"{workers[0].RestUrl}/connectors/gen/tasks/{remote}/restart");
+            Assert.True(restarted == 204, $"restart of gen-{remote} through the other worker: {restarted} {restartBody}");
+            await HoldsAsync(() => Task.FromResult(workers[1].Output.Contains($"TASK-RESTART gen-{remote} on {spread.Tasks[remote]}", StringComparison.Ordinal)), $"gen-{remote} restarted by its own worker", () => Outputs(workers));
+            Assert.Equal(404, (await SendAsync(HttpMethod.Post, $"{workers[0].RestUrl}/connectors/gen/tasks/9/restart")).Status);
+            var (planned, plan) = await SendAsync(HttpMethod.Post, $"{workers[0].RestUrl}/connectors/gen/restart?includeTasks=true");
+            Assert.True(planned == 202, $"restart with includeTasks: {planned} {plan}");
+            Assert.All(plan!["tasks"]!.AsArray(), t => Assert.Equal("RESTARTING", (string?)t!["state"]));
+            await HoldsAsync(async () => await TaskPlacementAsync(workers[0], "gen") == spread, "gen RUNNING as placed after the restart", () => Outputs(workers));
+
             // Every task produces (its offset is flushed), then the worker running the instance is killed: the
             // instance and its two tasks move to the other worker after the delay and go on from their offsets.
             Dictionary<int, long> before = [];

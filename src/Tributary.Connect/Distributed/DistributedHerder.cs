@@ -179,7 +179,10 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         var before = _owned.Where(u => u.Connector == name).ToHashSet();
         var config = _configLog.Config(name);
         var after = config is null ? [] : units.ToHashSet();
-        _owned = [.. _owned.Where(u => u.Connector != name), .. after];
+        // What goes stops being this worker's before it stops; what comes becomes this worker's only once the inner
+        // herder has it, so a request routed here by it (offsets, topics) never finds the connector missing: a GET of a
+        // connector's topics right after a rebalance answered 404 in that window.
+        _owned = [.. _owned.Where(u => u.Connector != name), .. before.Intersect(after)];
         var started = after.Except(before).ToList();
         try
         {
@@ -194,6 +197,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
                 await _status.PutAsync(KafkaStatusStore.ConnectorKey(name), new StateInfo(ConnectState.FAILED, e.ToString(), _workerId), generation).ConfigureAwait(false);
             }
         }
+        _owned = [.. _owned.Where(u => u.Connector != name), .. after];
         var at = DateTimeOffset.UtcNow;
         foreach (var unit in before.Except(after))
         {
@@ -218,6 +222,9 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         string.Join(",", units.OrderBy(u => u.Connector, StringComparer.Ordinal).ThenBy(u => u.Task).Select(UnitName));
 
     private bool RunsAny(string name) => _owned.Any(u => u.Connector == name);
+
+    /// <summary>The connector's instance is this worker's and the inner herder has it (not when its start failed here).</summary>
+    private bool RunsInstance(string name) => _owned.Contains((name, -1)) && _inner.ConnectorNames().Contains(name, StringComparer.Ordinal);
 
     /// <summary>Acts on what the config topic says, one change at a time.</summary>
     private async Task ChangeLoopAsync(CancellationToken cancellationToken)
@@ -494,16 +501,18 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     }
 
     /// <summary>Restarts a task this worker runs (the request was routed to the task's worker).</summary>
-    public Task RestartTaskAsync(string name, int task, CancellationToken cancellationToken = default)
+    public async Task RestartTaskAsync(string name, int task, CancellationToken cancellationToken = default)
     {
         _ = Config(name);
         if (_owned.Contains((name, task)))
         {
-            return _inner.RestartTaskAsync(name, task, cancellationToken);
+            _logger.LogInformation("TASK-RESTART {Connector}-{Task} on {Worker}, as asked", name, task, _workerId);
+            await _inner.RestartTaskAsync(name, task, cancellationToken).ConfigureAwait(false);
+            return;
         }
-        return task < 0 || task >= _configLog.TaskConfigs(name).Count
-            ? throw new NotFoundException($"Task {name}-{task} not found")
-            : throw new ConnectRestException(409, $"Cannot complete request momentarily: task {name}-{task} is not running on any worker yet, likely because a rebalance is underway.");
+        throw task < 0 || task >= _configLog.TaskConfigs(name).Count
+            ? (Exception)new NotFoundException($"Task {name}-{task} not found")
+            : new ConnectRestException(409, $"Cannot complete request momentarily: task {name}-{task} is not running on any worker yet, likely because a rebalance is underway.");
     }
 
     public Task<IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)>> OffsetsAsync(string name, CancellationToken cancellationToken = default) =>
@@ -516,7 +525,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     public IReadOnlyList<string> ActiveTopics(string name)
     {
         _ = Config(name);
-        return _owned.Contains((name, -1)) ? _inner.ActiveTopics(name) : [];
+        return RunsInstance(name) ? _inner.ActiveTopics(name) : [];
     }
 
     public void ResetActiveTopics(string name) => Local(name).ResetActiveTopics(name);
@@ -525,7 +534,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     private StandaloneHerder Local(string name)
     {
         _ = Config(name);
-        return _owned.Contains((name, -1)) ? _inner : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
+        return RunsInstance(name) ? _inner : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
     }
 
     public Task ReadyAsync(CancellationToken cancellationToken) => _assigned.Task.WaitAsync(cancellationToken);

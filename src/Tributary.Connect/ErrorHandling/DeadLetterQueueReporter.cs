@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Tributary.Client;
+using Tributary.Connect.Errors;
 using Tributary.Protocol.Records;
 
 namespace Tributary.Connect.Runtime.ErrorHandling;
@@ -10,7 +11,11 @@ namespace Tributary.Connect.Runtime.ErrorHandling;
 /// <c>DeadLetterQueueReporter</c>): the original key, value and headers, plus — with
 /// errors.deadletterqueue.context.headers.enable — Connect's <c>__connect.errors.*</c> headers as UTF-8 strings.
 /// Reports are batched and sent by <see cref="FlushAsync"/>, which the task loop awaits before committing the
-/// consumer offsets past them, so a DLQ record is durable before its source offset is committed. One task's use.
+/// consumer offsets past them, so a DLQ record is durable before its source offset is committed. The topic is made
+/// when the task starts (<see cref="EnsureTopicAsync"/>), as Kafka's reporter is set up, with one partition and
+/// errors.deadletterqueue.topic.replication.factor — the same rule as KIP-158 topic creation: the configured factor
+/// goes to the broker (-1: the broker's default), and one the cluster cannot hold fails the task with the broker's
+/// reason. One task's use.
 /// </summary>
 public sealed class DeadLetterQueueReporter(KafkaClient client, string topic, short replicationFactor, bool contextHeaders, string connector, int task)
 {
@@ -65,15 +70,7 @@ public sealed class DeadLetterQueueReporter(KafkaClient client, string topic, sh
         {
             return;
         }
-        if (!_topicReady)
-        {
-            if (await client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) is null)
-            {
-                await client.CreateTopicAsync(topic, 1, null, ifNotExists: true, cancellationToken).ConfigureAwait(false);
-                _ = replicationFactor;
-            }
-            _topicReady = true;
-        }
+        await EnsureTopicAsync(cancellationToken).ConfigureAwait(false);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using var builder = new RecordBatchBuilder(now);
         for (var i = 0; i < _pending.Count; i++)
@@ -85,6 +82,30 @@ public sealed class DeadLetterQueueReporter(KafkaClient client, string topic, sh
         await client.ProduceBatchAsync(topic, 0, batch, -1, cancellationToken).ConfigureAwait(false);
         _pending.Clear();
         _pendingHeaders.Clear();
+    }
+
+    /// <summary>
+    /// Creates the DLQ topic when missing (one partition, the configured replication factor); a refusal is Kafka's
+    /// ConnectException "Could not initialize dead letter queue with topic=...", with the broker's reason.
+    /// </summary>
+    public async Task EnsureTopicAsync(CancellationToken cancellationToken)
+    {
+        if (_topicReady)
+        {
+            return;
+        }
+        if (await client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) is null)
+        {
+            try
+            {
+                await client.CreateTopicAsync(topic, 1, null, ifNotExists: true, cancellationToken, replicationFactor).ConfigureAwait(false);
+            }
+            catch (KafkaClientException e)
+            {
+                throw new ConnectException($"Could not initialize dead letter queue with topic={topic}: {e.Message}", e);
+            }
+        }
+        _topicReady = true;
     }
 
     private static RecordHeader Header(string key, string value) => new(key, Encoding.UTF8.GetBytes(value));

@@ -66,6 +66,11 @@ public sealed class WorkerSinkTask : WorkerTaskBase
 
     protected override async Task StartTaskAsync(CancellationToken cancellationToken)
     {
+        if (_dlq is not null)
+        {
+            // Before the task starts, as Kafka sets up its reporter: a DLQ that cannot be made fails the task at once.
+            await _dlq.EnsureTopicAsync(cancellationToken).ConfigureAwait(false);
+        }
         _task.Initialize(_context);
         await _task.StartAsync(TaskConfig, cancellationToken).ConfigureAwait(false);
         _consumer = new GroupConsumer(_client, _consumerConfig.Options);
