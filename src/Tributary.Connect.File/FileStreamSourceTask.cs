@@ -89,7 +89,12 @@ public sealed class FileStreamSourceTask : SourceTask
             {
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }
-            var read = await _stream!.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            // A file is read synchronously (as Kafka's task does): a read from the page cache takes microseconds, while
+            // an asynchronous read of a non-overlapped file is a hop through the thread pool per read. Standard input
+            // may block indefinitely, so it is read asynchronously.
+            var read = _filename is not null
+                ? _stream!.Read(_buffer.AsSpan(_end))
+                : await _stream!.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 if (records is not null)

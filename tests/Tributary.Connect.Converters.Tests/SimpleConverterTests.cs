@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Text;
 using Tributary.Connect.Data;
@@ -64,6 +65,38 @@ public class SimpleConverterTests
         Assert.Equal("a", converter.ToConnectData("t", null, [0xFE, 0xFF, 0, (byte)'a']).Value);
         converter.Configure(new Dictionary<string, string> { ["converter.encoding"] = "ISO-8859-1" }, isKey: true);
         Assert.Equal(new byte[] { 0xE9 }, converter.FromConnectData("t", null, null, "é"));
+    }
+
+    /// <summary>The source path's in-place form writes the same bytes as the array form, appending to what the buffer holds.</summary>
+    [Theory]
+    [InlineData("UTF-8")]
+    [InlineData("UTF-16")]
+    [InlineData("ISO-8859-1")]
+    public void StringConverterWritesTheSameBytesIntoABuffer(string encoding)
+    {
+        IConverter converter = new StringConverter();
+        converter.Configure(new Dictionary<string, string> { ["converter.encoding"] = encoding }, isKey: false);
+        foreach (var value in new object[] { "héllo", "", 1e10, true, new string('x', 5000) })
+        {
+            var output = new ArrayBufferWriter<byte>();
+            output.Write<byte>([7]);
+            var expected = converter.FromConnectData("t", null, null, value)!;
+            Assert.Equal(expected.Length, converter.FromConnectData("t", null, null, value, output));
+            Assert.Equal([7, .. expected], output.WrittenSpan.ToArray());
+        }
+        Assert.Equal(-1, converter.FromConnectData("t", null, Schema.OptionalString, null, new ArrayBufferWriter<byte>()));
+    }
+
+    /// <summary>A converter without its own in-place form gets the interface's default, which copies the array form.</summary>
+    [Fact]
+    public void DefaultInPlaceFormCopiesTheArrayForm()
+    {
+        IConverter converter = new LongConverter();
+        var output = new ArrayBufferWriter<byte>();
+        Assert.Equal(8, converter.FromConnectData("t", null, Schema.Int64, 12345L, output));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0x30, 0x39 }, output.WrittenSpan.ToArray());
+        Assert.Equal(-1, converter.FromConnectData("t", null, Schema.OptionalInt64, null, output));
+        Assert.Equal(8, output.WrittenCount);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Tributary.Connect.Config;
 using Tributary.Connect.Data;
 using Tributary.Connect.Headers;
@@ -16,6 +17,22 @@ public interface IConverter : IDisposable
 
     /// <summary>Serializes a value for <paramref name="topic"/>; DataException when it does not fit.</summary>
     byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value);
+
+    /// <summary>
+    /// Serializes a value into <paramref name="output"/> instead of a new array and returns the number of bytes written,
+    /// or -1 for a Kafka null. The source path uses this form so a record's bytes go straight into its batch; a
+    /// converter that can write in place overrides it (this default copies the array the other overload returns).
+    /// </summary>
+    int FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value, IBufferWriter<byte> output)
+    {
+        var bytes = FromConnectData(topic, headers, schema, value);
+        if (bytes is null)
+        {
+            return -1;
+        }
+        output.Write(bytes);
+        return bytes.Length;
+    }
 
     /// <summary>Deserializes record bytes; DataException when they cannot be read.</summary>
     SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value);

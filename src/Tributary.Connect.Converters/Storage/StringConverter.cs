@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Tributary.Connect.Config;
 using Tributary.Connect.Data;
@@ -19,6 +20,9 @@ public sealed class StringConverter : IConverter, IHeaderConverter
 
     private Encoding _encoding = new UTF8Encoding(false);
 
+    /// <summary>Whether the encoding writes a byte-order mark first (Java's UTF-16); those take the array path.</summary>
+    private bool _hasPreamble;
+
     public ConfigDef Config => ConfigDef();
 
     public static ConfigDef ConfigDef() =>
@@ -33,10 +37,30 @@ public sealed class StringConverter : IConverter, IHeaderConverter
         var withType = configs.ContainsKey(ConverterConfig.TypeConfig) ? configs : ConverterConfig.WithType(configs, ConverterConfig.Header);
         var config = new AbstractConfig(ConfigDef(), withType);
         _encoding = JavaCharsets.Get(config.GetString(EncodingConfig)!);
+        _hasPreamble = !_encoding.Preamble.IsEmpty;
     }
 
     public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value) =>
         value is null ? null : JavaCharsets.Encode(_encoding, JavaText.ToString(value));
+
+    /// <summary>Encodes the text straight into <paramref name="output"/>: no array per record on the source path.</summary>
+    public int FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value, IBufferWriter<byte> output)
+    {
+        if (value is null)
+        {
+            return -1;
+        }
+        var text = JavaText.ToString(value);
+        if (_hasPreamble)
+        {
+            var bytes = JavaCharsets.Encode(_encoding, text);
+            output.Write(bytes);
+            return bytes.Length;
+        }
+        var written = _encoding.GetBytes(text, output.GetSpan(_encoding.GetMaxByteCount(text.Length)));
+        output.Advance(written);
+        return written;
+    }
 
     public SchemaAndValue ToConnectData(string topic, ConnectHeaders? headers, byte[]? value) =>
         new(Schema.OptionalString, value is null ? null : JavaCharsets.Decode(_encoding, value));
