@@ -40,13 +40,13 @@ ACL_PID=$(start acl --set kafka.authorizer.enable=true)
 cleanup() { kill "$OPEN_PID" "$ACL_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 for name in open acl; do
-    for _ in $(seq 600); do
+    for _ in $(seq 3000); do
         if grep -q serving "$WORK/$name.log"; then break; fi
         sleep 0.1
     done
-    grep -q serving "$WORK/$name.log" || { cat "$WORK/$name.log" >&2; exit 1; }
+    grep -q serving "$WORK/$name.log" || { echo "$name server did not start in 300 s:" >&2; cat "$WORK/$name.log" >&2; exit 1; }
 done
-port() { grep -o "127.0.0.1:[0-9]* (PLAINTEXT)" "$WORK/$1.log" | head -1 | sed 's/.*:\([0-9]*\) .*/\1/'; }
+port() { grep -o "Kafka on 127.0.0.1:[0-9]*" "$WORK/$1.log" | head -1 | sed "s/.*://"; }
 OPEN=127.0.0.1:$(port open)
 ACL=127.0.0.1:$(port acl)
 log "open $OPEN (pid $OPEN_PID), acl $ACL (pid $ACL_PID)"
