@@ -116,6 +116,19 @@ if [ ! -f "$s3_stamp" ] || [ "$s3_node_dir/package-lock.json" -nt "$s3_stamp" ] 
   fi
 fi
 
+# The OAUTHBEARER interop client (tests/Tributary.Interop.Tests/Security): kafkajs with AWS's MSK IAM token signer
+# (aws-msk-iam-sasl-signer-js) from tests/interop/msk-iam's committed package-lock.json, the same way.
+msk_iam_dir=tests/interop/msk-iam
+msk_iam_stamp=$msk_iam_dir/node_modules/.package-lock.json
+if [ ! -f "$msk_iam_stamp" ] || [ "$msk_iam_dir/package-lock.json" -nt "$msk_iam_stamp" ] || [ "$msk_iam_dir/package.json" -nt "$msk_iam_stamp" ]; then
+  echo "Installing the OAUTHBEARER interop client (npm ci in $msk_iam_dir) ..."
+  if (cd "$msk_iam_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    ok "npm ci in $msk_iam_dir"
+  else
+    fail "could not install the OAUTHBEARER interop client: npm ci in $msk_iam_dir (kafkajs, aws-msk-iam-sasl-signer-js)"
+  fi
+fi
+
 # Parquet readers for the format tests (tests/Tributary.Formats.Tests): DuckDB (@duckdb/node-api) and
 # hyparquet (+ hyparquet-compressors) from tests/interop/formats-node's committed package-lock.json:
 # npm ci, only when node_modules is missing or older than package.json / package-lock.json.

@@ -47,7 +47,10 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
     {
         // Every listener tags its connections with its binding (KafkaServer); SASL listeners give each connection a session.
         var binding = (ListenerBinding)connection.Items[ListenerBinding.ConnectionItemKey]!;
-        var context = new RequestContextFactory(connection.ConnectionId, connection.RemoteEndPoint, binding.Advertised);
+        var authorization = _options.Security.Authorizer is { } authorizer
+            ? new Security.Authorization.ConnectionAuthorization(authorizer, (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString() ?? "*")
+            : null;
+        var context = new RequestContextFactory(connection.ConnectionId, connection.RemoteEndPoint, binding.Advertised, authorization);
         var sasl = binding.Endpoint.Protocol.UsesSasl() ? new SaslSession(_options.Security, _time, _logger, connection.ConnectionId) : null;
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, _stopping);
         var inFlight = Channel.CreateBounded<(ValueTask<ProcessedRequest> Response, byte[] Frame)>(

@@ -145,7 +145,7 @@ public readonly record struct ProcessedRequest(bool KeepOpen, PooledBufferWriter
 /// Per-connection facts a request context carries: the connection, the listener it came in on, and its principal
 /// (<c>User:ANONYMOUS</c> until SASL authenticates it). Written by the connection's reader only.
 /// </summary>
-public sealed class RequestContextFactory(string connectionId, System.Net.EndPoint? remote, AdvertisedListener listener)
+public sealed class RequestContextFactory(string connectionId, System.Net.EndPoint? remote, AdvertisedListener listener, Security.Authorization.ConnectionAuthorization? authorization = null)
 {
     public const string AnonymousPrincipal = "User:ANONYMOUS";
 
@@ -153,5 +153,5 @@ public sealed class RequestContextFactory(string connectionId, System.Net.EndPoi
 
     public string Principal { get; set; } = AnonymousPrincipal;
 
-    public RequestContext Create(RequestHeader header) => new(header, ConnectionId, remote, listener, Principal);
+    public RequestContext Create(RequestHeader header) => new(header, ConnectionId, remote, listener, Principal, authorization);
 }

@@ -152,6 +152,9 @@ public sealed class KafkaServer : IAsyncDisposable
         handlers.Add(new SaslAuthenticate());
         handlers.Add(new DescribeUserScramCredentials(security.Credentials));
         handlers.Add(new AlterUserScramCredentials(security.Credentials));
+        handlers.Add(new DescribeAcls(security.Authorizer));
+        handlers.Add(new CreateAcls(security.Authorizer));
+        handlers.Add(new DeleteAcls(security.Authorizer));
     }
 
     public async ValueTask DisposeAsync()

@@ -15,6 +15,9 @@ public sealed class KafkaBrokerHost : IAsyncDisposable
     /// <summary>The SCRAM credential file under the data directory's cluster state (docs/formats/scram-credentials.md).</summary>
     public const string ScramCredentialsFileName = "scram-credentials.json";
 
+    /// <summary>The ACL file under the data directory's cluster state (docs/formats/acls.md).</summary>
+    public const string AclsFileName = "acls.json";
+
     private KafkaBrokerHost(Tributary.Broker.Broker broker, KafkaServer kafka)
     {
         Broker = broker;
@@ -45,14 +48,21 @@ public sealed class KafkaBrokerHost : IAsyncDisposable
             // SCRAM credentials live beside the broker's other cluster state; the data directory is locked by now.
             var credentials = Tributary.Kafka.Security.Sasl.ScramCredentialStore.Open(
                 Path.Combine(brokerOptions.DataDirectory, Tributary.Broker.Broker.ClusterDirectoryName, ScramCredentialsFileName));
-            listenerOptions = listenerOptions with { Security = listenerOptions.Security with { Credentials = credentials } };
+            var security = listenerOptions.Security with { Credentials = credentials };
+            if (security.AuthorizerSettings is { } settings)
+            {
+                // The ACLs too (docs/formats/acls.md).
+                var acls = Tributary.Kafka.Security.Authorization.AclStore.Open(Path.Combine(brokerOptions.DataDirectory, Tributary.Broker.Broker.ClusterDirectoryName, AclsFileName));
+                security = security with { Authorizer = new Tributary.Kafka.Security.Authorization.AclAuthorizer(acls, settings.SuperUsers, settings.AllowEveryoneIfNoAclFound) };
+            }
+            listenerOptions = listenerOptions with { Security = security };
             var kafka = await KafkaServer.StartAsync(broker, listenerOptions, loggerFactory).ConfigureAwait(false);
             return new KafkaBrokerHost(broker, kafka);
         }
         catch (InvalidDataException e)
         {
             await broker.DisposeAsync().ConfigureAwait(false);
-            throw new KafkaBrokerHostException($"cannot open the SCRAM credentials: {e.Message}", e);
+            throw new KafkaBrokerHostException($"cannot open the SCRAM credentials or the ACLs: {e.Message}", e);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {

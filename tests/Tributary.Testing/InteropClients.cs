@@ -12,6 +12,9 @@ public static class InteropPaths
     /// <summary>tests/interop/node: package.json, node_modules and the Node client scripts.</summary>
     public static string NodeScripts => Path.Combine(Scripts, "node");
 
+    /// <summary>tests/interop/msk-iam: kafkajs with OAUTHBEARER token providers and AWS's MSK IAM signer.</summary>
+    public static string OAuthBearerScripts => Path.Combine(Scripts, "msk-iam");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -61,6 +64,13 @@ public static class InteropClients
         Assert.True(OnPath(Node) is not null, "node is not installed: run ./test.sh to install Node.js and kafkajs");
         Assert.True(File.Exists(Path.Combine(InteropPaths.NodeScripts, "node_modules", "kafkajs", "package.json")),
             "kafkajs is not installed: run ./test.sh to install kafkajs (npm ci in tests/interop/node)");
+    }
+
+    public static void RequireMskIamSigner()
+    {
+        Assert.True(OnPath(Node) is not null, "node is not installed: run ./test.sh to install Node.js");
+        Assert.True(File.Exists(Path.Combine(InteropPaths.OAuthBearerScripts, "node_modules", "aws-msk-iam-sasl-signer-js", "package.json")),
+            "aws-msk-iam-sasl-signer-js is not installed: run ./test.sh (npm ci in tests/interop/msk-iam)");
     }
 
     public static void RequirePlatformatic()

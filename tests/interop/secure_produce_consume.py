@@ -5,7 +5,8 @@
 
 CLIENT is "confluent" or "kafka-python". SECURITY_JSON holds the client's own security settings, passed as they are:
 for confluent-kafka librdkafka keys ({"security.protocol": "SASL_SSL", "sasl.mechanisms": "SCRAM-SHA-512",
-"sasl.username": ..., "sasl.password": ..., "ssl.ca.location": ...}); for kafka-python its keyword arguments
+"sasl.username": ..., "sasl.password": ..., "ssl.ca.location": ...}; with "tributary.oauth.token": TOKEN, an oauth_cb
+hands librdkafka that OAUTHBEARER token); for kafka-python its keyword arguments
 ({"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": "SCRAM-SHA-256", "sasl_plain_username": ...,
 "sasl_plain_password": ..., "ssl_cafile": ...}).
 
@@ -36,6 +37,11 @@ def confluent(bootstrap, topic, count, security):
     import confluent_kafka
     from confluent_kafka import Consumer, Producer, TopicPartition
     emit(event="start", client="confluent-kafka", version=confluent_kafka.version()[0], librdkafka=confluent_kafka.libversion()[0])
+    security = dict(security)
+    token = security.pop("tributary.oauth.token", None)
+    if token is not None:
+        # librdkafka asks oauth_cb for (token, expiry in seconds since the epoch).
+        security["oauth_cb"] = lambda _config: (token, time.time() + 300)
     errors = []
     producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "error_cb": lambda e: errors.append(str(e)), **security})
     delivered = []

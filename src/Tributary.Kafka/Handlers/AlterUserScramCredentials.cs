@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Kafka.Security.Sasl;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
@@ -35,6 +36,14 @@ public sealed class AlterUserScramCredentials(ScramCredentialStore credentials) 
             }
         }
         void Fail(string user, ErrorCode code, string text) => errors.TryAdd(user, (code, text));
+        if (!context.AllowsCluster(AclOperation.Alter))
+        {
+            foreach (var user in request.Deletions.Select(d => d.Name).Concat(request.Upsertions.Select(u => u.Name)))
+            {
+                Note(user);
+                Fail(user, ErrorCode.ClusterAuthorizationFailed, "Cluster authorization failed.");
+            }
+        }
 
         foreach (var deletion in request.Deletions)
         {

@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -30,7 +31,8 @@ public sealed class CreatePartitions(IBrokerApi broker) : IKafkaHandler
                 result.ErrorMessage = "Assignments may only place partitions on broker 0.";
                 continue;
             }
-            var (error, errorMessage) = ReservedTopics.Refusal(broker, topic.Name) ?? broker.CreatePartitions(topic.Name, topic.Count, request.ValidateOnly);
+            var (error, errorMessage) = !context.Allows(AclOperation.Alter, AclResourceType.Topic, topic.Name) ? (ErrorCode.TopicAuthorizationFailed, null)
+                : ReservedTopics.Refusal(broker, topic.Name) ?? broker.CreatePartitions(topic.Name, topic.Count, request.ValidateOnly);
             result.ErrorCode = (short)error;
             result.ErrorMessage = errorMessage;
         }

@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -23,10 +24,16 @@ public sealed class CreateTopics(IBrokerApi broker) : IKafkaHandler
         var request = (CreateTopicsRequest)message;
         var response = new CreateTopicsResponse();
         var duplicates = request.Topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var clusterCreate = context.AllowsCluster(AclOperation.Create);
         foreach (var topic in request.Topics)
         {
             var result = new CreateTopicsResponse.CreatableTopicResult { Name = topic.Name, NumPartitions = -1, ReplicationFactor = -1 };
             response.Topics.Add(result);
+            if (!clusterCreate && !context.Allows(AclOperation.Create, AclResourceType.Topic, topic.Name))
+            {
+                Fail(result, ErrorCode.TopicAuthorizationFailed, "Authorization failed.");
+                continue;
+            }
             if (duplicates.Contains(topic.Name))
             {
                 Fail(result, ErrorCode.InvalidRequest, $"Topic '{topic.Name}' appears more than once in the request.");

@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -22,7 +23,9 @@ public sealed class DeleteGroups(IBrokerApi broker) : IKafkaHandler
         var response = new DeleteGroupsResponse();
         foreach (var groupId in request.GroupsNames)
         {
-            var error = await broker.Groups.DeleteGroupAsync(groupId).ConfigureAwait(false);
+            var error = context.Allows(AclOperation.Delete, AclResourceType.Group, groupId)
+                ? await broker.Groups.DeleteGroupAsync(groupId).ConfigureAwait(false)
+                : ErrorCode.GroupAuthorizationFailed;
             response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult { GroupId = groupId, ErrorCode = (short)error });
         }
         return response;

@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -26,7 +27,8 @@ public sealed class DeleteRecords(IBrokerApi broker) : IKafkaHandler
             response.Topics.Add(topicResult);
             foreach (var partition in topic.Partitions)
             {
-                var (error, lowWatermark) = ReservedTopics.Refusal(broker, topic.Name) is { } refusal
+                var (error, lowWatermark) = !context.Allows(AclOperation.Delete, AclResourceType.Topic, topic.Name) ? (ErrorCode.TopicAuthorizationFailed, -1L)
+                    : ReservedTopics.Refusal(broker, topic.Name) is { } refusal
                     ? (refusal.Error, -1L)
                     : broker.DeleteRecords(topic.Name, partition.PartitionIndex, partition.Offset);
                 topicResult.Partitions.Add(new DeleteRecordsResponse.DeleteRecordsPartitionResult { PartitionIndex = partition.PartitionIndex, ErrorCode = (short)error, LowWatermark = lowWatermark });

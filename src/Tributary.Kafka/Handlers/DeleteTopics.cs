@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -30,6 +31,10 @@ public sealed class DeleteTopics(IBrokerApi broker) : IKafkaHandler
             if (topic is null)
             {
                 result.ErrorCode = (short)(name is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition);
+            }
+            else if (!context.Allows(AclOperation.Delete, AclResourceType.Topic, topic.Name))
+            {
+                result.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
             }
             else if (ReservedTopics.Refusal(broker, topic.Name) is { } refusal)
             {

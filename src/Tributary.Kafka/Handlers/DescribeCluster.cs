@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -25,6 +26,11 @@ public sealed class DescribeCluster(IBrokerApi broker) : IKafkaHandler
             ClusterId = broker.ClusterId,
             ControllerId = broker.NodeId,
         };
+        if (!context.AllowsCluster(AclOperation.Describe))
+        {
+            response.ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed;
+            return ValueTask.FromResult<IKafkaMessage?>(response);
+        }
         if (request.EndpointType is not (1 or 2))
         {
             response.ErrorCode = (short)ErrorCode.InvalidRequest;

@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -23,6 +24,11 @@ public sealed class DescribeGroups(IBrokerApi broker) : IKafkaHandler
         var response = new DescribeGroupsResponse();
         foreach (var groupId in request.Groups)
         {
+            if (!context.Allows(AclOperation.Describe, AclResourceType.Group, groupId))
+            {
+                response.Groups.Add(new DescribeGroupsResponse.DescribedGroup { GroupId = groupId, ErrorCode = (short)ErrorCode.GroupAuthorizationFailed });
+                continue;
+            }
             var description = broker.Groups.DescribeGroup(groupId);
             var group = new DescribeGroupsResponse.DescribedGroup
             {

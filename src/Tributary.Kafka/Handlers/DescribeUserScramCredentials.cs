@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Kafka.Security.Sasl;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
@@ -22,6 +23,11 @@ public sealed class DescribeUserScramCredentials(ScramCredentialStore credential
     {
         var request = (DescribeUserScramCredentialsRequest)message;
         var response = new DescribeUserScramCredentialsResponse();
+        if (!context.AllowsCluster(AclOperation.Describe))
+        {
+            response.ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed;
+            return ValueTask.FromResult<IKafkaMessage?>(response);
+        }
         var all = request.Users is null || request.Users.Count == 0;
         var names = all ? credentials.Users.ToList() : request.Users!.Select(u => u.Name).ToList();
         var duplicates = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
@@ -37,6 +38,7 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
             var topicResponse = new FetchResponse.FetchableTopicResponse { Topic = topic.Topic, TopicId = topic.TopicId };
             response.Responses.Add(topicResponse);
             string? resolved = version >= 13 ? broker.GetTopic(topic.TopicId)?.Name : name;
+            var authorized = resolved is null || context.Allows(AclOperation.Read, AclResourceType.Topic, resolved);
             foreach (var partition in topic.Partitions)
             {
                 var data = new FetchResponse.PartitionData
@@ -55,6 +57,11 @@ public sealed class Fetch(IBrokerApi broker) : IKafkaHandler
                 if (resolved is null)
                 {
                     data.ErrorCode = (short)ErrorCode.UnknownTopicId;
+                    continue;
+                }
+                if (!authorized)
+                {
+                    data.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
                     continue;
                 }
                 wanted.Add(new FetchPartitionRequest(resolved, partition.Partition, partition.FetchOffset, partition.PartitionMaxBytes));

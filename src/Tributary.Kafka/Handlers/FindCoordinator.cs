@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -26,7 +27,7 @@ public sealed class FindCoordinator(IBrokerApi broker) : IKafkaHandler
         {
             foreach (var key in request.CoordinatorKeys)
             {
-                var (error, text) = Check(request.KeyType);
+                var (error, text) = Check(context, request.KeyType, key);
                 response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
                 {
                     Key = key,
@@ -39,7 +40,7 @@ public sealed class FindCoordinator(IBrokerApi broker) : IKafkaHandler
             }
             return ValueTask.FromResult<IKafkaMessage?>(response);
         }
-        var (code, errorMessage) = Check(version >= 1 ? request.KeyType : (sbyte)0);
+        var (code, errorMessage) = Check(context, version >= 1 ? request.KeyType : (sbyte)0, request.Key);
         response.ErrorCode = (short)code;
         response.ErrorMessage = errorMessage;
         response.NodeId = code == ErrorCode.None ? broker.NodeId : -1;
@@ -48,10 +49,11 @@ public sealed class FindCoordinator(IBrokerApi broker) : IKafkaHandler
         return ValueTask.FromResult<IKafkaMessage?>(response);
     }
 
-    private static (ErrorCode Error, string? Message) Check(sbyte keyType) => keyType switch
+    /// <summary>The key type, and DESCRIBE on the group or transactional id (Kafka's authorization table).</summary>
+    private static (ErrorCode Error, string? Message) Check(RequestContext context, sbyte keyType, string key) => keyType switch
     {
-        0 => (ErrorCode.None, null),
-        1 => (ErrorCode.None, null),
+        0 => (context.Allows(AclOperation.Describe, AclResourceType.Group, key) ? ErrorCode.None : ErrorCode.GroupAuthorizationFailed, null),
+        1 => (context.Allows(AclOperation.Describe, AclResourceType.TransactionalId, key) ? ErrorCode.None : ErrorCode.TransactionalIdAuthorizationFailed, null),
         _ => (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}."),
     };
 }

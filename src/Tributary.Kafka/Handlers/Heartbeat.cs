@@ -1,3 +1,5 @@
+using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -19,7 +21,7 @@ public sealed class Heartbeat(Broker.IBrokerApi broker) : IKafkaHandler
     public ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
     {
         var request = (HeartbeatRequest)message;
-        var error = broker.Groups.Heartbeat(request.GroupId, request.GenerationId, request.MemberId, version >= 3 ? request.GroupInstanceId : null);
+        var error = !context.Allows(AclOperation.Read, AclResourceType.Group, request.GroupId) ? ErrorCode.GroupAuthorizationFailed : broker.Groups.Heartbeat(request.GroupId, request.GenerationId, request.MemberId, version >= 3 ? request.GroupInstanceId : null);
         return ValueTask.FromResult<IKafkaMessage?>(new HeartbeatResponse { ErrorCode = (short)error });
     }
 }

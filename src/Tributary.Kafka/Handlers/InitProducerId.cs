@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -26,6 +27,11 @@ public sealed class InitProducerId(IBrokerApi broker) : IKafkaHandler
         var request = (InitProducerIdRequest)message;
         var response = new InitProducerIdResponse { ProducerId = -1, ProducerEpoch = -1 };
         ProducerIdResult result;
+        if (request.TransactionalId is { } id ? !context.Allows(AclOperation.Write, AclResourceType.TransactionalId, id) : !context.AllowsCluster(AclOperation.IdempotentWrite) && !MayWriteSomeTopic(context))
+        {
+            response.ErrorCode = (short)(request.TransactionalId is null ? ErrorCode.ClusterAuthorizationFailed : ErrorCode.TransactionalIdAuthorizationFailed);
+            return response;
+        }
         if (request.TransactionalId is { } transactionalId)
         {
             result = await broker.Transactions.InitProducerIdAsync(transactionalId, request.TransactionTimeoutMs, version >= 3 ? request.ProducerId : -1, version >= 3 ? request.ProducerEpoch : (short)-1).ConfigureAwait(false);
@@ -44,4 +50,8 @@ public sealed class InitProducerId(IBrokerApi broker) : IKafkaHandler
         }
         return response;
     }
+
+    /// <summary>Kafka 3.0+ lets a producer with WRITE on any topic be idempotent without IDEMPOTENT_WRITE on the cluster.</summary>
+    private static bool MayWriteSomeTopic(RequestContext context) =>
+        context.Authorization is { } authorization && authorization.Authorizer.AuthorizeAnyOfType(context.Principal, authorization.Host, AclOperation.Write, AclResourceType.Topic);
 }

@@ -1,5 +1,6 @@
 using Tributary.Broker;
 using Tributary.Broker.Groups;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -22,6 +23,10 @@ public sealed class JoinGroup(IBrokerApi broker) : IKafkaHandler
     public async ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
     {
         var request = (JoinGroupRequest)message;
+        if (!context.Allows(AclOperation.Read, AclResourceType.Group, request.GroupId))
+        {
+            return new JoinGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
+        }
         var parameters = new JoinGroupParameters(
             request.GroupId,
             request.MemberId,

@@ -1,5 +1,6 @@
 using Tributary.Broker;
 using Tributary.Broker.Groups;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -21,6 +22,11 @@ public sealed class LeaveGroup(IBrokerApi broker) : IKafkaHandler
     {
         var request = (LeaveGroupRequest)message;
         var response = new LeaveGroupResponse();
+        if (!context.Allows(AclOperation.Read, AclResourceType.Group, request.GroupId))
+        {
+            response.ErrorCode = (short)ErrorCode.GroupAuthorizationFailed;
+            return ValueTask.FromResult<IKafkaMessage?>(response);
+        }
         if (version < 3)
         {
             var (_, errors) = broker.Groups.LeaveGroup(request.GroupId, [new LeaveMember(request.MemberId, null)]);

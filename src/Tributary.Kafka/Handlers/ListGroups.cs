@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -21,7 +22,9 @@ public sealed class ListGroups(IBrokerApi broker) : IKafkaHandler
         var request = (ListGroupsRequest)message;
         var groups = broker.Groups.ListGroups(version >= 4 ? request.StatesFilter : null, version >= 5 ? request.TypesFilter : null);
         var response = new ListGroupsResponse();
-        foreach (var group in groups)
+        // With ACLs: DESCRIBE on the cluster lists every group; otherwise the groups the principal may DESCRIBE.
+        var all = context.AllowsCluster(AclOperation.Describe);
+        foreach (var group in groups.Where(g => all || context.Allows(AclOperation.Describe, AclResourceType.Group, g.GroupId)))
         {
             response.Groups.Add(new ListGroupsResponse.ListedGroup { GroupId = group.GroupId, ProtocolType = group.ProtocolType, GroupState = group.State, GroupType = group.Type });
         }

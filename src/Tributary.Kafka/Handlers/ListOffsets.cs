@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -29,10 +30,11 @@ public sealed class ListOffsets(IBrokerApi broker) : IKafkaHandler
         {
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
             response.Topics.Add(topicResponse);
+            var authorized = context.Allows(AclOperation.Describe, AclResourceType.Topic, topic.Name);
             foreach (var partition in topic.Partitions)
             {
                 var timestamp = partition.Timestamp == LocalLogStart ? -2 : partition.Timestamp;
-                var result = broker.ListOffset(topic.Name, partition.PartitionIndex, timestamp, isolation);
+                var result = authorized ? broker.ListOffset(topic.Name, partition.PartitionIndex, timestamp, isolation) : new ListOffsetResult(ErrorCode.TopicAuthorizationFailed, -1, -1);
                 var partitionResponse = new ListOffsetsResponse.ListOffsetsPartitionResponse
                 {
                     PartitionIndex = partition.PartitionIndex,

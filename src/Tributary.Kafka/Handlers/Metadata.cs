@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -10,7 +11,9 @@ namespace Tributary.Kafka.Handlers;
 /// v1 — null topic list means all, empty means none, adds ControllerId, IsInternal, Rack; v2 ClusterId;
 /// v3 ThrottleTimeMs; v4 AllowAutoTopicCreation; v5 OfflineReplicas; v7 LeaderEpoch; v8 authorized
 /// operations (not computed: left at the "not requested" value); v9 flexible; v10 topic ids; v12 topics
-/// may be asked by id only. Single node: broker 0 leads every partition.
+/// may be asked by id only. Single node: broker 0 leads every partition. With ACLs: the all-topics list leaves out
+/// topics the principal may not DESCRIBE (as Kafka); a named one it may not describe gets TOPIC_AUTHORIZATION_FAILED;
+/// auto-creation needs CREATE on the cluster or the topic.
 /// </summary>
 public sealed class Metadata(IBrokerApi broker) : IKafkaHandler
 {
@@ -35,7 +38,10 @@ public sealed class Metadata(IBrokerApi broker) : IKafkaHandler
         {
             foreach (var topic in broker.ListTopics(includeInternal: true))
             {
-                response.Topics.Add(Describe(topic, ErrorCode.None));
+                if (context.Allows(AclOperation.Describe, AclResourceType.Topic, topic.Name))
+                {
+                    response.Topics.Add(Describe(topic, ErrorCode.None));
+                }
             }
         }
         else
@@ -46,13 +52,24 @@ public sealed class Metadata(IBrokerApi broker) : IKafkaHandler
                 if (requested.Name is null)
                 {
                     var byId = broker.GetTopic(requested.TopicId);
+                    if (byId is not null && !context.Allows(AclOperation.Describe, AclResourceType.Topic, byId.Name))
+                    {
+                        response.Topics.Add(new MetadataResponse.MetadataResponseTopic { TopicId = requested.TopicId, ErrorCode = (short)ErrorCode.TopicAuthorizationFailed });
+                        continue;
+                    }
                     response.Topics.Add(byId is null
                         ? new MetadataResponse.MetadataResponseTopic { TopicId = requested.TopicId, ErrorCode = (short)ErrorCode.UnknownTopicId }
                         : Describe(byId, ErrorCode.None));
                     continue;
                 }
+                if (!context.Allows(AclOperation.Describe, AclResourceType.Topic, requested.Name))
+                {
+                    response.Topics.Add(new MetadataResponse.MetadataResponseTopic { Name = requested.Name, ErrorCode = (short)ErrorCode.TopicAuthorizationFailed });
+                    continue;
+                }
                 // A reserved name is never auto-created by a Kafka client (only its owner creates such topics).
-                var (error, topic) = broker.GetOrAutoCreateTopic(requested.Name, allowAutoCreate && broker.TopicOwner(requested.Name) is null);
+                var mayCreate = context.AllowsCluster(AclOperation.Create) || context.Allows(AclOperation.Create, AclResourceType.Topic, requested.Name);
+                var (error, topic) = broker.GetOrAutoCreateTopic(requested.Name, allowAutoCreate && mayCreate && broker.TopicOwner(requested.Name) is null);
                 response.Topics.Add(topic is null
                     ? new MetadataResponse.MetadataResponseTopic { Name = requested.Name, ErrorCode = (short)error }
                     : Describe(topic, error));

@@ -1,5 +1,6 @@
 using Tributary.Broker;
 using Tributary.Broker.Groups;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -25,15 +26,25 @@ public sealed class OffsetCommit(IBrokerApi broker, TimeProvider time) : IKafkaH
         var request = (OffsetCommitRequest)message;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var offsets = new List<(TopicPartition, CommittedOffset)>();
+        // With ACLs: READ on the group, then READ on each topic; refused partitions are answered without committing.
+        var groupAllowed = context.Allows(AclOperation.Read, AclResourceType.Group, request.GroupId);
+        var refused = new List<(TopicPartition Partition, ErrorCode Error)>();
         foreach (var topic in request.Topics)
         {
+            var refusal = !groupAllowed ? ErrorCode.GroupAuthorizationFailed
+                : !context.Allows(AclOperation.Read, AclResourceType.Topic, topic.Name) ? ErrorCode.TopicAuthorizationFailed : ErrorCode.None;
+            if (refusal != ErrorCode.None)
+            {
+                refused.AddRange(topic.Partitions.Select(p => (new TopicPartition(topic.Name, p.PartitionIndex), refusal)));
+                continue;
+            }
             foreach (var p in topic.Partitions)
             {
                 var leaderEpoch = version >= 6 ? p.CommittedLeaderEpoch : -1;
                 offsets.Add((new TopicPartition(topic.Name, p.PartitionIndex), new CommittedOffset(p.CommittedOffset, leaderEpoch, p.CommittedMetadata ?? "", now)));
             }
         }
-        var results = await broker.Groups.CommitOffsetsAsync(
+        var results = offsets.Count == 0 && refused.Count > 0 ? [] : await broker.Groups.CommitOffsetsAsync(
             request.GroupId,
             version >= 1 ? request.GenerationIdOrMemberEpoch : -1,
             version >= 1 ? request.MemberId : "",
@@ -41,7 +52,7 @@ public sealed class OffsetCommit(IBrokerApi broker, TimeProvider time) : IKafkaH
             memberEpochSemantics: version >= 9,
             offsets).ConfigureAwait(false);
         var response = new OffsetCommitResponse();
-        foreach (var group in results.GroupBy(r => r.Partition.Topic))
+        foreach (var group in results.Concat(refused).GroupBy(r => r.Partition.Topic))
         {
             var topic = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = group.Key };
             foreach (var (partition, error) in group)

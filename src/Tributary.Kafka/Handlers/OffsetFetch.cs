@@ -1,5 +1,6 @@
 using Tributary.Broker;
 using Tributary.Broker.Groups;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -30,9 +31,11 @@ public sealed class OffsetFetch(IBrokerApi broker) : IKafkaHandler
             {
                 var asked = group.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => new TopicPartition(t.Name, p))).ToList();
                 var memberId = version >= 9 && !string.IsNullOrEmpty(group.MemberId) ? group.MemberId : null;
-                var (error, offsets) = broker.Groups.FetchOffsets(group.GroupId, asked, memberId, group.MemberEpoch);
+                var (error, offsets) = context.Allows(AclOperation.Describe, AclResourceType.Group, group.GroupId)
+                    ? broker.Groups.FetchOffsets(group.GroupId, asked, memberId, group.MemberEpoch)
+                    : (ErrorCode.GroupAuthorizationFailed, []);
                 var answer = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId, ErrorCode = (short)error };
-                foreach (var topic in offsets.GroupBy(o => o.Partition.Topic))
+                foreach (var topic in offsets.GroupBy(o => o.Partition.Topic).Where(t => context.Allows(AclOperation.Describe, AclResourceType.Topic, t.Key)))
                 {
                     var t = new OffsetFetchResponse.OffsetFetchResponseTopics { Name = topic.Key };
                     foreach (var (partition, offset) in topic)
@@ -56,9 +59,11 @@ public sealed class OffsetFetch(IBrokerApi broker) : IKafkaHandler
         {
             partitions = [];
         }
-        var (groupError, found) = broker.Groups.FetchOffsets(request.GroupId, partitions);
+        var (groupError, found) = context.Allows(AclOperation.Describe, AclResourceType.Group, request.GroupId)
+            ? broker.Groups.FetchOffsets(request.GroupId, partitions)
+            : (ErrorCode.GroupAuthorizationFailed, []);
         response.ErrorCode = (short)groupError;
-        foreach (var topic in found.GroupBy(o => o.Partition.Topic))
+        foreach (var topic in found.GroupBy(o => o.Partition.Topic).Where(t => context.Allows(AclOperation.Describe, AclResourceType.Topic, t.Key)))
         {
             var t = new OffsetFetchResponse.OffsetFetchResponseTopic { Name = topic.Key };
             foreach (var (partition, offset) in topic)

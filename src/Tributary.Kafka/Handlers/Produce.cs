@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -35,6 +36,7 @@ public sealed class Produce(IBrokerApi broker) : IKafkaHandler
             // Internal topics (__consumer_offsets) are written by the broker only, as in Kafka; reserved ones by their owner.
             var internalTopic = broker.GetTopic(topic.Name)?.IsInternal == true;
             var reserved = ReservedTopics.Refusal(broker, topic.Name);
+            var authorized = context.Allows(AclOperation.Write, AclResourceType.Topic, topic.Name);
             foreach (var partition in topic.PartitionData)
             {
                 var result = new ProduceResponse.PartitionProduceResponse { Index = partition.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
@@ -42,6 +44,11 @@ public sealed class Produce(IBrokerApi broker) : IKafkaHandler
                 if (!validAcks)
                 {
                     result.ErrorCode = (short)ErrorCode.InvalidRequiredAcks;
+                    continue;
+                }
+                if (!authorized)
+                {
+                    result.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
                     continue;
                 }
                 if (reserved is { } refusal)

@@ -1,4 +1,5 @@
 using Tributary.Broker;
+using Tributary.Kafka.Security.Authorization;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 
@@ -20,6 +21,10 @@ public sealed class SyncGroup(IBrokerApi broker) : IKafkaHandler
     public async ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, IKafkaMessage message, short version, CancellationToken cancellationToken)
     {
         var request = (SyncGroupRequest)message;
+        if (!context.Allows(AclOperation.Read, AclResourceType.Group, request.GroupId))
+        {
+            return new SyncGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
+        }
         var result = await broker.Groups.SyncGroupAsync(
             request.GroupId,
             request.GenerationId,

@@ -2,6 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Tributary.Kafka.Security;
+using Tributary.Kafka.Security.Authorization;
+using Tributary.Kafka.Security.Iam;
+using Tributary.Kafka.Security.OAuthBearer;
 using Tributary.Kafka.Security.Sasl;
 
 namespace Tributary.Server;
@@ -81,10 +84,97 @@ internal static class KafkaListeners
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToUpperInvariant()).Distinct().ToList();
         foreach (var mechanism in mechanisms.Where(m => !SaslMechanisms.Implemented.Contains(m)))
         {
-            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSaslEnabledMechanisms}': {mechanism} is not implemented (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).");
+            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSaslEnabledMechanisms}': {mechanism} is not implemented ({string.Join(", ", SaslMechanisms.Implemented)}).");
+        }
+        var oauth = OAuthBearer(configuration);
+        var iam = MskIam(configuration);
+        if (mechanisms.Contains(SaslMechanisms.OAuthBearer) && oauth.Unsecured is null && oauth.Jwks is null && iam is null)
+        {
+            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSaslEnabledMechanisms}': OAUTHBEARER needs a token validator: set {ServerConfiguration.Keys.OAuthUnsecuredEnable}, {ServerConfiguration.Keys.OAuthJwksUrl} or {ServerConfiguration.Keys.MskIamCredentials}.");
+        }
+        if (mechanisms.Contains(SaslMechanisms.AwsMskIam) && iam is null)
+        {
+            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSaslEnabledMechanisms}': AWS_MSK_IAM needs access keys in {ServerConfiguration.Keys.MskIamCredentials}.");
         }
         return mechanisms;
     }
+
+    /// <summary>The OAUTHBEARER validators' settings (kafka.sasl.oauthbearer.*); the JWKS file is read here. Every key is
+    /// read whether or not its validator is on, so a typo in one is refused either way.</summary>
+    public static OAuthBearerOptions OAuthBearer(ServerConfiguration configuration)
+    {
+        var unsecured = new UnsecuredJwtOptions
+        {
+            PrincipalClaimName = configuration.GetString(ServerConfiguration.Keys.OAuthUnsecuredPrincipalClaim),
+            ScopeClaimName = configuration.GetString(ServerConfiguration.Keys.OAuthUnsecuredScopeClaim),
+            RequiredScope = List(configuration.GetString(ServerConfiguration.Keys.OAuthUnsecuredRequiredScope)),
+            AllowableClockSkewMs = configuration.GetInt64(ServerConfiguration.Keys.OAuthUnsecuredClockSkewMs, 0, long.MaxValue),
+        };
+        var issuer = configuration.GetString(ServerConfiguration.Keys.OAuthExpectedIssuer);
+        var audience = List(configuration.GetString(ServerConfiguration.Keys.OAuthExpectedAudience));
+        var subjectClaim = configuration.GetString(ServerConfiguration.Keys.OAuthSubClaim);
+        var scopeClaim = configuration.GetString(ServerConfiguration.Keys.OAuthScopeClaim);
+        var skew = configuration.GetInt64(ServerConfiguration.Keys.OAuthClockSkewSeconds, 0, int.MaxValue);
+        var jwksLocation = configuration.GetString(ServerConfiguration.Keys.OAuthJwksUrl);
+        SignedJwtOptions? signed = null;
+        if (jwksLocation != "none")
+        {
+            var path = jwksLocation.StartsWith("file:", StringComparison.Ordinal) ? new Uri(jwksLocation).LocalPath : jwksLocation;
+            JsonWebKeySet keys;
+            try
+            {
+                keys = JsonWebKeySet.Load(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new ConfigurationException($"Option '{ServerConfiguration.Keys.OAuthJwksUrl}': cannot read the JWKS {path}: {e.Message}");
+            }
+            signed = new SignedJwtOptions
+            {
+                Keys = keys,
+                ExpectedIssuer = issuer != "none" ? issuer : null,
+                ExpectedAudience = audience,
+                SubjectClaimName = subjectClaim,
+                ScopeClaimName = scopeClaim,
+                ClockSkewSeconds = skew,
+            };
+        }
+        return new OAuthBearerOptions { Unsecured = configuration.GetBool(ServerConfiguration.Keys.OAuthUnsecuredEnable) ? unsecured : null, Jwks = signed };
+    }
+
+    /// <summary>The authorizer's settings, or null when kafka.authorizer.enable is false (its keys are read either way).</summary>
+    public static AclAuthorizerSettings? Authorizer(ServerConfiguration configuration)
+    {
+        var superUsers = configuration.GetString(ServerConfiguration.Keys.SuperUsers);
+        var allowEveryone = configuration.GetBool(ServerConfiguration.Keys.AllowEveryoneIfNoAclFound);
+        var principals = superUsers == "none" ? [] : superUsers.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var principal in principals.Where(p => p.IndexOf(':', StringComparison.Ordinal) <= 0))
+        {
+            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.SuperUsers}': '{principal}' is not a principal such as User:admin.");
+        }
+        return configuration.GetBool(ServerConfiguration.Keys.AuthorizerEnable) ? new AclAuthorizerSettings(principals.ToHashSet(StringComparer.Ordinal), allowEveryone) : null;
+    }
+
+    /// <summary>The MSK IAM access keys, or null when IAM is off.</summary>
+    public static MskIamCredentials? MskIam(ServerConfiguration configuration)
+    {
+        var text = configuration.GetString(ServerConfiguration.Keys.MskIamCredentials);
+        if (text == "none")
+        {
+            return null;
+        }
+        try
+        {
+            return MskIamCredentials.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.MskIamCredentials}': {e.Message}");
+        }
+    }
+
+    private static IReadOnlyList<string> List(string text) =>
+        text == "none" ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static Dictionary<string, SecurityProtocol> ProtocolMap(ServerConfiguration configuration)
     {

@@ -237,6 +237,9 @@ public static class OptionBinder
                 Certificate = KafkaListeners.Certificate(configuration),
                 EnabledMechanisms = KafkaListeners.Mechanisms(configuration),
                 MaxReauthenticationMs = configuration.GetInt64(ServerConfiguration.Keys.ConnectionsMaxReauthMs, 0, long.MaxValue),
+                OAuthBearer = KafkaListeners.OAuthBearer(configuration),
+                MskIam = KafkaListeners.MskIam(configuration),
+                AuthorizerSettings = KafkaListeners.Authorizer(configuration),
             },
         };
     }

@@ -29,6 +29,21 @@ public sealed class ServerConfiguration
         public const string KafkaSslKeyPassword = "kafka.ssl.key.password";
         public const string KafkaSaslEnabledMechanisms = "kafka.sasl.enabled.mechanisms";
         public const string ConnectionsMaxReauthMs = "connections.max.reauth.ms";
+        public const string OAuthUnsecuredEnable = "kafka.sasl.oauthbearer.unsecured.validator.enable";
+        public const string OAuthUnsecuredPrincipalClaim = "kafka.sasl.oauthbearer.unsecured.validator.principal.claim.name";
+        public const string OAuthUnsecuredScopeClaim = "kafka.sasl.oauthbearer.unsecured.validator.scope.claim.name";
+        public const string OAuthUnsecuredRequiredScope = "kafka.sasl.oauthbearer.unsecured.validator.required.scope";
+        public const string OAuthUnsecuredClockSkewMs = "kafka.sasl.oauthbearer.unsecured.validator.allowable.clock.skew.ms";
+        public const string OAuthJwksUrl = "kafka.sasl.oauthbearer.jwks.endpoint.url";
+        public const string OAuthExpectedIssuer = "kafka.sasl.oauthbearer.expected.issuer";
+        public const string OAuthExpectedAudience = "kafka.sasl.oauthbearer.expected.audience";
+        public const string OAuthSubClaim = "kafka.sasl.oauthbearer.sub.claim.name";
+        public const string OAuthScopeClaim = "kafka.sasl.oauthbearer.scope.claim.name";
+        public const string OAuthClockSkewSeconds = "kafka.sasl.oauthbearer.clock.skew.seconds";
+        public const string MskIamCredentials = "kafka.sasl.aws.msk.iam.credentials";
+        public const string AuthorizerEnable = "kafka.authorizer.enable";
+        public const string SuperUsers = "super.users";
+        public const string AllowEveryoneIfNoAclFound = "allow.everyone.if.no.acl.found";
         public const string SocketRequestMaxBytes = "socket.request.max.bytes";
         public const string NumPartitions = "num.partitions";
         public const string AutoCreateTopics = "auto.create.topics.enable";
@@ -106,7 +121,10 @@ public sealed class ServerConfiguration
         public static IReadOnlyList<string> All { get; } =
         [
             DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, KafkaListeners, KafkaAdvertisedListeners, KafkaListenerSecurityProtocolMap,
-            KafkaSslCertificateLocation, KafkaSslKeyLocation, KafkaSslKeyPassword, KafkaSaslEnabledMechanisms, ConnectionsMaxReauthMs, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
+            KafkaSslCertificateLocation, KafkaSslKeyLocation, KafkaSslKeyPassword, KafkaSaslEnabledMechanisms, ConnectionsMaxReauthMs,
+            OAuthUnsecuredEnable, OAuthUnsecuredPrincipalClaim, OAuthUnsecuredScopeClaim, OAuthUnsecuredRequiredScope, OAuthUnsecuredClockSkewMs, OAuthJwksUrl,
+            OAuthExpectedIssuer, OAuthExpectedAudience, OAuthSubClaim, OAuthScopeClaim, OAuthClockSkewSeconds, MskIamCredentials,
+            AuthorizerEnable, SuperUsers, AllowEveryoneIfNoAclFound, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
             GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs, GroupInitialRebalanceDelayMs, GroupMaxSize, ConsumerSessionTimeoutMs, ConsumerHeartbeatIntervalMs,
             OffsetsRetentionMinutes, OffsetsRetentionCheckIntervalMs, OffsetMetadataMaxBytes,
             TransactionMaxTimeoutMs, TransactionAbortCheckIntervalMs, TransactionStateLogPartitions, SegmentBytes, RollMs, IndexIntervalBytes, RetentionMs, RetentionBytes, CleanupPolicy,

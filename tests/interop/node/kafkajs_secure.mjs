@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { Kafka, logLevel } from 'kafkajs'
+import { produceAndConsume } from './kafkajs_produce_consume.mjs'
 
 const require = createRequire(import.meta.url)
 const timeoutSeconds = Number(process.env.TRIBUTARY_INTEROP_TIMEOUT ?? 120)
@@ -35,35 +36,7 @@ async function main () {
     logCreator: stderrLog,
     retry: { retries: 1 },
   })
-  const admin = kafka.admin()
-  await admin.connect()
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true })
-  const producer = kafka.producer({ allowAutoTopicCreation: false })
-  await producer.connect()
-  const messages = []
-  for (let i = 0; i < count; i++) messages.push({ key: `key-${i}`, value: `value-${i}` })
-  await producer.send({ topic, acks: -1, messages })
-  await producer.disconnect()
-  emit({ event: 'produced', count })
-
-  const consumer = kafka.consumer({ groupId: `${topic}-group` })
-  await consumer.connect()
-  await consumer.subscribe({ topic, fromBeginning: true })
-  const seen = new Map()
-  await new Promise((resolve, reject) => {
-    consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.set(message.key.toString(), message.value.toString())
-        if (seen.size >= count) resolve()
-      },
-    }).catch(reject)
-  })
-  await consumer.disconnect()
-  await admin.disconnect()
-  for (const [key, value] of seen) {
-    if (value !== `value-${key.split('-')[1]}`) throw new Error(`record ${key} has value ${value}`)
-  }
-  emit({ event: 'done', ok: true, produced: count, consumed: seen.size })
+  await produceAndConsume(kafka, topic, count, emit)
 }
 
 main().then(() => process.exit(0), error => { emit({ event: 'error', error: `${error.name}: ${error.message}` }); process.exit(1) })

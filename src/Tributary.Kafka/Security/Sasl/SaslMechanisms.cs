@@ -6,8 +6,13 @@ public static class SaslMechanisms
     public const string Plain = "PLAIN";
     public const string ScramSha256 = "SCRAM-SHA-256";
     public const string ScramSha512 = "SCRAM-SHA-512";
+    public const string OAuthBearer = "OAUTHBEARER";
+    public const string AwsMskIam = "AWS_MSK_IAM";
 
-    public static IReadOnlyList<string> Implemented { get; } = [Plain, ScramSha256, ScramSha512];
+    public static IReadOnlyList<string> Implemented { get; } = [Plain, ScramSha256, ScramSha512, OAuthBearer, AwsMskIam];
+
+    /// <summary>Enabled when nothing is configured: the ones that need no validator or key table.</summary>
+    public static IReadOnlyList<string> Default { get; } = [Plain, ScramSha256, ScramSha512];
 }
 
 /// <summary>What one step of a SASL exchange produced.</summary>

@@ -196,6 +196,8 @@ public sealed class SaslSession
     private ISaslServer? CreateServer(string mechanism) => mechanism switch
     {
         SaslMechanisms.Plain => new PlainSaslServer(_options.Credentials),
+        SaslMechanisms.OAuthBearer => new OAuthBearerSaslServer(_options.CreateOAuthBearerValidators(), _time),
+        SaslMechanisms.AwsMskIam when _options.MskIam is { } iam => new AwsMskIamSaslServer(iam, _time),
         _ => ScramFormatter.ForMechanism(mechanism) is { } formatter ? new ScramSaslServer(formatter, _options.Credentials) : null,
     };
 
