@@ -214,17 +214,21 @@ public sealed class KafkaClient : IAsyncDisposable
             data.LastStableOffset, data.AbortedTransactions?.Select(a => (a.ProducerId, a.FirstOffset)).ToList());
     }
 
-    /// <summary>ListOffsets: -1 latest, -2 earliest, or the first offset at or after a timestamp (ms); -1 when there is none.</summary>
-    public async Task<long> ListOffsetAsync(string topic, int partition, long timestamp, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// ListOffsets: -1 latest, -2 earliest, or the first offset at or after a timestamp (ms); -1 when there is none.
+    /// <paramref name="readCommitted"/>: latest is the last stable offset (the end a read_committed reader reaches).
+    /// </summary>
+    public async Task<long> ListOffsetAsync(string topic, int partition, long timestamp, CancellationToken cancellationToken = default, bool readCommitted = false)
     {
         var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
         var request = new ListOffsetsRequest
         {
             ReplicaId = -1,
+            IsolationLevel = readCommitted ? (sbyte)1 : (sbyte)0,
             Topics = [new ListOffsetsRequest.ListOffsetsTopic { Name = topic, Partitions = [new ListOffsetsRequest.ListOffsetsPartition { PartitionIndex = partition, Timestamp = timestamp, CurrentLeaderEpoch = -1 }] }],
         };
-        // v1 is the first with a single offset per partition.
-        var version = connection.VersionFor(ListOffsetsKey) is { } v && v >= 1 ? v : throw new KafkaClientException(35, $"{connection.Endpoint} does not support ListOffsets v1+.");
+        // v1 is the first with a single offset per partition, v2 the first with an isolation level.
+        var version = connection.VersionFor(ListOffsetsKey) is { } v && v >= (readCommitted ? 2 : 1) ? v : throw new KafkaClientException(35, $"{connection.Endpoint} does not support ListOffsets v1+.");
         var response = await connection.SendAsync<ListOffsetsResponse>(request, ListOffsetsKey, version, cancellationToken).ConfigureAwait(false);
         var result = response.Topics.Single().Partitions.Single();
         if (result.ErrorCode != 0)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 using Tributary.Protocol.Records;
@@ -112,17 +113,26 @@ public sealed class TransactionalProducer
     }
 
     /// <summary>Sends the records of <paramref name="builder"/> (not consumed; the caller clears or disposes it) in the open transaction; returns the base offset.</summary>
-    public async Task<long> ProduceAsync(string topic, int partition, RecordBatchBuilder builder, CancellationToken cancellationToken = default)
+    public Task<long> ProduceAsync(string topic, int partition, RecordBatchBuilder builder, CancellationToken cancellationToken = default)
     {
-        var key = (topic, partition);
         if (builder.Count == 0)
         {
             throw new ArgumentException("A batch needs at least one record.", nameof(builder));
         }
+        return ProduceBatchAsync(topic, partition, builder.ToArray(new BatchOptions()), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a record batch built by the caller (magic v2, as for <c>KafkaClient.ProduceBatchAsync</c>; its producer
+    /// fields are ignored) in the open transaction: this producer's id, epoch and the partition's next sequence are
+    /// written into it with the transactional flag, and its CRC recomputed. Returns the base offset.
+    /// </summary>
+    public async Task<long> ProduceBatchAsync(string topic, int partition, byte[] batch, CancellationToken cancellationToken = default)
+    {
+        var key = (topic, partition);
         await EnsureAddedAsync(key, cancellationToken).ConfigureAwait(false);
+        var count = RecordBatch.RecordsCount(batch);
         int sequence;
-        long producerId;
-        short epoch;
         lock (_lock)
         {
             if (!_sending.Add(key))
@@ -130,23 +140,15 @@ public sealed class TransactionalProducer
                 throw new InvalidOperationException($"A produce to {topic}-{partition} is already in flight; produces to one partition must be sequential.");
             }
             sequence = _sequences.GetValueOrDefault(key);
-            producerId = ProducerId;
-            epoch = ProducerEpoch;
+            Stamp(batch, ProducerId, ProducerEpoch, sequence);
         }
         try
         {
-            var batch = builder.ToArray(new BatchOptions
-            {
-                ProducerId = producerId,
-                ProducerEpoch = epoch,
-                BaseSequence = sequence,
-                AttributeFlags = RecordBatchLayout.TransactionalFlag,
-            });
             var offset = await _client.ProduceBatchAsync(topic, partition, batch, acks: -1, cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
                 // Sequences wrap at int.MaxValue as Kafka's do.
-                _sequences[key] = (int)(((long)sequence + builder.Count) % ((long)int.MaxValue + 1));
+                _sequences[key] = (int)(((long)sequence + count) % ((long)int.MaxValue + 1));
             }
             return offset;
         }
@@ -157,6 +159,17 @@ public sealed class TransactionalProducer
                 _sending.Remove(key);
             }
         }
+    }
+
+    /// <summary>Writes the producer fields and the transactional flag into a batch's header and recomputes its CRC (which covers them).</summary>
+    private static void Stamp(Span<byte> batch, long producerId, short epoch, int sequence)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchLayout.ProducerIdOffset..], producerId);
+        BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchLayout.ProducerEpochOffset..], epoch);
+        BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchLayout.BaseSequenceOffset..], sequence);
+        var attributes = (short)(RecordBatch.Attributes(batch) | RecordBatchLayout.TransactionalFlag);
+        BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchLayout.AttributesOffset..], attributes);
+        BinaryPrimitives.WriteUInt32BigEndian(batch[RecordBatchLayout.CrcOffset..], RecordBatch.ComputeCrc(batch));
     }
 
     /// <summary>Commits the open transaction: its records become visible to read_committed consumers.</summary>

@@ -1,6 +1,4 @@
 using System.Text;
-using Tributary.Foundation.Buffers;
-using Tributary.Protocol.Records;
 
 namespace Tributary.Client.Tests;
 
@@ -94,55 +92,6 @@ public sealed class TransactionalProducerTests : IAsyncLifetime
         Assert.False(producer.InTransaction);
     }
 
-    /// <summary>
-    /// Reads a partition from the start to the end a fetch returns, as a consumer of the isolation level would:
-    /// read_committed skips control batches and the data of the aborted transactions the fetch lists.
-    /// </summary>
-    private static async Task<List<string>> ReadAsync(KafkaClient client, string topic, int partition, bool readCommitted)
-    {
-        var values = new List<string>();
-        var offset = 0L;
-        using var scratch = new PooledBufferWriter();
-        var aborted = new List<(long ProducerId, long FirstOffset)>();
-        var skipping = new HashSet<long>();
-        while (true)
-        {
-            var fetched = await client.FetchAsync(topic, partition, offset, maxWaitMs: 0, readCommitted: readCommitted);
-            Assert.Equal(0, fetched.ErrorCode);
-            aborted.AddRange(fetched.AbortedTransactions ?? []);
-            var span = fetched.Records.Span;
-            var before = offset;
-            int size;
-            while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
-            {
-                var batch = span[..size];
-                var producerId = RecordBatch.ProducerId(batch);
-                var lastOffset = RecordBatch.LastOffset(batch);
-                foreach (var started in aborted.Where(a => a.ProducerId == producerId && a.FirstOffset <= lastOffset).ToList())
-                {
-                    skipping.Add(producerId);
-                    aborted.Remove(started);
-                }
-                if (RecordBatch.IsControl(batch))
-                {
-                    skipping.Remove(producerId);
-                }
-                else if (!(readCommitted && RecordBatch.IsTransactional(batch) && skipping.Contains(producerId)))
-                {
-                    scratch.Reset();
-                    var reader = BatchRecords.Read(batch, scratch);
-                    while (reader.TryReadNext(out var record))
-                    {
-                        values.Add(Encoding.UTF8.GetString(record.Value));
-                    }
-                }
-                offset = RecordBatch.NextOffset(batch);
-                span = span[size..];
-            }
-            if (offset == before)
-            {
-                return values;
-            }
-        }
-    }
+    private static async Task<List<string>> ReadAsync(KafkaClient client, string topic, int partition, bool readCommitted) =>
+        (await IsolatedPartitionReader.ReadAsync(client, topic, partition, readCommitted)).Values;
 }
