@@ -62,6 +62,41 @@ public sealed partial class DistributedWorkerTests
         }
     }
 
+    [Fact]
+    [Trait("Category", "crash")]
+    public async Task A_killed_worker_s_open_transaction_is_aborted_and_its_records_are_committed_once_by_the_next_worker()
+    {
+        var workers = new List<ConnectStandaloneProcess> { await ConnectStandaloneProcess.StartCommandAsync("connect-distributed", WorkerFile("cluster-k", "k", extra: "exactly.once.source.support=enabled")) };
+        await using var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_broker.Ports.Kafka}"] });
+        try
+        {
+            var input = _directory.File("killed.txt");
+            await System.IO.File.WriteAllTextAsync(input, Lines(1, 0, 40));
+            // One transaction per 8 s: the first worker's records sit in an open transaction when it is killed.
+            var body = new JsonObject { ["name"] = "killed", ["config"] = new JsonObject { ["connector.class"] = "FileStreamSource", ["file"] = input, ["topic"] = "killed-lines", ["transaction.boundary"] = "interval", ["transaction.boundary.interval.ms"] = "8000" } };
+            var (status, answer) = (0, (JsonNode?)null);
+            await HoldsAsync(async () => ((status, answer) = await SendAsync(HttpMethod.Post, workers[0].RestUrl + "/connectors", body.ToJsonString())).status != 409, "a leader is known", () => Outputs(workers));
+            Assert.True(status == 201, $"create: {status} {answer}\n{Outputs(workers)}");
+            await HoldsAsync(async () => (await ReadTopicAsync(client, "killed-lines", readCommitted: false)).Values.Count >= 40, "the lines written, uncommitted", () => Outputs(workers));
+            Assert.Empty((await ReadTopicAsync(client, "killed-lines", readCommitted: true)).Values);
+            await workers[0].KillAsync();
+
+            workers.Add(await ConnectStandaloneProcess.StartCommandAsync("connect-distributed", WorkerFile("cluster-k", "k", extra: "exactly.once.source.support=enabled")));
+            await HoldsAsync(async () => (await ReadTopicAsync(client, "killed-lines", readCommitted: true)).Values.Count >= 40, "the lines committed by the next worker", () => Outputs(workers));
+            var expected = Lines(1, 0, 40).TrimEnd('\n').Split('\n');
+            Assert.Equal(expected, (await ReadTopicAsync(client, "killed-lines", readCommitted: true)).Values);
+            // The killed worker's copy is in the log, aborted: read_uncommitted readers see every line twice.
+            Assert.Equal([.. expected, .. expected], (await ReadTopicAsync(client, "killed-lines", readCommitted: false)).Values);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
     private static async Task<PartitionRead> ReadAllPartitionsAsync(KafkaClient client, string topic)
     {
         var values = new List<string>();
