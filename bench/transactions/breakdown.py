@@ -68,6 +68,7 @@ def main():
     before = run.load()
     p = Producer(config, logger=logger)
     p.init_transactions(30)
+    run.ready(p, topic)
     loops, commits = [], []
     for _ in range(transactions):
         started = time.perf_counter()

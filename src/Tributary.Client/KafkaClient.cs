@@ -8,8 +8,12 @@ namespace Tributary.Client;
 /// <summary>A partition's leader as Metadata reports it.</summary>
 public readonly record struct PartitionLeader(string Topic, int Partition, int LeaderId);
 
-/// <summary>What a fetch of one partition returned: whole record batches (possibly none) and the partition's offsets.</summary>
-public sealed record FetchedPartition(string Topic, int Partition, short ErrorCode, long HighWatermark, long LogStartOffset, ReadOnlyMemory<byte> Records);
+/// <summary>
+/// What a fetch of one partition returned: whole record batches (possibly none) and the partition's offsets. A
+/// read_committed fetch also returns the last stable offset and the aborted transactions among the batches
+/// (producer id, first offset), whose data the reader must skip, as Kafka's consumers do.
+/// </summary>
+public sealed record FetchedPartition(string Topic, int Partition, short ErrorCode, long HighWatermark, long LogStartOffset, ReadOnlyMemory<byte> Records, long LastStableOffset = -1, IReadOnlyList<(long ProducerId, long FirstOffset)>? AbortedTransactions = null);
 
 /// <summary>
 /// A Kafka client on Tributary's own codecs, for talking to external clusters (delivery-stream sources),
@@ -168,8 +172,12 @@ public sealed class KafkaClient : IAsyncDisposable
         return result.BaseOffset;
     }
 
-    /// <summary>Fetches from one partition starting at <paramref name="offset"/>; waits up to <paramref name="maxWaitMs"/> for data (keep it below the request timeout).</summary>
-    public async Task<FetchedPartition> FetchAsync(string topic, int partition, long offset, int maxBytes = 1024 * 1024, int maxWaitMs = 500, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Fetches from one partition starting at <paramref name="offset"/>; waits up to <paramref name="maxWaitMs"/> for
+    /// data (keep it below the request timeout). <paramref name="readCommitted"/>: isolation level read_committed
+    /// (batches only up to the last stable offset, with the aborted transactions among them).
+    /// </summary>
+    public async Task<FetchedPartition> FetchAsync(string topic, int partition, long offset, int maxBytes = 1024 * 1024, int maxWaitMs = 500, CancellationToken cancellationToken = default, bool readCommitted = false)
     {
         var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
         // Fetch v13+ names topics by id: stay at v12 unless the id is known.
@@ -181,7 +189,7 @@ public sealed class KafkaClient : IAsyncDisposable
             MaxWaitMs = maxWaitMs,
             MinBytes = 1,
             MaxBytes = maxBytes,
-            IsolationLevel = 0,
+            IsolationLevel = readCommitted ? (sbyte)1 : (sbyte)0,
             Topics =
             [
                 new FetchRequest.FetchTopic
@@ -202,20 +210,25 @@ public sealed class KafkaClient : IAsyncDisposable
         {
             Forget(topic, partition, data.ErrorCode);
         }
-        return new FetchedPartition(topic, partition, data.ErrorCode, data.HighWatermark, data.LogStartOffset, data.Records ?? ReadOnlyMemory<byte>.Empty);
+        return new FetchedPartition(topic, partition, data.ErrorCode, data.HighWatermark, data.LogStartOffset, data.Records ?? ReadOnlyMemory<byte>.Empty,
+            data.LastStableOffset, data.AbortedTransactions?.Select(a => (a.ProducerId, a.FirstOffset)).ToList());
     }
 
-    /// <summary>ListOffsets: -1 latest, -2 earliest, or the first offset at or after a timestamp (ms); -1 when there is none.</summary>
-    public async Task<long> ListOffsetAsync(string topic, int partition, long timestamp, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// ListOffsets: -1 latest, -2 earliest, or the first offset at or after a timestamp (ms); -1 when there is none.
+    /// <paramref name="readCommitted"/>: latest is the last stable offset (the end a read_committed reader reaches).
+    /// </summary>
+    public async Task<long> ListOffsetAsync(string topic, int partition, long timestamp, CancellationToken cancellationToken = default, bool readCommitted = false)
     {
         var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
         var request = new ListOffsetsRequest
         {
             ReplicaId = -1,
+            IsolationLevel = readCommitted ? (sbyte)1 : (sbyte)0,
             Topics = [new ListOffsetsRequest.ListOffsetsTopic { Name = topic, Partitions = [new ListOffsetsRequest.ListOffsetsPartition { PartitionIndex = partition, Timestamp = timestamp, CurrentLeaderEpoch = -1 }] }],
         };
-        // v1 is the first with a single offset per partition.
-        var version = connection.VersionFor(ListOffsetsKey) is { } v && v >= 1 ? v : throw new KafkaClientException(35, $"{connection.Endpoint} does not support ListOffsets v1+.");
+        // v1 is the first with a single offset per partition, v2 the first with an isolation level.
+        var version = connection.VersionFor(ListOffsetsKey) is { } v && v >= (readCommitted ? 2 : 1) ? v : throw new KafkaClientException(35, $"{connection.Endpoint} does not support ListOffsets v1+.");
         var response = await connection.SendAsync<ListOffsetsResponse>(request, ListOffsetsKey, version, cancellationToken).ConfigureAwait(false);
         var result = response.Topics.Single().Partitions.Single();
         if (result.ErrorCode != 0)

@@ -456,7 +456,7 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
     }
 
     /// <summary>A worker.properties on a free REST port (a distributed worker advertises it, so it cannot be 0).</summary>
-    private string WorkerFile(string group, string prefix, int rebalanceDelayMs = RebalanceDelayMs)
+    private string WorkerFile(string group, string prefix, int rebalanceDelayMs = RebalanceDelayMs, string extra = "")
     {
         var port = FreePort.Next();
         var path = _directory.File($"worker-{port}.properties");
@@ -476,6 +476,7 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
             rebalance.timeout.ms=10000
             scheduled.rebalance.max.delay.ms={rebalanceDelayMs}
             listeners=http://127.0.0.1:{port}
+            {extra}
             """);
         return path;
     }

@@ -30,6 +30,9 @@ public static class ConnectorConfig
     public const string DlqContextHeadersEnable = "errors.deadletterqueue.context.headers.enable";
     public const string Topics = "topics";
     public const string TopicsRegex = "topics.regex";
+    public const string ExactlyOnceSupport = "exactly.once.support";
+    public const string TransactionBoundary = "transaction.boundary";
+    public const string TransactionBoundaryIntervalMs = "transaction.boundary.interval.ms";
 
     /// <summary>Whether two configurations (or task configurations) hold the same keys with the same values.</summary>
     public static bool Same(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
@@ -68,7 +71,8 @@ public static class ConnectorConfig
 
     /// <summary>Source connectors: the base keys and the exactly-once keys (the topic creation keys are added per connector by <see cref="Runtime.Worker.TopicCreation"/>).</summary>
     public static ConfigDef Source { get; } = new ConfigDef().Merge(Base)
-        .Define("exactly.once.support", ConfigType.String, "requested", Importance.Medium, "Permitted values are requested, required.", Validators.InIgnoreCase("requested", "required"), "Exactly Once Support", 1, Width.Short, "Exactly once support")
-        .Define("transaction.boundary", ConfigType.String, "poll", Importance.Medium, "Permitted values are poll, interval, connector.", Validators.InIgnoreCase("poll", "interval", "connector"), "Exactly Once Support", 2, Width.Short, "Transaction Boundary")
+        .Define(ExactlyOnceSupport, ConfigType.String, "requested", Importance.Medium, "Permitted values are requested, required.", Validators.InIgnoreCase("requested", "required"), "Exactly Once Support", 1, Width.Short, "Exactly once support")
+        .Define(TransactionBoundary, ConfigType.String, "poll", Importance.Medium, "Permitted values are poll, interval, connector.", Validators.InIgnoreCase("poll", "interval", "connector"), "Exactly Once Support", 2, Width.Short, "Transaction Boundary")
+        .Define(TransactionBoundaryIntervalMs, ConfigType.Long, null, Importance.Low, "If 'transaction.boundary' is set to 'interval', determines the interval for producer transaction commits by connector tasks. If unset, defaults to the value of the worker-level 'offset.flush.interval.ms' property.", null, "Exactly Once Support", 3, Width.Short, "Transaction boundary interval")
         .Define("offsets.storage.topic", ConfigType.String, null, Importance.Low, "The name of a separate offsets topic to use for this connector (distributed mode).", null, "Exactly Once Support", 4, Width.Long, "Offsets topic");
 }

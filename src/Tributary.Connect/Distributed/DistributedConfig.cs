@@ -19,6 +19,7 @@ public sealed class DistributedConfig : AbstractConfig
     public const string RebalanceTimeoutMs = "rebalance.timeout.ms";
     public const string ConnectProtocolKey = "connect.protocol";
     public const string ScheduledRebalanceMaxDelayMs = "scheduled.rebalance.max.delay.ms";
+    public const string ExactlyOnceSourceSupportKey = "exactly.once.source.support";
 
     public static ConfigDef Keys { get; } = new ConfigDef()
         .DefineRequired(GroupIdKey, ConfigType.String, Importance.High, "A unique string that identifies the Connect cluster group this worker belongs to.")
@@ -31,7 +32,8 @@ public sealed class DistributedConfig : AbstractConfig
         .Define(HeartbeatIntervalMs, ConfigType.Int, 3000, Importance.High, "The expected time between heartbeats to the group coordinator.")
         .Define(RebalanceTimeoutMs, ConfigType.Int, 60000, Importance.High, "The maximum allowed time for each worker to join the group once a rebalance has begun.")
         .Define(ConnectProtocolKey, ConfigType.String, "sessioned", Importance.Low, "Compatibility mode for Kafka Connect Protocol.", Validators.InIgnoreCase("eager", "compatible", "sessioned"))
-        .Define(ScheduledRebalanceMaxDelayMs, ConfigType.Int, 300000, Importance.Low, "The maximum delay that is scheduled in order to wait for the return of one or more departed workers before rebalancing and reassigning their connectors and tasks to the group.");
+        .Define(ScheduledRebalanceMaxDelayMs, ConfigType.Int, 300000, Importance.Low, "The maximum delay that is scheduled in order to wait for the return of one or more departed workers before rebalancing and reassigning their connectors and tasks to the group.")
+        .Define(ExactlyOnceSourceSupportKey, ConfigType.String, "disabled", Importance.High, "Whether to enable exactly-once support for source connectors in the cluster by using transactions to write source records and their source offsets, and by proactively fencing out old task generations before bringing up new ones (KIP-618). To enable it on an existing cluster, first set it to 'preparing' on every worker, then to 'enabled'.", Validators.InIgnoreCase("disabled", "preparing", "enabled"));
 
     public DistributedConfig(IReadOnlyDictionary<string, string> properties)
         : base(Keys, properties)
@@ -59,4 +61,7 @@ public sealed class DistributedConfig : AbstractConfig
     public string ConnectProtocol => GetString(ConnectProtocolKey)!.ToLowerInvariant();
 
     public TimeSpan ScheduledRebalanceMaxDelay => TimeSpan.FromMilliseconds(GetInt(ScheduledRebalanceMaxDelayMs));
+
+    /// <summary><c>exactly.once.source.support=enabled</c>: source tasks write in transactions, offsets are read read_committed.</summary>
+    public bool ExactlyOnceSourceEnabled => string.Equals(GetString(ExactlyOnceSourceSupportKey), "enabled", StringComparison.OrdinalIgnoreCase);
 }

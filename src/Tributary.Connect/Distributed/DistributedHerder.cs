@@ -63,9 +63,11 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         _client = client;
         _workerId = workerId;
         _logger = loggers.CreateLogger("Tributary.Connect.Distributed");
-        _offsets = new KafkaOffsetStore(client, config.OffsetTopic);
+        // Exactly-once source support (KIP-618): the offsets topic is read read_committed and every source task writes
+        // its records and offsets in transactions of its own transactional id.
+        _offsets = new KafkaOffsetStore(client, config.OffsetTopic, readCommitted: config.ExactlyOnceSourceEnabled);
         _status = new KafkaStatusStore(client, config.StatusTopic);
-        _inner = new StandaloneHerder(worker, plugins, client, _offsets, workerId, loggers);
+        _inner = new StandaloneHerder(worker, plugins, client, _offsets, workerId, loggers, sourceTransactions: config.ExactlyOnceSourceEnabled ? NewSourceTransactions : null);
         _configStore = new KafkaConfigStore(client, config.ConfigTopic);
         _configLog = new ConfigLog(change => _changes.Writer.TryWrite(change));
         _configTail = new TopicTail(client, config.ConfigTopic, _configLog.Apply);
@@ -73,6 +75,18 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     }
 
     public WorkerConfig WorkerConfig => _worker;
+
+    /// <summary>A source task's transactional producer (id <c>&lt;group.id&gt;-&lt;connector&gt;-&lt;task&gt;</c>), offset writer and boundary.</summary>
+    private SourceTransactions NewSourceTransactions(string connector, int taskId, IReadOnlyDictionary<string, string> config)
+    {
+        var boundary = SourceTransactions.ParseBoundary(config.GetValueOrDefault(ConnectorConfig.TransactionBoundary));
+        var interval = config.TryGetValue(ConnectorConfig.TransactionBoundaryIntervalMs, out var text) && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms >= 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : _worker.OffsetFlushInterval;
+        // Kafka's producer default transaction.timeout.ms (60 s): a dead worker's open transaction is aborted by then.
+        var producer = new TransactionalProducer(_client, SourceTransactions.TransactionalId(_config.GroupId, connector, taskId), TimeSpan.FromMinutes(1));
+        return new SourceTransactions(producer, new TransactionalOffsetWriter(_offsets, producer), boundary, interval);
+    }
 
     public PluginRegistry Plugins => _inner.Plugins;
 

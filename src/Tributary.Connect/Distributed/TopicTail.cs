@@ -13,10 +13,13 @@ namespace Tributary.Connect.Runtime.Distributed;
 /// how a worker makes sure it acts on the latest configuration. The partition count is the topic's own, read at the
 /// start (as Kafka's <c>KafkaBasedLog</c> does), not the worker's <c>*.storage.partitions</c>: those only size a topic
 /// this worker creates, and a topic created by another worker with another setting must still be read whole.
+/// With <c>readCommitted</c> (the offsets topic of a worker with exactly-once source support, KIP-618) it reads as a
+/// read_committed consumer: only committed transactions' records, up to the last stable offset.
 /// Thread-safety: the callback runs on one thread at a time; ReadToEndAsync may be called from any thread.
 /// </summary>
-public sealed class TopicTail(KafkaClient client, string topic, Action<string, byte[]?> onRecord) : IAsyncDisposable
+public sealed class TopicTail(KafkaClient client, string topic, Action<string, byte[]?> onRecord, bool readCommitted = false) : IAsyncDisposable
 {
+    private ReadCommittedFilter[] _filters = [];
     private long[] _positions = [];
     private int _partitions;
     private readonly BackgroundLoop _loop = new();
@@ -35,6 +38,7 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
         var count = await RetryAsync(async () => await client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false)
             ?? throw new KafkaClientException(3, $"Topic {topic} has no metadata yet."), cancellationToken).ConfigureAwait(false);
         _positions = new long[count];
+        _filters = [.. Enumerable.Range(0, count).Select(_ => new ReadCommittedFilter())];
         _partitions = count;
         _loop.Start(LoopAsync);
     }
@@ -45,7 +49,7 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
         var ends = new long[_partitions];
         for (var p = 0; p < _partitions; p++)
         {
-            ends[p] = await client.ListOffsetAsync(topic, p, -1, cancellationToken).ConfigureAwait(false);
+            ends[p] = await client.ListOffsetAsync(topic, p, -1, cancellationToken, readCommitted).ConfigureAwait(false);
         }
         while (true)
         {
@@ -81,7 +85,7 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
                 try
                 {
                     // One partition waits for data; with several, none waits so a quiet one does not delay the rest.
-                    var fetched = await client.FetchAsync(topic, p, _positions[p], maxWaitMs: _partitions == 1 ? 200 : 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var fetched = await client.FetchAsync(topic, p, _positions[p], maxWaitMs: _partitions == 1 ? 200 : 0, cancellationToken: cancellationToken, readCommitted: readCommitted).ConfigureAwait(false);
                     if (fetched.ErrorCode == 1)
                     {
                         // OFFSET_OUT_OF_RANGE: compaction or retention moved the start past us.
@@ -93,7 +97,8 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
                         continue;
                     }
                     var before = _positions[p];
-                    Volatile.Write(ref _positions[p], Deliver(fetched, before, scratch));
+                    _filters[p].Add(fetched.AbortedTransactions);
+                    Volatile.Write(ref _positions[p], Deliver(fetched, before, _filters[p], scratch, onRecord));
                     any |= _positions[p] > before;
                 }
                 catch (KafkaClientException)
@@ -108,7 +113,8 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
         }
     }
 
-    private long Deliver(FetchedPartition fetched, long position, PooledBufferWriter scratch)
+    /// <summary>Hands over the keyed records of the fetched batches from <paramref name="position"/> on; control batches (and, read_committed, aborted data) are skipped.</summary>
+    private static long Deliver(FetchedPartition fetched, long position, ReadCommittedFilter filter, PooledBufferWriter scratch, Action<string, byte[]?> onRecord)
     {
         var span = fetched.Records.Span;
         var next = position;
@@ -117,6 +123,12 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
         {
             var batch = span[..size];
             var baseOffset = RecordBatch.BaseOffset(batch);
+            next = Math.Max(next, RecordBatch.NextOffset(batch));
+            if (!filter.Accept(batch))
+            {
+                span = span[size..];
+                continue;
+            }
             scratch.Reset();
             var records = BatchRecords.Read(batch, scratch);
             while (records.TryReadNext(out var record))
@@ -126,7 +138,6 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
                     onRecord(Encoding.UTF8.GetString(record.Key), record.HasValue ? record.Value.ToArray() : null);
                 }
             }
-            next = Math.Max(next, RecordBatch.NextOffset(batch));
             span = span[size..];
         }
         return next;

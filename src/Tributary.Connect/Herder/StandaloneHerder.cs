@@ -38,12 +38,19 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     private readonly Lock _statusLock = new();
     private readonly TaskRestartPolicy _restartPolicy;
     private readonly KafkaConfigStore? _configStore;
+    private readonly Func<string, int, IReadOnlyDictionary<string, string>, SourceTransactions>? _sourceTransactions;
     private readonly CancellationTokenSource _disposing = new();
 
     /// <param name="configStore">Where configurations and target states are kept across restarts (Connect's config topic); null: memory only.</param>
-    public StandaloneHerder(WorkerConfig worker, PluginRegistry plugins, KafkaClient client, IOffsetStore offsets, string workerId, ILoggerFactory loggers, KafkaConfigStore? configStore = null)
+    /// <param name="sourceTransactions">
+    /// With exactly-once source support (a distributed worker with <c>exactly.once.source.support=enabled</c>): makes a
+    /// source task's transactional parts from its connector's name, task id and configuration; null: at-least-once.
+    /// </param>
+    public StandaloneHerder(WorkerConfig worker, PluginRegistry plugins, KafkaClient client, IOffsetStore offsets, string workerId, ILoggerFactory loggers, KafkaConfigStore? configStore = null,
+        Func<string, int, IReadOnlyDictionary<string, string>, SourceTransactions>? sourceTransactions = null)
     {
         _configStore = configStore;
+        _sourceTransactions = sourceTransactions;
         _worker = worker;
         _plugins = plugins;
         _client = client;
@@ -874,7 +881,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 var sourceTask = (SourceTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
                 task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config), this, logger,
-                    SourceProducerConfig.From(_worker, entry.Config));
+                    SourceProducerConfig.From(_worker, entry.Config), _sourceTransactions?.Invoke(entry.Name, id, entry.Config));
             }
             else
             {

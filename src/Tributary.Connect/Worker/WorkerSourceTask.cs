@@ -21,6 +21,11 @@ namespace Tributary.Connect.Runtime.Worker;
 /// previous round was acknowledged). Offsets are staged only after
 /// the broker acknowledged the records, so a crash replays from the last flushed offset: no loss, and duplicates only
 /// of records produced after that flush (Connect's at-least-once).
+/// <para>Exactly-once (KIP-618, <see cref="SourceTransactions"/>): the task's transactional producer is initialised
+/// before the task starts (fencing older instances of it), each round of batches is sent inside its transaction, and
+/// at each boundary (every poll, or every interval) the round is awaited, the offsets of its records are written to
+/// the offsets topic inside the same transaction, and the transaction is committed; a failure aborts it and fails the
+/// task, so records and offsets count together or not at all.</para>
 /// One thread of control (the loop); <see cref="WorkerTaskBase"/> handles pause, stop and status.
 /// </summary>
 public sealed class WorkerSourceTask : WorkerTaskBase
@@ -39,6 +44,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private readonly IOffsetStore _offsets;
     private readonly TimeSpan _flushInterval;
     private readonly TopicCreation? _topicCreation;
+    private readonly SourceTransactions? _transactions;
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), PendingBatch> _building = [];
     private readonly List<RecordHeader> _headerScratch = [];
@@ -56,7 +62,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private List<IReadOnlyList<SourceRecord>> _accumulatedPolls = [];
     private long _accumulatedBytes;
 
-    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, TopicCreation? topicCreation, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null)
+    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, TopicCreation? topicCreation, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null, SourceTransactions? transactions = null)
         : base(connector, taskId, taskConfig, listener, logger)
     {
         _task = task;
@@ -68,6 +74,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         _offsets = offsets;
         _flushInterval = flushInterval;
         _topicCreation = topicCreation;
+        _transactions = transactions;
         _wantsCommitRecord = task.GetType().GetMethod(nameof(SourceTask.CommitRecord), [typeof(SourceRecord), typeof(RecordMetadata)])?.DeclaringType != typeof(SourceTask);
     }
 
@@ -78,8 +85,21 @@ public sealed class WorkerSourceTask : WorkerTaskBase
 
     public override Tributary.Connect.Metrics.PluginMetrics PluginMetrics => _task.Metrics;
 
+    /// <summary>Where the offsets of acknowledged records are staged: the task's transaction, or the worker's store.</summary>
+    private IOffsetStore StagedOffsets => _transactions?.Offsets ?? _offsets;
+
     protected override async Task StartTaskAsync(CancellationToken cancellationToken)
     {
+        if (_transactions is { } transactions)
+        {
+            // Fences every older instance of this task (a zombie) and aborts what it left open, before the task reads
+            // its offsets: offsets the zombie wrote in an aborted transaction are never read.
+            await transactions.Producer.InitAsync(cancellationToken).ConfigureAwait(false);
+            if (_offsets is Distributed.KafkaOffsetStore store)
+            {
+                await store.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
         _task.Initialize(new Context(TaskConfig, _offsets.ReaderFor(Connector)));
         await _task.StartAsync(TaskConfig, cancellationToken).ConfigureAwait(false);
     }
@@ -95,6 +115,20 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         {
             Logger.LogWarning(e, "{Connector}-{Task} poll failed with a retriable error; polling again", Connector, TaskId);
             polled = null;
+        }
+        if (_transactions is { } transactions)
+        {
+            if (polled is { Count: > 0 })
+            {
+                await ConvertAsync(polled, cancellationToken).ConfigureAwait(false);
+                await DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (polled is { Count: > 0 } && transactions.Boundary == TransactionBoundary.Poll
+                || Environment.TickCount64 - _lastFlush >= (long)transactions.Interval.TotalMilliseconds)
+            {
+                await CommitOffsetsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return;
         }
         if (polled is { Count: > 0 })
         {
@@ -145,11 +179,66 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private async Task CommitOffsetsAsync(CancellationToken cancellationToken)
     {
         _lastFlush = Environment.TickCount64;
-        await _offsets.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (_transactions is { } transactions)
+        {
+            await CommitTransactionAsync(transactions, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _offsets.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
         await _task.CommitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Writes the staged offsets inside the open transaction and commits it (everything sent must be acknowledged); aborts it on failure.</summary>
+    private async Task CommitTransactionAsync(SourceTransactions transactions, CancellationToken cancellationToken)
+    {
+        var producer = transactions.Producer;
+        try
+        {
+            if (!producer.InTransaction)
+            {
+                producer.Begin();
+            }
+            await transactions.Offsets.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await producer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaClientException e)
+        {
+            if (!e.IsFenced && producer.InTransaction)
+            {
+                try
+                {
+                    await producer.AbortAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (KafkaClientException abort)
+                {
+                    Logger.LogWarning(abort, "{Connector}-{Task}: aborting the transaction failed", Connector, TaskId);
+                }
+            }
+            throw new ConnectException(e.IsFenced ? Fenced(transactions, e) : $"Committing the transaction of {Connector}-{TaskId} failed (aborted): {e.Message}", e);
+        }
+    }
+
+    private string Fenced(SourceTransactions transactions, KafkaClientException e) =>
+        $"Task {Connector}-{TaskId} was fenced out by a newer instance of it (transactional id {transactions.Producer.TransactionalId}): {e.Message}";
+
     private async Task ConvertAndSendAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
+    {
+        await ConvertAsync(polled, cancellationToken).ConfigureAwait(false);
+        // Like Kafka's producer with one request in flight per connection: records gather behind the request in flight
+        // and leave together when it is acknowledged, so batches grow with the broker's latency and order per
+        // partition is kept (nothing is sent before the previous request's acknowledgement).
+        if (_inFlight is { } inFlight && !inFlight.IsCompleted && _accumulatedBytes < MaxAccumulatedBytes)
+        {
+            return;
+        }
+        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
+        SendAccumulated(cancellationToken);
+    }
+
+    /// <summary>Transforms and converts a poll's records into the batches being built (sealing full ones); sends nothing.</summary>
+    private async Task ConvertAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
     {
         var chain = _pipeline.Chain;
         // A record without a timestamp gets the time of its poll (Kafka's producer stamps it at send(); the poll's
@@ -215,15 +304,6 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             }
         }
         _accumulatedPolls.Add(polled);
-        // Like Kafka's producer with one request in flight per connection: records gather behind the request in flight
-        // and leave together when it is acknowledged, so batches grow with the broker's latency and order per
-        // partition is kept (nothing is sent before the previous request's acknowledgement).
-        if (_inFlight is { } inFlight && !inFlight.IsCompleted && _accumulatedBytes < MaxAccumulatedBytes)
-        {
-            return;
-        }
-        await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
-        SendAccumulated(cancellationToken);
     }
 
     private void Seal(PendingBatch batch)
@@ -249,14 +329,38 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         }
         var sends = _sealed;
         var produces = new Task<long>[sends.Count];
-        for (var i = 0; i < sends.Count; i++)
+        if (_transactions is { } transactions)
         {
-            produces[i] = _client.ProduceBatchAsync(sends[i].Topic, sends[i].Partition, sends[i].Bytes.WrittenMemory, _producer.Acks, cancellationToken);
+            if (!transactions.Producer.InTransaction)
+            {
+                transactions.Producer.Begin();
+            }
+            // A transactional producer's batches to one partition go one after another (their sequences in order).
+            var previous = new Dictionary<(string, int), Task>();
+            for (var i = 0; i < sends.Count; i++)
+            {
+                var key = (sends[i].Topic, sends[i].Partition);
+                produces[i] = SendAfterAsync(previous.GetValueOrDefault(key, Task.CompletedTask), transactions.Producer, sends[i], cancellationToken);
+                previous[key] = produces[i];
+            }
+        }
+        else
+        {
+            for (var i = 0; i < sends.Count; i++)
+            {
+                produces[i] = _client.ProduceBatchAsync(sends[i].Topic, sends[i].Partition, sends[i].Bytes.WrittenMemory, _producer.Acks, cancellationToken);
+            }
         }
         _inFlight = new InFlight(_accumulatedPolls, sends, produces);
         _sealed = [];
         _accumulatedPolls = [];
         _accumulatedBytes = 0;
+    }
+
+    private static async Task<long> SendAfterAsync(Task previous, TransactionalProducer producer, SealedBatch batch, CancellationToken cancellationToken)
+    {
+        await previous.ConfigureAwait(false);
+        return await producer.ProduceBatchAsync(batch.Topic, batch.Partition, batch.Bytes.WrittenMemoryMutable, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Awaits the batches in flight, then hands the task its record metadata and stages the offsets of the whole poll.</summary>
@@ -273,7 +377,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         }
         catch (KafkaClientException e)
         {
-            throw new ConnectException($"Unrecoverable exception from producer send callback: {e.Message}", e);
+            throw new ConnectException(e.IsFenced && _transactions is { } transactions ? Fenced(transactions, e) : $"Unrecoverable exception from producer send callback: {e.Message}", e);
         }
         for (var i = 0; i < inFlight.Batches.Count; i++)
         {
@@ -309,14 +413,14 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             }
             if (runPartition is not null && !ReferenceEquals(runPartition, sourcePartition))
             {
-                _offsets.Put(Connector, runPartition, runOffset);
+                StagedOffsets.Put(Connector, runPartition, runOffset);
             }
             runPartition = sourcePartition;
             runOffset = polled[i].SourceOffset;
         }
         if (runPartition is not null)
         {
-            _offsets.Put(Connector, runPartition, runOffset);
+            StagedOffsets.Put(Connector, runPartition, runOffset);
         }
     }
 

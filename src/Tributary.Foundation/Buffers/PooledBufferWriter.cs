@@ -26,6 +26,9 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>The written bytes, writable: for in-place edits such as setting a base offset.</summary>
     public Span<byte> WrittenSpanMutable => _buffer.AsSpan(0, _written);
 
+    /// <summary>The written bytes as writable memory, for in-place edits that outlive a span (a batch stamped when it is sent).</summary>
+    public Memory<byte> WrittenMemoryMutable => _buffer.AsMemory(0, _written);
+
     public void Reset() => _written = 0;
 
     public void Advance(int count)
