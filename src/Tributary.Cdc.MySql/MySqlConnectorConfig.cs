@@ -25,6 +25,8 @@ public sealed record MySqlConnectorConfig
     public string SnapshotLockingMode { get; init; } = "minimal";
     public bool IncludeSchemaChanges { get; init; } = true;
     public string? SchemaHistoryTopic { get; init; }
+    public string? SchemaHistoryBootstrapServers { get; init; }
+    public bool SkipUnparseableDdl { get; init; }
     public ValueModes Modes { get; init; } = new();
 
     /// <summary>The definition /connector-plugins and validate show.</summary>
@@ -33,7 +35,8 @@ public sealed record MySqlConnectorConfig
         .Define("snapshot.locking.mode", ConfigType.String, "minimal", Importance.Medium, "minimal (global read lock while reading the binlog position) or none.")
         .Define("include.schema.changes", ConfigType.Boolean, "true", Importance.Medium, "Whether DDL is written to the topic named after topic.prefix.")
         .Define("schema.history.internal.kafka.topic", ConfigType.String, null, Importance.Medium, "The schema history topic (1.x: database.history.kafka.topic).")
-        .Define("schema.history.internal.kafka.bootstrap.servers", ConfigType.String, null, Importance.Medium, "The history topic's cluster.")
+        .Define("schema.history.internal.kafka.bootstrap.servers", ConfigType.String, null, Importance.Medium, "The history topic's cluster (1.x: database.history.kafka.bootstrap.servers).")
+        .Define("schema.history.internal.skip.unparseable.ddl", ConfigType.Boolean, "false", Importance.Low, "Skip DDL the parser cannot read instead of failing the task (rows of the tables it changed may then not decode).")
         .Define("decimal.handling.mode", ConfigType.String, "precise", Importance.Medium, "precise, double or string.")
         .Define("time.precision.mode", ConfigType.String, "adaptive_time_microseconds", Importance.Medium, "adaptive_time_microseconds or connect.")
         .Define("bigint.unsigned.handling.mode", ConfigType.String, "long", Importance.Medium, "long or precise.")
@@ -55,6 +58,8 @@ public sealed record MySqlConnectorConfig
             SnapshotLockingMode = reader.OneOf("snapshot.locking.mode", "minimal", "minimal", "none", "extended"),
             IncludeSchemaChanges = reader.Bool("include.schema.changes", true),
             SchemaHistoryTopic = reader.Get("schema.history.internal.kafka.topic", "database.history.kafka.topic"),
+            SchemaHistoryBootstrapServers = reader.Get("schema.history.internal.kafka.bootstrap.servers", "database.history.kafka.bootstrap.servers"),
+            SkipUnparseableDdl = reader.Bool("schema.history.internal.skip.unparseable.ddl", false) || reader.Bool("database.history.skip.unparseable.ddl", false),
             Modes = new ValueModes(
                 reader.OneOf("decimal.handling.mode", "precise", "precise", "double", "string"),
                 reader.OneOf("time.precision.mode", "adaptive_time_microseconds", "adaptive_time_microseconds", "adaptive", "connect"),

@@ -34,6 +34,34 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
         return map;
     }
 
+    /// <summary>
+    /// Whether this position is at or before <paramref name="other"/> in the binlog: by file (the numeric extension of
+    /// <c>name.000042</c>), then position, then rows events and rows already emitted. Schema history recovery applies
+    /// the records at or before the stored offset.
+    /// </summary>
+    public bool IsAtOrBefore(MySqlOffset other)
+    {
+        var files = CompareFiles(File, other.File);
+        if (files != 0)
+        {
+            return files < 0;
+        }
+        return (Pos, Event, Row).CompareTo((other.Pos, other.Event, other.Row)) <= 0;
+    }
+
+    private static int CompareFiles(string a, string b)
+    {
+        var dotA = a.LastIndexOf('.');
+        var dotB = b.LastIndexOf('.');
+        if (dotA > 0 && dotB > 0 && a[..dotA] == b[..dotB] &&
+            long.TryParse(a[(dotA + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var na) &&
+            long.TryParse(b[(dotB + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var nb))
+        {
+            return na.CompareTo(nb);
+        }
+        return string.CompareOrdinal(a, b);
+    }
+
     /// <summary>Reads a stored offset (numbers arrive as longs from the offset store's JSON); null when there is none.</summary>
     public static MySqlOffset? FromMap(IReadOnlyDictionary<string, object?>? map)
     {
