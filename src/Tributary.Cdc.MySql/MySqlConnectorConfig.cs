@@ -27,6 +27,7 @@ public sealed record MySqlConnectorConfig
     public string? SchemaHistoryTopic { get; init; }
     public string? SchemaHistoryBootstrapServers { get; init; }
     public bool SkipUnparseableDdl { get; init; }
+    public bool IncludeQuery { get; init; }
     public ValueModes Modes { get; init; } = new();
 
     /// <summary>The definition /connector-plugins and validate show.</summary>
@@ -36,6 +37,7 @@ public sealed record MySqlConnectorConfig
         .Define("include.schema.changes", ConfigType.Boolean, "true", Importance.Medium, "Whether DDL is written to the topic named after topic.prefix.")
         .Define("schema.history.internal.kafka.topic", ConfigType.String, null, Importance.Medium, "The schema history topic (1.x: database.history.kafka.topic).")
         .Define("schema.history.internal.kafka.bootstrap.servers", ConfigType.String, null, Importance.Medium, "The history topic's cluster (1.x: database.history.kafka.bootstrap.servers).")
+        .Define("include.query", ConfigType.Boolean, "false", Importance.Low, "Whether change events carry the statement that made them in source.query (MariaDB binlog_annotate_row_events, MySQL binlog_rows_query_log_events).")
         .Define("schema.history.internal.skip.unparseable.ddl", ConfigType.Boolean, "false", Importance.Low, "Skip DDL the parser cannot read instead of failing the task (rows of the tables it changed may then not decode).")
         .Define("decimal.handling.mode", ConfigType.String, "precise", Importance.Medium, "precise, double or string.")
         .Define("time.precision.mode", ConfigType.String, "adaptive_time_microseconds", Importance.Medium, "adaptive_time_microseconds or connect.")
@@ -58,6 +60,7 @@ public sealed record MySqlConnectorConfig
             SnapshotLockingMode = reader.OneOf("snapshot.locking.mode", "minimal", "minimal", "none", "extended"),
             IncludeSchemaChanges = reader.Bool("include.schema.changes", true),
             SchemaHistoryTopic = reader.Get("schema.history.internal.kafka.topic", "database.history.kafka.topic"),
+            IncludeQuery = reader.Bool("include.query", false),
             SchemaHistoryBootstrapServers = reader.Get("schema.history.internal.kafka.bootstrap.servers", "database.history.kafka.bootstrap.servers"),
             SkipUnparseableDdl = reader.Bool("schema.history.internal.skip.unparseable.ddl", false) || reader.Bool("database.history.skip.unparseable.ddl", false),
             Modes = new ValueModes(

@@ -380,7 +380,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
         try
         {
             await session.RegisterReplicaAsync(_config.ServerId, cancellationToken).ConfigureAwait(false);
-            await session.StartBinlogDumpAsync(start.File, start.Pos, _config.ServerId, cancellationToken).ConfigureAwait(false);
+            await session.StartBinlogDumpAsync(start.File, start.Pos, _config.ServerId, cancellationToken, annotateRows: _config.IncludeQuery && session.IsMariaDb).ConfigureAwait(false);
         }
         catch (BinlogProtocolException error)
         {
@@ -439,6 +439,9 @@ public sealed class MySqlSourceTask : CdcSourceTask
                     {
                         state.Commit(header.NextPosition);
                     }
+                    break;
+                case RowsQueryEvent rowsQuery:
+                    state.Query = _config.IncludeQuery ? rowsQuery.Sql : null;
                     break;
                 case RowsEvent rows:
                     await HandleRowsAsync(sql, reader, rows, header, state, cancellationToken).ConfigureAwait(false);
@@ -555,7 +558,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
         {
             var change = rows.Rows[i];
             var source = MySqlSource.Create(Cdc.TopicPrefix, map.Database, map.Table, SnapshotMarker.None,
-                new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L));
+                new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L, state.Query));
             var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId).ToMap();
             var operation = rows.Kind switch
             {
@@ -587,6 +590,9 @@ public sealed class MySqlSourceTask : CdcSourceTask
         public string? Gtid;
         public long? Thread;
 
+        /// <summary>The statement of the rows events being read (include.query), until the next one or the transaction's end.</summary>
+        public string? Query;
+
         public void Begin(long position, string? gtid, long? thread)
         {
             TxFile = File;
@@ -594,6 +600,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             EventsInTransaction = 0;
             Gtid = gtid;
             Thread = thread;
+            Query = null;
         }
 
         /// <summary>The transaction ended; the next one starts at <paramref name="nextPosition"/>, and restart skips are used up.</summary>
@@ -606,6 +613,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             SkipRows = 0;
             InTransaction = false;
             FromGtid = false;
+            Query = null;
         }
     }
 }

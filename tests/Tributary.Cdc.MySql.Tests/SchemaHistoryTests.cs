@@ -9,7 +9,8 @@ namespace Tributary.Cdc.MySql.Tests;
 /// <summary>
 /// The schema history against real MariaDB: rows written before a DDL but read after it (the connector stopped)
 /// decode with the columns they were written with, the schema change events and history records say what changed,
-/// a restart recovers the definitions from the history topic; unparseable DDL; transaction metadata; key changes.
+/// a restart recovers the definitions from the history topic; unparseable DDL; and the event metadata that came with
+/// it: transaction metadata, include.query, key change headers.
 /// </summary>
 [Trait("Category", "process")]
 public sealed class SchemaHistoryTests
@@ -189,6 +190,30 @@ public sealed class SchemaHistoryTests
         Assert.Equal(
             ["1:1:1", "2:3:2", "1:2:1"],
             events.Select(e => $"{e.GetProperty("after").GetProperty("id").GetInt32()}:{e.GetProperty("transaction").GetProperty("total_order").GetInt64()}:{e.GetProperty("transaction").GetProperty("data_collection_order").GetInt64()}"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Include_query_puts_the_statement_from_MariaDBs_annotate_rows_event_in_source_query(bool includeQuery)
+    {
+        await using var kafka = await InProcessKafka.StartAsync();
+        await using var server = await MariaDbServer.StartAsync();
+        await server.ExecuteAsync(ChangeEventTests.CdcUser + "CREATE DATABASE app; CREATE TABLE app.a (id INT PRIMARY KEY, n INT);");
+        var config = Config(server, kafka.Bootstrap, "q", "app");
+        config["include.query"] = includeQuery ? "true" : "false";
+        await using var driver = await TaskDriver.StartAsync(config, kafka.Bootstrap, new MemoryOffsetStore());
+        await Eventually.HoldsAsync(() => driver.Failure is not null || server.ReplicaRegisteredAsync(5400).Result, "the connector streaming", TimeSpan.FromSeconds(30));
+        await server.ExecuteAsync("INSERT INTO a VALUES (1, 1), (2, 2)", "app");
+        await server.ExecuteAsync("UPDATE a SET n = n + 10 WHERE id = 2", "app");
+        // The snapshot's CREATE TABLE, two creates, one update.
+        await Eventually.HoldsAsync(() => driver.Failure is not null || Interlocked.Read(ref driver.Produced) >= 4, () => $"4 records, have {driver.Produced}", TimeSpan.FromSeconds(30));
+        Assert.Null(driver.Failure);
+        var queries = (await Kcat.ReadAllAsync(kafka.Bootstrap, "q.app.a")).Select(e => Payload(e).GetProperty("source").GetProperty("query"))
+            .Select(q => q.ValueKind == JsonValueKind.Null ? null : q.GetString()).ToList();
+        Assert.Equal(
+            includeQuery ? ["INSERT INTO a VALUES (1, 1), (2, 2)", "INSERT INTO a VALUES (1, 1), (2, 2)", "UPDATE a SET n = n + 10 WHERE id = 2"] : [null, null, null],
+            queries);
     }
 
     [Fact]
