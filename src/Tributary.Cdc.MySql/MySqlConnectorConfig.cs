@@ -30,6 +30,11 @@ public sealed record MySqlConnectorConfig
     public bool IncludeQuery { get; init; }
     public ValueModes Modes { get; init; } = new();
 
+    /// <summary>The signalling table (signal.data.collection, <c>database.table</c>); null: no incremental snapshots.</summary>
+    public (string Database, string Table)? SignalTable { get; init; }
+
+    public int IncrementalChunkSize { get; init; } = 1024;
+
     /// <summary>The definition /connector-plugins and validate show.</summary>
     public static ConfigDef Definition { get; } = CdcConfig.Define(Dialect)
         .Define("database.server.id", ConfigType.Long, null, Importance.High, "Replica server id, unique among the server's replicas.")
@@ -43,7 +48,8 @@ public sealed record MySqlConnectorConfig
         .Define("time.precision.mode", ConfigType.String, "adaptive_time_microseconds", Importance.Medium, "adaptive_time_microseconds or connect.")
         .Define("bigint.unsigned.handling.mode", ConfigType.String, "long", Importance.Medium, "long or precise.")
         .Define("binary.handling.mode", ConfigType.String, "bytes", Importance.Medium, "bytes, base64, base64-url-safe or hex.")
-        .Define("signal.data.collection", ConfigType.String, null, Importance.Low, "The signalling table (incremental snapshots: not supported yet).");
+        .Define("signal.data.collection", ConfigType.String, null, Importance.Low, "The signalling table, database.table (columns id, type, data): execute-snapshot signals start incremental snapshots.")
+        .Define("incremental.snapshot.chunk.size", ConfigType.Int, "1024", Importance.Low, "Rows an incremental snapshot reads per chunk.");
 
     public static MySqlConnectorConfig Parse(IReadOnlyDictionary<string, string> properties)
     {
@@ -63,6 +69,10 @@ public sealed record MySqlConnectorConfig
             IncludeQuery = reader.Bool("include.query", false),
             SchemaHistoryBootstrapServers = reader.Get("schema.history.internal.kafka.bootstrap.servers", "database.history.kafka.bootstrap.servers"),
             SkipUnparseableDdl = reader.Bool("schema.history.internal.skip.unparseable.ddl", false) || reader.Bool("database.history.skip.unparseable.ddl", false),
+            SignalTable = reader.Get("signal.data.collection") is { } signal
+                ? signal.Split('.') is [var database, var table] ? (database, table) : throw new ConfigException("signal.data.collection", signal, "Expected database.table")
+                : null,
+            IncrementalChunkSize = Math.Max(1, reader.Int("incremental.snapshot.chunk.size", 1024)),
             Modes = new ValueModes(
                 reader.OneOf("decimal.handling.mode", "precise", "precise", "double", "string"),
                 reader.OneOf("time.precision.mode", "adaptive_time_microseconds", "adaptive_time_microseconds", "adaptive", "connect"),

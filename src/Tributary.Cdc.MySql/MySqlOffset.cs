@@ -5,9 +5,10 @@ namespace Tributary.Cdc.MySql;
 /// <c>file</c>, <c>pos</c> = where to resume reading — the start of the transaction in flight (its GTID or BEGIN
 /// event) or, between transactions, the next event; <c>event</c> = rows events of that transaction already emitted
 /// in full; <c>row</c> = rows of the next rows event already emitted; <c>ts_sec</c>, <c>server_id</c>; <c>snapshot</c>
-/// (<c>"INITIAL"</c>, Debezium 3.0.2+; <c>true</c> is read too) while a snapshot is unfinished. Immutable.
+/// (<c>"INITIAL"</c>, Debezium 3.0.2+; <c>true</c> is read too) while a snapshot is unfinished; while an
+/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding). Immutable.
 /// </summary>
-public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row = 0, long TsSec = 0, long ServerId = 0, bool Snapshot = false)
+public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row = 0, long TsSec = 0, long ServerId = 0, bool Snapshot = false, string? Incremental = null)
 {
     public IReadOnlyDictionary<string, object?> ToMap()
     {
@@ -30,6 +31,10 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
         if (Snapshot)
         {
             map["snapshot"] = "INITIAL";
+        }
+        if (Incremental is { } incremental)
+        {
+            map["incremental_snapshot"] = incremental;
         }
         return map;
     }
@@ -70,6 +75,7 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
             return null;
         }
         long Long(string key) => SourceOffsets.Long(map, key) ?? 0;
-        return new MySqlOffset(fileName, Long("pos"), Long("event"), (int)Long("row"), Long("ts_sec"), Long("server_id"), SourceOffsets.SnapshotUnfinished(map));
+        return new MySqlOffset(fileName, Long("pos"), Long("event"), (int)Long("row"), Long("ts_sec"), Long("server_id"), SourceOffsets.SnapshotUnfinished(map),
+            map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null);
     }
 }

@@ -3,6 +3,7 @@ using MySqlConnector;
 using Tributary.Cdc.MySql.Binlog;
 using Tributary.Cdc.MySql.Protocol;
 using Tributary.Cdc.MySql.Schema;
+using Tributary.Cdc.MySql.Snapshots;
 using Tributary.Connect.Data;
 using Tributary.Connect.Errors;
 using Tributary.Connect.Source;
@@ -36,6 +37,9 @@ public sealed class MySqlSourceTask : CdcSourceTask
 
     private SchemaHistory? _history;
 
+    /// <summary>Incremental snapshots (when signal.data.collection is set).</summary>
+    private IncrementalSnapshot? _incremental;
+
     protected override CdcConfig Configure(IReadOnlyDictionary<string, string> properties)
     {
         _config = MySqlConnectorConfig.Parse(properties);
@@ -68,6 +72,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
     {
         var serverCharset = await ServerSetup.VariableAsync(sql, "character_set_server", cancellationToken).ConfigureAwait(false);
         _schemas = new TableSchemas { ServerCharset = serverCharset };
+        if (_config.SignalTable is not null)
+        {
+            _incremental = new IncrementalSnapshot(_config);
+            _incremental.Resume(stored?.Incremental);
+        }
         MySqlOffset start;
         var snapshot = stored is null
             ? Cdc.SnapshotMode is not ("never" or "no_data")
@@ -190,19 +199,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
         await ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
         var (file, position) = await ServerSetup.BinlogPositionAsync(connection, cancellationToken).ConfigureAwait(false);
-        var names = new List<(string Database, string Table)>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (Cdc.CapturesTable(reader.GetString(0), reader.GetString(1)))
-                {
-                    names.Add((reader.GetString(0), reader.GetString(1)));
-                }
-            }
-        }
+        var names = await CapturedTablesAsync(connection, cancellationToken).ConfigureAwait(false);
         var tables = new List<CapturedTable>();
         var snapshotDdl = new List<(string Database, string Ddl, TableChange? Change)>();
         _schemas = new TableSchemas { ServerCharset = _schemas.ServerCharset };
@@ -249,13 +246,31 @@ public sealed class MySqlSourceTask : CdcSourceTask
                 command.CommandText = $"SELECT * FROM `{table.Definition.Database.Replace("`", "``")}`.`{table.Definition.Table.Replace("`", "``")}`";
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await writer.WriteTableAsync(t, reader, row => ReadSnapshotRow((MySqlDataReader)row, table),
-                    (row, marker) => SnapshotRecord(table, row, marker, file, position, snapshotOffset, now), cancellationToken).ConfigureAwait(false);
+                    (row, marker) => SnapshotRecord(table, row, MySqlSource.Create(Cdc.TopicPrefix, table.Definition.Database, table.Definition.Table, marker,
+                        new MySqlSource.Position(file, position, 0, 0, null, null, now.ToUnixTimeMilliseconds() * 1000)), snapshotOffset.ToMap()), cancellationToken).ConfigureAwait(false);
             }
             // The last snapshot record's offset says the snapshot is complete: a restart streams from the position.
             await writer.FinishAsync((snapshotOffset with { Snapshot = false }).ToMap(), cancellationToken).ConfigureAwait(false);
         }
         await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
         return new MySqlOffset(file, position);
+    }
+
+    /// <summary>The server's base tables the include/exclude lists capture, by database and name.</summary>
+    private async Task<List<(string Database, string Table)>> CapturedTablesAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var names = new List<(string Database, string Table)>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (Cdc.CapturesTable(reader.GetString(0), reader.GetString(1)))
+            {
+                names.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        return names;
     }
 
     private static async Task<string?> DatabaseCharsetAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
@@ -305,7 +320,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
     private CapturedTable Capture(TableDefinition definition) =>
         new(definition, Naming.DataTopic(definition.Database, definition.Table), _config.Modes, column => Cdc.ExcludesColumn(definition.Database, definition.Table, column));
 
-    private static object?[] ReadSnapshotRow(MySqlDataReader reader, CapturedTable table)
+    internal static object?[] ReadSnapshotRow(MySqlDataReader reader, CapturedTable table)
     {
         var values = new object?[table.ColumnCount];
         for (var i = 0; i < values.Length; i++)
@@ -321,12 +336,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
         return values;
     }
 
-    private SourceRecord SnapshotRecord(CapturedTable table, object?[] raw, SnapshotMarker marker, string file, long position, MySqlOffset offset, DateTimeOffset now)
+    /// <summary>An <c>op=r</c> record of a snapshot row (initial or incremental).</summary>
+    private SourceRecord SnapshotRecord(CapturedTable table, object?[] raw, Struct source, IReadOnlyDictionary<string, object?> offset)
     {
-        var source = MySqlSource.Create(Cdc.TopicPrefix, table.Definition.Database, table.Definition.Table, marker,
-            new MySqlSource.Position(file, position, 0, 0, null, null, now.ToUnixTimeMilliseconds() * 1000));
         var value = table.Envelope.Create(Operation.Read, null, table.Row(raw), source, DateTimeOffset.UtcNow);
-        return new SourceRecord(Partition, offset.ToMap(), table.Topic, null, table.KeySchema, table.Key(raw), table.Envelope.Schema, value);
+        return new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, table.Key(raw), table.Envelope.Schema, value);
     }
 
     /// <summary>
@@ -388,6 +402,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
         var reader = new BinlogReader(session, checksum is not null && !checksum.Equals("NONE", StringComparison.OrdinalIgnoreCase));
         var state = new StreamState(start);
+        await NextChunkAsync(sql, state, cancellationToken).ConfigureAwait(false);
         var lastHeartbeat = DateTimeOffset.UtcNow;
         while (true)
         {
@@ -452,10 +467,14 @@ public sealed class MySqlSourceTask : CdcSourceTask
                     await EndTransactionAsync(header, state, cancellationToken).ConfigureAwait(false);
                     break;
             }
+            if (!state.InTransaction)
+            {
+                await NextChunkAsync(sql, state, cancellationToken).ConfigureAwait(false);
+            }
             if (Cdc.HeartbeatIntervalMs > 0 && !state.InTransaction && DateTimeOffset.UtcNow - lastHeartbeat >= TimeSpan.FromMilliseconds(Cdc.HeartbeatIntervalMs))
             {
                 lastHeartbeat = DateTimeOffset.UtcNow;
-                await EmitHeartbeatAsync(new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId).ToMap(), lastHeartbeat, cancellationToken).ConfigureAwait(false);
+                await EmitHeartbeatAsync(new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State).ToMap(), lastHeartbeat, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -520,13 +539,32 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
         var source = MySqlSource.Create(Cdc.TopicPrefix, recordDatabase, captured.Count > 0 ? captured[0].Table : null, SnapshotMarker.None,
             new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L));
-        await EmitAsync(new SourceRecord(Partition, offset.ToMap(), Naming.SchemaChangeTopic, null, SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(recordDatabase),
+        await EmitAsync(new SourceRecord(Partition, (offset with { Incremental = _incremental?.State }).ToMap(), Naming.SchemaChangeTopic, null, SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(recordDatabase),
             SchemaChangeEvents.ValueSchema, SchemaChangeEvents.Value(source, DateTimeOffset.UtcNow, recordDatabase, query.Sql, captured)), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task HandleRowsAsync(MySqlConnection sql, BinlogReader reader, RowsEvent rows, BinlogEventHeader header, StreamState state, CancellationToken cancellationToken)
     {
         var map = reader.Table(rows.TableId)!;
+        var first = 0;
+        if (state.SkipEvents > state.EventsInTransaction)
+        {
+            return;
+        }
+        if (state.SkipEvents == state.EventsInTransaction)
+        {
+            first = state.SkipRows;
+        }
+        if (_config.SignalTable is { } signal && string.Equals(map.Database, signal.Database, StringComparison.OrdinalIgnoreCase) &&
+            string.Equals(map.Table, signal.Table, StringComparison.OrdinalIgnoreCase))
+        {
+            // The signalling table's rows are never emitted, captured or not.
+            if (rows.Kind == RowsKind.Write)
+            {
+                await HandleSignalsAsync(sql, rows, first, header, state, cancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
         var table = await TableAsync(sql, map.Database, map.Table, new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, 0, header.Timestamp, header.ServerId),
             cancellationToken).ConfigureAwait(false);
         if (table is null)
@@ -539,42 +577,103 @@ public sealed class MySqlSourceTask : CdcSourceTask
                                        $"but {table.ColumnCount} in the definition the connector holds for that position: the schema history is missing DDL (no history topic configured, " +
                                        "history lost, or a skipped unparseable statement).");
         }
-        var first = 0;
-        if (state.SkipEvents > state.EventsInTransaction)
-        {
-            return;
-        }
-        if (state.SkipEvents == state.EventsInTransaction)
-        {
-            first = state.SkipRows;
-        }
         if (Transactions is not null && first < rows.Rows.Count)
         {
             // Debezium's MySQL transaction id is the GTID; without one, where the transaction starts.
             await BeginTransactionAsync(state.Gtid ?? $"{state.TxFile}:{state.TxPos}", header.Timestamp * 1000L,
-                new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId).ToMap(), cancellationToken).ConfigureAwait(false);
+                new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State).ToMap(), cancellationToken).ConfigureAwait(false);
         }
         for (var i = first; i < rows.Rows.Count; i++)
         {
             var change = rows.Rows[i];
             var source = MySqlSource.Create(Cdc.TopicPrefix, map.Database, map.Table, SnapshotMarker.None,
                 new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L, state.Query));
-            var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId).ToMap();
+            var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId, Incremental: _incremental?.State).ToMap();
             var operation = rows.Kind switch
             {
                 RowsKind.Write => Operation.Create,
                 RowsKind.Update => Operation.Update,
                 _ => Operation.Delete,
             };
+            if (_incremental is { } incremental)
+            {
+                incremental.OnChange(table, change.After);
+                incremental.OnChange(table, change.Before);
+            }
             await EmitChangeAsync(operation, table, change.Before, change.After, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Between transactions: the next incremental snapshot chunk (watermarks and read), if one is due.</summary>
+    private async Task NextChunkAsync(MySqlConnection sql, StreamState state, CancellationToken cancellationToken)
+    {
+        if (_incremental is { NeedsChunk: true } incremental)
+        {
+            var position = new MySqlOffset(state.TxFile, state.TxPos);
+            await incremental.StartChunkAsync(sql, (database, table) => TableAsync(sql, database, table, position, cancellationToken), ReadSnapshotRow, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Rows inserted into the signalling table (columns found by name: id, type, data): an <c>execute-snapshot</c>
+    /// signal queues captured tables for an incremental snapshot; a watermark of the snapshot's window opens it or,
+    /// closing it, emits the chunk's remaining rows. Each such record's offset is the watermark row's own (a restart
+    /// skips the watermark) with the progress up to that record.
+    /// </summary>
+    private async Task HandleSignalsAsync(MySqlConnection sql, RowsEvent rows, int first, BinlogEventHeader header, StreamState state, CancellationToken cancellationToken)
+    {
+        if (_incremental is not { } incremental)
+        {
+            return;
+        }
+        var (database, name) = _config.SignalTable!.Value;
+        var definition = _schemas.Find(database, name) ?? (await LoadFromServerAsync(sql, database, name, cancellationToken).ConfigureAwait(false))?.Change.Definition;
+        if (definition is null || definition.IndexOf("id") is var idColumn && idColumn < 0 || definition.IndexOf("type") is var typeColumn && typeColumn < 0)
+        {
+            return;
+        }
+        var dataColumn = definition.IndexOf("data");
+        for (var i = first; i < rows.Rows.Count; i++)
+        {
+            if (rows.Rows[i].After is not { } values || values.Length != definition.Columns.Count)
+            {
+                continue;
+            }
+            if (Text(values[typeColumn]) == "execute-snapshot")
+            {
+                incremental.Request(dataColumn >= 0 ? Text(values[dataColumn]) : null, await CapturedTablesAsync(sql, cancellationToken).ConfigureAwait(false));
+                continue;
+            }
+            if (Text(values[idColumn]) is not { } id || incremental.OnWatermark(id) is not { } chunk)
+            {
+                continue;
+            }
+            var table = chunk.Table;
+            var source = MySqlSource.Create(Cdc.TopicPrefix, table.Definition.Database, table.Definition.Table, SnapshotMarker.Incremental,
+                new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000));
+            foreach (var (row, progress) in chunk.Rows)
+            {
+                var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId, Incremental: progress);
+                await EmitAsync(SnapshotRecord(table, row, source, offset.ToMap()), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A signalling table value as text (the binlog gives character columns as their bytes).</summary>
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        byte[] bytes => RowDecoder.DecodeText(bytes, null),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>With transaction metadata on: the END of the transaction just committed (its offset is past the commit).</summary>
     private Task EndTransactionAsync(BinlogEventHeader header, StreamState state, CancellationToken cancellationToken) =>
         Transactions is null
             ? Task.CompletedTask
-            : EndTransactionAsync(header.Timestamp * 1000L, new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId).ToMap(), cancellationToken);
+            : EndTransactionAsync(header.Timestamp * 1000L,
+                new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State).ToMap(), cancellationToken);
 
     /// <summary>Where the binlog reader is: the current file, the transaction in flight, and the restart skips still to apply.</summary>
     private sealed class StreamState(MySqlOffset start)
