@@ -25,7 +25,15 @@ public sealed record MySqlConnectorConfig
     public string SnapshotLockingMode { get; init; } = "minimal";
     public bool IncludeSchemaChanges { get; init; } = true;
     public string? SchemaHistoryTopic { get; init; }
+    public string? SchemaHistoryBootstrapServers { get; init; }
+    public bool SkipUnparseableDdl { get; init; }
+    public bool IncludeQuery { get; init; }
     public ValueModes Modes { get; init; } = new();
+
+    /// <summary>The signalling table (signal.data.collection, <c>database.table</c>); null: no incremental snapshots.</summary>
+    public (string Database, string Table)? SignalTable { get; init; }
+
+    public int IncrementalChunkSize { get; init; } = 1024;
 
     /// <summary>The definition /connector-plugins and validate show.</summary>
     public static ConfigDef Definition { get; } = CdcConfig.Define(Dialect)
@@ -33,12 +41,15 @@ public sealed record MySqlConnectorConfig
         .Define("snapshot.locking.mode", ConfigType.String, "minimal", Importance.Medium, "minimal (global read lock while reading the binlog position) or none.")
         .Define("include.schema.changes", ConfigType.Boolean, "true", Importance.Medium, "Whether DDL is written to the topic named after topic.prefix.")
         .Define("schema.history.internal.kafka.topic", ConfigType.String, null, Importance.Medium, "The schema history topic (1.x: database.history.kafka.topic).")
-        .Define("schema.history.internal.kafka.bootstrap.servers", ConfigType.String, null, Importance.Medium, "The history topic's cluster.")
+        .Define("schema.history.internal.kafka.bootstrap.servers", ConfigType.String, null, Importance.Medium, "The history topic's cluster (1.x: database.history.kafka.bootstrap.servers).")
+        .Define("include.query", ConfigType.Boolean, "false", Importance.Low, "Whether change events carry the statement that made them in source.query (MariaDB binlog_annotate_row_events, MySQL binlog_rows_query_log_events).")
+        .Define("schema.history.internal.skip.unparseable.ddl", ConfigType.Boolean, "false", Importance.Low, "Skip DDL the parser cannot read instead of failing the task (rows of the tables it changed may then not decode).")
         .Define("decimal.handling.mode", ConfigType.String, "precise", Importance.Medium, "precise, double or string.")
         .Define("time.precision.mode", ConfigType.String, "adaptive_time_microseconds", Importance.Medium, "adaptive_time_microseconds or connect.")
         .Define("bigint.unsigned.handling.mode", ConfigType.String, "long", Importance.Medium, "long or precise.")
         .Define("binary.handling.mode", ConfigType.String, "bytes", Importance.Medium, "bytes, base64, base64-url-safe or hex.")
-        .Define("signal.data.collection", ConfigType.String, null, Importance.Low, "The signalling table (incremental snapshots: not supported yet).");
+        .Define("signal.data.collection", ConfigType.String, null, Importance.Low, "The signalling table, database.table (columns id, type, data): execute-snapshot signals start incremental snapshots.")
+        .Define("incremental.snapshot.chunk.size", ConfigType.Int, "1024", Importance.Low, "Rows an incremental snapshot reads per chunk.");
 
     public static MySqlConnectorConfig Parse(IReadOnlyDictionary<string, string> properties)
     {
@@ -55,6 +66,13 @@ public sealed record MySqlConnectorConfig
             SnapshotLockingMode = reader.OneOf("snapshot.locking.mode", "minimal", "minimal", "none", "extended"),
             IncludeSchemaChanges = reader.Bool("include.schema.changes", true),
             SchemaHistoryTopic = reader.Get("schema.history.internal.kafka.topic", "database.history.kafka.topic"),
+            IncludeQuery = reader.Bool("include.query", false),
+            SchemaHistoryBootstrapServers = reader.Get("schema.history.internal.kafka.bootstrap.servers", "database.history.kafka.bootstrap.servers"),
+            SkipUnparseableDdl = reader.Bool("schema.history.internal.skip.unparseable.ddl", false) || reader.Bool("database.history.skip.unparseable.ddl", false),
+            SignalTable = reader.Get("signal.data.collection") is { } signal
+                ? signal.Split('.') is [var database, var table] ? (database, table) : throw new ConfigException("signal.data.collection", signal, "Expected database.table")
+                : null,
+            IncrementalChunkSize = Math.Max(1, reader.Int("incremental.snapshot.chunk.size", 1024)),
             Modes = new ValueModes(
                 reader.OneOf("decimal.handling.mode", "precise", "precise", "double", "string"),
                 reader.OneOf("time.precision.mode", "adaptive_time_microseconds", "adaptive_time_microseconds", "adaptive", "connect"),

@@ -5,9 +5,10 @@ namespace Tributary.Cdc.MySql;
 /// <c>file</c>, <c>pos</c> = where to resume reading — the start of the transaction in flight (its GTID or BEGIN
 /// event) or, between transactions, the next event; <c>event</c> = rows events of that transaction already emitted
 /// in full; <c>row</c> = rows of the next rows event already emitted; <c>ts_sec</c>, <c>server_id</c>; <c>snapshot</c>
-/// (<c>"INITIAL"</c>, Debezium 3.0.2+; <c>true</c> is read too) while a snapshot is unfinished. Immutable.
+/// (<c>"INITIAL"</c>, Debezium 3.0.2+; <c>true</c> is read too) while a snapshot is unfinished; while an
+/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding). Immutable.
 /// </summary>
-public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row = 0, long TsSec = 0, long ServerId = 0, bool Snapshot = false)
+public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row = 0, long TsSec = 0, long ServerId = 0, bool Snapshot = false, string? Incremental = null)
 {
     public IReadOnlyDictionary<string, object?> ToMap()
     {
@@ -31,7 +32,39 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
         {
             map["snapshot"] = "INITIAL";
         }
+        if (Incremental is { } incremental)
+        {
+            map["incremental_snapshot"] = incremental;
+        }
         return map;
+    }
+
+    /// <summary>
+    /// Whether this position is at or before <paramref name="other"/> in the binlog: by file (the numeric extension of
+    /// <c>name.000042</c>), then position, then rows events and rows already emitted. Schema history recovery applies
+    /// the records at or before the stored offset.
+    /// </summary>
+    public bool IsAtOrBefore(MySqlOffset other)
+    {
+        var files = CompareFiles(File, other.File);
+        if (files != 0)
+        {
+            return files < 0;
+        }
+        return (Pos, Event, Row).CompareTo((other.Pos, other.Event, other.Row)) <= 0;
+    }
+
+    private static int CompareFiles(string a, string b)
+    {
+        var dotA = a.LastIndexOf('.');
+        var dotB = b.LastIndexOf('.');
+        if (dotA > 0 && dotB > 0 && a[..dotA] == b[..dotB] &&
+            long.TryParse(a[(dotA + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var na) &&
+            long.TryParse(b[(dotB + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var nb))
+        {
+            return na.CompareTo(nb);
+        }
+        return string.CompareOrdinal(a, b);
     }
 
     /// <summary>Reads a stored offset (numbers arrive as longs from the offset store's JSON); null when there is none.</summary>
@@ -42,6 +75,7 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
             return null;
         }
         long Long(string key) => SourceOffsets.Long(map, key) ?? 0;
-        return new MySqlOffset(fileName, Long("pos"), Long("event"), (int)Long("row"), Long("ts_sec"), Long("server_id"), SourceOffsets.SnapshotUnfinished(map));
+        return new MySqlOffset(fileName, Long("pos"), Long("event"), (int)Long("row"), Long("ts_sec"), Long("server_id"), SourceOffsets.SnapshotUnfinished(map),
+            map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null);
     }
 }

@@ -20,7 +20,8 @@ public static class MySqlSource
         .Build();
 
     /// <summary>Where an event came from.</summary>
-    public readonly record struct Position(string File, long Pos, int Row, long ServerId, string? Gtid, long? Thread, long EventTimeMicros);
+    /// <summary>Where an event came from; <paramref name="Query"/> the statement behind it when <c>include.query</c> is on.</summary>
+    public readonly record struct Position(string File, long Pos, int Row, long ServerId, string? Gtid, long? Thread, long EventTimeMicros, string? Query = null);
 
     public static Struct Create(string serverName, string database, string? table, SnapshotMarker snapshot, Position position) =>
         SourceBlock.PutCommon(new Struct(Schema), "mysql", serverName, position.EventTimeMicros, snapshot, database)
@@ -30,5 +31,6 @@ public static class MySqlSource
             .Put("file", position.File)
             .Put("pos", position.Pos)
             .Put("row", position.Row)
-            .Put("thread", position.Thread);
+            .Put("thread", position.Thread)
+            .Put("query", position.Query);
 }

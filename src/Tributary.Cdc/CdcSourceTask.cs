@@ -1,4 +1,5 @@
 using Tributary.Connect.Data;
+using Tributary.Connect.Headers;
 using Tributary.Connect.Source;
 
 namespace Tributary.Cdc;
@@ -113,9 +114,11 @@ public abstract class CdcSourceTask : SourceTask
                     var oldKey = before is null ? null : table.Key(before);
                     if (oldKey is not null && !oldKey.Equals(newKey))
                     {
-                        // A primary key change is a delete of the old key (and its tombstone) and a create of the new one.
-                        await EmitDeleteAsync(table, before!, source, offset, now, cancellationToken).ConfigureAwait(false);
-                        await EmitEventAsync(table, newKey, Operation.Create, null, table.Row(after!), source, offset, now, cancellationToken).ConfigureAwait(false);
+                        // A primary key change is a delete of the old key (and its tombstone) carrying the new key in
+                        // __debezium.newkey, then a create of the new key carrying the old one in __debezium.oldkey.
+                        await EmitDeleteAsync(table, before!, source, offset, now, cancellationToken, [new Header(NewKeyHeader, table.KeySchema, newKey)]).ConfigureAwait(false);
+                        await EmitEventAsync(table, newKey, Operation.Create, null, table.Row(after!), source, offset, now, cancellationToken,
+                            [new Header(OldKeyHeader, table.KeySchema, oldKey)]).ConfigureAwait(false);
                     }
                     else
                     {
@@ -135,21 +138,28 @@ public abstract class CdcSourceTask : SourceTask
         }
     }
 
+    /// <summary>The delete of a primary key change carries the new key in this header (Debezium's PK_UPDATE_NEWKEY_FIELD).</summary>
+    public const string NewKeyHeader = "__debezium.newkey";
+
+    /// <summary>The create of a primary key change carries the old key in this header (Debezium's PK_UPDATE_OLDKEY_FIELD).</summary>
+    public const string OldKeyHeader = "__debezium.oldkey";
+
+    /// <summary>A delete and, with <c>tombstones.on.delete</c>, its tombstone (which carries the delete's headers, as Connect's newRecord copies them).</summary>
     private async Task EmitDeleteAsync<TRaw>(CapturedTableShape<TRaw> table, TRaw?[] before, Struct source, IReadOnlyDictionary<string, object?> offset, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IEnumerable<Header>? headers = null)
     {
         var key = table.Key(before);
-        await EmitEventAsync(table, key, Operation.Delete, table.Row(before), null, source, offset, now, cancellationToken).ConfigureAwait(false);
+        await EmitEventAsync(table, key, Operation.Delete, table.Row(before), null, source, offset, now, cancellationToken, headers).ConfigureAwait(false);
         if (Cdc.TombstonesOnDelete)
         {
-            await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, key, null, null), cancellationToken).ConfigureAwait(false);
+            await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, key, null, null, null, headers), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private ValueTask EmitEventAsync<TRaw>(CapturedTableShape<TRaw> table, Struct? key, Operation operation, Struct? before, Struct? after, Struct source,
-        IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken) =>
+        IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken, IEnumerable<Header>? headers = null) =>
         EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, key is null ? null : table.KeySchema, key, table.Envelope.Schema,
-            table.Envelope.Create(operation, before, after, source, now, Transactions?.NextBlock(table.DataCollection))), cancellationToken);
+            table.Envelope.Create(operation, before, after, source, now, Transactions?.NextBlock(table.DataCollection)), null, headers), cancellationToken);
 
     /// <summary>A heartbeat record carrying <paramref name="offset"/>, so the worker commits offsets while the captured tables are quiet.</summary>
     protected ValueTask EmitHeartbeatAsync(IReadOnlyDictionary<string, object?> offset, DateTimeOffset now, CancellationToken cancellationToken) =>

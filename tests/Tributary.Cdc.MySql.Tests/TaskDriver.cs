@@ -70,6 +70,9 @@ public sealed class TaskDriver : IAsyncDisposable
 
     public Exception? Failure { get; private set; }
 
+    /// <summary>The topics records went to (read after <see cref="StopAsync"/>: the poll loop writes it).</summary>
+    public IReadOnlyCollection<string> Topics => _topics;
+
     public static async Task<TaskDriver> StartAsync(IReadOnlyDictionary<string, string> config, string bootstrap, MemoryOffsetStore offsets, bool schemas = true)
     {
         var task = new MySqlSourceTask();

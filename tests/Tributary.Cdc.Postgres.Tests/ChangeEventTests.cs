@@ -161,7 +161,7 @@ public sealed class ChangeEventTests(PostgresFixture fixture) : IClassFixture<Po
     }
 
     [Fact]
-    public async Task A_primary_key_change_is_a_delete_a_tombstone_and_a_create()
+    public async Task A_primary_key_change_is_a_delete_a_tombstone_and_a_create_with_the_new_and_old_key_headers()
     {
         var topic = await CustomersAsync("key_change");
         var config = Config(_server, "key_change");
@@ -175,6 +175,12 @@ public sealed class ChangeEventTests(PostgresFixture fixture) : IClassFixture<Po
         Assert.Equal("d", JsonDocument.Parse(events[1].Value!).RootElement.GetProperty("op").GetString());
         Assert.Null(events[2].Value);
         Assert.Equal("c", JsonDocument.Parse(events[3].Value!).RootElement.GetProperty("op").GetString());
+        // Debezium's headers: the delete (and its tombstone) carry the new key, the create the old one.
+        static int? HeaderId(Tributary.Connect.Source.SourceRecord record, string name) =>
+            record.Headers.LastWithName(name) is { Value: Tributary.Connect.Data.Struct key } ? (int)key.Get("id")! : null;
+        var records = runner.SourceRecords(topic);
+        Assert.Equal([null, 9, 9, null], records.Select(r => HeaderId(r, "__debezium.newkey")));
+        Assert.Equal([null, null, null, 8], records.Select(r => HeaderId(r, "__debezium.oldkey")));
     }
 
     /// <summary>The slot's retained WAL in bytes: pg_current_wal_lsn() - confirmed_flush_lsn.</summary>

@@ -45,6 +45,7 @@ public sealed class TaskRunner : IAsyncDisposable
     private readonly MemoryOffsetStore _offsets;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<(string Topic, string? Key, string? Value)> _records = new();
+    private readonly ConcurrentQueue<Tributary.Connect.Source.SourceRecord> _sourceRecords = new();
     private Task _loop = Task.CompletedTask;
 
     private TaskRunner(MemoryOffsetStore offsets, bool schemas)
@@ -80,6 +81,9 @@ public sealed class TaskRunner : IAsyncDisposable
     public IReadOnlyList<(string? Key, string? Value)> Records(string topic) =>
         [.. _records.Where(r => r.Topic == topic).Select(r => (r.Key, r.Value))];
 
+    /// <summary>The task's own records of <paramref name="topic"/> so far, before conversion (their headers, keys as structs).</summary>
+    public IReadOnlyList<Tributary.Connect.Source.SourceRecord> SourceRecords(string topic) => [.. _sourceRecords.Where(r => r.Topic == topic)];
+
     public IReadOnlyList<string> Topics => [.. _records.Select(r => r.Topic).Distinct()];
 
     /// <summary>The topic of every record so far, in the order the task produced them.</summary>
@@ -112,6 +116,7 @@ public sealed class TaskRunner : IAsyncDisposable
                 {
                     var key = _keys.FromConnectData(record.Topic, null, record.KeySchema, record.Key);
                     var value = _values.FromConnectData(record.Topic, null, record.ValueSchema, record.Value);
+                    _sourceRecords.Enqueue(record);
                     _records.Enqueue((record.Topic, key is null ? null : Encoding.UTF8.GetString(key), value is null ? null : Encoding.UTF8.GetString(value)));
                     if (CommitOffsets)
                     {

@@ -70,6 +70,13 @@ public sealed record QueryEvent(uint ThreadId, string Database, string Sql)
 /// <summary>ROTATE: position(8) then the next file's name.</summary>
 public sealed record RotateEvent(string File, long Position);
 
+/// <summary>
+/// The statement behind the rows events that follow: MariaDB's ANNOTATE_ROWS (the whole body is the text, sent when
+/// the dump asks for it and binlog_annotate_row_events is on) or MySQL's ROWS_QUERY (a length byte, then the text;
+/// binlog_rows_query_log_events).
+/// </summary>
+public sealed record RowsQueryEvent(string Sql);
+
 /// <summary>MariaDB GTID: seq_no(8) domain_id(4) flags(1); FL_STANDALONE (1) marks a statement without BEGIN/COMMIT (DDL).</summary>
 public sealed record MariaDbGtidEvent(ulong Sequence, uint Domain, byte Flags)
 {

@@ -65,6 +65,8 @@ internal sealed class BinlogReader(MySqlSession session, bool checksummed)
                 BinlogEventType.WriteRowsV2 or BinlogEventType.UpdateRowsV2 or BinlogEventType.DeleteRowsV2 =>
                 RowDecoder.Read(ref reader, end, header.Type, Table),
             BinlogEventType.Xid => reader.ReadUInt64(),
+            BinlogEventType.MariaDbAnnotateRows => new RowsQueryEvent(reader.ReadString(end - reader.Position)),
+            BinlogEventType.RowsQuery => new RowsQueryEvent(SkipThenRead(ref reader, 1, end)),
             BinlogEventType.MariaDbGtid => new MariaDbGtidEvent(reader.ReadUInt64(), reader.ReadUInt32(), reader.ReadByte()),
             BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbUpdateRowsCompressedV1 or
                 BinlogEventType.MariaDbDeleteRowsCompressedV1 or BinlogEventType.MariaDbQueryCompressed or BinlogEventType.TransactionPayload =>
@@ -72,6 +74,12 @@ internal sealed class BinlogReader(MySqlSession session, bool checksummed)
             _ => null,
         };
         return new BinlogEvent(header, body);
+    }
+
+    private static string SkipThenRead(ref PacketReader reader, int skip, int end)
+    {
+        reader.Skip(skip);
+        return reader.ReadString(end - reader.Position);
     }
 
     private static RotateEvent ReadRotateEvent(byte[] packet, int end)

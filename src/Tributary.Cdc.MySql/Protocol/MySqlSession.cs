@@ -158,12 +158,14 @@ internal sealed class MySqlSession : IAsyncDisposable
     }
 
     /// <summary>COM_BINLOG_DUMP: position(4), flags(2), server_id(4), file name. The stream follows.</summary>
-    public async Task StartBinlogDumpAsync(string file, long position, uint serverId, CancellationToken cancellationToken)
+    /// <param name="annotateRows">Ask a MariaDB server for its ANNOTATE_ROWS events (flag BINLOG_SEND_ANNOTATE_ROWS_EVENT).</param>
+    public async Task StartBinlogDumpAsync(string file, long position, uint serverId, CancellationToken cancellationToken, bool annotateRows = false)
     {
         var name = Encoding.UTF8.GetBytes(file);
         var packet = new byte[1 + 4 + 2 + 4 + name.Length];
         packet[0] = 0x12;
         BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(1), checked((uint)position));
+        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(5), annotateRows ? (ushort)2 : (ushort)0);
         BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(7), serverId);
         name.CopyTo(packet, 11);
         _channel.ResetSequence();

@@ -60,8 +60,8 @@ public static class SchemaChangeEvents
 
     public static Struct Key(string database) => new Struct(KeySchema).Put("databaseName", database);
 
-    /// <param name="changes">Each change: CREATE/ALTER/DROP, the table's definition (null for DROP).</param>
-    public static Struct Value(Struct source, DateTimeOffset now, string database, string ddl, IEnumerable<(string Type, string Database, string Table, TableDefinition? Definition)> changes) =>
+    /// <param name="changes">The tables the DDL changed, each with its definition after the change (the last one for a DROP).</param>
+    public static Struct Value(Struct source, DateTimeOffset now, string database, string ddl, IEnumerable<TableChange> changes) =>
         new Struct(ValueSchema)
             .Put("source", source)
             .Put("ts_ms", now.ToUnixTimeMilliseconds())
@@ -69,45 +69,39 @@ public static class SchemaChangeEvents
             .Put("ddl", ddl)
             .Put("tableChanges", changes.Select(c => (object?)new Struct(ChangeSchema)
                 .Put("type", c.Type)
-                .Put("id", $"\"{c.Database}\".\"{c.Table}\"")
-                .Put("table", c.Definition is null ? null : Table(c.Definition))).ToList());
+                .Put("id", TableId(c.Database, c.Table))
+                .Put("table", Table(c.Definition))).ToList());
+
+    /// <summary>Debezium's table id text, <c>"db"."table"</c>.</summary>
+    public static string TableId(string database, string table) => $"\"{database}\".\"{table}\"";
 
     private static Struct Table(TableDefinition definition) => new Struct(TableSchema)
         .Put("defaultCharsetName", definition.DefaultCharset)
         .Put("primaryKeyColumnNames", definition.PrimaryKey.Cast<object?>().ToList())
-        .Put("columns", definition.Columns.Select(c => (object?)Column(c)).ToList());
+        .Put("columns", definition.Columns.Select(c => (object?)Column(c)).ToList())
+        .Put("comment", definition.Comment);
 
-    private static Struct Column(ColumnDefinition column)
-    {
-        var typeName = column.DataType.ToUpperInvariant();
-        var (length, scale) = column.DataType switch
-        {
-            "decimal" or "numeric" => (column.Precision, column.Scale),
-            "char" or "varchar" or "binary" or "varbinary" => ((int?)column.Length, (int?)null),
-            "datetime" or "timestamp" or "time" when column.DatetimePrecision > 0 => (column.DatetimePrecision, null),
-            "bit" => (column.Precision, null),
-            _ => (null, null),
-        };
-        var members = column.DataType is "enum" or "set" ? column.Members().Cast<object?>().ToList() : null;
-        return new Struct(ColumnSchema)
-            .Put("name", column.Name)
-            .Put("jdbcType", JdbcType(column))
-            .Put("typeName", typeName)
-            .Put("typeExpression", typeName)
-            .Put("charsetName", column.Charset)
-            .Put("length", length)
-            .Put("scale", scale)
-            .Put("position", column.Position)
-            .Put("optional", column.Nullable)
-            .Put("autoIncremented", column.AutoIncrement)
-            .Put("generated", column.AutoIncrement)
-            .Put("enumValues", members);
-    }
+    private static Struct Column(ColumnDefinition column) => new Struct(ColumnSchema)
+        .Put("name", column.Name)
+        .Put("jdbcType", JdbcType(column))
+        .Put("typeName", column.TypeName)
+        .Put("typeExpression", column.TypeExpression ?? column.TypeName)
+        .Put("charsetName", column.Charset)
+        .Put("length", column.TypeLength)
+        .Put("scale", column.TypeScale)
+        .Put("position", column.Position)
+        .Put("optional", column.Nullable)
+        .Put("autoIncremented", column.AutoIncrement)
+        .Put("generated", column.Generated)
+        .Put("comment", column.Comment)
+        .Put("defaultValueExpression", column.DefaultValue)
+        .Put("enumValues", column.DataType is "enum" or "set" ? column.Members().Cast<object?>().ToList() : null);
 
     /// <summary>java.sql.Types as Debezium's MySQL DDL parser assigns them.</summary>
-    private static int JdbcType(ColumnDefinition column) => column.DataType switch
+    public static int JdbcType(ColumnDefinition column) => column.DataType switch
     {
-        "bit" => column.Precision == 1 ? -7 : -7,
+        _ when column.TypeName is "BOOL" or "BOOLEAN" => 16,
+        "bit" => -7,
         "tinyint" => -6,
         "smallint" => 5,
         "mediumint" or "int" or "integer" or "year" => 4,

@@ -1,8 +1,14 @@
-using MySqlConnector;
-
 namespace Tributary.Cdc.MySql.Schema;
 
-/// <summary>A column as information_schema.COLUMNS describes it.</summary>
+/// <summary>
+/// A column as the DDL declares it. <see cref="DataType"/> is the base type in lower case after aliases are resolved
+/// (<c>integer</c> → <c>int</c>, <c>dec</c> → <c>decimal</c>, <c>bool</c> → <c>tinyint</c>...), which the value converters
+/// key on; <see cref="ColumnType"/> the full lower-case type (<c>int(10) unsigned</c>, <c>enum('a','b')</c>);
+/// <see cref="Precision"/>/<see cref="Scale"/> a DECIMAL's digits or a BIT's width, <see cref="DatetimePrecision"/> the
+/// fractional seconds, <see cref="Length"/> a CHAR/BINARY/VARCHAR/VARBINARY length. The init-only members are what
+/// Debezium's <c>tableChanges</c> column carries besides: the type name as written (<c>INT UNSIGNED</c>), the declared
+/// length and scale, the default value, the comment, whether the server generates the value.
+/// </summary>
 public sealed record ColumnDefinition(
     string Name,
     int Position,
@@ -16,6 +22,26 @@ public sealed record ColumnDefinition(
     long? Length,
     bool AutoIncrement)
 {
+    public string TypeName { get; init; } = DataType.ToUpperInvariant();
+
+    /// <summary>Debezium's <c>typeExpression</c>: the type name, with the members for ENUM and SET.</summary>
+    public string? TypeExpression { get; init; }
+
+    /// <summary>The declared length (<c>INT(11)</c> → 11, <c>VARCHAR(255)</c> → 255, <c>DECIMAL(6,2)</c> → 6, <c>DATETIME(6)</c> → 6).</summary>
+    public int? TypeLength { get; init; }
+
+    public int? TypeScale { get; init; }
+
+    public bool HasDefault { get; init; }
+
+    /// <summary>The default as written (a string literal unquoted; null for DEFAULT NULL).</summary>
+    public string? DefaultValue { get; init; }
+
+    public string? Comment { get; init; }
+
+    /// <summary>Whether the server computes the value (AUTO_INCREMENT or a generated column).</summary>
+    public bool Generated { get; init; }
+
     public bool Unsigned => ColumnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The quoted members of an ENUM or SET column type, in declaration order.</summary>
@@ -27,108 +53,25 @@ public sealed record ColumnDefinition(
         {
             return [];
         }
-        var members = new List<string>();
-        var text = ColumnType.AsSpan(open + 1, close - open - 1);
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (text[i] != '\'')
-            {
-                i++;
-                continue;
-            }
-            var builder = new System.Text.StringBuilder();
-            i++;
-            while (i < text.Length)
-            {
-                if (text[i] == '\'' && i + 1 < text.Length && text[i + 1] == '\'')
-                {
-                    builder.Append('\'');
-                    i += 2;
-                }
-                else if (text[i] == '\'')
-                {
-                    i++;
-                    break;
-                }
-                else
-                {
-                    builder.Append(text[i++]);
-                }
-            }
-            members.Add(builder.ToString());
-        }
-        return members;
+        return [.. DdlTokenizer.Tokenize(ColumnType[(open + 1)..close]).Where(t => t.Kind == DdlTokenKind.String).Select(t => t.Value)];
     }
 }
 
-/// <summary>A captured table: its columns in ordinal order and its primary key columns in key order.</summary>
+/// <summary>A table: its columns in ordinal order (positions from 1), its primary key columns in key order, its default charset and comment.</summary>
 public sealed record TableDefinition(string Database, string Table, IReadOnlyList<ColumnDefinition> Columns, IReadOnlyList<string> PrimaryKey, string? DefaultCharset)
 {
-    /// <summary>
-    /// Reads a table's definition from information_schema (the server's current one). Null when the table does not
-    /// exist (any more).
-    /// </summary>
-    public static async Task<TableDefinition?> LoadAsync(MySqlConnection connection, string database, string table, CancellationToken cancellationToken)
+    public string? Comment { get; init; }
+
+    /// <summary>The column named <paramref name="name"/> (column names compare without case), or -1.</summary>
+    public int IndexOf(string name)
     {
-        var columns = new List<ColumnDefinition>();
-        await using (var command = connection.CreateCommand())
+        for (var i = 0; i < Columns.Count; i++)
         {
-            command.CommandText = """
-                SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE,
-                       DATETIME_PRECISION, CHARACTER_SET_NAME, CHARACTER_MAXIMUM_LENGTH, EXTRA
-                FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @table ORDER BY ORDINAL_POSITION
-                """;
-            command.Parameters.AddWithValue("@db", database);
-            command.Parameters.AddWithValue("@table", table);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (Columns[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase))
             {
-                columns.Add(new ColumnDefinition(
-                    reader.GetString(0),
-                    Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetString(2).ToLowerInvariant(),
-                    reader.GetString(3),
-                    reader.GetString(4) == "YES",
-                    reader.IsDBNull(5) ? null : Convert.ToInt32(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.IsDBNull(6) ? null : Convert.ToInt32(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.IsDBNull(7) ? null : Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.IsDBNull(9) ? null : Convert.ToInt64(reader.GetValue(9), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetString(10).Contains("auto_increment", StringComparison.OrdinalIgnoreCase)));
+                return i;
             }
         }
-        if (columns.Count == 0)
-        {
-            return null;
-        }
-        var key = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE
-                WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @table AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION
-                """;
-            command.Parameters.AddWithValue("@db", database);
-            command.Parameters.AddWithValue("@table", table);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                key.Add(reader.GetString(0));
-            }
-        }
-        string? charset = null;
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                SELECT c.CHARACTER_SET_NAME FROM information_schema.TABLES t
-                JOIN information_schema.COLLATION_CHARACTER_SET_APPLICABILITY c ON c.COLLATION_NAME = t.TABLE_COLLATION
-                WHERE t.TABLE_SCHEMA = @db AND t.TABLE_NAME = @table
-                """;
-            command.Parameters.AddWithValue("@db", database);
-            command.Parameters.AddWithValue("@table", table);
-            charset = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        }
-        return new TableDefinition(database, table, columns, key, charset);
+        return -1;
     }
 }
