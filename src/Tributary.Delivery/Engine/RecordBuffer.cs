@@ -26,6 +26,9 @@ public sealed class RecordBuffer<TRecord>
 
     public string Id { get; }
 
+    /// <summary>Set when the engine closes the buffer (its object is being written): no record joins it any more.</summary>
+    internal bool Closed { get; set; }
+
     /// <summary>The record that opened the buffer; what every record of the buffer shares (its keys, its error type) can be read from it.</summary>
     public TRecord First { get; }
 

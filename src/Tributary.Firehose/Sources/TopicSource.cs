@@ -35,6 +35,10 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
     private int _epoch;
     private int _partitionCount;
 
+    /// <summary>The read running ahead of the engine (see <see cref="PollAsync"/>), or null.</summary>
+    private Task<(List<SourceRecord> Records, Dictionary<int, long> Positions)>? _ahead;
+    private bool _discardAhead;
+
     public string Description => "topic " + topic;
 
     public int AssignmentEpoch => _epoch;
@@ -55,8 +59,9 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         }
     }
 
-    public Task<IReadOnlyDictionary<int, long>> StartAsync(IReadOnlyDictionary<int, long> saved, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, long>> StartAsync(IReadOnlyDictionary<int, long> saved, CancellationToken cancellationToken)
     {
+        await DropAheadAsync().ConfigureAwait(false);
         var info = broker.GetTopic(topic) ?? throw new InvalidOperationException($"Topic {topic} does not exist.");
         _partitionCount = info.PartitionCount;
         _positions.Clear();
@@ -64,7 +69,7 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         {
             _positions[partition] = saved.TryGetValue(partition, out var offset) ? Clamp(partition, offset) : Resolve(partition, gate?.Start(partition) ?? start);
         }
-        return Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>(_positions));
+        return new Dictionary<int, long>(_positions);
     }
 
     /// <summary>A saved position below the log start (retention removed records) reads from the log start.</summary>
@@ -82,20 +87,73 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         return result.Offset >= 0 ? result.Offset : broker.GetOffsets(topic, partition)?.HighWatermark ?? 0;
     }
 
-    public void Seek(int partition, long offset) => _positions[partition] = offset;
+    public void Seek(int partition, long offset)
+    {
+        // A read ahead from the old position is dropped at the next poll.
+        _discardAhead = true;
+        _positions[partition] = offset;
+    }
 
+    /// <summary>
+    /// Hands out the records of the read that ran ahead (or reads now when none did), then starts the next read on the
+    /// thread pool from the positions after them: fetching and decoding the next records overlaps the engine's work on
+    /// these. One read at most runs ahead; it works on its own copy of the positions, which replace ours only when its
+    /// records are handed out, so a Seek or a restart in between simply drops it.
+    /// </summary>
     public async ValueTask PollAsync(List<SourceRecord> into, int maxWaitMs, CancellationToken cancellationToken)
     {
         if (broker.GetTopic(topic) is { } info && info.PartitionCount != _partitionCount)
         {
             // New partitions: the engine restarts reading with them (their records start at offset 0).
+            await DropAheadAsync().ConfigureAwait(false);
             _epoch++;
             return;
         }
-        var requests = new List<FetchPartitionRequest>(_positions.Count);
-        foreach (var (partition, position) in _positions)
+        if (_discardAhead)
         {
-            if (gate is null || gate.CanRead(partition, _positions))
+            await DropAheadAsync().ConfigureAwait(false);
+        }
+        var read = _ahead is { } ahead ? await ahead.ConfigureAwait(false) : await ReadAsync(new Dictionary<int, long>(_positions), maxWaitMs, cancellationToken).ConfigureAwait(false);
+        _ahead = null;
+        into.AddRange(read.Records);
+        foreach (var (partition, position) in read.Positions)
+        {
+            _positions[partition] = position;
+        }
+        if (read.Records.Count > 0)
+        {
+            // More is likely: read it while the engine works on these. (After an empty poll the next one waits anyway.)
+            var positions = new Dictionary<int, long>(_positions);
+            _ahead = Task.Run(() => ReadAsync(positions, maxWaitMs, cancellationToken).AsTask(), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits for the read running ahead, if any, and forgets it (its records are read again from the positions).</summary>
+    private async Task DropAheadAsync()
+    {
+        _discardAhead = false;
+        if (_ahead is { } ahead)
+        {
+            _ahead = null;
+            try
+            {
+                await ahead.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+            {
+                // Dropped anyway.
+            }
+        }
+    }
+
+    /// <summary>One read of every partition from <paramref name="positions"/> (advanced in place past what it returns).</summary>
+    private async ValueTask<(List<SourceRecord> Records, Dictionary<int, long> Positions)> ReadAsync(Dictionary<int, long> positions, int maxWaitMs, CancellationToken cancellationToken)
+    {
+        var into = new List<SourceRecord>();
+        var requests = new List<FetchPartitionRequest>(positions.Count);
+        foreach (var (partition, position) in positions)
+        {
+            if (gate is null || gate.CanRead(partition, positions))
             {
                 requests.Add(new FetchPartitionRequest(topic, partition, position, MaxBytesPerPartition));
             }
@@ -103,7 +161,7 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         if (requests.Count == 0)
         {
             await Task.Delay(maxWaitMs, cancellationToken).ConfigureAwait(false);
-            return;
+            return (into, positions);
         }
         var results = await broker.FetchAsync(requests, maxWaitMs, 1, MaxBytesPerPoll, cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
@@ -111,7 +169,7 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
             using var records = result.Records;
             if (result.Error == ErrorCode.OffsetOutOfRange)
             {
-                _positions[result.Partition] = broker.GetOffsets(topic, result.Partition)?.LogStartOffset ?? 0;
+                positions[result.Partition] = broker.GetOffsets(topic, result.Partition)?.LogStartOffset ?? 0;
                 continue;
             }
             if (result.Error != ErrorCode.None || records is null || records.IsEmpty)
@@ -121,8 +179,9 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
             // One block per partition read, never reused: records are slices of it (SourceRecord's lifetime contract).
             var block = GC.AllocateUninitializedArray<byte>(records.Length);
             records.CopyTo(block);
-            _positions[result.Partition] = Decode(result.Partition, block, _positions[result.Partition], into);
+            positions[result.Partition] = Decode(result.Partition, block, positions[result.Partition], into);
         }
+        return (into, positions);
     }
 
     /// <summary>
@@ -185,9 +244,9 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
 
     public Task CommitAsync(IReadOnlyDictionary<int, long> positions, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await DropAheadAsync().ConfigureAwait(false);
         _scratch.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
