@@ -74,8 +74,9 @@ public static class DeliveryBenchmark
                 }
                 Directory.CreateDirectory(directory);
                 reference.Add(parquet ? ParquetReference(directory, lines) : Reference(directory, lines, compression));
+                var gc = GcCounts.Now();
                 ours.Add(await DeliverAsync(directory, lines, compression, partitioned, parquet));
-                Console.Error.WriteLine($"{name} run {run}: tributary {ours[^1]:F0} records/s, reference {reference[^1]:F0} records/s");
+                Console.Error.WriteLine($"{name} run {run}: tributary {ours[^1]:F0} records/s ({GcCounts.Since(gc)}), reference {reference[^1]:F0} records/s");
             }
             var value = Report.Median(ours);
             var referenceValue = Report.Median(reference);

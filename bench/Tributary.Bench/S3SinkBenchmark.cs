@@ -74,8 +74,9 @@ public static class S3SinkBenchmark
                 }
                 Directory.CreateDirectory(directory);
                 reference.Add(format.Contains("json", StringComparison.Ordinal) ? GzipReference(directory, lines) : ParquetReference(directory, sinkRecords));
+                var gc = GcCounts.Now();
                 ours.Add(await SinkAsync(directory, sinkRecords, format));
-                Console.Error.WriteLine($"{name} run {run}: tributary {ours[^1]:F0} records/s, reference {reference[^1]:F0} records/s");
+                Console.Error.WriteLine($"{name} run {run}: tributary {ours[^1]:F0} records/s ({GcCounts.Since(gc)}), reference {reference[^1]:F0} records/s");
             }
             var referenceName = format.Contains("json", StringComparison.Ordinal)
                 ? "GZipStream (Optimal, the sink's default level) fed 64 KiB blocks to one file, fsync every 5 MiB, same JSON lines"

@@ -9,7 +9,7 @@ namespace Tributary.Delivery.Engine;
 public sealed class RecordBuffer<TRecord>
     where TRecord : DeliveryRecord
 {
-    private readonly List<TRecord> _records = [];
+    private readonly SegmentedList<TRecord> _records = new();
     private readonly SortedDictionary<int, (long First, long Next)> _ranges = [];
     private int _lastPartition = -1;
     private (long First, long Next) _lastRange;
