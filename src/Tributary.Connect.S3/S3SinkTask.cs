@@ -160,10 +160,22 @@ public sealed class S3SinkTask : SinkTask
     public override async Task PutAsync(IReadOnlyList<SinkRecord> records, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // One hand-over per run of records of a topic (usually the whole put), not one per record.
+        var run = new List<SinkSourceRecord>(records.Count);
+        string? topic = null;
         foreach (var record in records)
         {
-            var prepared = await PrepareAsync(record, now).ConfigureAwait(false);
-            await Writer(record.OriginalTopic).PutAsync(prepared, cancellationToken).ConfigureAwait(false);
+            if (topic is not null && record.OriginalTopic != topic)
+            {
+                await Writer(topic).PutAsync(run, cancellationToken).ConfigureAwait(false);
+                run = new List<SinkSourceRecord>(records.Count);
+            }
+            topic = record.OriginalTopic;
+            run.Add(await PrepareAsync(record, now).ConfigureAwait(false));
+        }
+        if (topic is not null)
+        {
+            await Writer(topic).PutAsync(run, cancellationToken).ConfigureAwait(false);
         }
     }
 

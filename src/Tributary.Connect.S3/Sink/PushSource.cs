@@ -4,14 +4,17 @@ using Tributary.Delivery.Sources;
 namespace Tributary.Connect.S3.Sink;
 
 /// <summary>
-/// The engine's source for one topic of a sink task: <c>put</c> hands records in (<see cref="PutAsync"/>, waiting while
-/// the bounded queue is full, so the worker cannot run ahead of the engine), the engine polls them, and the positions
+/// The engine's source for one topic of a sink task: <c>put</c> hands records in, a batch per call (<see cref="PutAsync"/>,
+/// waiting while the bounded queue of batches is full, so the worker cannot run ahead of the engine), the engine polls them, and the positions
 /// the engine commits — only after the state listing their objects is durable — are what <c>preCommit</c> reports
 /// (<see cref="Durable"/>). Put comes from the worker's thread, everything else from the engine's task.
 /// </summary>
 internal sealed class PushSource(string topic, int capacity) : IDeliverySource
 {
-    private readonly Channel<SourceRecord> _queue = Channel.CreateBounded<SourceRecord>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+    /// <summary>A poll returns whole batches, stopping once it holds at least this many records.</summary>
+    private const int PollRecords = 1000;
+
+    private readonly Channel<IReadOnlyList<SourceRecord>> _queue = Channel.CreateBounded<IReadOnlyList<SourceRecord>>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
     private volatile IReadOnlyDictionary<int, long> _durable = new Dictionary<int, long>();
 
     /// <summary>Per Kafka partition, the next offset whose records are not all in durable (or pending-and-stated) objects.</summary>
@@ -21,9 +24,11 @@ internal sealed class PushSource(string topic, int capacity) : IDeliverySource
 
     public int AssignmentEpoch => 0;
 
+    /// <summary>Batches queued, not records.</summary>
     public long? Lag => _queue.Reader.Count;
 
-    public ValueTask PutAsync(SourceRecord record, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(record, cancellationToken);
+    /// <summary>Queues a batch of records (the queue holds at most <c>capacity</c> batches); the batch belongs to the source from here on.</summary>
+    public ValueTask PutAsync(IReadOnlyList<SourceRecord> records, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(records, cancellationToken);
 
     /// <summary>
     /// Reading starts wherever the worker delivers from; the state's positions are kept as the durable ones (records the
@@ -50,9 +55,9 @@ internal sealed class PushSource(string topic, int capacity) : IDeliverySource
                 return;
             }
         }
-        while (into.Count < 1000 && _queue.Reader.TryRead(out var record))
+        while (into.Count < PollRecords && _queue.Reader.TryRead(out var records))
         {
-            into.Add(record);
+            into.AddRange(records);
         }
     }
 

@@ -88,10 +88,25 @@ public static class S3SinkDialect
     /// </summary>
     private sealed class Router(bool clockPartitioned) : IBufferRouter<S3Record>
     {
+        private int _lastPartition = -1;
+        private string? _lastEncoded;
+        private string _lastId = "";
+
+        /// <summary>
+        /// Records come in runs of one partition and encoded partition: the run's id is made once and the same string
+        /// returned for each of its records (the engine then reuses its buffer without a lookup).
+        /// </summary>
         public string Route(S3Record record)
         {
-            var partition = "p" + record.Source.Partition.ToString(CultureInfo.InvariantCulture);
-            return clockPartitioned ? partition : partition + "|" + record.Sink.EncodedPartition;
+            var encoded = clockPartitioned ? "" : record.Sink.EncodedPartition;
+            if (record.Source.Partition != _lastPartition || !string.Equals(encoded, _lastEncoded, StringComparison.Ordinal))
+            {
+                _lastPartition = record.Source.Partition;
+                _lastEncoded = encoded;
+                var partition = "p" + _lastPartition.ToString(CultureInfo.InvariantCulture);
+                _lastId = clockPartitioned ? partition : partition + "|" + encoded;
+            }
+            return _lastId;
         }
 
         public string Admit(S3Record record, string bufferId, IReadOnlyCollection<string> open) => bufferId;

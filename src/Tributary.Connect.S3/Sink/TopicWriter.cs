@@ -16,10 +16,13 @@ internal sealed class TopicWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
+    /// <summary>Batches of put records the engine may lag behind the worker.</summary>
+    private const int QueuedBatches = 4;
+
     public TopicWriter(S3SinkDialect.Settings settings, string connector, IObjectStore store, string stateDirectory, long maxBufferedBytes, ILogger logger)
     {
         Topic = settings.Topic;
-        _source = new PushSource(settings.Topic, 1000);
+        _source = new PushSource(settings.Topic, QueuedBatches);
         var pipeline = new DeliveryPipeline<S3Record>(S3SinkDialect.Create(settings, connector), _source, new PipelineContext
         {
             Store = store,
@@ -37,12 +40,12 @@ internal sealed class TopicWriter : IAsyncDisposable
 
     public IReadOnlyDictionary<int, long> Durable => _source.Durable;
 
-    /// <summary>Hands a record to the engine (waits while its queue is full); throws the engine's failure if it stopped.</summary>
-    public async ValueTask PutAsync(SinkSourceRecord record, CancellationToken cancellationToken)
+    /// <summary>Hands a batch of records to the engine (waits while its queue is full); throws the engine's failure if it stopped.</summary>
+    public async ValueTask PutAsync(IReadOnlyList<SinkSourceRecord> records, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var put = _source.PutAsync(record, linked.Token).AsTask();
+        var put = _source.PutAsync(records, linked.Token).AsTask();
         if (!put.IsCompleted)
         {
             // Waiting for room: also stop waiting if the engine dies.

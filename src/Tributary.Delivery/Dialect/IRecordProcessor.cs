@@ -22,7 +22,8 @@ public interface IRecordProcessor<TRecord>
     /// Processes one polled batch: one or more records per source record, the parts of one source record next to each
     /// other, in source order. A record may be <see cref="ProcessedOutcome.Dropped"/> (its position advances, it is
     /// written nowhere) or <see cref="ProcessedOutcome.Failed"/> (it goes to an error buffer); a bad record never makes
-    /// this throw.
+    /// this throw. The engine is done with the returned list when it calls again: a processor may return the same
+    /// list each time, emptied (the records in it are the engine's to keep).
     /// </summary>
     Task<List<TRecord>> ProcessAsync(IReadOnlyList<SourceRecord> records, CancellationToken cancellationToken);
 }

@@ -88,6 +88,9 @@ public sealed class DeliveryPipeline<TRecord>
     /// <summary>Spool files of uploaded objects: deleted once a saved state no longer lists them.</summary>
     private readonly List<string> _toDelete = [];
 
+    /// <summary>The state save running in the background (<see cref="StartSave"/>), or null.</summary>
+    private SaveInFlight? _saving;
+
     private DeliveryState _state = new();
     private ObjectUploader? _uploader;
     private IReadOnlyDictionary<int, long>? _reportable;
@@ -97,6 +100,9 @@ public sealed class DeliveryPipeline<TRecord>
     private bool _committedUnsaved;
     private bool _uploadedUnsaved;
     private int _epoch;
+
+    /// <summary>Changes whenever the state's positions or delivery marks may have changed (invalidates RouteAsync's cache).</summary>
+    private int _stateVersion;
 
     public DeliveryPipeline(PipelineDefinition<TRecord> definition, IDeliverySource source, PipelineContext context)
     {
@@ -161,7 +167,7 @@ public sealed class DeliveryPipeline<TRecord>
                 // The partitions this instance reads changed: what is buffered may belong to another member now.
                 // Objects already being written are finished and committed first.
                 await CommitEncodedAsync(all: true, cancellationToken).ConfigureAwait(false);
-                Save();
+                await SaveAsync().ConfigureAwait(false);
                 await ReportAsync(cancellationToken).ConfigureAwait(false);
                 _buffers.Clear();
                 _buffered = 0;
@@ -181,11 +187,12 @@ public sealed class DeliveryPipeline<TRecord>
             }
             await CommitEncodedAsync(all: false, cancellationToken).ConfigureAwait(false);
             TakeUploaded();
+            await FinishSaveAsync(wait: false).ConfigureAwait(false);
             // Finished uploads alone wait for the next save while objects are being written (their removal from
-            // pending only spares a second upload after a crash).
-            if (_committedUnsaved || (_uploadedUnsaved && _encoding.Count == 0) || IdleSaveDue())
+            // pending only spares a second upload after a crash). One save at a time, in the background.
+            if (_saving is null && (_committedUnsaved || (_uploadedUnsaved && _encoding.Count == 0) || IdleSaveDue()))
             {
-                Save();
+                StartSave();
             }
             await ReportAsync(cancellationToken).ConfigureAwait(false);
             UpdateFreshness();
@@ -193,9 +200,10 @@ public sealed class DeliveryPipeline<TRecord>
         // Stopped: what finished is recorded (uploads done need no second upload after a restart); the rest is read again.
         await CommitEncodedAsync(all: false, CancellationToken.None).ConfigureAwait(false);
         TakeUploaded();
+        await FinishSaveAsync(wait: true).ConfigureAwait(false);
         if (_committedUnsaved || _uploadedUnsaved)
         {
-            Save();
+            await SaveAsync().ConfigureAwait(false);
         }
         await ReportAsync(CancellationToken.None).ConfigureAwait(false);
     }
@@ -216,10 +224,16 @@ public sealed class DeliveryPipeline<TRecord>
                 _positionsDirty = true;
             }
         }
+        _stateVersion++;
         _epoch = _source.AssignmentEpoch;
     }
 
-    /// <summary>Processes a polled batch and files each record under its buffer (or skips what is already delivered).</summary>
+    /// <summary>
+    /// Processes a polled batch and files each record under its buffer (or skips what is already delivered). The
+    /// per-record work is a comparison against a cached "delivered below" offset and a reuse of the last record's buffer
+    /// while the router names the same buffer: the state's trees and the buffer table are consulted only when the
+    /// partition or the buffer changes, or the state moved (<see cref="_stateVersion"/>).
+    /// </summary>
     private async Task RouteAsync(List<SourceRecord> records, CancellationToken cancellationToken)
     {
         long bytes = 0;
@@ -241,13 +255,24 @@ public sealed class DeliveryPipeline<TRecord>
                 {
                     var copy = _processor.CopyOf(record);
                     _buffers.TryGetValue(copyId, out var copyBuffer);
-                    await AddAsync(copyBuffer, copyId, copy, isSourceCopy: true, now, cancellationToken).ConfigureAwait(false);
+                    if (Add(copyBuffer, copyId, copy, isSourceCopy: true, now) is (_, true))
+                    {
+                        await MakeRoomAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
         }
         var processed = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
         var lastPartition = -1;
         var lastNext = 0L;
+        // The delivered-below cache: for (deliveredPartition, deliveredId) at _stateVersion, records below deliveredBelow are delivered.
+        var deliveredPartition = -1;
+        string? deliveredId = null;
+        var deliveredVersion = -1;
+        var deliveredBelow = long.MinValue;
+        // The buffer the last record went to, while it is open.
+        string? lastId = null;
+        RecordBuffer<TRecord>? lastBuffer = null;
         for (var i = 0; i < processed.Count; i++)
         {
             var record = processed[i];
@@ -272,11 +297,23 @@ public sealed class DeliveryPipeline<TRecord>
                 continue;
             }
             var id = _router.Route(record);
-            if (_state.IsDelivered(source.Partition, source.Offset, id))
+            if (source.Partition != deliveredPartition || !ReferenceEquals(id, deliveredId) || deliveredVersion != _stateVersion)
+            {
+                deliveredPartition = source.Partition;
+                deliveredId = id;
+                deliveredVersion = _stateVersion;
+                deliveredBelow = _state.DeliveredBelow(deliveredPartition, id);
+            }
+            if (source.Offset < deliveredBelow)
             {
                 continue;
             }
-            if (!_buffers.TryGetValue(id, out var buffer))
+            RecordBuffer<TRecord>? buffer;
+            if (ReferenceEquals(id, lastId) && lastBuffer is { Closed: false })
+            {
+                buffer = lastBuffer;
+            }
+            else if (!_buffers.TryGetValue(id, out buffer))
             {
                 var admitted = _router.Admit(record, id, _buffers.Keys);
                 if (admitted != id)
@@ -293,20 +330,21 @@ public sealed class DeliveryPipeline<TRecord>
             {
                 _context.Counters.Failed(record.ErrorOutputType!, 1);
             }
-            var added = AddAsync(buffer, id, record, isSourceCopy: false, now, cancellationToken);
-            if (!added.IsCompletedSuccessfully)
+            (lastBuffer, var wait) = Add(buffer, id, record, isSourceCopy: false, now);
+            lastId = lastBuffer.Id;
+            if (wait)
             {
-                await added.ConfigureAwait(false);
+                await MakeRoomAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
     /// Adds a record to its buffer (opening it when <paramref name="buffer"/> is null or the flush policy starts a new
-    /// object), then closes the buffer when the policy says it is full, and the largest buffers past the memory bound.
-    /// Completes synchronously unless it has to wait for an object being encoded.
+    /// object), then closes the buffer when the policy says it is full. Returns the buffer the record joined, and whether
+    /// the caller must <see cref="MakeRoomAsync"/> (too many objects being encoded, or the memory bound passed).
     /// </summary>
-    private ValueTask AddAsync(RecordBuffer<TRecord>? buffer, string id, TRecord record, bool isSourceCopy, long now, CancellationToken cancellationToken)
+    private (RecordBuffer<TRecord> Buffer, bool Wait) Add(RecordBuffer<TRecord>? buffer, string id, TRecord record, bool isSourceCopy, long now)
     {
         var wait = false;
         if (buffer is not null && _flush.StartsNewObject(buffer, record))
@@ -324,7 +362,7 @@ public sealed class DeliveryPipeline<TRecord>
         {
             wait |= Close(buffer);
         }
-        return wait || _buffered > _context.MaxBufferedBytes ? MakeRoomAsync(cancellationToken) : ValueTask.CompletedTask;
+        return (buffer, wait || _buffered > _context.MaxBufferedBytes);
     }
 
     /// <summary>Waits while too many objects are being encoded, and closes (or waits for) buffers past the memory bound.</summary>
@@ -372,6 +410,7 @@ public sealed class DeliveryPipeline<TRecord>
     private bool Close(RecordBuffer<TRecord> buffer)
     {
         _buffers.Remove(buffer.Id);
+        buffer.Closed = true;
         var objectId = ObjectId(buffer.Id, buffer.SortedRanges);
         _encoding.Enqueue(ObjectJob<TRecord>.Start(buffer, _objects.Plan(buffer, objectId), objectId, _spool));
         return _encoding.Count > _maxEncoding;
@@ -389,7 +428,7 @@ public sealed class DeliveryPipeline<TRecord>
     /// <summary>
     /// Step (2) in memory for the oldest object being written (waiting for its spool file): the records count as
     /// delivered, the object (and the object of the records its encoder rejected, written here) as pending. The next
-    /// <see cref="Save"/> makes it durable and hands the objects to the uploader.
+    /// <see cref="StartSave"/> makes it durable and hands the objects to the uploader.
     /// </summary>
     private async Task CommitOldestAsync(CancellationToken cancellationToken)
     {
@@ -423,6 +462,7 @@ public sealed class DeliveryPipeline<TRecord>
             }
             marks[buffer.Id] = Math.Max(marks.GetValueOrDefault(buffer.Id), next);
         }
+        _stateVersion++;
         _state.Pending.AddRange(pending);
         AdvancePositions();
         // Once these objects are in the store, every record before these positions is.
@@ -455,35 +495,70 @@ public sealed class DeliveryPipeline<TRecord>
     }
 
     /// <summary>
-    /// Saves the state (after an fsync of the spool directory when new spool files are listed), then deletes the spool
-    /// files it no longer lists and hands its new pending objects to the uploader.
+    /// Starts saving the state in the background: the state is serialized here (a snapshot), then a thread-pool task
+    /// fsyncs the spool directory when the snapshot lists new spool files and replaces the state file. The pipeline
+    /// reads on meanwhile; what must wait for the save to be durable — deleting the spool files it no longer lists,
+    /// uploading the objects it lists as new, reporting positions — happens in <see cref="FinishSaveAsync"/>, on this
+    /// task. One save runs at a time, so saves become durable in the order they were taken.
     /// </summary>
-    private void Save()
+    private void StartSave()
     {
-        if (_toUpload.Count > 0)
-        {
-            DeliveryState.SyncDirectory(_spool);
-        }
         AdvancePositions();
-        _state.Save(_context.StateDirectory);
+        var contents = _state.Serialize();
+        var syncSpool = _toUpload.Count > 0;
+        // Nothing pending in the saved state: every record before its positions is in the store (or was dropped).
+        var reportable = _state.Pending.Count == 0 ? new Dictionary<int, long>(_state.Positions) : null;
+        var spool = _spool;
+        var directory = _context.StateDirectory;
+        var written = Task.Run(() =>
+        {
+            if (syncSpool)
+            {
+                DeliveryState.SyncDirectory(spool);
+            }
+            DeliveryState.Write(directory, contents);
+        });
+        _saving = new SaveInFlight(written, [.. _toUpload], [.. _toDelete], reportable);
+        _toUpload.Clear();
+        _toDelete.Clear();
         _lastSaveTicks = Environment.TickCount64;
         _committedUnsaved = false;
         _uploadedUnsaved = false;
-        foreach (var spool in _toDelete)
+    }
+
+    /// <summary>
+    /// Once the save in the background is durable (waiting for it when <paramref name="wait"/>): deletes the spool files
+    /// it no longer lists, hands its new pending objects to the uploader, and makes its positions reportable when it
+    /// lists nothing pending. A failed save fails the pipeline, as a save on this task did.
+    /// </summary>
+    private async Task FinishSaveAsync(bool wait)
+    {
+        if (_saving is not { } saving || (!wait && !saving.Written.IsCompleted))
+        {
+            return;
+        }
+        await saving.Written.ConfigureAwait(false);
+        _saving = null;
+        foreach (var spool in saving.ToDelete)
         {
             File.Delete(Path.Combine(_spool, spool));
         }
-        _toDelete.Clear();
-        foreach (var (pending, positions) in _toUpload)
+        foreach (var (pending, positions) in saving.ToUpload)
         {
             _uploader!.Enqueue(pending, positions);
         }
-        _toUpload.Clear();
-        if (_uploader!.Outstanding == 0 && _encoding.Count == 0)
+        if (saving.Reportable is { } reportable)
         {
-            // Every object listed so far is in the store: the saved positions themselves are durable.
-            _reportable = new Dictionary<int, long>(_state.Positions);
+            _reportable = reportable;
         }
+    }
+
+    /// <summary>Saves now: waits for a save in the background, then saves and waits for that one too.</summary>
+    private async Task SaveAsync()
+    {
+        await FinishSaveAsync(wait: true).ConfigureAwait(false);
+        StartSave();
+        await FinishSaveAsync(wait: true).ConfigureAwait(false);
     }
 
     /// <summary>Tells the source the latest positions before which every record is in the store (after the state that holds them is durable).</summary>
@@ -500,19 +575,32 @@ public sealed class DeliveryPipeline<TRecord>
     private async Task SettleAsync(CancellationToken cancellationToken)
     {
         await CommitEncodedAsync(all: true, cancellationToken).ConfigureAwait(false);
-        Save();
+        await SaveAsync().ConfigureAwait(false);
         while (_uploader!.Outstanding > 0)
         {
             await _uploader.WaitForUploadedAsync(cancellationToken).ConfigureAwait(false);
             TakeUploaded();
         }
-        Save();
+        await SaveAsync().ConfigureAwait(false);
         await ReportAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the uploader and waits for spool files still being written (their objects were never committed).</summary>
     private async Task StopAsync()
     {
+        if (_saving is { } saving)
+        {
+            // A save still being written when the pipeline failed or stopped: it must not touch the spool after return.
+            _saving = null;
+            try
+            {
+                await saving.Written.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _context.Logger.LogDebug(e, "{Pipeline}: a state save failed while stopping.", _definition.Name);
+            }
+        }
         if (_uploader is { } uploader)
         {
             await uploader.DisposeAsync().ConfigureAwait(false);
@@ -560,6 +648,7 @@ public sealed class DeliveryPipeline<TRecord>
             }
         }
         _state.Prune();
+        _stateVersion++;
         _positionsDirty = false;
     }
 
@@ -675,4 +764,11 @@ public sealed class DeliveryPipeline<TRecord>
         return Convert.ToHexStringLower(hash[..4]) + "-" + Convert.ToHexStringLower(hash[4..6]) + "-" + Convert.ToHexStringLower(hash[6..8])
             + "-" + Convert.ToHexStringLower(hash[8..10]) + "-" + Convert.ToHexStringLower(hash[10..16]);
     }
+
+    /// <summary>A state save being written in the background, and what waits for it to be durable.</summary>
+    /// <param name="Written">Completes when the spool directory (if needed) and the state file are fsynced.</param>
+    /// <param name="ToUpload">Objects the saved state lists as new pending ones: uploaded once it is durable.</param>
+    /// <param name="ToDelete">Spool files of uploaded objects the saved state no longer lists: deleted once it is durable.</param>
+    /// <param name="Reportable">The saved positions when the saved state lists nothing pending, else null.</param>
+    private sealed record SaveInFlight(Task Written, List<(PendingObject Pending, IReadOnlyDictionary<int, long> Positions)> ToUpload, List<string> ToDelete, IReadOnlyDictionary<int, long>? Reportable);
 }

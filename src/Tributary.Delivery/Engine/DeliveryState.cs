@@ -51,6 +51,20 @@ public sealed class DeliveryState
         return Delivered.TryGetValue(partition, out var marks) && marks.TryGetValue(buffer, out var mark) && offset < mark;
     }
 
+    /// <summary>
+    /// The offset below which every record of <paramref name="partition"/> is delivered for <paramref name="buffer"/>
+    /// (<see cref="IsDelivered"/> is <c>offset &lt; DeliveredBelow</c>); long.MinValue when none is.
+    /// </summary>
+    public long DeliveredBelow(int partition, string buffer)
+    {
+        var below = Positions.TryGetValue(partition, out var position) ? position : long.MinValue;
+        if (Delivered.TryGetValue(partition, out var marks) && marks.TryGetValue(buffer, out var mark))
+        {
+            below = Math.Max(below, mark);
+        }
+        return below;
+    }
+
     /// <summary>Drops delivery marks the positions have passed.</summary>
     public void Prune()
     {
@@ -87,10 +101,16 @@ public sealed class DeliveryState
         return state;
     }
 
-    public void Save(string directory)
+    public void Save(string directory) => Write(directory, Serialize());
+
+    /// <summary>The state file's bytes as they are now (a snapshot that a background <see cref="Write"/> can save).</summary>
+    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, DeliveryStateJson.Default.DeliveryState);
+
+    /// <summary>Replaces the state file of <paramref name="directory"/> atomically with <paramref name="contents"/> (<see cref="Serialize"/>'s).</summary>
+    public static void Write(string directory, byte[] contents)
     {
         Directory.CreateDirectory(directory);
-        DurableFile.WriteAtomically(Path.Combine(directory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, DeliveryStateJson.Default.DeliveryState));
+        DurableFile.WriteAtomically(Path.Combine(directory, FileName), contents);
     }
 
     /// <summary>Makes new names in <paramref name="directory"/> durable (Linux: fsync of the directory).</summary>

@@ -9,7 +9,7 @@ namespace Tributary.Delivery.Engine;
 public sealed class RecordBuffer<TRecord>
     where TRecord : DeliveryRecord
 {
-    private readonly List<TRecord> _records = [];
+    private readonly SegmentedList<TRecord> _records = new();
     private readonly SortedDictionary<int, (long First, long Next)> _ranges = [];
     private int _lastPartition = -1;
     private (long First, long Next) _lastRange;
@@ -25,6 +25,9 @@ public sealed class RecordBuffer<TRecord>
     }
 
     public string Id { get; }
+
+    /// <summary>Set when the engine closes the buffer (its object is being written): no record joins it any more.</summary>
+    internal bool Closed { get; set; }
 
     /// <summary>The record that opened the buffer; what every record of the buffer shares (its keys, its error type) can be read from it.</summary>
     public TRecord First { get; }

@@ -7,10 +7,12 @@ namespace Tributary.Delivery.Sources;
 /// <see cref="Data"/> (incoming bytes); a source may derive from this class to hand its dialect more (a sink
 /// framework's converted key, value and headers), which the dialect's <see cref="Dialect.IRecordProcessor{TRecord}"/> reads.
 /// <para>Lifetime of <see cref="Data"/>: it may be a slice of a block the source fetched (a log read holding many
-/// records) rather than an array of its own, so records cost no copy and no allocation each. The block is an ordinary
-/// managed array that no one writes after the record is handed out: the slice stays valid and unchanged for as long
-/// as the record (or anything made from it) is referenced — there is no release step to respect. A source must
-/// never hand out slices of a buffer it reuses.</para>
+/// records, or a chunk shared by many copied values) rather than an array of its own, so records cost no allocation
+/// each. The array is an ordinary managed one whose bytes under the slice no one writes after the record is handed
+/// out: the slice stays valid and unchanged for as long as the record (or anything made from it) is referenced — there
+/// is no release step to respect. A source must never hand out slices of a buffer it reuses. (Sources keep such
+/// arrays under 85,000 bytes where they can: large-object-heap arrays kept alive by buffered records make the runtime
+/// run full collections.)</para>
 /// </summary>
 public class SourceRecord(int partition, long offset, long arrivalMs, byte[]? key, ReadOnlyMemory<byte> data)
 {

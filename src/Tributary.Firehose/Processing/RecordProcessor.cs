@@ -98,9 +98,16 @@ public sealed class RecordProcessor : IRecordProcessor<ProcessedRecord>
     /// <summary>The backup holds the record as it arrived, before de-aggregation or any processing.</summary>
     public ProcessedRecord CopyOf(SourceRecord record) => new(record, 0, record.Data);
 
+    /// <summary>
+    /// The list every call returns, emptied first: a poll's tens of thousands of records would put a new list's array
+    /// on the large object heap each time (the engine is done with it by the next call).
+    /// </summary>
+    private readonly List<ProcessedRecord> _output = [];
+
     public async Task<List<ProcessedRecord>> ProcessAsync(IReadOnlyList<SourceRecord> records, CancellationToken cancellationToken)
     {
-        var output = new List<ProcessedRecord>(records.Count);
+        var output = _output;
+        output.Clear();
         foreach (var record in records)
         {
             Split(record, output);

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Tributary.Broker;
 using Tributary.Delivery.Sources;
 using Tributary.Foundation.Buffers;
@@ -32,8 +30,20 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
 
     private readonly Dictionary<int, long> _positions = [];
     private readonly PooledBufferWriter _scratch = new();
+    private readonly PooledBufferWriter _fetched = new();
+    private readonly ValueChunks _values = new();
     private int _epoch;
     private int _partitionCount;
+
+    /// <summary>The read running ahead of the engine (see <see cref="PollAsync"/>), or null.</summary>
+    private Task<(List<SourceRecord> Records, Dictionary<int, long> Positions)>? _ahead;
+    private bool _discardAhead;
+
+    /// <summary>
+    /// The list of the last records handed out, emptied, for the next read (a poll's list grows to tens of thousands
+    /// of entries: a new one per poll would put its growing arrays on the large object heap each time).
+    /// </summary>
+    private List<SourceRecord>? _spare;
 
     public string Description => "topic " + topic;
 
@@ -55,8 +65,9 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         }
     }
 
-    public Task<IReadOnlyDictionary<int, long>> StartAsync(IReadOnlyDictionary<int, long> saved, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, long>> StartAsync(IReadOnlyDictionary<int, long> saved, CancellationToken cancellationToken)
     {
+        await DropAheadAsync().ConfigureAwait(false);
         var info = broker.GetTopic(topic) ?? throw new InvalidOperationException($"Topic {topic} does not exist.");
         _partitionCount = info.PartitionCount;
         _positions.Clear();
@@ -64,7 +75,7 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         {
             _positions[partition] = saved.TryGetValue(partition, out var offset) ? Clamp(partition, offset) : Resolve(partition, gate?.Start(partition) ?? start);
         }
-        return Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>(_positions));
+        return new Dictionary<int, long>(_positions);
     }
 
     /// <summary>A saved position below the log start (retention removed records) reads from the log start.</summary>
@@ -82,20 +93,85 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         return result.Offset >= 0 ? result.Offset : broker.GetOffsets(topic, partition)?.HighWatermark ?? 0;
     }
 
-    public void Seek(int partition, long offset) => _positions[partition] = offset;
+    public void Seek(int partition, long offset)
+    {
+        // A read ahead from the old position is dropped at the next poll.
+        _discardAhead = true;
+        _positions[partition] = offset;
+    }
 
+    /// <summary>
+    /// Hands out the records of the read that ran ahead (or reads now when none did), then starts the next read on the
+    /// thread pool from the positions after them: fetching and decoding the next records overlaps the engine's work on
+    /// these. One read at most runs ahead; it works on its own copy of the positions, which replace ours only when its
+    /// records are handed out, so a Seek or a restart in between simply drops it.
+    /// </summary>
     public async ValueTask PollAsync(List<SourceRecord> into, int maxWaitMs, CancellationToken cancellationToken)
     {
         if (broker.GetTopic(topic) is { } info && info.PartitionCount != _partitionCount)
         {
             // New partitions: the engine restarts reading with them (their records start at offset 0).
+            await DropAheadAsync().ConfigureAwait(false);
             _epoch++;
             return;
         }
-        var requests = new List<FetchPartitionRequest>(_positions.Count);
-        foreach (var (partition, position) in _positions)
+        if (_discardAhead)
         {
-            if (gate is null || gate.CanRead(partition, _positions))
+            await DropAheadAsync().ConfigureAwait(false);
+        }
+        var read = _ahead is { } ahead ? await ahead.ConfigureAwait(false) : await ReadAsync(TakeSpare(), new Dictionary<int, long>(_positions), maxWaitMs, cancellationToken).ConfigureAwait(false);
+        _ahead = null;
+        into.AddRange(read.Records);
+        read.Records.Clear();
+        _spare = read.Records;
+        foreach (var (partition, position) in read.Positions)
+        {
+            _positions[partition] = position;
+        }
+        if (read.Records.Count > 0)
+        {
+            // More is likely: read it while the engine works on these. (After an empty poll the next one waits anyway.)
+            var positions = new Dictionary<int, long>(_positions);
+            var list = TakeSpare();
+            _ahead = Task.Run(() => ReadAsync(list, positions, maxWaitMs, cancellationToken).AsTask(), CancellationToken.None);
+        }
+    }
+
+    private List<SourceRecord> TakeSpare()
+    {
+        var list = _spare ?? [];
+        _spare = null;
+        return list;
+    }
+
+    /// <summary>Waits for the read running ahead, if any, and forgets it (its records are read again from the positions).</summary>
+    private async Task DropAheadAsync()
+    {
+        _discardAhead = false;
+        if (_ahead is { } ahead)
+        {
+            _ahead = null;
+            try
+            {
+                await ahead.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+            {
+                // Dropped anyway.
+            }
+        }
+    }
+
+    /// <summary>
+    /// One read of every partition from <paramref name="positions"/> (advanced in place past what it returns) into
+    /// <paramref name="into"/> (empty).
+    /// </summary>
+    private async ValueTask<(List<SourceRecord> Records, Dictionary<int, long> Positions)> ReadAsync(List<SourceRecord> into, Dictionary<int, long> positions, int maxWaitMs, CancellationToken cancellationToken)
+    {
+        var requests = new List<FetchPartitionRequest>(positions.Count);
+        foreach (var (partition, position) in positions)
+        {
+            if (gate is null || gate.CanRead(partition, positions))
             {
                 requests.Add(new FetchPartitionRequest(topic, partition, position, MaxBytesPerPartition));
             }
@@ -103,7 +179,7 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
         if (requests.Count == 0)
         {
             await Task.Delay(maxWaitMs, cancellationToken).ConfigureAwait(false);
-            return;
+            return (into, positions);
         }
         var results = await broker.FetchAsync(requests, maxWaitMs, 1, MaxBytesPerPoll, cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
@@ -111,34 +187,34 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
             using var records = result.Records;
             if (result.Error == ErrorCode.OffsetOutOfRange)
             {
-                _positions[result.Partition] = broker.GetOffsets(topic, result.Partition)?.LogStartOffset ?? 0;
+                positions[result.Partition] = broker.GetOffsets(topic, result.Partition)?.LogStartOffset ?? 0;
                 continue;
             }
             if (result.Error != ErrorCode.None || records is null || records.IsEmpty)
             {
                 continue;
             }
-            // One block per partition read, never reused: records are slices of it (SourceRecord's lifetime contract).
-            var block = GC.AllocateUninitializedArray<byte>(records.Length);
-            records.CopyTo(block);
-            _positions[result.Partition] = Decode(result.Partition, block, _positions[result.Partition], into);
+            // The fetched batches go to a reused buffer; the values handed out are copied from it (see Decode).
+            _fetched.Reset();
+            records.CopyTo(_fetched);
+            positions[result.Partition] = Decode(result.Partition, _fetched.WrittenSpan, positions[result.Partition], into);
         }
+        return (into, positions);
     }
 
     /// <summary>
     /// Hands out the records at or after <paramref name="position"/> of the whole batches in <paramref name="block"/>;
-    /// returns the next position. Values of uncompressed batches are slices of the block itself; a compressed batch is
-    /// decompressed once into an array of its own, which its records' values slice. Keys (rare) are copied.
+    /// returns the next position. A compressed batch is decompressed into the scratch buffer first. Values are copied
+    /// into <see cref="ValueChunks"/> (the block and the scratch buffer are reused); keys (rare) are copied each.
     /// </summary>
-    private long Decode(int partition, byte[] block, long position, List<SourceRecord> into)
+    private long Decode(int partition, ReadOnlySpan<byte> block, long position, List<SourceRecord> into)
     {
         var next = position;
         var consumed = 0;
         int size;
-        while ((size = RecordBatch.FirstWholeBatchSize(block.AsSpan(consumed))) > 0)
+        while ((size = RecordBatch.FirstWholeBatchSize(block[consumed..])) > 0)
         {
-            var batchStart = consumed;
-            var batch = block.AsSpan(batchStart, size);
+            var batch = block.Slice(consumed, size);
             consumed += size;
             if (RecordBatch.IsControl(batch))
             {
@@ -149,19 +225,7 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
             var logAppendTime = RecordBatch.IsLogAppendTime(batch);
             var baseTimestamp = RecordBatch.BaseTimestamp(batch);
             var maxTimestamp = RecordBatch.MaxTimestamp(batch);
-            var section = BatchRecords.Decode(batch, _scratch);
-            byte[] owner;
-            if (RecordBatch.Codec(batch) == Protocol.Compression.CompressionCodec.None)
-            {
-                owner = block;
-            }
-            else
-            {
-                owner = section.ToArray();
-                section = owner;
-            }
-            ref var origin = ref MemoryMarshal.GetArrayDataReference(owner);
-            var reader = new RecordReader(section, RecordBatch.RecordsCount(batch));
+            var reader = new RecordReader(BatchRecords.Decode(batch, _scratch), RecordBatch.RecordsCount(batch));
             while (reader.TryReadNext(out var record))
             {
                 var offset = baseOffset + record.OffsetDelta;
@@ -170,12 +234,7 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
                     continue;
                 }
                 var arrival = logAppendTime ? maxTimestamp : baseTimestamp + record.TimestampDelta;
-                var value = ReadOnlyMemory<byte>.Empty;
-                if (record.HasValue && !record.Value.IsEmpty)
-                {
-                    var start = (int)Unsafe.ByteOffset(ref origin, ref MemoryMarshal.GetReference(record.Value));
-                    value = new ReadOnlyMemory<byte>(owner, start, record.Value.Length);
-                }
+                var value = record.HasValue && !record.Value.IsEmpty ? _values.Copy(record.Value) : ReadOnlyMemory<byte>.Empty;
                 into.Add(new SourceRecord(partition, offset, arrival, record.HasKey ? record.Key.ToArray() : null, value));
             }
             next = Math.Max(next, RecordBatch.NextOffset(batch));
@@ -185,9 +244,10 @@ public sealed class TopicSource(IBrokerApi broker, string topic, StartPosition s
 
     public Task CommitAsync(IReadOnlyDictionary<int, long> positions, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await DropAheadAsync().ConfigureAwait(false);
         _scratch.Dispose();
-        return ValueTask.CompletedTask;
+        _fetched.Dispose();
     }
 }
