@@ -46,7 +46,7 @@ public sealed class KafkaOffsetStore : OffsetStoreBase, IAsyncDisposable
     /// <paramref name="producer"/>'s open transaction: readers see them only if it commits (KIP-618).
     /// </summary>
     public Task WriteInTransactionAsync(TransactionalProducer producer, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken) =>
-        WriteAsync(changes, producer.ProduceBatchAsync, cancellationToken);
+        WriteAsync(changes, (topic, partition, batch, token) => producer.ProduceBatchAsync(topic, partition, batch, token), cancellationToken);
 
     private async Task WriteAsync(IReadOnlyDictionary<string, string?> changes, Func<string, int, byte[], CancellationToken, Task<long>> send, CancellationToken cancellationToken)
     {
