@@ -59,7 +59,14 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private long _lastFlush = Environment.TickCount64;
     private InFlight? _inFlight;
     private List<SealedBatch> _sealed = [];
-    private List<IReadOnlyList<SourceRecord>> _accumulatedPolls = [];
+    /// <summary>
+    /// The source offsets of the polls gathered since the last send, one entry per run of records sharing a source
+    /// partition (see <see cref="CollectOffsets"/>), staged once the round that carries them is acknowledged. Only these
+    /// small maps outlive a poll, not its records: records kept until the acknowledgement survived the young-generation
+    /// collections and made them copy tens of thousands of objects each time.
+    /// </summary>
+    private List<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> _accumulatedOffsets = [];
+    private int _accumulatedPolls;
     private long _accumulatedBytes;
 
     public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, TopicCreation? topicCreation, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null, SourceTransactions? transactions = null)
@@ -303,7 +310,8 @@ public sealed class WorkerSourceTask : WorkerTaskBase
                 Seal(batch);
             }
         }
-        _accumulatedPolls.Add(polled);
+        CollectOffsets(polled);
+        _accumulatedPolls++;
     }
 
     private void Seal(PendingBatch batch)
@@ -323,7 +331,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
                 Seal(batch);
             }
         }
-        if (_accumulatedPolls.Count == 0)
+        if (_accumulatedPolls == 0)
         {
             return;
         }
@@ -351,9 +359,10 @@ public sealed class WorkerSourceTask : WorkerTaskBase
                 produces[i] = _client.ProduceBatchAsync(sends[i].Topic, sends[i].Partition, sends[i].Bytes.WrittenMemory, _producer.Acks, cancellationToken);
             }
         }
-        _inFlight = new InFlight(_accumulatedPolls, sends, produces);
+        _inFlight = new InFlight(_accumulatedOffsets, sends, produces);
         _sealed = [];
-        _accumulatedPolls = [];
+        _accumulatedOffsets = [];
+        _accumulatedPolls = 0;
         _accumulatedBytes = 0;
     }
 
@@ -390,18 +399,19 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             }
             RecordsWritten += batch.Count;
         }
-        foreach (var polled in inFlight.Polls)
+        foreach (var (partition, offset) in inFlight.Offsets)
         {
-            StageOffsets(polled);
+            StagedOffsets.Put(Connector, partition, offset);
         }
     }
 
     /// <summary>
-    /// Stages the source offsets of a poll's records in order. Of a run of records sharing one source-partition
-    /// instance (a task usually reuses it) only the last offset is staged: the earlier ones would be overwritten
-    /// before any flush, and staging serializes the key and value, which per record cost a third of the source path.
+    /// Notes the source offsets of a poll's records in order, for staging after the acknowledgement. Of a run of records
+    /// sharing one source-partition instance (a task usually reuses it) only the last offset is kept: the earlier ones
+    /// would be overwritten before any flush, and staging serializes the key and value, which per record cost a third
+    /// of the source path.
     /// </summary>
-    private void StageOffsets(IReadOnlyList<SourceRecord> polled)
+    private void CollectOffsets(IReadOnlyList<SourceRecord> polled)
     {
         IReadOnlyDictionary<string, object?>? runPartition = null;
         IReadOnlyDictionary<string, object?>? runOffset = null;
@@ -413,14 +423,14 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             }
             if (runPartition is not null && !ReferenceEquals(runPartition, sourcePartition))
             {
-                StagedOffsets.Put(Connector, runPartition, runOffset);
+                _accumulatedOffsets.Add(new(runPartition, runOffset));
             }
             runPartition = sourcePartition;
             runOffset = polled[i].SourceOffset;
         }
         if (runPartition is not null)
         {
-            StagedOffsets.Put(Connector, runPartition, runOffset);
+            _accumulatedOffsets.Add(new(runPartition, runOffset));
         }
     }
 
@@ -512,8 +522,8 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     /// <summary>One partition's batch as sent: its bytes (pooled), its record count and, for commitRecord, the records with their timestamps.</summary>
     private sealed record SealedBatch(string Topic, int Partition, PooledBufferWriter Bytes, int Count, List<SourceRecord>? Records, List<long>? Timestamps);
 
-    /// <summary>The polls whose records one round of requests carries, in poll order, and those requests.</summary>
-    private sealed record InFlight(List<IReadOnlyList<SourceRecord>> Polls, List<SealedBatch> Batches, Task<long>[] Produces)
+    /// <summary>The source offsets of the polls one round of requests carries, in poll order, and those requests.</summary>
+    private sealed record InFlight(List<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> Offsets, List<SealedBatch> Batches, Task<long>[] Produces)
     {
         public bool IsCompleted => Array.TrueForAll(Produces, static p => p.IsCompleted);
     }
