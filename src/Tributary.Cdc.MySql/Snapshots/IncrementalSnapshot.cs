@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using MySqlConnector;
 using Tributary.Cdc.MySql.Schema;
 using Tributary.Connect.Data;
@@ -15,65 +13,30 @@ namespace Tributary.Cdc.MySql.Snapshots;
 /// row is dropped from the chunk; at the close watermark the remaining rows are emitted as <c>op=r</c> with
 /// <c>snapshot=incremental</c>. Progress (tables left, last key read, as the key columns' text) travels in every
 /// offset (<c>incremental_snapshot</c>, our own JSON), so a restart resumes after the last emitted row. Used by the
-/// reader task only; not thread-safe.
+/// reader task only; not thread-safe. The window and progress are
+/// <see cref="IncrementalSnapshotWindow{TTable, TKey, TRow}"/>'s, shared with the PostgreSQL connector; this class
+/// reads MySQL's chunks and writes its watermarks.
 /// </summary>
 public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
 {
-    private readonly List<string> _tables = [];
-    private string?[]? _lastKey;
-    private string?[]? _chunkLastKey;
-    private string? _openId;
-    private string? _closeId;
-    private bool _windowOpen;
-    private CapturedTable? _chunkTable;
-    private readonly Dictionary<Struct, (object?[] Row, string?[] KeyText)> _chunk = [];
-    private readonly List<Struct> _chunkOrder = [];
+    private readonly IncrementalSnapshotWindow<CapturedTable, Struct, object?[]> _window = new(
+        static (a, b) => a.Definition.Database == b.Definition.Database && a.Definition.Table == b.Definition.Table);
 
     /// <summary>Whether tables are left and no window is waiting for its watermarks.</summary>
-    public bool NeedsChunk => _tables.Count > 0 && _openId is null;
+    public bool NeedsChunk => _window.NeedsChunk;
 
     /// <summary>The progress for offsets (null when no incremental snapshot runs).</summary>
-    public string? State => _tables.Count == 0 ? null : JsonSerializer.Serialize(new Progress(_tables, _lastKey));
-
-    private sealed record Progress(IReadOnlyList<string> Collections, string?[]? Key);
+    public string? State => _window.State;
 
     /// <summary>Resumes the progress a stored offset carries.</summary>
-    public void Resume(string? state)
-    {
-        if (state is not null && JsonSerializer.Deserialize<Progress>(state) is { } progress)
-        {
-            _tables.AddRange(progress.Collections);
-            _lastKey = progress.Key;
-        }
-    }
+    public void Resume(string? state) => _window.Resume(state);
 
-    /// <summary>An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["db.table", …], "type": "incremental"}</c> (names or regular expressions).</summary>
-    public void Request(string? data, IEnumerable<(string Database, string Table)> captured)
-    {
-        using var json = JsonDocument.Parse(string.IsNullOrEmpty(data) ? "{}" : data);
-        if (json.RootElement.TryGetProperty("type", out var type) && !string.Equals(type.GetString(), "incremental", StringComparison.OrdinalIgnoreCase))
-        {
-            return; // Blocking snapshots are not supported.
-        }
-        if (!json.RootElement.TryGetProperty("data-collections", out var collections) || collections.ValueKind != JsonValueKind.Array)
-        {
-            return;
-        }
-        var all = captured.ToList();
-        foreach (var pattern in collections.EnumerateArray().Select(c => c.GetString()).OfType<string>())
-        {
-            // MySQL's names are matched as the include lists match them: case-insensitively.
-            var regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
-            foreach (var (database, table) in all)
-            {
-                var id = database + "." + table;
-                if (regex.IsMatch(id) && !_tables.Contains(id))
-                {
-                    _tables.Add(id);
-                }
-            }
-        }
-    }
+    /// <summary>
+    /// An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["db.table", …], "type": "incremental"}</c>
+    /// (names or regular expressions; MySQL's names are matched as the include lists match them: case-insensitively).
+    /// </summary>
+    public void Request(string? data, IEnumerable<(string Database, string Table)> captured) =>
+        _window.Request(data, captured.Select(c => c.Database + "." + c.Table), ignoreCase: true);
 
     /// <summary>
     /// Reads the next chunk between the two watermarks: open written, chunk read, close written. A table whose rows
@@ -83,23 +46,17 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
     public async Task StartChunkAsync(MySqlConnection sql, Func<string, string, Task<CapturedTable?>> lookup, Func<MySqlDataReader, CapturedTable, object?[]> readRow,
         CancellationToken cancellationToken)
     {
-        while (_tables.Count > 0)
+        while (_window.CurrentTable is { } id)
         {
-            var id = _tables[0];
             var dot = id.IndexOf('.', StringComparison.Ordinal);
             var table = await lookup(id[..dot], id[(dot + 1)..]).ConfigureAwait(false);
             if (table is null || table.KeySchema is null)
             {
-                // Gone, no longer captured, or without a primary key to chunk by: skipped, as Debezium skips keyless tables.
-                _tables.RemoveAt(0);
-                _lastKey = null;
+                _window.SkipTable();
                 continue;
             }
-            var openId = Guid.NewGuid().ToString("D") + "-open";
+            var openId = _window.BeginChunk();
             await WatermarkAsync(sql, openId, "snapshot-window-open", cancellationToken).ConfigureAwait(false);
-            _chunk.Clear();
-            _chunkOrder.Clear();
-            string?[]? last = null;
             var keyCount = table.Definition.PrimaryKey.Count;
             await using (var command = ChunkQuery(sql, table))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -112,19 +69,10 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
                     {
                         keyText[k] = reader.IsDBNull(table.ColumnCount + k) ? null : reader.GetString(table.ColumnCount + k);
                     }
-                    var key = table.Key(row)!;
-                    _chunk[key] = (row, keyText);
-                    _chunkOrder.Add(key);
-                    last = keyText;
+                    _window.Add(table.Key(row)!, row, keyText);
                 }
             }
-            var closeId = openId[..^"open".Length] + "close";
-            _openId = openId;
-            _closeId = closeId;
-            _windowOpen = false;
-            _chunkTable = table;
-            // Progress moves when the chunk is emitted (at the close watermark); null: the table's last chunk.
-            _chunkLastKey = last is not null && _chunkOrder.Count >= config.IncrementalChunkSize ? last : null;
+            var closeId = _window.EndChunk(openId, table, config.IncrementalChunkSize);
             await WatermarkAsync(sql, closeId, "snapshot-window-close", cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -147,7 +95,7 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
         var order = string.Join(", ", keys.Select(k => "src." + Quote(k.Name)));
         var text = $"SELECT src.*, {texts} FROM {Quote(definition.Database)}.{Quote(definition.Table)} AS src";
         var command = sql.CreateCommand();
-        if (_lastKey is { } after)
+        if (_window.LastKey is { } after)
         {
             text += $" WHERE ({order}) > ({string.Join(", ", keys.Select((k, i) => Binary(k) ? $"UNHEX(@k{i})" : $"@k{i}"))})";
             for (var i = 0; i < after.Length; i++)
@@ -176,42 +124,16 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
     /// </summary>
     public void OnChange(CapturedTable table, object?[]? row)
     {
-        if (row is not null && _windowOpen && _chunkTable is { } current && current.Definition.Database == table.Definition.Database &&
-            current.Definition.Table == table.Definition.Table && table.Key(row) is { } key)
+        if (row is not null && _window.Watches(table) && table.Key(row) is { } key)
         {
-            _chunk.Remove(key);
+            _window.Supersede(key);
         }
     }
 
     /// <summary>
     /// A row written to the signalling table: a watermark of the window in progress opens it, or closes it and
-    /// returns the chunk's remaining rows in key order with their table and, per row, the progress its offset carries
-    /// (the row's own key: a restart after any of them resumes right after it); anything else returns null.
+    /// returns the chunk's remaining rows in key order with their table and, per row, the progress its offset carries;
+    /// anything else returns null.
     /// </summary>
-    public (CapturedTable Table, List<(object?[] Row, string State)> Rows)? OnWatermark(string id)
-    {
-        if (id == _openId)
-        {
-            _windowOpen = true;
-            return null;
-        }
-        if (id != _closeId || _chunkTable is not { } table)
-        {
-            return null;
-        }
-        var rows = _chunkOrder.Where(_chunk.ContainsKey)
-            .Select(k => (_chunk[k].Row, JsonSerializer.Serialize(new Progress(_tables, _chunk[k].KeyText)))).ToList();
-        _lastKey = _chunkLastKey;
-        if (_chunkLastKey is null)
-        {
-            _tables.RemoveAt(0);
-        }
-        _openId = null;
-        _closeId = null;
-        _windowOpen = false;
-        _chunkTable = null;
-        _chunk.Clear();
-        _chunkOrder.Clear();
-        return (table, rows);
-    }
+    public (CapturedTable Table, List<(object?[] Row, string State)> Rows)? OnWatermark(string id) => _window.OnWatermark(id);
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Npgsql;
 using Tributary.Cdc.Postgres.Replication;
 using Tributary.Cdc.Postgres.Schema;
@@ -15,62 +13,26 @@ namespace Tributary.Cdc.Postgres.Snapshots;
 /// from the chunk; at the close watermark the remaining rows are emitted as <c>op=r</c> with
 /// <c>snapshot=incremental</c>. Progress (tables left, last key read) travels in every offset
 /// (<c>incremental_snapshot</c>), so a restart resumes after the last emitted chunk. Used by the reader task only.
+/// The window and progress are <see cref="IncrementalSnapshotWindow{TTable, TKey, TRow}"/>'s, shared with the MySQL
+/// connector; this class reads PostgreSQL's chunks (every column as text) and writes its watermarks.
 /// </summary>
 public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
 {
-    private readonly List<string> _tables = [];
-    private string?[]? _lastKey;
-    private string?[]? _chunkLastKey;
-    private string? _openId;
-    private string? _closeId;
-    private bool _windowOpen;
-    private CapturedTable? _chunkTable;
-    private readonly Dictionary<string, string?[]> _chunk = new(StringComparer.Ordinal);
-    private readonly List<string> _chunkOrder = [];
+    private readonly IncrementalSnapshotWindow<CapturedTable, string, string?[]> _window = new(
+        static (a, b) => a.Definition.Schema == b.Definition.Schema && a.Definition.Table == b.Definition.Table, StringComparer.Ordinal);
 
     /// <summary>Whether tables are left and no window is waiting for its watermarks.</summary>
-    public bool NeedsChunk => _tables.Count > 0 && _openId is null;
+    public bool NeedsChunk => _window.NeedsChunk;
 
     /// <summary>The progress for offsets (null when no incremental snapshot runs).</summary>
-    public string? State => _tables.Count == 0 ? null : JsonSerializer.Serialize(new Progress(_tables, _lastKey));
-
-    private sealed record Progress(IReadOnlyList<string> Collections, string?[]? Key);
+    public string? State => _window.State;
 
     /// <summary>Resumes the progress a stored offset carries.</summary>
-    public void Resume(string? state)
-    {
-        if (state is not null && JsonSerializer.Deserialize<Progress>(state) is { } progress)
-        {
-            _tables.AddRange(progress.Collections);
-            _lastKey = progress.Key;
-        }
-    }
+    public void Resume(string? state) => _window.Resume(state);
 
     /// <summary>An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["schema.table", …], "type": "incremental"}</c> (names or regular expressions).</summary>
-    public void Request(string? data, IEnumerable<(string Schema, string Table)> captured)
-    {
-        using var json = JsonDocument.Parse(string.IsNullOrEmpty(data) ? "{}" : data);
-        if (json.RootElement.TryGetProperty("type", out var type) && !string.Equals(type.GetString(), "incremental", StringComparison.OrdinalIgnoreCase))
-        {
-            return; // Blocking snapshots are not supported.
-        }
-        if (!json.RootElement.TryGetProperty("data-collections", out var collections) || collections.ValueKind != JsonValueKind.Array)
-        {
-            return;
-        }
-        foreach (var pattern in collections.EnumerateArray().Select(c => c.GetString()).OfType<string>())
-        {
-            var regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant);
-            foreach (var (schema, table) in captured)
-            {
-                var id = schema + "." + table;
-                if (regex.IsMatch(id) && !_tables.Contains(id))
-                {
-                    _tables.Add(id);
-                }
-            }
-        }
-    }
+    public void Request(string? data, IEnumerable<(string Schema, string Table)> captured) =>
+        _window.Request(data, captured.Select(c => c.Schema + "." + c.Table), ignoreCase: false);
 
     /// <summary>
     /// Reads the next chunk between the two watermarks: open written, chunk read, close written (each committed on
@@ -78,23 +40,17 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
     /// </summary>
     public async Task StartChunkAsync(NpgsqlConnection sql, Func<string, string, Task<CapturedTable?>> lookup, CancellationToken cancellationToken)
     {
-        while (_tables.Count > 0)
+        while (_window.CurrentTable is { } id)
         {
-            var id = _tables[0];
             var dot = id.IndexOf('.', StringComparison.Ordinal);
             var table = await lookup(id[..dot], id[(dot + 1)..]).ConfigureAwait(false);
             if (table is null || table.KeyColumnIndexes.Count == 0)
             {
-                // Gone, no longer captured, or without a primary key to chunk by: skipped, as Debezium skips keyless tables.
-                _tables.RemoveAt(0);
-                _lastKey = null;
+                _window.SkipTable();
                 continue;
             }
-            var openId = Guid.NewGuid().ToString("D") + "-open";
+            var openId = _window.BeginChunk();
             await WatermarkAsync(sql, openId, "snapshot-window-open", cancellationToken).ConfigureAwait(false);
-            _chunk.Clear();
-            _chunkOrder.Clear();
-            string?[]? last = null;
             await using (var command = ChunkQuery(sql, table))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -105,19 +61,10 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
                     {
                         row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
                     }
-                    var key = table.KeyText(row);
-                    _chunk[key] = row;
-                    _chunkOrder.Add(key);
-                    last = row;
+                    _window.Add(table.KeyText(row), row, [.. table.KeyColumnIndexes.Select(i => row[i])]);
                 }
             }
-            var closeId = openId[..^"open".Length] + "close";
-            _openId = openId;
-            _closeId = closeId;
-            _windowOpen = false;
-            _chunkTable = table;
-            // Progress moves when the chunk is emitted (at the close watermark); null: the table's last chunk.
-            _chunkLastKey = last is not null && _chunkOrder.Count >= config.IncrementalChunkSize ? [.. table.KeyColumnIndexes.Select(i => last[i])] : null;
+            var closeId = _window.EndChunk(openId, table, config.IncrementalChunkSize);
             await WatermarkAsync(sql, closeId, "snapshot-window-close", cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -132,7 +79,7 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
         var order = string.Join(", ", keys.Select(k => "src." + ServerSetup.Quote(k.Name)));
         var text = $"SELECT {columns} FROM {ServerSetup.Quote(definition.Schema)}.{ServerSetup.Quote(definition.Table)} AS src";
         var command = new NpgsqlCommand { Connection = sql };
-        if (_lastKey is { } after)
+        if (_window.LastKey is { } after)
         {
             text += $" WHERE ({order}) > ({string.Join(", ", keys.Select((k, i) => $"${i + 1}::{ServerSetup.Quote(k.TypeName)}"))})";
             foreach (var value in after)
@@ -156,41 +103,16 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
     /// <summary>A streamed change of <paramref name="table"/>'s row <paramref name="key"/>: inside an open window it supersedes the chunk's copy.</summary>
     public void OnChange(CapturedTable table, string key)
     {
-        if (_windowOpen && _chunkTable is { } current && current.Definition.Schema == table.Definition.Schema && current.Definition.Table == table.Definition.Table)
+        if (_window.Watches(table))
         {
-            _chunk.Remove(key);
+            _window.Supersede(key);
         }
     }
 
     /// <summary>
     /// A row written to the signalling table: a watermark of the window in progress opens it, or closes it and
-    /// returns the chunk's remaining rows in key order with their table and, per row, the progress its offset carries
-    /// (the row's own key: a restart after any of them resumes right after it); anything else returns null.
+    /// returns the chunk's remaining rows in key order with their table and, per row, the progress its offset carries;
+    /// anything else returns null.
     /// </summary>
-    public (CapturedTable Table, List<(string?[] Row, string State)> Rows)? OnWatermark(string id)
-    {
-        if (id == _openId)
-        {
-            _windowOpen = true;
-            return null;
-        }
-        if (id != _closeId || _chunkTable is not { } table)
-        {
-            return null;
-        }
-        var rows = _chunkOrder.Where(_chunk.ContainsKey)
-            .Select(k => (_chunk[k], JsonSerializer.Serialize(new Progress(_tables, [.. table.KeyColumnIndexes.Select(i => _chunk[k][i])])))).ToList();
-        _lastKey = _chunkLastKey;
-        if (_chunkLastKey is null)
-        {
-            _tables.RemoveAt(0);
-        }
-        _openId = null;
-        _closeId = null;
-        _windowOpen = false;
-        _chunkTable = null;
-        _chunk.Clear();
-        _chunkOrder.Clear();
-        return (table, rows);
-    }
+    public (CapturedTable Table, List<(string?[] Row, string State)> Rows)? OnWatermark(string id) => _window.OnWatermark(id);
 }

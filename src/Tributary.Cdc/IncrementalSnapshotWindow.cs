@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Tributary.Cdc;
+
+/// <summary>
+/// The database-independent half of Debezium's incremental snapshot (the DBLog watermark algorithm): the tables an
+/// <c>execute-snapshot</c> signal asked for, the last key read, and the window of one chunk between its two watermark
+/// rows. A connector reads a chunk by primary key after <see cref="BeginChunk"/> and <see cref="Add"/>s its rows, then
+/// writes the open and close watermarks to its signalling table; the stream sees both in commit order, a change to a
+/// chunk's row seen between them is at least as new as the chunk's copy (<see cref="Supersede"/>), and at the close
+/// watermark the remaining rows are handed back for emitting as <c>op=r</c> with <c>snapshot=incremental</c>.
+/// Progress (tables left, last key as the key columns' text) travels in every offset as <see cref="State"/> (our own
+/// JSON), so a restart resumes after the last emitted row. Used by one reader task only; not thread-safe.
+/// </summary>
+/// <typeparam name="TTable">The connector's captured-table description.</typeparam>
+/// <typeparam name="TKey">A row's key as the stream computes it, to drop superseded rows.</typeparam>
+/// <typeparam name="TRow">A row as the connector reads and emits it.</typeparam>
+public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, TTable, bool> sameTable, IEqualityComparer<TKey>? keyComparer = null)
+    where TTable : class
+    where TKey : notnull
+{
+    private readonly List<string> _tables = [];
+    private readonly Dictionary<TKey, (TRow Row, string?[] KeyText)> _chunk = new(keyComparer);
+    private readonly List<TKey> _chunkOrder = [];
+    private string?[]? _lastKey;
+    private string?[]? _chunkLastKey;
+    private string?[]? _lastAdded;
+    private string? _openId;
+    private string? _closeId;
+    private bool _windowOpen;
+    private TTable? _chunkTable;
+
+    /// <summary>Whether tables are left and no window is waiting for its watermarks.</summary>
+    public bool NeedsChunk => _tables.Count > 0 && _openId is null;
+
+    /// <summary>The progress for offsets (null when no incremental snapshot runs).</summary>
+    public string? State => _tables.Count == 0 ? null : JsonSerializer.Serialize(new Progress(_tables, _lastKey));
+
+    /// <summary>The table (<c>namespace.table</c>) whose next chunk is due, or null when none is left.</summary>
+    public string? CurrentTable => _tables.Count > 0 ? _tables[0] : null;
+
+    /// <summary>The key columns' text of the last row emitted from <see cref="CurrentTable"/> (null: start from its first row).</summary>
+    public string?[]? LastKey => _lastKey;
+
+    private sealed record Progress(IReadOnlyList<string> Collections, string?[]? Key);
+
+    /// <summary>Resumes the progress a stored offset carries.</summary>
+    public void Resume(string? state)
+    {
+        if (state is not null && JsonSerializer.Deserialize<Progress>(state) is { } progress)
+        {
+            _tables.AddRange(progress.Collections);
+            _lastKey = progress.Key;
+        }
+    }
+
+    /// <summary>
+    /// An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["namespace.table", …], "type": "incremental"}</c>,
+    /// names or regular expressions matched against <paramref name="captured"/> (<c>namespace.table</c>), case-insensitively
+    /// when the database's names are. Blocking snapshots are not supported: such a signal is ignored.
+    /// </summary>
+    public void Request(string? data, IEnumerable<string> captured, bool ignoreCase)
+    {
+        using var json = JsonDocument.Parse(string.IsNullOrEmpty(data) ? "{}" : data);
+        if (json.RootElement.TryGetProperty("type", out var type) && !string.Equals(type.GetString(), "incremental", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        if (!json.RootElement.TryGetProperty("data-collections", out var collections) || collections.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+        var all = captured.ToList();
+        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+        foreach (var pattern in collections.EnumerateArray().Select(c => c.GetString()).OfType<string>())
+        {
+            var regex = new Regex("^(?:" + pattern + ")$", options);
+            foreach (var id in all)
+            {
+                if (regex.IsMatch(id) && !_tables.Contains(id))
+                {
+                    _tables.Add(id);
+                }
+            }
+        }
+    }
+
+    /// <summary>Drops <see cref="CurrentTable"/> without reading it (gone, no longer captured, or without a primary key, as Debezium skips keyless tables).</summary>
+    public void SkipTable()
+    {
+        _tables.RemoveAt(0);
+        _lastKey = null;
+    }
+
+    /// <summary>Starts a chunk of <see cref="CurrentTable"/>: returns the id of its open watermark, which the caller writes before reading.</summary>
+    public string BeginChunk()
+    {
+        _chunk.Clear();
+        _chunkOrder.Clear();
+        _lastAdded = null;
+        return Guid.NewGuid().ToString("D") + "-open";
+    }
+
+    /// <summary>A row of the chunk, in key order, with its key and its key columns' text.</summary>
+    public void Add(TKey key, TRow row, string?[] keyText)
+    {
+        _chunk[key] = (row, keyText);
+        _chunkOrder.Add(key);
+        _lastAdded = keyText;
+    }
+
+    /// <summary>
+    /// Ends the chunk's read: the window now waits for its watermarks. Returns the id of the close watermark, which the
+    /// caller writes next. A chunk shorter than <paramref name="chunkSize"/> was the table's last.
+    /// </summary>
+    public string EndChunk(string openId, TTable table, int chunkSize)
+    {
+        _openId = openId;
+        _closeId = openId[..^"open".Length] + "close";
+        _windowOpen = false;
+        _chunkTable = table;
+        // Progress moves when the chunk is emitted (at the close watermark); null: the table's last chunk.
+        _chunkLastKey = _lastAdded is not null && _chunkOrder.Count >= chunkSize ? _lastAdded : null;
+        return _closeId;
+    }
+
+    /// <summary>Whether a window of <paramref name="table"/> is open, so its streamed changes must be checked against the chunk.</summary>
+    public bool Watches(TTable table) => _windowOpen && _chunkTable is { } current && sameTable(current, table);
+
+    /// <summary>A streamed change of the watched table's row <paramref name="key"/>: it supersedes the chunk's copy.</summary>
+    public void Supersede(TKey key) => _chunk.Remove(key);
+
+    /// <summary>
+    /// A row written to the signalling table: a watermark of the window in progress opens it, or closes it and
+    /// returns the chunk's remaining rows in key order with their table and, per row, the progress its offset carries
+    /// (the row's own key: a restart after any of them resumes right after it); anything else returns null.
+    /// </summary>
+    public (TTable Table, List<(TRow Row, string State)> Rows)? OnWatermark(string id)
+    {
+        if (id == _openId)
+        {
+            _windowOpen = true;
+            return null;
+        }
+        if (id != _closeId || _chunkTable is not { } table)
+        {
+            return null;
+        }
+        var rows = _chunkOrder.Where(_chunk.ContainsKey)
+            .Select(k => (_chunk[k].Row, JsonSerializer.Serialize(new Progress(_tables, _chunk[k].KeyText)))).ToList();
+        _lastKey = _chunkLastKey;
+        if (_chunkLastKey is null)
+        {
+            _tables.RemoveAt(0);
+        }
+        _openId = null;
+        _closeId = null;
+        _windowOpen = false;
+        _chunkTable = null;
+        _chunk.Clear();
+        _chunkOrder.Clear();
+        return (table, rows);
+    }
+}
