@@ -45,44 +45,44 @@ public sealed class AlterUserScramCredentials(ScramCredentialStore credentials) 
             }
         }
 
-        foreach (var deletion in request.Deletions)
+        // The checks deletions and upsertions share: the formatter of an acceptable alteration, or null after its failure.
+        ScramFormatter? Check(string user, sbyte mechanism)
         {
-            Note(deletion.Name);
-            var formatter = ScramFormatter.ForTypeId(deletion.Mechanism);
-            if (deletion.Name.Length == 0)
+            Note(user);
+            var formatter = ScramFormatter.ForTypeId(mechanism);
+            if (user.Length == 0)
             {
-                Fail(deletion.Name, ErrorCode.UnacceptableCredential, "Username must not be empty");
+                Fail(user, ErrorCode.UnacceptableCredential, "Username must not be empty");
             }
             else if (formatter is null)
             {
-                Fail(deletion.Name, ErrorCode.UnsupportedSaslMechanism, "Unknown SCRAM mechanism " + deletion.Mechanism);
+                Fail(user, ErrorCode.UnsupportedSaslMechanism, "Unknown SCRAM mechanism " + mechanism);
             }
-            else if (!seen.Add((deletion.Name, deletion.Mechanism)))
+            else if (!seen.Add((user, mechanism)))
             {
-                Fail(deletion.Name, ErrorCode.DuplicateResource, "A user credential cannot be altered twice in the same request");
+                Fail(user, ErrorCode.DuplicateResource, "A user credential cannot be altered twice in the same request");
             }
-            else if (credentials.Find(deletion.Name, formatter.Mechanism) is null)
+            else
+            {
+                return formatter;
+            }
+            return null;
+        }
+
+        foreach (var deletion in request.Deletions)
+        {
+            if (Check(deletion.Name, deletion.Mechanism) is { } formatter && credentials.Find(deletion.Name, formatter.Mechanism) is null)
             {
                 Fail(deletion.Name, ErrorCode.ResourceNotFound, "Attempt to delete a user credential that does not exist");
             }
         }
         foreach (var upsertion in request.Upsertions)
         {
-            Note(upsertion.Name);
-            var formatter = ScramFormatter.ForTypeId(upsertion.Mechanism);
-            if (upsertion.Name.Length == 0)
+            if (Check(upsertion.Name, upsertion.Mechanism) is not { } formatter)
             {
-                Fail(upsertion.Name, ErrorCode.UnacceptableCredential, "Username must not be empty");
+                continue;
             }
-            else if (formatter is null)
-            {
-                Fail(upsertion.Name, ErrorCode.UnsupportedSaslMechanism, "Unknown SCRAM mechanism " + upsertion.Mechanism);
-            }
-            else if (!seen.Add((upsertion.Name, upsertion.Mechanism)))
-            {
-                Fail(upsertion.Name, ErrorCode.DuplicateResource, "A user credential cannot be altered twice in the same request");
-            }
-            else if (upsertion.Iterations < ScramFormatter.MinIterations)
+            if (upsertion.Iterations < ScramFormatter.MinIterations)
             {
                 Fail(upsertion.Name, ErrorCode.UnacceptableCredential, "Too few iterations");
             }
