@@ -416,6 +416,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
                         await EndTransactionAsync(transaction.CommitMicros / 1000, last.ToMap(), cancellationToken).ConfigureAwait(false);
                     }
                     completedBefore = Math.Max(completedBefore, (ulong)commit.TransactionEndLsn);
+                    _incremental?.Delivered((uint)transaction.TxId);
                     await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
                     break;
                 case RelationMessage relation:
@@ -461,6 +462,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
         if (_incremental is { NeedsChunk: true } incremental)
         {
             await incremental.StartChunkAsync(sql, (schema, table) => TableAsync(sql, schema, table, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        else if (_incremental is { } idle)
+        {
+            await idle.PruneAsync(sql, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -5,11 +5,20 @@ namespace Tributary.Cdc;
 
 /// <summary>
 /// The database-independent half of Debezium's incremental snapshot (the DBLog watermark algorithm): the tables an
-/// <c>execute-snapshot</c> signal asked for, the last key read, and the window of one chunk between its two watermark
-/// rows. A connector reads a chunk by primary key after <see cref="BeginChunk"/> and <see cref="Add"/>s its rows, then
-/// writes the open and close watermarks to its signalling table; the stream sees both in commit order, a change to a
-/// chunk's row seen between them is at least as new as the chunk's copy (<see cref="Supersede"/>), and at the close
-/// watermark the remaining rows are handed back for emitting as <c>op=r</c> with <c>snapshot=incremental</c>.
+/// <c>execute-snapshot</c> signal asked for, the last key read, and the window of one chunk. A connector, between two
+/// transactions of its stream, writes the open watermark to its signalling table, reads a chunk by primary key after
+/// <see cref="BeginChunk"/> and <see cref="Add"/>s its rows, ends it with <see cref="EndChunk"/> and writes the close
+/// watermark. From <see cref="EndChunk"/> until the stream reaches the close watermark, a streamed change to a chunk's
+/// row supersedes the chunk's copy (<see cref="Supersede"/>); at the close watermark the remaining rows are handed back
+/// for emitting as <c>op=r</c> with <c>snapshot=incremental</c>.
+/// <para>
+/// The window opens where the stream stood when the chunk was read, not at the open watermark as Debezium has it: a
+/// database may make a transaction visible after writing its commit record (PostgreSQL does; see
+/// <c>docs/cdc-postgres.md</c>), so a change committed before the open watermark can still be missing from the chunk's
+/// read, and only a window opened earlier drops the chunk's older copy. Dropping a copy the read already reflected is
+/// harmless: the stream emits that change itself before the close watermark. A chunk read too early to be trusted is
+/// given up with <see cref="AbandonChunk"/> (nothing emitted, progress unchanged: the next chunk reads it again).
+/// </para>
 /// Progress (tables left, last key as the key columns' text) travels in every offset as <see cref="State"/> (our own
 /// JSON), so a restart resumes after the last emitted row. Used by one reader task only; not thread-safe.
 /// </summary>
@@ -25,10 +34,10 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
     private readonly List<TKey> _chunkOrder = [];
     private string?[]? _lastKey;
     private string?[]? _chunkLastKey;
+    private bool _chunkEndsTable;
     private string?[]? _lastAdded;
     private string? _openId;
     private string? _closeId;
-    private bool _windowOpen;
     private TTable? _chunkTable;
 
     /// <summary>Whether tables are left and no window is waiting for its watermarks.</summary>
@@ -96,9 +105,7 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
     /// <summary>Starts a chunk of <see cref="CurrentTable"/>: returns the id of its open watermark, which the caller writes before reading.</summary>
     public string BeginChunk()
     {
-        _chunk.Clear();
-        _chunkOrder.Clear();
-        _lastAdded = null;
+        ClearChunk();
         return Guid.NewGuid().ToString("D") + "-open";
     }
 
@@ -111,38 +118,55 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
     }
 
     /// <summary>
-    /// Ends the chunk's read: the window now waits for its watermarks. Returns the id of the close watermark, which the
-    /// caller writes next. A chunk shorter than <paramref name="chunkSize"/> was the table's last.
+    /// Ends the chunk's read: the window opens now (see the class comment) and waits for the close watermark, whose id
+    /// this returns for the caller to write next. A chunk shorter than <paramref name="chunkSize"/> was the table's last.
     /// </summary>
     public string EndChunk(string openId, TTable table, int chunkSize)
     {
         _openId = openId;
         _closeId = openId[..^"open".Length] + "close";
-        _windowOpen = false;
         _chunkTable = table;
         // Progress moves when the chunk is emitted (at the close watermark); null: the table's last chunk.
-        _chunkLastKey = _lastAdded is not null && _chunkOrder.Count >= chunkSize ? _lastAdded : null;
+        _chunkEndsTable = _lastAdded is null || _chunkOrder.Count < chunkSize;
+        _chunkLastKey = _chunkEndsTable ? null : _lastAdded;
         return _closeId;
     }
 
+    /// <summary>
+    /// Gives up the chunk read since <see cref="BeginChunk"/>: the close watermark then emits nothing and leaves the
+    /// progress where it was, so the next chunk reads the same rows again. Call instead of <see cref="EndChunk"/>.
+    /// </summary>
+    public string AbandonChunk(string openId, TTable table)
+    {
+        ClearChunk();
+        var closeId = EndChunk(openId, table, chunkSize: 1);
+        _chunkEndsTable = false;
+        _chunkLastKey = _lastKey;
+        return closeId;
+    }
+
+    /// <summary>Forgets the rows added since <see cref="BeginChunk"/>, to read the same chunk again.</summary>
+    public void ClearChunk()
+    {
+        _chunk.Clear();
+        _chunkOrder.Clear();
+        _lastAdded = null;
+    }
+
     /// <summary>Whether a window of <paramref name="table"/> is open, so its streamed changes must be checked against the chunk.</summary>
-    public bool Watches(TTable table) => _windowOpen && _chunkTable is { } current && sameTable(current, table);
+    public bool Watches(TTable table) => _openId is not null && _chunkTable is { } current && sameTable(current, table);
 
     /// <summary>A streamed change of the watched table's row <paramref name="key"/>: it supersedes the chunk's copy.</summary>
     public void Supersede(TKey key) => _chunk.Remove(key);
 
     /// <summary>
-    /// A row written to the signalling table: a watermark of the window in progress opens it, or closes it and
-    /// returns the chunk's remaining rows in key order with their table and, per row, the progress its offset carries
-    /// (the row's own key: a restart after any of them resumes right after it); anything else returns null.
+    /// A row written to the signalling table: the close watermark of the window in progress closes it and returns the
+    /// chunk's remaining rows in key order with their table and, per row, the progress its offset carries (the row's
+    /// own key: a restart after any of them resumes right after it); anything else (the open watermark included, the
+    /// window being open already) returns null.
     /// </summary>
     public (TTable Table, List<(TRow Row, string State)> Rows)? OnWatermark(string id)
     {
-        if (id == _openId)
-        {
-            _windowOpen = true;
-            return null;
-        }
         if (id != _closeId || _chunkTable is not { } table)
         {
             return null;
@@ -150,13 +174,12 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
         var rows = _chunkOrder.Where(_chunk.ContainsKey)
             .Select(k => (_chunk[k].Row, JsonSerializer.Serialize(new Progress(_tables, _chunk[k].KeyText)))).ToList();
         _lastKey = _chunkLastKey;
-        if (_chunkLastKey is null)
+        if (_chunkEndsTable)
         {
             _tables.RemoveAt(0);
         }
         _openId = null;
         _closeId = null;
-        _windowOpen = false;
         _chunkTable = null;
         _chunk.Clear();
         _chunkOrder.Clear();

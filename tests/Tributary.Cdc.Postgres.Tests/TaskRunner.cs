@@ -139,14 +139,28 @@ public sealed class TaskRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>A clean stop: the batch in flight finishes (its offsets committed and confirmed), then the task stops.</summary>
+    /// <summary>
+    /// A clean stop: the batch in flight finishes (its offsets committed and confirmed), then the task stops. Bounded:
+    /// a task that does not stop within a minute fails the test instead of hanging the run.
+    /// </summary>
     public async Task StopAsync()
     {
         if (!_stop.IsCancellationRequested)
         {
             await _stop.CancelAsync();
-            await _loop;
-            await _task.StopAsync();
+            var stopping = Task.Run(async () =>
+            {
+                await _loop;
+                await _task.StopAsync();
+            });
+            try
+            {
+                await stopping.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException("the PostgreSQL source task did not stop within 60 s");
+            }
         }
     }
 

@@ -21,6 +21,8 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
     private readonly IncrementalSnapshotWindow<CapturedTable, string, string?[]> _window = new(
         static (a, b) => a.Definition.Schema == b.Definition.Schema && a.Definition.Table == b.Definition.Table, StringComparer.Ordinal);
 
+    private readonly CommittedTransactions _committed = new();
+
     /// <summary>Whether tables are left and no window is waiting for its watermarks.</summary>
     public bool NeedsChunk => _window.NeedsChunk;
 
@@ -34,9 +36,27 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
     public void Request(string? data, IEnumerable<(string Schema, string Table)> captured) =>
         _window.Request(data, captured.Select(c => c.Schema + "." + c.Table), ignoreCase: false);
 
+    /// <summary>The stream delivered the commit of transaction <paramref name="xid"/> (see <see cref="CommittedTransactions"/>).</summary>
+    public void Delivered(uint xid) => _committed.Delivered(xid);
+
+    /// <summary>
+    /// Keeps the delivered-transaction list short while no chunk runs: past <see cref="CommittedTransactions.PruneThreshold"/>
+    /// ids, one snapshot forgets those it sees.
+    /// </summary>
+    public async Task PruneAsync(NpgsqlConnection sql, CancellationToken cancellationToken)
+    {
+        if (_committed.Count > CommittedTransactions.PruneThreshold)
+        {
+            _committed.AnyInvisible(await VisibilitySnapshot.ReadAsync(sql, null, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
     /// <summary>
     /// Reads the next chunk between the two watermarks: open written, chunk read, close written (each committed on
-    /// its own). A table whose rows are all read is dropped from the list; when none is left nothing is written.
+    /// its own). The read runs in a repeatable-read transaction with its snapshot: while a transaction the stream has
+    /// already delivered is still in progress in it, the read is repeated (up to <see cref="Rereads"/> times, a
+    /// moment apart), and if it never is, the chunk is given up and read again at a later boundary. A table whose
+    /// rows are all read is dropped from the list; when none is left nothing is written.
     /// </summary>
     public async Task StartChunkAsync(NpgsqlConnection sql, Func<string, string, Task<CapturedTable?>> lookup, CancellationToken cancellationToken)
     {
@@ -51,23 +71,48 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
             }
             var openId = _window.BeginChunk();
             await WatermarkAsync(sql, openId, "snapshot-window-open", cancellationToken).ConfigureAwait(false);
-            await using (var command = ChunkQuery(sql, table))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            var trusted = false;
+            for (var attempt = 0; !trusted && attempt <= Rereads; attempt++)
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (attempt > 0)
                 {
-                    var row = new string?[table.ColumnCount];
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-                    }
-                    _window.Add(table.KeyText(row), row, [.. table.KeyColumnIndexes.Select(i => row[i])]);
+                    _window.ClearChunk();
+                    await Task.Delay(RereadDelay, cancellationToken).ConfigureAwait(false);
                 }
+                trusted = await ReadChunkAsync(sql, table, cancellationToken).ConfigureAwait(false);
             }
-            var closeId = _window.EndChunk(openId, table, config.IncrementalChunkSize);
+            var closeId = trusted ? _window.EndChunk(openId, table, config.IncrementalChunkSize) : _window.AbandonChunk(openId, table);
             await WatermarkAsync(sql, closeId, "snapshot-window-close", cancellationToken).ConfigureAwait(false);
             return;
         }
+    }
+
+    /// <summary>How often a chunk is read again while a delivered transaction is invisible to its read.</summary>
+    public const int Rereads = 20;
+
+    private static readonly TimeSpan RereadDelay = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Reads one chunk into the window; returns whether its snapshot sees every transaction the stream delivered.</summary>
+    private async Task<bool> ReadChunkAsync(NpgsqlConnection sql, CapturedTable table, CancellationToken cancellationToken)
+    {
+        await using var transaction = await sql.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var snapshot = await VisibilitySnapshot.ReadAsync(sql, transaction, cancellationToken).ConfigureAwait(false);
+        await using (var command = ChunkQuery(sql, table))
+        {
+            command.Transaction = transaction;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var row = new string?[table.ColumnCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+                }
+                _window.Add(table.KeyText(row), row, [.. table.KeyColumnIndexes.Select(i => row[i])]);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return !_committed.AnyInvisible(snapshot);
     }
 
     private NpgsqlCommand ChunkQuery(NpgsqlConnection sql, CapturedTable table)
