@@ -33,7 +33,9 @@ public sealed class AdminHost : IAsyncDisposable
     public int Port { get; }
 
     /// <param name="connect">The embedded Connect worker's herder once it runs (null before, or when Connect is off).</param>
-    public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, AdminOptions options, ILoggerFactory loggerFactory, Func<Tributary.Connect.Runtime.Herder.StandaloneHerder?>? connect = null)
+    /// <param name="mskConnect">The MSK Connect registry, for its connectors' worker counts and scaling steps (null: none).</param>
+    public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, AdminOptions options, ILoggerFactory loggerFactory,
+        Func<Tributary.Connect.Runtime.Herder.StandaloneHerder?>? connect = null, Tributary.MskConnect.State.MskConnectRegistry? mskConnect = null)
     {
         var port = options.Port;
         if (port < 0)
@@ -52,7 +54,7 @@ public sealed class AdminHost : IAsyncDisposable
             {
                 case "/metrics" when HttpMethods.IsGet(context.Request.Method):
                     context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                    await context.Response.WriteAsync(Metrics(broker, delivery, connect?.Invoke()), context.RequestAborted).ConfigureAwait(false);
+                    await context.Response.WriteAsync(Metrics(broker, delivery, connect?.Invoke(), mskConnect), context.RequestAborted).ConfigureAwait(false);
                     break;
                 case "/health" when HttpMethods.IsGet(context.Request.Method):
                     await context.Response.WriteAsync("ok\n", context.RequestAborted).ConfigureAwait(false);
@@ -69,7 +71,8 @@ public sealed class AdminHost : IAsyncDisposable
     }
 
     /// <summary>The Prometheus exposition text.</summary>
-    public static string Metrics(IBrokerApi broker, DeliveryStreams delivery, Tributary.Connect.Runtime.Herder.StandaloneHerder? connect = null)
+    public static string Metrics(IBrokerApi broker, DeliveryStreams delivery, Tributary.Connect.Runtime.Herder.StandaloneHerder? connect = null,
+        Tributary.MskConnect.State.MskConnectRegistry? mskConnect = null)
     {
         var text = new StringBuilder();
         var topics = broker.ListTopics(includeInternal: true);
@@ -124,7 +127,28 @@ public sealed class AdminHost : IAsyncDisposable
         {
             ConnectMetrics(text, connect);
         }
+        if (mskConnect is not null)
+        {
+            MskConnectMetrics(text, mskConnect);
+        }
         return text.ToString();
+    }
+
+    /// <summary>MSK Connect's connectors: workers running (what CloudWatch's WorkerCount reports) and the autoscaler's steps.</summary>
+    private static void MskConnectMetrics(StringBuilder text, Tributary.MskConnect.State.MskConnectRegistry registry)
+    {
+        var connectors = registry.ConnectorMetrics();
+        Header(text, "tributary_msk_connect_workers", "gauge", "Worker processes an MSK connector runs.");
+        foreach (var c in connectors)
+        {
+            Sample(text, "tributary_msk_connect_workers", c.Workers, ("connector", c.Name), ("state", c.State.ToLowerInvariant()));
+        }
+        Header(text, "tributary_msk_connect_scaling_steps_total", "counter", "Autoscaling steps of an MSK connector since the server started, by direction.");
+        foreach (var c in connectors)
+        {
+            Sample(text, "tributary_msk_connect_scaling_steps_total", c.ScaleOuts, ("connector", c.Name), ("direction", "out"));
+            Sample(text, "tributary_msk_connect_scaling_steps_total", c.ScaleIns, ("connector", c.Name), ("direction", "in"));
+        }
     }
 
     /// <summary>

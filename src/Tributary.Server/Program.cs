@@ -111,7 +111,7 @@ public static class Program
             Tributary.MskConnect.MskConnectService mskConnect;
             try
             {
-                mskConnect = MskConnectHost.Create(s3.Buckets.Store, options, loggerFactory);
+                mskConnect = MskConnectHost.Create(s3.Buckets.Store, options, delivery.Streams, loggerFactory);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or System.Text.Json.JsonException)
             {
@@ -140,7 +140,7 @@ public static class Program
             AdminHost admin;
             try
             {
-                admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder).ConfigureAwait(false);
+                admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder, mskConnect.Registry).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
             {

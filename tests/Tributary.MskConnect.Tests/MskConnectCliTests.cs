@@ -202,7 +202,7 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
     }
 
     /// <summary>A zip in a temporary file with the given entries (name, text).</summary>
-    private static string Zip(params (string Name, string Text)[] entries)
+    internal static string Zip(params (string Name, string Text)[] entries)
     {
         var path = Path.Combine(Path.GetTempPath(), "mskc-" + Guid.NewGuid().ToString("N") + ".zip");
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);

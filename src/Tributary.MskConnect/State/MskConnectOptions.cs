@@ -1,6 +1,6 @@
 namespace Tributary.MskConnect.State;
 
-/// <summary>ARN region and account, and the autoscaler's pacing.</summary>
+/// <summary>ARN region and account, the autoscaler's pacing and the log delivery's (bound from defaults.conf's msk.connect.* by the host).</summary>
 public sealed class MskConnectOptions
 {
     public string Region { get; init; } = "us-east-1";
@@ -12,4 +12,7 @@ public sealed class MskConnectOptions
 
     /// <summary>The least time between two scaling steps: a new worker first has to join and take tasks.</summary>
     public TimeSpan ScaleCooldown { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often collected worker log lines are delivered to a connector's log destinations.</summary>
+    public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -35,14 +35,17 @@ public sealed class MskConnectRegistry : IAsyncDisposable
     private readonly LocalDirectoryStore _store;
     private readonly MskConnectOptions _options;
     private readonly WorkerLauncher _launcher;
+    private readonly ILogDeliveryStreams? _logStreams;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ConnectorRuntime> _runtimes = new(StringComparer.Ordinal);
     private readonly List<Task> _deletions = [];
     private bool _disposed;
 
-    private MskConnectRegistry(MskConnectStateFile state, string directory, LocalDirectoryStore store, MskConnectOptions options, WorkerLauncher launcher, ILoggerFactory loggerFactory)
+    private MskConnectRegistry(MskConnectStateFile state, string directory, LocalDirectoryStore store, MskConnectOptions options, WorkerLauncher launcher,
+        ILogDeliveryStreams? logStreams, ILoggerFactory loggerFactory)
     {
+        _logStreams = logStreams;
         _state = state;
         _directory = directory;
         _store = store;
@@ -54,12 +57,16 @@ public sealed class MskConnectRegistry : IAsyncDisposable
 
     public string StatePath => Path.Combine(_directory, MskConnectStateFile.FileName);
 
-    /// <summary>Loads (or starts) the state in <paramref name="directory"/> and starts its connectors' workers.</summary>
-    public static MskConnectRegistry Open(string directory, LocalDirectoryStore store, MskConnectOptions options, WorkerLauncher launcher, ILoggerFactory loggerFactory)
+    /// <summary>
+    /// Loads (or starts) the state in <paramref name="directory"/> and starts its connectors' workers. Worker logs
+    /// bound for a delivery stream go through <paramref name="logStreams"/> (null: such delivery fails, logged).
+    /// </summary>
+    public static MskConnectRegistry Open(string directory, LocalDirectoryStore store, MskConnectOptions options, WorkerLauncher launcher, ILoggerFactory loggerFactory,
+        ILogDeliveryStreams? logStreams = null)
     {
         Directory.CreateDirectory(directory);
         var state = MskConnectStateFile.Load(Path.Combine(directory, MskConnectStateFile.FileName)) ?? new MskConnectStateFile();
-        var registry = new MskConnectRegistry(state, directory, store, options, launcher, loggerFactory);
+        var registry = new MskConnectRegistry(state, directory, store, options, launcher, logStreams, loggerFactory);
         lock (registry._lock)
         {
             // A deletion the previous process did not finish: its workers are gone with that process.
@@ -324,6 +331,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
     {
         ConnectorValidation.Name(request.ConnectorName, "connectorName");
         ConnectorValidation.Capacity(request.Capacity);
+        LogDestinations.Parse(request.LogDelivery);
         ConnectorValidation.Required(request.ConnectorConfiguration is { Count: > 0 } ? request.ConnectorConfiguration : null, "connectorConfiguration");
         ConnectorValidation.Required(request.KafkaCluster?.ApacheKafkaCluster?.BootstrapServers, "kafkaCluster.apacheKafkaCluster.bootstrapServers");
         ConnectorValidation.Required(request.KafkaConnectVersion, "kafkaConnectVersion");
@@ -520,6 +528,21 @@ public sealed class MskConnectRegistry : IAsyncDisposable
     private void StartRuntime(StoredConnector connector)
     {
         var arn = connector.Arn;
+        var directory = Path.Combine(_directory, "connectors", connector.Id);
+        var logger = _loggerFactory.CreateLogger("Tributary.MskConnect.Connector." + connector.Name);
+        LogDestinations destinations;
+        try
+        {
+            destinations = LogDestinations.Parse(connector.Spec.LogDelivery);
+        }
+        catch (MskConnectException e)
+        {
+            // Stored before log delivery was validated: the connector runs, its logs stay on the server.
+            logger.LogWarning("MSK connector {Name}: logDelivery ignored: {Message}", connector.Name, e.Message);
+            destinations = LogDestinations.Parse(null);
+        }
+        var logs = new WorkerLogDelivery(destinations, connector.Name, connector.Id, _options.Region, _options.AccountId,
+            _store, _logStreams, directory, logger);
         var runtime = new ConnectorRuntime(
             () => PlanFor(arn),
             (state, description) => Report(arn, state, description),
@@ -527,8 +550,9 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             connector.WorkerCount,
             _launcher,
             _options,
-            Path.Combine(_directory, "connectors", connector.Id),
-            _loggerFactory.CreateLogger("Tributary.MskConnect.Connector." + connector.Name));
+            directory,
+            logger,
+            logs);
         _runtimes[arn] = runtime;
         runtime.Start();
     }
@@ -586,6 +610,19 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 auto?.MinWorkerCount ?? connector.WorkerCount, auto?.MaxWorkerCount ?? connector.WorkerCount, mcu,
                 auto?.ScaleInPolicy?.CpuUtilizationPercentage ?? DefaultScaleInPercent,
                 auto?.ScaleOutPolicy?.CpuUtilizationPercentage ?? DefaultScaleOutPercent);
+        }
+    }
+
+    /// <summary>For the admin port's metrics: each connector's name, state, worker count and the autoscaler's steps out and in.</summary>
+    public IReadOnlyList<(string Name, string State, int Workers, long ScaleOuts, long ScaleIns)> ConnectorMetrics()
+    {
+        lock (_lock)
+        {
+            return [.. _state.Connectors.Select(c =>
+            {
+                var (outs, ins) = _runtimes.TryGetValue(c.Arn, out var runtime) ? runtime.ScalingSteps : (0, 0);
+                return (c.Name, c.State, c.WorkerCount, outs, ins);
+            })];
         }
     }
 

@@ -15,7 +15,10 @@ namespace Tributary.MskConnect.Workers;
 /// is read and reported — RUNNING once the connector and all its tasks run, FAILED with the first line of the failed
 /// connector's or task's trace. The autoscaler samples the workers' CPU time every <see cref="MskConnectOptions.ScaleSampleInterval"/>:
 /// the mean use per worker as a share of its MCUs (1 vCPU each) above the scale-out percentage adds a worker, below
-/// the scale-in one removes one, within [min, max], at most once per <see cref="MskConnectOptions.ScaleCooldown"/>.
+/// the scale-in one removes one, within [min, max], at most once per <see cref="MskConnectOptions.ScaleCooldown"/>, and
+/// only on samples taken while the group ran the connector and all its tasks (not while workers start or rebalance).
+/// Worker output goes to the connector's log delivery (<see cref="WorkerLogDelivery"/>), delivered every
+/// <see cref="MskConnectOptions.LogFlushInterval"/> and once more after the workers stopped.
 /// One loop task; <see cref="StopAsync"/> stops every worker.
 /// </summary>
 internal sealed class ConnectorRuntime
@@ -29,6 +32,7 @@ internal sealed class ConnectorRuntime
     private readonly MskConnectOptions _options;
     private readonly string _directory;
     private readonly ILogger _logger;
+    private readonly WorkerLogDelivery? _logs;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly List<WorkerProcess> _workers = [];
     private readonly CancellationTokenSource _stop = new();
@@ -37,12 +41,18 @@ internal sealed class ConnectorRuntime
     private int _autoscaledCount;
     private DateTime _lastScale = DateTime.MinValue;
     private DateTime _lastSample = DateTime.UtcNow;
+    private DateTime _lastLogFlush = DateTime.UtcNow;
     private int _nextWorker;
+
+    /// <summary>The connector and all its tasks ran at the last status read since the workers last changed: only then does the autoscaler act.</summary>
+    private bool _settled;
+    private DateTime? _settledSince;
 
     public ConnectorRuntime(
         Func<ConnectorPlan?> plan, Action<string, StateDescription?> reportState, Action<int> reportWorkers, int initialWorkers,
-        WorkerLauncher launcher, MskConnectOptions options, string directory, ILogger logger)
+        WorkerLauncher launcher, MskConnectOptions options, string directory, ILogger logger, WorkerLogDelivery? logs = null)
     {
+        _logs = logs is { Enabled: true } ? logs : null;
         _plan = plan;
         _reportState = reportState;
         _reportWorkers = reportWorkers;
@@ -52,6 +62,12 @@ internal sealed class ConnectorRuntime
         _directory = directory;
         _logger = logger;
     }
+
+    /// <summary>Scaling steps the autoscaler took out (adding a worker) and in (removing one) since the runtime started.</summary>
+    public (long Out, long In) ScalingSteps => (Interlocked.Read(ref _scaleOuts), Interlocked.Read(ref _scaleIns));
+
+    private long _scaleOuts;
+    private long _scaleIns;
 
     /// <summary>The process ids of the running workers (a snapshot).</summary>
     public IReadOnlyList<int> ProcessIds
@@ -82,6 +98,10 @@ internal sealed class ConnectorRuntime
             _workers.Clear();
         }
         await Task.WhenAll(workers.Select(w => w.StopAsync(StopGrace))).ConfigureAwait(false);
+        if (_logs is not null)
+        {
+            await _logs.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
         _http.Dispose();
     }
 
@@ -107,6 +127,11 @@ internal sealed class ConnectorRuntime
                 if (plan.Autoscaled)
                 {
                     await AutoscaleAsync(plan).ConfigureAwait(false);
+                }
+                if (_logs is not null && DateTime.UtcNow - _lastLogFlush >= _options.LogFlushInterval)
+                {
+                    _lastLogFlush = DateTime.UtcNow;
+                    await _logs.FlushAsync(_stop.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
@@ -149,13 +174,18 @@ internal sealed class ConnectorRuntime
                 if (_workers.Count < desired)
                 {
                     var path = Path.Combine(_directory, $"worker-{_nextWorker++}.properties");
-                    _workers.Add(WorkerProcess.Start(_launcher, path, plan.WorkerProperties));
+                    // MSK names a worker's log events [Worker-<17 hex digits>]; ours is random per process.
+                    var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9))[..17];
+                    var logs = _logs;
+                    _workers.Add(WorkerProcess.Start(_launcher, path, plan.WorkerProperties, logs is null ? null : line => logs.Add(id, line)));
+                    _settled = false;
                     continue;
                 }
                 if (_workers.Count > desired)
                 {
                     surplus = _workers[^1];
                     _workers.RemoveAt(_workers.Count - 1);
+                    _settled = false;
                 }
             }
             if (surplus is null)
@@ -241,6 +271,11 @@ internal sealed class ConnectorRuntime
             if (State(connector) == "RUNNING" && tasks.Count > 0 && tasks.All(task => State(task) == "RUNNING"))
             {
                 _reportState("RUNNING", null);
+                _settled = true;
+            }
+            else
+            {
+                _settled = false;
             }
             return;
         }
@@ -260,7 +295,11 @@ internal sealed class ConnectorRuntime
             return;
         }
         var percent = workers.Average(w => w.SampleCpuPercent()) / plan.McuCount;
-        if (now - _lastScale < _options.ScaleCooldown)
+        // Starting workers and a rebalancing group burn CPU that says nothing about the load: the autoscaler acts only
+        // on a sample taken wholly while the group ran its connector and tasks, and the cooldown counts from then.
+        var settledSample = _settled && _settledSince is { } since && since <= now - _options.ScaleSampleInterval;
+        _settledSince = _settled ? _settledSince ?? now : null;
+        if (!settledSample || now - _lastScale < _options.ScaleCooldown)
         {
             return;
         }
@@ -272,6 +311,7 @@ internal sealed class ConnectorRuntime
             _logger.LogInformation("MSK connector {Name}: CPU {Percent:F1}% per worker; scaling from {From} to {To} workers", plan.ConnectorName, percent, current, next);
             _autoscaledCount = next;
             _lastScale = now;
+            Interlocked.Increment(ref next > current ? ref _scaleOuts : ref _scaleIns);
             await ReconcileWorkersAsync(plan).ConfigureAwait(false);
         }
     }

@@ -49,8 +49,11 @@ internal sealed partial class WorkerProcess
         }
     }
 
-    /// <summary>Writes <paramref name="propertiesPath"/> (the given properties plus <c>listeners</c>) and starts the worker.</summary>
-    public static WorkerProcess Start(WorkerLauncher launcher, string propertiesPath, IReadOnlyDictionary<string, string> properties)
+    /// <summary>
+    /// Writes <paramref name="propertiesPath"/> (the given properties plus <c>listeners</c>) and starts the worker;
+    /// every line it prints also goes to <paramref name="output"/> when given (called on the process's reader threads).
+    /// </summary>
+    public static WorkerProcess Start(WorkerLauncher launcher, string propertiesPath, IReadOnlyDictionary<string, string> properties, Action<string>? output = null)
     {
         var port = FreePort();
         var lines = properties.Select(p => $"{p.Key}={Escape(p.Value)}").Append($"listeners=http://127.0.0.1:{port}");
@@ -70,8 +73,8 @@ internal sealed partial class WorkerProcess
         start.ArgumentList.Add(propertiesPath);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process, port, propertiesPath);
-        process.OutputDataReceived += (_, e) => worker.Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => worker.Remember(e.Data);
+        process.OutputDataReceived += (_, e) => worker.Remember(e.Data, output);
+        process.ErrorDataReceived += (_, e) => worker.Remember(e.Data, output);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -122,12 +125,13 @@ internal sealed partial class WorkerProcess
         }
     }
 
-    private void Remember(string? line)
+    private void Remember(string? line, Action<string>? output)
     {
         if (line is null)
         {
             return;
         }
+        output?.Invoke(line);
         lock (_tail)
         {
             _tail.Enqueue(line);

@@ -55,6 +55,8 @@ public sealed record TributaryOptions
 
     public required RegistryOptions Registry { get; init; }
     public required ConnectOptions Connect { get; init; }
+
+    public required Tributary.MskConnect.State.MskConnectOptions MskConnect { get; init; }
 }
 
 /// <summary>
@@ -108,6 +110,14 @@ public static class OptionBinder
                 Port = configuration.GetInt32(ServerConfiguration.Keys.ConnectRestPort, -1, 65535),
             },
             Registry = Registry(configuration),
+            MskConnect = new Tributary.MskConnect.State.MskConnectOptions
+            {
+                Region = configuration.GetString(ServerConfiguration.Keys.AwsRegion),
+                AccountId = configuration.GetString(ServerConfiguration.Keys.AwsAccountId),
+                ScaleSampleInterval = TimeSpan.FromMilliseconds(configuration.GetInt64(ServerConfiguration.Keys.MskConnectScaleSampleMs, 100, 3_600_000)),
+                ScaleCooldown = TimeSpan.FromMilliseconds(configuration.GetInt64(ServerConfiguration.Keys.MskConnectScaleCooldownMs, 0, 86_400_000)),
+                LogFlushInterval = TimeSpan.FromMilliseconds(configuration.GetInt64(ServerConfiguration.Keys.MskConnectLogFlushMs, 100, 3_600_000)),
+            },
         };
     }
 

@@ -100,6 +100,11 @@ public sealed class ServerConfiguration
         public const string ConnectRestHost = "connect.rest.host";
         public const string ConnectRestPort = "connect.rest.port";
 
+        // MSK Connect's worker groups (the kafkaconnect API).
+        public const string MskConnectScaleSampleMs = "msk.connect.scale.sample.ms";
+        public const string MskConnectScaleCooldownMs = "msk.connect.scale.cooldown.ms";
+        public const string MskConnectLogFlushMs = "msk.connect.log.flush.ms";
+
         // Delivery streams.
         public const string DeliveryDestination = "delivery.destination";
         public const string DeliveryLocalDirectory = "delivery.local.directory";
@@ -131,7 +136,7 @@ public sealed class ServerConfiguration
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
-            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
+            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, MskConnectScaleSampleMs, MskConnectScaleCooldownMs, MskConnectLogFlushMs, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
             DeliveryS3SecretKey, DeliveryS3PartSizeBytes, DeliveryS3CreateBuckets, DeliveryMaxStreams, DeliveryMaxBufferedBytes,
             DeliveryMaxActivePartitions, DeliveryLambdaEndpoints, DeliveryLambdaTimeoutMs, DeliveryStreamsFile, DeliveryTablesDirectory,
         ];
