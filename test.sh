@@ -82,7 +82,7 @@ fi
 
 # AWS interop clients (tests/interop/aws/, tests/Tributary.Kinesis.Tests/, tests/Tributary.Msk.Tests/): Debian's awscli
 # (the AWS CLI v2, at /usr/bin/aws) and python3-boto3 (for /usr/bin/python3), and @aws-sdk/client-kinesis and
-# @aws-sdk/client-kafka (JS SDK v3) from the
+# @aws-sdk/client-kafka, client-kafkaconnect, client-glue and client-athena (JS SDK v3) from the
 # committed package-lock.json with npm ci in tests/interop/aws/node, only when node_modules is missing or older
 # than package.json / package-lock.json. A failure here fails the run; the Kinesis client tests then fail saying
 # what is missing.
@@ -100,7 +100,7 @@ if [ ! -f "$aws_stamp" ] || [ "$aws_node_dir/package-lock.json" -nt "$aws_stamp"
   if (cd "$aws_node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
     ok "npm ci in $aws_node_dir"
   else
-    fail "could not install the AWS JS SDK interop clients: npm ci in $aws_node_dir (@aws-sdk/client-kinesis, @aws-sdk/client-kafka)"
+    fail "could not install the AWS JS SDK interop clients: npm ci in $aws_node_dir (@aws-sdk/client-kinesis, @aws-sdk/client-kafka, @aws-sdk/client-glue, @aws-sdk/client-athena)"
   fi
 fi
 # The S3 API tests' JS client (tests/Tributary.S3.Tests): @aws-sdk/client-s3 from tests/interop/aws-s3's committed

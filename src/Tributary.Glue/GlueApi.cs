@@ -45,6 +45,9 @@ public static class GlueApi
             new StopCrawler(catalog, crawlers),
             new GetCrawlerMetrics(catalog, crawlers),
             new ListCrawlers(catalog, crawlers),
+            new StartCrawlerSchedule(catalog, crawlers),
+            new StopCrawlerSchedule(catalog, crawlers),
+            new UpdateCrawlerSchedule(catalog, crawlers),
         ],
     ]);
 }

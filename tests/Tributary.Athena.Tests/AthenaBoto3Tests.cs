@@ -45,3 +45,23 @@ public sealed class AthenaCliTests(AthenaServer server) : IClassFixture<AthenaSe
         Assert.Contains("all ", result.StandardOutput, StringComparison.Ordinal);
     }
 }
+
+[Trait("Category", "process")]
+public sealed class GlueAthenaJsSdkTests(AthenaServer server) : IClassFixture<AthenaServer>
+{
+    [Fact]
+    public async Task The_js_sdk_v3_glue_and_athena_clients_drive_the_catalog_a_crawler_and_a_paged_query()
+    {
+        var scripts = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "aws", "node");
+        foreach (var client in (ReadOnlySpan<string>)["client-glue", "client-athena"])
+        {
+            Assert.True(Directory.Exists(Path.Combine(scripts, "node_modules", "@aws-sdk", client)),
+                $"@aws-sdk/{client} is not installed: run ./test.sh (npm ci in tests/interop/aws/node)");
+        }
+        var objects = Path.Combine(server.DataDirectory, "objects");
+        var result = await ClientProcess.RunAsync("node", [Path.Combine(scripts, "glue_athena_js.mjs"), server.Endpoint, objects], TimeSpan.FromSeconds(180),
+            workingDirectory: scripts, environment: AthenaServer.Environment());
+        Assert.True(result.ExitCode == 0, result + "\n--- server ---\n" + server.Output);
+        Assert.Contains("OK 30 checks", result.StandardOutput, StringComparison.Ordinal);
+    }
+}

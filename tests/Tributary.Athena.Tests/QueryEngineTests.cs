@@ -93,14 +93,29 @@ public sealed class QueryEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task A_database_lent_again_keeps_the_macros_but_not_the_previous_querys_views()
+    public async Task A_database_lent_again_keeps_the_macros_and_its_views_only_while_they_describe_the_catalog_and_files()
     {
         CreateTable("one", "s3://lake/one/", "json", "org.openx.data.jsonserde.JsonSerDe", """{"Name":"v","Type":"bigint"}""");
+        CreateTable("two", "s3://lake/two/", "json", "org.openx.data.jsonserde.JsonSerDe", """{"Name":"w","Type":"bigint"}""");
         Put("lake/one/a.json", Encoding.UTF8.GetBytes("{\"v\":7}\n"));
+        Put("lake/two/a.json", Encoding.UTF8.GetBytes("{\"w\":1}\n"));
 
+        // Queries run one after another here, so each gets the same database and its views.
         Assert.Equal("7", (await Run("SELECT v FROM one")).Rows[0][0]);
-        // Queries run one after another here, so the next one gets the same database: the view of `one` went with the
-        // query that made it, so a table deleted from the catalog is unknown.
+        Assert.Equal("7", (await Run("SELECT sum(v) FROM one")).Rows[0][0]);
+        // A new object under the table's location, a rewritten one, and a changed schema are seen by the next query.
+        Put("lake/one/b.json", Encoding.UTF8.GetBytes("{\"v\":5,\"x\":\"new\"}\n"));
+        Assert.Equal("12", (await Run("SELECT sum(v) FROM one")).Rows[0][0]);
+        Put("lake/one/a.json", Encoding.UTF8.GetBytes("{\"v\":8}\n"));
+        Assert.Equal("13", (await Run("SELECT sum(v) FROM one")).Rows[0][0]);
+        var table = _catalog.GetTable("lake", "one");
+        ((JsonArray)table["StorageDescriptor"]!["Columns"]!).Add(new JsonObject { ["Name"] = "x", ["Type"] = "string" });
+        _catalog.UpdateTable("lake", table, skipArchive: false, expectedVersionId: null);
+        AssertRow(["8", null, "5", "new"], [.. (await Run("SELECT v, x FROM one ORDER BY v DESC")).Rows.SelectMany(r => r)]);
+        // Another table's view beside it; then the first again.
+        Assert.Equal("1", (await Run("SELECT w FROM two")).Rows[0][0]);
+        Assert.Equal("2", (await Run("SELECT count(*) FROM one")).Rows[0][0]);
+        // A table deleted from the catalog is unknown: its view does not outlive it.
         _catalog.DeleteTable("lake", "one");
         var unknown = await Assert.ThrowsAsync<QueryFailure>(() => Run("SELECT count(*) FROM lake.one"));
         Assert.Contains("one", unknown.Message, StringComparison.Ordinal);

@@ -16,7 +16,11 @@ public sealed class ObjectFiles(IObjectStore store, string cacheDirectory)
     /// <summary>One object as DuckDB reads it: its local path, size, and whether its bytes start with gzip's magic.</summary>
     public readonly record struct LocalObject(string Path, long Size, bool Gzip);
 
-    public async Task<List<LocalObject>> ListAsync(S3Location location, CancellationToken cancellationToken)
+    /// <summary>
+    /// The objects under <paramref name="location"/>; with <paramref name="detectGzip"/> each is opened to look for
+    /// gzip's magic (text formats), otherwise <see cref="LocalObject.Gzip"/> is false (Parquet compresses inside the file).
+    /// </summary>
+    public async Task<List<LocalObject>> ListAsync(S3Location location, bool detectGzip, CancellationToken cancellationToken)
     {
         var result = new List<LocalObject>();
         try
@@ -31,7 +35,7 @@ public sealed class ObjectFiles(IObjectStore store, string cacheDirectory)
                     continue;
                 }
                 var path = await _copies.PathAsync(location.Bucket, info, cancellationToken).ConfigureAwait(false);
-                result.Add(new LocalObject(path, info.Size, IsGzip(path)));
+                result.Add(new LocalObject(path, info.Size, detectGzip && IsGzip(path)));
             }
         }
         catch (DirectoryNotFoundException)

@@ -7,8 +7,9 @@ namespace Tributary.Athena.Engine;
 /// <summary>
 /// Runs one SQL query on an in-memory DuckDB database of its own (lent by <see cref="PreparedDatabases"/>, already
 /// holding Trino's common functions as macros, <see cref="TrinoFunctions"/>): the catalog database
-/// <c>awsdatacatalog</c> gets a view per catalog table the query names (<see cref="TableViews"/>), the query's database
-/// is the current schema. Only queries (SELECT, WITH, VALUES) run; anything DuckDB refuses becomes a
+/// <c>awsdatacatalog</c> gets a view per catalog table the query names (<see cref="TableViews"/>; kept between the
+/// queries a database serves while its SQL is unchanged, <see cref="PreparedDatabase.DefineViews"/>), the query's
+/// database is the current schema. Only queries (SELECT, WITH, VALUES) run; anything DuckDB refuses becomes a
 /// <see cref="QueryFailure"/> with DuckDB's wording (as Athena's own DuckDB engine reports it) and Athena's error
 /// codes. Thread-safe: no two calls share a database.
 /// </summary>
@@ -22,12 +23,12 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files) : IDispo
     {
         CheckStatement(sql);
         var clean = false;
-        DuckDBConnection? connection = null;
+        PreparedDatabase? prepared = null;
         try
         {
-            connection = _databases.Rent();
-            var scanned = await CreateViewsAsync(connection, sql, database, cancellationToken).ConfigureAwait(false);
-            var result = Read(connection, TrinoFunctions.Rewrite(sql), scanned, cancellationToken);
+            prepared = _databases.Rent();
+            var scanned = await CreateViewsAsync(prepared, sql, database, cancellationToken).ConfigureAwait(false);
+            var result = Read(prepared.Connection, TrinoFunctions.Rewrite(sql), scanned, cancellationToken);
             clean = true;
             return result;
         }
@@ -37,9 +38,9 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files) : IDispo
         }
         finally
         {
-            if (connection is not null)
+            if (prepared is not null)
             {
-                _databases.Return(connection, clean);
+                _databases.Return(prepared, clean);
             }
         }
     }
@@ -69,7 +70,7 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files) : IDispo
         }
     }
 
-    private async Task<long> CreateViewsAsync(DuckDBConnection connection, string sql, string? database, CancellationToken cancellationToken)
+    private async Task<long> CreateViewsAsync(PreparedDatabase prepared, string sql, string? database, CancellationToken cancellationToken)
     {
         var context = (database ?? "default").ToLowerInvariant();
         var tables = new Dictionary<(string, string), System.Text.Json.Nodes.JsonObject>();
@@ -96,8 +97,7 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files) : IDispo
             }
         }
         long scanned = 0;
-        // The schemas, views and USE in one command: DuckDB runs the statements in order.
-        var setup = new System.Text.StringBuilder();
+        var views = new Dictionary<(string, string), string>();
         foreach (var ((databaseName, tableName), table) in tables)
         {
             TableViews.View view;
@@ -112,11 +112,9 @@ public sealed class QueryEngine(DataCatalog catalog, ObjectFiles files) : IDispo
                 throw new QueryFailure($"Table {databaseName}.{tableName}: {e.Message}", QueryFailure.UserError, e);
             }
             scanned += view.Bytes;
-            setup.Append($"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(databaseName)};\n")
-                .Append($"CREATE VIEW {CatalogName}.{HiveTypes.Quote(databaseName)}.{HiveTypes.Quote(tableName)} AS {view.Sql};\n");
+            views[(databaseName, tableName)] = view.Sql;
         }
-        setup.Append($"CREATE SCHEMA IF NOT EXISTS {CatalogName}.{HiveTypes.Quote(context)};\n").Append($"USE {CatalogName}.{HiveTypes.Quote(context)}");
-        PreparedDatabases.Execute(connection, setup.ToString());
+        prepared.DefineViews(views, context);
         return scanned;
     }
 

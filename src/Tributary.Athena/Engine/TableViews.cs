@@ -48,7 +48,7 @@ internal static class TableViews
                     {
                         throw new QueryFailure($"Location {location} is not an s3:// location.", QueryFailure.UserError);
                     }
-                    foreach (var file in await files.ListAsync(s3, cancellationToken).ConfigureAwait(false))
+                    foreach (var file in await files.ListAsync(s3, detectGzip: false, cancellationToken).ConfigureAwait(false))
                     {
                         parquetFiles.Add((values, file));
                         bytes += file.Size;
@@ -110,7 +110,7 @@ internal static class TableViews
         {
             throw new QueryFailure($"Location {location} is not an s3:// location.", QueryFailure.UserError);
         }
-        var objects = await files.ListAsync(s3, cancellationToken).ConfigureAwait(false);
+        var objects = await files.ListAsync(s3, detectGzip: format.Kind != "parquet", cancellationToken).ConfigureAwait(false);
         var result = new List<string>();
         var partitionColumns = new StringBuilder();
         for (var i = 0; i < keys.Count; i++)

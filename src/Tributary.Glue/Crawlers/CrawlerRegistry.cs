@@ -11,7 +11,9 @@ namespace Tributary.Glue.Crawlers;
 /// The crawlers: definitions (Glue's Crawler shape), their state (READY → RUNNING → READY, STOPPING while a stop is
 /// asked), the last crawl and run-time figures, saved whole to <c>&lt;data dir&gt;/glue/crawlers.json</c> after every
 /// change (<see cref="CrawlerFile"/>, beside the catalog's file). Crawls run in the background, one at a time per crawler;
-/// a crawl that a restart interrupted is reported as FAILED. Schedules are stored and shown, not run.
+/// a crawl that a restart interrupted is reported as FAILED. Schedules (<see cref="CronSchedule"/>, Glue's Schedule
+/// {ScheduleExpression, State SCHEDULED | NOT_SCHEDULED}) are run by a timer that looks once a second: a crawler whose
+/// schedule is SCHEDULED and due starts as StartCrawler would; a crawl still running at the next firing time skips it.
 /// Thread-safety: every public member takes one lock; what it returns is a copy the caller owns.
 /// </summary>
 public sealed class CrawlerRegistry : IAsyncDisposable
@@ -19,6 +21,11 @@ public sealed class CrawlerRegistry : IAsyncDisposable
     public const string Ready = "READY";
     public const string Running = "RUNNING";
     public const string Stopping = "STOPPING";
+    public const string Scheduled = "SCHEDULED";
+    public const string NotScheduled = "NOT_SCHEDULED";
+
+    /// <summary>How often the timer looks for due schedules: schedules have whole minutes, so a run starts within a second of its minute.</summary>
+    private static readonly TimeSpan ScheduleCheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
     private readonly string? _path;
@@ -27,6 +34,8 @@ public sealed class CrawlerRegistry : IAsyncDisposable
     private readonly string _cacheDirectory;
     private readonly ILogger _logger;
     private readonly SortedDictionary<string, CrawlerEntry> _crawlers;
+    private readonly TimeProvider _time;
+    private ITimer? _scheduleTimer;
 
     internal sealed class CrawlerEntry(JsonObject definition)
     {
@@ -40,10 +49,14 @@ public sealed class CrawlerRegistry : IAsyncDisposable
         public DateTimeOffset RunStarted { get; set; }
         public CancellationTokenSource? Cancellation { get; set; }
         public Task? Run { get; set; }
+
+        /// <summary>When the schedule fires next (null: not yet computed, or it never fires again).</summary>
+        public DateTimeOffset? NextScheduledRun { get; set; }
     }
 
-    private CrawlerRegistry(string? path, DataCatalog catalog, IObjectStore store, string cacheDirectory, ILogger logger, SortedDictionary<string, CrawlerEntry> crawlers)
+    private CrawlerRegistry(string? path, DataCatalog catalog, IObjectStore store, string cacheDirectory, ILogger logger, SortedDictionary<string, CrawlerEntry> crawlers, TimeProvider time)
     {
+        _time = time;
         _path = path;
         _catalog = catalog;
         _store = store;
@@ -54,24 +67,26 @@ public sealed class CrawlerRegistry : IAsyncDisposable
 
     /// <summary>
     /// Opens (or creates) the crawlers saved at <paramref name="path"/> (null: in memory only). Objects of stores other
-    /// than a local directory are copied into <paramref name="cacheDirectory"/> to be read.
+    /// than a local directory are copied into <paramref name="cacheDirectory"/> to be read. Schedules are evaluated
+    /// against <paramref name="time"/> (the system clock by default; tests pass a clock they move).
     /// </summary>
-    public static CrawlerRegistry Open(string? path, DataCatalog catalog, IObjectStore store, string cacheDirectory, ILogger? logger = null)
+    public static CrawlerRegistry Open(string? path, DataCatalog catalog, IObjectStore store, string cacheDirectory, ILogger? logger = null, TimeProvider? time = null)
     {
         var crawlers = path is not null && File.Exists(path) ? CrawlerFile.Read(File.ReadAllBytes(path)) : new SortedDictionary<string, CrawlerEntry>(StringComparer.Ordinal);
         if (path is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
-        var registry = new CrawlerRegistry(path, catalog, store, cacheDirectory, logger ?? NullLogger.Instance, crawlers);
+        var registry = new CrawlerRegistry(path, catalog, store, cacheDirectory, logger ?? NullLogger.Instance, crawlers, time ?? TimeProvider.System);
         lock (registry._lock)
         {
             registry.Save();
+            registry._scheduleTimer = registry._time.CreateTimer(_ => registry.RunDueSchedules(), null, ScheduleCheckInterval, ScheduleCheckInterval);
         }
         return registry;
     }
 
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
 
     public void Create(JsonObject definition)
     {
@@ -85,7 +100,10 @@ public sealed class CrawlerRegistry : IAsyncDisposable
             definition["CreationTime"] = Now();
             definition["LastUpdated"] = Now();
             definition["Version"] = 1;
-            _crawlers[name] = new CrawlerEntry(definition);
+            var entry = new CrawlerEntry(definition);
+            // A crawler created with a schedule is SCHEDULED, as in Glue.
+            SetSchedule(entry, (string?)definition["Schedule"], Scheduled);
+            _crawlers[name] = entry;
             Save();
         }
     }
@@ -115,6 +133,15 @@ public sealed class CrawlerRegistry : IAsyncDisposable
         }
     }
 
+    /// <summary>How many crawls of the crawler have ended (the run times kept, at most the last 100).</summary>
+    internal int Runs(string name)
+    {
+        lock (_lock)
+        {
+            return Entry(name).Runtimes.Count;
+        }
+    }
+
     /// <summary>Replaces the members of the definition that <paramref name="changes"/> names; refused while the crawler runs.</summary>
     public void Update(string name, JsonObject changes, Action<JsonObject> validate)
     {
@@ -128,12 +155,29 @@ public sealed class CrawlerRegistry : IAsyncDisposable
             var updated = (JsonObject)entry.Definition.DeepClone();
             foreach (var (member, value) in changes)
             {
-                updated[member] = value?.DeepClone();
+                if (member != "Schedule")
+                {
+                    updated[member] = value?.DeepClone();
+                }
             }
             validate(updated);
             updated["LastUpdated"] = Now();
             updated["Version"] = ((int?)updated["Version"] ?? 1) + 1;
+            var previous = entry.Definition;
             entry.Definition = updated;
+            if (changes.ContainsKey("Schedule"))
+            {
+                try
+                {
+                    // A new expression keeps a schedule's state; a crawler that had none becomes SCHEDULED; "" removes it.
+                    SetSchedule(entry, (string?)changes["Schedule"], ScheduleState(previous) ?? Scheduled);
+                }
+                catch
+                {
+                    entry.Definition = previous;
+                    throw;
+                }
+            }
             Save();
         }
     }
@@ -162,13 +206,145 @@ public sealed class CrawlerRegistry : IAsyncDisposable
             {
                 throw CrawlerErrors.Running(name);
             }
-            var settings = CrawlerSettings.From(entry.Definition);
-            entry.State = Running;
-            entry.RunStarted = DateTimeOffset.UtcNow;
-            entry.Cancellation = new CancellationTokenSource();
-            var token = entry.Cancellation.Token;
+            StartRun(entry);
+        }
+    }
+
+    /// <summary>Under the lock, for a READY crawler: RUNNING, and the crawl started in the background.</summary>
+    private void StartRun(CrawlerEntry entry)
+    {
+        var settings = CrawlerSettings.From(entry.Definition);
+        entry.State = Running;
+        entry.RunStarted = _time.GetUtcNow();
+        entry.Cancellation = new CancellationTokenSource();
+        var token = entry.Cancellation.Token;
+        Save();
+        entry.Run = Task.Run(() => RunAsync(entry, settings, token), CancellationToken.None);
+    }
+
+    /// <summary>StartCrawlerSchedule: NOT_SCHEDULED → SCHEDULED. NoScheduleException without a schedule, SchedulerRunningException when already scheduled.</summary>
+    public void StartSchedule(string name)
+    {
+        lock (_lock)
+        {
+            var entry = Entry(name);
+            switch (ScheduleState(entry.Definition))
+            {
+                case null:
+                    throw CrawlerErrors.NoSchedule(name);
+                case Scheduled:
+                    throw CrawlerErrors.SchedulerRunning(name);
+            }
+            SetSchedule(entry, (string?)entry.Definition["Schedule"]!["ScheduleExpression"], Scheduled);
             Save();
-            entry.Run = Task.Run(() => RunAsync(entry, settings, token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>StopCrawlerSchedule: SCHEDULED → NOT_SCHEDULED (a crawl under way goes on). SchedulerNotRunningException otherwise.</summary>
+    public void StopSchedule(string name)
+    {
+        lock (_lock)
+        {
+            var entry = Entry(name);
+            if (ScheduleState(entry.Definition) != Scheduled)
+            {
+                throw CrawlerErrors.SchedulerNotRunning(name);
+            }
+            SetSchedule(entry, (string?)entry.Definition["Schedule"]!["ScheduleExpression"], NotScheduled);
+            Save();
+        }
+    }
+
+    /// <summary>UpdateCrawlerSchedule: a new expression (the state kept; SCHEDULED for a crawler that had none); "" removes the schedule.</summary>
+    public void UpdateSchedule(string name, string? expression)
+    {
+        lock (_lock)
+        {
+            var entry = Entry(name);
+            var previous = entry.Definition;
+            entry.Definition = (JsonObject)previous.DeepClone();
+            try
+            {
+                SetSchedule(entry, expression, ScheduleState(previous) ?? Scheduled);
+            }
+            catch
+            {
+                entry.Definition = previous;
+                throw;
+            }
+            entry.Definition["LastUpdated"] = Now();
+            Save();
+        }
+    }
+
+    private static string? ScheduleState(JsonObject definition) => (string?)(definition["Schedule"] as JsonObject)?["State"];
+
+    /// <summary>
+    /// Under the lock: the definition's Schedule becomes <paramref name="expression"/> in <paramref name="state"/> (none
+    /// when the expression is null or empty), and the next firing time is computed from now. InvalidInputException for an
+    /// expression <see cref="CronSchedule.Parse"/> refuses.
+    /// </summary>
+    private void SetSchedule(CrawlerEntry entry, string? expression, string state)
+    {
+        entry.NextScheduledRun = null;
+        if (string.IsNullOrEmpty(expression))
+        {
+            entry.Definition.Remove("Schedule");
+            return;
+        }
+        CronSchedule schedule;
+        try
+        {
+            schedule = CronSchedule.Parse(expression);
+        }
+        catch (FormatException e)
+        {
+            throw GlueErrors.InvalidInput(e.Message);
+        }
+        entry.Definition["Schedule"] = new JsonObject { ["ScheduleExpression"] = expression, ["State"] = state };
+        if (state == Scheduled)
+        {
+            entry.NextScheduledRun = schedule.Next(_time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The timer's work: start each SCHEDULED crawler whose time has come (a running one skips that firing).</summary>
+    private void RunDueSchedules()
+    {
+        try
+        {
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                foreach (var entry in _crawlers.Values)
+                {
+                    if (ScheduleState(entry.Definition) != Scheduled)
+                    {
+                        continue;
+                    }
+                    var schedule = CronSchedule.Parse((string)entry.Definition["Schedule"]!["ScheduleExpression"]!);
+                    // After a restart the next time is computed afresh: firings missed while the server was down are not made up.
+                    entry.NextScheduledRun ??= schedule.Next(now);
+                    if (entry.NextScheduledRun is not { } due || due > now)
+                    {
+                        continue;
+                    }
+                    entry.NextScheduledRun = schedule.Next(now);
+                    var name = (string)entry.Definition["Name"]!;
+                    if (entry.State != Ready)
+                    {
+                        _logger.LogInformation("Crawler {Crawler}: the scheduled run of {Due:O} is skipped, a crawl is still under way.", name, due);
+                        continue;
+                    }
+                    _logger.LogInformation("Crawler {Crawler}: scheduled run ({Schedule}).", name, schedule.Expression);
+                    StartRun(entry);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // A timer callback must not throw: the next tick tries again.
+            _logger.LogError(e, "Crawler schedules could not be evaluated.");
         }
     }
 
@@ -209,7 +385,7 @@ public sealed class CrawlerRegistry : IAsyncDisposable
                 result.Add(new JsonObject
                 {
                     ["CrawlerName"] = name,
-                    ["TimeLeftSeconds"] = running ? Math.Max(0, median - (DateTimeOffset.UtcNow - entry.RunStarted).TotalSeconds) : 0.0,
+                    ["TimeLeftSeconds"] = running ? Math.Max(0, median - (_time.GetUtcNow() - entry.RunStarted).TotalSeconds) : 0.0,
                     ["StillEstimating"] = running && runtimes.Count == 0,
                     ["LastRuntimeSeconds"] = entry.Runtimes.Count == 0 ? 0.0 : entry.Runtimes[^1],
                     ["MedianRuntimeSeconds"] = median,
@@ -245,7 +421,7 @@ public sealed class CrawlerRegistry : IAsyncDisposable
             error = $"Internal Service Exception: {e.GetType().Name}: {e.Message}";
             _logger.LogError(e, "Crawler {Crawler} failed", settings.Name);
         }
-        var seconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
+        var seconds = (_time.GetUtcNow() - started).TotalSeconds;
         _logger.LogInformation("Crawler {Crawler}: {Status} in {Seconds:F2} s; tables created {Created}, updated {Updated}, deleted {Deleted}{Error}",
             settings.Name, status, seconds, outcome?.TablesCreated ?? 0, outcome?.TablesUpdated ?? 0, outcome?.TablesDeleted ?? 0, error is null ? "" : ": " + error);
         lock (_lock)
@@ -281,13 +457,13 @@ public sealed class CrawlerRegistry : IAsyncDisposable
         }
     }
 
-    private static JsonObject Shape(CrawlerEntry entry)
+    private JsonObject Shape(CrawlerEntry entry)
     {
         var shape = (JsonObject)entry.Definition.DeepClone();
         shape["State"] = entry.State;
         if (entry.State != Ready)
         {
-            shape["CrawlElapsedTime"] = (long)(DateTimeOffset.UtcNow - entry.RunStarted).TotalMilliseconds;
+            shape["CrawlElapsedTime"] = (long)(_time.GetUtcNow() - entry.RunStarted).TotalMilliseconds;
         }
         if (entry.LastCrawl is not null)
         {
@@ -312,6 +488,8 @@ public sealed class CrawlerRegistry : IAsyncDisposable
         List<Task> runs;
         lock (_lock)
         {
+            _scheduleTimer?.Dispose();
+            _scheduleTimer = null;
             runs = [];
             foreach (var entry in _crawlers.Values.Where(e => e.Run is not null && e.State != Ready))
             {
@@ -333,6 +511,12 @@ internal static class CrawlerErrors
     public static Aws.AwsErrorException NotRunning(string name) => new("CrawlerNotRunningException", $"Crawler with name {name} isn't running.");
 
     public static Aws.AwsErrorException Stopping(string name) => new("CrawlerStoppingException", $"Crawler with name {name} is stopping.");
+
+    public static Aws.AwsErrorException NoSchedule(string name) => new("NoScheduleException", $"Crawler with name {name} has no schedule.");
+
+    public static Aws.AwsErrorException SchedulerRunning(string name) => new("SchedulerRunningException", $"The schedule of crawler {name} is already SCHEDULED.");
+
+    public static Aws.AwsErrorException SchedulerNotRunning(string name) => new("SchedulerNotRunningException", $"The schedule of crawler {name} is not SCHEDULED.");
 }
 
 /// <summary>

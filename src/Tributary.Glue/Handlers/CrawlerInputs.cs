@@ -19,7 +19,10 @@ internal static class CrawlerInputs
         "LineageConfiguration", "LakeFormationConfiguration", "Configuration", "CrawlerSecurityConfiguration",
     ];
 
-    /// <summary>The members present in the request, as a partial Crawler shape (Schedule as Glue shows it).</summary>
+    /// <summary>
+    /// The members present in the request, as a partial Crawler shape; Schedule as the request's cron string ("" removes
+    /// a schedule), which <see cref="CrawlerRegistry"/> checks and stores as Glue shows it ({ScheduleExpression, State}).
+    /// </summary>
     public static JsonObject Read(JsonElement body, string name)
     {
         var result = new JsonObject { ["Name"] = name };
@@ -30,10 +33,9 @@ internal static class CrawlerInputs
                 result[member] = JsonNode.Parse(value.GetRawText());
             }
         }
-        if (body.GetString("Schedule") is { Length: > 0 } schedule)
+        if (body.GetString("Schedule") is { } schedule)
         {
-            // Stored and shown; this server does not run crawlers on a schedule (docs/glue.md).
-            result["Schedule"] = new JsonObject { ["ScheduleExpression"] = schedule, ["State"] = "NOT_SCHEDULED" };
+            result["Schedule"] = schedule;
         }
         return result;
     }
