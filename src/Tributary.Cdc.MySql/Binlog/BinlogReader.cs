@@ -3,7 +3,8 @@ using Tributary.Cdc.MySql.Protocol;
 namespace Tributary.Cdc.MySql.Binlog;
 
 /// <summary>One decoded event: its header and body (<see cref="QueryEvent"/>, <see cref="RotateEvent"/>,
-/// <see cref="TableMapEvent"/>, <see cref="RowsEvent"/>, <see cref="MariaDbGtidEvent"/>, an XID as <see cref="ulong"/>,
+/// <see cref="TableMapEvent"/>, <see cref="RowsEvent"/>, <see cref="MariaDbGtidEvent"/>, <see cref="MySqlGtidEvent"/>,
+/// <see cref="GtidListEvent"/>, an XID as <see cref="ulong"/>,
 /// or null for events a CDC reader passes over).</summary>
 public readonly record struct BinlogEvent(BinlogEventHeader Header, object? Body);
 
@@ -68,9 +69,14 @@ internal sealed class BinlogReader(MySqlSession session, bool checksummed)
             BinlogEventType.MariaDbAnnotateRows => new RowsQueryEvent(reader.ReadString(end - reader.Position)),
             BinlogEventType.RowsQuery => new RowsQueryEvent(SkipThenRead(ref reader, 1, end)),
             BinlogEventType.MariaDbGtid => new MariaDbGtidEvent(reader.ReadUInt64(), reader.ReadUInt32(), reader.ReadByte()),
+            BinlogEventType.MariaDbGtidList => GtidListEvent.ReadMariaDb(ref reader, end),
+            BinlogEventType.Gtid => MySqlGtidEvent.Read(ref reader, end),
+            BinlogEventType.PreviousGtids => GtidListEvent.ReadMySql(ref reader, end),
             BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbUpdateRowsCompressedV1 or
                 BinlogEventType.MariaDbDeleteRowsCompressedV1 or BinlogEventType.MariaDbQueryCompressed or BinlogEventType.TransactionPayload =>
                 throw new BinlogProtocolException($"Compressed binlog events ({header.Type}) are not supported; turn off log_bin_compress / binlog_transaction_compression"),
+            BinlogEventType.GtidTagged =>
+                throw new BinlogProtocolException("Tagged GTIDs (MySQL 8.4 GTID_TAGGED_LOG_EVENT, from SET gtid_next with a tag) are not supported"),
             _ => null,
         };
         return new BinlogEvent(header, body);
