@@ -24,6 +24,7 @@ public enum BinlogEventType : byte
     Gtid = 33,
     AnonymousGtid = 34,
     PreviousGtids = 35,
+    PartialUpdateRows = 39,
     TransactionPayload = 40,
     GtidTagged = 42,
     MariaDbAnnotateRows = 160,
