@@ -476,6 +476,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
                     state.Begin(header.Position, gtid.Text, thread: null);
                     state.FromGtid = true;
                     state.PendingMySql = gtid;
+                    state.OriginalCommitMicros = gtid.OriginalCommitMicros;
                     break;
                 case GtidListEvent list:
                     state.Learn(list.Gtids);
@@ -587,7 +588,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             return;
         }
         var source = MySqlSource.Create(Cdc.TopicPrefix, recordDatabase, captured.Count > 0 ? captured[0].Table : null, SnapshotMarker.None,
-            new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L));
+            new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, state.EventTimeMicros(header)));
         await EmitAsync(new SourceRecord(Partition, (offset with { Incremental = _incremental?.State }).ToMap(), Naming.SchemaChangeTopic, null, SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(recordDatabase),
             SchemaChangeEvents.ValueSchema, SchemaChangeEvents.Value(source, DateTimeOffset.UtcNow, recordDatabase, query.Sql, captured)), cancellationToken).ConfigureAwait(false);
     }
@@ -637,7 +638,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
         {
             var change = rows.Rows[i];
             var source = MySqlSource.Create(Cdc.TopicPrefix, map.Database, map.Table, SnapshotMarker.None,
-                new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L, state.Query));
+                new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, state.EventTimeMicros(header), state.Query));
             var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId, Incremental: _incremental?.State,
                 Gtids: state.GtidsText).ToMap();
             var operation = rows.Kind switch
@@ -743,6 +744,15 @@ public sealed class MySqlSourceTask : CdcSourceTask
 
         public MySqlGtidEvent? PendingMySql;
 
+        /// <summary>
+        /// The source block's event time: MySQL's original commit timestamp of the transaction (µs, from its GTID event,
+        /// 8.0.1+) as Debezium takes it, otherwise the event header's time (whole seconds).
+        /// </summary>
+        public long EventTimeMicros(BinlogEventHeader header) => OriginalCommitMicros ?? header.Timestamp * 1_000_000L;
+
+        /// <summary>The transaction's original commit time from MySQL's GTID event; null otherwise.</summary>
+        public long? OriginalCommitMicros;
+
         /// <summary>The offset's <c>gtids</c>: the completed transactions (computed once per change of the set).</summary>
         public string? GtidsText => _gtids is null ? null : _gtidsText ??= _gtids.ToString() is { Length: > 0 } text ? text : null;
 
@@ -809,6 +819,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             Gtid = gtid;
             Thread = thread;
             Query = null;
+            OriginalCommitMicros = null;
         }
 
         /// <summary>The transaction ended; the next one starts at <paramref name="nextPosition"/>, and restart skips are used up.</summary>

@@ -78,10 +78,21 @@ public sealed class GtidCodecTests
     [Fact]
     public void A_mysql_gtid_event_gives_uuid_and_transaction_number()
     {
-        byte[] body = [0x01, .. UuidBytes, .. Int64(23), 0x02, .. Int64(22), .. Int64(23), 0, 0, 0, 0, 0, 0, 0];
+        byte[] body = [0x01, .. UuidBytes, .. Int64(23), 0x02, .. Int64(22), .. Int64(23), 0x0F, 0x0E, 0x0D, 0x0C, 0x0B, 0x0A, 0x00];
         var reader = new PacketReader(body, 0);
         var gtid = MySqlGtidEvent.Read(ref reader, body.Length);
         Assert.Equal($"{Uuid}:23", gtid.Text);
+        Assert.Equal(0x00_0A_0B_0C_0D_0E_0FL, gtid.OriginalCommitMicros); // immediate without the top bit: the original is the same
+
+        // The immediate timestamp's top bit set: the original commit timestamp follows.
+        byte[] replicated = [0x01, .. UuidBytes, .. Int64(24), 0x02, .. Int64(23), .. Int64(24), 1, 0, 0, 0, 0, 0, 0x80, 0x40, 0x42, 0x0F, 0, 0, 0, 0];
+        var second = new PacketReader(replicated, 0);
+        Assert.Equal(1_000_000L, MySqlGtidEvent.Read(ref second, replicated.Length).OriginalCommitMicros);
+
+        // A 5.7 event (no logical clock fields): no commit timestamp.
+        byte[] old = [0x01, .. UuidBytes, .. Int64(25)];
+        var third = new PacketReader(old, 0);
+        Assert.Null(MySqlGtidEvent.Read(ref third, old.Length).OriginalCommitMicros);
         var cut = new PacketReader(body[..20], 0);
         Assert.Throws<BinlogProtocolException>(() => MySqlGtidEvent.Read(ref cut, 20));
     }

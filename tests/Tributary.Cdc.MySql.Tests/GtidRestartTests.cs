@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MySqlConnector;
 
 namespace Tributary.Cdc.MySql.Tests;
 
@@ -31,30 +30,6 @@ public sealed class GtidRestartTests
     private static async Task<List<long>> IdsAsync(string bootstrap, string topic) =>
         [.. (await PayloadsAsync(bootstrap, topic)).Select(p => p.GetProperty("after").GetProperty("id").GetInt64())];
 
-    private static async Task<string?> ScalarAsync(MariaDbServer server, string sql)
-    {
-        await using var connection = new MySqlConnection(server.RootConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<List<string>> BinaryLogsAsync(MariaDbServer server)
-    {
-        await using var connection = new MySqlConnection(server.RootConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SHOW BINARY LOGS";
-        await using var reader = await command.ExecuteReaderAsync();
-        var files = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            files.Add(reader.GetString(0));
-        }
-        return files;
-    }
-
     /// <summary>
     /// PURGE BINARY LOGS up to the newest file. The server skips files a binlog dump thread still reads, and the
     /// stopped connector's dump thread lingers until it next writes to the closed socket: retried until only the
@@ -62,11 +37,11 @@ public sealed class GtidRestartTests
     /// </summary>
     private static async Task<string> PurgeAllButNewestAsync(MariaDbServer server)
     {
-        var newest = (await BinaryLogsAsync(server))[^1];
+        var newest = (await server.BinaryLogsAsync())[^1];
         await Eventually.HoldsAsync(async () =>
         {
             await server.ExecuteAsync($"PURGE BINARY LOGS TO '{newest}'");
-            return (await BinaryLogsAsync(server)).SequenceEqual([newest]);
+            return (await server.BinaryLogsAsync()).SequenceEqual([newest]);
         }, "the older binlog files purged", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         return newest;
     }
@@ -107,7 +82,7 @@ public sealed class GtidRestartTests
             var payload = (await PayloadsAsync(kafka.Bootstrap, "g.g.t"))[2];
             // source.gtid is the transaction's MariaDB GTID: domain 0, server 1.
             Assert.Matches(@"^0-1-\d+$", payload.GetProperty("source").GetProperty("gtid").GetString());
-            var binlogPosition = await ScalarAsync(server, "SELECT @@global.gtid_binlog_pos");
+            var binlogPosition = await server.ScalarAsync("SELECT @@global.gtid_binlog_pos");
             await Eventually.HoldsAsync(() => offsets.Offset(Partition)?["gtids"] as string == binlogPosition,
                 () => $"the stored gtids {offsets.Offset(Partition)?["gtids"]} to reach the server's {binlogPosition}", TimeSpan.FromSeconds(30));
         }
@@ -135,7 +110,7 @@ public sealed class GtidRestartTests
         await server.ExecuteAsync("INSERT INTO t VALUES (7, 'second run')", "g");
         await Eventually.HoldsAsync(async () => second.Failure is not null || (await IdsAsync(kafka.Bootstrap, "g.g.t")).Count >= 7, "seven inserts in the topic", TimeSpan.FromSeconds(30));
         Assert.Null(second.Failure);
-        var finalPosition = await ScalarAsync(server, "SELECT @@global.gtid_binlog_pos");
+        var finalPosition = await server.ScalarAsync("SELECT @@global.gtid_binlog_pos");
         await Eventually.HoldsAsync(() => offsets.Offset(Partition)?["gtids"] as string == finalPosition, "the stored gtids to reach the server's", TimeSpan.FromSeconds(30));
         await second.StopAsync();
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], await IdsAsync(kafka.Bootstrap, "g.g.t"));
@@ -182,10 +157,13 @@ public sealed class GtidRestartTests
         Assert.StartsWith("mysql-bin.", (string)offsets.Offset(Partition)!["file"]!);
     }
 
-    [Fact]
-    public async Task A_restart_whose_gtids_were_purged_fails_saying_so()
+    [Theory]
+    [InlineData("initial")]
+    [InlineData("when_needed")]
+    public async Task A_restart_whose_gtids_were_purged_fails_saying_so_or_with_when_needed_takes_a_new_snapshot(string snapshotMode)
     {
         var (server, kafka, config) = await SetUpAsync();
+        config["snapshot.mode"] = snapshotMode;
         await using var _ = server;
         await using var __ = kafka;
         var offsets = new MemoryOffsetStore();
@@ -200,6 +178,17 @@ public sealed class GtidRestartTests
         await server.ExecuteAsync("FLUSH BINARY LOGS");
         await PurgeAllButNewestAsync(server);
         await using var second = await TaskDriver.StartAsync(config, kafka.Bootstrap, offsets);
+        if (snapshotMode == "when_needed")
+        {
+            // The unseen insert is gone from the binlog: a new snapshot reads it from the table (op=r), then streaming goes on.
+            await Eventually.HoldsAsync(async () => second.Failure is not null || (await PayloadsAsync(kafka.Bootstrap, "g.g.t")).Count >= 3,
+                "the snapshot's two rows after the first run's insert", TimeSpan.FromSeconds(30));
+            Assert.Null(second.Failure);
+            var snapshot = (await PayloadsAsync(kafka.Bootstrap, "g.g.t")).Skip(1).ToList();
+            Assert.Equal(["r", "r"], snapshot.Select(p => p.GetProperty("op").GetString()));
+            Assert.Equal([1L, 2L], snapshot.Select(p => p.GetProperty("after").GetProperty("id").GetInt64()));
+            return;
+        }
         await Eventually.HoldsAsync(() => second.Failure is not null, () => $"the restart from {JsonSerializer.Serialize(stored)} to fail", TimeSpan.FromSeconds(30));
         Assert.Contains("after GTIDs 0-1-", second.Failure!.Message);
         Assert.Contains("no longer available", second.Failure.Message);

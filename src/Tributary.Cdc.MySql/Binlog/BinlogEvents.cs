@@ -90,10 +90,16 @@ public sealed record MariaDbGtidEvent(ulong Sequence, uint Domain, byte Flags)
 
 /// <summary>
 /// MySQL's GTID_LOG_EVENT (33), which opens every transaction when gtid_mode is ON: flags(1) source UUID(16)
-/// transaction number(8), then the logical clock and commit timestamps, which the connector does not use.
+/// transaction number(8); since MySQL 8.0.1 also the logical clock — type(1) = 2, last_committed(8),
+/// sequence_number(8) — and the commit timestamps in microseconds: immediate(7), whose top bit says that the
+/// original (on the source where the transaction first ran) follows in 7 more bytes; without it both are the same.
 /// </summary>
-public sealed record MySqlGtidEvent(string Uuid, long Transaction)
+/// <param name="OriginalCommitMicros">The original commit time (µs since the epoch), null from servers before 8.0.1.</param>
+public sealed record MySqlGtidEvent(string Uuid, long Transaction, long? OriginalCommitMicros = null)
 {
+    private const byte LogicalTimestampType = 2;
+    private const ulong OriginalFollows = 1UL << 55;
+
     public string Text => $"{Uuid}:{Transaction}";
 
     internal static MySqlGtidEvent Read(ref PacketReader reader, int end)
@@ -104,7 +110,19 @@ public sealed record MySqlGtidEvent(string Uuid, long Transaction)
         }
         reader.Skip(1);
         var uuid = MySqlGtidSet.FormatUuid(reader.Span(16));
-        return new MySqlGtidEvent(uuid, (long)reader.ReadUInt64());
+        var transaction = (long)reader.ReadUInt64();
+        long? original = null;
+        if (end - reader.Position >= 1 + 8 + 8 + 7 && reader.Buffer[reader.Position] == LogicalTimestampType)
+        {
+            reader.Skip(1 + 8 + 8);
+            var immediate = reader.ReadLittleEndian(7);
+            original = (long)(immediate & ~OriginalFollows);
+            if ((immediate & OriginalFollows) != 0 && end - reader.Position >= 7)
+            {
+                original = (long)reader.ReadLittleEndian(7);
+            }
+        }
+        return new MySqlGtidEvent(uuid, transaction, original);
     }
 }
 
