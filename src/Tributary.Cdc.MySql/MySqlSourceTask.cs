@@ -106,10 +106,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
         else if (stored is not null && !stored.Snapshot)
         {
-            // An offset written before GTIDs were tracked (or by a GTID-less server) gets its GTID set from MariaDB.
+            // An offset written before GTIDs were tracked (or by a GTID-less server) gets its GTID set from MariaDB;
+            // stored GTIDs a server no longer uses (MySQL with gtid_mode turned off) are dropped: file and position lead.
             start = stored.Gtids is null && ServerGtids.IsMariaDb(sql)
                 ? stored with { Gtids = await ServerGtids.AtAsync(sql, stored.File, stored.Pos, null, cancellationToken).ConfigureAwait(false) }
-                : stored;
+                : stored.Gtids is not null && !byGtid ? stored with { Gtids = null } : stored;
             await RecoverAsync(stored, cancellationToken).ConfigureAwait(false);
         }
         else if (Cdc.SnapshotMode == "never")
