@@ -1,3 +1,5 @@
+using Tributary.Cdc.MySql.Gtids;
+
 namespace Tributary.Cdc.MySql;
 
 /// <summary>
@@ -6,9 +8,13 @@ namespace Tributary.Cdc.MySql;
 /// event) or, between transactions, the next event; <c>event</c> = rows events of that transaction already emitted
 /// in full; <c>row</c> = rows of the next rows event already emitted; <c>ts_sec</c>, <c>server_id</c>; <c>snapshot</c>
 /// (<c>"INITIAL"</c>, Debezium 3.0.2+; <c>true</c> is read too) while a snapshot is unfinished; while an
-/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding). Immutable.
+/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding);
+/// <c>gtids</c> = the GTID set of the transactions completed before <c>file</c>/<c>pos</c> (so it leaves out the
+/// transaction in flight, like Debezium's restart GTID set), present when the server uses GTIDs: a restart resumes
+/// from it in preference to file and position. Immutable.
 /// </summary>
-public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row = 0, long TsSec = 0, long ServerId = 0, bool Snapshot = false, string? Incremental = null)
+public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row = 0, long TsSec = 0, long ServerId = 0, bool Snapshot = false, string? Incremental = null,
+    string? Gtids = null)
 {
     public IReadOnlyDictionary<string, object?> ToMap()
     {
@@ -16,6 +22,10 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
         if (ServerId != 0)
         {
             map["server_id"] = ServerId;
+        }
+        if (Gtids is not null)
+        {
+            map["gtids"] = Gtids;
         }
         map["file"] = File;
         map["pos"] = Pos;
@@ -44,8 +54,27 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
     /// <c>name.000042</c>), then position, then rows events and rows already emitted. Schema history recovery applies
     /// the records at or before the stored offset.
     /// </summary>
+    /// <remarks>
+    /// When both carry GTIDs the sets decide, as in Debezium's history record comparison: a set contained in the
+    /// other's is at or before it, whatever the file names say (they differ after a failover or on a restored server).
+    /// Equal sets are the same point between transactions; then file and position, or the skip counts alone when the
+    /// files differ.
+    /// </remarks>
     public bool IsAtOrBefore(MySqlOffset other)
     {
+        if (Gtids is not null && other.Gtids is not null)
+        {
+            var mine = GtidSet.Parse(Gtids);
+            var theirs = GtidSet.Parse(other.Gtids);
+            if (!mine.SetEquals(theirs))
+            {
+                return mine.IsContainedIn(theirs);
+            }
+            if (File != other.File)
+            {
+                return (Event, Row).CompareTo((other.Event, other.Row)) <= 0;
+            }
+        }
         var files = CompareFiles(File, other.File);
         if (files != 0)
         {
@@ -76,6 +105,7 @@ public sealed record MySqlOffset(string File, long Pos, long Event = 0, int Row 
         }
         long Long(string key) => SourceOffsets.Long(map, key) ?? 0;
         return new MySqlOffset(fileName, Long("pos"), Long("event"), (int)Long("row"), Long("ts_sec"), Long("server_id"), SourceOffsets.SnapshotUnfinished(map),
-            map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null);
+            map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null,
+            map.TryGetValue("gtids", out var gtids) && gtids is string gtidText && gtidText.Length > 0 ? gtidText : null);
     }
 }

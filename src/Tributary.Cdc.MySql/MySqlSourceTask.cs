@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using MySqlConnector;
 using Tributary.Cdc.MySql.Binlog;
+using Tributary.Cdc.MySql.Gtids;
 using Tributary.Cdc.MySql.Protocol;
 using Tributary.Cdc.MySql.Schema;
 using Tributary.Cdc.MySql.Snapshots;
@@ -81,11 +82,16 @@ public sealed class MySqlSourceTask : CdcSourceTask
         var snapshot = stored is null
             ? Cdc.SnapshotMode is not ("never" or "no_data")
             : stored.Snapshot ? Cdc.SnapshotMode is not ("never" or "no_data") : Cdc.SnapshotMode == "always";
-        if (stored is not null && !stored.Snapshot && !snapshot && !await ServerSetup.HasBinlogAsync(sql, stored.File, cancellationToken).ConfigureAwait(false))
+        var byGtid = stored?.Gtids is not null && await ServerGtids.EnabledAsync(sql, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && !stored.Snapshot && !snapshot &&
+            !(byGtid
+                ? await ServerGtids.CanServeAsync(sql, GtidSet.Parse(stored.Gtids!), cancellationToken).ConfigureAwait(false)
+                : await ServerSetup.HasBinlogAsync(sql, stored.File, cancellationToken).ConfigureAwait(false)))
         {
             if (Cdc.SnapshotMode != "when_needed")
             {
-                throw new ConnectException($"The connector is trying to read binlog starting at {stored.File}:{stored.Pos}, but this is no longer available on the server. " +
+                var from = byGtid ? $"after GTIDs {stored.Gtids}" : $"at {stored.File}:{stored.Pos}";
+                throw new ConnectException($"The connector is trying to read binlog starting {from}, but this is no longer available on the server. " +
                                            "Reconfigure the connector to use a snapshot when needed (snapshot.mode=when_needed).");
             }
             snapshot = true;
@@ -100,17 +106,22 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
         else if (stored is not null && !stored.Snapshot)
         {
-            start = stored;
+            // An offset written before GTIDs were tracked (or by a GTID-less server) gets its GTID set from MariaDB;
+            // stored GTIDs a server no longer uses (MySQL with gtid_mode turned off) are dropped: file and position lead.
+            start = stored.Gtids is null && ServerGtids.IsMariaDb(sql)
+                ? stored with { Gtids = await ServerGtids.AtAsync(sql, stored.File, stored.Pos, null, cancellationToken).ConfigureAwait(false) }
+                : stored.Gtids is not null && !byGtid ? stored with { Gtids = null } : stored;
             await RecoverAsync(stored, cancellationToken).ConfigureAwait(false);
         }
         else if (Cdc.SnapshotMode == "never")
         {
-            start = new MySqlOffset(await FirstBinlogAsync(sql, cancellationToken).ConfigureAwait(false), 4);
+            var first = await FirstBinlogAsync(sql, cancellationToken).ConfigureAwait(false);
+            start = new MySqlOffset(first, 4, Gtids: await ServerGtids.AtAsync(sql, first, 4, null, cancellationToken).ConfigureAwait(false));
         }
         else
         {
-            var (file, position) = await ServerSetup.BinlogPositionAsync(sql, cancellationToken).ConfigureAwait(false);
-            start = new MySqlOffset(file, position);
+            var (file, position, executed) = await ServerSetup.BinlogPositionAsync(sql, cancellationToken).ConfigureAwait(false);
+            start = new MySqlOffset(file, position, Gtids: await ServerGtids.AtAsync(sql, file, position, executed, cancellationToken).ConfigureAwait(false));
         }
         await StreamAsync(sql, start, cancellationToken).ConfigureAwait(false);
     }
@@ -198,7 +209,8 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
         await ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
-        var (file, position) = await ServerSetup.BinlogPositionAsync(connection, cancellationToken).ConfigureAwait(false);
+        var (file, position, executed) = await ServerSetup.BinlogPositionAsync(connection, cancellationToken).ConfigureAwait(false);
+        var gtids = await ServerGtids.AtAsync(connection, file, position, executed, cancellationToken).ConfigureAwait(false);
         var names = await CapturedTablesAsync(connection, cancellationToken).ConfigureAwait(false);
         var tables = new List<CapturedTable>();
         var snapshotDdl = new List<(string Database, string Ddl, TableChange? Change)>();
@@ -223,7 +235,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             await ExecuteAsync(connection, "UNLOCK TABLES", cancellationToken).ConfigureAwait(false);
         }
         var now = DateTimeOffset.UtcNow;
-        var snapshotOffset = new MySqlOffset(file, position, TsSec: now.ToUnixTimeSeconds(), Snapshot: true);
+        var snapshotOffset = new MySqlOffset(file, position, TsSec: now.ToUnixTimeSeconds(), Snapshot: true, Gtids: gtids);
         foreach (var (database, ddl, change) in snapshotDdl)
         {
             await AppendHistoryAsync(snapshotOffset, database, ddl, change is null ? [] : [change], cancellationToken).ConfigureAwait(false);
@@ -253,7 +265,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             await writer.FinishAsync((snapshotOffset with { Snapshot = false }).ToMap(), cancellationToken).ConfigureAwait(false);
         }
         await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
-        return new MySqlOffset(file, position);
+        return new MySqlOffset(file, position, Gtids: gtids);
     }
 
     /// <summary>The server's base tables the include/exclude lists capture, by database and name.</summary>
@@ -369,6 +381,30 @@ public sealed class MySqlSourceTask : CdcSourceTask
         return captured;
     }
 
+    /// <summary>
+    /// Starts the binlog dump where <paramref name="start"/> says: by GTID when it carries a GTID set (MariaDB:
+    /// <c>@slave_connect_state</c>; MySQL: COM_BINLOG_DUMP_GTID), so a restart finds the transaction even when the
+    /// stored file no longer exists or names another place (purged and rotated binlogs, a restored or failed-over
+    /// server); by file and position otherwise. Either way the stream opens at the transaction the offset's skip counts
+    /// refer to: the GTID set leaves out the transaction in flight, whose start the file and position name.
+    /// </summary>
+    private async Task StartDumpAsync(MySqlSession session, MySqlOffset start, CancellationToken cancellationToken)
+    {
+        switch (start.Gtids is null ? null : GtidSet.Parse(start.Gtids))
+        {
+            case MariaDbGtidPosition position when session.IsMariaDb:
+                await session.StartMariaDbGtidDumpAsync(position, _config.ServerId, cancellationToken, annotateRows: _config.IncludeQuery).ConfigureAwait(false);
+                break;
+            case MySqlGtidSet set when !session.IsMariaDb:
+                await session.StartMySqlGtidDumpAsync(set, _config.ServerId, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await session.StartBinlogDumpAsync(start.File, start.Pos, _config.ServerId, cancellationToken, annotateRows: _config.IncludeQuery && session.IsMariaDb)
+                    .ConfigureAwait(false);
+                break;
+        }
+    }
+
     private async Task StreamAsync(MySqlConnection sql, MySqlOffset start, CancellationToken cancellationToken)
     {
         MySqlSession session;
@@ -394,14 +430,14 @@ public sealed class MySqlSourceTask : CdcSourceTask
         try
         {
             await session.RegisterReplicaAsync(_config.ServerId, cancellationToken).ConfigureAwait(false);
-            await session.StartBinlogDumpAsync(start.File, start.Pos, _config.ServerId, cancellationToken, annotateRows: _config.IncludeQuery && session.IsMariaDb).ConfigureAwait(false);
+            await StartDumpAsync(session, start, cancellationToken).ConfigureAwait(false);
         }
         catch (BinlogProtocolException error)
         {
             throw new ConnectException(Describe(error), error);
         }
         var reader = new BinlogReader(session, checksum is not null && !checksum.Equals("NONE", StringComparison.OrdinalIgnoreCase));
-        var state = new StreamState(start);
+        var state = new StreamState(start, start.Gtids is null ? null : GtidSet.Parse(start.Gtids));
         await NextChunkAsync(sql, state, cancellationToken).ConfigureAwait(false);
         var lastHeartbeat = DateTimeOffset.UtcNow;
         while (true)
@@ -434,6 +470,17 @@ public sealed class MySqlSourceTask : CdcSourceTask
                     state.Begin(header.Position, gtid.Text(header.ServerId), thread: null);
                     state.InTransaction = !gtid.Standalone;
                     state.FromGtid = true;
+                    state.PendingMariaDb = (gtid.Domain, header.ServerId, gtid.Sequence);
+                    break;
+                case MySqlGtidEvent gtid:
+                    // A BEGIN follows for row changes; a DDL statement comes alone and completes the transaction.
+                    state.Begin(header.Position, gtid.Text, thread: null);
+                    state.FromGtid = true;
+                    state.PendingMySql = gtid;
+                    state.OriginalCommitMicros = gtid.OriginalCommitMicros;
+                    break;
+                case GtidListEvent list:
+                    state.Learn(list.Gtids);
                     break;
                 case QueryEvent query when query.Sql.Equals("BEGIN", StringComparison.OrdinalIgnoreCase):
                     if (!state.FromGtid)
@@ -449,6 +496,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
                     break;
                 case QueryEvent query:
                     state.Thread = query.ThreadId;
+                    if (!state.InTransaction)
+                    {
+                        state.CompleteGtid(); // the DDL's history record and event are positioned after it
+                    }
                     await HandleDdlAsync(query, header, state, cancellationToken).ConfigureAwait(false);
                     if (!state.InTransaction)
                     {
@@ -474,7 +525,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             if (Cdc.HeartbeatIntervalMs > 0 && !state.InTransaction && DateTimeOffset.UtcNow - lastHeartbeat >= TimeSpan.FromMilliseconds(Cdc.HeartbeatIntervalMs))
             {
                 lastHeartbeat = DateTimeOffset.UtcNow;
-                await EmitHeartbeatAsync(new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State).ToMap(), lastHeartbeat, cancellationToken).ConfigureAwait(false);
+                await EmitHeartbeatAsync(new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State, Gtids: state.GtidsText).ToMap(), lastHeartbeat, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -529,7 +580,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             return;
         }
         _tables.Clear();
-        var offset = new MySqlOffset(state.TxFile, state.InTransaction ? state.TxPos : header.NextPosition, TsSec: header.Timestamp, ServerId: header.ServerId);
+        var offset = new MySqlOffset(state.TxFile, state.InTransaction ? state.TxPos : header.NextPosition, TsSec: header.Timestamp, ServerId: header.ServerId, Gtids: state.GtidsText);
         var recordDatabase = result.Database ?? database;
         await AppendHistoryAsync(offset, recordDatabase, query.Sql, result.Changes, cancellationToken).ConfigureAwait(false);
         var captured = result.Changes.Where(c => Cdc.CapturesTable(c.Database, c.Table)).ToList();
@@ -538,7 +589,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             return;
         }
         var source = MySqlSource.Create(Cdc.TopicPrefix, recordDatabase, captured.Count > 0 ? captured[0].Table : null, SnapshotMarker.None,
-            new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L));
+            new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, state.EventTimeMicros(header)));
         await EmitAsync(new SourceRecord(Partition, (offset with { Incremental = _incremental?.State }).ToMap(), Naming.SchemaChangeTopic, null, SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(recordDatabase),
             SchemaChangeEvents.ValueSchema, SchemaChangeEvents.Value(source, DateTimeOffset.UtcNow, recordDatabase, query.Sql, captured)), cancellationToken).ConfigureAwait(false);
     }
@@ -565,7 +616,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             }
             return;
         }
-        var table = await TableAsync(sql, map.Database, map.Table, new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, 0, header.Timestamp, header.ServerId),
+        var table = await TableAsync(sql, map.Database, map.Table, new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, 0, header.Timestamp, header.ServerId, Gtids: state.GtidsText),
             cancellationToken).ConfigureAwait(false);
         if (table is null)
         {
@@ -581,14 +632,16 @@ public sealed class MySqlSourceTask : CdcSourceTask
         {
             // Debezium's MySQL transaction id is the GTID; without one, where the transaction starts.
             await BeginTransactionAsync(state.Gtid ?? $"{state.TxFile}:{state.TxPos}", header.Timestamp * 1000L,
-                new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State).ToMap(), cancellationToken).ConfigureAwait(false);
+                new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State, Gtids: state.GtidsText).ToMap(),
+                cancellationToken).ConfigureAwait(false);
         }
         for (var i = first; i < rows.Rows.Count; i++)
         {
             var change = rows.Rows[i];
             var source = MySqlSource.Create(Cdc.TopicPrefix, map.Database, map.Table, SnapshotMarker.None,
-                new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, header.Timestamp * 1_000_000L, state.Query));
-            var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId, Incremental: _incremental?.State).ToMap();
+                new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, state.EventTimeMicros(header), state.Query));
+            var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId, Incremental: _incremental?.State,
+                Gtids: state.GtidsText).ToMap();
             var operation = rows.Kind switch
             {
                 RowsKind.Write => Operation.Create,
@@ -609,7 +662,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
     {
         if (_incremental is { NeedsChunk: true } incremental)
         {
-            var position = new MySqlOffset(state.TxFile, state.TxPos);
+            var position = new MySqlOffset(state.TxFile, state.TxPos, Gtids: state.GtidsText);
             await incremental.StartChunkAsync(sql, (database, table) => TableAsync(sql, database, table, position, cancellationToken), ReadSnapshotRow, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -654,7 +707,8 @@ public sealed class MySqlSourceTask : CdcSourceTask
                 new MySqlSource.Position(state.File, header.Position, i, header.ServerId, state.Gtid, state.Thread, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000));
             foreach (var (row, progress) in chunk.Rows)
             {
-                var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId, Incremental: progress);
+                var offset = new MySqlOffset(state.TxFile, state.TxPos, state.EventsInTransaction, i + 1, header.Timestamp, header.ServerId, Incremental: progress,
+                    Gtids: state.GtidsText);
                 await EmitAsync(SnapshotRecord(table, row, source, offset.ToMap()), cancellationToken).ConfigureAwait(false);
             }
         }
@@ -673,11 +727,77 @@ public sealed class MySqlSourceTask : CdcSourceTask
         Transactions is null
             ? Task.CompletedTask
             : EndTransactionAsync(header.Timestamp * 1000L,
-                new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State).ToMap(), cancellationToken);
+                new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State, Gtids: state.GtidsText).ToMap(),
+                cancellationToken);
 
-    /// <summary>Where the binlog reader is: the current file, the transaction in flight, and the restart skips still to apply.</summary>
-    private sealed class StreamState(MySqlOffset start)
+    /// <summary>
+    /// Where the binlog reader is: the current file, the transaction in flight, the restart skips still to apply, and
+    /// the GTIDs of the transactions completed (null while unknown: a MySQL server without gtid_mode, or read from
+    /// mid-file without a stored set until the next file's PREVIOUS_GTIDS tells the whole set).
+    /// </summary>
+    private sealed class StreamState(MySqlOffset start, GtidSet? gtids)
     {
+        private GtidSet? _gtids = gtids;
+        private string? _gtidsText = start.Gtids;
+
+        /// <summary>The GTID of the transaction in flight, added to the completed set when it commits.</summary>
+        public (uint Domain, uint Server, ulong Sequence)? PendingMariaDb;
+
+        public MySqlGtidEvent? PendingMySql;
+
+        /// <summary>
+        /// The source block's event time: MySQL's original commit timestamp of the transaction (µs, from its GTID event,
+        /// 8.0.1+) as Debezium takes it, otherwise the event header's time (whole seconds).
+        /// </summary>
+        public long EventTimeMicros(BinlogEventHeader header) => OriginalCommitMicros ?? header.Timestamp * 1_000_000L;
+
+        /// <summary>The transaction's original commit time from MySQL's GTID event; null otherwise.</summary>
+        public long? OriginalCommitMicros;
+
+        /// <summary>The offset's <c>gtids</c>: the completed transactions (computed once per change of the set).</summary>
+        public string? GtidsText => _gtids is null ? null : _gtidsText ??= _gtids.ToString() is { Length: > 0 } text ? text : null;
+
+        /// <summary>A GTID_LIST / PREVIOUS_GTIDS event: everything before this file, merged in (or the whole set, if it was unknown).</summary>
+        public void Learn(GtidSet list)
+        {
+            if (_gtids is null)
+            {
+                _gtids = list;
+            }
+            else
+            {
+                _gtids.UnionWith(list);
+            }
+            _gtidsText = null;
+        }
+
+        /// <summary>The transaction in flight is complete: its GTID joins the set.</summary>
+        public void CompleteGtid()
+        {
+            if (PendingMariaDb is { } mariaDb)
+            {
+                if (_gtids is MariaDbGtidPosition position)
+                {
+                    position.Add(mariaDb.Domain, mariaDb.Server, mariaDb.Sequence);
+                }
+                else if (_gtids is null)
+                {
+                    // MariaDB's position is one GTID per domain: the first GTID seen makes it complete for its domain.
+                    var fresh = new MariaDbGtidPosition();
+                    fresh.Add(mariaDb.Domain, mariaDb.Server, mariaDb.Sequence);
+                    _gtids = fresh;
+                }
+                _gtidsText = null;
+            }
+            else if (PendingMySql is { } mySql && _gtids is MySqlGtidSet set)
+            {
+                set.Add(mySql.Uuid, mySql.Transaction);
+                _gtidsText = null;
+            }
+            PendingMariaDb = null;
+            PendingMySql = null;
+        }
+
         public string File = start.File;
         public string TxFile = start.File;
         public long TxPos = start.Pos;
@@ -700,11 +820,13 @@ public sealed class MySqlSourceTask : CdcSourceTask
             Gtid = gtid;
             Thread = thread;
             Query = null;
+            OriginalCommitMicros = null;
         }
 
         /// <summary>The transaction ended; the next one starts at <paramref name="nextPosition"/>, and restart skips are used up.</summary>
         public void Commit(long nextPosition)
         {
+            CompleteGtid();
             TxFile = File;
             TxPos = nextPosition;
             EventsInTransaction = 0;

@@ -80,7 +80,8 @@ public static class ServerSetup
     }
 
     /// <summary>The server's current binlog file and position (SHOW MASTER STATUS), failing with the missing privilege.</summary>
-    public static async Task<(string File, long Position)> BinlogPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    /// <remarks>ExecutedGtids: MySQL's Executed_Gtid_Set column, read with the position (null on MariaDB, which has no such column).</remarks>
+    public static async Task<(string File, long Position, string? ExecutedGtids)> BinlogPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SHOW MASTER STATUS";
@@ -91,7 +92,8 @@ public static class ServerSetup
             {
                 throw new ConnectException("SHOW MASTER STATUS returned no binlog position: binary logging (log_bin) is off on the server");
             }
-            return (reader.GetString(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+            return (reader.GetString(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                reader.FieldCount > 4 && !reader.IsDBNull(4) ? reader.GetString(4) : null);
         }
         catch (MySqlException error) when (error.Number is 1227 or 1045 or 1044 or 1142)
         {

@@ -63,7 +63,7 @@ public sealed class CdcBenchmark
         // 1. Binlog → topic: 200,000 rows in 20 transactions, read from the binlog's start by a connector that starts after they are committed.
         await server.ExecuteAsync(string.Join(";", Enumerable.Range(0, StreamRows / 10_000).Select(i =>
             $"INSERT INTO t SELECT seq, seq % 1000, CONCAT('item-', seq), seq / 100, '2021-08-16 10:11:12' + INTERVAL seq SECOND FROM seq_{(i * 10_000) + 1}_to_{(i + 1) * 10_000}")), "bench");
-        var binlogFiles = await BinlogFilesAsync(server);
+        var binlogFiles = await server.BinaryLogsAsync();
         var config = ChangeEventTests.Config(server, "stream", "bench");
         config["connector.class"] = "io.debezium.connector.mysql.MySqlConnector";
         config["snapshot.mode"] = "never";
@@ -132,20 +132,5 @@ public sealed class CdcBenchmark
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<List<string>> BinlogFilesAsync(MariaDbServer server)
-    {
-        await using var connection = new MySqlConnector.MySqlConnection(server.RootConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SHOW BINARY LOGS";
-        await using var reader = await command.ExecuteReaderAsync();
-        var files = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            files.Add(reader.GetString(0));
-        }
-        return files;
     }
 }

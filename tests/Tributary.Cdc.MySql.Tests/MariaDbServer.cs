@@ -124,6 +124,32 @@ public sealed class MariaDbServer : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The first value a query answers, as text (null for SQL NULL), run as root.</summary>
+    public async Task<string?> ScalarAsync(string sql)
+    {
+        await using var connection = new MySqlConnection(RootConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The binlog files the server holds, oldest first (SHOW BINARY LOGS).</summary>
+    public async Task<List<string>> BinaryLogsAsync()
+    {
+        await using var connection = new MySqlConnection(RootConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SHOW BINARY LOGS";
+        await using var reader = await command.ExecuteReaderAsync();
+        var files = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            files.Add(reader.GetString(0));
+        }
+        return files;
+    }
+
     /// <summary>Whether a replica with this server id is registered (SHOW SLAVE HOSTS): the connector is streaming.</summary>
     public async Task<bool> ReplicaRegisteredAsync(uint serverId)
     {

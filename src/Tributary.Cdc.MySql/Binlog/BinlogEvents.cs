@@ -1,4 +1,5 @@
 using System.Text;
+using Tributary.Cdc.MySql.Gtids;
 using Tributary.Cdc.MySql.Protocol;
 
 namespace Tributary.Cdc.MySql.Binlog;
@@ -23,7 +24,9 @@ public enum BinlogEventType : byte
     Gtid = 33,
     AnonymousGtid = 34,
     PreviousGtids = 35,
+    PartialUpdateRows = 39,
     TransactionPayload = 40,
+    GtidTagged = 42,
     MariaDbAnnotateRows = 160,
     MariaDbBinlogCheckpoint = 161,
     MariaDbGtid = 162,
@@ -83,6 +86,79 @@ public sealed record MariaDbGtidEvent(ulong Sequence, uint Domain, byte Flags)
     public bool Standalone => (Flags & 1) != 0;
 
     public string Text(uint serverId) => $"{Domain}-{serverId}-{Sequence}";
+}
+
+/// <summary>
+/// MySQL's GTID_LOG_EVENT (33), which opens every transaction when gtid_mode is ON: flags(1) source UUID(16)
+/// transaction number(8); since MySQL 8.0.1 also the logical clock — type(1) = 2, last_committed(8),
+/// sequence_number(8) — and the commit timestamps in microseconds: immediate(7), whose top bit says that the
+/// original (on the source where the transaction first ran) follows in 7 more bytes; without it both are the same.
+/// </summary>
+/// <param name="OriginalCommitMicros">The original commit time (µs since the epoch), null from servers before 8.0.1.</param>
+public sealed record MySqlGtidEvent(string Uuid, long Transaction, long? OriginalCommitMicros = null)
+{
+    private const byte LogicalTimestampType = 2;
+    private const ulong OriginalFollows = 1UL << 55;
+
+    public string Text => $"{Uuid}:{Transaction}";
+
+    internal static MySqlGtidEvent Read(ref PacketReader reader, int end)
+    {
+        if (end - reader.Position < 1 + 16 + 8)
+        {
+            throw new BinlogProtocolException($"A GTID event of {end - reader.Position} bytes is shorter than its 25-byte header");
+        }
+        reader.Skip(1);
+        var uuid = MySqlGtidSet.FormatUuid(reader.Span(16));
+        var transaction = (long)reader.ReadUInt64();
+        long? original = null;
+        if (end - reader.Position >= 1 + 8 + 8 + 7 && reader.Buffer[reader.Position] == LogicalTimestampType)
+        {
+            reader.Skip(1 + 8 + 8);
+            var immediate = reader.ReadLittleEndian(7);
+            original = (long)(immediate & ~OriginalFollows);
+            if ((immediate & OriginalFollows) != 0 && end - reader.Position >= 7)
+            {
+                original = (long)reader.ReadLittleEndian(7);
+            }
+        }
+        return new MySqlGtidEvent(uuid, transaction, original);
+    }
+}
+
+/// <summary>
+/// The GTIDs of every binlog file before this one, which opens each file: MySQL's PREVIOUS_GTIDS (35, the set's
+/// binary encoding) or MariaDB's GTID_LIST (163: count(4, the low 28 bits), then per domain and server
+/// domain(4) server(4) seq(8)). With it the connector learns the full GTID set when it starts reading at a file's start.
+/// </summary>
+public sealed record GtidListEvent(GtidSet Gtids)
+{
+    internal static GtidListEvent ReadMariaDb(ref PacketReader reader, int end)
+    {
+        var count = reader.ReadUInt32() & 0x0FFFFFFF;
+        if (count * 16L > end - reader.Position)
+        {
+            throw new BinlogProtocolException($"A GTID_LIST event announces {count} GTIDs but holds {end - reader.Position} bytes");
+        }
+        var position = new MariaDbGtidPosition();
+        for (var i = 0; i < count; i++)
+        {
+            position.Add(reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt64());
+        }
+        return new GtidListEvent(position);
+    }
+
+    internal static GtidListEvent ReadMySql(ref PacketReader reader, int end)
+    {
+        try
+        {
+            return new GtidListEvent(MySqlGtidSet.Decode(reader.Span(end - reader.Position)));
+        }
+        catch (FormatException error)
+        {
+            throw new BinlogProtocolException($"Malformed PREVIOUS_GTIDS event: {error.Message}");
+        }
+    }
 }
 
 /// <summary>

@@ -183,8 +183,14 @@ public static class RowDecoder
                 return ReadLengthPrefixed(ref reader, meta < 256 ? 1 : 2);
             case MySqlColumnType.Blob:
             case MySqlColumnType.Geometry:
-            case MySqlColumnType.Json:
                 return ReadLengthPrefixed(ref reader, meta);
+            case MySqlColumnType.Json:
+                {
+                    // Only MySQL writes type 245, in its binary JSON (MariaDB's JSON columns are text, logged as BLOB).
+                    var length = (int)reader.ReadLittleEndian(meta);
+                    var json = Values.MySqlJsonBinary.ToJson(reader.Span(length));
+                    return json;
+                }
             case MySqlColumnType.Enum:
                 return (int)reader.ReadLittleEndian(meta);
             case MySqlColumnType.Set:

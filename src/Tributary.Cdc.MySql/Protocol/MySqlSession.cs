@@ -6,7 +6,7 @@ namespace Tributary.Cdc.MySql.Protocol;
 /// <summary>
 /// One authenticated client/server session on our own protocol code, enough for a replica: the v10 handshake with
 /// HandshakeResponse41, statements that answer OK (the replica's session variables), COM_REGISTER_SLAVE and
-/// COM_BINLOG_DUMP, after which <see cref="ReadPacketAsync"/> yields the binlog stream's packets. Not thread-safe.
+/// COM_BINLOG_DUMP (or its GTID forms for MariaDB and MySQL), after which <see cref="ReadPacketAsync"/> yields the binlog stream's packets. Not thread-safe.
 /// </summary>
 internal sealed class MySqlSession : IAsyncDisposable
 {
@@ -170,6 +170,51 @@ internal sealed class MySqlSession : IAsyncDisposable
         name.CopyTo(packet, 11);
         _channel.ResetSequence();
         await _channel.WritePacketAsync(packet, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// MariaDB's GTID positioning: the replica's position goes in session variables (<c>@slave_connect_state</c>,
+    /// one GTID per domain; strict mode and duplicate-ignoring off, as Debezium's binlog client sets them), then
+    /// COM_BINLOG_DUMP with no file name: the server starts at the first transaction after the position, in whichever
+    /// file holds it, and the stream's ROTATE names that file.
+    /// </summary>
+    public async Task StartMariaDbGtidDumpAsync(Gtids.MariaDbGtidPosition position, uint serverId, CancellationToken cancellationToken, bool annotateRows = false)
+    {
+        await ExecuteAsync($"SET @slave_connect_state = '{position}'", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync("SET @slave_gtid_strict_mode = 0", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync("SET @slave_gtid_ignore_duplicates = 0", cancellationToken).ConfigureAwait(false);
+        await StartBinlogDumpAsync("", 4, serverId, cancellationToken, annotateRows).ConfigureAwait(false);
+    }
+
+    /// <summary>COM_BINLOG_DUMP_GTID (MySQL): the server sends every transaction not in <paramref name="gtids"/>.</summary>
+    public async Task StartMySqlGtidDumpAsync(Gtids.MySqlGtidSet gtids, uint serverId, CancellationToken cancellationToken)
+    {
+        _channel.ResetSequence();
+        await _channel.WritePacketAsync(BinlogDumpGtidPacket(serverId, "", 4, gtids), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The COM_BINLOG_DUMP_GTID payload (MySQL's protocol documentation): 0x1E, flags(2) = BINLOG_THROUGH_GTID (4),
+    /// server_id(4), file name length(4), file name, position(8), GTID data length(4), GTID data (the set's binary
+    /// encoding, <see cref="Gtids.MySqlGtidSet.Encode"/>). An empty file name and position 4 leave the choice of file to the server.
+    /// </summary>
+    internal static byte[] BinlogDumpGtidPacket(uint serverId, string file, long position, Gtids.MySqlGtidSet gtids)
+    {
+        const ushort BinlogThroughGtid = 4;
+        var name = Encoding.UTF8.GetBytes(file);
+        var data = gtids.Encode();
+        var packet = new byte[1 + 2 + 4 + 4 + name.Length + 8 + 4 + data.Length];
+        var span = packet.AsSpan();
+        span[0] = 0x1E;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[1..], BinlogThroughGtid);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[3..], serverId);
+        BinaryPrimitives.WriteInt32LittleEndian(span[7..], name.Length);
+        name.CopyTo(span[11..]);
+        var at = 11 + name.Length;
+        BinaryPrimitives.WriteInt64LittleEndian(span[at..], position);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 8)..], data.Length);
+        data.CopyTo(span[(at + 12)..]);
+        return packet;
     }
 
     public ValueTask<byte[]> ReadPacketAsync(CancellationToken cancellationToken) => _channel.ReadPacketAsync(cancellationToken);
