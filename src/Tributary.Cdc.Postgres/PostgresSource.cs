@@ -5,7 +5,8 @@ namespace Tributary.Cdc.Postgres;
 /// <summary>
 /// The PostgreSQL source block, <c>io.debezium.connector.postgresql.Source</c> version 1 (Debezium 3.1–3.4): the
 /// common head, then <c>schema, table, txId, lsn, xmin</c> (PostgresSourceInfoStructMaker). <c>sequence</c> is the
-/// JSON array string <c>["&lt;last commit lsn&gt;","&lt;lsn&gt;"]</c> of decimal LSNs (null entries written as null).
+/// JSON array string <c>["&lt;last commit lsn&gt;","&lt;lsn&gt;"]</c> of decimal LSNs (null entries written as null):
+/// the end LSN of the last transaction committed before the event (null until the stream saw one), then the event's LSN.
 /// <c>xmin</c> is the slot's <c>catalog_xmin</c>, only when <c>xmin.fetch.interval.ms</c> &gt; 0 (null otherwise, as in Debezium).
 /// </summary>
 public static class PostgresSource

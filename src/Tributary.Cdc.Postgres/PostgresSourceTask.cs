@@ -385,6 +385,12 @@ public sealed class PostgresSourceTask : CdcSourceTask
         public ulong CommitLsn;
         public long CommitMicros;
         public bool Open;
+
+        /// <summary>
+        /// The end LSN of the last commit streamed (null before the first since the stream started): the first entry
+        /// of <c>source.sequence</c>, Debezium's lastCommitLsn (the LSN its COMMIT message arrived at).
+        /// </summary>
+        public ulong? LastCommitEnd;
     }
 
     private async Task StreamAsync(NpgsqlConnection sql, LogicalReplicationConnection replication, PgOutputReplicationSlot slot, PostgresOffset start, CancellationToken cancellationToken)
@@ -448,6 +454,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
                         await EndTransactionAsync(transaction.CommitMicros / 1000, _resume.ToMap(), cancellationToken).ConfigureAwait(false);
                     }
                     completedBefore = Math.Max(completedBefore, (ulong)commit.TransactionEndLsn);
+                    transaction.LastCommitEnd = (ulong)commit.TransactionEndLsn;
                     await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
                     break;
                 case RelationMessage relation:
@@ -532,7 +539,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         {
             var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: state).ToMap();
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.Incremental,
-                new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros));
             await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
                 table.Envelope.Create(Operation.Read, null, table.Row(row), source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
         }
@@ -585,7 +592,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         {
             var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
-                new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros, xmin));
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
             await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
             // The offset carries the transaction's counts after this change's events: a key change is a delete and a create.
             var events = operation == Operation.Update && before is not null && Transactions is not null && table.Key(before) is { } oldKey && !oldKey.Equals(table.Key(after!)) ? 2 : 1;
@@ -633,8 +640,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
         var commitLsn = transactional ? transaction.CommitLsn : lsn;
         if (!transactional)
         {
-            // Everything committing at or before the message was emitted before it.
+            // Everything committing at or before the message was emitted before it; the message counts as a commit
+            // for the sequence of what follows, as Debezium's commitMessage does for it.
             completedBefore = Math.Max(completedBefore, lsn + 1);
+            transaction.LastCommitEnd = lsn;
         }
         if (start.Covers(commitLsn, lsn) || !_config.CapturesMessagePrefix(prefix))
         {
@@ -643,7 +652,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
         long? txId = transactional ? transaction.TxId : null;
         var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, "", "", SnapshotMarker.None,
-            new PostgresSource.Position(txId, lsn, commitLsn, transaction.CommitMicros, xmin));
+            new PostgresSource.Position(txId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
         TransactionProgress? progress = null;
         if (transactional && Transactions is not null)
         {
@@ -674,7 +683,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
             }
             var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
-                new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros, xmin));
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
             await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
             var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin,
                 Transaction: Transactions?.Progress(table.DataCollection, 1));
