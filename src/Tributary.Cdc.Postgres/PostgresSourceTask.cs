@@ -395,8 +395,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
 
     private async Task StreamAsync(NpgsqlConnection sql, LogicalReplicationConnection replication, PgOutputReplicationSlot slot, PostgresOffset start, CancellationToken cancellationToken)
     {
-        // messages: logical decoding messages (pg_logical_emit_message) come in the stream, as Debezium asks on PostgreSQL 14+.
-        var options = new PgOutputReplicationOptions(_config.PublicationName, PgOutputProtocolVersion.V1, messages: true);
+        // messages: logical decoding messages (pg_logical_emit_message) come in the stream, as Debezium asks on
+        // PostgreSQL 14+ (older servers' pgoutput rejects the option).
+        var options = new PgOutputReplicationOptions(_config.PublicationName, PgOutputProtocolVersion.V1,
+            messages: sql.PostgreSqlVersion.Major >= 14 ? true : null);
         // Non-transactional messages keep the last commit time as their source time, as Debezium's source info does.
         var transaction = new TransactionState { CommitMicros = start.TsUsec };
         _xmin = new SlotXmin(_config);
