@@ -15,9 +15,13 @@ public sealed class TlsTests
     /// <summary>A self-signed certificate for CN and subjectAltName DNS:localhost, its key beside it.</summary>
     private static async Task<(string Certificate, string Key)> SelfSignedAsync(string directory, string name)
     {
+        if (!File.Exists("/usr/bin/openssl"))
+        {
+            throw new InvalidOperationException("/usr/bin/openssl is missing: install it with 'apt-get install -y openssl' (test.sh does).");
+        }
         var certificate = Path.Combine(directory, name + ".crt");
         var key = Path.Combine(directory, name + ".key");
-        (await ClientProcess.RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
+        (await ClientProcess.RunAsync("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], TimeSpan.FromSeconds(60))).EnsureSuccess();
         return (certificate, key);
     }
