@@ -54,6 +54,8 @@ apt_install() {
 need_packages=()
 command -v kcat >/dev/null || need_packages+=(kcat)
 command -v jq >/dev/null || need_packages+=(jq)
+# The PostgreSQL CDC TLS test makes its self-signed certificate with openssl.
+command -v openssl >/dev/null || need_packages+=(openssl)
 # The jq oracle tests compare with Debian 12's current jq build (1.6-2.1+deb12u3 reads "nan" as NaN; deb12u1 did not).
 jq_version=$(dpkg-query -W -f='${Version}' jq 2>/dev/null || true)
 if [ -n "$jq_version" ] && dpkg --compare-versions "$jq_version" lt 1.6-2.1+deb12u3; then need_packages+=(jq); fi

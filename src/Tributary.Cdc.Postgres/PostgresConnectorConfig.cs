@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Tributary.Cdc.Postgres.Values;
 using Tributary.Connect.Config;
 using Tributary.Connect.Errors;
@@ -13,7 +14,7 @@ public sealed record PostgresConnectorConfig
 {
     public static CdcDialect Dialect { get; } = new(
         "PostgreSQL", 5432, "schema", ["pg_catalog", "information_schema", "pg_toast"], ["pg_temp", "pg_toast_temp"], IgnoreCase: false,
-        ["initial", "initial_only", "no_data", "when_needed", "always"],
+        ["initial", "initial_only", "no_data", "when_needed", "always", "configuration_based"],
         // Debezium 2.6 renamed never to no_data: both start streaming without reading the tables.
         new Dictionary<string, string> { ["never"] = "no_data" },
         "User with the REPLICATION attribute and SELECT on the captured tables.");
@@ -25,7 +26,28 @@ public sealed record PostgresConnectorConfig
     public string PublicationName { get; init; } = "dbz_publication";
     public string PublicationAutocreateMode { get; init; } = "all_tables";
     public ValueModes Modes { get; init; } = new();
-    public bool SkipTruncate { get; init; } = true;
+    /// <summary>skipped.operations: the op codes (c, u, d, t) not emitted.</summary>
+    public IReadOnlySet<string> SkippedOperations { get; init; } = new HashSet<string> { "t" };
+    public bool SkipTruncate => SkippedOperations.Contains("t");
+    public long XminFetchIntervalMs { get; init; }
+    public IReadOnlyList<Regex> MessagePrefixInclude { get; init; } = [];
+    public IReadOnlyList<Regex> MessagePrefixExclude { get; init; } = [];
+
+    /// <summary>database.sslmode as Debezium names it: disable, allow, prefer, require, verify-ca, verify-full.</summary>
+    public string SslMode { get; init; } = "prefer";
+    public string? SslRootCert { get; init; }
+    public string? SslCert { get; init; }
+    public string? SslKey { get; init; }
+    public string? SslPassword { get; init; }
+
+    /// <summary>snapshot.mode=configuration_based: snapshot.mode.configuration.based.snapshot.data, .start.stream, .snapshot.on.data.error.</summary>
+    public bool ConfiguredSnapshotData { get; init; }
+    public bool ConfiguredStartStream { get; init; }
+    public bool ConfiguredSnapshotOnDataError { get; init; }
+
+    /// <summary>Whether a logical decoding message with <paramref name="prefix"/> is emitted (message.prefix.include.list / exclude.list).</summary>
+    public bool CapturesMessagePrefix(string prefix) =>
+        (MessagePrefixInclude.Count == 0 || MessagePrefixInclude.Any(p => p.IsMatch(prefix))) && !MessagePrefixExclude.Any(p => p.IsMatch(prefix));
     public string? HeartbeatActionQuery { get; init; }
     public int StatusUpdateIntervalMs { get; init; } = 10_000;
     public int MaxRetries { get; init; } = -1;
@@ -49,6 +71,19 @@ public sealed record PostgresConnectorConfig
         .Define("interval.handling.mode", ConfigType.String, "numeric", Importance.Medium, "numeric (MicroDuration) or string (ISO 8601).")
         .Define("hstore.handling.mode", ConfigType.String, "json", Importance.Medium, "json (io.debezium.data.Json string) or map (map of strings).")
         .Define("skipped.operations", ConfigType.List, "t", Importance.Low, "Operations not emitted: c, u, d, t or none (truncates are skipped by default).")
+        .Define("xmin.fetch.interval.ms", ConfigType.Long, "0", Importance.Low, "How often the slot's catalog_xmin is read for source.xmin and the offset's xmin; 0 leaves xmin null.")
+        .Define("message.prefix.include.list", ConfigType.List, "", Importance.Low, "Prefixes (regular expressions) of the logical decoding messages emitted to <topic.prefix>.message; empty: all.")
+        .Define("message.prefix.exclude.list", ConfigType.List, "", Importance.Low, "Prefixes of logical decoding messages not emitted (not with the include list).")
+        .Define("database.sslmode", ConfigType.String, "prefer", Importance.Medium, "disable, allow, prefer, require, verify-ca or verify-full (libpq's meanings).")
+        .Define("database.sslrootcert", ConfigType.String, null, Importance.Medium, "PEM file of the certificate authority the server's certificate is checked against (verify-ca, verify-full).")
+        .Define("database.sslcert", ConfigType.String, null, Importance.Medium, "PEM file of the client certificate.")
+        .Define("database.sslkey", ConfigType.String, null, Importance.Medium, "PEM file of the client certificate's key.")
+        .Define("database.sslpassword", ConfigType.Password, null, Importance.Medium, "Password of the client key.")
+        .Define("snapshot.mode.configuration.based.snapshot.data", ConfigType.Boolean, "false", Importance.Low, "configuration_based: read the tables at every start.")
+        .Define("snapshot.mode.configuration.based.snapshot.schema", ConfigType.Boolean, "false", Importance.Low, "configuration_based: accepted; PostgreSQL keeps no schema history.")
+        .Define("snapshot.mode.configuration.based.start.stream", ConfigType.Boolean, "false", Importance.Low, "configuration_based: stream changes (after the snapshot, if any).")
+        .Define("snapshot.mode.configuration.based.snapshot.on.schema.error", ConfigType.Boolean, "false", Importance.Low, "configuration_based: accepted; PostgreSQL keeps no schema history.")
+        .Define("snapshot.mode.configuration.based.snapshot.on.data.error", ConfigType.Boolean, "false", Importance.Low, "configuration_based: read the tables when the stored position cannot be resumed (the slot is gone).")
         .Define("heartbeat.action.query", ConfigType.String, null, Importance.Medium, "SQL run on every heartbeat (a write that keeps the slot moving).")
         .Define("provide.transaction.metadata", ConfigType.Boolean, "false", Importance.Low, "Whether events carry a transaction block and BEGIN/END records go to <topic.prefix>.transaction.")
         .Define("signal.data.collection", ConfigType.String, null, Importance.Low, "The signalling table, schema.table (columns id, type, data): execute-snapshot signals start incremental snapshots.")
@@ -63,7 +98,23 @@ public sealed record PostgresConnectorConfig
     {
         var reader = new ConfigReader(properties);
         reader.OneOf("plugin.name", "pgoutput", "pgoutput");
-        var skipped = (reader.Get("skipped.operations") ?? "t").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var skipped = (reader.Get("skipped.operations") ?? "t").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(op => op.ToLowerInvariant()).ToHashSet();
+        if (skipped.FirstOrDefault(op => op is not ("c" or "u" or "d" or "t" or "none")) is { } unknown)
+        {
+            throw new ConfigException("skipped.operations", unknown, "The value must be a list of c, u, d, t or none");
+        }
+        if (skipped.Contains("none"))
+        {
+            skipped.Clear();
+        }
+        var messageInclude = reader.Patterns(false, "message.prefix.include.list");
+        var messageExclude = reader.Patterns(false, "message.prefix.exclude.list");
+        if (messageInclude.Count > 0 && messageExclude.Count > 0)
+        {
+            throw new ConfigException("message.prefix.exclude.list", reader.Get("message.prefix.exclude.list"),
+                "\"message.prefix.include.list\" is already specified");
+        }
         return new PostgresConnectorConfig
         {
             Cdc = CdcConfig.Parse(reader, Dialect),
@@ -78,7 +129,18 @@ public sealed record PostgresConnectorConfig
                 reader.OneOf("binary.handling.mode", "bytes", "bytes", "base64", "base64-url-safe", "hex"),
                 reader.OneOf("interval.handling.mode", "numeric", "numeric", "string"),
                 reader.OneOf("hstore.handling.mode", "json", "json", "map")),
-            SkipTruncate = skipped.Contains("t") && !skipped.Contains("none"),
+            SkippedOperations = skipped,
+            XminFetchIntervalMs = Math.Max(0, reader.Long("xmin.fetch.interval.ms", 0)),
+            MessagePrefixInclude = messageInclude,
+            MessagePrefixExclude = messageExclude,
+            SslMode = reader.OneOf("database.sslmode", "prefer", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
+            SslRootCert = reader.Get("database.sslrootcert"),
+            SslCert = reader.Get("database.sslcert"),
+            SslKey = reader.Get("database.sslkey"),
+            SslPassword = reader.Get("database.sslpassword"),
+            ConfiguredSnapshotData = reader.Bool("snapshot.mode.configuration.based.snapshot.data", false),
+            ConfiguredStartStream = reader.Bool("snapshot.mode.configuration.based.start.stream", false),
+            ConfiguredSnapshotOnDataError = reader.Bool("snapshot.mode.configuration.based.snapshot.on.data.error", false),
             HeartbeatActionQuery = reader.Get("heartbeat.action.query"),
             StatusUpdateIntervalMs = Math.Max(100, reader.Int("status.update.interval.ms", 10_000)),
             MaxRetries = reader.Int("errors.max.retries", -1),

@@ -4,7 +4,10 @@ namespace Tributary.Cdc.Postgres;
 /// The connector's source offset under Debezium's field names
 /// (PostgresOffsetContext): <c>lsn_commit</c>, <c>lsn</c>, <c>lsn_proc</c>, <c>txId</c>, <c>ts_usec</c>, and while a
 /// snapshot is unfinished <c>snapshot: "INITIAL"</c> (<c>last_snapshot_record: true</c> on its last record); while an
-/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding).
+/// incremental snapshot runs, its progress as <c>incremental_snapshot</c> (our own JSON, not Debezium's encoding);
+/// <c>xmin</c> when <c>xmin.fetch.interval.ms</c> fetches it; with transaction metadata on, the transaction in progress
+/// (<see cref="TransactionProgress"/>: <c>transaction_id</c>, <c>transaction_data_collection_order_*</c>) so that a
+/// restart in the middle of a transaction continues its orders and counts.
 /// <para>
 /// Meaning, which restarts rely on: <c>lsn_commit</c> is the commit LSN of the transaction the record belongs to
 /// (BEGIN's final LSN) — every transaction committing before it was emitted in full, so it is also the LSN that may be
@@ -15,7 +18,7 @@ namespace Tributary.Cdc.Postgres;
 /// Immutable.
 /// </summary>
 public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? TxId = null, long TsUsec = 0, bool Snapshot = false, bool LastSnapshotRecord = false,
-    string? Incremental = null)
+    string? Incremental = null, long? Xmin = null, TransactionProgress? Transaction = null)
 {
     public IReadOnlyDictionary<string, object?> ToMap()
     {
@@ -32,7 +35,12 @@ public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? Tx
         {
             map["txId"] = txId;
         }
+        if (Xmin is { } xmin)
+        {
+            map["xmin"] = xmin;
+        }
         map["ts_usec"] = TsUsec;
+        Transaction?.WriteTo(map);
         if (Snapshot)
         {
             map["snapshot"] = "INITIAL";
@@ -57,7 +65,8 @@ public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? Tx
         }
         return new PostgresOffset((ulong)SourceOffsets.Long(map, "lsn_commit")!.Value, SourceOffsets.Long(map, "lsn") is { } lsn ? (ulong)lsn : null,
             SourceOffsets.Long(map, "txId"), SourceOffsets.Long(map, "ts_usec") ?? 0, SourceOffsets.SnapshotUnfinished(map),
-            Incremental: map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null);
+            Incremental: map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null,
+            Xmin: SourceOffsets.Long(map, "xmin"), Transaction: TransactionProgress.ReadFrom(map));
     }
 
     /// <summary>Whether a change at <paramref name="lsn"/> in the transaction committing at <paramref name="commitLsn"/> was emitted already.</summary>

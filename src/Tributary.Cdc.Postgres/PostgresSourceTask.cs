@@ -3,6 +3,7 @@ using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
+using Tributary.Cdc.Postgres.Messages;
 using Tributary.Cdc.Postgres.Replication;
 using Tributary.Cdc.Postgres.Schema;
 using Tributary.Cdc.Postgres.Snapshots;
@@ -35,6 +36,12 @@ public sealed class PostgresSourceTask : CdcSourceTask
     /// <summary>Incremental snapshots (when signal.data.collection is set; reader task only).</summary>
     private IncrementalSnapshot? _incremental;
 
+    /// <summary>The slot's xmin for source blocks and offsets (reader task only; set when streaming starts).</summary>
+    private SlotXmin? _xmin;
+
+    /// <summary>The records of logical decoding messages (set when the configuration is read).</summary>
+    private LogicalDecodingMessages _messages = null!;
+
     /// <summary>The streaming connection, once replication started; status updates go through it.</summary>
     private volatile LogicalReplicationConnection? _replication;
 
@@ -47,6 +54,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
     protected override CdcConfig Configure(IReadOnlyDictionary<string, string> properties)
     {
         _config = PostgresConnectorConfig.Parse(properties);
+        _messages = new LogicalDecodingMessages(_config.Cdc.TopicPrefix, _config.Modes.BinaryHandling);
         return _config.Cdc;
     }
 
@@ -127,6 +135,8 @@ public sealed class PostgresSourceTask : CdcSourceTask
     protected override async Task ReadAsync(IReadOnlyDictionary<string, object?>? storedOffset, CancellationToken cancellationToken)
     {
         var stored = PostgresOffset.FromMap(storedOffset);
+        // A restart in the middle of a transaction continues its BEGIN, orders and counts (Debezium's TransactionContext.load).
+        Transactions?.Restore(stored?.Transaction);
         if (_config.SignalTable is not null)
         {
             _incremental = new IncrementalSnapshot(_config);
@@ -164,8 +174,9 @@ public sealed class PostgresSourceTask : CdcSourceTask
                 stored = _resume;
                 _relations.Clear();
                 _tables.Clear();
-                // The transaction in progress comes again from the slot; its BEGIN is written again then.
-                Transactions?.Reset();
+                // The transaction in progress comes again from the slot: its changes up to the last queued one are
+                // skipped, its counts go on from that one's offset.
+                Transactions?.Restore(stored?.Transaction);
             }
             finally
             {
@@ -216,14 +227,29 @@ public sealed class PostgresSourceTask : CdcSourceTask
                 "always" => true,
                 "no_data" => false,
                 "when_needed" => stored is null || stored.Snapshot || slot is null,
+                // Debezium's ConfigurationBasedSnapshotter: snapshot.data reads the tables at every start;
+                // snapshot.on.data.error when the stored position cannot be resumed (the slot is gone).
+                "configuration_based" => _config.ConfiguredSnapshotData || (_config.ConfiguredSnapshotOnDataError && stored is not null && slot is null),
                 _ => stored is null || stored.Snapshot,
             };
 
+            var streamWanted = Cdc.SnapshotMode switch
+            {
+                "initial_only" => false,
+                "configuration_based" => _config.ConfiguredStartStream,
+                _ => true,
+            };
+            if (!snapshotWanted && !streamWanted)
+            {
+                return;
+            }
             await using var replication = await ServerSetup.OpenReplicationAsync(_config, cancellationToken).ConfigureAwait(false);
             PgOutputReplicationSlot replicationSlot;
             PostgresOffset start;
             if (snapshotWanted)
             {
+                // A new slot: the stored transaction in progress will not come again.
+                Transactions?.Restore(null);
                 if (slot is not null)
                 {
                     // A consistent snapshot needs the slot's exported snapshot, which only a new slot gives.
@@ -232,7 +258,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
                 replicationSlot = await replication.CreatePgOutputReplicationSlot(_config.SlotName, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var consistentPoint = (ulong)replicationSlot.ConsistentPoint;
                 await SnapshotAsync(replicationSlot.SnapshotName!, consistentPoint, captured, cancellationToken).ConfigureAwait(false);
-                if (Cdc.SnapshotMode == "initial_only")
+                if (!streamWanted)
                 {
                     return;
                 }
@@ -359,12 +385,23 @@ public sealed class PostgresSourceTask : CdcSourceTask
         public ulong CommitLsn;
         public long CommitMicros;
         public bool Open;
+
+        /// <summary>
+        /// The end LSN of the last commit streamed (null before the first since the stream started): the first entry
+        /// of <c>source.sequence</c>, Debezium's lastCommitLsn (the LSN its COMMIT message arrived at).
+        /// </summary>
+        public ulong? LastCommitEnd;
     }
 
     private async Task StreamAsync(NpgsqlConnection sql, LogicalReplicationConnection replication, PgOutputReplicationSlot slot, PostgresOffset start, CancellationToken cancellationToken)
     {
-        var options = new PgOutputReplicationOptions(_config.PublicationName, PgOutputProtocolVersion.V1);
-        var transaction = new TransactionState();
+        // messages: logical decoding messages (pg_logical_emit_message) come in the stream, as Debezium asks on
+        // PostgreSQL 14+ (older servers' pgoutput rejects the option).
+        var options = new PgOutputReplicationOptions(_config.PublicationName, PgOutputProtocolVersion.V1,
+            messages: sql.PostgreSqlVersion.Major >= 14 ? true : null);
+        // Non-transactional messages keep the last commit time as their source time, as Debezium's source info does.
+        var transaction = new TransactionState { CommitMicros = start.TsUsec };
+        _xmin = new SlotXmin(_config);
         // Every transaction committing before this LSN was emitted in full: what heartbeats may confirm.
         var completedBefore = start.LsnCommit;
         var heartbeat = Cdc.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(Cdc.HeartbeatIntervalMs) : Timeout.InfiniteTimeSpan;
@@ -411,12 +448,16 @@ public sealed class PostgresSourceTask : CdcSourceTask
                     break;
                 case CommitMessage commit:
                     transaction.Open = false;
-                    if (Transactions is not null && _resume is { } last)
+                    if (Transactions is not null && Transactions.CurrentId == transaction.Id && _resume is { } last)
                     {
-                        await EndTransactionAsync(transaction.CommitMicros / 1000, last.ToMap(), cancellationToken).ConfigureAwait(false);
+                        // The END's offset (and what follows it) no longer names the transaction: a restart after it
+                        // writes neither its BEGIN nor its END again.
+                        _resume = last with { Transaction = null };
+                        await EndTransactionAsync(transaction.CommitMicros / 1000, _resume.ToMap(), cancellationToken).ConfigureAwait(false);
                     }
                     completedBefore = Math.Max(completedBefore, (ulong)commit.TransactionEndLsn);
                     _incremental?.Delivered((uint)transaction.TxId);
+                    transaction.LastCommitEnd = (ulong)commit.TransactionEndLsn;
                     await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
                     break;
                 case RelationMessage relation:
@@ -431,25 +472,28 @@ public sealed class PostgresSourceTask : CdcSourceTask
                     await HandleSignalAsync(sql, insert, signalColumns, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case InsertMessage insert:
-                    await HandleChangeAsync(Operation.Create, insert.Relation.RelationId, insert.WalStart, null, insert.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
+                    await HandleChangeAsync(sql, Operation.Create, insert.Relation.RelationId, insert.WalStart, null, insert.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case FullUpdateMessage update:
-                    await HandleChangeAsync(Operation.Update, update.Relation.RelationId, update.WalStart, update.OldRow, update.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
+                    await HandleChangeAsync(sql, Operation.Update, update.Relation.RelationId, update.WalStart, update.OldRow, update.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case IndexUpdateMessage update:
-                    await HandleChangeAsync(Operation.Update, update.Relation.RelationId, update.WalStart, update.Key, update.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
+                    await HandleChangeAsync(sql, Operation.Update, update.Relation.RelationId, update.WalStart, update.Key, update.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case UpdateMessage update:
-                    await HandleChangeAsync(Operation.Update, update.Relation.RelationId, update.WalStart, null, update.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
+                    await HandleChangeAsync(sql, Operation.Update, update.Relation.RelationId, update.WalStart, null, update.NewRow, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case FullDeleteMessage delete:
-                    await HandleChangeAsync(Operation.Delete, delete.Relation.RelationId, delete.WalStart, delete.OldRow, null, transaction, start, cancellationToken).ConfigureAwait(false);
+                    await HandleChangeAsync(sql, Operation.Delete, delete.Relation.RelationId, delete.WalStart, delete.OldRow, null, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case KeyDeleteMessage delete:
-                    await HandleChangeAsync(Operation.Delete, delete.Relation.RelationId, delete.WalStart, delete.Key, null, transaction, start, cancellationToken).ConfigureAwait(false);
+                    await HandleChangeAsync(sql, Operation.Delete, delete.Relation.RelationId, delete.WalStart, delete.Key, null, transaction, start, cancellationToken).ConfigureAwait(false);
+                    break;
+                case LogicalDecodingMessage logical:
+                    completedBefore = await HandleMessageAsync(sql, logical, transaction, start, completedBefore, cancellationToken).ConfigureAwait(false);
                     break;
                 case TruncateMessage truncate:
-                    await HandleTruncateAsync(truncate, transaction, start, cancellationToken).ConfigureAwait(false);
+                    await HandleTruncateAsync(sql, truncate, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
             }
             next = messages.MoveNextAsync().AsTask();
@@ -502,7 +546,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         {
             var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: state).ToMap();
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.Incremental,
-                new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros));
             await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
                 table.Envelope.Create(Operation.Read, null, table.Row(row), source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
         }
@@ -537,7 +581,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         return values;
     }
 
-    private async Task HandleChangeAsync(Operation operation, uint relationId, NpgsqlLogSequenceNumber walStart, ReplicationTuple? oldTuple, ReplicationTuple? newTuple,
+    private async Task HandleChangeAsync(NpgsqlConnection sql, Operation operation, uint relationId, NpgsqlLogSequenceNumber walStart, ReplicationTuple? oldTuple, ReplicationTuple? newTuple,
         TransactionState transaction, PostgresOffset start, CancellationToken cancellationToken)
     {
         if (!_relations.TryGetValue(relationId, out var shape) || shape.Table is not { } table)
@@ -551,13 +595,19 @@ public sealed class PostgresSourceTask : CdcSourceTask
         }
         var before = oldTuple is null ? null : await ReadTupleAsync(oldTuple, shape, cancellationToken).ConfigureAwait(false);
         var after = newTuple is null ? null : await ReadTupleAsync(newTuple, shape, cancellationToken).ConfigureAwait(false);
-        var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
-            new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
-        var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State);
-        var offset = position.ToMap();
-        await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-        await EmitChangeAsync(operation, table, before, after, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
-        _resume = position;
+        if (!_config.SkippedOperations.Contains(Envelope.OperationCode(operation)))
+        {
+            var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
+            var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
+            await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+            // The offset carries the transaction's counts after this change's events: a key change is a delete and a create.
+            var events = operation == Operation.Update && before is not null && Transactions is not null && table.Key(before) is { } oldKey && !oldKey.Equals(table.Key(after!)) ? 2 : 1;
+            var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin,
+                Transaction: Transactions?.Progress(table.DataCollection, events));
+            await EmitChangeAsync(operation, table, before, after, source, position.ToMap(), DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            _resume = position;
+        }
         if (_incremental is not null && (after ?? before) is { } row)
         {
             _incremental.OnChange(table, table.KeyText(row));
@@ -576,9 +626,56 @@ public sealed class PostgresSourceTask : CdcSourceTask
         Transactions is null
             ? Task.CompletedTask
             : BeginTransactionAsync(transaction.Id, transaction.CommitMicros / 1000,
-                new PostgresOffset(transaction.CommitLsn, TxId: transaction.TxId, TsUsec: transaction.CommitMicros, Incremental: _incremental?.State).ToMap(), cancellationToken);
+                new PostgresOffset(transaction.CommitLsn, TxId: transaction.TxId, TsUsec: transaction.CommitMicros, Incremental: _incremental?.State,
+                    Transaction: new TransactionProgress(transaction.Id, [])).ToMap(), cancellationToken);
 
-    private async Task HandleTruncateAsync(TruncateMessage truncate, TransactionState transaction, PostgresOffset start, CancellationToken cancellationToken)
+    /// <summary>
+    /// A logical decoding message (<c>op=m</c> on <c>&lt;prefix&gt;.message</c>) whose prefix the message prefix lists
+    /// let through. A transactional one belongs to the transaction around it (its txId, commit time, place in the
+    /// transaction metadata); a non-transactional one stands alone, as its own commit: its offset's <c>lsn_commit</c>
+    /// and <c>lsn</c> are its own LSN. Returns what heartbeats may confirm after it.
+    /// </summary>
+    private async Task<ulong> HandleMessageAsync(NpgsqlConnection sql, LogicalDecodingMessage message, TransactionState transaction, PostgresOffset start, ulong completedBefore,
+        CancellationToken cancellationToken)
+    {
+        var lsn = (ulong)message.MessageLsn;
+        var transactional = (message.Flags & 1) != 0;
+        var prefix = message.Prefix;
+        // The content is a stream over the connection's buffer: read before the next message.
+        using var buffer = new MemoryStream();
+        await message.Data.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var commitLsn = transactional ? transaction.CommitLsn : lsn;
+        if (!transactional)
+        {
+            // Everything committing at or before the message was emitted before it; the message counts as a commit
+            // for the sequence of what follows, as Debezium's commitMessage does for it.
+            completedBefore = Math.Max(completedBefore, lsn + 1);
+            transaction.LastCommitEnd = lsn;
+        }
+        if (start.Covers(commitLsn, lsn) || !_config.CapturesMessagePrefix(prefix))
+        {
+            return completedBefore;
+        }
+        var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
+        long? txId = transactional ? transaction.TxId : null;
+        var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, "", "", SnapshotMarker.None,
+            new PostgresSource.Position(txId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
+        TransactionProgress? progress = null;
+        if (transactional && Transactions is not null)
+        {
+            await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+            progress = Transactions.Progress(LogicalDecodingMessages.DataCollection, 1);
+            // Counted in the transaction like a change; the message value has no transaction block to carry it.
+            _ = Transactions.NextBlock(LogicalDecodingMessages.DataCollection);
+        }
+        var position = new PostgresOffset(commitLsn, lsn, txId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin, Transaction: progress);
+        await EmitAsync(new SourceRecord(Partition, position.ToMap(), _messages.Topic, null, LogicalDecodingMessages.KeySchema, LogicalDecodingMessages.Key(prefix),
+            _messages.ValueSchema, _messages.Value(prefix, buffer.ToArray(), source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
+        _resume = position;
+        return completedBefore;
+    }
+
+    private async Task HandleTruncateAsync(NpgsqlConnection sql, TruncateMessage truncate, TransactionState transaction, PostgresOffset start, CancellationToken cancellationToken)
     {
         var lsn = (ulong)truncate.WalStart;
         if (_config.SkipTruncate || start.Covers(transaction.CommitLsn, lsn))
@@ -591,12 +688,14 @@ public sealed class PostgresSourceTask : CdcSourceTask
             {
                 continue;
             }
+            var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
-                new PostgresSource.Position(transaction.TxId, lsn, transaction.CommitLsn, transaction.CommitMicros));
-            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State).ToMap();
+                new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
             await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-            await EmitChangeAsync<string>(Operation.Truncate, table, null, null, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin,
+                Transaction: Transactions?.Progress(table.DataCollection, 1));
+            await EmitChangeAsync<string>(Operation.Truncate, table, null, null, source, position.ToMap(), DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            _resume = position;
         }
-        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State);
     }
 }

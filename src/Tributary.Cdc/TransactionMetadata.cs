@@ -98,6 +98,80 @@ public sealed class TransactionMetadata(TopicNaming naming, IReadOnlyDictionary<
     /// <summary>Forgets the transaction in progress without an END (the stream restarts and will send it again).</summary>
     public void Reset() => _id = null;
 
+    /// <summary>
+    /// The transaction in progress as an offset keeps it once <paramref name="upcoming"/> more events on
+    /// <paramref name="dataCollection"/> are counted (the events of the record whose offset this is); null when none is in progress.
+    /// </summary>
+    public TransactionProgress? Progress(string dataCollection, int upcoming)
+    {
+        if (_id is not { } id)
+        {
+            return null;
+        }
+        var counts = new List<(string Collection, long Count)>(_collections);
+        var index = counts.FindIndex(c => c.Collection == dataCollection);
+        if (index < 0)
+        {
+            counts.Add((dataCollection, upcoming));
+        }
+        else
+        {
+            counts[index] = (dataCollection, counts[index].Count + upcoming);
+        }
+        return new TransactionProgress(id, counts);
+    }
+
+    /// <summary>
+    /// Continues the transaction a stored offset was in (null: none): its BEGIN is not written again and its orders and
+    /// counts go on from the stored ones, as Debezium's TransactionContext.load does after a restart.
+    /// </summary>
+    public void Restore(TransactionProgress? progress)
+    {
+        _id = progress?.Id;
+        _collections.Clear();
+        _total = 0;
+        if (progress is not null)
+        {
+            foreach (var count in progress.Counts)
+            {
+                _collections.Add(count);
+                _total += count.Count;
+            }
+        }
+    }
+
     private SourceRecord Record(IReadOnlyDictionary<string, object?> offset, Struct value) =>
         new(partition, offset, naming.TransactionTopic, null, KeySchema, new Struct(KeySchema).Put("id", value.Get("id")), ValueSchema, value);
+}
+
+/// <summary>
+/// A transaction's progress in an offset under Debezium's keys (TransactionContext#store): <c>transaction_id</c> and,
+/// per data collection, <c>transaction_data_collection_order_&lt;collection&gt;</c> = its events so far; the total is
+/// their sum. Immutable.
+/// </summary>
+public sealed record TransactionProgress(string Id, IReadOnlyList<(string Collection, long Count)> Counts)
+{
+    public const string IdKey = "transaction_id";
+    public const string CountPrefix = "transaction_data_collection_order_";
+
+    public void WriteTo(IDictionary<string, object?> offset)
+    {
+        offset[IdKey] = Id;
+        foreach (var (collection, count) in Counts)
+        {
+            offset[CountPrefix + collection] = count;
+        }
+    }
+
+    /// <summary>The progress a stored offset holds; null when it names no transaction.</summary>
+    public static TransactionProgress? ReadFrom(IReadOnlyDictionary<string, object?> offset)
+    {
+        if (!offset.TryGetValue(IdKey, out var id) || id is not string text)
+        {
+            return null;
+        }
+        var counts = offset.Where(p => p.Key.StartsWith(CountPrefix, StringComparison.Ordinal) && p.Value is not null)
+            .Select(p => (p.Key[CountPrefix.Length..], SourceOffsets.Long(offset, p.Key)!.Value)).ToList();
+        return new TransactionProgress(text, counts);
+    }
 }

@@ -209,4 +209,47 @@ public sealed class ModeTests(PostgresFixture fixture) : IClassFixture<PostgresF
             Assert.Equal(expectedSecondSnapshot ? ["r", "r", "c"] : ["c"], events.Select(e => Op(e.Value)));
         }
     }
+
+    [Fact]
+    public async Task Snapshot_mode_configuration_based_snapshots_streams_or_both_as_its_keys_say()
+    {
+        // snapshot.data without start.stream: the rows, then nothing streamed (as initial_only).
+        var config = await SchemaAsync("cfgsnap");
+        config["snapshot.mode"] = "configuration_based";
+        config["snapshot.mode.configuration.based.snapshot.data"] = "true";
+        await using (var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore()))
+        {
+            await runner.AwaitAsync("PostgreSQL_server.cfgsnap.b", 2);
+            await _server.ExecuteAsync("INSERT INTO cfgsnap.a VALUES (3, 'a3')");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Null(runner.Failure);
+            Assert.Equal(["r", "r"], runner.Records("PostgreSQL_server.cfgsnap.a").Select(r => Op(r.Value)));
+        }
+
+        // start.stream without snapshot.data: only the changes after the start (as no_data).
+        config = await SchemaAsync("cfgstream");
+        config["snapshot.mode"] = "configuration_based";
+        config["snapshot.mode.configuration.based.start.stream"] = "true";
+        var offsets = new MemoryOffsetStore();
+        await using (var runner = await TaskRunner.StartAsync(config, offsets))
+        {
+            await Eventually.HoldsAsync(() => _server.SlotActiveAsync("cfgstream"), "the connector streaming", TimeSpan.FromSeconds(30));
+            await _server.ExecuteAsync("INSERT INTO cfgstream.a VALUES (3, 'a3')");
+            var events = await runner.AwaitAsync("PostgreSQL_server.cfgstream.a", 1);
+            Assert.Equal(["c"], events.Select(e => Op(e.Value)));
+            Assert.DoesNotContain("PostgreSQL_server.cfgstream.b", runner.Topics);
+            await runner.StopAsync();
+        }
+
+        // snapshot.on.data.error: the slot is gone, the stored position cannot be resumed, so the rows are read again.
+        await Eventually.HoldsAsync(async () => !await _server.SlotActiveAsync("cfgstream"), "the slot released", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync("SELECT pg_drop_replication_slot('cfgstream')");
+        config["snapshot.mode.configuration.based.snapshot.on.data.error"] = "true";
+        await using var again = await TaskRunner.StartAsync(config, offsets);
+        var rows = await again.AwaitAsync("PostgreSQL_server.cfgstream.a", 3);
+        Assert.Equal(["r", "r", "r"], rows.Select(e => Op(e.Value)));
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("cfgstream"), "streaming after the snapshot", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync("INSERT INTO cfgstream.a VALUES (4, 'a4')");
+        Assert.Equal("c", Op((await again.AwaitAsync("PostgreSQL_server.cfgstream.a", 4))[3].Value));
+    }
 }

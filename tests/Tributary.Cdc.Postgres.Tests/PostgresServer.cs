@@ -34,7 +34,11 @@ public sealed class PostgresServer : IAsyncDisposable
     private static bool IsRoot => Environment.UserName == "root";
 
     /// <param name="settings">Server settings as <c>name=value</c> (wal_level=logical unless given).</param>
-    public static async Task<PostgresServer> StartAsync(params string[] settings)
+    public static Task<PostgresServer> StartAsync(params string[] settings) => StartAsync(null, settings);
+
+    /// <param name="prepare">Called with the data directory after initdb, before the first start (certificates, pg_hba.conf).</param>
+    /// <param name="settings">Server settings as <c>name=value</c> (wal_level=logical unless given).</param>
+    public static async Task<PostgresServer> StartAsync(Func<string, Task>? prepare, params string[] settings)
     {
         foreach (var tool in new[] { "initdb", "postgres" })
         {
@@ -56,6 +60,14 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         await RunAsync(Path.Combine(BinDirectory, "initdb"), ["-D", directory.File("data"), "-U", "postgres", $"--pwfile={passwordFile}",
             "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+        if (prepare is not null)
+        {
+            await prepare(directory.File("data"));
+            if (IsRoot)
+            {
+                await RunAsync("chown", ["-R", "postgres:postgres", directory.File("data")]);
+            }
+        }
         var all = settings.Any(s => s.StartsWith("wal_level=", StringComparison.Ordinal)) ? settings : [.. settings, "wal_level=logical"];
         for (var attempt = 0; ; attempt++)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,11 +27,9 @@ public sealed class RestartAndFailureTests(PostgresFixture fixture) : IClassFixt
 
     private static long Id(string? value) => JsonDocument.Parse(value!).RootElement.GetProperty("payload").GetProperty("after").GetProperty("id").GetInt64();
 
-    private static long LsnCommit(string? value)
-    {
-        var sequence = JsonSerializer.Deserialize<string[]>(JsonDocument.Parse(value!).RootElement.GetProperty("payload").GetProperty("source").GetProperty("sequence").GetString()!)!;
-        return long.Parse(sequence[0]!, CultureInfo.InvariantCulture);
-    }
+    /// <summary>The change's own LSN (source.lsn): its transaction commits after it, so a confirmed flush LSN at or past its commit is past it too.</summary>
+    private static long ChangeLsn(string? value) =>
+        JsonDocument.Parse(value!).RootElement.GetProperty("payload").GetProperty("source").GetProperty("lsn").GetInt64();
 
     [Fact]
     public async Task The_slots_confirmed_flush_LSN_advances_only_after_the_offsets_are_committed()
@@ -42,7 +39,7 @@ public sealed class RestartAndFailureTests(PostgresFixture fixture) : IClassFixt
         await Eventually.HoldsAsync(() => _server.SlotActiveAsync("flush"), "the connector streaming", TimeSpan.FromSeconds(30));
         await _server.ExecuteAsync("INSERT INTO flush.t VALUES (1, 'a')");
         var first = await runner.AwaitAsync("PostgreSQL_server.flush.t", 1);
-        await Eventually.HoldsAsync(async () => (long)await _server.ConfirmedFlushLsnAsync("flush") >= LsnCommit(first[0].Value),
+        await Eventually.HoldsAsync(async () => (long)await _server.ConfirmedFlushLsnAsync("flush") >= ChangeLsn(first[0].Value),
             "the first transaction confirmed once its offset was committed", TimeSpan.FromSeconds(30));
 
         // The worker produces and acknowledges but has not flushed offsets: the slot must keep those transactions.
@@ -52,13 +49,13 @@ public sealed class RestartAndFailureTests(PostgresFixture fixture) : IClassFixt
         var produced = await runner.AwaitAsync("PostgreSQL_server.flush.t", 3);
         await Task.Delay(TimeSpan.FromSeconds(2)); // several status update intervals (500 ms)
         Assert.Equal(held, await _server.ConfirmedFlushLsnAsync("flush"));
-        Assert.True((long)held < LsnCommit(produced[2].Value), "the produced transactions lie beyond the confirmed flush LSN");
+        Assert.True((long)held < ChangeLsn(produced[2].Value), "the produced transactions lie beyond the confirmed flush LSN");
 
         // The offsets flush: the slot confirms the last committed transaction.
         runner.CommitOffsets = true;
         await _server.ExecuteAsync("INSERT INTO flush.t VALUES (4, 'd')");
         var all = await runner.AwaitAsync("PostgreSQL_server.flush.t", 4);
-        await Eventually.HoldsAsync(async () => (long)await _server.ConfirmedFlushLsnAsync("flush") >= LsnCommit(all[3].Value),
+        await Eventually.HoldsAsync(async () => (long)await _server.ConfirmedFlushLsnAsync("flush") >= ChangeLsn(all[3].Value),
             "the confirmed flush LSN at the last committed offset", TimeSpan.FromSeconds(30));
     }
 

@@ -88,4 +88,67 @@ public sealed class TransactionMetadataTests(PostgresFixture fixture) : IClassFi
                 TransactionTopic, "PostgreSQL_server.txmeta.b", TransactionTopic],
             runner.TopicOrder);
     }
+
+    [Fact]
+    public async Task A_restart_in_the_middle_of_a_transaction_continues_its_orders_and_counts_from_the_offsets()
+    {
+        await _server.ExecuteAsync("""
+            CREATE SCHEMA txrestart;
+            CREATE TABLE txrestart.a (id int PRIMARY KEY);
+            CREATE TABLE txrestart.b (id int PRIMARY KEY);
+            """);
+        var config = ChangeEventTests.Config(_server, "txrestart");
+        config["schema.include.list"] = "txrestart";
+        config["snapshot.mode"] = "no_data";
+        config["provide.transaction.metadata"] = "true";
+        // Small batches and queue: the stop below lands well inside the 300-event transaction.
+        config["max.batch.size"] = "10";
+        config["max.queue.size"] = "20";
+        const string A = "PostgreSQL_server.txrestart.a", B = "PostgreSQL_server.txrestart.b";
+        var offsets = new MemoryOffsetStore();
+        IReadOnlyList<(string? Key, string? Value)> firstA, firstB, firstTransactions;
+        await using (var runner = await TaskRunner.StartAsync(config, offsets))
+        {
+            await Eventually.HoldsAsync(() => _server.SlotActiveAsync("txrestart"), "the connector streaming", TimeSpan.FromSeconds(30));
+            await _server.ExecuteAsync("""
+                BEGIN;
+                INSERT INTO txrestart.a SELECT g FROM generate_series(1, 150) g;
+                INSERT INTO txrestart.b SELECT g FROM generate_series(1, 150) g;
+                COMMIT;
+                """);
+            await runner.AwaitAsync(A, 50);
+            await runner.StopAsync();
+            (firstA, firstB, firstTransactions) = (runner.Records(A), runner.Records(B), runner.Records(TransactionTopic));
+        }
+        Assert.True(firstA.Count + firstB.Count < 300, $"the stop came after {firstA.Count + firstB.Count} events");
+        // The stored offset names the transaction and its counts under Debezium's keys.
+        var stored = offsets.Offset(CdcSourceTask.SourcePartition("PostgreSQL_server"))!;
+        Assert.Equal(Payload(firstTransactions[0].Value).GetProperty("id").GetString(), stored["transaction_id"]);
+        Assert.Equal((long)firstA.Count, stored["transaction_data_collection_order_txrestart.a"]);
+
+        await Eventually.HoldsAsync(async () => !await _server.SlotActiveAsync("txrestart"), "the slot released", TimeSpan.FromSeconds(30));
+        await using var again = await TaskRunner.StartAsync(config, offsets);
+        var transactions = await again.AwaitAsync(TransactionTopic, 1);
+        var restA = await again.AwaitAsync(A, 150 - firstA.Count);
+        var restB = await again.AwaitAsync(B, 150 - firstB.Count);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // Every event once, the orders continuing where the first run stopped: 1..300 in the transaction, 1..150 per table.
+        static (long Total, long InTable) Orders(string? value)
+        {
+            var block = Payload(value).GetProperty("transaction");
+            return (block.GetProperty("total_order").GetInt64(), block.GetProperty("data_collection_order").GetInt64());
+        }
+        var all = firstA.Concat(restA).Concat(firstB).Concat(restB).Select(r => Orders(r.Value)).ToList();
+        Assert.Equal(Enumerable.Range(1, 300).Select(i => (long)i), all.Select(o => o.Total).Order());
+        Assert.Equal(Enumerable.Range(1, 150).Select(i => (long)i), firstA.Concat(restA).Select(r => Orders(r.Value).InTable));
+        Assert.Equal(Enumerable.Range(1, 150).Select(i => (long)i), firstB.Concat(restB).Select(r => Orders(r.Value).InTable));
+        // One BEGIN (before the stop), one END (after the restart) with the whole transaction's counts.
+        Assert.Equal(["BEGIN"], firstTransactions.Select(t => Payload(t.Value).GetProperty("status").GetString()));
+        Assert.Equal(["END"], again.Records(TransactionTopic).Select(t => Payload(t.Value).GetProperty("status").GetString()));
+        var end = Payload(transactions[0].Value);
+        Assert.Equal(300, end.GetProperty("event_count").GetInt64());
+        Assert.Equal(new Dictionary<string, long> { ["txrestart.a"] = 150, ["txrestart.b"] = 150 },
+            end.GetProperty("data_collections").EnumerateArray().ToDictionary(c => c.GetProperty("data_collection").GetString()!, c => c.GetProperty("event_count").GetInt64()));
+    }
 }

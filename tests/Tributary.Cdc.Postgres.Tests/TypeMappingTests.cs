@@ -100,4 +100,74 @@ public sealed class TypeMappingTests(PostgresFixture fixture) : IClassFixture<Po
             AssertRow(events[2].Value, "d", "before", stringFields, Payload(3, "\"P1Y2M3DT4H5M6.78S\"", """{"zz":"1","a":null}"""));
         }
     }
+
+    [Theory]
+    [InlineData("double", "base64", "adaptive",
+        """{"id":ID,"price":12.34,"amount":1.5,"data":"+/8=","ts":1529476623123456,"ts3":1529476623123,"d":17702,"t6":23823123456,"t3":23823123}""")]
+    [InlineData("string", "base64-url-safe", "adaptive_time_microseconds",
+        """{"id":ID,"price":"12.34","amount":"1.5","data":"-_8=","ts":1529476623123456,"ts3":1529476623123,"d":17702,"t6":23823123456,"t3":23823123000}""")]
+    [InlineData("precise", "hex", "connect",
+        """{"id":ID,"price":"BNI=","amount":{"scale":1,"value":"Dw=="},"data":"fbff","ts":1529476623123,"ts3":1529476623123,"d":17702,"t6":23823123,"t3":23823123}""")]
+    public async Task Decimal_binary_and_time_precision_modes_map_as_Debezium_documents(string decimalMode, string binaryMode, string timeMode, string expected)
+    {
+        // 2018-06-20 06:37:03.123456 (Debezium's documented DATETIME example, 1529476623000 at second precision):
+        // 17702 days since the epoch, 23823 s after midnight. bytea \xfbff is "+/8=" in base64, "-_8=" URL-safe
+        // (java.util.Base64 keeps the padding). adaptive: timestamp(6)/time(6) in µs (Micro*), (3) in ms; connect:
+        // Kafka's Timestamp/Date/Time (ms); adaptive_time_microseconds: every time in µs.
+        var schema = "modes_" + timeMode;
+        await _server.ExecuteAsync($"""
+            CREATE SCHEMA {schema};
+            CREATE TABLE {schema}.t (id int PRIMARY KEY, price numeric(10,2), amount numeric, data bytea, ts timestamp(6), ts3 timestamp(3), d date, t6 time(6), t3 time(3));
+            """);
+        const string Row = "12.34, 1.5, '\\xfbff', '2018-06-20 06:37:03.123456', '2018-06-20 06:37:03.123', '2018-06-20', '06:37:03.123456', '06:37:03.123'";
+        await _server.ExecuteAsync($"INSERT INTO {schema}.t VALUES (1, {Row})");
+        var config = ChangeEventTests.Config(_server, schema);
+        config["schema.include.list"] = schema;
+        config["decimal.handling.mode"] = decimalMode;
+        config["binary.handling.mode"] = binaryMode;
+        config["time.precision.mode"] = timeMode;
+        await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore());
+        var topic = $"PostgreSQL_server.{schema}.t";
+        await runner.AwaitAsync(topic, 1);
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync(schema), "the connector streaming", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync($"INSERT INTO {schema}.t VALUES (2, {Row})");
+        var events = await runner.AwaitAsync(topic, 2);
+        Assert.Equal(["r", "c"], events.Select(e => JsonDocument.Parse(e.Value!).RootElement.GetProperty("payload").GetProperty("op").GetString()));
+        Assert.Equal(expected.Replace("ID", "1", StringComparison.Ordinal), JsonDocument.Parse(events[0].Value!).RootElement.GetProperty("payload").GetProperty("after").GetRawText());
+        Assert.Equal(expected.Replace("ID", "2", StringComparison.Ordinal), JsonDocument.Parse(events[1].Value!).RootElement.GetProperty("payload").GetProperty("after").GetRawText());
+        var names = JsonDocument.Parse(events[1].Value!).RootElement.GetProperty("schema").GetProperty("fields")[1].GetProperty("fields").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("field").GetString()!, f => f.TryGetProperty("name", out var name) ? name.GetString() : f.GetProperty("type").GetString());
+        Assert.Equal(decimalMode switch { "double" => "double", "string" => "string", _ => "org.apache.kafka.connect.data.Decimal" }, names["price"]);
+        Assert.Equal(binaryMode == "bytes" ? "bytes" : "string", names["data"]);
+        Assert.Equal(timeMode == "connect" ? "org.apache.kafka.connect.data.Timestamp" : "io.debezium.time.MicroTimestamp", names["ts"]);
+        Assert.Equal(timeMode == "connect" ? "org.apache.kafka.connect.data.Date" : "io.debezium.time.Date", names["d"]);
+        Assert.Equal(timeMode switch { "connect" => "org.apache.kafka.connect.data.Time", "adaptive" => "io.debezium.time.Time", _ => "io.debezium.time.MicroTime" }, names["t3"]);
+    }
+
+    [Fact]
+    public async Task An_unchanged_TOASTed_value_without_replica_identity_full_is_Debeziums_placeholder()
+    {
+        await _server.ExecuteAsync("""
+            CREATE SCHEMA toast;
+            CREATE TABLE toast.t (id int PRIMARY KEY, note text, big text, bigb bytea);
+            ALTER TABLE toast.t ALTER COLUMN big SET STORAGE EXTERNAL, ALTER COLUMN bigb SET STORAGE EXTERNAL;
+            """);
+        var config = ChangeEventTests.Config(_server, "toast");
+        config["schema.include.list"] = "toast";
+        config["snapshot.mode"] = "no_data";
+        await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore(), schemas: false);
+        await Eventually.HoldsAsync(() => _server.SlotActiveAsync("toast"), "the connector streaming", TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync("""
+            INSERT INTO toast.t VALUES (1, 'first', repeat('x', 10000), decode(repeat('ab', 10000), 'hex'));
+            UPDATE toast.t SET note = 'second' WHERE id = 1;
+            """);
+        var events = await runner.AwaitAsync("PostgreSQL_server.toast.t", 2);
+        var insert = JsonDocument.Parse(events[0].Value!).RootElement.GetProperty("after");
+        Assert.Equal(10000, insert.GetProperty("big").GetString()!.Length);
+        // pgoutput leaves the unchanged out-of-line values out of the update: Debezium writes its placeholder.
+        var update = JsonDocument.Parse(events[1].Value!).RootElement.GetProperty("after");
+        Assert.Equal("second", update.GetProperty("note").GetString());
+        Assert.Equal("__debezium_unavailable_value", update.GetProperty("big").GetString());
+        Assert.Equal(Convert.ToBase64String("__debezium_unavailable_value"u8.ToArray()), update.GetProperty("bigb").GetString());
+    }
 }

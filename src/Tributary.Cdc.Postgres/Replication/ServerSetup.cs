@@ -14,8 +14,27 @@ public static class ServerSetup
 {
     private const string SessionOptions = "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=iso_8601 -c bytea_output=hex -c extra_float_digits=1";
 
+    /// <summary>
+    /// The connection string of every connection the connector opens, TLS per <c>database.sslmode</c> with libpq's
+    /// meanings (Npgsql follows them): <c>disable</c> plain, <c>allow</c>/<c>prefer</c> TLS when the server offers it,
+    /// <c>require</c> TLS without checking the certificate, <c>verify-ca</c> the certificate signed by
+    /// <c>database.sslrootcert</c>, <c>verify-full</c> also its host name; <c>database.sslcert</c>/<c>sslkey</c>/<c>sslpassword</c> a client certificate.
+    /// </summary>
     public static string ConnectionString(PostgresConnectorConfig config) => new NpgsqlConnectionStringBuilder
     {
+        SslMode = config.SslMode switch
+        {
+            "disable" => SslMode.Disable,
+            "allow" => SslMode.Allow,
+            "require" => SslMode.Require,
+            "verify-ca" => SslMode.VerifyCA,
+            "verify-full" => SslMode.VerifyFull,
+            _ => SslMode.Prefer,
+        },
+        RootCertificate = config.SslRootCert,
+        SslCertificate = config.SslCert,
+        SslKey = config.SslKey,
+        SslPassword = config.SslPassword,
         Host = config.Cdc.Hostname,
         Port = config.Cdc.Port,
         Username = config.Cdc.User,
@@ -36,7 +55,7 @@ public static class ServerSetup
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
-        catch (Exception error) when (error is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception error) when (error is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new ConnectException(Describe(config, error), error);
@@ -54,7 +73,7 @@ public static class ServerSetup
             await connection.Open(cancellationToken).ConfigureAwait(false);
             return connection;
         }
-        catch (Exception error) when (error is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception error) when (error is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new ConnectException(Describe(config, error), error);
@@ -65,14 +84,29 @@ public static class ServerSetup
     public static string Describe(PostgresConnectorConfig config, Exception error) => error switch
     {
         PostgresException { SqlState: "28P01" or "28000" } pg =>
-            $"Cannot connect to PostgreSQL at {config.Cdc.Hostname}:{config.Cdc.Port} as '{config.Cdc.User}': {pg.MessageText} ({pg.SqlState})",
+            $"Cannot connect to PostgreSQL at {config.Cdc.Hostname}:{config.Cdc.Port} as '{config.Cdc.User}' with database.sslmode={config.SslMode}: {pg.MessageText} ({pg.SqlState})",
         PostgresException { SqlState: "55006" } pg =>
             $"The replication slot '{config.SlotName}' is in use by another connection: {pg.MessageText}. Stop the other consumer or set slot.name to another slot.",
         PostgresException { SqlState: "3D000" } pg => $"The database '{config.Database}' does not exist: {pg.MessageText}",
         PostgresException pg => $"PostgreSQL error {pg.SqlState}: {pg.MessageText}",
+        _ when TlsFailure(error) is { } tls =>
+            $"Cannot connect to PostgreSQL at {config.Cdc.Hostname}:{config.Cdc.Port} with database.sslmode={config.SslMode}: the TLS handshake failed: {tls.Message}",
         NpgsqlException or System.Net.Sockets.SocketException => $"Cannot connect to PostgreSQL at {config.Cdc.Hostname}:{config.Cdc.Port}: {error.Message}",
         _ => error.Message,
     };
+
+    /// <summary>The certificate check or handshake failure somewhere in <paramref name="error"/>'s chain, if that is what failed.</summary>
+    private static System.Security.Authentication.AuthenticationException? TlsFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException tls)
+            {
+                return tls;
+            }
+        }
+        return null;
+    }
 
     private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
     {

@@ -227,7 +227,8 @@ public sealed class ColumnConverter : IColumnValues<string>
     private static Mapping Binary(string mode) => mode switch
     {
         "base64" => new(SchemaBuilder.String(), text => System.Convert.ToBase64String(Hex(text)), ""),
-        "base64-url-safe" => new(SchemaBuilder.String(), text => System.Convert.ToBase64String(Hex(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_'), ""),
+        // java.util.Base64.getUrlEncoder(), which Debezium uses, keeps the padding.
+        "base64-url-safe" => new(SchemaBuilder.String(), text => System.Convert.ToBase64String(Hex(text)).Replace('+', '-').Replace('/', '_'), ""),
         "hex" => new(SchemaBuilder.String(), text => text.StartsWith("\\x", StringComparison.Ordinal) ? text[2..] : System.Convert.ToHexStringLower(Hex(text)), ""),
         _ => new(SchemaBuilder.Bytes(), text => Hex(text), Array.Empty<byte>()),
     };
