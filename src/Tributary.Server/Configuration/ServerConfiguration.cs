@@ -104,6 +104,8 @@ public sealed class ServerConfiguration
         public const string MskConnectScaleSampleMs = "msk.connect.scale.sample.ms";
         public const string MskConnectScaleCooldownMs = "msk.connect.scale.cooldown.ms";
         public const string MskConnectLogFlushMs = "msk.connect.log.flush.ms";
+        public const string MskConnectTrustStore = "msk.connect.ssl.truststore.location";
+        public const string MskConnectWorkerCredentials = "msk.connect.worker.credentials";
 
         // Delivery streams.
         public const string DeliveryDestination = "delivery.destination";
@@ -136,7 +138,7 @@ public sealed class ServerConfiguration
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
-            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, MskConnectScaleSampleMs, MskConnectScaleCooldownMs, MskConnectLogFlushMs, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
+            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, MskConnectScaleSampleMs, MskConnectScaleCooldownMs, MskConnectLogFlushMs, MskConnectTrustStore, MskConnectWorkerCredentials, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
             DeliveryS3SecretKey, DeliveryS3PartSizeBytes, DeliveryS3CreateBuckets, DeliveryMaxStreams, DeliveryMaxBufferedBytes,
             DeliveryMaxActivePartitions, DeliveryLambdaEndpoints, DeliveryLambdaTimeoutMs, DeliveryStreamsFile, DeliveryTablesDirectory,
         ];
