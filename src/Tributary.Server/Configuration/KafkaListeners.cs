@@ -93,7 +93,8 @@ internal static class KafkaListeners
         {
             throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSslPrincipalMappingRules}': {e.Message}");
         }
-        return new SslClientAuthentication(mode, trusted, mapper);
+        var rules = configuration.GetString(ServerConfiguration.Keys.KafkaSslPrincipalMappingRules).Trim();
+        return mode == SslClientAuth.None && trusted is null && rules == "DEFAULT" ? SslClientAuthentication.Off : new SslClientAuthentication(mode, trusted, mapper);
     }
 
     /// <summary>The server certificate with its key, or null for "none".</summary>
