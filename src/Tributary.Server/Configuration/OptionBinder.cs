@@ -262,6 +262,7 @@ public static class OptionBinder
             Security = new KafkaSecurityOptions
             {
                 Certificate = KafkaListeners.Certificate(configuration),
+                ClientAuthentication = KafkaListeners.ClientAuthentication(configuration),
                 EnabledMechanisms = KafkaListeners.Mechanisms(configuration),
                 MaxReauthenticationMs = configuration.GetInt64(ServerConfiguration.Keys.ConnectionsMaxReauthMs, 0, long.MaxValue),
                 OAuthBearer = KafkaListeners.OAuthBearer(configuration),

@@ -27,6 +27,9 @@ public sealed class ServerConfiguration
         public const string KafkaSslCertificateLocation = "kafka.ssl.certificate.location";
         public const string KafkaSslKeyLocation = "kafka.ssl.key.location";
         public const string KafkaSslKeyPassword = "kafka.ssl.key.password";
+        public const string KafkaSslClientAuth = "kafka.ssl.client.auth";
+        public const string KafkaSslTruststoreLocation = "kafka.ssl.truststore.location";
+        public const string KafkaSslPrincipalMappingRules = "kafka.ssl.principal.mapping.rules";
         public const string KafkaSaslEnabledMechanisms = "kafka.sasl.enabled.mechanisms";
         public const string ConnectionsMaxReauthMs = "connections.max.reauth.ms";
         public const string OAuthUnsecuredEnable = "kafka.sasl.oauthbearer.unsecured.validator.enable";
@@ -128,7 +131,7 @@ public sealed class ServerConfiguration
         public static IReadOnlyList<string> All { get; } =
         [
             DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, KafkaListeners, KafkaAdvertisedListeners, KafkaListenerSecurityProtocolMap,
-            KafkaSslCertificateLocation, KafkaSslKeyLocation, KafkaSslKeyPassword, KafkaSaslEnabledMechanisms, ConnectionsMaxReauthMs,
+            KafkaSslCertificateLocation, KafkaSslKeyLocation, KafkaSslKeyPassword, KafkaSslClientAuth, KafkaSslTruststoreLocation, KafkaSslPrincipalMappingRules, KafkaSaslEnabledMechanisms, ConnectionsMaxReauthMs,
             OAuthUnsecuredEnable, OAuthUnsecuredPrincipalClaim, OAuthUnsecuredScopeClaim, OAuthUnsecuredRequiredScope, OAuthUnsecuredClockSkewMs, OAuthJwksUrl,
             OAuthExpectedIssuer, OAuthExpectedAudience, OAuthSubClaim, OAuthScopeClaim, OAuthClockSkewSeconds, MskIamCredentials,
             AuthorizerEnable, SuperUsers, AllowEveryoneIfNoAclFound, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
