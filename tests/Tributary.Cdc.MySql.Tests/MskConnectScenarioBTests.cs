@@ -63,7 +63,8 @@ public sealed class MskConnectScenarioBTests
             {
                 var result = (await ClientProcess.RunAsync(AwsServeFixture.AwsCli, ["--endpoint-url", server.Endpoint, .. args, "--output", "json"], TimeSpan.FromSeconds(60),
                     environment: AwsServeFixture.Environment())).EnsureSuccess();
-                using var document = JsonDocument.Parse(result.StandardOutput.Trim() is { Length: > 0 } text ? text : "{}");
+                // `aws s3` prints text lines; the other services JSON.
+                using var document = JsonDocument.Parse(result.StandardOutput.Trim() is ['{', ..] text ? text : "{}");
                 return document.RootElement.Clone();
             }
 
