@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tributary.Cdc.MySql.Values;
+using Tributary.Client.Security;
 using Tributary.Connect.Config;
 using Tributary.Connect.Errors;
 
@@ -8,8 +9,10 @@ namespace Tributary.Cdc.MySql;
 /// <summary>
 /// The connector's configuration as Debezium 2.x/3.x names it: the keys every connector shares (<see cref="CdcConfig"/>,
 /// with <c>database.include.list</c>/<c>database.exclude.list</c> as the level above tables) and MySQL's own, accepting
-/// Debezium 1.x's names as aliases (<c>database.history.*</c> → <c>schema.history.internal.*</c>). Keys it does not
-/// use (the history topic's client properties, SASL settings) are accepted as written and ignored. Immutable.
+/// Debezium 1.x's names as aliases (<c>database.history.*</c> → <c>schema.history.internal.*</c>). The history topic's
+/// clients take their security settings from <c>schema.history.internal.producer.*</c> / <c>.consumer.*</c> (1.x:
+/// <c>database.history.producer.*</c> / <c>.consumer.*</c>): <c>security.protocol</c>, <c>ssl.*</c>, <c>sasl.*</c> as
+/// Kafka's clients read them; their other client keys are accepted as written and ignored. Immutable.
 /// </summary>
 public sealed record MySqlConnectorConfig
 {
@@ -26,6 +29,12 @@ public sealed record MySqlConnectorConfig
     public bool IncludeSchemaChanges { get; init; } = true;
     public string? SchemaHistoryTopic { get; init; }
     public string? SchemaHistoryBootstrapServers { get; init; }
+
+    /// <summary>How the history's producer connects (TLS, SASL); PLAINTEXT unless configured.</summary>
+    public ClientSecurity SchemaHistoryProducerSecurity { get; init; } = ClientSecurity.Plaintext;
+
+    /// <summary>How the history's consumer connects (TLS, SASL); PLAINTEXT unless configured.</summary>
+    public ClientSecurity SchemaHistoryConsumerSecurity { get; init; } = ClientSecurity.Plaintext;
     public bool SkipUnparseableDdl { get; init; }
     public bool IncludeQuery { get; init; }
     public ValueModes Modes { get; init; } = new();
@@ -68,6 +77,8 @@ public sealed record MySqlConnectorConfig
             SchemaHistoryTopic = reader.Get("schema.history.internal.kafka.topic", "database.history.kafka.topic"),
             IncludeQuery = reader.Bool("include.query", false),
             SchemaHistoryBootstrapServers = reader.Get("schema.history.internal.kafka.bootstrap.servers", "database.history.kafka.bootstrap.servers"),
+            SchemaHistoryProducerSecurity = HistoryClientSecurity(properties, "producer.", null),
+            SchemaHistoryConsumerSecurity = HistoryClientSecurity(properties, "consumer.", HistoryClientSecurity(properties, "producer.", null)),
             SkipUnparseableDdl = reader.Bool("schema.history.internal.skip.unparseable.ddl", false) || reader.Bool("database.history.skip.unparseable.ddl", false),
             SignalTable = reader.Get("signal.data.collection") is { } signal
                 ? signal.Split('.') is [var database, var table] ? (database, table) : throw new ConfigException("signal.data.collection", signal, "Expected database.table")
@@ -79,5 +90,36 @@ public sealed record MySqlConnectorConfig
                 reader.OneOf("bigint.unsigned.handling.mode", "long", "long", "precise"),
                 reader.OneOf("binary.handling.mode", "bytes", "bytes", "base64", "base64-url-safe", "hex")),
         };
+    }
+
+    /// <summary>
+    /// The security keys under database.history.CLIENT (1.x) overlaid by those under schema.history.internal.CLIENT;
+    /// <paramref name="same"/> when they are that one's settings (so both history clients can share one connection).
+    /// </summary>
+    private static ClientSecurity HistoryClientSecurity(IReadOnlyDictionary<string, string> properties, string client, ClientSecurity? same)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var prefix in new[] { "database.history." + client, "schema.history.internal." + client })
+        {
+            foreach (var (key, value) in properties)
+            {
+                if (key.StartsWith(prefix, StringComparison.Ordinal) && ClientSecurityProperties.IsSecurityKey(key[prefix.Length..]))
+                {
+                    settings[key[prefix.Length..]] = value;
+                }
+            }
+        }
+        if (same is not null && same.Settings.Count == settings.Count && settings.All(p => same.Settings.TryGetValue(p.Key, out var v) && v == p.Value))
+        {
+            return same;
+        }
+        try
+        {
+            return ClientSecurityProperties.From(settings);
+        }
+        catch (ClientConfigException e)
+        {
+            throw new ConfigException($"schema.history.internal.{client}{e.Key}", null, e.Message);
+        }
     }
 }

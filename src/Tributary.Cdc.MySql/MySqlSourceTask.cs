@@ -54,7 +54,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
         await ServerSetup.CheckAsync(sql, cancellationToken).ConfigureAwait(false);
         if (_config.SchemaHistoryTopic is { } historyTopic && _config.SchemaHistoryBootstrapServers is { } historyServers)
         {
-            _history = new SchemaHistory(historyTopic, historyServers);
+            _history = new SchemaHistory(historyTopic, historyServers, _config.SchemaHistoryProducerSecurity, _config.SchemaHistoryConsumerSecurity);
         }
         try
         {

@@ -239,7 +239,10 @@ public sealed class KafkaClient : IAsyncDisposable
         return result.Offset;
     }
 
-    /// <summary>A connection to any broker: the bootstrap connection, reopened when it failed.</summary>
+    /// <summary>
+    /// A connection to any broker: the bootstrap connection, reopened when it failed. An authentication failure (TLS or
+    /// SASL) is thrown at once rather than trying the next server: every broker of a cluster gives the same answer.
+    /// </summary>
     public async Task<KafkaConnection> AnyConnectionAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
@@ -270,7 +273,7 @@ public sealed class KafkaClient : IAsyncDisposable
                 }
                 return connection;
             }
-            catch (KafkaClientException e) when (!_closed)
+            catch (KafkaClientException e) when (!_closed && !e.IsAuthenticationFailure)
             {
                 problems.Add(e.Message);
             }
@@ -321,7 +324,7 @@ public sealed class KafkaClient : IAsyncDisposable
     private async Task<KafkaConnection> OpenAsync(string host, int port, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
-        var connection = await KafkaConnection.ConnectAsync(host, port, _options.ClientId, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        var connection = await KafkaConnection.ConnectAsync(host, port, _options.ClientId, _options.RequestTimeout, cancellationToken, _options.Security).ConfigureAwait(false);
         if (_closed)
         {
             await connection.DisposeAsync().ConfigureAwait(false);

@@ -1,6 +1,10 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using Tributary.Client.Security;
+using Tributary.Client.Security.Sasl;
 using Tributary.Foundation.Buffers;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
@@ -11,15 +15,18 @@ namespace Tributary.Client;
 /// One TCP connection to one Kafka broker. Requests are pipelined: each gets a correlation id and its own
 /// waiter, a single read loop matches responses (which Kafka sends in request order) to waiters. On connect
 /// the broker's API versions are read (ApiVersions v3, or v0 after an UNSUPPORTED_VERSION answer) so callers
-/// can pick the highest version both sides speak. Thread-safe. A transport failure fails every waiting
-/// request and the connection stays failed (callers open a new one).
+/// can pick the highest version both sides speak. With <see cref="ClientSecurity"/> the TLS handshake comes first and
+/// the SASL exchange (SaslHandshake v1, SaslAuthenticate v0–v2) right after ApiVersions, before any caller's request;
+/// either failing is a <see cref="KafkaClientException"/> marked as an authentication failure, and no connection is
+/// handed out. Thread-safe. A transport failure fails every waiting request and the connection stays failed (callers
+/// open a new one; after a broker-enforced session lifetime (KIP-368) that is how this client re-authenticates).
 /// </summary>
 public sealed class KafkaConnection : IAsyncDisposable
 {
-    private const short ApiVersionsKey = 18;
+    private const short ApiVersionsKey = 18, SaslHandshakeKey = 17, SaslAuthenticateKey = 36;
 
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly string _clientId;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<int, Pending> _pending = new();
@@ -29,11 +36,11 @@ public sealed class KafkaConnection : IAsyncDisposable
     private int _correlationId;
     private Exception? _failure;
 
-    private KafkaConnection(TcpClient tcp, string clientId, string endpoint, TimeSpan requestTimeout)
+    private KafkaConnection(TcpClient tcp, Stream stream, string clientId, string endpoint, TimeSpan requestTimeout)
     {
         _tcp = tcp;
         RequestTimeout = requestTimeout;
-        _stream = tcp.GetStream();
+        _stream = stream;
         _clientId = clientId;
         Endpoint = endpoint;
         _reader = Task.Run(ReadLoopAsync);
@@ -47,9 +54,13 @@ public sealed class KafkaConnection : IAsyncDisposable
 
     public bool IsFailed => Volatile.Read(ref _failure) is not null;
 
-    /// <summary>Connects and reads the broker's API versions.</summary>
-    public static async Task<KafkaConnection> ConnectAsync(string host, int port, string clientId, TimeSpan requestTimeout, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Connects, does TLS when <paramref name="security"/> says so, reads the broker's API versions and authenticates
+    /// with SASL when <paramref name="security"/> says so.
+    /// </summary>
+    public static async Task<KafkaConnection> ConnectAsync(string host, int port, string clientId, TimeSpan requestTimeout, CancellationToken cancellationToken = default, ClientSecurity? security = null)
     {
+        security ??= ClientSecurity.Plaintext;
         var tcp = new TcpClient { NoDelay = true };
         try
         {
@@ -60,16 +71,87 @@ public sealed class KafkaConnection : IAsyncDisposable
             tcp.Dispose();
             throw new KafkaClientException(-1, $"Cannot connect to {host}:{port}: {e.Message}");
         }
-        var connection = new KafkaConnection(tcp, clientId, $"{host}:{port}", requestTimeout);
+        Stream stream = tcp.GetStream();
+        if (security.Tls is { } tls)
+        {
+            stream = await HandshakeAsync(tcp, tls, host, port, requestTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        var connection = new KafkaConnection(tcp, stream, clientId, $"{host}:{port}", requestTimeout);
         try
         {
             await connection.NegotiateAsync(cancellationToken).ConfigureAwait(false);
+            if (security.Sasl is { } sasl)
+            {
+                await connection.AuthenticateAsync(sasl, host, cancellationToken).ConfigureAwait(false);
+            }
             return connection;
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The TLS handshake, bounded by the request timeout (a listener that never answers must not hang the caller).</summary>
+    private static async Task<SslStream> HandshakeAsync(TcpClient tcp, ClientTls tls, string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(tls.OptionsFor(host), bounded.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            tcp.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            var reason = e switch
+            {
+                AuthenticationException => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message,
+                OperationCanceledException => $"no answer within {timeout.TotalMilliseconds} ms",
+                _ => e.Message + " (is the listener TLS?)",
+            };
+            throw new KafkaClientException(-1, $"TLS handshake with {host}:{port} failed: {reason}", authentication: true);
+        }
+    }
+
+    /// <summary>
+    /// SaslHandshake v1 naming the mechanism, then SaslAuthenticate (the highest of v0–v2 the broker speaks) until the
+    /// mechanism's exchange is complete. An error answer ends it: UNSUPPORTED_SASL_MECHANISM with the broker's list,
+    /// SASL_AUTHENTICATION_FAILED with the broker's message.
+    /// </summary>
+    private async Task AuthenticateAsync(ISaslClientMechanism sasl, string host, CancellationToken cancellationToken)
+    {
+        if (VersionFor(SaslHandshakeKey) is not { } handshakeVersion || handshakeVersion < 1 || VersionFor(SaslAuthenticateKey, 2) is not { } authenticateVersion)
+        {
+            throw new KafkaClientException(35, $"{Endpoint} does not speak SaslHandshake v1 and SaslAuthenticate: it is not a SASL listener this client can use.", authentication: true);
+        }
+        var handshake = await SendAsync<SaslHandshakeResponse>(new SaslHandshakeRequest { Mechanism = sasl.Name }, SaslHandshakeKey, 1, cancellationToken).ConfigureAwait(false);
+        switch (handshake.ErrorCode)
+        {
+            case 0:
+                break;
+            case 33:
+                throw new KafkaClientException(33, $"{Endpoint} does not offer SASL mechanism {sasl.Name} (it offers {string.Join(", ", handshake.Mechanisms)}).", authentication: true);
+            case 34:
+                throw new KafkaClientException(34, $"{Endpoint} is not a SASL listener (ILLEGAL_SASL_STATE): check security.protocol.", authentication: true);
+            default:
+                throw new KafkaClientException(handshake.ErrorCode, $"SaslHandshake with {Endpoint} failed with error {handshake.ErrorCode}.", authentication: true);
+        }
+        var exchange = sasl.Start(host);
+        var token = exchange.Next(null);
+        while (token is not null)
+        {
+            var answer = await SendAsync<SaslAuthenticateResponse>(new SaslAuthenticateRequest { AuthBytes = token }, SaslAuthenticateKey, authenticateVersion, cancellationToken).ConfigureAwait(false);
+            if (answer.ErrorCode != 0)
+            {
+                throw new KafkaClientException(answer.ErrorCode, $"SASL authentication with {Endpoint} failed ({sasl.Name}): {answer.ErrorMessage}", authentication: true);
+            }
+            token = exchange.Next(answer.AuthBytes.ToArray());
         }
     }
 
@@ -171,7 +253,7 @@ public sealed class KafkaConnection : IAsyncDisposable
             // Not cancellable once started: a frame cut short would corrupt the stream every caller shares.
             await _stream.WriteAsync(buffer.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or AuthenticationException)
         {
             Fail(e);
             throw new KafkaClientException(-1, $"Writing to {Endpoint} failed: {e.Message}");
@@ -223,6 +305,7 @@ public sealed class KafkaConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _closing.CancelAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
         _tcp.Dispose();
         try
         {

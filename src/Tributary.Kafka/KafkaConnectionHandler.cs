@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tributary.Kafka.Security;
@@ -51,6 +52,17 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
             ? new Security.Authorization.ConnectionAuthorization(authorizer, (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString() ?? "*")
             : null;
         var context = new RequestContextFactory(connection.ConnectionId, connection.RemoteEndPoint, binding.Advertised, authorization);
+        if (binding.Endpoint.Protocol == SecurityProtocol.Ssl && connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate)
+        {
+            // mTLS on an SSL listener: the verified certificate names the principal (on SASL_SSL, SASL does, as in Kafka).
+            if (_options.Security.ClientAuthentication.PrincipalOf(certificate) is not { } principal)
+            {
+                _logger.LogInformation("Closing {Connection}: no kafka.ssl.principal.mapping.rules rule applies to the client certificate's subject {Subject}.",
+                    connection.ConnectionId, SslPrincipalMapper.DistinguishedName(certificate.SubjectName));
+                return;
+            }
+            context.Principal = principal;
+        }
         var sasl = binding.Endpoint.Protocol.UsesSasl() ? new SaslSession(_options.Security, _time, _logger, connection.ConnectionId) : null;
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, _stopping);
         var inFlight = Channel.CreateBounded<(ValueTask<ProcessedRequest> Response, byte[] Frame)>(

@@ -83,7 +83,14 @@ public sealed class KafkaServer : IAsyncDisposable
                         listen.UseHttps(new HttpsConnectionAdapterOptions
                         {
                             ServerCertificate = options.Security.Certificate,
-                            ClientCertificateMode = ClientCertificateMode.NoCertificate,
+                            ClientCertificateMode = options.Security.ClientAuthentication.Mode switch
+                            {
+                                SslClientAuth.Required => ClientCertificateMode.RequireCertificate,
+                                SslClientAuth.Requested => ClientCertificateMode.AllowCertificate,
+                                _ => ClientCertificateMode.NoCertificate,
+                            },
+                            ClientCertificateValidation = options.Security.ClientAuthentication.Validate,
+                            CheckCertificateRevocation = false,
                             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         });
                     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Cdc.MySql;
 using Tributary.Cdc.Postgres;
 using Tributary.Client;
+using Tributary.Client.Security;
 using Tributary.Connect.Datagen;
 using Tributary.Connect.File;
 using Tributary.Connect.Json;
@@ -72,7 +73,10 @@ public sealed class ConnectHost : IAsyncDisposable
             [typeof(JsonConverter).Assembly, typeof(Filter).Assembly, typeof(FileStreamSourceConnector).Assembly, typeof(DatagenConnector).Assembly, typeof(S3SinkConnector).Assembly, typeof(global::Tributary.Connect.Registry.Protobuf.ProtobufConverter).Assembly, typeof(MySqlSourceConnector).Assembly, typeof(PostgresSourceConnector).Assembly],
             worker.PluginPaths,
             message => logger.LogWarning("{Message}", message));
-        var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = worker.BootstrapServerList, ClientId = "connect-worker" });
+        // The worker's own connections (group membership, internal topics, tasks without client settings of their own)
+        // are secured by its top-level security.protocol / ssl.* / sasl.* keys; a bad value fails the start.
+        var security = ClientSecurityProperties.From(worker.Originals);
+        var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = worker.BootstrapServerList, ClientId = "connect-worker", Security = security });
         try
         {
             var metadata = await client.RefreshMetadataAsync([], cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -28,6 +28,9 @@ public abstract class AwsServeFixture
     /// <summary>The Kafka listener's bound port (for clients of the served broker beside the AWS APIs).</summary>
     public int KafkaPort => _process.Ports.Kafka;
 
+    /// <summary>The "serving" line of the latest start (it names every bound listener).</summary>
+    public string ServingLine => _process.ServingLine;
+
     /// <summary>The admin port (GET /metrics, /health).</summary>
     public int AdminPort => _process.Ports.Admin;
 

@@ -35,7 +35,10 @@ public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
     public static Task<ConnectStandaloneProcess> StartAsync(params string[] arguments) => StartCommandAsync("connect-standalone", arguments);
 
     /// <summary><c>tributary &lt;command&gt; arguments…</c> (connect-standalone, connect-distributed or schema-registry).</summary>
-    public static async Task<ConnectStandaloneProcess> StartCommandAsync(string command, params string[] arguments)
+    public static Task<ConnectStandaloneProcess> StartCommandAsync(string command, params string[] arguments) => StartCommandAsync(command, null, arguments);
+
+    /// <summary>The same with environment variables set for the child (AWS credentials, say).</summary>
+    public static async Task<ConnectStandaloneProcess> StartCommandAsync(string command, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         Assert.True(System.IO.File.Exists(Program), "tributary.dll not built: " + Program);
         var result = new ConnectStandaloneProcess();
@@ -45,6 +48,10 @@ public sealed partial class ConnectStandaloneProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         result._process = process;
         process.OutputDataReceived += (_, e) => result.Record(e.Data, "");

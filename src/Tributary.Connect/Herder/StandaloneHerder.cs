@@ -869,6 +869,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     {
         var config = entry.TaskConfigs[id];
         var logger = _loggers.CreateLogger($"Tributary.Connect.Task.{entry.Name}-{id}");
+        KafkaClient? ownClient = null;
+        var started = false;
         try
         {
             var parsed = (entry.Plugin.Kind == PluginType.Sink ? ConnectorConfig.Sink : ConnectorConfig.Source).Parse(entry.Config);
@@ -880,7 +882,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             {
                 var sourceTask = (SourceTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
-                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, _client, _offsets, _worker.OffsetFlushInterval, TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config), this, logger,
+                var client = TaskClients.For(_worker, _client, SourceProducerConfig.WorkerProducerPrefix, ClientConfigOverridePolicy.ProducerOverridePrefix, entry.Config, $"connector-producer-{entry.Name}-{id}", out ownClient);
+                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, client, _offsets, _worker.OffsetFlushInterval, TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config), this, logger,
                     SourceProducerConfig.From(_worker, entry.Config), _sourceTransactions?.Invoke(entry.Name, id, entry.Config));
             }
             else
@@ -890,7 +893,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
                 var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
                 var consumer = SinkConsumerConfig.From(_worker, entry.Config, SinkGroup(entry.Name), topics);
-                task = new WorkerSinkTask(entry.Name, id, sinkTask, config, pipeline, errors, dlq, _client, consumer, _worker.OffsetFlushInterval, this, logger);
+                var client = TaskClients.For(_worker, _client, SinkConsumerConfig.WorkerConsumerPrefix, ClientConfigOverridePolicy.ConsumerOverridePrefix, entry.Config, $"connector-consumer-{entry.Name}-{id}", out ownClient);
+                task = new WorkerSinkTask(entry.Name, id, sinkTask, config, pipeline, errors, dlq, client, consumer, _worker.OffsetFlushInterval, this, logger);
             }
             lock (_statusLock)
             {
@@ -900,10 +904,19 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 restart.Generation++;
                 restart.StartedAtTicks = Environment.TickCount64;
             }
+            if (ownClient is not null)
+            {
+                task.Own(ownClient);
+            }
             task.Start(paused);
+            started = true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            if (!started && ownClient is not null)
+            {
+                _ = ownClient.DisposeAsync().AsTask();
+            }
             logger.LogError(e, "Failed to start task {Connector}-{Task}", entry.Name, id);
             lock (_statusLock)
             {

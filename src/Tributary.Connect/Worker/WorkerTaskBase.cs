@@ -17,6 +17,7 @@ public abstract class WorkerTaskBase
     private TaskCompletionSource _resumed = NewSignal();
     private volatile bool _paused;
     private Task? _run;
+    private IAsyncDisposable? _owned;
 
     protected WorkerTaskBase(string connector, int taskId, IReadOnlyDictionary<string, string> taskConfig, ITaskStatusListener listener, ILogger logger)
     {
@@ -58,6 +59,9 @@ public abstract class WorkerTaskBase
 
     /// <summary>Completes when the loop has ended and the task was stopped.</summary>
     public Task Completion => _run ?? Task.CompletedTask;
+
+    /// <summary>Something the task closes once its loop has ended (a Kafka client of its own); set before <see cref="Start"/>.</summary>
+    public void Own(IAsyncDisposable resource) => _owned = resource;
 
     public void Start(bool paused)
     {
@@ -169,6 +173,10 @@ public abstract class WorkerTaskBase
         catch (Exception e)
         {
             Logger.LogWarning(e, "{Connector}-{Task}: stop failed", Connector, TaskId);
+        }
+        if (_owned is { } owned)
+        {
+            await owned.DisposeAsync().ConfigureAwait(false);
         }
     }
 

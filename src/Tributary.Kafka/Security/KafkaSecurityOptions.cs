@@ -15,6 +15,12 @@ public sealed record KafkaSecurityOptions
     /// <summary>The server certificate with its private key, for SSL and SASL_SSL listeners; null when none is configured.</summary>
     public X509Certificate2? Certificate { get; init; }
 
+    /// <summary>
+    /// Client certificates on TLS listeners (kafka.ssl.client.auth, kafka.ssl.truststore.location,
+    /// kafka.ssl.principal.mapping.rules); off by default.
+    /// </summary>
+    public SslClientAuthentication ClientAuthentication { get; init; } = SslClientAuthentication.Off;
+
     /// <summary>Mechanisms offered on SASL listeners, in the order SaslHandshake lists them.</summary>
     public IReadOnlyList<string> EnabledMechanisms { get; init; } = SaslMechanisms.Default;
 

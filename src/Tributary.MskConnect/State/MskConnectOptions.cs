@@ -15,4 +15,13 @@ public sealed class MskConnectOptions
 
     /// <summary>How often collected worker log lines are delivered to a connector's log destinations.</summary>
     public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A PEM file of the CAs workers trust on a TLS cluster (null: the system's).</summary>
+    public string? TrustStoreLocation { get; init; }
+
+    /// <summary>
+    /// The AWS access key and secret workers sign MSK IAM with, given to them as AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY (null: they inherit the server's environment and the standard credential chain).
+    /// </summary>
+    public (string AccessKey, string Secret)? WorkerCredentials { get; init; }
 }

@@ -340,13 +340,20 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             throw MskConnectException.BadRequest("plugins must list exactly one customPlugin.");
         }
         ConnectorValidation.Required(pluginReference.CustomPluginArn, "plugins[0].customPlugin.customPluginArn");
-        if (request.KafkaClusterClientAuthentication?.AuthenticationType is { } authentication && authentication != "NONE")
+        var authentication = request.KafkaClusterClientAuthentication?.AuthenticationType ?? "NONE";
+        var encryption = request.KafkaClusterEncryptionInTransit?.EncryptionType ?? "PLAINTEXT";
+        if (authentication is not ("NONE" or "IAM"))
         {
-            throw MskConnectException.BadRequest($"kafkaClusterClientAuthentication.authenticationType {authentication} is not supported: Tributary's listener takes NONE.");
+            throw MskConnectException.BadRequest($"kafkaClusterClientAuthentication.authenticationType must be NONE or IAM, not {authentication}.");
         }
-        if (request.KafkaClusterEncryptionInTransit?.EncryptionType is { } encryption && encryption != "PLAINTEXT")
+        if (encryption is not ("PLAINTEXT" or "TLS"))
         {
-            throw MskConnectException.BadRequest($"kafkaClusterEncryptionInTransit.encryptionType {encryption} is not supported: Tributary's listener is PLAINTEXT.");
+            throw MskConnectException.BadRequest($"kafkaClusterEncryptionInTransit.encryptionType must be PLAINTEXT or TLS, not {encryption}.");
+        }
+        if (authentication == "IAM" && encryption != "TLS")
+        {
+            // MSK's IAM access control runs on its TLS listener only.
+            throw MskConnectException.BadRequest("kafkaClusterClientAuthentication.authenticationType IAM needs kafkaClusterEncryptionInTransit.encryptionType TLS.");
         }
         lock (_lock)
         {
@@ -588,6 +595,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 }
             }
             properties["bootstrap.servers"] = spec.KafkaCluster!.ApacheKafkaCluster!.BootstrapServers!;
+            ClientSecurity(properties, spec.KafkaClusterClientAuthentication?.AuthenticationType ?? "NONE", spec.KafkaClusterEncryptionInTransit?.EncryptionType ?? "PLAINTEXT");
             properties["group.id"] = "__amazon_msk_connect_" + suffix;
             properties["config.storage.topic"] = "__amazon_msk_connect_configs_" + suffix;
             properties["offset.storage.topic"] = "__amazon_msk_connect_offsets_" + suffix;
@@ -623,6 +631,44 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 var (outs, ins) = _runtimes.TryGetValue(c.Arn, out var runtime) ? runtime.ScalingSteps : (0, 0);
                 return (c.Name, c.State, c.WorkerCount, outs, ins);
             })];
+        }
+    }
+
+    /// <summary>
+    /// The client security MSK Connect sets up for a connector's workers, in Kafka's property names for the worker
+    /// itself and for its connectors' producers, consumers and admin clients: TLS trusting
+    /// <see cref="MskConnectOptions.TrustStoreLocation"/> (MSK's workers trust Amazon's CAs; ours the CA the server is
+    /// configured with), and for IAM the MSK IAM login module, signing with the credentials the workers get
+    /// (<see cref="MskConnectOptions.WorkerCredentials"/>, MSK's service execution role). Set last: a worker
+    /// configuration cannot weaken them.
+    /// </summary>
+    private void ClientSecurity(Dictionary<string, string> properties, string authentication, string encryption)
+    {
+        if (encryption != "TLS")
+        {
+            return;
+        }
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["security.protocol"] = authentication == "IAM" ? "SASL_SSL" : "SSL",
+        };
+        if (_options.TrustStoreLocation is { } trustStore)
+        {
+            settings["ssl.truststore.type"] = "PEM";
+            settings["ssl.truststore.location"] = trustStore;
+        }
+        if (authentication == "IAM")
+        {
+            settings["sasl.mechanism"] = "AWS_MSK_IAM";
+            settings["sasl.jaas.config"] = "software.amazon.msk.auth.iam.IAMLoginModule required;";
+            settings["sasl.client.callback.handler.class"] = "software.amazon.msk.auth.iam.IAMClientCallbackHandler";
+        }
+        foreach (var prefix in (string[])["", "producer.", "consumer.", "admin."])
+        {
+            foreach (var (key, value) in settings)
+            {
+                properties[prefix + key] = value;
+            }
         }
     }
 

@@ -177,7 +177,7 @@ internal sealed class ConnectorRuntime
                     // MSK names a worker's log events [Worker-<17 hex digits>]; ours is random per process.
                     var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9))[..17];
                     var logs = _logs;
-                    _workers.Add(WorkerProcess.Start(_launcher, path, plan.WorkerProperties, logs is null ? null : line => logs.Add(id, line)));
+                    _workers.Add(WorkerProcess.Start(_launcher, path, plan.WorkerProperties, logs is null ? null : line => logs.Add(id, line), WorkerEnvironment()));
                     _settled = false;
                     continue;
                 }
@@ -195,6 +195,28 @@ internal sealed class ConnectorRuntime
             await surplus.StopAsync(StopGrace).ConfigureAwait(false);
         }
         _reportWorkers(desired);
+    }
+
+    /// <summary>
+    /// What the workers get beyond the server's environment: the configured credentials for the AWS SDK's environment
+    /// chain (the service execution role's stand-in), and the trusted CAs as the process's system trust
+    /// (<c>SSL_CERT_FILE</c>), so every client in the worker, the connectors' own included (a Debezium history
+    /// producer on SASL_SSL), trusts the cluster as MSK's workers trust Amazon's CAs.
+    /// </summary>
+    private Dictionary<string, string> WorkerEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (_options.WorkerCredentials is var (key, secret))
+        {
+            environment["AWS_ACCESS_KEY_ID"] = key;
+            environment["AWS_SECRET_ACCESS_KEY"] = secret;
+            environment["AWS_REGION"] = _options.Region;
+        }
+        if (_options.TrustStoreLocation is { } trustStore)
+        {
+            environment["SSL_CERT_FILE"] = trustStore;
+        }
+        return environment;
     }
 
     private WorkerProcess[] Workers()

@@ -51,9 +51,11 @@ internal sealed partial class WorkerProcess
 
     /// <summary>
     /// Writes <paramref name="propertiesPath"/> (the given properties plus <c>listeners</c>) and starts the worker;
-    /// every line it prints also goes to <paramref name="output"/> when given (called on the process's reader threads).
+    /// every line it prints also goes to <paramref name="output"/> when given (called on the process's reader threads);
+    /// <paramref name="environment"/> adds to (or replaces in) the server's environment.
     /// </summary>
-    public static WorkerProcess Start(WorkerLauncher launcher, string propertiesPath, IReadOnlyDictionary<string, string> properties, Action<string>? output = null)
+    public static WorkerProcess Start(WorkerLauncher launcher, string propertiesPath, IReadOnlyDictionary<string, string> properties, Action<string>? output = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var lines = properties.Select(p => $"{p.Key}={Escape(p.Value)}").Append($"listeners=http://127.0.0.1:{port}");
@@ -65,6 +67,10 @@ internal sealed partial class WorkerProcess
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         foreach (var argument in launcher.LeadingArguments)
         {
             start.ArgumentList.Add(argument);

@@ -18,6 +18,22 @@ internal static class TlsCertificatesCommand
             HelpName = "NAME",
             AllowMultipleArgumentsPerToken = false,
         };
+        var clients = new Option<string[]>("--client")
+        {
+            Description = "Also make a client certificate (subject CN=NAME) for mTLS: client-NAME.pem and client-NAME-key.pem (repeatable).",
+            HelpName = "NAME",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        clients.Validators.Add(result =>
+        {
+            foreach (var name in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+                {
+                    result.AddError($"--client {name}: use letters, digits, '-', '_' and '.' only.");
+                }
+            }
+        });
         var days = new Option<int>("--days") { Description = "Validity in days (default 365).", HelpName = "N", DefaultValueFactory = _ => 365 };
         days.Validators.Add(result =>
         {
@@ -29,24 +45,33 @@ internal static class TlsCertificatesCommand
         var command = new Command("tls-certificates", "Make a local CA and a server certificate for trying TLS out (not for production).");
         command.Add(output);
         command.Add(hosts);
+        command.Add(clients);
         command.Add(days);
-        command.SetAction(result => Run(result.GetValue(output)!, result.GetValue(hosts) ?? [], result.GetValue(days)));
+        command.SetAction(result => Run(result.GetValue(output)!, result.GetValue(hosts) ?? [], result.GetValue(clients) ?? [], result.GetValue(days)));
         return command;
     }
 
-    private static int Run(DirectoryInfo output, string[] hosts, int days)
+    private static int Run(DirectoryInfo output, string[] hosts, string[] clients, int days)
     {
         IReadOnlyList<string> names = hosts.Length > 0 ? hosts : ["localhost", "127.0.0.1"];
         try
         {
-            var files = LocalCertificateAuthority.Create(output.FullName, names, TimeSpan.FromDays(days));
+            var files = LocalCertificateAuthority.Create(output.FullName, names, TimeSpan.FromDays(days), clients);
             Console.WriteLine($"CA certificate:     {files.CaCertificate} (give it to clients: ssl.ca.location, ssl_cafile, ca)");
             Console.WriteLine($"CA key:             {files.CaKey}");
             Console.WriteLine($"server certificate: {files.ServerCertificate} (for {string.Join(", ", names)}, {days} days)");
             Console.WriteLine($"server key:         {files.ServerKey}");
+            foreach (var (certificate, key) in files.Clients)
+            {
+                Console.WriteLine($"client certificate: {certificate} with key {key} (ssl.certificate.location / ssl.key.location; ssl.keystore.type=PEM)");
+            }
             Console.WriteLine();
             Console.WriteLine("Serve TLS with:");
             Console.WriteLine($"  --set kafka.listeners=PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093 --set kafka.ssl.certificate.location={files.ServerCertificate} --set kafka.ssl.key.location={files.ServerKey}");
+            if (files.Clients.Count > 0)
+            {
+                Console.WriteLine($"  and for client certificates: --set kafka.ssl.client.auth=required --set kafka.ssl.truststore.location={files.CaCertificate}");
+            }
             return 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)

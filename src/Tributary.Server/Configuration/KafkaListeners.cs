@@ -55,6 +55,48 @@ internal static class KafkaListeners
         return listeners;
     }
 
+    /// <summary>mTLS: kafka.ssl.client.auth, the CA certificates of kafka.ssl.truststore.location, kafka.ssl.principal.mapping.rules.</summary>
+    public static SslClientAuthentication ClientAuthentication(ServerConfiguration configuration)
+    {
+        var modeText = configuration.GetString(ServerConfiguration.Keys.KafkaSslClientAuth).Trim().ToLowerInvariant();
+        var mode = modeText switch
+        {
+            "none" => SslClientAuth.None,
+            "requested" => SslClientAuth.Requested,
+            "required" => SslClientAuth.Required,
+            _ => throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSslClientAuth}': '{modeText}' is not one of none, requested, required."),
+        };
+        var location = configuration.GetString(ServerConfiguration.Keys.KafkaSslTruststoreLocation);
+        X509Certificate2Collection? trusted = null;
+        if (location != "none")
+        {
+            trusted = [];
+            try
+            {
+                trusted.ImportFromPemFile(location);
+            }
+            catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
+            {
+                throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSslTruststoreLocation}': cannot read PEM certificates from {location}: {e.Message}");
+            }
+            if (trusted.Count == 0)
+            {
+                throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSslTruststoreLocation}': {location} holds no PEM certificate.");
+            }
+        }
+        SslPrincipalMapper mapper;
+        try
+        {
+            mapper = SslPrincipalMapper.Parse(configuration.GetString(ServerConfiguration.Keys.KafkaSslPrincipalMappingRules));
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"Option '{ServerConfiguration.Keys.KafkaSslPrincipalMappingRules}': {e.Message}");
+        }
+        var rules = configuration.GetString(ServerConfiguration.Keys.KafkaSslPrincipalMappingRules).Trim();
+        return mode == SslClientAuth.None && trusted is null && rules == "DEFAULT" ? SslClientAuthentication.Off : new SslClientAuthentication(mode, trusted, mapper);
+    }
+
     /// <summary>The server certificate with its key, or null for "none".</summary>
     public static X509Certificate2? Certificate(ServerConfiguration configuration)
     {

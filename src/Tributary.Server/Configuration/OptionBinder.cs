@@ -117,8 +117,25 @@ public static class OptionBinder
                 ScaleSampleInterval = TimeSpan.FromMilliseconds(configuration.GetInt64(ServerConfiguration.Keys.MskConnectScaleSampleMs, 100, 3_600_000)),
                 ScaleCooldown = TimeSpan.FromMilliseconds(configuration.GetInt64(ServerConfiguration.Keys.MskConnectScaleCooldownMs, 0, 86_400_000)),
                 LogFlushInterval = TimeSpan.FromMilliseconds(configuration.GetInt64(ServerConfiguration.Keys.MskConnectLogFlushMs, 100, 3_600_000)),
+                TrustStoreLocation = Unless(configuration.GetString(ServerConfiguration.Keys.MskConnectTrustStore), "none"),
+                WorkerCredentials = WorkerCredentials(configuration.GetString(ServerConfiguration.Keys.MskConnectWorkerCredentials)),
             },
         };
+    }
+
+    /// <summary>msk.connect.worker.credentials: ACCESS_KEY:SECRET, or none.</summary>
+    private static (string, string)? WorkerCredentials(string value)
+    {
+        if (value == "none")
+        {
+            return null;
+        }
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || colon == value.Length - 1)
+        {
+            throw new ConfigurationException($"{ServerConfiguration.Keys.MskConnectWorkerCredentials}: expected ACCESS_KEY:SECRET or none");
+        }
+        return (value[..colon], value[(colon + 1)..]);
     }
 
     /// <summary>The schema registry (registry.*).</summary>
@@ -245,6 +262,7 @@ public static class OptionBinder
             Security = new KafkaSecurityOptions
             {
                 Certificate = KafkaListeners.Certificate(configuration),
+                ClientAuthentication = KafkaListeners.ClientAuthentication(configuration),
                 EnabledMechanisms = KafkaListeners.Mechanisms(configuration),
                 MaxReauthenticationMs = configuration.GetInt64(ServerConfiguration.Keys.ConnectionsMaxReauthMs, 0, long.MaxValue),
                 OAuthBearer = KafkaListeners.OAuthBearer(configuration),

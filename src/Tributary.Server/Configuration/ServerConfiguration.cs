@@ -27,6 +27,9 @@ public sealed class ServerConfiguration
         public const string KafkaSslCertificateLocation = "kafka.ssl.certificate.location";
         public const string KafkaSslKeyLocation = "kafka.ssl.key.location";
         public const string KafkaSslKeyPassword = "kafka.ssl.key.password";
+        public const string KafkaSslClientAuth = "kafka.ssl.client.auth";
+        public const string KafkaSslTruststoreLocation = "kafka.ssl.truststore.location";
+        public const string KafkaSslPrincipalMappingRules = "kafka.ssl.principal.mapping.rules";
         public const string KafkaSaslEnabledMechanisms = "kafka.sasl.enabled.mechanisms";
         public const string ConnectionsMaxReauthMs = "connections.max.reauth.ms";
         public const string OAuthUnsecuredEnable = "kafka.sasl.oauthbearer.unsecured.validator.enable";
@@ -104,6 +107,8 @@ public sealed class ServerConfiguration
         public const string MskConnectScaleSampleMs = "msk.connect.scale.sample.ms";
         public const string MskConnectScaleCooldownMs = "msk.connect.scale.cooldown.ms";
         public const string MskConnectLogFlushMs = "msk.connect.log.flush.ms";
+        public const string MskConnectTrustStore = "msk.connect.ssl.truststore.location";
+        public const string MskConnectWorkerCredentials = "msk.connect.worker.credentials";
 
         // Delivery streams.
         public const string DeliveryDestination = "delivery.destination";
@@ -126,7 +131,7 @@ public sealed class ServerConfiguration
         public static IReadOnlyList<string> All { get; } =
         [
             DataDir, KafkaHost, KafkaPort, KafkaAdvertisedHost, KafkaListeners, KafkaAdvertisedListeners, KafkaListenerSecurityProtocolMap,
-            KafkaSslCertificateLocation, KafkaSslKeyLocation, KafkaSslKeyPassword, KafkaSaslEnabledMechanisms, ConnectionsMaxReauthMs,
+            KafkaSslCertificateLocation, KafkaSslKeyLocation, KafkaSslKeyPassword, KafkaSslClientAuth, KafkaSslTruststoreLocation, KafkaSslPrincipalMappingRules, KafkaSaslEnabledMechanisms, ConnectionsMaxReauthMs,
             OAuthUnsecuredEnable, OAuthUnsecuredPrincipalClaim, OAuthUnsecuredScopeClaim, OAuthUnsecuredRequiredScope, OAuthUnsecuredClockSkewMs, OAuthJwksUrl,
             OAuthExpectedIssuer, OAuthExpectedAudience, OAuthSubClaim, OAuthScopeClaim, OAuthClockSkewSeconds, MskIamCredentials,
             AuthorizerEnable, SuperUsers, AllowEveryoneIfNoAclFound, SocketRequestMaxBytes, NumPartitions, AutoCreateTopics, MessageMaxBytes,
@@ -136,7 +141,7 @@ public sealed class ServerConfiguration
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
-            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, MskConnectScaleSampleMs, MskConnectScaleCooldownMs, MskConnectLogFlushMs, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
+            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, MskConnectScaleSampleMs, MskConnectScaleCooldownMs, MskConnectLogFlushMs, MskConnectTrustStore, MskConnectWorkerCredentials, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
             DeliveryS3SecretKey, DeliveryS3PartSizeBytes, DeliveryS3CreateBuckets, DeliveryMaxStreams, DeliveryMaxBufferedBytes,
             DeliveryMaxActivePartitions, DeliveryLambdaEndpoints, DeliveryLambdaTimeoutMs, DeliveryStreamsFile, DeliveryTablesDirectory,
         ];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Tributary.Foundation.Signing;
 
 namespace Tributary.Kafka.Security.Iam;
 
@@ -17,7 +18,7 @@ namespace Tributary.Kafka.Security.Iam;
 public static class SigV4PresignVerifier
 {
     public const string Action = "kafka-cluster:Connect";
-    private const string Algorithm = "AWS4-HMAC-SHA256";
+    private const string Algorithm = SigV4.Algorithm;
     private const string Service = "kafka-cluster";
     private const int MaxExpiresSeconds = 900;
     private static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(15);
@@ -80,13 +81,13 @@ public static class SigV4PresignVerifier
             return null;
         }
         var signature = Get("X-Amz-Signature");
-        var query = string.Join('&', parameters.Where(p => p.Key != "X-Amz-Signature").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Encode(p.Key) + "=" + Encode(p.Value)));
-        var key = SigningKey(secret, scope[1], scope[2]);
+        var query = string.Join('&', parameters.Where(p => p.Key != "X-Amz-Signature").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => SigV4.Encode(p.Key) + "=" + SigV4.Encode(p.Value)));
+        var key = SigV4.SigningKey(secret, scope[1], scope[2], Service);
         foreach (var payloadHash in PayloadHashes)
         {
             var canonicalRequest = $"GET\n/\n{query}\nhost:{host.Trim().ToLowerInvariant()}\n\nhost\n{payloadHash}";
-            var stringToSign = $"{Algorithm}\n{Get("X-Amz-Date")}\n{scope[1]}/{scope[2]}/{Service}/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
-            var expected = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
+            var stringToSign = $"{Algorithm}\n{Get("X-Amz-Date")}\n{scope[1]}/{scope[2]}/{Service}/aws4_request\n{SigV4.HashHex(canonicalRequest)}";
+            var expected = SigV4.Sign(key, stringToSign);
             if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
             {
                 return arn;
@@ -94,33 +95,5 @@ public static class SigV4PresignVerifier
         }
         error = "the signature does not match";
         return null;
-    }
-
-    /// <summary>kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").</summary>
-    public static byte[] SigningKey(string secret, string date, string region)
-    {
-        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Service));
-        return HMACSHA256.HashData(key, "aws4_request"u8);
-    }
-
-    /// <summary>SigV4's URI encoding: RFC 3986 unreserved characters as they are, every other UTF-8 byte as %XX.</summary>
-    public static string Encode(string value)
-    {
-        var builder = new StringBuilder(value.Length + 16);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            var c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-        return builder.ToString();
     }
 }
