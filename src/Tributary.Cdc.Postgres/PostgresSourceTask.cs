@@ -68,6 +68,8 @@ public sealed class PostgresSourceTask : CdcSourceTask
         }
     }
 
+    private static readonly TimeSpan StatusUpdateTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Confirms to the slot what the committed offsets cover (a standby status update with the flush LSN).</summary>
     public override async Task CommitAsync()
     {
@@ -78,14 +80,17 @@ public sealed class PostgresSourceTask : CdcSourceTask
         }
         var lsn = _acknowledgedLsn;
         replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn));
+        // Bounded: the worker's loop calls this between polls, and a status update that cannot be written (the
+        // connection stuck while the reader starts or stops it) must not hold up the loop or a stop.
+        using var timeout = new CancellationTokenSource(StatusUpdateTimeout);
         try
         {
-            await replication.SendStatusUpdate(CancellationToken.None).ConfigureAwait(false);
+            await replication.SendStatusUpdate(timeout.Token).ConfigureAwait(false);
             _confirmedLsn = lsn;
         }
-        catch (Exception error) when (error is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception error) when (error is NpgsqlException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
-            // The connection is going away; the status set above goes with the next update, or the slot resends.
+            // The connection is going away or stuck; the status set above goes with the next update, or the slot resends.
         }
     }
 
