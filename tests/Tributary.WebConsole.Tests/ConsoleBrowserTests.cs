@@ -145,13 +145,19 @@ public sealed class ConnectionBannerTests
         ConsoleServer.RequireBrowser();
         await using var server = new ConsoleServer();
         await server.StartAsync();
-        var ready = Path.Combine(server.DataDirectory, "..", Path.GetFileName(server.DataDirectory) + ".ready");
-        var scenario = server.RunScenarioAsync("banner", ready);
-        await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(ready) || scenario.IsCompleted), () => "the page did not load", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
-        Assert.False(scenario.IsFaulted, scenario.Exception?.ToString());
-        await server.KillAsync();
-        var lines = await scenario;
-        Assert.Contains("Connection to Tributary lost", lines[^1].GetProperty("banner").GetString());
-        File.Delete(ready);
+        var ready = server.DataDirectory + ".ready";
+        try
+        {
+            var scenario = server.RunScenarioAsync("banner", ready);
+            await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(ready) || scenario.IsCompleted), () => "the page did not load", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+            Assert.False(scenario.IsFaulted, scenario.Exception?.ToString());
+            await server.KillAsync();
+            var lines = await scenario;
+            Assert.Contains("Connection to Tributary lost", lines[^1].GetProperty("banner").GetString());
+        }
+        finally
+        {
+            File.Delete(ready);
+        }
     }
 }

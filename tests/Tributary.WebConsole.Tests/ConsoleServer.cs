@@ -6,12 +6,14 @@ namespace Tributary.WebConsole.Tests;
 /// <summary>
 /// The real <c>tributary serve</c> (every listener on a port the OS picks, Connect on) with the console on its admin
 /// port, and the browser scripts of tests/interop/console run against it as separate processes. Screenshots go to a
-/// temporary directory, or to docs/console/ when CONSOLE_SCREENSHOTS=docs (how the committed ones were made).
+/// temporary directory removed with the data, or to docs/console/ when CONSOLE_SCREENSHOTS=docs (how the committed ones
+/// were made).
 /// </summary>
 public sealed class ConsoleServer : IAsyncDisposable
 {
     public static readonly string Scripts = Path.Combine(InteropPaths.Scripts, "console");
     private readonly TributaryProcess _process;
+    private readonly bool _keepScreenshots;
 
     public ConsoleServer(Action<string>? seed = null)
     {
@@ -19,9 +21,10 @@ public sealed class ConsoleServer : IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
         seed?.Invoke(DataDirectory);
         _process = new TributaryProcess(DataDirectory, () => ["admin.port=0", "connect.rest.port=0"], TimeSpan.FromSeconds(180));
-        Screenshots = Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS") == "docs"
+        _keepScreenshots = Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS") == "docs";
+        Screenshots = _keepScreenshots
             ? Path.Combine(InteropPaths.RepositoryRoot, "docs", "console")
-            : Path.Combine(DataDirectory, "..", Path.GetFileName(DataDirectory) + "-screenshots");
+            : DataDirectory + "-screenshots";
         Directory.CreateDirectory(Screenshots);
     }
 
@@ -74,6 +77,10 @@ public sealed class ConsoleServer : IAsyncDisposable
         finally
         {
             Directory.Delete(DataDirectory, recursive: true);
+            if (!_keepScreenshots)
+            {
+                Directory.Delete(Screenshots, recursive: true);
+            }
         }
     }
 }

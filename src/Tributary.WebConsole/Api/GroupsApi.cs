@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -59,14 +58,10 @@ internal static class GroupsApi
 
     private static async Task<IResult> ResetAsync(IBrokerApi broker, string id, HttpRequest request)
     {
-        ResetRequest? body;
-        try
+        var (body, invalid) = await Query.BodyAsync<ResetRequest>(request, "a reset").ConfigureAwait(false);
+        if (body is null)
         {
-            body = await request.ReadFromJsonAsync<ResetRequest>(request.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            return Query.Error(400, "InvalidRequest", $"The body is not a reset: {e.Message}");
+            return invalid!;
         }
         if (body?.Topic is not { Length: > 0 } topicName || broker.GetTopic(topicName) is not { } topic)
         {

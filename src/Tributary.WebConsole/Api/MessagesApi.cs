@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -171,18 +170,10 @@ internal static class MessagesApi
 
     private static async Task<IResult> ProduceAsync(IBrokerApi broker, string name, HttpRequest request)
     {
-        ProduceRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<ProduceRequest>(request.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            return Query.Error(400, "InvalidRequest", $"The body is not a message: {e.Message}");
-        }
+        var (body, invalid) = await Query.BodyAsync<ProduceRequest>(request, "a message").ConfigureAwait(false);
         if (body is null)
         {
-            return Query.Error(400, "InvalidRequest", "The body is not a message.");
+            return invalid!;
         }
         var headers = new List<RecordHeader>();
         foreach (var header in body.Headers ?? [])

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Tributary.WebConsole.Api;
@@ -40,6 +41,21 @@ internal static class Query
 {
     public static int? Int(HttpRequest request, string name) =>
         int.TryParse(request.Query[name].FirstOrDefault(), out var value) ? value : null;
+
+    /// <summary>The request's JSON body as <typeparamref name="T"/>, or (body null) the 400 answer that names <paramref name="what"/> when it is not one.</summary>
+    public static async Task<(T? Body, IResult? Error)> BodyAsync<T>(HttpRequest request, string what)
+        where T : class
+    {
+        try
+        {
+            var body = await request.ReadFromJsonAsync<T>(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return body is null ? (null, Error(400, "InvalidRequest", $"The body is not {what}.")) : (body, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Error(400, "InvalidRequest", $"The body is not {what}: {e.Message}"));
+        }
+    }
 
     public static long? Long(HttpRequest request, string name) =>
         long.TryParse(request.Query[name].FirstOrDefault(), out var value) ? value : null;

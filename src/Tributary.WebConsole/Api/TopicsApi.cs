@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -89,14 +88,10 @@ internal static class TopicsApi
 
     private static async Task<IResult> CreateAsync(IBrokerApi broker, HttpRequest request)
     {
-        CreateTopicRequest? body;
-        try
+        var (body, invalid) = await Query.BodyAsync<CreateTopicRequest>(request, "a topic").ConfigureAwait(false);
+        if (body is null)
         {
-            body = await request.ReadFromJsonAsync<CreateTopicRequest>(request.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            return Query.Error(400, "InvalidRequest", $"The body is not a topic: {e.Message}");
+            return invalid!;
         }
         if (string.IsNullOrWhiteSpace(body?.Name))
         {

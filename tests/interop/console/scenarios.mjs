@@ -145,6 +145,9 @@ const scenarios = {
       await page.waitForFunction(() => !document.querySelector('main .loading'), { timeout: 20000 });
       await page.addScriptTag({ content: source });
       const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+      // Pages no other scenario photographs.
+      const name = { '/console/': 'overview', '/console/kinesis': 'kinesis-streams' }[at];
+      if (name) await shot(page, name, true);
       for (const v of result.violations) {
         found.push({ page: at, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0]?.target });
       }
