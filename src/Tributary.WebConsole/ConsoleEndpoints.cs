@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tributary.WebConsole.Api;
 using Tributary.WebConsole.Assets;
@@ -19,6 +20,7 @@ public static class ConsoleEndpoints
     {
         StaticAssets.Map(routes);
         var api = routes.MapGroup(ApiPrefix);
+        api.AddEndpointFilter(RequireJsonForChanges);
         OverviewApi.Map(api, sources);
         TopicsApi.Map(api, sources.Broker);
         MessagesApi.Map(api, sources.Broker);
@@ -26,5 +28,21 @@ public static class ConsoleEndpoints
         KinesisApi.Map(api, sources.Kinesis);
         DeliveryStreamsApi.Map(api, sources.Delivery);
         ConnectorsApi.Map(api, sources.ConnectRest);
+    }
+
+    /// <summary>
+    /// Every request that changes something must say <c>Content-Type: application/json</c> (the pages always do, with
+    /// or without a body). A browser sends that type across origins only after a CORS preflight, which this port never
+    /// grants, so another web site open in the same browser cannot post a form here to delete a topic or pause a
+    /// connector (a plain form post can only be text/plain, urlencoded or multipart).
+    /// </summary>
+    private static async ValueTask<object?> RequireJsonForChanges(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !request.HasJsonContentType())
+        {
+            return Query.Error(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "Requests that change something must be sent as Content-Type: application/json.");
+        }
+        return await next(context).ConfigureAwait(false);
     }
 }

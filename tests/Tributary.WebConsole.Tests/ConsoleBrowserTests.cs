@@ -15,6 +15,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public const string RunningConnector = "console-datagen";
     public const string FailedConnector = "console-datagen-done";
     public const string Group = "console-readers";
+    public const string DeletedTopic = "to-delete";
 
     public ConsoleServer Server { get; } = new();
 
@@ -27,6 +28,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             await Server.PostAsync("/api/console/topics", new { name = $"seeded-{i:D4}", partitions = 1 });
         }
         await Server.PostAsync("/api/console/topics", new { name = "orders", partitions = 2 });
+        await Server.PostAsync("/api/console/topics", new { name = DeletedTopic, partitions = 1 });
         for (var i = 0; i < 5; i++)
         {
             await Server.PostAsync("/api/console/topics/orders/messages", new { partition = i % 2, key = $"k{i}", value = $"{{\"n\":{i}}}" });
@@ -83,8 +85,12 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     [Fact]
     public async Task Topic_list_pages_and_searches_then_a_topic_made_in_the_form_takes_a_message_that_the_browser_shows()
     {
-        var lines = await Server.RunScenarioAsync("topics");
+        var lines = await Server.RunScenarioAsync("topics", ConsoleFixture.DeletedTopic);
         Assert.Equal(50, lines[^1].GetProperty("rows").GetInt32());
+        using (var deleted = await Server.Http.GetAsync($"{Server.BaseUrl}/api/console/topics/{ConsoleFixture.DeletedTopic}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, deleted.StatusCode);
+        }
         // The message produced through the page is in the log, read back through the API the browser did not use.
         var messages = await Server.Http.GetFromJsonAsync<JsonElement>($"{Server.BaseUrl}/api/console/topics/browser-made/messages?partition=1&offset=0");
         var message = messages.GetProperty("items")[0];
@@ -119,6 +125,25 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await Server.RunScenarioAsync("groups", ConsoleFixture.Group);
         var group = await Server.Http.GetFromJsonAsync<JsonElement>($"{Server.BaseUrl}/api/console/groups/{ConsoleFixture.Group}");
         Assert.All(group.GetProperty("lag").EnumerateArray(), l => Assert.Equal(0, l.GetProperty("lag").GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_change_sent_as_a_plain_form_post_is_refused_so_other_sites_cannot_make_it()
+    {
+        foreach (var (path, body) in new[]
+        {
+            ("/api/console/topics", """{"name":"cross-site"}"""),
+            ("/api/console/delivery-streams", """{"DeliveryStreamName":"cross-site","ExtendedS3DestinationConfiguration":{"RoleARN":"arn:aws:iam::000000000000:role/f","BucketARN":"arn:aws:s3:::b"}}"""),
+            ($"/api/console/connectors/{ConsoleFixture.RunningConnector}/pause", ""),
+        })
+        {
+            using var response = await Server.Http.PostAsync(Server.BaseUrl + path, new StringContent(body, System.Text.Encoding.UTF8, "text/plain"));
+            Assert.Equal(System.Net.HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        }
+        using var topic = await Server.Http.GetAsync($"{Server.BaseUrl}/api/console/topics/cross-site");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, topic.StatusCode);
+        using var stream = await Server.Http.GetAsync($"{Server.BaseUrl}/api/console/delivery-streams/cross-site");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, stream.StatusCode);
     }
 
     [Fact]

@@ -27,15 +27,23 @@ const scenarios = {
     check(/1–50 of [\d,]+/.test(summary), `pager says "${summary}"`);
     await shot(page, 'topics');
     await page.type('input[type=search]', 'seeded-0001');
-    await page.waitForFunction(() => document.querySelectorAll('#topic-list tbody tr').length < 50);
+    // The list is replaced by the search's page (it shows "Loading…" in between): wait for the matching rows.
+    await page.waitForFunction(() => {
+      const names = [...document.querySelectorAll('#topic-list tbody tr td:first-child')];
+      return names.length > 0 && names.every((n) => n.textContent.includes('seeded-0001'));
+    });
+    const stillFocused = await page.evaluate(() => document.activeElement?.getAttribute('type'));
+    check(stillFocused === 'search', `after the search the focus is on ${stillFocused}, not the search box`);
     const found = await page.$$eval('#topic-list tbody tr td:first-child', (c) => c.map((x) => x.textContent));
-    check(found.every((n) => n.includes('seeded-0001')) && found.length > 0, `search found ${JSON.stringify(found)}`);
+    check(found.length === 1 && found[0] === 'seeded-0001', `search found ${JSON.stringify(found)}`);
 
     await page.goto(`${base}/console/topics`);
     await page.waitForSelector('#topic-list table');
     await page.type('form input[name=name]', 'browser-made');
     await page.$eval('form input[name=partitions]', (e) => { e.value = '3'; });
-    await page.click('form button[type=submit]');
+    // Submitted from the keyboard: Enter in a field of the form.
+    await page.focus('form input[name=partitions]');
+    await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.pathname === '/console/topics/browser-made');
     await waitForText(page, 'h1', 'Topic browser-made');
     const partitions = (await columnOf(page, 'Partitions and offsets', 0)).length;
@@ -56,7 +64,16 @@ const scenarios = {
     await shot(page, 'topic', true);
     await page.select('form.browse select[name=format]', 'hex');
     await waitForText(page, '#messages', '7b 22 69 64');
-    report({ scenario, rows, search: found.length, produced: true });
+
+    // Delete, confirmed in place: the first press only asks.
+    await page.goto(`${base}/console/topics/${argument}`);
+    await waitForText(page, 'h1', `Topic ${argument}`);
+    await page.click('main .toolbar button.danger');
+    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    check(focused === 'Confirm', `after Delete, focus is on "${focused}", not on Confirm`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.pathname === '/console/topics');
+    report({ scenario, rows, search: found.length, produced: true, deleted: argument });
   },
 
   // The creation form: a server validation message beside its field first, then a stream created from a topic to Parquet-less JSON.

@@ -25,10 +25,9 @@ function setLost(value, detail) {
 
 export async function api(path, options = {}) {
   const init = { method: options.method ?? 'GET', headers: { accept: 'application/json' } };
-  if (options.body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(options.body);
-  }
+  // Changes always go as JSON, with or without a body: the server refuses other types (see ConsoleEndpoints).
+  if (init.method !== 'GET') init.headers['content-type'] = 'application/json';
+  if (options.body !== undefined) init.body = JSON.stringify(options.body);
   let response;
   try {
     response = await fetch(`/api/console${path}`, init);

@@ -92,9 +92,14 @@ export const state = (text) => h('span', { class: `state ${text}` }, text);
 
 export const link = (href, text) => h('a', { href, 'data-link': true }, text);
 
-/** A search box that calls onSearch(text) after typing pauses. */
+/**
+ * A search box that calls onSearch(text) after typing pauses. A search re-renders its page, so the new box takes the
+ * focus (caret at the end) when the old one had it: typing goes on where it was.
+ */
 export function searchBox(label, value, onSearch) {
   let timer;
+  const hadFocus = document.activeElement?.getAttribute?.('type') === 'search';
   const input = h('input', { type: 'search', value: value ?? '', oninput: () => { clearTimeout(timer); timer = setTimeout(() => onSearch(input.value), 250); } });
+  if (hadFocus) queueMicrotask(() => { input.focus(); input.setSelectionRange(input.value.length, input.value.length); });
   return field(label, input, 'search');
 }
