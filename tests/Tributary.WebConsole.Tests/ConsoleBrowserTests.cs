@@ -128,6 +128,19 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_admin_ports_metrics_and_health_stay_beside_the_console_and_unknown_paths_are_404()
+    {
+        using var metrics = await Server.Http.GetAsync(Server.BaseUrl + "/metrics");
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType?.ToString());
+        Assert.Contains("tributary_partition_log_end_offset{topic=\"orders\",partition=\"0\"}", await metrics.Content.ReadAsStringAsync());
+        Assert.Equal("ok\n", await Server.Http.GetStringAsync(Server.BaseUrl + "/health"));
+        using var unknown = await Server.Http.GetAsync(Server.BaseUrl + "/nothing-here");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        using var missingAsset = await Server.Http.GetAsync(Server.BaseUrl + "/console/js/missing.js");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missingAsset.StatusCode);
+    }
+
+    [Fact]
     public async Task A_change_sent_as_a_plain_form_post_is_refused_so_other_sites_cannot_make_it()
     {
         foreach (var (path, body) in new[]
