@@ -51,6 +51,7 @@ apt_install() {
 # mariadb-install-db, mariadb-binlog, mariadb-dump) in temporary directories; they never touch a system service.
 # The PostgreSQL CDC tests (tests/Tributary.Cdc.Postgres.Tests) start Debian's PostgreSQL 15 (postgresql: initdb,
 # postgres under /usr/lib/postgresql/15/bin) the same way, as the postgres OS user, with wal_level=logical.
+# The web console's browser tests (tests/Tributary.WebConsole.Tests) drive Debian's chromium (/usr/bin/chromium).
 need_packages=()
 command -v kcat >/dev/null || need_packages+=(kcat)
 command -v jq >/dev/null || need_packages+=(jq)
@@ -59,7 +60,7 @@ command -v openssl >/dev/null || need_packages+=(openssl)
 # The jq oracle tests compare with Debian 12's current jq build (1.6-2.1+deb12u3 reads "nan" as NaN; deb12u1 did not).
 jq_version=$(dpkg-query -W -f='${Version}' jq 2>/dev/null || true)
 if [ -n "$jq_version" ] && dpkg --compare-versions "$jq_version" lt 1.6-2.1+deb12u3; then need_packages+=(jq); fi
-for pkg in python3-confluent-kafka python3-kafka python3-protobuf python3-snappy unzip openjdk-17-jdk-headless mariadb-server postgresql; do
+for pkg in python3-confluent-kafka python3-kafka python3-protobuf python3-snappy unzip openjdk-17-jdk-headless mariadb-server postgresql chromium; do
   dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || need_packages+=("$pkg")
 done
 command -v node >/dev/null || need_packages+=(nodejs)
@@ -142,6 +143,20 @@ if [ ! -f "$formats_stamp" ] || [ "$formats_node_dir/package-lock.json" -nt "$fo
     ok "npm ci in $formats_node_dir"
   else
     fail "could not install the Parquet readers: npm ci in $formats_node_dir (@duckdb/node-api, hyparquet, hyparquet-compressors)"
+  fi
+fi
+
+# The web console's browser tests (tests/Tributary.WebConsole.Tests): Debian's chromium (installed with the interop
+# clients above) driven by puppeteer-core, and axe-core, from tests/interop/console's committed package-lock.json:
+# npm ci, only when node_modules is missing or older than package.json / package-lock.json.
+console_dir=tests/interop/console
+console_stamp=$console_dir/node_modules/.package-lock.json
+if [ ! -f "$console_stamp" ] || [ "$console_dir/package-lock.json" -nt "$console_stamp" ] || [ "$console_dir/package.json" -nt "$console_stamp" ]; then
+  echo "Installing the console's browser driver (npm ci in $console_dir) ..."
+  if (cd "$console_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    ok "npm ci in $console_dir"
+  else
+    fail "could not install the console's browser driver: npm ci in $console_dir (puppeteer-core, axe-core)"
   fi
 fi
 

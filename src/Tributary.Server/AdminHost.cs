@@ -12,12 +12,15 @@ using Microsoft.Extensions.Logging;
 using Tributary.Broker;
 using Tributary.Delivery.Engine;
 using Tributary.Firehose.Streams;
+using Tributary.WebConsole;
 
 namespace Tributary.Server;
 
 /// <summary>
 /// The admin port (admin.host / admin.port): <c>GET /metrics</c> in Prometheus text format (topics, consumer-group
-/// lag, delivery streams with Firehose's metric names) and <c>GET /health</c>. Read-only; binds loopback by default.
+/// lag, delivery streams with Firehose's metric names), <c>GET /health</c>, and the web console (<c>/console/</c>
+/// and its API under <c>/api/console/</c>, Tributary.WebConsole, docs/console.md). Binds loopback by default: the
+/// console can create and delete topics and streams, so it is for whoever can reach this port.
 /// </summary>
 public sealed class AdminHost : IAsyncDisposable
 {
@@ -34,8 +37,9 @@ public sealed class AdminHost : IAsyncDisposable
 
     /// <param name="connect">The embedded Connect worker's herder once it runs (null before, or when Connect is off).</param>
     /// <param name="mskConnect">The MSK Connect registry, for its connectors' worker counts and scaling steps (null: none).</param>
+    /// <param name="console">What the web console shows; null serves no console.</param>
     public static async Task<AdminHost> StartAsync(IBrokerApi broker, DeliveryStreams delivery, AdminOptions options, ILoggerFactory loggerFactory,
-        Func<Tributary.Connect.Runtime.Herder.StandaloneHerder?>? connect = null, Tributary.MskConnect.State.MskConnectRegistry? mskConnect = null)
+        Func<Tributary.Connect.Runtime.Herder.StandaloneHerder?>? connect = null, Tributary.MskConnect.State.MskConnectRegistry? mskConnect = null, ConsoleSources? console = null)
     {
         var port = options.Port;
         if (port < 0)
@@ -48,23 +52,13 @@ public sealed class AdminHost : IAsyncDisposable
         var address = IPAddress.Parse(options.Host);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
-        app.Run(async context =>
+        app.MapGet("/metrics", (HttpContext context) => Results.Text(Metrics(broker, delivery, connect?.Invoke(), mskConnect), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/health", () => Results.Text("ok\n"));
+        if (console is not null)
         {
-            switch (context.Request.Path.Value)
-            {
-                case "/metrics" when HttpMethods.IsGet(context.Request.Method):
-                    context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                    await context.Response.WriteAsync(Metrics(broker, delivery, connect?.Invoke(), mskConnect), context.RequestAborted).ConfigureAwait(false);
-                    break;
-                case "/health" when HttpMethods.IsGet(context.Request.Method):
-                    await context.Response.WriteAsync("ok\n", context.RequestAborted).ConfigureAwait(false);
-                    break;
-                default:
-                    context.Response.StatusCode = 404;
-                    await context.Response.WriteAsync("Not found: GET /metrics or /health.\n", context.RequestAborted).ConfigureAwait(false);
-                    break;
-            }
-        });
+            app.MapConsole(console);
+        }
+        app.MapFallback((HttpContext context) => Results.Text("Not found: GET /metrics, /health or /console/.\n", statusCode: 404));
         await app.StartAsync().ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         return new AdminHost(app, bound.Select(a => new Uri(a).Port).First());

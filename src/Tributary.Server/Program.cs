@@ -140,7 +140,9 @@ public static class Program
             AdminHost admin;
             try
             {
-                admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder, mskConnect.Registry).ConfigureAwait(false);
+                var console = new Tributary.WebConsole.ConsoleSources(broker, delivery.Streams, () => aws.Streams,
+                    () => connectForMetrics is { } worker ? new UriBuilder("http", options.Connect.Host, worker.Port, "/").Uri : null);
+                admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder, mskConnect.Registry, console).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
             {

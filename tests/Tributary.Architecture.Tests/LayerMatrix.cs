@@ -98,6 +98,14 @@ internal static class LayerMatrix
             "Tributary.Formats", "Tributary.Orc", "Tributary.Jq", "Tributary.ObjectStores", "Tributary.Delivery",
         ],
 
+        // The web console: JSON endpoints and embedded pages over the broker API, the Kinesis streams and the delivery
+        // streams (Connect through its REST API, no reference); the host maps it on the admin port.
+        ["Tributary.WebConsole"] =
+        [
+            "Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker", "Tributary.Kinesis",
+            "Tributary.Delivery", "Tributary.Firehose",
+        ],
+
         // Host: wires everything.
         ["Tributary.Server"] =
         [
@@ -106,7 +114,7 @@ internal static class LayerMatrix
             "Tributary.ObjectStores", "Tributary.Delivery", "Tributary.Firehose", "Tributary.Registry", "Tributary.Schemas",
             "Tributary.Connect", "Tributary.Connect.Api", "Tributary.Connect.Converters", "Tributary.Connect.Transforms",
             "Tributary.Connect.File", "Tributary.Connect.S3", "Tributary.Connect.Registry", "Tributary.Cdc.MySql", "Tributary.Generator", "Tributary.Cdc.Postgres",
-            "Tributary.Connect.Datagen",
+            "Tributary.Connect.Datagen", "Tributary.WebConsole",
         ],
     };
 }
