@@ -12,7 +12,7 @@
 set -euo pipefail
 N=${1:-500000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DLL=${2:-$ROOT/tests/Tributary.Generator.Tests/bin/Debug/net10.0/tributary.dll}
+DLL=${2:-$ROOT/src/Tributary.Server/bin/Release/net10.0/tributary.dll}   # dotnet build src/Tributary.Server -c Release
 WORK=$(mktemp -d /tmp/tributary-generator-bench.XXXXXX)
 . "$ROOT/bench/lib/processes.sh"
 now() { date +%s.%N; }

@@ -36,10 +36,10 @@ internal sealed class ScenarioBServer : AwsServeFixture
 
 /// <summary>
 /// Scenario B (user-scenarios.md) as its users walk it, with the AWS CLI against one `tributary serve`: the Debezium
-/// MySQL plugin zip copied to S3 and made a custom plugin, a connector created with autoscaled capacity, IAM client
-/// authentication over TLS, logs delivered, and scenario B's Debezium 1.6 configuration as written (its history clients
-/// on SASL_SSL with AWS_MSK_IAM); RUNNING; the database's DDL and three INSERTs arrive as Debezium's events; the
-/// connector is deleted with its workers.
+/// MySQL plugin zip copied to S3 and made a custom plugin, a worker configuration, a connector created with autoscaled
+/// capacity, IAM client authentication over TLS, logs delivered, and scenario B's Debezium 1.6 configuration as written
+/// (its history clients on SASL_SSL with AWS_MSK_IAM); RUNNING; the database's DDL and three INSERTs arrive as
+/// Debezium's events; the connector is deleted with its workers.
 /// </summary>
 [Trait("Category", "process")]
 public sealed class MskConnectScenarioBTests
@@ -82,6 +82,13 @@ public sealed class MskConnectScenarioBTests
                 (await Cli("kafkaconnect", "describe-custom-plugin", "--custom-plugin-arn", pluginArn)).GetProperty("customPluginState").GetString() == "ACTIVE",
                 "the Debezium plugin is ACTIVE", TimeSpan.FromSeconds(60));
 
+            // MSK's default worker configuration, written out as a custom one (create-worker-configuration takes the
+            // properties base64-encoded).
+            var workerProperties = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+                "key.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\n"));
+            var workerConfigurationArn = (await Cli("kafkaconnect", "create-worker-configuration", "--name", "ecommerce-worker",
+                "--properties-file-content", workerProperties)).GetProperty("workerConfigurationArn").GetString()!;
+
             var secured = $"localhost:{server.ListenerPort("SASL_SSL")}";
             var configuration = new Dictionary<string, string>
             {
@@ -118,6 +125,7 @@ public sealed class MskConnectScenarioBTests
                 ["kafkaClusterEncryptionInTransit"] = new { encryptionType = "TLS" },
                 ["plugins"] = new[] { new { customPlugin = new { customPluginArn = pluginArn, revision = 1 } } },
                 ["serviceExecutionRoleArn"] = "arn:aws:iam::123456789012:role/msk-connect",
+                ["workerConfiguration"] = new { workerConfigurationArn, revision = 1 },
                 ["logDelivery"] = new { workerLogDelivery = new { cloudWatchLogs = new { enabled = true, logGroup = "msk-connect-ecommerce" } } },
             }));
             var connectorArn = (await Cli("kafkaconnect", "create-connector", "--cli-input-json", "file://" + request)).GetProperty("connectorArn").GetString()!;
