@@ -218,10 +218,10 @@ public static class FakerHelpers
         },
         ["date"] = new(StringComparer.Ordinal)
         {
-            ["now"] = (Faker f, in HelperArgument a) => MomentFormat.Format(DateTimeOffset.Now, a.String ?? MomentFormat.DefaultFormat),
-            ["utc"] = (Faker f, in HelperArgument a) => MomentFormat.Format(DateTimeOffset.UtcNow, a.String ?? MomentFormat.DefaultUtcFormat),
+            ["now"] = (Faker f, in HelperArgument a) => MomentFormat.FormatNow(a.String ?? MomentFormat.DefaultFormat, utc: false),
+            ["utc"] = (Faker f, in HelperArgument a) => MomentFormat.FormatNow(a.String ?? MomentFormat.DefaultUtcFormat, utc: true),
             // The generator's periodic mode simulates time; a steady-rate run is always "real time", as with the lock on.
-            ["simTime"] = (Faker f, in HelperArgument a) => MomentFormat.Format(DateTimeOffset.Now, a.String ?? MomentFormat.DefaultFormat),
+            ["simTime"] = (Faker f, in HelperArgument a) => MomentFormat.FormatNow(a.String ?? MomentFormat.DefaultFormat, utc: false),
             ["past"] = (Faker f, in HelperArgument a) => JsDate(f.Date.Past((int)a.Number(1))),
             ["future"] = (Faker f, in HelperArgument a) => JsDate(f.Date.Future((int)a.Number(1))),
             ["recent"] = (Faker f, in HelperArgument a) => JsDate(f.Date.Recent((int)a.Number(1))),

@@ -22,7 +22,11 @@ public readonly struct HelperArgument
     {
         Json = json;
         Text = text;
+        // Decoded once: helpers read their string argument for every record.
+        _string = json is { ValueKind: JsonValueKind.String } s ? s.GetString() : text;
     }
+
+    private readonly string? _string;
 
     public static HelperArgument None => default;
 
@@ -77,7 +81,7 @@ public readonly struct HelperArgument
         Json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : fallback;
 
     /// <summary>A string argument (JSON string or raw text), or null.</summary>
-    public string? String => Json is { ValueKind: JsonValueKind.String } s ? s.GetString() : Text;
+    public string? String => _string;
 
     /// <summary>How JavaScript prints a value when it is concatenated into a string.</summary>
     public static string JsString(JsonElement value)

@@ -23,6 +23,32 @@ public static class MomentFormat
         "HH", "H", "hh", "h", "kk", "k", "mm", "m", "ss", "s", "SSS", "SS", "S", "A", "a", "ZZ", "Z", "X", "x",
     ];
 
+    /// <summary>
+    /// The current time (UTC, or local with its offset) in <paramref name="format"/>. moment's tokens stop at the
+    /// millisecond, so every record rendered within one millisecond gets the same text: the last answer is kept per
+    /// thread and reused while the millisecond, the format and the zone choice are unchanged (a generator renders
+    /// hundreds of records a millisecond; formatting each, and the local-zone lookup of DateTimeOffset.Now, was most of
+    /// a record's rendering time).
+    /// </summary>
+    public static string FormatNow(string format, bool utc)
+    {
+        var now = DateTime.UtcNow;
+        var millisecond = now.Ticks / TimeSpan.TicksPerMillisecond;
+        if (t_lastText is { } text && t_lastMillisecond == millisecond && t_lastUtc == utc && string.Equals(t_lastFormat, format, StringComparison.Ordinal))
+        {
+            return text;
+        }
+        var time = utc ? new DateTimeOffset(now) : new DateTimeOffset(now).ToLocalTime();
+        text = Format(time, format);
+        (t_lastText, t_lastMillisecond, t_lastUtc, t_lastFormat) = (text, millisecond, utc, format);
+        return text;
+    }
+
+    [ThreadStatic] private static string? t_lastText;
+    [ThreadStatic] private static long t_lastMillisecond;
+    [ThreadStatic] private static bool t_lastUtc;
+    [ThreadStatic] private static string? t_lastFormat;
+
     public static string Format(DateTimeOffset time, string format)
     {
         var output = new StringBuilder(format.Length + 8);
