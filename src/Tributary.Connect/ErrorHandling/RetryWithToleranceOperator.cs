@@ -71,22 +71,32 @@ public sealed class RetryWithToleranceOperator(ErrorHandlingConfig config, DeadL
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The rare path: retries and tolerance as the general overload does them (the step is run again there).
-            if (e is not RetriableException && !config.TolerateAll)
-            {
-                TotalErrors++;
-                throw new ConnectException("Tolerance exceeded in error handler", e);
-            }
-            if (e is RetriableException)
-            {
-                return Execute(() => step(state), stage, executingClass, original(state), record, out failed);
-            }
-            TotalErrors++;
-            TotalSkipped++;
-            Report(stage, executingClass, original(state), record, e);
-            failed = true;
-            return default;
+            return Recover(e, step, state, stage, executingClass, original, record, out failed);
         }
+    }
+
+    /// <summary>
+    /// What <see cref="Execute{TState, T}"/> does once the step's first run threw <paramref name="error"/>, for a caller
+    /// that ran the step itself (a direct call in a per-record loop): a retriable error runs the step again under the
+    /// retry policy, anything else is tolerated (skip, <paramref name="failed"/> = true) or fails the task.
+    /// </summary>
+    public T? Recover<TState, T>(Exception error, Func<TState, T> step, TState state, ErrorStage stage, string executingClass, Func<TState, FailedRecord?> original, object? record, out bool failed)
+    {
+        failed = false;
+        if (error is not RetriableException && !config.TolerateAll)
+        {
+            TotalErrors++;
+            throw new ConnectException("Tolerance exceeded in error handler", error);
+        }
+        if (error is RetriableException)
+        {
+            return Execute(() => step(state), stage, executingClass, original(state), record, out failed);
+        }
+        TotalErrors++;
+        TotalSkipped++;
+        Report(stage, executingClass, original(state), record, error);
+        failed = true;
+        return default;
     }
 
     /// <summary>Reports an error raised elsewhere (the errant record reporter, KIP-610) under the same policy.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Tributary.Client;
 using Tributary.Connect.Errors;
@@ -56,6 +57,14 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     /// <summary>Whether the task overrides commitRecord; when it does not, no RecordMetadata is made per record.</summary>
     private readonly bool _wantsCommitRecord;
     private int _roundRobin;
+
+    /// <summary>The batch the previous record went to (batches are never removed from <see cref="_building"/>).</summary>
+    private PendingBatch? _lastBatch;
+
+    /// <summary>A converted record waiting for its topic's partition count (see <see cref="ConvertRecords"/>), with its key and value lengths.</summary>
+    private ConnectRecord? _parked;
+    private int _parkedKeyLength;
+    private int _parkedValueLength;
     private long _lastFlush = Environment.TickCount64;
     private InFlight? _inFlight;
     private List<SealedBatch> _sealed = [];
@@ -247,13 +256,42 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     /// <summary>Transforms and converts a poll's records into the batches being built (sealing full ones); sends nothing.</summary>
     private async Task ConvertAsync(IReadOnlyList<SourceRecord> polled, CancellationToken cancellationToken)
     {
-        var chain = _pipeline.Chain;
         // A record without a timestamp gets the time of its poll (Kafka's producer stamps it at send(); the poll's
         // records are converted within the same millisecond or two, and reading the clock per record cost 7 % of the
         // source path's CPU).
         var pollTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        PendingBatch? last = null;
-        for (var i = 0; i < polled.Count; i++)
+        var next = 0;
+        while ((next = ConvertRecords(polled, next, pollTime)) < polled.Count)
+        {
+            // polled[next] is converted (its bytes are in the scratch buffers) and goes to a topic not seen before.
+            var parked = _parked!;
+            _parked = null;
+            var partitionCount = await LearnPartitionCountAsync(parked.Topic, cancellationToken).ConfigureAwait(false);
+            Append(polled[next], parked, _parkedKeyLength, _parkedValueLength, partitionCount, pollTime);
+            next++;
+        }
+        CollectOffsets(polled);
+        _accumulatedPolls++;
+    }
+
+    /// <summary>
+    /// The per-record loop of <see cref="ConvertAsync"/>, from <paramref name="start"/>: transform, convert and append
+    /// to its partition's batch. Returns the index of the first record whose topic's partition count is not known yet,
+    /// left in <see cref="_parked"/> with its bytes in the scratch buffers (the caller learns the count and appends it),
+    /// or the poll's size when all are done. Synchronous and compiled optimised from its first call: a source task
+    /// converts a burst of records that is over before tiered compilation has promoted a loop (with tiering, a million
+    /// FileStream records ran mostly in unoptimised and instrumented code, and the worker spent more CPU compiling and
+    /// recompiling the path than running it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ConvertRecords(IReadOnlyList<SourceRecord> polled, int start, long pollTime)
+    {
+        var chain = _pipeline.Chain;
+        var keyConverter = _pipeline.KeyConverter;
+        var valueConverter = _pipeline.ValueConverter;
+        string? lastTopic = null;
+        var lastPartitionCount = 0;
+        for (var i = start; i < polled.Count; i++)
         {
             var original = polled[i];
             var transformed = chain.Stages.Count == 0 ? original : chain.Apply(original, _errors, null, out _);
@@ -261,16 +299,33 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             {
                 continue;
             }
-            var topic = transformed.Topic;
             var state = (Task: this, Record: transformed);
+            bool failed;
+            int keyLength;
             _keyScratch.ResetWrittenCount();
-            var keyLength = _errors.Execute(static s => s.Task._pipeline.KeyConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.KeySchema, s.Record.Key, s.Task._keyScratch), state, ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, NoConsumedRecord, transformed, out var failed);
+            try
+            {
+                keyLength = keyConverter.FromConnectData(transformed.Topic, transformed.Headers, transformed.KeySchema, transformed.Key, _keyScratch);
+                failed = false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                keyLength = _errors.Recover(e, static s => s.Task._pipeline.KeyConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.KeySchema, s.Record.Key, s.Task.ResetScratch(s.Task._keyScratch)), state, ErrorStage.KEY_CONVERTER, _pipeline.KeyConverterClass, NoConsumedRecord, transformed, out failed);
+            }
             if (failed)
             {
                 continue;
             }
+            int valueLength;
             _valueScratch.ResetWrittenCount();
-            var valueLength = _errors.Execute(static s => s.Task._pipeline.ValueConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.ValueSchema, s.Record.Value, s.Task._valueScratch), state, ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, NoConsumedRecord, transformed, out failed);
+            try
+            {
+                valueLength = valueConverter.FromConnectData(transformed.Topic, transformed.Headers, transformed.ValueSchema, transformed.Value, _valueScratch);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                valueLength = _errors.Recover(e, static s => s.Task._pipeline.ValueConverter.FromConnectData(s.Record.Topic, s.Record.Headers, s.Record.ValueSchema, s.Record.Value, s.Task.ResetScratch(s.Task._valueScratch)), state, ErrorStage.VALUE_CONVERTER, _pipeline.ValueConverterClass, NoConsumedRecord, transformed, out failed);
+            }
             if (failed)
             {
                 continue;
@@ -284,34 +339,57 @@ public sealed class WorkerSourceTask : WorkerTaskBase
                     continue;
                 }
             }
-            if (!_partitionCounts.TryGetValue(topic, out var partitionCount))
+            // A poll's records usually share one topic instance: the dictionary is asked only when the topic changes.
+            if (!ReferenceEquals(transformed.Topic, lastTopic))
             {
-                partitionCount = await LearnPartitionCountAsync(topic, cancellationToken).ConfigureAwait(false);
+                if (!_partitionCounts.TryGetValue(transformed.Topic, out lastPartitionCount))
+                {
+                    _parked = transformed;
+                    _parkedKeyLength = keyLength;
+                    _parkedValueLength = valueLength;
+                    return i;
+                }
+                lastTopic = transformed.Topic;
             }
-            var partition = transformed.KafkaPartition ?? ChoosePartition(partitionCount, keyLength >= 0 ? _keyScratch.WrittenSpan : default, keyLength >= 0);
-            // Consecutive records usually go to the same batch: the dictionary is asked only when the target changes.
-            var batch = last is not null && ReferenceEquals(last.Topic, topic) && last.Partition == partition ? last : null;
-            if (batch is null && !_building.TryGetValue((topic, partition), out batch))
-            {
-                batch = new PendingBatch(topic, partition, new BatchOptions { Codec = _producer.Codec, CompressionLevel = _producer.CompressionLevel }, _wantsCommitRecord);
-                _building[(topic, partition)] = batch;
-                Listener.OnTopicUsed(Connector, topic);
-            }
-            last = batch;
-            var timestamp = transformed.Timestamp ?? pollTime;
-            if (batch.Builder.Count == 0)
-            {
-                batch.Builder.Clear(timestamp);
-            }
-            batch.Builder.Append(timestamp, keyLength >= 0 ? _keyScratch.WrittenSpan : default, valueLength >= 0 ? _valueScratch.WrittenSpan : default, keyLength >= 0, valueLength >= 0, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_headerScratch));
-            batch.Add(original, timestamp);
-            if (batch.Builder.RecordsSize >= _producer.BatchBytes)
-            {
-                Seal(batch);
-            }
+            var partitionCount = lastPartitionCount;
+            Append(original, transformed, keyLength, valueLength, partitionCount, pollTime);
         }
-        CollectOffsets(polled);
-        _accumulatedPolls++;
+        return polled.Count;
+    }
+
+    /// <summary>A scratch buffer emptied, for a converter run again after a retriable failure.</summary>
+    private ArrayBufferWriter<byte> ResetScratch(ArrayBufferWriter<byte> scratch)
+    {
+        scratch.ResetWrittenCount();
+        return scratch;
+    }
+
+    /// <summary>Appends a converted record (key and value in the scratch buffers, headers in the header scratch) to its partition's batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Append(SourceRecord original, ConnectRecord transformed, int keyLength, int valueLength, int partitionCount, long pollTime)
+    {
+        var topic = transformed.Topic;
+        var partition = transformed.KafkaPartition ?? ChoosePartition(partitionCount, keyLength >= 0 ? _keyScratch.WrittenSpan : default, keyLength >= 0);
+        // Consecutive records usually go to the same batch: the dictionary is asked only when the target changes.
+        var batch = _lastBatch is { } last && ReferenceEquals(last.Topic, topic) && last.Partition == partition ? last : null;
+        if (batch is null && !_building.TryGetValue((topic, partition), out batch))
+        {
+            batch = new PendingBatch(topic, partition, new BatchOptions { Codec = _producer.Codec, CompressionLevel = _producer.CompressionLevel }, _wantsCommitRecord);
+            _building[(topic, partition)] = batch;
+            Listener.OnTopicUsed(Connector, topic);
+        }
+        _lastBatch = batch;
+        var timestamp = transformed.Timestamp ?? pollTime;
+        if (batch.Builder.Count == 0)
+        {
+            batch.Builder.Clear(timestamp);
+        }
+        batch.Builder.Append(timestamp, keyLength >= 0 ? _keyScratch.WrittenSpan : default, valueLength >= 0 ? _valueScratch.WrittenSpan : default, keyLength >= 0, valueLength >= 0, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_headerScratch));
+        batch.Add(original, timestamp);
+        if (batch.Builder.RecordsSize >= _producer.BatchBytes)
+        {
+            Seal(batch);
+        }
     }
 
     private void Seal(PendingBatch batch)
@@ -411,6 +489,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     /// would be overwritten before any flush, and staging serializes the key and value, which per record cost a third
     /// of the source path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CollectOffsets(IReadOnlyList<SourceRecord> polled)
     {
         IReadOnlyDictionary<string, object?>? runPartition = null;
