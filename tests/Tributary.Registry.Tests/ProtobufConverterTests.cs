@@ -70,6 +70,10 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
 
     private static readonly ConnectSchema Address = SchemaBuilder.Struct().Name("shop.Address").Field("city", ConnectSchema.String).Build();
 
+    /// <summary>A oneof as Confluent's ProtobufData writes it: a struct named io.confluent.connect.protobuf.Union.NAME.</summary>
+    private static readonly ConnectSchema Contact = SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.contact").Optional()
+        .Field("email", ConnectSchema.OptionalString).Field("phone", ConnectSchema.OptionalInt64).Build();
+
     /// <summary>Only types whose .proto needs no import: what the Python test's runtime-built message class holds.</summary>
     private static readonly ConnectSchema Simple = SchemaBuilder.Struct().Name("shop.Order")
         .Field("id", ConnectSchema.Int64)
@@ -80,12 +84,14 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         .Field("tags", SchemaBuilder.Array(ConnectSchema.String).Build())
         .Field("attributes", SchemaBuilder.Map(ConnectSchema.String, ConnectSchema.Int32).Build())
         .Field("address", Address)
+        .Field("contact", Contact)
         .Build();
 
     private static Struct SimpleOrder() => new Struct(Simple)
         .Put("id", 42L).Put("name", "widget").Put("price", 19.99).Put("paid", true).Put("blob", new byte[] { 1, 2, 3 })
         .Put("tags", new List<object?> { "a", "b" }).Put("attributes", new Dictionary<object, object?> { ["x"] = 1, ["y"] = -2 })
-        .Put("address", new Struct(Address).Put("city", "Oslo"));
+        .Put("address", new Struct(Address).Put("city", "Oslo"))
+        .Put("contact", new Struct(Contact).Put("email", "ada@example.org"));
 
     private static readonly ConnectSchema Everything = SchemaBuilder.Struct().Name("shop.Everything")
         .Field("tiny", ConnectSchema.Int8)
@@ -280,6 +286,8 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal("AQID", read["blob"]!.GetValue<string>());
         Assert.Equal(-2, read["attributes"]!["y"]!.GetValue<int>());
         Assert.Equal("Oslo", read["address"]!["city"]!.GetValue<string>());
+        Assert.Equal("ada@example.org", read["email"]!.GetValue<string>()); // the oneof member the union struct set
+        Assert.Null(read["phone"]);
 
         // Python registered the same file as a base64 descriptor under the same subject: one schema, one id.
         var written = lines.Single(l => l["event"]!.GetValue<string>() == "written");
@@ -293,6 +301,9 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal(new List<object?> { "p", "q" }, value.Get("tags"));
         Assert.Equal(9, ((System.Collections.IDictionary)value.Get("attributes")!)["k"]);
         Assert.Equal("Bergen", ((Struct)value.Get("address")!).Get("city"));
+        var contact = value.GetStruct("contact_0")!;
+        Assert.Equal(5551234L, contact.Get("phone"));
+        Assert.Null(contact.Get("email"));
     }
 
     private const string PaymentProto = """
