@@ -191,4 +191,75 @@ public sealed class AvroConverterTests : IAsyncLifetime
         Assert.Equal(new[] { "a", "b" }, ((IEnumerable)generic["tags"]).Cast<object>().Select(o => o.ToString()));
         Assert.Equal(1, ((IDictionary<string, object>)generic["attributes"])["x"]);
     }
+
+    [Fact]
+    public async Task Avro_unions_travel_between_the_confluent_dotnet_serde_and_the_converter()
+    {
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = Url });
+        var avroSchema = (Avro.RecordSchema)Avro.Schema.Parse("""{"type":"record","name":"Event","namespace":"app","fields":[{"name":"id","type":"long"},{"name":"payload","type":["null","string","long",{"type":"record","name":"Ping","fields":[{"name":"at","type":"long"}]}],"default":null}]}""");
+        var pingSchema = (Avro.RecordSchema)((Avro.UnionSchema)avroSchema["payload"].Schema).Schemas[3];
+        var ping = new GenericRecord(pingSchema);
+        ping.Add("at", 1700L);
+        var serializer = new AvroSerializer<GenericRecord>(client);
+        var deserializer = new AvroDeserializer<GenericRecord>(client);
+        using var converter = Converter();
+        object?[] payloads = [null, "hi", 42L, ping];
+        foreach (var payload in payloads)
+        {
+            var record = new GenericRecord(avroSchema);
+            record.Add("id", 1L);
+            record.Add("payload", payload);
+            var confluentBytes = await serializer.SerializeAsync(record, new SerializationContext(MessageComponentType.Value, "events"));
+
+            var read = converter.ToConnectData("events", null, confluentBytes);
+            var union = ((Struct)read.Value!).GetStruct("payload");
+            Assert.Equal("io.confluent.connect.avro.Union", read.Schema!.Field("payload")!.Schema.Name);
+            switch (payload)
+            {
+                case null:
+                    Assert.Null(union);
+                    break;
+                case string text:
+                    Assert.Equal(text, union!.GetString("string"));
+                    Assert.Null(union.Get("long"));
+                    break;
+                case long number:
+                    Assert.Equal(number, union!.GetInt64("long"));
+                    break;
+                default:
+                    Assert.Equal(1700L, union!.GetStruct("Ping")!.GetInt64("at"));
+                    break;
+            }
+
+            // The converter's bytes of the same Connect value (its schema registered under another subject), read by Confluent.
+            var ours = converter.FromConnectData("events-copy", null, read.Schema, read.Value)!;
+            var generic = await deserializer.DeserializeAsync(ours, false, new SerializationContext(MessageComponentType.Value, "events-copy"));
+            Assert.Equal(1L, generic["id"]);
+            if (payload is GenericRecord)
+            {
+                Assert.Equal(1700L, ((GenericRecord)generic["payload"])["at"]);
+            }
+            else
+            {
+                Assert.Equal(payload, generic["payload"]);
+            }
+        }
+        var registered = System.Text.Json.Nodes.JsonNode.Parse(_server.Registry!.GetVersion("events-copy-value", "latest", false).Schema)!;
+        var branches = registered["fields"]![1]!["type"]!.AsArray();
+        Assert.Equal(["null", "string", "long"], branches.Take(3).Select(n => (string)n!));
+        Assert.Equal("Ping", (string)branches[3]!["name"]!);
+    }
+
+    [Fact]
+    public async Task A_recursive_writer_schema_is_a_data_exception_naming_the_record()
+    {
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = Url });
+        var id = await client.RegisterSchemaAsync("nodes-value", new Confluent.SchemaRegistry.Schema(
+            """{"type":"record","name":"Node","namespace":"app","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","Node"],"default":null}]}""", Confluent.SchemaRegistry.SchemaType.Avro));
+        var bytes = new byte[] { 0, 0, 0, 0, 0, 2, 0 };
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), id);
+        using var converter = Converter();
+        var error = Assert.Throws<DataException>(() => converter.ToConnectData("nodes", null, bytes));
+        Assert.Contains("app.Node is recursive", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -70,6 +70,10 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
 
     private static readonly ConnectSchema Address = SchemaBuilder.Struct().Name("shop.Address").Field("city", ConnectSchema.String).Build();
 
+    /// <summary>A oneof as Confluent's ProtobufData writes it: a struct named io.confluent.connect.protobuf.Union.NAME.</summary>
+    private static readonly ConnectSchema Contact = SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.contact").Optional()
+        .Field("email", ConnectSchema.OptionalString).Field("phone", ConnectSchema.OptionalInt64).Build();
+
     /// <summary>Only types whose .proto needs no import: what the Python test's runtime-built message class holds.</summary>
     private static readonly ConnectSchema Simple = SchemaBuilder.Struct().Name("shop.Order")
         .Field("id", ConnectSchema.Int64)
@@ -80,12 +84,14 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         .Field("tags", SchemaBuilder.Array(ConnectSchema.String).Build())
         .Field("attributes", SchemaBuilder.Map(ConnectSchema.String, ConnectSchema.Int32).Build())
         .Field("address", Address)
+        .Field("contact", Contact)
         .Build();
 
     private static Struct SimpleOrder() => new Struct(Simple)
         .Put("id", 42L).Put("name", "widget").Put("price", 19.99).Put("paid", true).Put("blob", new byte[] { 1, 2, 3 })
         .Put("tags", new List<object?> { "a", "b" }).Put("attributes", new Dictionary<object, object?> { ["x"] = 1, ["y"] = -2 })
-        .Put("address", new Struct(Address).Put("city", "Oslo"));
+        .Put("address", new Struct(Address).Put("city", "Oslo"))
+        .Put("contact", new Struct(Contact).Put("email", "ada@example.org"));
 
     private static readonly ConnectSchema Everything = SchemaBuilder.Struct().Name("shop.Everything")
         .Field("tiny", ConnectSchema.Int8)
@@ -280,6 +286,8 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal("AQID", read["blob"]!.GetValue<string>());
         Assert.Equal(-2, read["attributes"]!["y"]!.GetValue<int>());
         Assert.Equal("Oslo", read["address"]!["city"]!.GetValue<string>());
+        Assert.Equal("ada@example.org", read["email"]!.GetValue<string>()); // the oneof member the union struct set
+        Assert.Null(read["phone"]);
 
         // Python registered the same file as a base64 descriptor under the same subject: one schema, one id.
         var written = lines.Single(l => l["event"]!.GetValue<string>() == "written");
@@ -293,5 +301,143 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal(new List<object?> { "p", "q" }, value.Get("tags"));
         Assert.Equal(9, ((System.Collections.IDictionary)value.Get("attributes")!)["k"]);
         Assert.Equal("Bergen", ((Struct)value.Get("address")!).Get("city"));
+        var contact = value.GetStruct("contact_0")!;
+        Assert.Equal(5551234L, contact.Get("phone"));
+        Assert.Null(contact.Get("email"));
+    }
+
+    private const string PaymentProto = """
+        syntax = "proto3";
+        package shop;
+
+        message Payment {
+          string id = 1;
+          oneof method {
+            string iban = 2;
+            Card card = 3;
+            int64 points = 5;
+          }
+          int32 amount = 4;
+          optional string memo = 6;
+
+          message Card {
+            string last4 = 1;
+          }
+        }
+        """;
+
+    [Fact]
+    public async Task A_oneof_reads_as_confluents_union_struct_and_writes_back_with_its_numbers()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/payments-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = PaymentProto });
+        var id = registered.Body!["id"]!.GetValue<int>();
+        // Hand-encoded Payment {id: "p-1", card: {last4: "4242"}, amount: 700} after the header (magic, id, index [0]).
+        var payload = new MemoryStream();
+        var output = new Google.Protobuf.CodedOutputStream(payload);
+        output.WriteTag(1, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+        output.WriteString("p-1");
+        output.WriteTag(3, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+        output.WriteLength(6);
+        output.WriteTag(1, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+        output.WriteString("4242");
+        output.WriteTag(4, Google.Protobuf.WireFormat.WireType.Varint);
+        output.WriteInt32(700);
+        output.Flush();
+        var bytes = new byte[] { 0, 0, 0, 0, 0, 0 }.Concat(payload.ToArray()).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), id);
+
+        using var converter = Converter(("optional.for.nullables", "true")); // memo stays proto3 optional when written back
+        var read = converter.ToConnectData("payments", null, bytes);
+        var schema = read.Schema!;
+        Assert.Equal(["method_0", "id", "amount", "memo"], schema.Fields.Select(f => f.Name));
+        var method = schema.Field("method_0")!.Schema;
+        Assert.Equal("io.confluent.connect.protobuf.Union.method", method.Name);
+        Assert.True(method.IsOptional);
+        Assert.Equal(["iban", "card", "points"], method.Fields.Select(f => f.Name));
+        Assert.Equal(["2", "3", "5"], method.Fields.Select(f => f.Schema.Parameters![ProtobufData.TagParameter]));
+        Assert.All(method.Fields, f => Assert.True(f.Schema.IsOptional));
+        Assert.Equal("4", schema.Field("amount")!.Schema.Parameters![ProtobufData.TagParameter]);
+        var value = (Struct)read.Value!;
+        var union = value.GetStruct("method_0")!;
+        Assert.Null(union.Get("iban"));
+        Assert.Equal("4242", union.GetStruct("card")!.GetString("last4"));
+        Assert.Equal(700, value.Get("amount"));
+        Assert.Null(value.Get("memo"));
+
+        // Written back: the oneof and every number come from the schema read (Confluent's Tag parameters).
+        var ours = converter.FromConnectData("payments-copy", null, schema, value)!;
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/payments-copy-value/versions/latest/schema");
+        foreach (var expected in new[] { "oneof method {", "string iban = 2;", "Card card = 3;", "int64 points = 5;", "int32 amount = 4;", "optional string memo = 6;" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "payment.proto"), text);
+        var decoded = Protoc.Decode(protos.Path, "payment.proto", "shop.Payment", ours[6..]);
+        Assert.Contains("card {", decoded, StringComparison.Ordinal);
+        Assert.Contains("last4: \"4242\"", decoded, StringComparison.Ordinal);
+        Assert.Contains("amount: 700", decoded, StringComparison.Ordinal);
+        Assert.DoesNotContain("iban", decoded, StringComparison.Ordinal);
+        Assert.Equal(value, converter.ToConnectData("payments-copy", null, ours).Value);
+
+        // The last member on the wire wins: points after card.
+        var twice = bytes.Concat(new byte[] { 5 << 3, 9 }).ToArray();
+        var last = ((Struct)converter.ToConnectData("payments", null, twice).Value!).GetStruct("method_0")!;
+        Assert.Equal(9L, last.Get("points"));
+        Assert.Null(last.Get("card"));
+    }
+
+    [Fact]
+    public async Task A_connect_union_struct_becomes_a_oneof_numbered_in_field_order()
+    {
+        var union = SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.method").Optional()
+            .Field("iban", ConnectSchema.OptionalString).Field("points", ConnectSchema.OptionalInt64).Build();
+        var schema = SchemaBuilder.Struct().Name("shop.Transfer")
+            .Field("id", ConnectSchema.String).Field("how", union).Field("amount", ConnectSchema.Int32).Build();
+        using var converter = Converter(("optional.for.nullables", "true"));
+        var bytes = converter.FromConnectData("transfers", null, schema,
+            new Struct(schema).Put("id", "t-1").Put("how", new Struct(union).Put("points", 9L)).Put("amount", 0))!;
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/transfers-value/versions/latest/schema");
+        foreach (var expected in new[] { "oneof method {", "string iban = 2;", "int64 points = 3;", "int32 amount = 4;" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("optional string iban", text, StringComparison.Ordinal); // proto3 allows no optional inside a oneof
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "transfer.proto"), text);
+        Assert.Contains("points: 9", Protoc.Decode(protos.Path, "transfer.proto", "shop.Transfer", bytes[6..]), StringComparison.Ordinal);
+
+        var read = (Struct)converter.ToConnectData("transfers", null, bytes).Value!;
+        Assert.Equal(9L, read.GetStruct("method_0")!.Get("points"));
+        Assert.Null(read.GetStruct("method_0")!.Get("iban"));
+
+        var nested = SchemaBuilder.Struct().Name("shop.Bad").Field("u", SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.u").Optional()
+            .Field("list", SchemaBuilder.Array(ConnectSchema.Int32).Optional().Build()).Build()).Build();
+        Assert.Throws<DataException>(() => converter.FromConnectData("bad", null, nested, new Struct(nested)));
+    }
+
+    [Fact]
+    public async Task Format_serialized_answers_the_descriptor_protoc_builds()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/serialized-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = PaymentProto });
+        var id = registered.Body!["id"]!.GetValue<int>();
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = Url });
+        var served = await client.GetSchemaAsync(id, "serialized");
+        Assert.Equal(RegistrySchemaType.Protobuf, served.SchemaType);
+        var descriptor = Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(Convert.FromBase64String(served.SchemaString));
+
+        using var directory = new TempDirectory();
+        File.WriteAllText(Path.Combine(directory.Path, "default.proto"), PaymentProto);
+        Protoc.Run(directory.Path, "--descriptor_set_out=out.pb", "default.proto");
+        var protoc = Google.Protobuf.Reflection.FileDescriptorSet.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(directory.Path, "out.pb"))).File.Single();
+        Assert.Equal(protoc, descriptor);
+
+        // Without the format, and for other schema types, the text.
+        Assert.Contains("oneof method", (await client.GetSchemaAsync(id)).SchemaString, StringComparison.Ordinal);
+        var avro = await SendAsync(HttpMethod.Post, "subjects/avro-serialized/versions", new JsonObject { ["schema"] = "\"string\"" });
+        var avroServed = await SendAsync(HttpMethod.Get, $"schemas/ids/{avro.Body!["id"]!.GetValue<int>()}?format=serialized");
+        Assert.Equal("\"string\"", avroServed.Body!["schema"]!.GetValue<string>());
     }
 }

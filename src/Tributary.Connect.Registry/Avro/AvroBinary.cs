@@ -28,6 +28,11 @@ internal static class AvroBinary
         }
         else if (value is null)
         {
+            if (plan.UnionNullBranch >= 0)
+            {
+                WriteLong(output, plan.UnionNullBranch);
+                return;
+            }
             throw new DataException($"Conversion error: null value for field that is required and has no default value");
         }
         switch (plan.Kind)
@@ -88,6 +93,25 @@ internal static class AvroBinary
                 {
                     Write(output, plan.Fields[i], record.Get(fields[i]));
                 }
+                break;
+            case AvroKind.Union:
+                // The union struct's first set field is the branch written (AvroData's rule); none set is the null branch.
+                var union = value as Struct ?? throw new DataException($"Struct expected for an Avro union, got {value.GetType().Name}");
+                var members = plan.Connect.Fields;
+                for (var i = 0; i < plan.Fields.Length; i++)
+                {
+                    if (union.Get(members[i]) is { } member)
+                    {
+                        WriteLong(output, plan.FieldBranches[i]);
+                        Write(output, plan.Fields[i], member);
+                        return;
+                    }
+                }
+                if (plan.UnionNullBranch < 0)
+                {
+                    throw new DataException("A Connect union struct with no field set, for an Avro union without null");
+                }
+                WriteLong(output, plan.UnionNullBranch);
                 break;
             case AvroKind.Array:
                 var list = (IList)value;
@@ -209,6 +233,20 @@ internal static class AvroBinary
                     record.Put(fields[i], Read(ref input, plan.Fields[i]));
                 }
                 return record;
+            case AvroKind.Union:
+                var branch = input.ReadLong();
+                if (branch < 0 || branch >= plan.BranchFields.Length)
+                {
+                    throw new DataException($"Union branch {branch} out of range");
+                }
+                var field = plan.BranchFields[branch];
+                if (field < 0)
+                {
+                    return null;
+                }
+                var union = new Struct(plan.Connect);
+                union.Put(plan.Connect.Fields[field], Read(ref input, plan.Fields[field]));
+                return union;
             case AvroKind.Array:
                 var list = new List<object?>();
                 for (var count = input.ReadBlockCount(); count != 0; count = input.ReadBlockCount())

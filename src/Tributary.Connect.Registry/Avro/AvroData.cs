@@ -21,6 +21,9 @@ internal static class AvroData
 {
     public const string Namespace = "io.confluent.connect.avro";
     public const string DefaultRecordName = "ConnectDefault";
+
+    /// <summary>The Connect struct name AvroData gives an Avro union other than [null, T].</summary>
+    public const string UnionName = Namespace + ".Union";
     public const string PrecisionParameter = "connect.decimal.precision";
 
     /// <summary>The Avro schema JSON of a Connect schema and the plan that encodes its values.</summary>
@@ -34,8 +37,14 @@ internal static class AvroData
     /// <param name="defined">Full names of the records already written: Avro defines a name once, so a struct schema met
     /// again (Debezium's <c>before</c> and <c>after</c> share their <c>Value</c> struct) is written as a reference to its
     /// name, as Confluent's AvroData does.</param>
-    private static JsonNode ToAvro(Schema schema, ref int unnamed, HashSet<string> defined, bool topLevel, out AvroPlan plan)
+    /// <param name="bare">An optional schema is written without its null branch (the branches of a Connect union struct,
+    /// whose null is the union's own).</param>
+    private static JsonNode ToAvro(Schema schema, ref int unnamed, HashSet<string> defined, bool topLevel, out AvroPlan plan, bool bare = false)
     {
+        if (schema.Type == SchemaType.Struct && schema.Name == UnionName)
+        {
+            return UnionToAvro(schema, ref unnamed, defined, out plan);
+        }
         string? reference = null;
         JsonObject avro;
         var logical = Logical(schema);
@@ -139,9 +148,13 @@ internal static class AvroData
                 {
                     var field = schema.Fields[i];
                     var fieldNode = new JsonObject { ["name"] = field.Name, ["type"] = ToAvro(field.Schema, ref unnamed, defined, false, out fields[i]) };
-                    if (field.Schema.DefaultValue is { } fieldDefault && DefaultJson(field.Schema, fieldDefault) is { } json)
+                    if (field.Schema.DefaultValue is { } fieldDefault)
                     {
-                        fieldNode["default"] = json;
+                        // A default Avro cannot express for this field's schema is left out (the field then has no default).
+                        if (TryDefaultJson(field.Schema, fieldDefault, out var json))
+                        {
+                            fieldNode["default"] = json;
+                        }
                     }
                     else if (field.Schema.IsOptional)
                     {
@@ -199,7 +212,11 @@ internal static class AvroData
         var nullBranch = -1;
         JsonNode result = reference is not null ? JsonValue.Create(reference)
             : avro.Count == 1 && avro["type"] is JsonValue primitive ? JsonValue.Create(primitive.GetValue<string>())! : avro;
-        if (schema.IsOptional && !topLevel)
+        if (schema.IsOptional && bare)
+        {
+            // A union branch: the union holds the null.
+        }
+        else if (schema.IsOptional && !topLevel)
         {
             // Null first, unless a non-null default must match the union's first branch.
             nullBranch = schema.DefaultValue is null ? 0 : 1;
@@ -214,15 +231,184 @@ internal static class AvroData
         return result;
     }
 
-    private static JsonNode? DefaultJson(Schema schema, object value) => value switch
+    /// <summary>
+    /// A Connect union struct (AvroData's <c>io.confluent.connect.avro.Union</c>) as an Avro union: null first when the
+    /// struct is optional, then one branch per field in field order (each field's schema without its optional null).
+    /// Avro forbids a union directly inside a union and two branches of one type or name; both are DataExceptions.
+    /// </summary>
+    private static JsonNode UnionToAvro(Schema schema, ref int unnamed, HashSet<string> defined, out AvroPlan plan)
     {
-        bool b => JsonValue.Create(b),
-        sbyte or short or int or long => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
-        float f => JsonValue.Create(f),
-        double d => JsonValue.Create(d),
-        string s => JsonValue.Create(s),
-        _ => null, // Structured and binary defaults are not carried (the field stays without an Avro default).
-    };
+        var branches = new JsonArray();
+        var offset = 0;
+        if (schema.IsOptional)
+        {
+            branches.Add("null");
+            offset = 1;
+        }
+        var fields = new AvroPlan[schema.Fields.Count];
+        var fieldBranches = new int[fields.Length];
+        var branchFields = new int[fields.Length + offset];
+        branchFields[0] = -1;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var member = schema.Fields[i].Schema;
+            if (member.Type == SchemaType.Struct && member.Name == UnionName)
+            {
+                throw new DataException($"Field {schema.Fields[i].Name} of a Connect union is itself a union; Avro unions cannot contain unions");
+            }
+            branches.Add(ToAvro(member, ref unnamed, defined, false, out fields[i], bare: true));
+            fieldBranches[i] = i + offset;
+            branchFields[i + offset] = i;
+        }
+        plan = new AvroPlan
+        {
+            Kind = AvroKind.Union,
+            Connect = schema,
+            Fields = fields,
+            FieldBranches = fieldBranches,
+            BranchFields = branchFields,
+            UnionNullBranch = offset == 1 ? 0 : -1,
+        };
+        return branches;
+    }
+
+    /// <summary>
+    /// The Avro JSON default of a Connect default value, as AvroData writes it: numbers, booleans and strings as
+    /// themselves, bytes (and Decimal's unscaled bytes) as a string of code points 0-255 (the specification's JSON
+    /// encoding of bytes), Date/Time/Timestamp as their int/long encodings, arrays as arrays, maps with string keys as
+    /// objects and others as arrays of {key, value}, structs as objects of their fields' values, a union struct as its
+    /// set branch's value. The specification ties a union's default to its first branch, so a value the first branch
+    /// cannot hold (a non-null value of an optional schema whose union starts with null, or the reverse) has no
+    /// default: false, and the field is written without one.
+    /// </summary>
+    private static bool TryDefaultJson(Schema schema, object? value, out JsonNode? json)
+    {
+        json = null;
+        if (schema.IsOptional)
+        {
+            // Optional schemas are [null, T] unions when their default is null and [T, null] otherwise (see ToAvro).
+            var nullFirst = schema.DefaultValue is null;
+            if (value is null)
+            {
+                return nullFirst;
+            }
+            if (nullFirst)
+            {
+                return false;
+            }
+        }
+        else if (value is null)
+        {
+            return false;
+        }
+        return TryValueJson(schema, value!, out json);
+    }
+
+    private static bool TryValueJson(Schema schema, object value, out JsonNode? json)
+    {
+        json = null;
+        switch (Logical(schema))
+        {
+            case ConnectLogical.Decimal:
+                json = Latin1(ConnectDecimal.FromLogical(schema, value));
+                return true;
+            case ConnectLogical.Date when value is DateTime date:
+                json = JsonValue.Create(Date.FromLogical(schema, date));
+                return true;
+            case ConnectLogical.Time when value is DateTime time:
+                json = JsonValue.Create(Time.FromLogical(schema, time));
+                return true;
+            case ConnectLogical.Timestamp when value is DateTime timestamp:
+                json = JsonValue.Create(Timestamp.FromLogical(schema, timestamp));
+                return true;
+        }
+        switch (schema.Type)
+        {
+            case SchemaType.Boolean:
+                json = JsonValue.Create((bool)value);
+                return true;
+            case SchemaType.Int8 or SchemaType.Int16 or SchemaType.Int32 or SchemaType.Int64:
+                json = JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                return true;
+            case SchemaType.Float32:
+                json = JsonValue.Create((float)value);
+                return true;
+            case SchemaType.Float64:
+                json = JsonValue.Create((double)value);
+                return true;
+            case SchemaType.String:
+                json = JsonValue.Create((string)value);
+                return true;
+            case SchemaType.Bytes:
+                json = Latin1(value switch
+                {
+                    byte[] raw => raw,
+                    ReadOnlyMemory<byte> memory => memory.ToArray(),
+                    ArraySegment<byte> segment => segment.ToArray(),
+                    _ => throw new DataException($"Bytes expected in a default, got {value.GetType().Name}"),
+                });
+                return true;
+            case SchemaType.Array:
+                var array = new JsonArray();
+                foreach (var item in (System.Collections.IList)value)
+                {
+                    if (!TryDefaultJson(schema.ValueSchema, item, out var itemJson))
+                    {
+                        return false;
+                    }
+                    array.Add(itemJson);
+                }
+                json = array;
+                return true;
+            case SchemaType.Map:
+                var stringKeys = schema.KeySchema.Type == SchemaType.String && !schema.KeySchema.IsOptional;
+                var entries = new JsonArray();
+                var map = new JsonObject();
+                foreach (System.Collections.DictionaryEntry entry in (System.Collections.IDictionary)value)
+                {
+                    if (!TryDefaultJson(schema.ValueSchema, entry.Value, out var entryValue))
+                    {
+                        return false;
+                    }
+                    if (stringKeys)
+                    {
+                        map[(string)entry.Key] = entryValue;
+                    }
+                    else if (TryDefaultJson(schema.KeySchema, entry.Key, out var entryKey))
+                    {
+                        entries.Add(new JsonObject { ["key"] = entryKey, ["value"] = entryValue });
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+                json = stringKeys ? map : entries;
+                return true;
+            case SchemaType.Struct when schema.Name == UnionName:
+                // The first branch is null for an optional union, else the first field: only that one can be a default.
+                var union = (Struct)value;
+                return !schema.IsOptional && union.Get(schema.Fields[0]) is { } first && TryValueJson(schema.Fields[0].Schema, first, out json);
+            case SchemaType.Struct:
+                var record = (Struct)value;
+                var fields = new JsonObject();
+                foreach (var field in schema.Fields)
+                {
+                    if (!TryDefaultJson(field.Schema, record.Get(field), out var fieldJson))
+                    {
+                        return false;
+                    }
+                    fields[field.Name] = fieldJson;
+                }
+                json = fields;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Bytes in Avro's JSON encoding: one character per byte, code points 0-255.</summary>
+    private static JsonValue Latin1(byte[] bytes) => JsonValue.Create(System.Text.Encoding.Latin1.GetString(bytes));
 
     private static ConnectLogical Logical(Schema schema) => schema.Name switch
     {
@@ -251,7 +437,7 @@ internal static class AvroData
                 var nullIndex = branches[0].Tag == AvroSchema.Type.Null ? 0 : 1;
                 return ToConnect(branches[1 - nullIndex], true, nullIndex, records);
             }
-            throw new DataException("Avro unions other than [null, T] are not supported by this converter yet: " + avro);
+            return UnionToConnect(union, records);
         }
         SchemaBuilder? builder = avro.Tag switch
         {
@@ -350,7 +536,7 @@ internal static class AvroData
             case global::Avro.RecordSchema record:
                 if (records.ContainsKey(record.Fullname))
                 {
-                    throw new DataException($"Recursive Avro record {record.Fullname} has no Connect mapping");
+                    throw new DataException($"Avro record {record.Fullname} is recursive (it contains itself); Connect schemas are trees, so it has no Connect mapping");
                 }
                 records[record.Fullname] = null!;
                 builder = SchemaBuilder.Struct();
@@ -366,6 +552,11 @@ internal static class AvroData
                 for (var i = 0; i < record.Fields.Count; i++)
                 {
                     fields[i] = ToConnect(record.Fields[i].Schema, false, -1, records);
+                    if (record.Fields[i].DefaultValue is { Type: not Newtonsoft.Json.Linq.JTokenType.Null } defaultJson
+                        && ConnectDefault(fields[i], defaultJson) is { } connectDefault)
+                    {
+                        fields[i] = fields[i] with { Connect = SchemaBuilder.From(fields[i].Connect).DefaultValue(connectDefault).Build() };
+                    }
                     builder.Field(record.Fields[i].Name, fields[i].Connect);
                 }
                 records.Remove(record.Fullname);
@@ -407,6 +598,171 @@ internal static class AvroData
             };
         }
         return new AvroPlan { Kind = kind, Connect = builder.Build(), NullBranch = nullBranch, Logical = logical, Fields = fields, Items = items, Keys = keys, Symbols = symbols, FixedSize = fixedSize };
+    }
+
+    /// <summary>
+    /// An Avro union other than [null, T] as AvroData maps it: a struct named <c>io.confluent.connect.avro.Union</c>,
+    /// optional when a branch is null, with one optional field per other branch in branch order, named after the
+    /// branch: a record, enum or fixed by its name without namespace, any other type by its type name (<c>string</c>,
+    /// <c>int</c>, <c>array</c>, <c>map</c>, ...; a logical type by its underlying type). Two branches with one field name
+    /// (records of one name in different namespaces) are a DataException, as in AvroData.
+    /// </summary>
+    private static AvroPlan UnionToConnect(global::Avro.UnionSchema union, Dictionary<string, AvroPlan> records)
+    {
+        var builder = SchemaBuilder.Struct().Name(UnionName);
+        var branches = union.Schemas;
+        var branchFields = new int[branches.Count];
+        var fieldBranches = new List<int>();
+        var fields = new List<AvroPlan>();
+        var nullBranch = -1;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var b = 0; b < branches.Count; b++)
+        {
+            var branch = branches[b];
+            if (branch.Tag == AvroSchema.Type.Null)
+            {
+                nullBranch = b;
+                branchFields[b] = -1;
+                builder.Optional();
+                continue;
+            }
+            var name = UnionMemberName(branch);
+            if (!names.Add(name))
+            {
+                throw new DataException($"Two branches of the Avro union {union} map to the Connect union field {name}");
+            }
+            var member = ToConnect(branch, true, -1, records);
+            builder.Field(name, member.Connect);
+            branchFields[b] = fields.Count;
+            fieldBranches.Add(b);
+            fields.Add(member);
+        }
+        return new AvroPlan
+        {
+            Kind = AvroKind.Union,
+            Connect = builder.Build(),
+            Fields = [.. fields],
+            FieldBranches = [.. fieldBranches],
+            BranchFields = branchFields,
+            UnionNullBranch = nullBranch,
+        };
+    }
+
+    private static string UnionMemberName(AvroSchema branch) => branch switch
+    {
+        global::Avro.NamedSchema named => named.Name,
+        global::Avro.LogicalSchema logical => UnionMemberName(logical.BaseSchema),
+        _ => branch.Tag switch
+        {
+            AvroSchema.Type.Boolean => "boolean",
+            AvroSchema.Type.Int => "int",
+            AvroSchema.Type.Long => "long",
+            AvroSchema.Type.Float => "float",
+            AvroSchema.Type.Double => "double",
+            AvroSchema.Type.Bytes => "bytes",
+            AvroSchema.Type.String => "string",
+            AvroSchema.Type.Array => "array",
+            AvroSchema.Type.Map => "map",
+            _ => throw new DataException($"Avro type {branch.Tag} has no Connect mapping"),
+        },
+    };
+
+    /// <summary>
+    /// The Connect value of an Avro field default (JSON per the specification: a union's default is its first branch's
+    /// value; bytes and fixed are strings of code points 0-255), so that a schema read back keeps its defaults and maps
+    /// to the same Avro schema again. A default that does not fit its schema is dropped (null) rather than failing the
+    /// read: it does not affect the data.
+    /// </summary>
+    private static object? ConnectDefault(AvroPlan plan, Newtonsoft.Json.Linq.JToken json)
+    {
+        try
+        {
+            return DefaultValue(plan, json, unionFirstBranch: true);
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException or DataException or Newtonsoft.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static object? DefaultValue(AvroPlan plan, Newtonsoft.Json.Linq.JToken json, bool unionFirstBranch)
+    {
+        if (json.Type == Newtonsoft.Json.Linq.JTokenType.Null)
+        {
+            return null;
+        }
+        if (plan.NullBranch == 0 && unionFirstBranch)
+        {
+            throw new DataException("A non-null default for a union whose first branch is null");
+        }
+        switch (plan.Kind)
+        {
+            case AvroKind.Boolean:
+                return (bool)json;
+            case AvroKind.Int:
+                var number = (int)json;
+                return plan.Logical switch
+                {
+                    ConnectLogical.Int8 => (object)checked((sbyte)number),
+                    ConnectLogical.Int16 => checked((short)number),
+                    ConnectLogical.Date => Date.ToLogical(plan.Connect, number),
+                    ConnectLogical.Time => Time.ToLogical(plan.Connect, number),
+                    _ => number,
+                };
+            case AvroKind.Long:
+                var wide = (long)json;
+                return plan.Logical == ConnectLogical.Timestamp ? Timestamp.ToLogical(plan.Connect, wide) : wide;
+            case AvroKind.Float:
+                return (float)json;
+            case AvroKind.Double:
+                return (double)json;
+            case AvroKind.String or AvroKind.Enum:
+                return (string)json!;
+            case AvroKind.Bytes or AvroKind.Fixed:
+                var bytes = System.Text.Encoding.Latin1.GetBytes((string)json!);
+                return plan.Logical == ConnectLogical.Decimal ? ConnectDecimal.ToLogical(plan.Connect, bytes) : bytes;
+            case AvroKind.Array:
+                var list = new List<object?>();
+                foreach (var item in (Newtonsoft.Json.Linq.JArray)json)
+                {
+                    list.Add(DefaultValue(plan.Items!, item, true));
+                }
+                return list;
+            case AvroKind.Map:
+                var map = new Dictionary<object, object?>();
+                foreach (var (key, value) in (Newtonsoft.Json.Linq.JObject)json)
+                {
+                    map[key] = DefaultValue(plan.Items!, value!, true);
+                }
+                return map;
+            case AvroKind.MapEntries:
+                var entries = new Dictionary<object, object?>();
+                foreach (var entry in (Newtonsoft.Json.Linq.JArray)json)
+                {
+                    entries[DefaultValue(plan.Keys!, entry["key"]!, true) ?? throw new DataException("Null map key")] = DefaultValue(plan.Items!, entry["value"]!, true);
+                }
+                return entries;
+            case AvroKind.Union:
+                // Only the first branch can be a union's default.
+                if (plan.UnionNullBranch == 0)
+                {
+                    throw new DataException("A non-null default for a union whose first branch is null");
+                }
+                var member = plan.BranchFields[0];
+                return new Struct(plan.Connect).Put(plan.Connect.Fields[member], DefaultValue(plan.Fields[member], json, false));
+            default:
+                var record = new Struct(plan.Connect);
+                var fields = plan.Connect.Fields;
+                var values = (Newtonsoft.Json.Linq.JObject)json;
+                for (var i = 0; i < fields.Count; i++)
+                {
+                    if (values.TryGetValue(fields[i].Name, out var fieldJson))
+                    {
+                        record.Put(fields[i], DefaultValue(plan.Fields[i], fieldJson, true));
+                    }
+                }
+                return record;
+        }
     }
 
     private static AvroKind KindOf(AvroSchema avro) => avro.Tag switch

@@ -19,6 +19,8 @@ internal enum AvroKind
     MapEntries,
     Enum,
     Fixed,
+    /// <summary>An Avro union other than [null, T]: a Connect struct <c>io.confluent.connect.avro.Union</c> with one optional field per non-null branch.</summary>
+    Union,
 }
 
 /// <summary>The Connect logical type (or narrow integer) a plan node converts to and from.</summary>
@@ -36,9 +38,9 @@ internal enum ConnectLogical
 /// <summary>
 /// One node of the compiled mapping between a Connect schema and an Avro schema: built once per schema (cached by
 /// the converter) so that encoding and decoding walk an array tree instead of looking at JSON properties per record.
-/// Immutable after construction.
+/// Immutable after construction (a record so that a field's node can be copied with the Connect default it carries).
 /// </summary>
-internal sealed class AvroPlan
+internal sealed record AvroPlan
 {
     public required AvroKind Kind { get; init; }
 
@@ -58,4 +60,13 @@ internal sealed class AvroPlan
     public string[] Symbols { get; init; } = [];
 
     public int FixedSize { get; init; }
+
+    /// <summary>For a Union: the Avro branch index of each Connect field (in <see cref="Fields"/> order).</summary>
+    public int[] FieldBranches { get; init; } = [];
+
+    /// <summary>For a Union: the Connect field index of each Avro branch, -1 for the null branch.</summary>
+    public int[] BranchFields { get; init; } = [];
+
+    /// <summary>For a Union that holds null: its branch index (a null Connect value is written as it); -1 otherwise.</summary>
+    public int UnionNullBranch { get; init; } = -1;
 }

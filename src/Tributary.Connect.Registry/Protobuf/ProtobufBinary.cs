@@ -32,6 +32,14 @@ internal static class ProtobufBinary
             {
                 continue;
             }
+            if (field.Kind == ProtobufKind.Oneof)
+            {
+                if (SetMember(field, fieldValue) is ({ } member, { } memberValue))
+                {
+                    total += TagSize(member.Number) + ValueSize(member, memberValue, sizes);
+                }
+                continue;
+            }
             if (field.Repeated && field.Kind != ProtobufKind.Map)
             {
                 var list = (IList)fieldValue;
@@ -89,6 +97,15 @@ internal static class ProtobufBinary
             {
                 continue;
             }
+            if (field.Kind == ProtobufKind.Oneof)
+            {
+                if (SetMember(field, fieldValue) is ({ } member, { } memberValue))
+                {
+                    output.WriteTag(member.Number, WireTypeOf(member));
+                    WriteValue(output, member, memberValue, sizes, ref next);
+                }
+                continue;
+            }
             if (field.Repeated && field.Kind != ProtobufKind.Map)
             {
                 var list = (IList)fieldValue;
@@ -136,6 +153,20 @@ internal static class ProtobufBinary
             output.WriteTag(field.Number, WireTypeOf(field));
             WriteValue(output, field, fieldValue, sizes, ref next);
         }
+    }
+
+    /// <summary>The member a oneof's union struct sets (its first non-null field, as ProtobufData takes it), or none.</summary>
+    private static (ProtobufFieldPlan? Member, object? Value) SetMember(ProtobufFieldPlan oneof, object union)
+    {
+        var record = union as Struct ?? throw new DataException($"Struct expected for oneof {oneof.OneofName}, got {union.GetType().Name}");
+        foreach (var member in oneof.Members)
+        {
+            if (record.Get(member.Connect) is { } value)
+            {
+                return (member, value);
+            }
+        }
+        return (null, null);
     }
 
     private static int Reserve(List<int> sizes)
@@ -395,6 +426,12 @@ internal static class ProtobufBinary
             if (!plan.ByNumber.TryGetValue(number, out var field))
             {
                 input.SkipLastField();
+                continue;
+            }
+            if (field.Oneof is { } oneof)
+            {
+                // The last member on the wire wins, as protobuf parsers take a oneof.
+                values[oneof.Connect.Index] = new Struct(oneof.Connect.Schema).Put(field.Connect, ReadValue(input, field));
                 continue;
             }
             var index = field.Connect.Index;

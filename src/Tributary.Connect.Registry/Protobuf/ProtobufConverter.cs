@@ -147,7 +147,7 @@ public sealed class ProtobufConverter : IConverter
         var parsed = ProtobufSchema.Parse(text, []);
         var id = _registration.WriterId(topic, fullName, Tributary.Schemas.SchemaTypes.Protobuf, parsed.CanonicalString);
         var (message, messageName) = ProtobufData.MessageAt(parsed, [0]);
-        var target = new WriteTarget(id, ProtobufData.ToConnect(parsed, message, messageName));
+        var target = new WriteTarget(id, ProtobufData.Bind(ProtobufData.ToConnect(parsed, message, messageName), schema));
         _writeCache.AddOrUpdate(schema, target);
         return target;
     }

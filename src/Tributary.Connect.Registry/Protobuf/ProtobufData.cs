@@ -22,9 +22,12 @@ namespace Tributary.Connect.Registry.Protobuf;
 /// <c>wrapper.for.nullables</c>, or proto3 <c>optional</c> with <c>optional.for.nullables</c>; nested structs are nested
 /// messages; arrays are repeated; maps with primitive keys are protobuf maps; Decimal is confluent.type.Decimal (scale
 /// and precision also as parameters), Date google.type.Date, Time google.type.TimeOfDay, Timestamp
-/// google.protobuf.Timestamp. Reading: a message becomes a struct named by its full name; scalars map to their Connect
-/// types (unsigned and fixed 32-bit ones to INT64), enums to strings, fields of oneofs and proto3/proto2 optional
-/// fields to optional ones, the well-known messages above back to their logical types. Thread-safe (stateless).
+/// google.protobuf.Timestamp; a struct named <c>io.confluent.connect.protobuf.Union.NAME</c> is <c>oneof NAME</c>.
+/// Reading: a message becomes a struct named by its full name, each oneof first as a field <c>NAME_INDEX</c> holding
+/// such a union struct, then the other fields; scalars map to their Connect types (unsigned and fixed 32-bit ones to
+/// INT64), enums to strings, proto3/proto2 optional fields to optional ones, the well-known messages above back to
+/// their logical types; every field schema carries its number as <c>io.confluent.connect.protobuf.Tag</c>, which
+/// writing honours. Thread-safe (stateless).
 /// </summary>
 internal static partial class ProtobufData
 {
@@ -32,6 +35,12 @@ internal static partial class ProtobufData
     public const string DecimalPrecision = "connect.decimal.precision";
     public const string DecimalScale = "connect.decimal.scale";
     private const string MetaImport = "confluent/meta.proto";
+
+    /// <summary>The Connect struct name of a oneof is this, a dot and the oneof's name (ProtobufData's PROTOBUF_TYPE_UNION).</summary>
+    public const string UnionName = "io.confluent.connect.protobuf.Union";
+
+    /// <summary>The parameter that carries a field's number on its Connect schema (ProtobufData's PROTOBUF_TYPE_TAG); writing honours it.</summary>
+    public const string TagParameter = "io.confluent.connect.protobuf.Tag";
 
     // ---------------------------------------------------------------- Connect → Protobuf
 
@@ -62,13 +71,59 @@ internal static partial class ProtobufData
 
     private sealed class Builder(FileDescriptorProto file, bool wrapperForNullables, bool optionalForNullables)
     {
+        /// <summary>
+        /// A message of a Connect struct. Fields take the number their <c>io.confluent.connect.protobuf.Tag</c> parameter
+        /// gives (a schema read by this converter or Confluent's carries them), the others the next free number from 1 in
+        /// field order. A field holding a union struct (<c>io.confluent.connect.protobuf.Union.NAME</c>) becomes
+        /// <c>oneof NAME</c> with one member per union field.
+        /// </summary>
         public DescriptorProto Message(ConnectSchema schema, string name, string fullName)
         {
             var message = new DescriptorProto { Name = name };
-            var number = 1;
+            var used = new HashSet<int>();
             foreach (var field in schema.Fields)
             {
-                message.Field.Add(Field(message, fullName, field.Name, field.Schema, number++, repeated: false));
+                foreach (var member in IsUnion(field.Schema) ? field.Schema.Fields : [field])
+                {
+                    if (TagOf(member.Schema) is { } tag && !used.Add(tag))
+                    {
+                        throw new DataException($"ProtobufConverter cannot write {fullName}: field number {tag} is given twice");
+                    }
+                }
+            }
+            var next = 1;
+            int Number(ConnectSchema fieldSchema)
+            {
+                if (TagOf(fieldSchema) is { } tag)
+                {
+                    return tag;
+                }
+                while (!used.Add(next))
+                {
+                    next++;
+                }
+                return next++;
+            }
+            foreach (var field in schema.Fields)
+            {
+                if (!IsUnion(field.Schema))
+                {
+                    message.Field.Add(Field(message, fullName, field.Name, field.Schema, Number(field.Schema), repeated: false));
+                    continue;
+                }
+                var oneofIndex = message.OneofDecl.Count;
+                message.OneofDecl.Add(new OneofDescriptorProto { Name = OneofName(field) });
+                foreach (var member in field.Schema.Fields)
+                {
+                    if (member.Schema.Type is SchemaType.Array or SchemaType.Map || IsUnion(member.Schema))
+                    {
+                        throw new DataException($"ProtobufConverter cannot write oneof member {member.Name}: a oneof holds no repeated fields, maps or oneofs");
+                    }
+                    var protoField = Field(message, fullName, member.Name, member.Schema, Number(member.Schema), repeated: false);
+                    protoField.ClearProto3Optional(); // members have presence already; proto3 forbids optional inside a oneof
+                    protoField.OneofIndex = oneofIndex;
+                    message.Field.Add(protoField);
+                }
             }
             return message;
         }
@@ -207,6 +262,21 @@ internal static partial class ProtobufData
         }
     }
 
+    private static bool IsUnion(ConnectSchema schema) =>
+        schema.Type == SchemaType.Struct && schema.Name is { } name && name.StartsWith(UnionName, StringComparison.Ordinal);
+
+    /// <summary>The oneof a union field stands for: the last part of its struct's name after the union prefix (ProtobufData's rule), else the field's name.</summary>
+    private static string OneofName(Field field)
+    {
+        var name = field.Schema.Name!;
+        var suffix = name.Length > UnionName.Length + 1 && name[UnionName.Length] == '.' ? name[(UnionName.Length + 1)..] : field.Name;
+        return Sanitize(suffix[(suffix.LastIndexOf('.') + 1)..], allowDots: false);
+    }
+
+    private static int? TagOf(ConnectSchema schema) =>
+        schema.Parameters?.TryGetValue(TagParameter, out var tag) == true && int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number : null;
+
     private static string ProtoMapEntryName(string field) => string.Concat(field.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(Capitalize)) + "Entry";
 
     private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
@@ -250,49 +320,99 @@ internal static partial class ProtobufData
     {
         private readonly HashSet<string> _building = [];
 
-        public ProtobufMessagePlan Message(DescriptorProto message, string fullName, bool optional)
+        /// <param name="tag">The number of the field holding the message (its Connect struct carries it as a parameter, as
+        /// every field schema read does); 0 for the top-level message and array elements.</param>
+        public ProtobufMessagePlan Message(DescriptorProto message, string fullName, bool optional, int tag = 0)
         {
             if (!_building.Add(fullName))
             {
                 throw new DataException($"Message {fullName} is recursive; Connect schemas cannot be");
             }
-            var builder = SchemaBuilder.Struct().Name(fullName.TrimStart('.'));
+            var builder = Tagged(SchemaBuilder.Struct().Name(fullName.TrimStart('.')), tag);
             if (optional)
             {
                 builder.Optional();
             }
             var proto3 = schema.File.Syntax == "proto3" || schema.Symbols.Find(fullName)?.File != schema.File.Name;
-            var pending = new List<(FieldDescriptorProto Field, ConnectSchema Schema, Func<Field, ProtobufFieldPlan> Plan)>();
+            var pending = new List<Func<Field, ProtobufFieldPlan>>();
+            // Real oneofs first, as ProtobufData lays them out: a field NAME_INDEX holding an optional struct named
+            // io.confluent.connect.protobuf.Union.NAME with the members as optional fields. Synthetic oneofs (proto3
+            // optional) have no members here: their fields are ordinary optional fields.
+            for (var index = 0; index < message.OneofDecl.Count; index++)
+            {
+                var oneofIndex = index;
+                var members = message.Field.Where(f => f.HasOneofIndex && f.OneofIndex == oneofIndex && !f.Proto3Optional).ToList();
+                if (members.Count == 0)
+                {
+                    continue;
+                }
+                var oneofName = message.OneofDecl[index].Name;
+                var union = SchemaBuilder.Struct().Name(UnionName + "." + oneofName).Optional();
+                var memberPlans = new List<Func<Field, ProtobufFieldPlan>>();
+                foreach (var member in members)
+                {
+                    var (memberSchema, memberPlan) = FieldPlan(member, optional: true);
+                    union.Field(member.Name, memberSchema);
+                    memberPlans.Add(memberPlan);
+                }
+                var unionSchema = union.Build();
+                builder.Field(oneofName + "_" + index.ToString(CultureInfo.InvariantCulture), unionSchema);
+                pending.Add(connect =>
+                {
+                    var oneof = new ProtobufFieldPlan
+                    {
+                        Number = 0,
+                        Kind = ProtobufKind.Oneof,
+                        Connect = connect,
+                        OneofName = oneofName,
+                        Members = [.. memberPlans.Select((plan, i) => plan(unionSchema.Fields[i]))],
+                    };
+                    foreach (var member in oneof.Members)
+                    {
+                        member.Oneof = oneof;
+                    }
+                    return oneof;
+                });
+            }
             foreach (var field in message.Field)
             {
-                var optionalField = field.Proto3Optional || field.HasOneofIndex || (!proto3 && field.Label == Label.Optional);
+                if (field.HasOneofIndex && !field.Proto3Optional)
+                {
+                    continue;
+                }
+                var optionalField = field.Proto3Optional || (!proto3 && field.Label == Label.Optional);
                 var (connect, plan) = FieldPlan(field, optionalField);
                 builder.Field(field.Name, connect);
-                pending.Add((field, connect, plan));
+                pending.Add(plan);
             }
             var struct_ = builder.Build();
             var fields = new ProtobufFieldPlan[pending.Count];
             for (var i = 0; i < pending.Count; i++)
             {
-                fields[i] = pending[i].Plan(struct_.Fields[i]);
+                fields[i] = pending[i](struct_.Fields[i]);
             }
             var result = new ProtobufMessagePlan { Connect = struct_, Fields = fields };
             foreach (var field in fields)
             {
-                result.ByNumber[field.Number] = field;
+                foreach (var numbered in field.Kind == ProtobufKind.Oneof ? field.Members : [field])
+                {
+                    result.ByNumber[numbered.Number] = numbered;
+                }
             }
             _building.Remove(fullName);
             return result;
         }
 
-        private (ConnectSchema Schema, Func<Field, ProtobufFieldPlan> Plan) FieldPlan(FieldDescriptorProto field, bool optional)
+        /// <param name="tagged">Whether the schema carries the field's number (not for an array's element, whose array does).</param>
+        private (ConnectSchema Schema, Func<Field, ProtobufFieldPlan> Plan) FieldPlan(FieldDescriptorProto field, bool optional, bool tagged = true)
         {
             var number = field.Number;
+            var tag = tagged ? number : 0;
             if (field.Label == Label.Repeated && field.Type == Type.Message && schema.Symbols.Find(field.TypeName) is { IsMapEntry: true } entry)
             {
                 var (keySchema, keyPlan) = FieldPlan(entry.Message!.Field[0], optional: false);
                 var (valueSchema, valuePlan) = FieldPlan(entry.Message.Field[1], optional: entry.Message.Field[1].Type == Type.Message);
-                var map = SchemaBuilder.Map(keySchema, valueSchema).Build();
+                var map = Tagged(SchemaBuilder.Map(keySchema, valueSchema), tag).Build();
                 var keyField = new Field("key", 0, keySchema);
                 var valueField = new Field("value", 1, valueSchema);
                 return (map, connect => new ProtobufFieldPlan
@@ -309,8 +429,8 @@ internal static partial class ProtobufData
             {
                 var single = field.Clone();
                 single.Label = Label.Optional;
-                var (elementSchema, elementPlan) = FieldPlan(single, optional: false);
-                var array = SchemaBuilder.Array(elementSchema).Build();
+                var (elementSchema, elementPlan) = FieldPlan(single, optional: false, tagged: false);
+                var array = Tagged(SchemaBuilder.Array(elementSchema), tag).Build();
                 var elementField = new Field(field.Name, 0, elementSchema);
                 var packed = field.Options?.HasPacked == true ? field.Options.Packed : schema.File.Syntax == "proto3";
                 return (array, connect =>
@@ -335,7 +455,7 @@ internal static partial class ProtobufData
             }
             if (field.Type == Type.Message)
             {
-                return MessageField(field);
+                return MessageField(field, tag);
             }
             if (field.Type == Type.Enum)
             {
@@ -347,7 +467,7 @@ internal static partial class ProtobufData
                     names.TryAdd(value.Number, value.Name);
                     numbers[value.Name] = value.Number;
                 }
-                return (optional ? ConnectSchema.OptionalString : ConnectSchema.String, connect => new ProtobufFieldPlan
+                return (Tagged(SchemaBuilder.String(), tag, optional).Build(), connect => new ProtobufFieldPlan
                 {
                     Number = number,
                     Kind = ProtobufKind.Enum,
@@ -359,7 +479,7 @@ internal static partial class ProtobufData
             var (kind, type) = ScalarOf(field);
             var connectType = ConnectTypeOf(field) ?? type;
             var skipDefault = !optional && schema.File.Syntax == "proto3";
-            return (ConnectSchema.OfType(connectType, optional), connect => new ProtobufFieldPlan
+            return (Tagged(SchemaBuilder.OfType(connectType), tag, optional).Build(), connect => new ProtobufFieldPlan
             {
                 Number = number,
                 Kind = kind,
@@ -368,23 +488,23 @@ internal static partial class ProtobufData
             });
         }
 
-        private (ConnectSchema, Func<Field, ProtobufFieldPlan>) MessageField(FieldDescriptorProto field)
+        private (ConnectSchema, Func<Field, ProtobufFieldPlan>) MessageField(FieldDescriptorProto field, int tag)
         {
             var number = field.Number;
             ProtobufFieldPlan Logical(Field connect, ProtobufKind kind) => new() { Number = number, Kind = kind, Connect = connect };
             switch (field.TypeName)
             {
                 case ".google.protobuf.Timestamp":
-                    return (ConnectTimestamp.Builder().Optional().Build(), c => Logical(c, ProtobufKind.Timestamp));
+                    return (Tagged(ConnectTimestamp.Builder(), tag, true).Build(), c => Logical(c, ProtobufKind.Timestamp));
                 case ".google.type.Date":
-                    return (ConnectDate.Builder().Optional().Build(), c => Logical(c, ProtobufKind.Date));
+                    return (Tagged(ConnectDate.Builder(), tag, true).Build(), c => Logical(c, ProtobufKind.Date));
                 case ".google.type.TimeOfDay":
-                    return (ConnectTime.Builder().Optional().Build(), c => Logical(c, ProtobufKind.Time));
+                    return (Tagged(ConnectTime.Builder(), tag, true).Build(), c => Logical(c, ProtobufKind.Time));
                 case ".confluent.type.Decimal":
                     {
                         var parameters = MetaParameters(field);
                         var scale = parameters.TryGetValue(DecimalScale, out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-                        var builder = ConnectDecimal.Builder(scale).Optional();
+                        var builder = Tagged(ConnectDecimal.Builder(scale), tag, true);
                         if (parameters.TryGetValue(DecimalPrecision, out var precision))
                         {
                             builder.Parameter(DecimalPrecision, precision);
@@ -397,7 +517,7 @@ internal static partial class ProtobufData
             {
                 var (kind, type) = ScalarOf(wrapper.Field[0]);
                 var connectType = ConnectTypeOf(field) ?? type;
-                var connectSchema = ConnectSchema.OfType(connectType, optional: true);
+                var connectSchema = Tagged(SchemaBuilder.OfType(connectType), tag, true).Build();
                 var inner = new Field("value", 0, ConnectSchema.OfType(connectType));
                 return (connectSchema, c => new ProtobufFieldPlan
                 {
@@ -408,9 +528,75 @@ internal static partial class ProtobufData
                 });
             }
             var type_ = schema.Symbols.Find(field.TypeName)?.Message ?? throw new DataException($"Message {field.TypeName} is not defined");
-            var nested = Message(type_, field.TypeName, optional: true);
+            var nested = Message(type_, field.TypeName, optional: true, tag);
             return (nested.Connect, c => new ProtobufFieldPlan { Number = number, Kind = ProtobufKind.Message, Connect = c, Message = nested });
         }
+    }
+
+    /// <summary>The builder with the field number parameter (when <paramref name="tag"/> is not 0) and optional when asked.</summary>
+    private static SchemaBuilder Tagged(SchemaBuilder builder, int tag, bool optional = false)
+    {
+        if (optional)
+        {
+            builder.Optional();
+        }
+        return tag > 0 ? builder.Parameter(TagParameter, tag.ToString(CultureInfo.InvariantCulture)) : builder;
+    }
+
+    /// <summary>
+    /// The plan that writes values of <paramref name="user"/> (the caller's Connect schema): the plan read back from the
+    /// schema generated for it, each field bound to the caller's field of the same (sanitized) name, a oneof to the
+    /// caller's union field naming it, so that the caller's structs are read by field index. Cold path (once per schema).
+    /// </summary>
+    public static ProtobufMessagePlan Bind(ProtobufMessagePlan plan, ConnectSchema user)
+    {
+        var fields = new ProtobufFieldPlan[user.Fields.Count];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = user.Fields[i];
+            var match = IsUnion(field.Schema)
+                ? plan.Fields.FirstOrDefault(f => f.Kind == ProtobufKind.Oneof && f.OneofName == OneofName(field))
+                : plan.Fields.FirstOrDefault(f => f.Kind != ProtobufKind.Oneof && f.Connect.Name == Sanitize(field.Name, allowDots: false));
+            fields[i] = BindField(match ?? throw new DataException($"Field {field.Name} has no counterpart in the generated Protobuf schema"), field);
+        }
+        var result = new ProtobufMessagePlan { Connect = user, Fields = fields };
+        return result;
+    }
+
+    private static ProtobufFieldPlan BindField(ProtobufFieldPlan plan, Field user)
+    {
+        var schema = user.Schema;
+        if (plan.Kind == ProtobufKind.Oneof)
+        {
+            var members = new ProtobufFieldPlan[schema.Fields.Count];
+            for (var i = 0; i < members.Length; i++)
+            {
+                var member = schema.Fields[i];
+                var match = plan.Members.FirstOrDefault(m => m.Connect.Name == Sanitize(member.Name, allowDots: false))
+                    ?? throw new DataException($"Oneof member {member.Name} has no counterpart in the generated Protobuf schema");
+                members[i] = BindField(match, member);
+            }
+            return plan with { Connect = user, Members = members };
+        }
+        if (plan.Kind == ProtobufKind.Map)
+        {
+            return plan with
+            {
+                Connect = user,
+                Key = plan.Key! with { Connect = new Field("key", 0, schema.KeySchema) },
+                Value = BindField(plan.Value!, new Field("value", 1, schema.ValueSchema)),
+            };
+        }
+        if (plan.Repeated)
+        {
+            return plan with
+            {
+                Connect = user,
+                ElementConnect = new Field(user.Name, 0, schema.ValueSchema),
+                Message = plan.Message is null ? null : Bind(plan.Message, schema.ValueSchema),
+            };
+        }
+        return plan with { Connect = user, Message = plan.Message is null ? null : Bind(plan.Message, schema) };
     }
 
     private static (ProtobufKind Kind, SchemaType Type) ScalarOf(FieldDescriptorProto field) => field.Type switch

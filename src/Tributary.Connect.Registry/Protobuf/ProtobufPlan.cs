@@ -44,13 +44,17 @@ internal enum ProtobufKind
 
     /// <summary>google.protobuf.Timestamp {int64 seconds, int32 nanos}; a Connect Timestamp.</summary>
     Timestamp,
+
+    /// <summary>A oneof: a Connect struct <c>io.confluent.connect.protobuf.Union.NAME</c> with one optional field per member; no number of its own.</summary>
+    Oneof,
 }
 
 /// <summary>
 /// One field of a message plan: its number and precomputed tag, encoding, the Connect field it reads or fills, and for
-/// messages, maps and wrappers the plans inside. Built once per schema; immutable, shared.
+/// messages, maps and wrappers the plans inside. Built once per schema; immutable once built, shared (a record so that a
+/// write plan can be bound to the caller's Connect fields by copying).
 /// </summary>
-internal sealed class ProtobufFieldPlan
+internal sealed record ProtobufFieldPlan
 {
     public required int Number { get; init; }
 
@@ -82,6 +86,14 @@ internal sealed class ProtobufFieldPlan
     /// <summary>The element of a repeated field (what a message or logical element is read as).</summary>
     public Field? ElementConnect { get; init; }
 
+    /// <summary>For a Oneof: its name in the .proto and its members (their plans' Connect fields are the union struct's).</summary>
+    public string? OneofName { get; init; }
+
+    public ProtobufFieldPlan[] Members { get; init; } = [];
+
+    /// <summary>For a member of a oneof: the oneof (reading puts the member's value into the oneof's union struct).</summary>
+    public ProtobufFieldPlan? Oneof { get; set; }
+
     /// <summary>INT8/INT16 Connect fields carried as int32.</summary>
     public SchemaType ConnectType => ValueSchema.Type;
 
@@ -96,6 +108,6 @@ internal sealed class ProtobufMessagePlan
 
     public required ProtobufFieldPlan[] Fields { get; init; }
 
-    /// <summary>Fields by number, for reading.</summary>
+    /// <summary>Fields by number, for reading (a oneof's members by theirs).</summary>
     public Dictionary<int, ProtobufFieldPlan> ByNumber { get; } = [];
 }

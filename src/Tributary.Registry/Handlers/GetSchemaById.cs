@@ -1,9 +1,15 @@
 using System.Text.Json.Nodes;
+using Google.Protobuf;
 using Tributary.Registry.Store;
+using Tributary.Schemas.Protobuf;
 
 namespace Tributary.Registry.Handlers;
 
-/// <summary>GET /schemas/ids/{id}: the schema text, its type (omitted for AVRO) and references.</summary>
+/// <summary>
+/// GET /schemas/ids/{id}: the schema text, its type (omitted for AVRO) and references. <c>?format=serialized</c> answers
+/// a Protobuf schema as its base64 serialized <c>FileDescriptorProto</c> (what Confluent's Protobuf deserializers ask
+/// for); other formats, and the format of other schema types, answer the text.
+/// </summary>
 internal static class GetSchemaById
 {
     public static JsonNode Handle(SchemaRegistry registry, RegistryRequest request, string id)
@@ -18,7 +24,9 @@ internal static class GetSchemaById
         {
             answer["references"] = RegistryRequest.References(schema.References);
         }
-        answer["schema"] = schema.Schema;
+        answer["schema"] = request.QueryValue("format") == "serialized" && schema.Parsed is ProtobufSchema protobuf
+            ? Convert.ToBase64String(protobuf.File.ToByteArray())
+            : schema.Schema;
         return answer;
     }
 }
