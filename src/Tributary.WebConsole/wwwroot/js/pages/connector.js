@@ -1,7 +1,8 @@
-// One connector: its state, each task's state and trace, its config; pause, resume, stop and restart.
+// One connector: its state, each task's state and trace, its config; pause, resume, stop, restart and delete.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { confirmButton, failure, state, table } from '../ui.js';
+import { navigate } from '../app.js';
 
 export async function render(main, { name }) {
   document.title = `${name} · Connectors · Tributary`;
@@ -32,7 +33,15 @@ export async function render(main, { name }) {
       h('button', { type: 'button', onclick: act('pause') }, 'Pause'),
       h('button', { type: 'button', onclick: act('resume') }, 'Resume'),
       confirmButton('Stop', 'Stop the connector and its tasks?', act('stop'), 'secondary'),
-      confirmButton('Restart', 'Restart the connector and all its tasks?', act('restart'), 'secondary')),
+      confirmButton('Restart', 'Restart the connector and all its tasks?', act('restart'), 'secondary'),
+      confirmButton('Delete', `Delete connector ${name}? Its configuration and tasks go; its topics stay.`, async () => {
+        try {
+          await api(path, { method: 'DELETE' });
+          await navigate('/console/connectors');
+        } catch (error) {
+          message.textContent = error.message;
+        }
+      })),
     message,
     h('h2', null, 'Tasks'),
     table('Tasks', [
