@@ -334,12 +334,16 @@ if (!run) {
   process.exit(2);
 }
 const browser = await launch();
+let page;
 try {
-  const page = await newPage(browser, errors);
+  page = await newPage(browser, errors);
   await run(page);
   if (errors.length > 0) throw new Error(errors.join('\n'));
 } catch (error) {
-  console.error(`${scenario}: ${error.message}`);
+  console.error(`${scenario}: ${error.message}\n${error.stack ?? ''}`);
+  // What the page showed when it failed: its address and text (a wait that timed out says no more).
+  const seen = await page?.evaluate(() => `${location.href}\n${document.querySelector('main')?.innerText ?? ''}`).catch(() => null);
+  if (seen) console.error(`the page at the failure: ${seen.slice(0, 3000)}`);
   process.exitCode = 1;
 } finally {
   await browser.close();
