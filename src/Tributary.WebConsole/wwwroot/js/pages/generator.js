@@ -78,6 +78,9 @@ export async function render(main, _params, query, isCurrent) {
     }
   });
 
+  // The table is redrawn only when its runs or their states change; otherwise the figures are updated in place, so a
+  // Stop button keeps its place (and the keyboard focus) while its run's figures move.
+  let drawn = null;
   async function refresh() {
     let page;
     try {
@@ -85,17 +88,30 @@ export async function render(main, _params, query, isCurrent) {
     } catch {
       return; // The banner says the server is gone; the table keeps its last figures.
     }
+    const figures = (r) => ({ rate: count(Math.round(r.recentRate)), sent: count(r.sent), errors: count(r.errors), seconds: r.elapsedSeconds.toFixed(0), 'last-error': r.errorMessages.at(-1) ?? '' });
+    const key = JSON.stringify(page.items.map((r) => [r.id, r.state]));
+    if (key === drawn) {
+      for (const r of page.items) {
+        for (const [name, text] of Object.entries(figures(r))) {
+          const cell = runs.querySelector(`[data-${name}="${CSS.escape(r.id)}"]`);
+          if (cell && cell.textContent !== text) cell.textContent = text;
+        }
+      }
+      return;
+    }
+    drawn = key;
+    const figure = (name) => (r) => h('span', { [`data-${name}`]: r.id }, figures(r)[name]);
     const stop = (run) => h('button', { type: 'button', class: 'secondary', onclick: async () => { await api(`/generator/runs/${run.id}/stop`, { method: 'POST' }); await refresh(); } }, 'Stop');
     replace(runs, table(`Runs (at most ${page.maxRunning} at once)`, [
       { title: 'Run', cell: (r) => r.id },
       { title: 'Target', cell: (r) => h('span', { class: 'mono' }, r.target) },
       { title: 'State', cell: (r) => state(r.state) },
-      { title: 'Rate (records/s)', numeric: true, cell: (r) => h('span', { 'data-rate': r.id }, count(Math.round(r.recentRate))) },
+      { title: 'Rate (records/s)', numeric: true, cell: figure('rate') },
       { title: 'Asked rate', numeric: true, cell: (r) => (r.rate ? count(r.rate) : 'max') },
-      { title: 'Sent', numeric: true, cell: (r) => h('span', { 'data-sent': r.id }, count(r.sent)) },
-      { title: 'Errors', numeric: true, cell: (r) => count(r.errors) },
-      { title: 'Seconds', numeric: true, cell: (r) => r.elapsedSeconds.toFixed(0) },
-      { title: 'Last error', cell: (r) => r.errorMessages.at(-1) ?? '' },
+      { title: 'Sent', numeric: true, cell: figure('sent') },
+      { title: 'Errors', numeric: true, cell: figure('errors') },
+      { title: 'Seconds', numeric: true, cell: figure('seconds') },
+      { title: 'Last error', cell: figure('last-error') },
       { title: 'Action', cell: (r) => (r.state === 'RUNNING' ? stop(r) : '') },
     ], page.items, 'No runs yet.'));
   }
