@@ -19,18 +19,20 @@ namespace Tributary.Server;
 /// </summary>
 public sealed class CatalogHost : IAsyncDisposable
 {
-    private readonly QueryExecutions _executions;
-    private readonly CrawlerRegistry _crawlers;
-
     private CatalogHost(DataCatalog catalog, QueryExecutions executions, CrawlerRegistry crawlers, IReadOnlyList<AwsService> services)
     {
         Catalog = catalog;
-        _executions = executions;
-        _crawlers = crawlers;
+        Executions = executions;
+        Crawlers = crawlers;
         Services = services;
     }
 
     public DataCatalog Catalog { get; }
+
+    /// <summary>Athena's query executions (the web console's query editor runs its queries here too).</summary>
+    public QueryExecutions Executions { get; }
+
+    public CrawlerRegistry Crawlers { get; }
 
     /// <summary>The Glue and Athena services for the AWS endpoints.</summary>
     public IReadOnlyList<AwsService> Services { get; }
@@ -55,7 +57,7 @@ public sealed class CatalogHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _crawlers.DisposeAsync().ConfigureAwait(false);
-        await _executions.DisposeAsync().ConfigureAwait(false);
+        await Crawlers.DisposeAsync().ConfigureAwait(false);
+        await Executions.DisposeAsync().ConfigureAwait(false);
     }
 }

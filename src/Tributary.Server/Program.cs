@@ -137,11 +137,17 @@ public static class Program
             }
             await using var awsScope = aws.ConfigureAwait(false);
             ConnectHost? connectForMetrics = null;
+            // The console's data generator runs: stopped (each finishing its send in flight) after the admin port closes,
+            // before the broker and the AWS endpoints they send to.
+            var generatorRuns = new Tributary.WebConsole.Generator.GeneratorRuns();
+            await using var generatorScope = generatorRuns.ConfigureAwait(false);
             AdminHost admin;
             try
             {
+                var awsEndpoint = new UriBuilder("http", LoopbackFor(options.AwsServer.Host), aws.Port, "/").Uri;
                 var console = new Tributary.WebConsole.ConsoleSources(broker, delivery.Streams, () => aws.Streams,
-                    () => connectForMetrics is { } worker ? new UriBuilder("http", options.Connect.Host, worker.Port, "/").Uri : null);
+                    () => connectForMetrics is { } worker ? new UriBuilder("http", options.Connect.Host, worker.Port, "/").Uri : null,
+                    catalog.Catalog, catalog.Crawlers, catalog.Executions, generatorRuns, () => awsEndpoint);
                 admin = await AdminHost.StartAsync(broker, delivery.Streams, options.Admin, loggerFactory, () => connectForMetrics?.LocalHerder, mskConnect.Registry, console).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
@@ -198,6 +204,10 @@ public static class Program
     /// offsets file of the standalone worker serve ran before, imported once. Port 0 is resolved to a free port here:
     /// the group must know the REST address before the listener starts.
     /// </summary>
+    /// <summary>The address this process reaches its own listener bound to <paramref name="host"/> at: loopback for a wildcard bind.</summary>
+    private static string LoopbackFor(string host) =>
+        host is "" or "0.0.0.0" or "*" or "+" ? "127.0.0.1" : host is "::" ? "::1" : host;
+
     private static Tributary.Connect.Runtime.Config.WorkerConfig EmbeddedWorker(TributaryOptions options, string kafkaHost, int kafkaPort)
     {
         var restPort = options.Connect.Port == 0 ? ConnectHost.FreePort(options.Connect.Host) : options.Connect.Port;

@@ -28,6 +28,9 @@ public static class ConsoleEndpoints
         KinesisApi.Map(api, sources.Kinesis);
         DeliveryStreamsApi.Map(api, sources.Delivery);
         ConnectorsApi.Map(api, sources.ConnectRest);
+        GeneratorApi.Map(api, sources.Broker, sources.Generator, sources.AwsEndpoint);
+        CatalogApi.Map(api, sources.Catalog, sources.Crawlers);
+        QueriesApi.Map(api, sources.Queries);
     }
 
     /// <summary>

@@ -98,12 +98,13 @@ internal static class LayerMatrix
             "Tributary.Formats", "Tributary.Orc", "Tributary.Jq", "Tributary.ObjectStores", "Tributary.Delivery",
         ],
 
-        // The web console: JSON endpoints and embedded pages over the broker API, the Kinesis streams and the delivery
-        // streams (Connect through its REST API, no reference); the host maps it on the admin port.
+        // The web console: JSON endpoints and embedded pages over the broker API, the Kinesis streams, the delivery
+        // streams, the Glue catalog, Athena's executions and the data generator's run loop (Connect through its REST
+        // API, no reference); the host maps it on the admin port.
         ["Tributary.WebConsole"] =
         [
             "Tributary.Foundation", "Tributary.Protocol", "Tributary.Aws", "Tributary.Broker", "Tributary.Kinesis",
-            "Tributary.Delivery", "Tributary.Firehose",
+            "Tributary.Delivery", "Tributary.Firehose", "Tributary.Glue", "Tributary.Athena", "Tributary.Generator",
         ],
 
         // Host: wires everything.

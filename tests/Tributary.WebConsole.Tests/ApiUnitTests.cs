@@ -40,9 +40,34 @@ public sealed class ApiUnitTests
     public void The_pages_are_embedded_under_their_paths()
     {
         var names = StaticAssets.Names.ToHashSet(StringComparer.Ordinal);
-        foreach (var expected in new[] { "index.html", "app.css", "js/app.js", "js/api.js", "js/pages/topics.js", "js/pages/delivery-stream-form.js" })
+        foreach (var expected in new[] { "index.html", "app.css", "js/app.js", "js/api.js", "js/pages/topics.js", "js/pages/delivery-stream-form.js", "js/pages/connector-form.js", "js/pages/generator.js", "js/pages/catalog.js", "js/pages/query.js" })
         {
             Assert.Contains(expected, names);
         }
+    }
+
+    [Fact]
+    public void A_validation_answer_becomes_keys_in_their_groups_order_with_their_errors()
+    {
+        // The shape of Connect's PUT /connector-plugins/{class}/config/validate answer (Kafka's ConfigInfos).
+        using var answer = System.Text.Json.JsonDocument.Parse("""
+            {"name":"FileStreamSourceConnector","error_count":1,"groups":["Common","Transforms"],"configs":[
+              {"definition":{"name":"batch.size","type":"INT","required":false,"default_value":"2000","importance":"LOW","documentation":"Records per poll","group":null,"order":-1,"display_name":"batch.size"},
+               "value":{"name":"batch.size","value":"many","recommended_values":[],"errors":["Invalid value many for configuration batch.size: Not a number of type INT"],"visible":true}},
+              {"definition":{"name":"tasks.max","type":"INT","required":false,"default_value":"1","importance":"HIGH","documentation":"Maximum tasks","group":"Common","order":3,"display_name":"Tasks max"},
+               "value":{"name":"tasks.max","value":"1","recommended_values":[],"errors":[],"visible":true}},
+              {"definition":{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":"Name","group":"Common","order":1,"display_name":"Connector name"},
+               "value":{"name":"name","value":null,"recommended_values":[],"errors":[],"visible":false}}]}
+            """);
+        var view = ConnectorsApi.Validation(answer.RootElement);
+        Assert.Equal(1, view.ErrorCount);
+        Assert.Equal(["Common", "Transforms", "Other"], view.Groups);
+        Assert.Equal(["name", "tasks.max", "batch.size"], view.Configs.Select(c => c.Name));
+        Assert.Equal("Connector name", view.Configs[0].DisplayName);
+        Assert.True(view.Configs[0].Required);
+        Assert.False(view.Configs[0].Visible);
+        Assert.Equal("Other", view.Configs[2].Group);
+        Assert.Equal("2000", view.Configs[2].Default);
+        Assert.Equal(["Invalid value many for configuration batch.size: Not a number of type INT"], view.Configs[2].Errors);
     }
 }

@@ -120,6 +120,79 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_connector_wizard_shows_connects_message_beside_a_field_as_you_type_then_creates_a_file_source_that_runs_and_deletes_it()
+    {
+        const string topic = "wizard-lines";
+        const string name = "wizard-file";
+        await Server.PostAsync("/api/console/topics", new { name = topic, partitions = 1 });
+        var file = Path.Combine(Server.DataDirectory, "wizard-input.txt");
+        await File.WriteAllLinesAsync(file, ["line-1", "line-2", "line-3"]);
+        var lines = await Server.RunScenarioAsync("wizard", $"{name},{file},{topic},line-3", TimeSpan.FromSeconds(180));
+        Assert.Contains("Not a number of type INT", lines[^1].GetProperty("batchError").GetString());
+        using (var deleted = await Server.Http.GetAsync($"{Server.ConnectUrl}/connectors/{name}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, deleted.StatusCode);
+        }
+        // What the connector made of the file, read back through the API the browser did not use: one record per line, in order.
+        var messages = await Server.Http.GetFromJsonAsync<JsonElement>($"{Server.BaseUrl}/api/console/topics/{topic}/messages?partition=0&offset=0");
+        var values = messages.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("value").GetProperty("text").GetString()!).ToList();
+        Assert.Equal(3, values.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains($"line-{i + 1}", values[i], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_data_generator_shows_a_template_error_with_its_position_previews_then_runs_into_a_topic_with_a_moving_rate_until_stopped()
+    {
+        const string topic = "generated";
+        await Server.PostAsync("/api/console/topics", new { name = topic, partitions = 1 });
+        var report = (await Server.RunScenarioAsync("generator", topic, TimeSpan.FromSeconds(120)))[^1];
+        Assert.Matches(@"line 3, column \d+", report.GetProperty("templateError").GetString());
+        Assert.True(report.GetProperty("rate").GetDouble() > 0);
+        var shown = report.GetProperty("sent").GetInt64();
+        // The run is stopped on the server, and the topic holds at least what the page counted, each record the example rendered.
+        var runs = await Server.Http.GetFromJsonAsync<JsonElement>($"{Server.BaseUrl}/api/console/generator/runs");
+        var run = runs.GetProperty("items")[0];
+        Assert.Equal("STOPPED", run.GetProperty("state").GetString());
+        Assert.True(run.GetProperty("sent").GetInt64() >= shown);
+        var messages = await Server.Http.GetFromJsonAsync<JsonElement>($"{Server.BaseUrl}/api/console/topics/{topic}/messages?partition=0&offset=0&limit=10");
+        Assert.True(messages.GetProperty("highWatermark").GetInt64() >= run.GetProperty("sent").GetInt64(), messages.ToString());
+        foreach (var message in messages.GetProperty("items").EnumerateArray())
+        {
+            using var record = JsonDocument.Parse(message.GetProperty("value").GetProperty("text").GetString()!);
+            Assert.InRange(record.RootElement.GetProperty("currentTemperature").GetInt32(), 10, 150);
+            Assert.Contains(record.RootElement.GetProperty("status").GetString(), new[] { "OK", "FAIL", "WARN" });
+        }
+    }
+
+    [Fact]
+    public async Task The_catalog_lists_a_table_made_with_glue_and_the_query_editor_runs_it_shows_the_rows_and_downloads_the_csv()
+    {
+        var work = Path.Combine(Server.DataDirectory, "lake-upload");
+        Directory.CreateDirectory(work);
+        await File.WriteAllTextAsync(Path.Combine(work, "part-0.json"), "{\"id\":1,\"name\":\"paddle\",\"amount\":5.0}\n{\"id\":2,\"name\":\"kayak\",\"amount\":25.5}\n");
+        await File.WriteAllTextAsync(Path.Combine(work, "part-1.json"), "{\"id\":3,\"name\":\"tent\",\"amount\":120.25}\n{\"id\":4,\"name\":\"rope\",\"amount\":7.75}\n");
+        await Server.AwsAsync("s3api", "create-bucket", "--bucket", "console-lake");
+        await Server.AwsAsync("s3", "cp", "--recursive", work, "s3://console-lake/orders/");
+        await Server.AwsAsync("glue", "create-database", "--database-input", """{"Name":"console_db"}""");
+        await Server.AwsAsync("glue", "create-table", "--database-name", "console_db", "--table-input", """
+            {"Name":"orders","Parameters":{"classification":"json"},
+             "StorageDescriptor":{"Columns":[{"Name":"id","Type":"bigint"},{"Name":"name","Type":"string"},{"Name":"amount","Type":"double"}],
+              "Location":"s3://console-lake/orders/","SerdeInfo":{"SerializationLibrary":"org.openx.data.jsonserde.JsonSerDe"}}}
+            """);
+        await Server.AwsAsync("glue", "create-crawler", "--name", "console-crawler", "--role", "arn:aws:iam::000000000000:role/crawler",
+            "--database-name", "console_db", "--targets", """{"S3Targets":[{"Path":"s3://console-lake/orders/"}]}""");
+        var report = (await Server.RunScenarioAsync("query", "console_db,orders,console-crawler", TimeSpan.FromSeconds(120)))[^1];
+        Assert.Equal(["id", "name", "amount"], report.GetProperty("headers").EnumerateArray().Select(h => h.GetString()));
+        var rows = report.GetProperty("rows").EnumerateArray().Select(r => string.Join('|', r.EnumerateArray().Select(c => c.GetString()))).ToList();
+        Assert.Equal(["2|kayak|25.5", "3|tent|120.25"], rows);
+        Assert.Equal("\"id\",\"name\",\"amount\"\n\"2\",\"kayak\",\"25.5\"\n\"3\",\"tent\",\"120.25\"\n", report.GetProperty("csv").GetString());
+        Assert.Contains("nosuch", report.GetProperty("failure").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_groups_lag_shows_per_partition_and_a_confirmed_reset_moves_it_to_the_log_end()
     {
         await Server.RunScenarioAsync("groups", ConsoleFixture.Group);
@@ -167,6 +240,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
             "/console/", "/console/topics", "/console/topics/orders", "/console/groups", $"/console/groups/{ConsoleFixture.Group}",
             "/console/kinesis", "/console/delivery-streams", "/console/delivery-streams/new", "/console/delivery-streams/fixture-stream",
             "/console/connectors", $"/console/connectors/{ConsoleFixture.RunningConnector}", $"/console/connectors/{ConsoleFixture.FailedConnector}",
+            "/console/connectors/new?class=org.apache.kafka.connect.file.FileStreamSourceConnector", "/console/generator", "/console/catalog", "/console/query",
         ];
         var lines = await Server.RunScenarioAsync("axe", string.Join(',', pages), TimeSpan.FromSeconds(180));
         Assert.Equal(pages.Length, lines[^1].GetProperty("pages").GetInt32());

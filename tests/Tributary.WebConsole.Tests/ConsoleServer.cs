@@ -36,6 +36,19 @@ public sealed class ConsoleServer : IAsyncDisposable
 
     public string ConnectUrl => $"http://127.0.0.1:{_process.Ports.Connect}";
 
+    /// <summary>The AWS APIs (S3, Glue, Athena, Kinesis, Firehose) of the served process.</summary>
+    public string AwsEndpoint => $"http://127.0.0.1:{_process.Ports.Aws}";
+
+    /// <summary>Runs the AWS CLI against the served AWS endpoint (the fixed test credentials) and fails with its output when it fails.</summary>
+    public async Task<string> AwsAsync(params string[] args)
+    {
+        AwsServeFixture.RequireAwsCli();
+        var result = await ClientProcess.RunAsync(AwsServeFixture.AwsCli, ["--endpoint-url", AwsEndpoint, "--no-cli-pager", .. args], TimeSpan.FromSeconds(60),
+            environment: AwsServeFixture.Environment());
+        Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', args)}:\n{result}");
+        return result.StandardOutput;
+    }
+
     public string Output => _process.Output;
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };

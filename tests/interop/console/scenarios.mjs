@@ -133,6 +133,140 @@ const scenarios = {
     report({ scenario, connector: running, paused: true, resumed: true, trace: trace.split('\n')[0] });
   },
 
+  // The connector wizard: FileStreamSource chosen, its form drawn from the plugin's definitions, an invalid value
+  // answered by Connect's message beside its field while typing, then the connector created and RUNNING, its records
+  // browsed in the topic, and deleted through the confirmation. ARGUMENT: "name,file,topic,last line of the file".
+  async wizard(page) {
+    const [name, file, topic, lastLine] = argument.split(',');
+    const fileSource = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
+    await page.goto(`${base}/console/connectors`);
+    await page.waitForSelector('a[href="/console/connectors/new"]');
+    await page.click('a[href="/console/connectors/new"]');
+    await page.waitForSelector(`select[name="connector.class"] option[value="${fileSource}"]`);
+    await page.select('select[name="connector.class"]', fileSource);
+    await page.waitForSelector('input[name="batch.size"]');
+    const groups = await page.$$eval('details.group summary', (s) => s.map((x) => x.textContent));
+    check(groups.length > 1, `the wizard drew the groups ${JSON.stringify(groups)}`);
+    await page.type('input[name="name"]', name);
+    await page.type('input[name="batch.size"]', 'many');
+    await page.waitForSelector('[data-error-for="batch.size"]:not([hidden])');
+    const batchError = await page.$eval('[data-error-for="batch.size"]', (e) => e.textContent);
+    check(batchError.includes('Invalid value many for configuration batch.size') && batchError.includes('Not a number of type INT'), `batch.size says "${batchError}"`);
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('name'));
+    check(focused === 'batch.size', `validation moved the focus to ${focused}`);
+    const invalid = await page.$eval('input[name="batch.size"]', (e) => e.getAttribute('aria-invalid'));
+    check(invalid === 'true', 'the batch.size input is not marked aria-invalid');
+    await shot(page, 'connector-wizard-error', true);
+    await page.$eval('input[name="batch.size"]', (e) => { e.value = ''; });
+    await page.type('input[name="batch.size"]', '2');
+    await page.waitForSelector('[data-error-for="batch.size"][hidden]');
+    await page.type('input[name="file"]', file);
+    await page.type('input[name="topic"]', topic);
+    await page.click('form button[type=submit]');
+    await page.waitForFunction((n) => location.pathname === `/console/connectors/${n}`, {}, name);
+    await waitForText(page, 'main p .state', 'RUNNING');
+    await page.waitForFunction(() => [...document.querySelectorAll('table')].some((t) => t.caption?.textContent === 'Tasks' && t.tBodies[0].rows[0]?.cells[1].textContent === 'RUNNING'), { timeout: 30000 });
+    await shot(page, 'connector-created', true);
+    // The file's lines arrive in the topic: browsed through the topic page until the last one shows.
+    let seen = false;
+    for (let attempt = 0; attempt < 20 && !seen; attempt++) {
+      await page.goto(`${base}/console/topics/${topic}`);
+      await page.waitForSelector('form.browse button[type=submit]');
+      await page.click('form.browse button[type=submit]');
+      await page.waitForSelector('#messages');
+      seen = await page.$eval('#messages', (e, t) => e.textContent.includes(t), lastLine).catch(() => false);
+      if (!seen) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    check(seen, `the topic ${topic} never showed "${lastLine}"`);
+    await page.goto(`${base}/console/connectors/${name}`);
+    await waitForText(page, 'h1', `Connector ${name}`);
+    const remove = (await page.$$('main .toolbar button')).at(-1);
+    check((await remove.evaluate((e) => e.textContent)) === 'Delete', 'the last toolbar button is not Delete');
+    await remove.click();
+    const confirmFocus = await page.evaluate(() => document.activeElement?.textContent);
+    check(confirmFocus === 'Confirm', `after Delete, focus is on "${confirmFocus}", not on Confirm`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.pathname === '/console/connectors');
+    await page.waitForSelector('main table, main p.muted');
+    const listed = await page.$$eval('main table tbody tr td:first-child', (c) => c.map((x) => x.textContent));
+    check(!listed.includes(name), `the deleted connector is still listed: ${JSON.stringify(listed)}`);
+    report({ scenario, connector: name, batchError, groups: groups.length, deleted: true });
+  },
+
+  // The data generator: a malformed template shows the compiler's message (line and column) beside the template;
+  // the example previews as JSON; a run into a topic shows a moving rate and total, then stops. ARGUMENT: the topic.
+  async generator(page) {
+    await page.goto(`${base}/console/generator`);
+    await page.waitForSelector('textarea[name=template]');
+    const example = await page.$eval('textarea[name=template]', (e) => e.value);
+    const clickButton = async (text) => {
+      const buttons = await page.$$('main button');
+      for (const b of buttons) if ((await b.evaluate((e) => e.textContent)) === text) { await b.click(); return; }
+      throw new Error(`no button "${text}"`);
+    };
+    await page.$eval('textarea[name=template]', (e) => { e.value = '{\n  "id": {{random.number(10)}},\n  "name": {{name.nosuch}}\n}'; });
+    await clickButton('Preview');
+    await page.waitForSelector('[data-error-for="template"]:not([hidden])');
+    const templateError = await page.$eval('[data-error-for="template"]', (e) => e.textContent);
+    check(/line 3, column \d+/.test(templateError) && templateError.includes('name.nosuch'), `the template error says "${templateError}"`);
+    await shot(page, 'generator-template-error', true);
+    await page.$eval('textarea[name=template]', (e, t) => { e.value = t; }, example);
+    await clickButton('Preview');
+    await page.waitForFunction(() => document.querySelectorAll('#preview pre').length === 3);
+    const sample = JSON.parse(await page.$eval('#preview pre', (e) => e.textContent));
+    check(Number.isInteger(sample.sensorId) && ['OK', 'FAIL', 'WARN'].includes(sample.status), `a preview record is ${JSON.stringify(sample)}`);
+    await page.type('input[name=target]', argument);
+    await page.$eval('input[name=rate]', (e) => { e.value = '200'; });
+    await page.click('form button[type=submit]');
+    await waitForText(page, '#runs table', 'RUNNING');
+    const id = await page.$eval('#runs tbody tr td', (e) => e.textContent);
+    const figure = (kind) => page.$eval(`[data-${kind}="${id}"]`, (e) => Number(e.textContent.replace(/,/g, '')));
+    await page.waitForFunction((r) => Number(document.querySelector(`[data-rate="${r}"]`)?.textContent.replace(/,/g, '')) > 0, { timeout: 30000 }, id);
+    const firstSent = await figure('sent');
+    await page.waitForFunction((r, n) => Number(document.querySelector(`[data-sent="${r}"]`)?.textContent.replace(/,/g, '')) > n, { timeout: 30000 }, id, firstSent);
+    const rate = await figure('rate');
+    await shot(page, 'generator', true);
+    await clickButton('Stop');
+    await page.waitForFunction((r) => [...document.querySelectorAll('#runs tbody tr')].some((row) => row.cells[0].textContent === r && row.cells[2].textContent === 'STOPPED'), {}, id);
+    const sent = await figure('sent');
+    check(sent > firstSent, `the total did not move: ${firstSent} then ${sent}`);
+    report({ scenario, templateError, rate, firstSent, sent });
+  },
+
+  // The catalog and the query editor: the database and its table listed, a query run from the editor with its rows
+  // shown and its CSV downloaded; a query naming a missing column shows Athena's error. ARGUMENT: "database,table,crawler".
+  async query(page) {
+    const [database, tableName, crawler] = argument.split(',');
+    await page.goto(`${base}/console/catalog`);
+    await waitForText(page, '#databases table', database);
+    await waitForText(page, '#crawlers table', crawler);
+    await page.click(`a[href="/console/catalog?database=${database}"]`);
+    await waitForText(page, '#tables table', tableName);
+    await shot(page, 'catalog', true);
+    await page.click(`#tables a[href^="/console/query"]`);
+    await page.waitForSelector('textarea[name=sql]');
+    const selected = await page.$eval('select[name=database]', (e) => e.value);
+    check(selected === database, `the editor's database is ${selected}`);
+    await page.$eval('textarea[name=sql]', (e) => { e.value = ''; });
+    await page.type('textarea[name=sql]', `SELECT id, name, amount FROM ${tableName} WHERE amount > 10 ORDER BY id`);
+    await page.keyboard.down('Control');
+    await page.keyboard.press('Enter');
+    await page.keyboard.up('Control');
+    await page.waitForSelector('#result table');
+    const rows = await page.$$eval('#result tbody tr', (r) => r.map((row) => [...row.cells].map((c) => c.textContent)));
+    const headers = await page.$$eval('#result thead th', (c) => c.map((x) => x.textContent));
+    const href = await page.$eval('#query-status a', (e) => e.getAttribute('href'));
+    const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+    await shot(page, 'query', true);
+    await page.$eval('textarea[name=sql]', (e) => { e.value = ''; });
+    await page.type('textarea[name=sql]', `SELECT nosuch FROM ${tableName}`);
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('#result .alert.error');
+    const failure = await page.$eval('#result .alert.error', (e) => e.textContent);
+    check(failure.toLowerCase().includes('nosuch'), `the failed query says "${failure}"`);
+    report({ scenario, headers, rows, csv, failure });
+  },
+
   // A group's lag per partition and a reset to the latest offsets, through the confirmation.
   async groups(page) {
     await page.goto(`${base}/console/groups`);
@@ -164,6 +298,8 @@ const scenarios = {
       const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
       // Pages no other scenario photographs.
       const name = { '/console/': 'overview', '/console/kinesis': 'kinesis-streams' }[at];
+      // A page that draws part of itself after its first answer (the wizard's fields) is checked once that part is there.
+      if (at.startsWith('/console/connectors/new')) await page.waitForSelector('details.group');
       if (name) await shot(page, name, true);
       for (const v of result.violations) {
         found.push({ page: at, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0]?.target });
@@ -198,12 +334,16 @@ if (!run) {
   process.exit(2);
 }
 const browser = await launch();
+let page;
 try {
-  const page = await newPage(browser, errors);
+  page = await newPage(browser, errors);
   await run(page);
   if (errors.length > 0) throw new Error(errors.join('\n'));
 } catch (error) {
-  console.error(`${scenario}: ${error.message}`);
+  console.error(`${scenario}: ${error.message}\n${error.stack ?? ''}`);
+  // What the page showed when it failed: its address and text (a wait that timed out says no more).
+  const seen = await page?.evaluate(() => `${location.href}\n${document.querySelector('main')?.innerText ?? ''}`).catch(() => null);
+  if (seen) console.error(`the page at the failure: ${seen.slice(0, 3000)}`);
   process.exitCode = 1;
 } finally {
   await browser.close();

@@ -14,7 +14,11 @@ const routes = [
   [/^\/console\/delivery-streams\/new$/, 'delivery-streams', () => import('./pages/delivery-stream-form.js')],
   [/^\/console\/delivery-streams\/(?<name>[^/]+)$/, 'delivery-streams', () => import('./pages/delivery-stream.js')],
   [/^\/console\/connectors\/?$/, 'connectors', () => import('./pages/connectors.js')],
+  [/^\/console\/connectors\/new$/, 'connectors', () => import('./pages/connector-form.js')],
   [/^\/console\/connectors\/(?<name>[^/]+)$/, 'connectors', () => import('./pages/connector.js')],
+  [/^\/console\/generator\/?$/, 'generator', () => import('./pages/generator.js')],
+  [/^\/console\/catalog\/?$/, 'catalog', () => import('./pages/catalog.js')],
+  [/^\/console\/query\/?$/, 'query', () => import('./pages/query.js')],
 ];
 
 let generation = 0;

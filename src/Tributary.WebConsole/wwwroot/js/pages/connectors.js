@@ -9,7 +9,7 @@ export async function render(main, _params, query) {
   const offset = Number(query.get('offset') ?? 0);
   const list = h('div', null, h('p', { class: 'loading' }, 'Loading…'));
   const plugins = h('div');
-  replace(main, h('h1', null, 'Connectors'), list, h('h2', null, 'Plugins'), plugins);
+  replace(main, h('h1', null, 'Connectors'), h('div', { class: 'toolbar' }, link('/console/connectors/new', 'Create a connector')), list, h('h2', null, 'Plugins'), plugins);
   try {
     const page = await api(`/connectors?offset=${offset}`);
     replace(list, table('Connectors', [
@@ -27,6 +27,7 @@ export async function render(main, _params, query) {
     const found = await api('/connectors/plugins');
     replace(plugins, table('Connector plugins', [
       { title: 'Class', cell: (p) => h('span', { class: 'mono' }, p.class) },
+      { title: 'Create', cell: (p) => (p.type === 'source' || p.type === 'sink' ? link(`/console/connectors/new?class=${encodeURIComponent(p.class)}`, `New ${p.class.split('.').pop()}`) : '') },
       { title: 'Type', cell: (p) => p.type },
       { title: 'Version', cell: (p) => p.version ?? '' },
     ], found));
