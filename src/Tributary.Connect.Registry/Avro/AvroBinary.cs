@@ -180,6 +180,22 @@ internal static class AvroBinary
     }
 
     /// <summary>Decodes one value written with the plan's Avro schema into Connect data; DataException on truncated or malformed input.</summary>
+    /// <summary>An Avro int as the Connect value its plan's schema holds (INT8, INT16, Date, Time or INT32).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static object FromInt(AvroPlan plan, int number) => plan.Logical switch
+    {
+        ConnectLogical.Int8 => checked((sbyte)number),
+        ConnectLogical.Int16 => checked((short)number),
+        ConnectLogical.Date => Date.ToLogical(plan.Connect, number),
+        ConnectLogical.Time => Time.ToLogical(plan.Connect, number),
+        _ => number,
+    };
+
+    /// <summary>An Avro long as the Connect value its plan's schema holds (Timestamp or INT64).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static object FromLong(AvroPlan plan, long wide) =>
+        plan.Logical == ConnectLogical.Timestamp ? Timestamp.ToLogical(plan.Connect, wide) : wide;
+
     public static object? Read(ref AvroReader input, AvroPlan plan)
     {
         if (plan.NullBranch >= 0)
@@ -199,18 +215,9 @@ internal static class AvroBinary
             case AvroKind.Boolean:
                 return input.ReadByte() != 0;
             case AvroKind.Int:
-                var number = checked((int)input.ReadLong());
-                return plan.Logical switch
-                {
-                    ConnectLogical.Int8 => (object)checked((sbyte)number),
-                    ConnectLogical.Int16 => checked((short)number),
-                    ConnectLogical.Date => Date.ToLogical(plan.Connect, number),
-                    ConnectLogical.Time => Time.ToLogical(plan.Connect, number),
-                    _ => number,
-                };
+                return FromInt(plan, checked((int)input.ReadLong()));
             case AvroKind.Long:
-                var wide = input.ReadLong();
-                return plan.Logical == ConnectLogical.Timestamp ? Timestamp.ToLogical(plan.Connect, wide) : wide;
+                return FromLong(plan, input.ReadLong());
             case AvroKind.Float:
                 return BinaryPrimitives.ReadSingleLittleEndian(input.ReadSpan(4));
             case AvroKind.Double:

@@ -700,18 +700,9 @@ internal static class AvroData
             case AvroKind.Boolean:
                 return (bool)json;
             case AvroKind.Int:
-                var number = (int)json;
-                return plan.Logical switch
-                {
-                    ConnectLogical.Int8 => (object)checked((sbyte)number),
-                    ConnectLogical.Int16 => checked((short)number),
-                    ConnectLogical.Date => Date.ToLogical(plan.Connect, number),
-                    ConnectLogical.Time => Time.ToLogical(plan.Connect, number),
-                    _ => number,
-                };
+                return AvroBinary.FromInt(plan, (int)json);
             case AvroKind.Long:
-                var wide = (long)json;
-                return plan.Logical == ConnectLogical.Timestamp ? Timestamp.ToLogical(plan.Connect, wide) : wide;
+                return AvroBinary.FromLong(plan, (long)json);
             case AvroKind.Float:
                 return (float)json;
             case AvroKind.Double:

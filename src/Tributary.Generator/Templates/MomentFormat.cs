@@ -34,20 +34,20 @@ public static class MomentFormat
     {
         var now = DateTime.UtcNow;
         var millisecond = now.Ticks / TimeSpan.TicksPerMillisecond;
-        if (t_lastText is { } text && t_lastMillisecond == millisecond && t_lastUtc == utc && string.Equals(t_lastFormat, format, StringComparison.Ordinal))
+        if (_lastText is { } text && _lastMillisecond == millisecond && _lastUtc == utc && string.Equals(_lastFormat, format, StringComparison.Ordinal))
         {
             return text;
         }
         var time = utc ? new DateTimeOffset(now) : new DateTimeOffset(now).ToLocalTime();
         text = Format(time, format);
-        (t_lastText, t_lastMillisecond, t_lastUtc, t_lastFormat) = (text, millisecond, utc, format);
+        (_lastText, _lastMillisecond, _lastUtc, _lastFormat) = (text, millisecond, utc, format);
         return text;
     }
 
-    [ThreadStatic] private static string? t_lastText;
-    [ThreadStatic] private static long t_lastMillisecond;
-    [ThreadStatic] private static bool t_lastUtc;
-    [ThreadStatic] private static string? t_lastFormat;
+    [ThreadStatic] private static string? _lastText;
+    [ThreadStatic] private static long _lastMillisecond;
+    [ThreadStatic] private static bool _lastUtc;
+    [ThreadStatic] private static string? _lastFormat;
 
     public static string Format(DateTimeOffset time, string format)
     {
