@@ -65,6 +65,7 @@ public sealed class KafkaServer : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, OwnerStoppedLifetime>();
         var handlers = new KafkaHandlerRegistry();
         RegisterHandlers(handlers, broker, options.Security);
         builder.Services.AddSingleton(handlers);

@@ -194,6 +194,10 @@ public static class Program
         return 0;
     }
 
+    /// <summary>The address this process reaches its own listener bound to <paramref name="host"/> at: loopback for a wildcard bind.</summary>
+    private static string LoopbackFor(string host) =>
+        host is "" or "0.0.0.0" or "*" or "+" ? "127.0.0.1" : host is "::" ? "::1" : host;
+
     /// <summary>
     /// The worker configuration of serve's embedded Connect worker, a distributed worker as Kafka's sample
     /// <c>connect-distributed.properties</c> sets one up: group <c>connect-cluster</c>, internal topics
@@ -204,10 +208,6 @@ public static class Program
     /// offsets file of the standalone worker serve ran before, imported once. Port 0 is resolved to a free port here:
     /// the group must know the REST address before the listener starts.
     /// </summary>
-    /// <summary>The address this process reaches its own listener bound to <paramref name="host"/> at: loopback for a wildcard bind.</summary>
-    private static string LoopbackFor(string host) =>
-        host is "" or "0.0.0.0" or "*" or "+" ? "127.0.0.1" : host is "::" ? "::1" : host;
-
     private static Tributary.Connect.Runtime.Config.WorkerConfig EmbeddedWorker(TributaryOptions options, string kafkaHost, int kafkaPort)
     {
         var restPort = options.Connect.Port == 0 ? ConnectHost.FreePort(options.Connect.Host) : options.Connect.Port;

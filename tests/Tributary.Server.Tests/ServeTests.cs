@@ -128,6 +128,50 @@ public class ServeTests
         }
     }
 
+    /// <summary>
+    /// A signal stops the parts in order, Connect first, while the embedded broker still serves: the running source
+    /// task's final offset commit and the worker's final offset flush reach the broker. (The listener host once reacted
+    /// to the signal by itself and closed every Kafka connection at once, so those failed and the process exited 1.)
+    /// </summary>
+    [Fact]
+    public async Task A_signal_stops_a_running_source_connector_before_the_broker()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "tributary-serve-connect-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var server = new ServerProcess("serve", "--data-dir", dataDir, "--set", "kafka.port=0", "--set", "registry.port=-1");
+            await server.WaitStartedAsync();
+            var connect = System.Text.RegularExpressions.Regex.Match(server.Output, @"Connect REST on ([0-9.]+:[0-9]+)").Groups[1].Value;
+            using var http = new HttpClient { BaseAddress = new Uri("http://" + connect), Timeout = TimeSpan.FromSeconds(60) };
+            var body = """{"name":"gen","config":{"connector.class":"DatagenConnector","kafka.topic":"gen-topic","quickstart":"users","max.interval":"1","tasks.max":"1"}}""";
+            using (var created = await http.PostAsync("/connectors", new StringContent(body, System.Text.Encoding.UTF8, "application/json")))
+            {
+                Assert.True((int)created.StatusCode == 201, await created.Content.ReadAsStringAsync());
+            }
+            var status = "";
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (!TaskRunning(status))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the datagen task did not start: " + status + "\n" + server.Output);
+                await Task.Delay(200);
+                status = await http.GetStringAsync("/connectors/gen/status");
+            }
+            // Let it produce (and leave offsets to commit) before the signal.
+            await Task.Delay(1500);
+            Assert.Equal(0, kill(server.Process.Id, 15));
+            Assert.Equal(0, await server.WaitExitAsync());
+            Assert.Contains("stopped cleanly", server.Output);
+            foreach (var failure in new[] { "final offset commit failed", "final offset flush failed", "closed the connection" })
+            {
+                Assert.False(server.Output.Contains(failure, StringComparison.Ordinal), $"\"{failure}\" at stop:\n{server.Output}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Serve_with_no_arguments_uses_data_under_the_working_directory()
     {
@@ -183,6 +227,17 @@ public class ServeTests
         using var server = new ServerProcess("serve", "--set", "log.flush.policy=never");
         Assert.Equal(2, await server.WaitExitAsync());
         Assert.Contains("must be one of every-append, interval, os", server.Output);
+    }
+
+    private static bool TaskRunning(string status)
+    {
+        if (status.Length == 0)
+        {
+            return false;
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(status);
+        return json.RootElement.GetProperty("tasks") is { ValueKind: System.Text.Json.JsonValueKind.Array } tasks && tasks.GetArrayLength() == 1
+            && tasks[0].GetProperty("state").GetString() == "RUNNING";
     }
 
     private static byte[] TestBatch()

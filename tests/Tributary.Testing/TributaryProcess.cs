@@ -49,7 +49,55 @@ public sealed partial class TributaryProcess : IAsyncDisposable
     /// <summary>The ports the latest start bound, read from its "serving" line.</summary>
     public ServedPorts Ports { get; private set; } = new(0, 0, 0, 0);
 
+    /// <summary>
+    /// Starts the server. A restart asks for the ports of the previous start; between the two, any process on the machine
+    /// may have been given one of them as the local port of an outgoing connection (ports the OS picks for listeners and
+    /// for connections come from the same ephemeral range), and the bind then fails. Such a port comes free when that
+    /// connection ends (at worst after TIME_WAIT, which the server's listeners reuse), so a start that failed only on
+    /// "address already in use" is tried again for up to a minute before the failure stands.
+    /// </summary>
     public async Task StartAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var outputBefore = OutputLineCount;
+            var started = await TryStartAsync();
+            if (started)
+            {
+                return;
+            }
+            var portTaken = OutputSince(outputBefore).Contains("address already in use", StringComparison.OrdinalIgnoreCase);
+            if (!portTaken || DateTime.UtcNow > deadline || _process is not { HasExited: true })
+            {
+                Assert.Fail("tributary did not start:\n" + Output);
+            }
+            _process.Dispose();
+            _process = null;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private int OutputLineCount
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.Count;
+            }
+        }
+    }
+
+    private string OutputSince(int line)
+    {
+        lock (_output)
+        {
+            return string.Join('\n', _output.Skip(line));
+        }
+    }
+
+    private async Task<bool> TryStartAsync()
     {
         Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
         _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,8 +115,17 @@ public sealed partial class TributaryProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var first = await Task.WhenAny(_started.Task, process.WaitForExitAsync(), Task.Delay(_timeout));
-        Assert.True(first == _started.Task, "tributary did not start:\n" + Output);
+        if (first != _started.Task)
+        {
+            if (process.HasExited)
+            {
+                // Stdout and stderr are read asynchronously: this waits for their last lines before the caller reads them.
+                await process.WaitForExitAsync();
+            }
+            return false;
+        }
         Ports = ServedPorts.Parse(ServingLine);
+        return true;
     }
 
     /// <summary>SIGKILL, as a crash: no flush, no clean shutdown.</summary>

@@ -704,7 +704,16 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 all = [.. _connectors.Values];
             }
             await Task.WhenAll(all.Select(StopConnectorAsync)).ConfigureAwait(false);
-            await _offsets.FlushAsync().ConfigureAwait(false);
+            try
+            {
+                await _offsets.FlushAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is KafkaClientException or IOException or ConnectException or TimeoutException or OperationCanceledException)
+            {
+                // The worker stops either way (Connect logs a failed final flush too): source records since the last
+                // flush are produced again after the next start, which at-least-once delivery allows.
+                _logger.LogError(e, "The final offset flush failed; offsets since the last flush are not stored");
+            }
         }
         finally
         {

@@ -67,6 +67,12 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private int _parkedValueLength;
     private long _lastFlush = Environment.TickCount64;
     private InFlight? _inFlight;
+
+    /// <summary>
+    /// The produce requests' token. Not the poll loop's: stopping the loop must not abandon batches already sent (their
+    /// offsets are committed by the final drain), so only the stop's own deadline cancels them.
+    /// </summary>
+    private readonly CancellationTokenSource _sendsAbandoned = new();
     private List<SealedBatch> _sealed = [];
     /// <summary>
     /// The source offsets of the polls gathered since the last send, one entry per run of records sharing a source
@@ -154,7 +160,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         {
             // Nothing new: what was gathered behind the request in flight goes now.
             await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
-            SendAccumulated(cancellationToken);
+            SendAccumulated();
         }
         if (Environment.TickCount64 - _lastFlush >= (long)_flushInterval.TotalMilliseconds)
         {
@@ -167,6 +173,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var abandon = timeout.Token.Register(_sendsAbandoned.Cancel);
             await DrainAsync(timeout.Token).ConfigureAwait(false);
             await CommitOffsetsAsync(timeout.Token).ConfigureAwait(false);
         }
@@ -176,6 +183,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         }
         await _task.StopAsync().ConfigureAwait(false);
         _pipeline.Dispose();
+        _sendsAbandoned.Dispose();
     }
 
     protected override async Task OnPauseAsync(CancellationToken cancellationToken)
@@ -188,7 +196,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
-        SendAccumulated(cancellationToken);
+        SendAccumulated();
         await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -250,7 +258,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
             return;
         }
         await CompleteInFlightAsync(cancellationToken).ConfigureAwait(false);
-        SendAccumulated(cancellationToken);
+        SendAccumulated();
     }
 
     /// <summary>Transforms and converts a poll's records into the batches being built (sealing full ones); sends nothing.</summary>
@@ -400,8 +408,9 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     }
 
     /// <summary>Seals the open batches and sends everything gathered as one request per batch (nothing may be in flight).</summary>
-    private void SendAccumulated(CancellationToken cancellationToken)
+    private void SendAccumulated()
     {
+        var cancellationToken = _sendsAbandoned.Token;
         foreach (var batch in _building.Values)
         {
             if (batch.Builder.Count > 0)
@@ -457,13 +466,15 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         {
             return;
         }
-        _inFlight = null;
         try
         {
+            // Cancelling this wait (the loop stopping) leaves the batches in flight for the stop's final drain.
             await Task.WhenAll(inFlight.Produces).WaitAsync(cancellationToken).ConfigureAwait(false);
+            _inFlight = null;
         }
         catch (KafkaClientException e)
         {
+            _inFlight = null;
             throw new ConnectException(e.IsFenced && _transactions is { } transactions ? Fenced(transactions, e) : $"Unrecoverable exception from producer send callback: {e.Message}", e);
         }
         for (var i = 0; i < inFlight.Batches.Count; i++)
