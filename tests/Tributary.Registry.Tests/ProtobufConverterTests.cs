@@ -74,6 +74,11 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
     private static readonly ConnectSchema Contact = SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.contact").Optional()
         .Field("email", ConnectSchema.OptionalString).Field("phone", ConnectSchema.OptionalInt64).Build();
 
+    /// <summary>An enum as Confluent's ProtobufData reads one: a STRING named after it, its constants' numbers as parameters (0 not first).</summary>
+    private static readonly ConnectSchema Status = SchemaBuilder.String().Name("Status").Parameter(ProtobufData.EnumParameter, "Status")
+        .Parameter(ProtobufData.EnumParameter + ".PLACED", "1").Parameter(ProtobufData.EnumParameter + ".UNKNOWN", "0")
+        .Parameter(ProtobufData.EnumParameter + ".SHIPPED", "7").Build();
+
     /// <summary>Only types whose .proto needs no import: what the Python test's runtime-built message class holds.</summary>
     private static readonly ConnectSchema Simple = SchemaBuilder.Struct().Name("shop.Order")
         .Field("id", ConnectSchema.Int64)
@@ -85,13 +90,15 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         .Field("attributes", SchemaBuilder.Map(ConnectSchema.String, ConnectSchema.Int32).Build())
         .Field("address", Address)
         .Field("contact", Contact)
+        .Field("status", Status)
         .Build();
 
     private static Struct SimpleOrder() => new Struct(Simple)
         .Put("id", 42L).Put("name", "widget").Put("price", 19.99).Put("paid", true).Put("blob", new byte[] { 1, 2, 3 })
         .Put("tags", new List<object?> { "a", "b" }).Put("attributes", new Dictionary<object, object?> { ["x"] = 1, ["y"] = -2 })
         .Put("address", new Struct(Address).Put("city", "Oslo"))
-        .Put("contact", new Struct(Contact).Put("email", "ada@example.org"));
+        .Put("contact", new Struct(Contact).Put("email", "ada@example.org"))
+        .Put("status", "SHIPPED");
 
     private static readonly ConnectSchema Everything = SchemaBuilder.Struct().Name("shop.Everything")
         .Field("tiny", ConnectSchema.Int8)
@@ -179,7 +186,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         using var http = new HttpClient();
         File.WriteAllText(Path.Combine(protos.Path, "order.proto"), await http.GetStringAsync($"{Url}/schemas/ids/{simpleId}/schema"));
         var decoded = Protoc.Decode(protos.Path, "order.proto", "shop.Order", simpleBytes[6..]);
-        foreach (var expected in new[] { "id: 42", "name: \"widget\"", "price: 19.99", "paid: true", "blob: \"\\001\\002\\003\"", "tags: \"a\"", "tags: \"b\"", "key: \"y\"", "value: -2", "city: \"Oslo\"" })
+        foreach (var expected in new[] { "id: 42", "name: \"widget\"", "price: 19.99", "paid: true", "blob: \"\\001\\002\\003\"", "tags: \"a\"", "tags: \"b\"", "key: \"y\"", "value: -2", "city: \"Oslo\"", "status: SHIPPED" })
         {
             Assert.Contains(expected, decoded, StringComparison.Ordinal);
         }
@@ -288,6 +295,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal("Oslo", read["address"]!["city"]!.GetValue<string>());
         Assert.Equal("ada@example.org", read["email"]!.GetValue<string>()); // the oneof member the union struct set
         Assert.Null(read["phone"]);
+        Assert.Equal("SHIPPED", read["status"]!.GetValue<string>()); // an enum to Python's message class, not a string field
 
         // Python registered the same file as a base64 descriptor under the same subject: one schema, one id.
         var written = lines.Single(l => l["event"]!.GetValue<string>() == "written");
@@ -304,6 +312,8 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         var contact = value.GetStruct("contact_0")!;
         Assert.Equal(5551234L, contact.Get("phone"));
         Assert.Null(contact.Get("email"));
+        Assert.Equal("PLACED", value.Get("status"));
+        Assert.Equal("Status", back.Schema!.Field("status")!.Schema.Parameters![ProtobufData.EnumParameter]);
     }
 
     private const string PaymentProto = """
@@ -416,6 +426,126 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         var nested = SchemaBuilder.Struct().Name("shop.Bad").Field("u", SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.u").Optional()
             .Field("list", SchemaBuilder.Array(ConnectSchema.Int32).Optional().Build()).Build()).Build();
         Assert.Throws<DataException>(() => converter.FromConnectData("bad", null, nested, new Struct(nested)));
+    }
+
+    private const string ParcelProto = """
+        syntax = "proto3";
+        package shop;
+
+        enum Status {
+          STATUS_UNKNOWN = 0;
+          PLACED = 1;
+          SHIPPED = 5;
+        }
+
+        message Parcel {
+          string id = 1;
+          Status status = 2;
+          repeated Status history = 3;
+          map<string, Status> by_carrier = 4;
+        }
+        """;
+
+    private const string ParcelText = """id: "p-1" status: SHIPPED history: [PLACED, SHIPPED] by_carrier { key: "ups" value: PLACED }""";
+
+    /// <summary>protoc's bytes of <see cref="ParcelText"/> after the header of a schema registered from <see cref="ParcelProto"/>.</summary>
+    private async Task<(byte[] Message, byte[] Payload)> ParcelAsync(string subject)
+    {
+        var registered = await SendAsync(HttpMethod.Post, $"subjects/{subject}/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = ParcelProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "parcel.proto"), ParcelProto);
+        var payload = Protoc.Encode(protos.Path, "parcel.proto", "shop.Parcel", ParcelText);
+        var message = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(message, 6);
+        return (message, payload);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_enum_read_from_protoc_bytes_is_written_back_as_the_same_enum(bool intForEnums)
+    {
+        var (message, payload) = await ParcelAsync($"parcels-{intForEnums}-value");
+        using var converter = Converter(("int.for.enums", intForEnums ? "true" : "false"));
+        var read = converter.ToConnectData("parcels", null, message);
+
+        // ProtobufData's enum schema: STRING (INT32 with int.for.enums) named after the enum, the enum's name and every
+        // constant's number as parameters, besides the field's number.
+        var status = read.Schema!.Field("status")!.Schema;
+        Assert.Equal(intForEnums ? ConnectSchemaType.Int32 : ConnectSchemaType.String, status.Type);
+        Assert.Equal("Status", status.Name);
+        var expected = new Dictionary<string, string>
+        {
+            ["io.confluent.connect.protobuf.Enum"] = "Status",
+            ["io.confluent.connect.protobuf.Enum.STATUS_UNKNOWN"] = "0",
+            ["io.confluent.connect.protobuf.Enum.PLACED"] = "1",
+            ["io.confluent.connect.protobuf.Enum.SHIPPED"] = "5",
+            ["io.confluent.connect.protobuf.Tag"] = "2",
+        };
+        Assert.Equal(expected.OrderBy(p => p.Key), status.Parameters!.OrderBy(p => p.Key));
+        var history = read.Schema.Field("history")!.Schema.ValueSchema;
+        Assert.Equal(status.Type, history.Type);
+        Assert.Equal("5", history.Parameters!["io.confluent.connect.protobuf.Enum.SHIPPED"]);
+        var value = (Struct)read.Value!;
+        object Constant(string name, int number) => intForEnums ? number : name;
+        Assert.Equal(Constant("SHIPPED", 5), value.Get("status"));
+        Assert.Equal(new List<object?> { Constant("PLACED", 1), Constant("SHIPPED", 5) }, value.Get("history"));
+        Assert.Equal(Constant("PLACED", 1), ((System.Collections.IDictionary)value.Get("by_carrier")!)["ups"]);
+
+        // Written back under another subject: the registered schema declares the enum again (nested in the message, as
+        // ProtobufData places it), the fields have its type, and the bytes are protoc's.
+        var written = converter.FromConnectData("parcels-copy", null, read.Schema, value)!;
+        Assert.Equal(payload, written[6..]);
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/parcels-copy-value/versions/latest/schema");
+        foreach (var line in new[] { "enum Status {", "STATUS_UNKNOWN = 0;", "PLACED = 1;", "SHIPPED = 5;", "Status status = 2;", "repeated Status history = 3;", "map<string, Status> by_carrier = 4;" })
+        {
+            Assert.Contains(line, text, StringComparison.Ordinal);
+        }
+        var parcel = ProtobufSchema.Parse(text, []).File.MessageType.Single();
+        Assert.Equal(Google.Protobuf.Reflection.FieldDescriptorProto.Types.Type.Enum, parcel.Field.Single(f => f.Name == "status").Type);
+        Assert.Equal(["STATUS_UNKNOWN", "PLACED", "SHIPPED"], parcel.EnumType.Single().Value.Select(v => v.Name));
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "copy.proto"), text);
+        var decoded = Protoc.Decode(protos.Path, "copy.proto", "shop.Parcel", written[6..]);
+        foreach (var line in new[] { "status: SHIPPED", "history: PLACED", "history: SHIPPED", "value: PLACED" })
+        {
+            Assert.Contains(line, decoded, StringComparison.Ordinal);
+        }
+        var again = converter.ToConnectData("parcels-copy", null, written);
+        Assert.Equal(value.Get("status"), ((Struct)again.Value!).Get("status"));
+        Assert.Equal(value.Get("history"), ((Struct)again.Value!).Get("history"));
+    }
+
+    [Fact]
+    public async Task A_connect_enum_schema_declares_its_constants_zero_first_and_bad_constants_are_refused()
+    {
+        var color = SchemaBuilder.String().Name("Color").Optional().Parameter(ProtobufData.EnumParameter, "Color")
+            .Parameter(ProtobufData.EnumParameter + ".RED", "1").Parameter(ProtobufData.EnumParameter + ".NONE", "0")
+            .Parameter(ProtobufData.EnumParameter + ".CRIMSON", "1").Build();
+        var schema = SchemaBuilder.Struct().Name("paint.Can").Field("color", color).Field("count", ConnectSchema.Int32).Build();
+        using var converter = Converter(("optional.for.nullables", "true"));
+        var bytes = converter.FromConnectData("cans", null, schema, new Struct(schema).Put("color", "CRIMSON").Put("count", 3))!;
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/cans-value/versions/latest/schema");
+        var can = ProtobufSchema.Parse(text, []).File.MessageType.Single();
+        var declared = can.EnumType.Single();
+        Assert.Equal(["NONE", "RED", "CRIMSON"], declared.Value.Select(v => v.Name)); // 0 first, as proto3 requires
+        Assert.True(declared.Options.AllowAlias); // RED and CRIMSON share 1
+        Assert.Contains("optional Color color = 1;", text, StringComparison.Ordinal);
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "can.proto"), text);
+        Assert.Contains("color: RED", Protoc.Decode(protos.Path, "can.proto", "paint.Can", bytes[6..]), StringComparison.Ordinal); // 1's first name
+        var read = (Struct)converter.ToConnectData("cans", null, bytes).Value!;
+        Assert.Equal("RED", read.Get("color"));
+        Assert.Null(((Struct)converter.ToConnectData("cans", null, converter.FromConnectData("cans", null, schema, new Struct(schema).Put("count", 1))!).Value!).Get("color"));
+
+        // A name the enum does not have is a DataException; so is an enum without a constant numbered 0.
+        Assert.Contains("'BLUE'", Assert.Throws<DataException>(() => converter.FromConnectData("cans", null, schema, new Struct(schema).Put("color", "BLUE").Put("count", 1))).Message, StringComparison.Ordinal);
+        var noZero = SchemaBuilder.String().Parameter(ProtobufData.EnumParameter, "Level").Parameter(ProtobufData.EnumParameter + ".HIGH", "2").Build();
+        var bad = SchemaBuilder.Struct().Name("paint.Bad").Field("level", noZero).Build();
+        Assert.Contains("numbered 0", Assert.Throws<DataException>(() => converter.FromConnectData("bad", null, bad, new Struct(bad).Put("level", "HIGH"))).Message, StringComparison.Ordinal);
     }
 
     [Fact]

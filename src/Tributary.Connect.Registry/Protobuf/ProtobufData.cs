@@ -42,10 +42,19 @@ internal static partial class ProtobufData
     /// <summary>The parameter that carries a field's number on its Connect schema (ProtobufData's PROTOBUF_TYPE_TAG); writing honours it.</summary>
     public const string TagParameter = "io.confluent.connect.protobuf.Tag";
 
+    /// <summary>
+    /// The parameter that marks a Connect STRING (or INT32) schema as a Protobuf enum, holding the enum's name
+    /// (ProtobufData's PROTOBUF_TYPE_ENUM); each constant is a further parameter, this name, a dot and the constant's
+    /// name, holding its number (<c>io.confluent.connect.protobuf.Enum.ACTIVE</c> = <c>1</c>).
+    /// </summary>
+    public const string EnumParameter = "io.confluent.connect.protobuf.Enum";
+
+    private const string EnumConstantPrefix = EnumParameter + ".";
+
     // ---------------------------------------------------------------- Connect → Protobuf
 
     /// <summary>The .proto text of a Connect struct schema and the full name of its message.</summary>
-    public static (string Text, string FullName) FromConnect(ConnectSchema schema, bool wrapperForNullables, bool optionalForNullables)
+    public static (string Text, string FullName) FromConnect(ConnectSchema schema, ProtobufDataOptions options)
     {
         if (schema.Type != SchemaType.Struct)
         {
@@ -58,7 +67,7 @@ internal static partial class ProtobufData
         {
             file.Package = fullName[..dot];
         }
-        var builder = new Builder(file, wrapperForNullables, optionalForNullables);
+        var builder = new Builder(file, options.WrapperForNullables, options.OptionalForNullables);
         file.MessageType.Add(builder.Message(schema, fullName[(dot + 1)..], "." + fullName));
         var symbols = new ProtoSymbols();
         foreach (var dependency in file.Dependency)
@@ -151,6 +160,10 @@ internal static partial class ProtobufData
                 case ConnectTimestamp.LogicalName:
                     return Named(field, "google/protobuf/timestamp.proto", ".google.protobuf.Timestamp");
             }
+            if (IsEnum(schema))
+            {
+                return Enum(parent, parentName, field, schema, allowOptional: !repeated);
+            }
             switch (schema.Type)
             {
                 case SchemaType.Struct:
@@ -183,7 +196,8 @@ internal static partial class ProtobufData
                         var entryFullName = parentName + "." + entryName;
                         entry.Field.Add(Scalar(new FieldDescriptorProto { Name = "key", Number = 1, Label = Label.Optional }, schema.KeySchema, allowWrapper: false));
                         entry.Field.Add(Field(entry, entryFullName, "value", schema.ValueSchema, 2, repeated: false));
-                        // Nested messages of the value live beside the entry, in the parent (protoc allows no types in an entry).
+                        // Nested messages and enums of the value live beside the entry, in the parent (protoc allows no
+                        // types in an entry).
                         foreach (var nested in entry.NestedType.ToArray())
                         {
                             if (parent.NestedType.All(n => n.Name != nested.Name))
@@ -191,6 +205,15 @@ internal static partial class ProtobufData
                                 parent.NestedType.Add(nested);
                             }
                             entry.NestedType.Remove(nested);
+                            entry.Field[1].TypeName = parentName + "." + nested.Name;
+                        }
+                        foreach (var nested in entry.EnumType.ToArray())
+                        {
+                            if (parent.EnumType.All(n => n.Name != nested.Name))
+                            {
+                                parent.EnumType.Add(nested);
+                            }
+                            entry.EnumType.Remove(nested);
                             entry.Field[1].TypeName = parentName + "." + nested.Name;
                         }
                         parent.NestedType.Add(entry);
@@ -233,6 +256,33 @@ internal static partial class ProtobufData
             return field;
         }
 
+        /// <summary>
+        /// An enum field (ProtobufData's rule): the enum is declared in the message holding the field, named by the
+        /// <c>io.confluent.connect.protobuf.Enum</c> parameter (its last part; the schema's name or the capitalized field
+        /// name when empty), with one constant per <c>io.confluent.connect.protobuf.Enum.NAME</c> parameter in parameter
+        /// order, except that the first constant numbered 0 is moved first (proto3 wants the default first). Two fields of
+        /// one enum share the declaration. Optional fields become proto3 <c>optional</c> with <c>optional.for.nullables</c>;
+        /// enums have no wrapper message.
+        /// </summary>
+        private FieldDescriptorProto Enum(DescriptorProto parent, string parentName, FieldDescriptorProto field, ConnectSchema schema, bool allowOptional)
+        {
+            var parameters = schema.Parameters!;
+            var declared = parameters[EnumParameter];
+            var source = declared.Length > 0 ? declared : schema.Name ?? Capitalize(field.Name);
+            var enumName = Sanitize(source[(source.LastIndexOf('.') + 1)..], allowDots: false);
+            if (parent.EnumType.All(e => e.Name != enumName))
+            {
+                parent.EnumType.Add(EnumFromParameters(enumName, parameters, field.Name));
+            }
+            field.Type = Type.Enum;
+            field.TypeName = parentName + "." + enumName;
+            if (allowOptional && schema.IsOptional && optionalForNullables)
+            {
+                field.Proto3Optional = true;
+            }
+            return field;
+        }
+
         private FieldDescriptorProto Named(FieldDescriptorProto field, string import, string typeName)
         {
             Import(import);
@@ -260,6 +310,51 @@ internal static partial class ProtobufData
                 file.Dependency.Add(path);
             }
         }
+    }
+
+    /// <summary>A STRING or INT32 schema carrying ProtobufData's enum parameter.</summary>
+    private static bool IsEnum(ConnectSchema schema) =>
+        schema.Type is SchemaType.String or SchemaType.Int32 && schema.Parameters?.ContainsKey(EnumParameter) == true;
+
+    private static EnumDescriptorProto EnumFromParameters(string name, IReadOnlyDictionary<string, string> parameters, string fieldName)
+    {
+        var result = new EnumDescriptorProto { Name = name };
+        var numbers = new HashSet<int>();
+        foreach (var (key, value) in parameters)
+        {
+            if (!key.StartsWith(EnumConstantPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var constant = key[EnumConstantPrefix.Length..];
+            if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new DataException($"ProtobufConverter cannot write enum {name} of field {fieldName}: constant {constant} has number '{value}'");
+            }
+            if (constant.Length == 0 || Sanitize(constant, allowDots: false) != constant)
+            {
+                throw new DataException($"ProtobufConverter cannot write enum {name} of field {fieldName}: '{constant}' is not a Protobuf identifier");
+            }
+            var entry = new EnumValueDescriptorProto { Name = constant, Number = number };
+            if (number == 0 && !numbers.Contains(0))
+            {
+                result.Value.Insert(0, entry);
+            }
+            else
+            {
+                result.Value.Add(entry);
+            }
+            if (!numbers.Add(number))
+            {
+                // Two names for one number: protoc accepts that only with allow_alias.
+                result.Options = new EnumOptions { AllowAlias = true };
+            }
+        }
+        if (!numbers.Contains(0))
+        {
+            throw new DataException($"ProtobufConverter cannot write enum {name} of field {fieldName}: a proto3 enum needs a constant numbered 0 (parameter {EnumConstantPrefix}NAME = 0)");
+        }
+        return result;
     }
 
     private static bool IsUnion(ConnectSchema schema) =>
@@ -313,10 +408,10 @@ internal static partial class ProtobufData
     }
 
     /// <summary>The plan (and Connect schema) of a message of a parsed schema.</summary>
-    public static ProtobufMessagePlan ToConnect(ProtobufSchema schema, DescriptorProto message, string fullName) =>
-        new Reader(schema).Message(message, fullName, optional: false);
+    public static ProtobufMessagePlan ToConnect(ProtobufSchema schema, DescriptorProto message, string fullName, ProtobufDataOptions options) =>
+        new Reader(schema, options).Message(message, fullName, optional: false);
 
-    private sealed class Reader(ProtobufSchema schema)
+    private sealed class Reader(ProtobufSchema schema, ProtobufDataOptions options)
     {
         private readonly HashSet<string> _building = [];
 
@@ -356,7 +451,7 @@ internal static partial class ProtobufData
                     memberPlans.Add(memberPlan);
                 }
                 var unionSchema = union.Build();
-                builder.Field(oneofName + "_" + index.ToString(CultureInfo.InvariantCulture), unionSchema);
+                builder.Field(options.GenerateIndexForUnions ? oneofName + "_" + index.ToString(CultureInfo.InvariantCulture) : oneofName, unionSchema);
                 pending.Add(connect =>
                 {
                     var oneof = new ProtobufFieldPlan
@@ -459,15 +554,20 @@ internal static partial class ProtobufData
             }
             if (field.Type == Type.Enum)
             {
+                // ProtobufData's enum: a STRING (INT32 with int.for.enums) named after the enum, with the enum's name and
+                // every constant's number as parameters, so that writing it declares the enum again.
                 var enumType = schema.Symbols.Find(field.TypeName)?.Enum ?? throw new DataException($"Enum {field.TypeName} is not defined");
                 var names = new Dictionary<int, string>();
                 var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+                var enumSchema = (options.IntForEnums ? SchemaBuilder.Int32() : SchemaBuilder.String()).Name(enumType.Name)
+                    .Parameter(EnumParameter, enumType.Name);
                 foreach (var value in enumType.Value)
                 {
                     names.TryAdd(value.Number, value.Name);
                     numbers[value.Name] = value.Number;
+                    enumSchema.Parameter(EnumConstantPrefix + value.Name, value.Number.ToString(CultureInfo.InvariantCulture));
                 }
-                return (Tagged(SchemaBuilder.String(), tag, optional).Build(), connect => new ProtobufFieldPlan
+                return (Tagged(enumSchema, tag, optional).Build(), connect => new ProtobufFieldPlan
                 {
                     Number = number,
                     Kind = ProtobufKind.Enum,
