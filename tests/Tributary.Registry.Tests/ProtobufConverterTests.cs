@@ -399,6 +399,30 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_generate_index_for_unions_a_oneof_field_is_named_after_the_oneof()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/unindexed-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = PaymentProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "payment.proto"), PaymentProto);
+        var payload = Protoc.Encode(protos.Path, "payment.proto", "shop.Payment", """id: "p-2" points: 40 amount: 12""");
+        var bytes = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(bytes, 6);
+
+        using var converter = Converter(("generate.index.for.unions", "false"), ("optional.for.nullables", "true")); // memo stays proto3 optional
+        var read = converter.ToConnectData("unindexed", null, bytes);
+        Assert.Equal(["method", "id", "amount", "memo"], read.Schema!.Fields.Select(f => f.Name));
+        Assert.Equal("io.confluent.connect.protobuf.Union.method", read.Schema.Field("method")!.Schema.Name);
+        var value = (Struct)read.Value!;
+        Assert.Equal(40L, value.GetStruct("method")!.Get("points"));
+        var written = converter.FromConnectData("unindexed-copy", null, read.Schema, value)!;
+        Assert.Equal(value, converter.ToConnectData("unindexed-copy", null, written).Value);
+        Assert.Contains("points: 40", Protoc.Decode(protos.Path, "payment.proto", "shop.Payment", written[6..]), StringComparison.Ordinal);
+        using var indexed = Converter();
+        Assert.Equal(40L, ((Struct)indexed.ToConnectData("unindexed", null, bytes).Value!).GetStruct("method_0")!.Get("points"));
+    }
+
+    [Fact]
     public async Task A_connect_union_struct_becomes_a_oneof_numbered_in_field_order()
     {
         var union = SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.method").Optional()
@@ -564,10 +588,24 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         var protoc = Google.Protobuf.Reflection.FileDescriptorSet.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(directory.Path, "out.pb"))).File.Single();
         Assert.Equal(protoc, descriptor);
 
+        // The same descriptor by subject version (a number or latest) and as the bare schema by id.
+        foreach (var path in new[] { "subjects/serialized-value/versions/1?format=serialized", "subjects/serialized-value/versions/latest?format=serialized" })
+        {
+            var version = (await SendAsync(HttpMethod.Get, path)).Body!;
+            Assert.Equal(id, version["id"]!.GetValue<int>());
+            Assert.Equal(protoc, Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(Convert.FromBase64String(version["schema"]!.GetValue<string>())));
+        }
+        using var http = new HttpClient();
+        var bare = await http.GetStringAsync($"{Url}/schemas/ids/{id}/schema?format=serialized");
+        Assert.Equal(protoc, Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(Convert.FromBase64String(bare)));
+
         // Without the format, and for other schema types, the text.
         Assert.Contains("oneof method", (await client.GetSchemaAsync(id)).SchemaString, StringComparison.Ordinal);
+        Assert.Contains("oneof method", (await SendAsync(HttpMethod.Get, "subjects/serialized-value/versions/1")).Body!["schema"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("oneof method", await http.GetStringAsync($"{Url}/schemas/ids/{id}/schema"), StringComparison.Ordinal);
         var avro = await SendAsync(HttpMethod.Post, "subjects/avro-serialized/versions", new JsonObject { ["schema"] = "\"string\"" });
         var avroServed = await SendAsync(HttpMethod.Get, $"schemas/ids/{avro.Body!["id"]!.GetValue<int>()}?format=serialized");
         Assert.Equal("\"string\"", avroServed.Body!["schema"]!.GetValue<string>());
+        Assert.Equal("\"string\"", (await SendAsync(HttpMethod.Get, "subjects/avro-serialized/versions/1?format=serialized")).Body!["schema"]!.GetValue<string>());
     }
 }
