@@ -138,7 +138,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
             Assert.Equal(0, bytes[5]);
             var read = converter.ToConnectData("everything", null, bytes);
             var value = (Struct)read.Value!;
-            Assert.Equal("shop.Everything", read.Schema!.Name);
+            Assert.Equal("Everything", read.Schema!.Name); // ProtobufData's default: the message's own name
             Assert.Equal((sbyte)-3, value.Get("tiny"));
             Assert.Equal(ConnectSchemaType.Int8, read.Schema.Field("tiny")!.Schema.Type);
             Assert.Equal((short)300, value.Get("small"));
@@ -384,7 +384,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         }
         using var protos = new TempDirectory();
         File.WriteAllText(Path.Combine(protos.Path, "payment.proto"), text);
-        var decoded = Protoc.Decode(protos.Path, "payment.proto", "shop.Payment", ours[6..]);
+        var decoded = Protoc.Decode(protos.Path, "payment.proto", "Payment", ours[6..]); // the struct read is "Payment": no package
         Assert.Contains("card {", decoded, StringComparison.Ordinal);
         Assert.Contains("last4: \"4242\"", decoded, StringComparison.Ordinal);
         Assert.Contains("amount: 700", decoded, StringComparison.Ordinal);
@@ -420,6 +420,39 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Contains("points: 40", Protoc.Decode(protos.Path, "payment.proto", "shop.Payment", written[6..]), StringComparison.Ordinal);
         using var indexed = Converter();
         Assert.Equal(40L, ((Struct)indexed.ToConnectData("unindexed", null, bytes).Value!).GetStruct("method_0")!.Get("points"));
+    }
+
+    [Fact]
+    public async Task Enhanced_schema_support_reads_full_names_so_the_package_survives_a_round_trip()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/enhanced-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = PaymentProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "payment.proto"), PaymentProto);
+        var payload = Protoc.Encode(protos.Path, "payment.proto", "shop.Payment", """id: "p-3" card { last4: "1881" } amount: 5""");
+        var bytes = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(bytes, 6);
+
+        using var plain = Converter();
+        var simple = plain.ToConnectData("enhanced", null, bytes).Schema!;
+        Assert.Equal("Payment", simple.Name);
+        Assert.Equal("io.confluent.connect.protobuf.Union.method", simple.Field("method_0")!.Schema.Name);
+        Assert.Equal("Card", simple.Field("method_0")!.Schema.Field("card")!.Schema.Name);
+
+        using var converter = Converter(("enhanced.protobuf.schema.support", "true"), ("optional.for.nullables", "true"));
+        var read = converter.ToConnectData("enhanced", null, bytes);
+        Assert.Equal("shop.Payment", read.Schema!.Name);
+        var union = read.Schema.Field("method_0")!.Schema;
+        Assert.Equal("io.confluent.connect.protobuf.Union.shop.Payment.method", union.Name);
+        Assert.Equal("shop.Payment.Card", union.Field("card")!.Schema.Name);
+        var written = converter.FromConnectData("enhanced-copy", null, read.Schema, read.Value)!;
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/enhanced-copy-value/versions/latest/schema");
+        Assert.Contains("package shop;", text, StringComparison.Ordinal);
+        Assert.Contains("oneof method {", text, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(protos.Path, "copy.proto"), text);
+        Assert.Contains("last4: \"1881\"", Protoc.Decode(protos.Path, "copy.proto", "shop.Payment", written[6..]), StringComparison.Ordinal);
+        Assert.Equal(read.Value, converter.ToConnectData("enhanced-copy", null, written).Value);
     }
 
     [Fact]
@@ -532,7 +565,8 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal(["STATUS_UNKNOWN", "PLACED", "SHIPPED"], parcel.EnumType.Single().Value.Select(v => v.Name));
         using var protos = new TempDirectory();
         File.WriteAllText(Path.Combine(protos.Path, "copy.proto"), text);
-        var decoded = Protoc.Decode(protos.Path, "copy.proto", "shop.Parcel", written[6..]);
+        // ProtobufData's default names drop the package (the struct read is "Parcel"); enhanced.protobuf.schema.support keeps it.
+        var decoded = Protoc.Decode(protos.Path, "copy.proto", "Parcel", written[6..]);
         foreach (var line in new[] { "status: SHIPPED", "history: PLACED", "history: SHIPPED", "value: PLACED" })
         {
             Assert.Contains(line, decoded, StringComparison.Ordinal);

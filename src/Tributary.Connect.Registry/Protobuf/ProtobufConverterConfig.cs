@@ -10,6 +10,7 @@ public sealed class ProtobufConverterConfig(IReadOnlyDictionary<string, string> 
     public const string OptionalForNullables = "optional.for.nullables";
     public const string IntForEnums = "int.for.enums";
     public const string GenerateIndexForUnions = "generate.index.for.unions";
+    public const string EnhancedProtobufSchemaSupport = "enhanced.protobuf.schema.support";
 
     public static ConfigDef ConfigDef() => AvroConverterConfig.ConfigDef()
         .Define(WrapperForNullables, ConfigType.Boolean, false, Importance.Medium,
@@ -19,7 +20,9 @@ public sealed class ProtobufConverterConfig(IReadOnlyDictionary<string, string> 
         .Define(IntForEnums, ConfigType.Boolean, false, Importance.Medium,
             "Whether Protobuf enums are read as Connect INT32 (the constant's number) instead of STRING (its name).")
         .Define(GenerateIndexForUnions, ConfigType.Boolean, true, Importance.Medium,
-            "Whether the Connect field of a oneof is named NAME_INDEX (the oneof's position in its message) rather than NAME.");
+            "Whether the Connect field of a oneof is named NAME_INDEX (the oneof's position in its message) rather than NAME.")
+        .Define(EnhancedProtobufSchemaSupport, ConfigType.Boolean, false, Importance.Medium,
+            "Whether messages, enums and oneofs are read with their package in their Connect names (package name preservation).");
 
     /// <summary>The ProtobufData options these settings give.</summary>
     internal ProtobufDataOptions DataOptions() => new()
@@ -28,5 +31,6 @@ public sealed class ProtobufConverterConfig(IReadOnlyDictionary<string, string> 
         OptionalForNullables = GetBoolean(OptionalForNullables),
         IntForEnums = GetBoolean(IntForEnums),
         GenerateIndexForUnions = GetBoolean(GenerateIndexForUnions),
+        EnhancedSchemaSupport = GetBoolean(EnhancedProtobufSchemaSupport),
     };
 }

@@ -22,12 +22,14 @@ namespace Tributary.Connect.Registry.Protobuf;
 /// <c>wrapper.for.nullables</c>, or proto3 <c>optional</c> with <c>optional.for.nullables</c>; nested structs are nested
 /// messages; arrays are repeated; maps with primitive keys are protobuf maps; Decimal is confluent.type.Decimal (scale
 /// and precision also as parameters), Date google.type.Date, Time google.type.TimeOfDay, Timestamp
-/// google.protobuf.Timestamp; a struct named <c>io.confluent.connect.protobuf.Union.NAME</c> is <c>oneof NAME</c>.
-/// Reading: a message becomes a struct named by its full name, each oneof first as a field <c>NAME_INDEX</c> holding
-/// such a union struct, then the other fields; scalars map to their Connect types (unsigned and fixed 32-bit ones to
-/// INT64), enums to strings, proto3/proto2 optional fields to optional ones, the well-known messages above back to
-/// their logical types; every field schema carries its number as <c>io.confluent.connect.protobuf.Tag</c>, which
-/// writing honours. Thread-safe (stateless).
+/// google.protobuf.Timestamp; a struct named <c>io.confluent.connect.protobuf.Union.NAME</c> is <c>oneof NAME</c>; a
+/// STRING or INT32 with the <c>io.confluent.connect.protobuf.Enum</c> parameters is an enum.
+/// Reading: a message becomes a struct named by its name (its full name with <c>enhanced.protobuf.schema.support</c>),
+/// each oneof first as a field <c>NAME_INDEX</c> (<c>NAME</c> without <c>generate.index.for.unions</c>) holding such a
+/// union struct, then the other fields; scalars map to their Connect types (unsigned and fixed 32-bit ones to INT64),
+/// enums to STRING (INT32 with <c>int.for.enums</c>) with the enum parameters, proto3/proto2 optional fields to optional
+/// ones, the well-known messages above back to their logical types; every field schema carries its number as
+/// <c>io.confluent.connect.protobuf.Tag</c>, which writing honours. Thread-safe (stateless).
 /// </summary>
 internal static partial class ProtobufData
 {
@@ -415,6 +417,14 @@ internal static partial class ProtobufData
     {
         private readonly HashSet<string> _building = [];
 
+        /// <summary>
+        /// The Connect name of a message or enum given its full name (leading dot): its own name, or with
+        /// <c>enhanced.protobuf.schema.support</c> the full name (package and enclosing messages kept, so that writing
+        /// it back restores the package).
+        /// </summary>
+        private string ConnectName(string fullName) =>
+            options.EnhancedSchemaSupport ? fullName.TrimStart('.') : fullName[(fullName.LastIndexOf('.') + 1)..];
+
         /// <param name="tag">The number of the field holding the message (its Connect struct carries it as a parameter, as
         /// every field schema read does); 0 for the top-level message and array elements.</param>
         public ProtobufMessagePlan Message(DescriptorProto message, string fullName, bool optional, int tag = 0)
@@ -423,7 +433,7 @@ internal static partial class ProtobufData
             {
                 throw new DataException($"Message {fullName} is recursive; Connect schemas cannot be");
             }
-            var builder = Tagged(SchemaBuilder.Struct().Name(fullName.TrimStart('.')), tag);
+            var builder = Tagged(SchemaBuilder.Struct().Name(ConnectName(fullName)), tag);
             if (optional)
             {
                 builder.Optional();
@@ -442,7 +452,7 @@ internal static partial class ProtobufData
                     continue;
                 }
                 var oneofName = message.OneofDecl[index].Name;
-                var union = SchemaBuilder.Struct().Name(UnionName + "." + oneofName).Optional();
+                var union = SchemaBuilder.Struct().Name(UnionName + "." + (options.EnhancedSchemaSupport ? ConnectName(fullName) + "." + oneofName : oneofName)).Optional();
                 var memberPlans = new List<Func<Field, ProtobufFieldPlan>>();
                 foreach (var member in members)
                 {
@@ -559,7 +569,7 @@ internal static partial class ProtobufData
                 var enumType = schema.Symbols.Find(field.TypeName)?.Enum ?? throw new DataException($"Enum {field.TypeName} is not defined");
                 var names = new Dictionary<int, string>();
                 var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
-                var enumSchema = (options.IntForEnums ? SchemaBuilder.Int32() : SchemaBuilder.String()).Name(enumType.Name)
+                var enumSchema = (options.IntForEnums ? SchemaBuilder.Int32() : SchemaBuilder.String()).Name(ConnectName(field.TypeName))
                     .Parameter(EnumParameter, enumType.Name);
                 foreach (var value in enumType.Value)
                 {

@@ -17,4 +17,10 @@ internal sealed record ProtobufDataOptions
 
     /// <summary><c>generate.index.for.unions</c>: a oneof's Connect field is <c>NAME_INDEX</c> rather than <c>NAME</c>.</summary>
     public bool GenerateIndexForUnions { get; init; } = true;
+
+    /// <summary>
+    /// <c>enhanced.protobuf.schema.support</c>: messages, enums and oneofs read as Connect names with their package
+    /// (<c>shop.Order</c>, <c>io.confluent.connect.protobuf.Union.shop.Payment.method</c>) instead of their own name.
+    /// </summary>
+    public bool EnhancedSchemaSupport { get; init; }
 }
