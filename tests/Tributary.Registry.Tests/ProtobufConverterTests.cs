@@ -541,6 +541,10 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
             ["io.confluent.connect.protobuf.Tag"] = "2",
         };
         Assert.Equal(expected.OrderBy(p => p.Key), status.Parameters!.OrderBy(p => p.Key));
+        using var enhanced = Converter(("enhanced.protobuf.schema.support", "true"), ("int.for.enums", intForEnums ? "true" : "false"));
+        var fullNamed = enhanced.ToConnectData("parcels", null, message).Schema!.Field("status")!.Schema;
+        Assert.Equal("shop.Status", fullNamed.Name); // the enum's full name; its Enum parameter stays "Status"
+        Assert.Equal("Status", fullNamed.Parameters!["io.confluent.connect.protobuf.Enum"]);
         var history = read.Schema.Field("history")!.Schema.ValueSchema;
         Assert.Equal(status.Type, history.Type);
         Assert.Equal("5", history.Parameters!["io.confluent.connect.protobuf.Enum.SHIPPED"]);
