@@ -580,6 +580,68 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal(value.Get("history"), ((Struct)again.Value!).Get("history"));
     }
 
+    private const string ReadingProto = """
+        syntax = "proto3";
+        package meter;
+
+        message Reading {
+          sint32 delta = 1;
+          sfixed32 offset = 2;
+          uint32 count = 3;
+          fixed32 flags = 4;
+          sint64 drift = 5;
+          uint64 total = 6;
+          fixed64 mask = 7;
+          sfixed64 stamp = 8;
+          repeated sint64 deltas = 9;
+          map<fixed32, string> labels = 10;
+          int32 plain = 11;
+        }
+        """;
+
+    [Fact]
+    public async Task Scalar_kinds_behind_int32_and_int64_are_carried_as_a_type_parameter_and_written_back()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/readings-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = ReadingProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "reading.proto"), ReadingProto);
+        var payload = Protoc.Encode(protos.Path, "reading.proto", "meter.Reading",
+            """delta: -3 offset: -70000 count: 4000000000 flags: 9 drift: -5000000000 total: 18000000000000000000 mask: 1 stamp: -2 deltas: [-1, 1] labels { key: 7 value: "seven" } plain: -1""");
+        var bytes = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(bytes, 6);
+
+        using var converter = Converter(("enhanced.protobuf.schema.support", "true"));
+        var read = converter.ToConnectData("readings", null, bytes);
+        string? TypeOf(ConnectSchema schema) => schema.Parameters!.GetValueOrDefault(ProtobufData.TypeParameter);
+        var expected = new (string Field, ConnectSchemaType Type, string? Proto)[]
+        {
+            ("delta", ConnectSchemaType.Int32, "sint32"), ("offset", ConnectSchemaType.Int32, "sfixed32"), ("count", ConnectSchemaType.Int64, "uint32"),
+            ("flags", ConnectSchemaType.Int64, "fixed32"), ("drift", ConnectSchemaType.Int64, "sint64"), ("total", ConnectSchemaType.Int64, "uint64"),
+            ("mask", ConnectSchemaType.Int64, "fixed64"), ("stamp", ConnectSchemaType.Int64, "sfixed64"), ("plain", ConnectSchemaType.Int32, null),
+        };
+        foreach (var (field, type, proto) in expected)
+        {
+            var schema = read.Schema!.Field(field)!.Schema;
+            Assert.Equal(type, schema.Type);
+            Assert.Equal(proto, TypeOf(schema));
+        }
+        Assert.Equal("sint64", TypeOf(read.Schema!.Field("deltas")!.Schema.ValueSchema));
+        Assert.Equal("fixed32", TypeOf(read.Schema.Field("labels")!.Schema.KeySchema));
+        var value = (Struct)read.Value!;
+        Assert.Equal(4_000_000_000L, value.Get("count"));
+        Assert.Equal(unchecked((long)18_000_000_000_000_000_000UL), value.Get("total")); // uint64 beyond long: its bits, as ProtobufData reads it
+
+        var written = converter.FromConnectData("readings-copy", null, read.Schema, value)!;
+        Assert.Equal(payload, written[6..]);
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/readings-copy-value/versions/latest/schema");
+        foreach (var line in new[] { "sint32 delta = 1;", "sfixed32 offset = 2;", "uint32 count = 3;", "fixed32 flags = 4;", "sint64 drift = 5;", "uint64 total = 6;", "fixed64 mask = 7;", "sfixed64 stamp = 8;", "repeated sint64 deltas = 9;", "map<fixed32, string> labels = 10;", "int32 plain = 11;" })
+        {
+            Assert.Contains(line, text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_connect_enum_schema_declares_its_constants_zero_first_and_bad_constants_are_refused()
     {

@@ -53,6 +53,13 @@ internal static partial class ProtobufData
 
     private const string EnumConstantPrefix = EnumParameter + ".";
 
+    /// <summary>
+    /// The parameter naming the protobuf scalar type behind an INT32 or INT64 Connect schema when it is not int32/int64
+    /// (ProtobufData's PROTOBUF_TYPE_PROP: <c>sint32</c>, <c>sfixed32</c>; <c>uint32</c>, <c>fixed32</c>, <c>sint64</c>,
+    /// <c>uint64</c>, <c>fixed64</c>, <c>sfixed64</c>), so that writing a value read gives the field its type again.
+    /// </summary>
+    public const string TypeParameter = "io.confluent.connect.protobuf.Type";
+
     // ---------------------------------------------------------------- Connect → Protobuf
 
     /// <summary>The .proto text of a Connect struct schema and the full name of its message.</summary>
@@ -242,6 +249,10 @@ internal static partial class ProtobufData
                 SchemaType.Bytes => (Type.Bytes, "BytesValue"),
                 _ => throw new DataException($"ProtobufConverter cannot write a {schema.Type} field"),
             };
+            if (schema.Parameters?.TryGetValue(TypeParameter, out var declared) == true && DeclaredScalar(schema.Type, declared) is { } scalar)
+            {
+                (type, wrapper) = scalar;
+            }
             if (schema.Type is SchemaType.Int8 or SchemaType.Int16)
             {
                 Meta(field, (ConnectTypeParameter, schema.Type == SchemaType.Int8 ? "int8" : "int16"));
@@ -313,6 +324,25 @@ internal static partial class ProtobufData
             }
         }
     }
+
+    /// <summary>
+    /// The protobuf type (and wrapper message) an <c>io.confluent.connect.protobuf.Type</c> parameter names for a Connect
+    /// INT32 or INT64 schema; null for a name that does not fit the Connect type (which then writes int32/int64).
+    /// </summary>
+    private static (Type Type, string Wrapper)? DeclaredScalar(SchemaType connectType, string declared) => (connectType, declared) switch
+    {
+        (SchemaType.Int32, "int32") => (Type.Int32, "Int32Value"),
+        (SchemaType.Int32, "sint32") => (Type.Sint32, "Int32Value"),
+        (SchemaType.Int32, "sfixed32") => (Type.Sfixed32, "Int32Value"),
+        (SchemaType.Int64, "int64") => (Type.Int64, "Int64Value"),
+        (SchemaType.Int64, "sint64") => (Type.Sint64, "Int64Value"),
+        (SchemaType.Int64, "sfixed64") => (Type.Sfixed64, "Int64Value"),
+        (SchemaType.Int64, "uint32") => (Type.Uint32, "UInt32Value"),
+        (SchemaType.Int64, "fixed32") => (Type.Fixed32, "UInt32Value"),
+        (SchemaType.Int64, "uint64") => (Type.Uint64, "UInt64Value"),
+        (SchemaType.Int64, "fixed64") => (Type.Fixed64, "UInt64Value"),
+        _ => null,
+    };
 
     /// <summary>A STRING or INT32 schema carrying ProtobufData's enum parameter.</summary>
     private static bool IsEnum(ConnectSchema schema) =>
@@ -589,7 +619,12 @@ internal static partial class ProtobufData
             var (kind, type) = ScalarOf(field);
             var connectType = ConnectTypeOf(field) ?? type;
             var skipDefault = !optional && schema.File.Syntax == "proto3";
-            return (Tagged(SchemaBuilder.OfType(connectType), tag, optional).Build(), connect => new ProtobufFieldPlan
+            var scalarSchema = SchemaBuilder.OfType(connectType);
+            if (connectType is SchemaType.Int32 or SchemaType.Int64 && field.Type is not (Type.Int32 or Type.Int64))
+            {
+                scalarSchema.Parameter(TypeParameter, ProtoTypeName(field.Type));
+            }
+            return (Tagged(scalarSchema, tag, optional).Build(), connect => new ProtobufFieldPlan
             {
                 Number = number,
                 Kind = kind,
@@ -727,6 +762,21 @@ internal static partial class ProtobufData
         Type.String => (ProtobufKind.String, SchemaType.String),
         Type.Bytes => (ProtobufKind.Bytes, SchemaType.Bytes),
         _ => throw new DataException($"Field {field.Name} has type {field.Type}, which ProtobufConverter does not read"),
+    };
+
+    /// <summary>The .proto keyword of a scalar type (<c>sint32</c>, <c>fixed64</c>, ...), as ProtobufData writes it in <c>io.confluent.connect.protobuf.Type</c>.</summary>
+    private static string ProtoTypeName(Type type) => type switch
+    {
+        Type.Sint32 => "sint32",
+        Type.Sfixed32 => "sfixed32",
+        Type.Sint64 => "sint64",
+        Type.Sfixed64 => "sfixed64",
+        Type.Uint32 => "uint32",
+        Type.Fixed32 => "fixed32",
+        Type.Uint64 => "uint64",
+        Type.Fixed64 => "fixed64",
+        Type.Int32 => "int32",
+        _ => "int64",
     };
 
     /// <summary>INT8/INT16 from the field's <c>connect.type</c> parameter.</summary>
