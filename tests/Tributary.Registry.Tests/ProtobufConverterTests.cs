@@ -74,6 +74,11 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
     private static readonly ConnectSchema Contact = SchemaBuilder.Struct().Name("io.confluent.connect.protobuf.Union.contact").Optional()
         .Field("email", ConnectSchema.OptionalString).Field("phone", ConnectSchema.OptionalInt64).Build();
 
+    /// <summary>An enum as Confluent's ProtobufData reads one: a STRING named after it, its constants' numbers as parameters (0 not first).</summary>
+    private static readonly ConnectSchema Status = SchemaBuilder.String().Name("Status").Parameter(ProtobufData.EnumParameter, "Status")
+        .Parameter(ProtobufData.EnumParameter + ".PLACED", "1").Parameter(ProtobufData.EnumParameter + ".UNKNOWN", "0")
+        .Parameter(ProtobufData.EnumParameter + ".SHIPPED", "7").Build();
+
     /// <summary>Only types whose .proto needs no import: what the Python test's runtime-built message class holds.</summary>
     private static readonly ConnectSchema Simple = SchemaBuilder.Struct().Name("shop.Order")
         .Field("id", ConnectSchema.Int64)
@@ -85,13 +90,15 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         .Field("attributes", SchemaBuilder.Map(ConnectSchema.String, ConnectSchema.Int32).Build())
         .Field("address", Address)
         .Field("contact", Contact)
+        .Field("status", Status)
         .Build();
 
     private static Struct SimpleOrder() => new Struct(Simple)
         .Put("id", 42L).Put("name", "widget").Put("price", 19.99).Put("paid", true).Put("blob", new byte[] { 1, 2, 3 })
         .Put("tags", new List<object?> { "a", "b" }).Put("attributes", new Dictionary<object, object?> { ["x"] = 1, ["y"] = -2 })
         .Put("address", new Struct(Address).Put("city", "Oslo"))
-        .Put("contact", new Struct(Contact).Put("email", "ada@example.org"));
+        .Put("contact", new Struct(Contact).Put("email", "ada@example.org"))
+        .Put("status", "SHIPPED");
 
     private static readonly ConnectSchema Everything = SchemaBuilder.Struct().Name("shop.Everything")
         .Field("tiny", ConnectSchema.Int8)
@@ -131,7 +138,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
             Assert.Equal(0, bytes[5]);
             var read = converter.ToConnectData("everything", null, bytes);
             var value = (Struct)read.Value!;
-            Assert.Equal("shop.Everything", read.Schema!.Name);
+            Assert.Equal("Everything", read.Schema!.Name); // ProtobufData's default: the message's own name
             Assert.Equal((sbyte)-3, value.Get("tiny"));
             Assert.Equal(ConnectSchemaType.Int8, read.Schema.Field("tiny")!.Schema.Type);
             Assert.Equal((short)300, value.Get("small"));
@@ -179,7 +186,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         using var http = new HttpClient();
         File.WriteAllText(Path.Combine(protos.Path, "order.proto"), await http.GetStringAsync($"{Url}/schemas/ids/{simpleId}/schema"));
         var decoded = Protoc.Decode(protos.Path, "order.proto", "shop.Order", simpleBytes[6..]);
-        foreach (var expected in new[] { "id: 42", "name: \"widget\"", "price: 19.99", "paid: true", "blob: \"\\001\\002\\003\"", "tags: \"a\"", "tags: \"b\"", "key: \"y\"", "value: -2", "city: \"Oslo\"" })
+        foreach (var expected in new[] { "id: 42", "name: \"widget\"", "price: 19.99", "paid: true", "blob: \"\\001\\002\\003\"", "tags: \"a\"", "tags: \"b\"", "key: \"y\"", "value: -2", "city: \"Oslo\"", "status: SHIPPED" })
         {
             Assert.Contains(expected, decoded, StringComparison.Ordinal);
         }
@@ -288,6 +295,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Equal("Oslo", read["address"]!["city"]!.GetValue<string>());
         Assert.Equal("ada@example.org", read["email"]!.GetValue<string>()); // the oneof member the union struct set
         Assert.Null(read["phone"]);
+        Assert.Equal("SHIPPED", read["status"]!.GetValue<string>()); // an enum to Python's message class, not a string field
 
         // Python registered the same file as a base64 descriptor under the same subject: one schema, one id.
         var written = lines.Single(l => l["event"]!.GetValue<string>() == "written");
@@ -304,6 +312,8 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         var contact = value.GetStruct("contact_0")!;
         Assert.Equal(5551234L, contact.Get("phone"));
         Assert.Null(contact.Get("email"));
+        Assert.Equal("PLACED", value.Get("status"));
+        Assert.Equal("Status", back.Schema!.Field("status")!.Schema.Parameters![ProtobufData.EnumParameter]);
     }
 
     private const string PaymentProto = """
@@ -374,7 +384,7 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         }
         using var protos = new TempDirectory();
         File.WriteAllText(Path.Combine(protos.Path, "payment.proto"), text);
-        var decoded = Protoc.Decode(protos.Path, "payment.proto", "shop.Payment", ours[6..]);
+        var decoded = Protoc.Decode(protos.Path, "payment.proto", "Payment", ours[6..]); // the struct read is "Payment": no package
         Assert.Contains("card {", decoded, StringComparison.Ordinal);
         Assert.Contains("last4: \"4242\"", decoded, StringComparison.Ordinal);
         Assert.Contains("amount: 700", decoded, StringComparison.Ordinal);
@@ -386,6 +396,63 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         var last = ((Struct)converter.ToConnectData("payments", null, twice).Value!).GetStruct("method_0")!;
         Assert.Equal(9L, last.Get("points"));
         Assert.Null(last.Get("card"));
+    }
+
+    [Fact]
+    public async Task Without_generate_index_for_unions_a_oneof_field_is_named_after_the_oneof()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/unindexed-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = PaymentProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "payment.proto"), PaymentProto);
+        var payload = Protoc.Encode(protos.Path, "payment.proto", "shop.Payment", """id: "p-2" points: 40 amount: 12""");
+        var bytes = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(bytes, 6);
+
+        using var converter = Converter(("generate.index.for.unions", "false"), ("optional.for.nullables", "true")); // memo stays proto3 optional
+        var read = converter.ToConnectData("unindexed", null, bytes);
+        Assert.Equal(["method", "id", "amount", "memo"], read.Schema!.Fields.Select(f => f.Name));
+        Assert.Equal("io.confluent.connect.protobuf.Union.method", read.Schema.Field("method")!.Schema.Name);
+        var value = (Struct)read.Value!;
+        Assert.Equal(40L, value.GetStruct("method")!.Get("points"));
+        var written = converter.FromConnectData("unindexed-copy", null, read.Schema, value)!;
+        Assert.Equal(value, converter.ToConnectData("unindexed-copy", null, written).Value);
+        Assert.Contains("points: 40", Protoc.Decode(protos.Path, "payment.proto", "shop.Payment", written[6..]), StringComparison.Ordinal);
+        using var indexed = Converter();
+        Assert.Equal(40L, ((Struct)indexed.ToConnectData("unindexed", null, bytes).Value!).GetStruct("method_0")!.Get("points"));
+    }
+
+    [Fact]
+    public async Task Enhanced_schema_support_reads_full_names_so_the_package_survives_a_round_trip()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/enhanced-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = PaymentProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "payment.proto"), PaymentProto);
+        var payload = Protoc.Encode(protos.Path, "payment.proto", "shop.Payment", """id: "p-3" card { last4: "1881" } amount: 5""");
+        var bytes = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(bytes, 6);
+
+        using var plain = Converter();
+        var simple = plain.ToConnectData("enhanced", null, bytes).Schema!;
+        Assert.Equal("Payment", simple.Name);
+        Assert.Equal("io.confluent.connect.protobuf.Union.method", simple.Field("method_0")!.Schema.Name);
+        Assert.Equal("Card", simple.Field("method_0")!.Schema.Field("card")!.Schema.Name);
+
+        using var converter = Converter(("enhanced.protobuf.schema.support", "true"), ("optional.for.nullables", "true"));
+        var read = converter.ToConnectData("enhanced", null, bytes);
+        Assert.Equal("shop.Payment", read.Schema!.Name);
+        var union = read.Schema.Field("method_0")!.Schema;
+        Assert.Equal("io.confluent.connect.protobuf.Union.shop.Payment.method", union.Name);
+        Assert.Equal("shop.Payment.Card", union.Field("card")!.Schema.Name);
+        var written = converter.FromConnectData("enhanced-copy", null, read.Schema, read.Value)!;
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/enhanced-copy-value/versions/latest/schema");
+        Assert.Contains("package shop;", text, StringComparison.Ordinal);
+        Assert.Contains("oneof method {", text, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(protos.Path, "copy.proto"), text);
+        Assert.Contains("last4: \"1881\"", Protoc.Decode(protos.Path, "copy.proto", "shop.Payment", written[6..]), StringComparison.Ordinal);
+        Assert.Equal(read.Value, converter.ToConnectData("enhanced-copy", null, written).Value);
     }
 
     [Fact]
@@ -418,6 +485,193 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         Assert.Throws<DataException>(() => converter.FromConnectData("bad", null, nested, new Struct(nested)));
     }
 
+    private const string ParcelProto = """
+        syntax = "proto3";
+        package shop;
+
+        enum Status {
+          STATUS_UNKNOWN = 0;
+          PLACED = 1;
+          SHIPPED = 5;
+        }
+
+        message Parcel {
+          string id = 1;
+          Status status = 2;
+          repeated Status history = 3;
+          map<string, Status> by_carrier = 4;
+        }
+        """;
+
+    private const string ParcelText = """id: "p-1" status: SHIPPED history: [PLACED, SHIPPED] by_carrier { key: "ups" value: PLACED }""";
+
+    /// <summary>protoc's bytes of <see cref="ParcelText"/> after the header of a schema registered from <see cref="ParcelProto"/>.</summary>
+    private async Task<(byte[] Message, byte[] Payload)> ParcelAsync(string subject)
+    {
+        var registered = await SendAsync(HttpMethod.Post, $"subjects/{subject}/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = ParcelProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "parcel.proto"), ParcelProto);
+        var payload = Protoc.Encode(protos.Path, "parcel.proto", "shop.Parcel", ParcelText);
+        var message = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(message, 6);
+        return (message, payload);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_enum_read_from_protoc_bytes_is_written_back_as_the_same_enum(bool intForEnums)
+    {
+        var (message, payload) = await ParcelAsync($"parcels-{intForEnums}-value");
+        using var converter = Converter(("int.for.enums", intForEnums ? "true" : "false"));
+        var read = converter.ToConnectData("parcels", null, message);
+
+        // ProtobufData's enum schema: STRING (INT32 with int.for.enums) named after the enum, the enum's name and every
+        // constant's number as parameters, besides the field's number.
+        var status = read.Schema!.Field("status")!.Schema;
+        Assert.Equal(intForEnums ? ConnectSchemaType.Int32 : ConnectSchemaType.String, status.Type);
+        Assert.Equal("Status", status.Name);
+        var expected = new Dictionary<string, string>
+        {
+            ["io.confluent.connect.protobuf.Enum"] = "Status",
+            ["io.confluent.connect.protobuf.Enum.STATUS_UNKNOWN"] = "0",
+            ["io.confluent.connect.protobuf.Enum.PLACED"] = "1",
+            ["io.confluent.connect.protobuf.Enum.SHIPPED"] = "5",
+            ["io.confluent.connect.protobuf.Tag"] = "2",
+        };
+        Assert.Equal(expected.OrderBy(p => p.Key), status.Parameters!.OrderBy(p => p.Key));
+        using var enhanced = Converter(("enhanced.protobuf.schema.support", "true"), ("int.for.enums", intForEnums ? "true" : "false"));
+        var fullNamed = enhanced.ToConnectData("parcels", null, message).Schema!.Field("status")!.Schema;
+        Assert.Equal("shop.Status", fullNamed.Name); // the enum's full name; its Enum parameter stays "Status"
+        Assert.Equal("Status", fullNamed.Parameters!["io.confluent.connect.protobuf.Enum"]);
+        var history = read.Schema.Field("history")!.Schema.ValueSchema;
+        Assert.Equal(status.Type, history.Type);
+        Assert.Equal("5", history.Parameters!["io.confluent.connect.protobuf.Enum.SHIPPED"]);
+        var value = (Struct)read.Value!;
+        object Constant(string name, int number) => intForEnums ? number : name;
+        Assert.Equal(Constant("SHIPPED", 5), value.Get("status"));
+        Assert.Equal(new List<object?> { Constant("PLACED", 1), Constant("SHIPPED", 5) }, value.Get("history"));
+        Assert.Equal(Constant("PLACED", 1), ((System.Collections.IDictionary)value.Get("by_carrier")!)["ups"]);
+
+        // Written back under another subject: the registered schema declares the enum again (nested in the message, as
+        // ProtobufData places it), the fields have its type, and the bytes are protoc's.
+        var written = converter.FromConnectData("parcels-copy", null, read.Schema, value)!;
+        Assert.Equal(payload, written[6..]);
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/parcels-copy-value/versions/latest/schema");
+        foreach (var line in new[] { "enum Status {", "STATUS_UNKNOWN = 0;", "PLACED = 1;", "SHIPPED = 5;", "Status status = 2;", "repeated Status history = 3;", "map<string, Status> by_carrier = 4;" })
+        {
+            Assert.Contains(line, text, StringComparison.Ordinal);
+        }
+        var parcel = ProtobufSchema.Parse(text, []).File.MessageType.Single();
+        Assert.Equal(Google.Protobuf.Reflection.FieldDescriptorProto.Types.Type.Enum, parcel.Field.Single(f => f.Name == "status").Type);
+        Assert.Equal(["STATUS_UNKNOWN", "PLACED", "SHIPPED"], parcel.EnumType.Single().Value.Select(v => v.Name));
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "copy.proto"), text);
+        // ProtobufData's default names drop the package (the struct read is "Parcel"); enhanced.protobuf.schema.support keeps it.
+        var decoded = Protoc.Decode(protos.Path, "copy.proto", "Parcel", written[6..]);
+        foreach (var line in new[] { "status: SHIPPED", "history: PLACED", "history: SHIPPED", "value: PLACED" })
+        {
+            Assert.Contains(line, decoded, StringComparison.Ordinal);
+        }
+        var again = converter.ToConnectData("parcels-copy", null, written);
+        Assert.Equal(value.Get("status"), ((Struct)again.Value!).Get("status"));
+        Assert.Equal(value.Get("history"), ((Struct)again.Value!).Get("history"));
+    }
+
+    private const string ReadingProto = """
+        syntax = "proto3";
+        package meter;
+
+        message Reading {
+          sint32 delta = 1;
+          sfixed32 offset = 2;
+          uint32 count = 3;
+          fixed32 flags = 4;
+          sint64 drift = 5;
+          uint64 total = 6;
+          fixed64 mask = 7;
+          sfixed64 stamp = 8;
+          repeated sint64 deltas = 9;
+          map<fixed32, string> labels = 10;
+          int32 plain = 11;
+        }
+        """;
+
+    [Fact]
+    public async Task Scalar_kinds_behind_int32_and_int64_are_carried_as_a_type_parameter_and_written_back()
+    {
+        var registered = await SendAsync(HttpMethod.Post, "subjects/readings-value/versions", new JsonObject { ["schemaType"] = "PROTOBUF", ["schema"] = ReadingProto });
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "reading.proto"), ReadingProto);
+        var payload = Protoc.Encode(protos.Path, "reading.proto", "meter.Reading",
+            """delta: -3 offset: -70000 count: 4000000000 flags: 9 drift: -5000000000 total: 18000000000000000000 mask: 1 stamp: -2 deltas: [-1, 1] labels { key: 7 value: "seven" } plain: -1""");
+        var bytes = new byte[6 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), registered.Body!["id"]!.GetValue<int>());
+        payload.CopyTo(bytes, 6);
+
+        using var converter = Converter(("enhanced.protobuf.schema.support", "true"));
+        var read = converter.ToConnectData("readings", null, bytes);
+        string? TypeOf(ConnectSchema schema) => schema.Parameters!.GetValueOrDefault(ProtobufData.TypeParameter);
+        var expected = new (string Field, ConnectSchemaType Type, string? Proto)[]
+        {
+            ("delta", ConnectSchemaType.Int32, "sint32"), ("offset", ConnectSchemaType.Int32, "sfixed32"), ("count", ConnectSchemaType.Int64, "uint32"),
+            ("flags", ConnectSchemaType.Int64, "fixed32"), ("drift", ConnectSchemaType.Int64, "sint64"), ("total", ConnectSchemaType.Int64, "uint64"),
+            ("mask", ConnectSchemaType.Int64, "fixed64"), ("stamp", ConnectSchemaType.Int64, "sfixed64"), ("plain", ConnectSchemaType.Int32, null),
+        };
+        foreach (var (field, type, proto) in expected)
+        {
+            var schema = read.Schema!.Field(field)!.Schema;
+            Assert.Equal(type, schema.Type);
+            Assert.Equal(proto, TypeOf(schema));
+        }
+        Assert.Equal("sint64", TypeOf(read.Schema!.Field("deltas")!.Schema.ValueSchema));
+        Assert.Equal("fixed32", TypeOf(read.Schema.Field("labels")!.Schema.KeySchema));
+        var value = (Struct)read.Value!;
+        Assert.Equal(4_000_000_000L, value.Get("count"));
+        Assert.Equal(unchecked((long)18_000_000_000_000_000_000UL), value.Get("total")); // uint64 beyond long: its bits, as ProtobufData reads it
+
+        var written = converter.FromConnectData("readings-copy", null, read.Schema, value)!;
+        Assert.Equal(payload, written[6..]);
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/readings-copy-value/versions/latest/schema");
+        foreach (var line in new[] { "sint32 delta = 1;", "sfixed32 offset = 2;", "uint32 count = 3;", "fixed32 flags = 4;", "sint64 drift = 5;", "uint64 total = 6;", "fixed64 mask = 7;", "sfixed64 stamp = 8;", "repeated sint64 deltas = 9;", "map<fixed32, string> labels = 10;", "int32 plain = 11;" })
+        {
+            Assert.Contains(line, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_connect_enum_schema_declares_its_constants_zero_first_and_bad_constants_are_refused()
+    {
+        var color = SchemaBuilder.String().Name("Color").Optional().Parameter(ProtobufData.EnumParameter, "Color")
+            .Parameter(ProtobufData.EnumParameter + ".RED", "1").Parameter(ProtobufData.EnumParameter + ".NONE", "0")
+            .Parameter(ProtobufData.EnumParameter + ".CRIMSON", "1").Build();
+        var schema = SchemaBuilder.Struct().Name("paint.Can").Field("color", color).Field("count", ConnectSchema.Int32).Build();
+        using var converter = Converter(("optional.for.nullables", "true"));
+        var bytes = converter.FromConnectData("cans", null, schema, new Struct(schema).Put("color", "CRIMSON").Put("count", 3))!;
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{Url}/subjects/cans-value/versions/latest/schema");
+        var can = ProtobufSchema.Parse(text, []).File.MessageType.Single();
+        var declared = can.EnumType.Single();
+        Assert.Equal(["NONE", "RED", "CRIMSON"], declared.Value.Select(v => v.Name)); // 0 first, as proto3 requires
+        Assert.True(declared.Options.AllowAlias); // RED and CRIMSON share 1
+        Assert.Contains("optional Color color = 1;", text, StringComparison.Ordinal);
+        using var protos = new TempDirectory();
+        File.WriteAllText(Path.Combine(protos.Path, "can.proto"), text);
+        Assert.Contains("color: RED", Protoc.Decode(protos.Path, "can.proto", "paint.Can", bytes[6..]), StringComparison.Ordinal); // 1's first name
+        var read = (Struct)converter.ToConnectData("cans", null, bytes).Value!;
+        Assert.Equal("RED", read.Get("color"));
+        Assert.Null(((Struct)converter.ToConnectData("cans", null, converter.FromConnectData("cans", null, schema, new Struct(schema).Put("count", 1))!).Value!).Get("color"));
+
+        // A name the enum does not have is a DataException; so is an enum without a constant numbered 0.
+        Assert.Contains("'BLUE'", Assert.Throws<DataException>(() => converter.FromConnectData("cans", null, schema, new Struct(schema).Put("color", "BLUE").Put("count", 1))).Message, StringComparison.Ordinal);
+        var noZero = SchemaBuilder.String().Parameter(ProtobufData.EnumParameter, "Level").Parameter(ProtobufData.EnumParameter + ".HIGH", "2").Build();
+        var bad = SchemaBuilder.Struct().Name("paint.Bad").Field("level", noZero).Build();
+        Assert.Contains("numbered 0", Assert.Throws<DataException>(() => converter.FromConnectData("bad", null, bad, new Struct(bad).Put("level", "HIGH"))).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Format_serialized_answers_the_descriptor_protoc_builds()
     {
@@ -434,10 +688,24 @@ public sealed class ProtobufConverterTests : IAsyncLifetime
         var protoc = Google.Protobuf.Reflection.FileDescriptorSet.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(directory.Path, "out.pb"))).File.Single();
         Assert.Equal(protoc, descriptor);
 
+        // The same descriptor by subject version (a number or latest) and as the bare schema by id.
+        foreach (var path in new[] { "subjects/serialized-value/versions/1?format=serialized", "subjects/serialized-value/versions/latest?format=serialized" })
+        {
+            var version = (await SendAsync(HttpMethod.Get, path)).Body!;
+            Assert.Equal(id, version["id"]!.GetValue<int>());
+            Assert.Equal(protoc, Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(Convert.FromBase64String(version["schema"]!.GetValue<string>())));
+        }
+        using var http = new HttpClient();
+        var bare = await http.GetStringAsync($"{Url}/schemas/ids/{id}/schema?format=serialized");
+        Assert.Equal(protoc, Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(Convert.FromBase64String(bare)));
+
         // Without the format, and for other schema types, the text.
         Assert.Contains("oneof method", (await client.GetSchemaAsync(id)).SchemaString, StringComparison.Ordinal);
+        Assert.Contains("oneof method", (await SendAsync(HttpMethod.Get, "subjects/serialized-value/versions/1")).Body!["schema"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("oneof method", await http.GetStringAsync($"{Url}/schemas/ids/{id}/schema"), StringComparison.Ordinal);
         var avro = await SendAsync(HttpMethod.Post, "subjects/avro-serialized/versions", new JsonObject { ["schema"] = "\"string\"" });
         var avroServed = await SendAsync(HttpMethod.Get, $"schemas/ids/{avro.Body!["id"]!.GetValue<int>()}?format=serialized");
         Assert.Equal("\"string\"", avroServed.Body!["schema"]!.GetValue<string>());
+        Assert.Equal("\"string\"", (await SendAsync(HttpMethod.Get, "subjects/avro-serialized/versions/1?format=serialized")).Body!["schema"]!.GetValue<string>());
     }
 }

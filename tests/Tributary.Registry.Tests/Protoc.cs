@@ -38,10 +38,25 @@ internal static class Protoc
         return Run(directory, input, "--decode=" + type, file);
     }
 
+    /// <summary>protoc --encode: the binary of the text-format message <paramref name="text"/> of type <paramref name="type"/> declared in <paramref name="file"/> of <paramref name="directory"/>.</summary>
+    public static byte[] Encode(string directory, string file, string type, string text)
+    {
+        var start = Start(directory, ["--encode=" + type, file]);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(output);
+        process.StandardInput.Write(text);
+        process.StandardInput.Close();
+        Finish(process, error);
+        copy.Wait();
+        return output.ToArray();
+    }
+
     /// <summary>Runs protoc in <paramref name="directory"/>; returns stdout, throws when it fails.</summary>
     public static string Run(string directory, params string[] arguments) => Run(directory, null, arguments);
 
-    private static string Run(string directory, string? standardInput, params string[] arguments)
+    private static ProcessStartInfo Start(string directory, string[] arguments)
     {
         var start = new ProcessStartInfo(Path) { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
         start.ArgumentList.Add("-I.");
@@ -50,15 +65,11 @@ internal static class Protoc
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            using var stream = File.OpenRead(standardInput);
-            stream.CopyTo(process.StandardInput.BaseStream);
-        }
-        process.StandardInput.Close();
+        return start;
+    }
+
+    private static void Finish(Process process, Task<string> error)
+    {
         if (!process.WaitForExit(30_000))
         {
             process.Kill();
@@ -68,6 +79,20 @@ internal static class Protoc
         {
             throw new InvalidOperationException("protoc failed: " + error.Result);
         }
+    }
+
+    private static string Run(string directory, string? standardInput, params string[] arguments)
+    {
+        using var process = Process.Start(Start(directory, arguments))!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            using var stream = File.OpenRead(standardInput);
+            stream.CopyTo(process.StandardInput.BaseStream);
+        }
+        process.StandardInput.Close();
+        Finish(process, error);
         return output.Result;
     }
 }

@@ -279,8 +279,25 @@ internal static class ProtobufBinary
         }
     }
 
-    private static int EnumNumber(ProtobufFieldPlan field, object value) =>
-        field.EnumNumbers!.TryGetValue((string)value, out var number) ? number : throw new InvalidCastException($"'{value}' is not a constant of the enum of field {field.Connect.Name}");
+    /// <summary>
+    /// The number an enum value is written as: a STRING value is a constant's name (or, as reading gives a number the
+    /// schema has no constant for, that number in decimal); an INT32 value (<c>int.for.enums</c>) is the number itself.
+    /// </summary>
+    private static int EnumNumber(ProtobufFieldPlan field, object value)
+    {
+        if (value is not string name)
+        {
+            return Convert.ToInt32(value, CultureInfo.InvariantCulture);
+        }
+        return field.EnumNumbers!.TryGetValue(name, out var number) || int.TryParse(name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number)
+            ? number
+            : throw new InvalidCastException($"'{name}' is not a constant of the enum of field {field.Connect.Name}");
+    }
+
+    /// <summary>An enum number as its Connect value: the number for an INT32 schema, else the constant's name (the number in decimal when the enum has none).</summary>
+    private static object EnumValue(ProtobufFieldPlan field, int number) =>
+        field.ConnectType == SchemaType.Int32 ? number
+            : field.EnumNames!.TryGetValue(number, out var name) ? name : number.ToString(CultureInfo.InvariantCulture);
 
     private static int LogicalSize(ProtobufFieldPlan field, object value)
     {
@@ -526,8 +543,7 @@ internal static class ProtobufBinary
             case ProtobufKind.String: return input.ReadString();
             case ProtobufKind.Bytes: return input.ReadBytes().ToByteArray();
             case ProtobufKind.Enum:
-                var number = input.ReadEnum();
-                return field.EnumNames!.TryGetValue(number, out var name) ? name : number.ToString(CultureInfo.InvariantCulture);
+                return EnumValue(field, input.ReadEnum());
             case ProtobufKind.Message:
                 {
                     using var nested = Nested(input);
@@ -619,7 +635,8 @@ internal static class ProtobufBinary
         ProtobufKind.Bool => false,
         ProtobufKind.String => "",
         ProtobufKind.Bytes => Array.Empty<byte>(),
-        ProtobufKind.Enum => field.EnumNames!.TryGetValue(0, out var zero) ? zero : field.EnumNames.Values.First(),
+        // proto3's default is the constant numbered 0 (declared first); proto2's the first declared.
+        ProtobufKind.Enum => EnumValue(field, field.EnumNames!.ContainsKey(0) ? 0 : field.EnumNames.Keys.First()),
         _ => null,
     };
 }

@@ -31,8 +31,7 @@ public sealed class ProtobufConverter : IConverter
     private readonly Dictionary<int, ProtobufSchema> _schemas = [];
     private readonly List<int> _sizes = [];
     private readonly WriterRegistration _registration;
-    private bool _wrapperForNullables;
-    private bool _optionalForNullables;
+    private ProtobufDataOptions _options = new();
 
     public ProtobufConverter()
     {
@@ -51,8 +50,7 @@ public sealed class ProtobufConverter : IConverter
     {
         var config = new ProtobufConverterConfig(configs);
         _registration.Configure(config, isKey);
-        _wrapperForNullables = config.GetBoolean(ProtobufConverterConfig.WrapperForNullables);
-        _optionalForNullables = config.GetBoolean(ProtobufConverterConfig.OptionalForNullables);
+        _options = config.DataOptions();
     }
 
     public byte[]? FromConnectData(string topic, ConnectHeaders? headers, Schema? schema, object? value)
@@ -143,11 +141,11 @@ public sealed class ProtobufConverter : IConverter
         {
             return cached;
         }
-        var (text, fullName) = ProtobufData.FromConnect(schema, _wrapperForNullables, _optionalForNullables);
+        var (text, fullName) = ProtobufData.FromConnect(schema, _options);
         var parsed = ProtobufSchema.Parse(text, []);
         var id = _registration.WriterId(topic, fullName, Tributary.Schemas.SchemaTypes.Protobuf, parsed.CanonicalString);
         var (message, messageName) = ProtobufData.MessageAt(parsed, [0]);
-        var target = new WriteTarget(id, ProtobufData.Bind(ProtobufData.ToConnect(parsed, message, messageName), schema));
+        var target = new WriteTarget(id, ProtobufData.Bind(ProtobufData.ToConnect(parsed, message, messageName, _options), schema));
         _writeCache.AddOrUpdate(schema, target);
         return target;
     }
@@ -178,7 +176,7 @@ public sealed class ProtobufConverter : IConverter
             _schemas[id] = schema;
         }
         var (message, fullName) = ProtobufData.MessageAt(schema, indexes);
-        plan = ProtobufData.ToConnect(schema, message, fullName);
+        plan = ProtobufData.ToConnect(schema, message, fullName, _options);
         _readCache[key] = plan;
         return plan;
     }

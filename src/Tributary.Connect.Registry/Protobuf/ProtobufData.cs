@@ -22,12 +22,14 @@ namespace Tributary.Connect.Registry.Protobuf;
 /// <c>wrapper.for.nullables</c>, or proto3 <c>optional</c> with <c>optional.for.nullables</c>; nested structs are nested
 /// messages; arrays are repeated; maps with primitive keys are protobuf maps; Decimal is confluent.type.Decimal (scale
 /// and precision also as parameters), Date google.type.Date, Time google.type.TimeOfDay, Timestamp
-/// google.protobuf.Timestamp; a struct named <c>io.confluent.connect.protobuf.Union.NAME</c> is <c>oneof NAME</c>.
-/// Reading: a message becomes a struct named by its full name, each oneof first as a field <c>NAME_INDEX</c> holding
-/// such a union struct, then the other fields; scalars map to their Connect types (unsigned and fixed 32-bit ones to
-/// INT64), enums to strings, proto3/proto2 optional fields to optional ones, the well-known messages above back to
-/// their logical types; every field schema carries its number as <c>io.confluent.connect.protobuf.Tag</c>, which
-/// writing honours. Thread-safe (stateless).
+/// google.protobuf.Timestamp; a struct named <c>io.confluent.connect.protobuf.Union.NAME</c> is <c>oneof NAME</c>; a
+/// STRING or INT32 with the <c>io.confluent.connect.protobuf.Enum</c> parameters is an enum.
+/// Reading: a message becomes a struct named by its name (its full name with <c>enhanced.protobuf.schema.support</c>),
+/// each oneof first as a field <c>NAME_INDEX</c> (<c>NAME</c> without <c>generate.index.for.unions</c>) holding such a
+/// union struct, then the other fields; scalars map to their Connect types (unsigned and fixed 32-bit ones to INT64),
+/// enums to STRING (INT32 with <c>int.for.enums</c>) with the enum parameters, proto3/proto2 optional fields to optional
+/// ones, the well-known messages above back to their logical types; every field schema carries its number as
+/// <c>io.confluent.connect.protobuf.Tag</c>, which writing honours. Thread-safe (stateless).
 /// </summary>
 internal static partial class ProtobufData
 {
@@ -42,10 +44,26 @@ internal static partial class ProtobufData
     /// <summary>The parameter that carries a field's number on its Connect schema (ProtobufData's PROTOBUF_TYPE_TAG); writing honours it.</summary>
     public const string TagParameter = "io.confluent.connect.protobuf.Tag";
 
+    /// <summary>
+    /// The parameter that marks a Connect STRING (or INT32) schema as a Protobuf enum, holding the enum's name
+    /// (ProtobufData's PROTOBUF_TYPE_ENUM); each constant is a further parameter, this name, a dot and the constant's
+    /// name, holding its number (<c>io.confluent.connect.protobuf.Enum.ACTIVE</c> = <c>1</c>).
+    /// </summary>
+    public const string EnumParameter = "io.confluent.connect.protobuf.Enum";
+
+    private const string EnumConstantPrefix = EnumParameter + ".";
+
+    /// <summary>
+    /// The parameter naming the protobuf scalar type behind an INT32 or INT64 Connect schema when it is not int32/int64
+    /// (ProtobufData's PROTOBUF_TYPE_PROP: <c>sint32</c>, <c>sfixed32</c>; <c>uint32</c>, <c>fixed32</c>, <c>sint64</c>,
+    /// <c>uint64</c>, <c>fixed64</c>, <c>sfixed64</c>), so that writing a value read gives the field its type again.
+    /// </summary>
+    public const string TypeParameter = "io.confluent.connect.protobuf.Type";
+
     // ---------------------------------------------------------------- Connect → Protobuf
 
     /// <summary>The .proto text of a Connect struct schema and the full name of its message.</summary>
-    public static (string Text, string FullName) FromConnect(ConnectSchema schema, bool wrapperForNullables, bool optionalForNullables)
+    public static (string Text, string FullName) FromConnect(ConnectSchema schema, ProtobufDataOptions options)
     {
         if (schema.Type != SchemaType.Struct)
         {
@@ -58,7 +76,7 @@ internal static partial class ProtobufData
         {
             file.Package = fullName[..dot];
         }
-        var builder = new Builder(file, wrapperForNullables, optionalForNullables);
+        var builder = new Builder(file, options.WrapperForNullables, options.OptionalForNullables);
         file.MessageType.Add(builder.Message(schema, fullName[(dot + 1)..], "." + fullName));
         var symbols = new ProtoSymbols();
         foreach (var dependency in file.Dependency)
@@ -151,6 +169,10 @@ internal static partial class ProtobufData
                 case ConnectTimestamp.LogicalName:
                     return Named(field, "google/protobuf/timestamp.proto", ".google.protobuf.Timestamp");
             }
+            if (IsEnum(schema))
+            {
+                return Enum(parent, parentName, field, schema, allowOptional: !repeated);
+            }
             switch (schema.Type)
             {
                 case SchemaType.Struct:
@@ -183,7 +205,8 @@ internal static partial class ProtobufData
                         var entryFullName = parentName + "." + entryName;
                         entry.Field.Add(Scalar(new FieldDescriptorProto { Name = "key", Number = 1, Label = Label.Optional }, schema.KeySchema, allowWrapper: false));
                         entry.Field.Add(Field(entry, entryFullName, "value", schema.ValueSchema, 2, repeated: false));
-                        // Nested messages of the value live beside the entry, in the parent (protoc allows no types in an entry).
+                        // Nested messages and enums of the value live beside the entry, in the parent (protoc allows no
+                        // types in an entry).
                         foreach (var nested in entry.NestedType.ToArray())
                         {
                             if (parent.NestedType.All(n => n.Name != nested.Name))
@@ -191,6 +214,15 @@ internal static partial class ProtobufData
                                 parent.NestedType.Add(nested);
                             }
                             entry.NestedType.Remove(nested);
+                            entry.Field[1].TypeName = parentName + "." + nested.Name;
+                        }
+                        foreach (var nested in entry.EnumType.ToArray())
+                        {
+                            if (parent.EnumType.All(n => n.Name != nested.Name))
+                            {
+                                parent.EnumType.Add(nested);
+                            }
+                            entry.EnumType.Remove(nested);
                             entry.Field[1].TypeName = parentName + "." + nested.Name;
                         }
                         parent.NestedType.Add(entry);
@@ -217,6 +249,10 @@ internal static partial class ProtobufData
                 SchemaType.Bytes => (Type.Bytes, "BytesValue"),
                 _ => throw new DataException($"ProtobufConverter cannot write a {schema.Type} field"),
             };
+            if (schema.Parameters?.TryGetValue(TypeParameter, out var declared) == true && DeclaredScalar(schema.Type, declared) is { } scalar)
+            {
+                (type, wrapper) = scalar;
+            }
             if (schema.Type is SchemaType.Int8 or SchemaType.Int16)
             {
                 Meta(field, (ConnectTypeParameter, schema.Type == SchemaType.Int8 ? "int8" : "int16"));
@@ -227,6 +263,33 @@ internal static partial class ProtobufData
             }
             field.Type = type;
             if (allowWrapper && schema.IsOptional && optionalForNullables)
+            {
+                field.Proto3Optional = true;
+            }
+            return field;
+        }
+
+        /// <summary>
+        /// An enum field (ProtobufData's rule): the enum is declared in the message holding the field, named by the
+        /// <c>io.confluent.connect.protobuf.Enum</c> parameter (its last part; the schema's name or the capitalized field
+        /// name when empty), with one constant per <c>io.confluent.connect.protobuf.Enum.NAME</c> parameter in parameter
+        /// order, except that the first constant numbered 0 is moved first (proto3 wants the default first). Two fields of
+        /// one enum share the declaration. Optional fields become proto3 <c>optional</c> with <c>optional.for.nullables</c>;
+        /// enums have no wrapper message.
+        /// </summary>
+        private FieldDescriptorProto Enum(DescriptorProto parent, string parentName, FieldDescriptorProto field, ConnectSchema schema, bool allowOptional)
+        {
+            var parameters = schema.Parameters!;
+            var declared = parameters[EnumParameter];
+            var source = declared.Length > 0 ? declared : schema.Name ?? Capitalize(field.Name);
+            var enumName = Sanitize(source[(source.LastIndexOf('.') + 1)..], allowDots: false);
+            if (parent.EnumType.All(e => e.Name != enumName))
+            {
+                parent.EnumType.Add(EnumFromParameters(enumName, parameters, field.Name));
+            }
+            field.Type = Type.Enum;
+            field.TypeName = parentName + "." + enumName;
+            if (allowOptional && schema.IsOptional && optionalForNullables)
             {
                 field.Proto3Optional = true;
             }
@@ -260,6 +323,70 @@ internal static partial class ProtobufData
                 file.Dependency.Add(path);
             }
         }
+    }
+
+    /// <summary>
+    /// The protobuf type (and wrapper message) an <c>io.confluent.connect.protobuf.Type</c> parameter names for a Connect
+    /// INT32 or INT64 schema; null for a name that does not fit the Connect type (which then writes int32/int64).
+    /// </summary>
+    private static (Type Type, string Wrapper)? DeclaredScalar(SchemaType connectType, string declared) => (connectType, declared) switch
+    {
+        (SchemaType.Int32, "int32") => (Type.Int32, "Int32Value"),
+        (SchemaType.Int32, "sint32") => (Type.Sint32, "Int32Value"),
+        (SchemaType.Int32, "sfixed32") => (Type.Sfixed32, "Int32Value"),
+        (SchemaType.Int64, "int64") => (Type.Int64, "Int64Value"),
+        (SchemaType.Int64, "sint64") => (Type.Sint64, "Int64Value"),
+        (SchemaType.Int64, "sfixed64") => (Type.Sfixed64, "Int64Value"),
+        (SchemaType.Int64, "uint32") => (Type.Uint32, "UInt32Value"),
+        (SchemaType.Int64, "fixed32") => (Type.Fixed32, "UInt32Value"),
+        (SchemaType.Int64, "uint64") => (Type.Uint64, "UInt64Value"),
+        (SchemaType.Int64, "fixed64") => (Type.Fixed64, "UInt64Value"),
+        _ => null,
+    };
+
+    /// <summary>A STRING or INT32 schema carrying ProtobufData's enum parameter.</summary>
+    private static bool IsEnum(ConnectSchema schema) =>
+        schema.Type is SchemaType.String or SchemaType.Int32 && schema.Parameters?.ContainsKey(EnumParameter) == true;
+
+    private static EnumDescriptorProto EnumFromParameters(string name, IReadOnlyDictionary<string, string> parameters, string fieldName)
+    {
+        var result = new EnumDescriptorProto { Name = name };
+        var numbers = new HashSet<int>();
+        foreach (var (key, value) in parameters)
+        {
+            if (!key.StartsWith(EnumConstantPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var constant = key[EnumConstantPrefix.Length..];
+            if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new DataException($"ProtobufConverter cannot write enum {name} of field {fieldName}: constant {constant} has number '{value}'");
+            }
+            if (constant.Length == 0 || Sanitize(constant, allowDots: false) != constant)
+            {
+                throw new DataException($"ProtobufConverter cannot write enum {name} of field {fieldName}: '{constant}' is not a Protobuf identifier");
+            }
+            var entry = new EnumValueDescriptorProto { Name = constant, Number = number };
+            if (number == 0 && !numbers.Contains(0))
+            {
+                result.Value.Insert(0, entry);
+            }
+            else
+            {
+                result.Value.Add(entry);
+            }
+            if (!numbers.Add(number))
+            {
+                // Two names for one number: protoc accepts that only with allow_alias.
+                result.Options = new EnumOptions { AllowAlias = true };
+            }
+        }
+        if (!numbers.Contains(0))
+        {
+            throw new DataException($"ProtobufConverter cannot write enum {name} of field {fieldName}: a proto3 enum needs a constant numbered 0 (parameter {EnumConstantPrefix}NAME = 0)");
+        }
+        return result;
     }
 
     private static bool IsUnion(ConnectSchema schema) =>
@@ -313,12 +440,20 @@ internal static partial class ProtobufData
     }
 
     /// <summary>The plan (and Connect schema) of a message of a parsed schema.</summary>
-    public static ProtobufMessagePlan ToConnect(ProtobufSchema schema, DescriptorProto message, string fullName) =>
-        new Reader(schema).Message(message, fullName, optional: false);
+    public static ProtobufMessagePlan ToConnect(ProtobufSchema schema, DescriptorProto message, string fullName, ProtobufDataOptions options) =>
+        new Reader(schema, options).Message(message, fullName, optional: false);
 
-    private sealed class Reader(ProtobufSchema schema)
+    private sealed class Reader(ProtobufSchema schema, ProtobufDataOptions options)
     {
         private readonly HashSet<string> _building = [];
+
+        /// <summary>
+        /// The Connect name of a message or enum given its full name (leading dot): its own name, or with
+        /// <c>enhanced.protobuf.schema.support</c> the full name (package and enclosing messages kept, so that writing
+        /// it back restores the package).
+        /// </summary>
+        private string ConnectName(string fullName) =>
+            options.EnhancedSchemaSupport ? fullName.TrimStart('.') : fullName[(fullName.LastIndexOf('.') + 1)..];
 
         /// <param name="tag">The number of the field holding the message (its Connect struct carries it as a parameter, as
         /// every field schema read does); 0 for the top-level message and array elements.</param>
@@ -328,7 +463,7 @@ internal static partial class ProtobufData
             {
                 throw new DataException($"Message {fullName} is recursive; Connect schemas cannot be");
             }
-            var builder = Tagged(SchemaBuilder.Struct().Name(fullName.TrimStart('.')), tag);
+            var builder = Tagged(SchemaBuilder.Struct().Name(ConnectName(fullName)), tag);
             if (optional)
             {
                 builder.Optional();
@@ -347,7 +482,7 @@ internal static partial class ProtobufData
                     continue;
                 }
                 var oneofName = message.OneofDecl[index].Name;
-                var union = SchemaBuilder.Struct().Name(UnionName + "." + oneofName).Optional();
+                var union = SchemaBuilder.Struct().Name(UnionName + "." + (options.EnhancedSchemaSupport ? ConnectName(fullName) + "." + oneofName : oneofName)).Optional();
                 var memberPlans = new List<Func<Field, ProtobufFieldPlan>>();
                 foreach (var member in members)
                 {
@@ -356,7 +491,7 @@ internal static partial class ProtobufData
                     memberPlans.Add(memberPlan);
                 }
                 var unionSchema = union.Build();
-                builder.Field(oneofName + "_" + index.ToString(CultureInfo.InvariantCulture), unionSchema);
+                builder.Field(options.GenerateIndexForUnions ? oneofName + "_" + index.ToString(CultureInfo.InvariantCulture) : oneofName, unionSchema);
                 pending.Add(connect =>
                 {
                     var oneof = new ProtobufFieldPlan
@@ -459,15 +594,20 @@ internal static partial class ProtobufData
             }
             if (field.Type == Type.Enum)
             {
+                // ProtobufData's enum: a STRING (INT32 with int.for.enums) named after the enum, with the enum's name and
+                // every constant's number as parameters, so that writing it declares the enum again.
                 var enumType = schema.Symbols.Find(field.TypeName)?.Enum ?? throw new DataException($"Enum {field.TypeName} is not defined");
                 var names = new Dictionary<int, string>();
                 var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+                var enumSchema = (options.IntForEnums ? SchemaBuilder.Int32() : SchemaBuilder.String()).Name(ConnectName(field.TypeName))
+                    .Parameter(EnumParameter, enumType.Name);
                 foreach (var value in enumType.Value)
                 {
                     names.TryAdd(value.Number, value.Name);
                     numbers[value.Name] = value.Number;
+                    enumSchema.Parameter(EnumConstantPrefix + value.Name, value.Number.ToString(CultureInfo.InvariantCulture));
                 }
-                return (Tagged(SchemaBuilder.String(), tag, optional).Build(), connect => new ProtobufFieldPlan
+                return (Tagged(enumSchema, tag, optional).Build(), connect => new ProtobufFieldPlan
                 {
                     Number = number,
                     Kind = ProtobufKind.Enum,
@@ -479,7 +619,12 @@ internal static partial class ProtobufData
             var (kind, type) = ScalarOf(field);
             var connectType = ConnectTypeOf(field) ?? type;
             var skipDefault = !optional && schema.File.Syntax == "proto3";
-            return (Tagged(SchemaBuilder.OfType(connectType), tag, optional).Build(), connect => new ProtobufFieldPlan
+            var scalarSchema = SchemaBuilder.OfType(connectType);
+            if (connectType is SchemaType.Int32 or SchemaType.Int64 && field.Type is not (Type.Int32 or Type.Int64))
+            {
+                scalarSchema.Parameter(TypeParameter, ProtoTypeName(field.Type));
+            }
+            return (Tagged(scalarSchema, tag, optional).Build(), connect => new ProtobufFieldPlan
             {
                 Number = number,
                 Kind = kind,
@@ -617,6 +762,21 @@ internal static partial class ProtobufData
         Type.String => (ProtobufKind.String, SchemaType.String),
         Type.Bytes => (ProtobufKind.Bytes, SchemaType.Bytes),
         _ => throw new DataException($"Field {field.Name} has type {field.Type}, which ProtobufConverter does not read"),
+    };
+
+    /// <summary>The .proto keyword of a scalar type (<c>sint32</c>, <c>fixed64</c>, ...), as ProtobufData writes it in <c>io.confluent.connect.protobuf.Type</c>.</summary>
+    private static string ProtoTypeName(Type type) => type switch
+    {
+        Type.Sint32 => "sint32",
+        Type.Sfixed32 => "sfixed32",
+        Type.Sint64 => "sint64",
+        Type.Sfixed64 => "sfixed64",
+        Type.Uint32 => "uint32",
+        Type.Fixed32 => "fixed32",
+        Type.Uint64 => "uint64",
+        Type.Fixed64 => "fixed64",
+        Type.Int32 => "int32",
+        _ => "int64",
     };
 
     /// <summary>INT8/INT16 from the field's <c>connect.type</c> parameter.</summary>

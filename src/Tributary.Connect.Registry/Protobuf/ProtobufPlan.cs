@@ -21,7 +21,7 @@ internal enum ProtobufKind
     String,
     Bytes,
 
-    /// <summary>An enum number; a Connect string (the constant's name).</summary>
+    /// <summary>An enum number; a Connect STRING (the constant's name) or, with <c>int.for.enums</c>, INT32 (the number).</summary>
     Enum,
 
     /// <summary>A nested message; a Connect struct.</summary>

@@ -24,9 +24,17 @@ internal static class GetSchemaById
         {
             answer["references"] = RegistryRequest.References(schema.References);
         }
-        answer["schema"] = request.QueryValue("format") == "serialized" && schema.Parsed is ProtobufSchema protobuf
-            ? Convert.ToBase64String(protobuf.File.ToByteArray())
-            : schema.Schema;
+        answer["schema"] = Formatted(schema, request);
         return answer;
     }
+
+    /// <summary>
+    /// The schema as the request's <c>format</c> asks: <c>serialized</c> gives a Protobuf schema's base64
+    /// <c>FileDescriptorProto</c>; anything else, or another schema type, the stored text. Shared by every endpoint
+    /// that takes <c>format</c> (by id, by id's text, by subject version).
+    /// </summary>
+    public static string Formatted(StoredSchema schema, RegistryRequest request) =>
+        request.QueryValue("format") == "serialized" && schema.Parsed is ProtobufSchema protobuf
+            ? Convert.ToBase64String(protobuf.File.ToByteArray())
+            : schema.Schema;
 }

@@ -10,8 +10,9 @@ CONVERTER_HEX is a value written by Tributary's ProtobufConverter for TOPIC. The
    checks its type; registers an incompatible evolution and expects error 409;
 2. reads CONVERTER_HEX with ProtobufDeserializer and prints the message as JSON ({"event": "read", "message": ...});
 3. writes a message with ProtobufSerializer (it registers the file as a base64 descriptor under TOPIC-value) and
-   prints the bytes; the message sets id, name, price, paid, blob, tags, attributes, address and the oneof member
-   phone, so MESSAGE must have those fields ({"event": "written", "hex": ..., "id": ...}).
+   prints the bytes; the message sets id, name, price, paid, blob, tags, attributes, address, the oneof member phone
+   and the enum field status (constant PLACED), so MESSAGE must have those fields ({"event": "written", "hex": ...,
+   "id": ...}).
 Prints one JSON line per step; the last is {"event": "done"}. Exit 0 on success, 1 on error, 2 on bad usage, 3 on the
 hard timeout (TRIBUTARY_INTEROP_TIMEOUT seconds, default 120).
 """
@@ -86,7 +87,7 @@ def main():
     value = message_class()
     json_format.ParseDict({"id": "77", "name": "from python", "price": 2.5, "paid": True, "blob": "AQID",
                            "tags": ["p", "q"], "attributes": {"k": 9}, "address": {"city": "Bergen"},
-                           "phone": "5551234"}, value)
+                           "phone": "5551234", "status": "PLACED"}, value)
     written = serializer(value, context)
     emit(event="written", hex=written.hex(), id=int.from_bytes(written[1:5], "big"))
     emit(event="done")
