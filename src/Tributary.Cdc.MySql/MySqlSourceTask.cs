@@ -22,8 +22,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
         @"^\s*(?:(?<verb>CREATE|ALTER|DROP|RENAME|TRUNCATE)\s+(?:OR\s+REPLACE\s+)?(?:ONLINE\s+|IGNORE\s+)?(?:TEMPORARY\s+)?TABLES?\s+|(?<verb>TRUNCATE)\s+)(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:`?(?<db>[\w$]+)`?\s*\.\s*)?`?(?<table>[\w$]+)`?",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private static readonly Regex IndexDdl = new(@"^\s*(CREATE\s+(OR\s+REPLACE\s+)?(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX|DROP\s+INDEX)\b",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    /// <summary>CREATE/DROP INDEX … ON [db.]table: the table's database decides whether the statement is read.</summary>
+    private static readonly Regex IndexDdl = new(
+        @"^\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:ONLINE\s+|OFFLINE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX|DROP\s+INDEX)\b.*?\bON\s+(?:`?(?<db>[\w$]+)`?\s*\.\s*)?`?(?<table>[\w$]+)`?",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
     private static readonly Regex DatabaseDdl = new(@"^\s*(CREATE|DROP|ALTER)\s+(DATABASE|SCHEMA)\s+(IF\s+(NOT\s+)?EXISTS\s+)?`?(?<db>[\w$]+)`?",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -549,9 +551,9 @@ public sealed class MySqlSourceTask : CdcSourceTask
         {
             database = match.Groups["db"].Success ? match.Groups["db"].Value : query.Database;
         }
-        else if (IndexDdl.IsMatch(query.Sql))
+        else if (IndexDdl.Match(query.Sql) is { Success: true } index)
         {
-            database = query.Database;
+            database = index.Groups["db"].Success ? index.Groups["db"].Value : query.Database;
         }
         else
         {
