@@ -19,11 +19,13 @@ namespace Tributary.Cdc.MySql;
 public sealed class MySqlSourceTask : CdcSourceTask
 {
     private static readonly Regex DdlTable = new(
-        @"^\s*(?<verb>CREATE|ALTER|DROP|RENAME|TRUNCATE)\s+(?:OR\s+REPLACE\s+)?(?:ONLINE\s+|IGNORE\s+)?(?:TEMPORARY\s+)?TABLES?\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:`?(?<db>[\w$]+)`?\s*\.\s*)?`?(?<table>[\w$]+)`?",
+        @"^\s*(?:(?<verb>CREATE|ALTER|DROP|RENAME|TRUNCATE)\s+(?:OR\s+REPLACE\s+)?(?:ONLINE\s+|IGNORE\s+)?(?:TEMPORARY\s+)?TABLES?\s+|(?<verb>TRUNCATE)\s+)(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:`?(?<db>[\w$]+)`?\s*\.\s*)?`?(?<table>[\w$]+)`?",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private static readonly Regex IndexDdl = new(@"^\s*(CREATE\s+(OR\s+REPLACE\s+)?(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX|DROP\s+INDEX)\b",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    /// <summary>CREATE/DROP INDEX … ON [db.]table: the table's database decides whether the statement is read.</summary>
+    private static readonly Regex IndexDdl = new(
+        @"^\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:ONLINE\s+|OFFLINE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX|DROP\s+INDEX)\b.*?\bON\s+(?:`?(?<db>[\w$]+)`?\s*\.\s*)?`?(?<table>[\w$]+)`?",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
     private static readonly Regex DatabaseDdl = new(@"^\s*(CREATE|DROP|ALTER)\s+(DATABASE|SCHEMA)\s+(IF\s+(NOT\s+)?EXISTS\s+)?`?(?<db>[\w$]+)`?",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -330,7 +332,8 @@ public sealed class MySqlSourceTask : CdcSourceTask
     }
 
     private CapturedTable Capture(TableDefinition definition) =>
-        new(definition, Naming.DataTopic(definition.Database, definition.Table), _config.Modes, column => Cdc.ExcludesColumn(definition.Database, definition.Table, column));
+        new(definition, Naming.DataTopic(definition.Database, definition.Table), _config.Modes, column => Cdc.ExcludesColumn(definition.Database, definition.Table, column),
+            Cdc.MessageKeyColumns);
 
     internal static object?[] ReadSnapshotRow(MySqlDataReader reader, CapturedTable table)
     {
@@ -548,9 +551,9 @@ public sealed class MySqlSourceTask : CdcSourceTask
         {
             database = match.Groups["db"].Success ? match.Groups["db"].Value : query.Database;
         }
-        else if (IndexDdl.IsMatch(query.Sql))
+        else if (IndexDdl.Match(query.Sql) is { Success: true } index)
         {
-            database = query.Database;
+            database = index.Groups["db"].Success ? index.Groups["db"].Value : query.Database;
         }
         else
         {
@@ -575,6 +578,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
                                        "— the connector cannot know the tables' columns after it. Set schema.history.internal.skip.unparseable.ddl=true to skip such statements " +
                                        "(rows of a table whose columns they changed will then fail to decode).", error);
         }
+        if (result.Truncated is { } truncated)
+        {
+            await HandleTruncateAsync(truncated.Database, truncated.Table, query, header, state, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (!result.ChangesSchema)
         {
             return;
@@ -592,6 +600,26 @@ public sealed class MySqlSourceTask : CdcSourceTask
             new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, state.EventTimeMicros(header)));
         await EmitAsync(new SourceRecord(Partition, (offset with { Incremental = _incremental?.State }).ToMap(), Naming.SchemaChangeTopic, null, SchemaChangeEvents.KeySchema, SchemaChangeEvents.Key(recordDatabase),
             SchemaChangeEvents.ValueSchema, SchemaChangeEvents.Value(source, DateTimeOffset.UtcNow, recordDatabase, query.Sql, captured)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// TRUNCATE TABLE of a captured table: as Debezium's MySQL connector, no schema change record and no history entry
+    /// (the definition is unchanged); an <c>op=t</c> event (no key, neither before nor after) on the table's topic
+    /// only when <c>skipped.operations</c> does not hold <c>t</c>, which by default it does.
+    /// </summary>
+    private async Task HandleTruncateAsync(string database, string table, QueryEvent query, BinlogEventHeader header, StreamState state, CancellationToken cancellationToken)
+    {
+        if (Cdc.SkipTruncate || !Cdc.CapturesTable(database, table) || _schemas.Find(database, table) is not { } definition)
+        {
+            return;
+        }
+        _tables.TryGetValue((database, table), out var captured);
+        captured ??= Capture(definition);
+        var offset = new MySqlOffset(state.TxFile, state.InTransaction ? state.TxPos : header.NextPosition, TsSec: header.Timestamp, ServerId: header.ServerId,
+            Incremental: _incremental?.State, Gtids: state.GtidsText);
+        var source = MySqlSource.Create(Cdc.TopicPrefix, database, table, SnapshotMarker.None,
+            new MySqlSource.Position(state.File, header.Position, 0, header.ServerId, state.Gtid, state.Thread, state.EventTimeMicros(header), _config.IncludeQuery ? query.Sql : null));
+        await EmitChangeAsync<object>(Operation.Truncate, captured, null, null, source, offset.ToMap(), DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task HandleRowsAsync(MySqlConnection sql, BinlogReader reader, RowsEvent rows, BinlogEventHeader header, StreamState state, CancellationToken cancellationToken)
@@ -652,6 +680,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
             {
                 incremental.OnChange(table, change.After);
                 incremental.OnChange(table, change.Before);
+            }
+            if (!Cdc.Emits(operation))
+            {
+                continue; // skipped.operations
             }
             await EmitChangeAsync(operation, table, change.Before, change.After, source, offset, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         }

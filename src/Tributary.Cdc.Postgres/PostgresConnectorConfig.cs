@@ -26,9 +26,9 @@ public sealed record PostgresConnectorConfig
     public string PublicationName { get; init; } = "dbz_publication";
     public string PublicationAutocreateMode { get; init; } = "all_tables";
     public ValueModes Modes { get; init; } = new();
-    /// <summary>skipped.operations: the op codes (c, u, d, t) not emitted.</summary>
-    public IReadOnlySet<string> SkippedOperations { get; init; } = new HashSet<string> { "t" };
-    public bool SkipTruncate => SkippedOperations.Contains("t");
+    /// <summary>skipped.operations (shared, <see cref="CdcConfig.SkippedOperations"/>): the op codes (c, u, d, t) not emitted.</summary>
+    public IReadOnlySet<string> SkippedOperations => Cdc.SkippedOperations;
+    public bool SkipTruncate => Cdc.SkipTruncate;
     public long XminFetchIntervalMs { get; init; }
     public IReadOnlyList<Regex> MessagePrefixInclude { get; init; } = [];
     public IReadOnlyList<Regex> MessagePrefixExclude { get; init; } = [];
@@ -70,7 +70,6 @@ public sealed record PostgresConnectorConfig
         .Define("binary.handling.mode", ConfigType.String, "bytes", Importance.Medium, "bytes, base64, base64-url-safe or hex.")
         .Define("interval.handling.mode", ConfigType.String, "numeric", Importance.Medium, "numeric (MicroDuration) or string (ISO 8601).")
         .Define("hstore.handling.mode", ConfigType.String, "json", Importance.Medium, "json (io.debezium.data.Json string) or map (map of strings).")
-        .Define("skipped.operations", ConfigType.List, "t", Importance.Low, "Operations not emitted: c, u, d, t or none (truncates are skipped by default).")
         .Define("xmin.fetch.interval.ms", ConfigType.Long, "0", Importance.Low, "How often the slot's catalog_xmin is read for source.xmin and the offset's xmin; 0 leaves xmin null.")
         .Define("message.prefix.include.list", ConfigType.List, "", Importance.Low, "Prefixes (regular expressions) of the logical decoding messages emitted to <topic.prefix>.message; empty: all.")
         .Define("message.prefix.exclude.list", ConfigType.List, "", Importance.Low, "Prefixes of logical decoding messages not emitted (not with the include list).")
@@ -98,16 +97,6 @@ public sealed record PostgresConnectorConfig
     {
         var reader = new ConfigReader(properties);
         reader.OneOf("plugin.name", "pgoutput", "pgoutput");
-        var skipped = (reader.Get("skipped.operations") ?? "t").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(op => op.ToLowerInvariant()).ToHashSet();
-        if (skipped.FirstOrDefault(op => op is not ("c" or "u" or "d" or "t" or "none")) is { } unknown)
-        {
-            throw new ConfigException("skipped.operations", unknown, "The value must be a list of c, u, d, t or none");
-        }
-        if (skipped.Contains("none"))
-        {
-            skipped.Clear();
-        }
         var messageInclude = reader.Patterns(false, "message.prefix.include.list");
         var messageExclude = reader.Patterns(false, "message.prefix.exclude.list");
         if (messageInclude.Count > 0 && messageExclude.Count > 0)
@@ -129,7 +118,6 @@ public sealed record PostgresConnectorConfig
                 reader.OneOf("binary.handling.mode", "bytes", "bytes", "base64", "base64-url-safe", "hex"),
                 reader.OneOf("interval.handling.mode", "numeric", "numeric", "string"),
                 reader.OneOf("hstore.handling.mode", "json", "json", "map")),
-            SkippedOperations = skipped,
             XminFetchIntervalMs = Math.Max(0, reader.Long("xmin.fetch.interval.ms", 0)),
             MessagePrefixInclude = messageInclude,
             MessagePrefixExclude = messageExclude,

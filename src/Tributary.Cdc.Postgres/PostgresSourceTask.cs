@@ -349,7 +349,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         CapturedTable? captured = null;
         if (Cdc.CapturesTable(schema, table) && await TableDefinition.LoadAsync(sql, schema, table, cancellationToken).ConfigureAwait(false) is { } definition)
         {
-            captured = new CapturedTable(definition, Naming.DataTopic(schema, table), _config.Modes, column => Cdc.ExcludesColumn(schema, table, column));
+            captured = new CapturedTable(definition, Naming.DataTopic(schema, table), _config.Modes, column => Cdc.ExcludesColumn(schema, table, column), Cdc.MessageKeyColumns);
         }
         _tables[id] = captured;
         return captured;

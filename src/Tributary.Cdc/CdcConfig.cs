@@ -23,8 +23,8 @@ public sealed record CdcDialect(
 /// <summary>
 /// The configuration every Debezium connector here shares, under Debezium 2.x/3.x names (1.x's
 /// <c>database.server.name</c> and <c>*.whitelist</c>/<c>*.blacklist</c> accepted as aliases): the server and user,
-/// <c>topic.prefix</c>, the include/exclude lists, <c>snapshot.mode</c>, tombstones, heartbeats, transaction metadata
-/// and the queue between the reader and poll. A connector's own configuration holds one of these beside its own keys.
+/// <c>topic.prefix</c>, the include/exclude lists, <c>snapshot.mode</c>, tombstones, <c>skipped.operations</c>,
+/// <c>message.key.columns</c>, heartbeats, transaction metadata and the queue between the reader and poll. A connector's own configuration holds one of these beside its own keys.
 /// Immutable.
 /// </summary>
 public sealed record CdcConfig
@@ -42,6 +42,17 @@ public sealed record CdcConfig
     public IReadOnlyList<Regex> ColumnExclude { get; init; } = [];
     public string SnapshotMode { get; init; } = "initial";
     public bool TombstonesOnDelete { get; init; } = true;
+
+    /// <summary><c>skipped.operations</c>: the op codes (c, u, d, t) not emitted; Debezium's default skips truncates.</summary>
+    public IReadOnlySet<string> SkippedOperations { get; init; } = new HashSet<string> { "t" };
+
+    public bool SkipTruncate => SkippedOperations.Contains("t");
+
+    /// <summary>Whether changes of <paramref name="operation"/> are emitted (<c>skipped.operations</c>).</summary>
+    public bool Emits(Operation operation) => !SkippedOperations.Contains(Envelope.OperationCode(operation));
+
+    /// <summary><c>message.key.columns</c>: tables keyed by other columns than their primary key.</summary>
+    public MessageKeyColumns MessageKeyColumns { get; init; } = MessageKeyColumns.None;
     public int HeartbeatIntervalMs { get; init; }
     public string HeartbeatTopicPrefix { get; init; } = "__debezium-heartbeat";
     public bool ProvideTransactionMetadata { get; init; }
@@ -67,6 +78,9 @@ public sealed record CdcConfig
             .Define("column.exclude.list", ConfigType.List, "", Importance.Medium, $"Columns left out of events, as {container}.table.column regular expressions.")
             .Define("snapshot.mode", ConfigType.String, "initial", Importance.Medium, string.Join(", ", dialect.SnapshotModes.Concat(dialect.SnapshotModeAliases.Keys)) + ".")
             .Define("tombstones.on.delete", ConfigType.Boolean, "true", Importance.Medium, "Whether a delete is followed by a tombstone.")
+            .Define("skipped.operations", ConfigType.List, "t", Importance.Low, "Operations not emitted: c, u, d, t or none (truncates are skipped by default).")
+            .Define(MessageKeyColumns.Key, ConfigType.String, null, Importance.Low,
+                $"Record keys other than the primary key: <{container}.table regex>:<column>,<column>;... (e.g. app.orders:customer_id,order_no).")
             .Define("heartbeat.interval.ms", ConfigType.Int, "0", Importance.Medium, "Heartbeat interval; 0 turns heartbeats off.")
             .Define("topic.heartbeat.prefix", ConfigType.String, "__debezium-heartbeat", Importance.Low, "Prefix of the heartbeat topic, <prefix>.<topic.prefix>.")
             .Define("max.batch.size", ConfigType.Int, "2048", Importance.Low, "Most records one poll returns.")
@@ -75,6 +89,21 @@ public sealed record CdcConfig
     }
 
     private static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
+
+    private static HashSet<string> ParseSkippedOperations(string? value)
+    {
+        var skipped = (value ?? "t").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(op => op.ToLowerInvariant()).ToHashSet();
+        if (skipped.FirstOrDefault(op => op is not ("c" or "u" or "d" or "t" or "none")) is { } unknown)
+        {
+            throw new Connect.Errors.ConfigException("skipped.operations", unknown, "The value must be a list of c, u, d, t or none");
+        }
+        if (skipped.Contains("none"))
+        {
+            skipped.Clear();
+        }
+        return skipped;
+    }
 
     public static CdcConfig Parse(ConfigReader reader, CdcDialect dialect)
     {
@@ -95,6 +124,8 @@ public sealed record CdcConfig
             ColumnExclude = reader.Patterns(dialect.IgnoreCase, "column.exclude.list", "column.blacklist"),
             SnapshotMode = dialect.SnapshotModeAliases.GetValueOrDefault(snapshotMode, snapshotMode),
             TombstonesOnDelete = reader.Bool("tombstones.on.delete", true),
+            SkippedOperations = ParseSkippedOperations(reader.Get("skipped.operations")),
+            MessageKeyColumns = MessageKeyColumns.Parse(reader.Get(MessageKeyColumns.Key)),
             HeartbeatIntervalMs = reader.Int("heartbeat.interval.ms", 0),
             HeartbeatTopicPrefix = reader.Get("topic.heartbeat.prefix", "heartbeat.topics.prefix") ?? "__debezium-heartbeat",
             ProvideTransactionMetadata = reader.Bool("provide.transaction.metadata", false),

@@ -192,7 +192,7 @@ public sealed class DdlParserTests
     [InlineData("CREATE TEMPORARY TABLE tmp (a INT)")]
     [InlineData("FLUSH PRIVILEGES")]
     [InlineData("SET GLOBAL x = 1")]
-    [InlineData("CREATE INDEX ix ON t (a)")]
+    [InlineData("TRUNCATE TABLE t")]
     [InlineData("# just a comment")]
     public void Statements_that_change_no_table_are_not_schema_changes(string sql) =>
         Assert.False(DdlParser.Apply(sql, "db", Schemas()).ChangesSchema);
@@ -212,6 +212,102 @@ public sealed class DdlParserTests
         Create(schemas, "CREATE TABLE known (a INT)");
         var error = Assert.Throws<DdlParseException>(() => DdlParser.Apply(sql, "db", schemas));
         Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void A_table_without_a_primary_key_is_keyed_by_its_first_unique_index_of_not_null_columns()
+    {
+        var schemas = Schemas();
+        // The nullable unique key comes first and is passed over; the prefix key and the two-column key qualify.
+        var table = Create(schemas, """
+            CREATE TABLE people (
+              email VARCHAR(50), code CHAR(3) NOT NULL, region INT NOT NULL, nick VARCHAR(9) NOT NULL,
+              UNIQUE KEY by_email (email),
+              UNIQUE INDEX (region, code),
+              CONSTRAINT nick_once UNIQUE (nick(4)),
+              KEY (region)
+            )
+            """);
+        Assert.Empty(table.PrimaryKey);
+        Assert.Equal(["region", "code"], table.KeyColumns);
+        Assert.Equal(
+            ["by_email:email:True", "region:region,code:True", "nick_once:nick:True", "region_2:region:False"],
+            table.Indexes.Select(i => $"{i.Name}:{string.Join(",", i.Columns)}:{i.Unique}"));
+
+        // A primary key wins over any unique index; without a qualifying unique index there is no key.
+        Assert.Equal(["id"], Create(schemas, "CREATE TABLE p (id INT, u INT NOT NULL UNIQUE, PRIMARY KEY (id))").KeyColumns);
+        Assert.Empty(Create(schemas, "CREATE TABLE n (u INT UNIQUE, v INT NOT NULL, UNIQUE ((v + 1)))").KeyColumns);
+        // A column-level UNIQUE and SERIAL (BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE) each add an index named after the column.
+        Assert.Equal(["s"], Create(schemas, "CREATE TABLE s (s SERIAL, t INT NOT NULL UNIQUE KEY)").KeyColumns);
+        Assert.Equal(["t"], Create(schemas, "CREATE TABLE t2 (s INT, t INT NOT NULL UNIQUE KEY)").KeyColumns);
+
+        // MariaDB's SHOW CREATE TABLE form.
+        var shown = Create(schemas, """
+            CREATE TABLE `accounts` (
+              `login` varchar(20) NOT NULL,
+              `email` varchar(50) DEFAULT NULL,
+              UNIQUE KEY `login` (`login`) USING BTREE,
+              UNIQUE KEY `email` (`email`)
+            ) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci
+            """);
+        Assert.Equal(["login"], shown.KeyColumns);
+    }
+
+    [Fact]
+    public void Unique_index_statements_change_the_key_and_report_an_alter_only_when_the_key_changed()
+    {
+        var schemas = Schemas();
+        Create(schemas, "CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, c INT)");
+        Assert.Empty(schemas.Find("db", "t")!.KeyColumns);
+
+        var created = DdlParser.Apply("CREATE UNIQUE INDEX ua USING BTREE ON t (a)", "db", schemas);
+        Assert.True(created.ChangesSchema);
+        Assert.Equal(["a"], Assert.Single(created.Changes).Definition.KeyColumns);
+
+        // A second unique index, a plain index and one on a nullable column leave the key alone: no change reported.
+        foreach (var sql in new[] { "CREATE UNIQUE INDEX ub ON db.t (b)", "CREATE INDEX ix ON t (c)", "ALTER TABLE t ADD UNIQUE KEY uc (c)" })
+        {
+            var result = DdlParser.Apply(sql, "db", schemas);
+            Assert.Equal(sql.StartsWith("ALTER", StringComparison.Ordinal) ? 1 : 0, result.Changes.Count);
+            Assert.Equal(["a"], schemas.Find("db", "t")!.KeyColumns);
+        }
+
+        // Dropping the key's index hands the key to the next qualifying unique index.
+        Assert.Equal(["b"], Assert.Single(DdlParser.Apply("DROP INDEX ua ON t", "db", schemas).Changes).Definition.KeyColumns);
+        Assert.Equal(["b"], schemas.Find("db", "t")!.KeyColumns);
+        Assert.Empty(DdlParser.Apply("DROP INDEX ix ON t", "db", schemas).Changes);
+
+        // Making c NOT NULL lets uc qualify, but ub was first; renaming b carries the key along; a dropped column leaves its indexes.
+        DdlParser.Apply("ALTER TABLE t MODIFY c INT NOT NULL", "db", schemas);
+        DdlParser.Apply("ALTER TABLE t CHANGE b bb INT NOT NULL", "db", schemas);
+        Assert.Equal(["bb"], schemas.Find("db", "t")!.KeyColumns);
+        DdlParser.Apply("ALTER TABLE t RENAME INDEX ub TO ub2", "db", schemas);
+        DdlParser.Apply("ALTER TABLE t DROP KEY ub2", "db", schemas);
+        Assert.Equal(["c"], schemas.Find("db", "t")!.KeyColumns);
+        DdlParser.Apply("ALTER TABLE t DROP COLUMN c", "db", schemas);
+        Assert.Empty(schemas.Find("db", "t")!.KeyColumns);
+        Assert.DoesNotContain(schemas.Find("db", "t")!.Indexes, i => i.Name == "uc");
+
+        // ADD CONSTRAINT … UNIQUE takes the symbol as its name; DROP CONSTRAINT removes it; a primary key overrides.
+        DdlParser.Apply("ALTER TABLE t ADD CONSTRAINT one_a UNIQUE (a)", "db", schemas);
+        Assert.Equal(["a"], schemas.Find("db", "t")!.KeyColumns);
+        DdlParser.Apply("ALTER TABLE t ADD PRIMARY KEY (bb)", "db", schemas);
+        Assert.Equal(["bb"], schemas.Find("db", "t")!.KeyColumns);
+        DdlParser.Apply("ALTER TABLE t DROP PRIMARY KEY, DROP CONSTRAINT one_a", "db", schemas);
+        Assert.Empty(schemas.Find("db", "t")!.KeyColumns);
+    }
+
+    [Fact]
+    public void Truncate_names_the_table_and_changes_no_definition()
+    {
+        var schemas = Schemas();
+        Create(schemas, "CREATE TABLE t (a INT PRIMARY KEY)");
+        foreach (var sql in new[] { "TRUNCATE TABLE t", "TRUNCATE db.t", "truncate table `db`.`t`;" })
+        {
+            var result = DdlParser.Apply(sql, "db", schemas);
+            Assert.False(result.ChangesSchema);
+            Assert.Equal(("db", "t"), result.Truncated);
+        }
     }
 
     [Fact]

@@ -223,6 +223,22 @@ public sealed class ChangeEventTests(PostgresFixture fixture) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task Message_key_columns_key_the_records_by_the_named_columns_in_the_order_written()
+    {
+        var (topic, streaming) = await StreamCustomersAsync("msgkey", null, ("message.key.columns", "msgkey.customers:last_name,first_name"));
+        await using var runner = streaming;
+        // A delete's old row holds the replica identity's columns only: the key's columns must be among them.
+        await _server.ExecuteAsync("""
+            ALTER TABLE msgkey.customers REPLICA IDENTITY FULL;
+            INSERT INTO msgkey.customers VALUES (1, 'Anne', 'Kretchmar', 'annek@noanswer.org');
+            DELETE FROM msgkey.customers WHERE id = 1;
+            """);
+        var events = await runner.AwaitAsync(topic, 3);
+        Assert.Equal(Enumerable.Repeat("""{"last_name":"Kretchmar","first_name":"Anne"}""", 3), events.Select(e => e.Key));
+        Assert.Equal("PostgreSQL_server.msgkey.customers.Key", runner.SourceRecords(topic)[0].KeySchema!.Name);
+    }
+
+    [Fact]
     public async Task Column_exclude_list_leaves_the_column_out_and_tombstones_on_delete_false_writes_no_tombstone()
     {
         var (topic, streaming) = await StreamCustomersAsync("colexcl", null, ("column.exclude.list", "colexcl\\.customers\\.email"), ("tombstones.on.delete", "false"));

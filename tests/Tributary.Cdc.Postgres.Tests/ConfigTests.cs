@@ -30,11 +30,27 @@ public sealed class ConfigTests
     [InlineData("skipped.operations", "c,x", "c, u, d, t or none")]
     [InlineData("snapshot.mode", "custom", "configuration_based")]
     [InlineData("xmin.fetch.interval.ms", "soon", "Not a number")]
+    [InlineData("message.key.columns", "public.t:a;public.u", "<fully-qualified table>:<column>")]
+    [InlineData("message.key.columns", "public.t:a b", "<fully-qualified table>:<column>")]
+    [InlineData("message.key.columns", "public.(t:a", "not a regular expression")]
     public void A_bad_value_names_the_key_and_what_is_allowed(string key, string value, string allowed)
     {
         var error = Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(Config((key, value))));
         Assert.Contains(key, error.Message);
         Assert.Contains(allowed, error.Message);
+    }
+
+    [Fact]
+    public void Message_key_columns_key_matching_tables_pattern_by_pattern_and_leave_the_others_alone()
+    {
+        var keys = PostgresConnectorConfig.Parse(Config(("message.key.columns", " inventory.CUSTOMERS:pk2,pk1 ; (.*).purchase_orders:pk3,p.*"))).Cdc.MessageKeyColumns;
+        string[] columns = ["pk1", "other", "pk2", "pk3", "pk4", "PK5"];
+        // Each table:column pair is one case-insensitive pattern over schema.table.column; patterns in the order written.
+        Assert.Equal([2, 0], keys.For("inventory", "customers", columns));
+        Assert.Equal([3, 0, 2, 4, 5], keys.For("sales", "purchase_orders", columns));
+        Assert.Null(keys.For("inventory", "orders", columns));
+        Assert.Null(keys.For("inventory", "customers", ["id", "name"]));
+        Assert.True(PostgresConnectorConfig.Parse(Config()).Cdc.MessageKeyColumns.IsEmpty);
     }
 
     [Fact]

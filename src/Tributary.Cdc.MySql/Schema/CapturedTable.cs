@@ -5,12 +5,13 @@ namespace Tributary.Cdc.MySql.Schema;
 
 /// <summary>
 /// A captured table's Debezium record shapes (<see cref="CapturedTableShape{TRaw}"/>) from its definition: every
-/// non-excluded column with one <see cref="ColumnConverter"/> each, the key of the primary key columns (required).
-/// Rows arrive as raw values in column order. Built once per table definition; immutable; thread-safe.
+/// non-excluded column with one <see cref="ColumnConverter"/> each; the key of the columns <c>message.key.columns</c>
+/// names for the table, else of <see cref="TableDefinition.KeyColumns"/> (the primary key, or the UNIQUE index standing
+/// in for it), else none. Rows arrive as raw values in column order. Built once per table definition; immutable; thread-safe.
 /// </summary>
-public sealed class CapturedTable(TableDefinition definition, string topic, ValueModes modes, Func<string, bool> columnExcluded)
+public sealed class CapturedTable(TableDefinition definition, string topic, ValueModes modes, Func<string, bool> columnExcluded, MessageKeyColumns messageKeys)
     : CapturedTableShape<object>(topic, definition.Database + "." + definition.Table, MySqlSource.Schema,
-        Columns(definition, modes, columnExcluded), KeyColumns(definition, modes, columnExcluded))
+        Columns(definition, modes, columnExcluded), KeyColumns(definition, modes, columnExcluded, messageKeys))
 {
     public TableDefinition Definition { get; } = definition;
 
@@ -29,14 +30,20 @@ public sealed class CapturedTable(TableDefinition definition, string topic, Valu
         }
     }
 
-    /// <summary>The key's columns: an excluded key column still keys the record, converted with the default modes.</summary>
-    private static IEnumerable<ShapeColumn<object>> KeyColumns(TableDefinition definition, ValueModes modes, Func<string, bool> columnExcluded)
+    /// <summary>
+    /// The key's columns: an excluded key column still keys the record, converted with the default modes. A field is
+    /// optional where its column is nullable (only <c>message.key.columns</c> can name one), as Debezium builds key
+    /// fields from the columns.
+    /// </summary>
+    private static IEnumerable<ShapeColumn<object>> KeyColumns(TableDefinition definition, ValueModes modes, Func<string, bool> columnExcluded, MessageKeyColumns messageKeys)
     {
-        foreach (var name in definition.PrimaryKey)
+        var indexes = messageKeys.For(definition.Database, definition.Table, [.. definition.Columns.Select(c => c.Name)])
+                      ?? [.. definition.KeyColumns.Select(definition.IndexOf)];
+        foreach (var index in indexes)
         {
-            var index = definition.Columns.ToList().FindIndex(c => c.Name == name);
             var column = definition.Columns[index];
-            var schema = SchemaBuilder.From(ColumnConverter.For(column, modes).Schema).Required().Build();
+            var field = SchemaBuilder.From(ColumnConverter.For(column, modes).Schema);
+            var schema = (column.Nullable ? field.Optional() : field.Required()).Build();
             yield return new ShapeColumn<object>(index, column.Name, schema, ColumnConverter.For(column, columnExcluded(column.Name) ? new ValueModes() : modes));
         }
     }

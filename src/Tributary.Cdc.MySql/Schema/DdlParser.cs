@@ -7,19 +7,24 @@ public sealed record TableChange(string Type, string Database, string Table, Tab
 
 /// <summary>
 /// What one statement did: whether it is DDL that changes databases or tables at all (GRANT, CREATE VIEW, SET... are
-/// not), the database it is about (Debezium's <c>databaseName</c>) and the tables it changed.
+/// not), the database it is about (Debezium's <c>databaseName</c>) and the tables it changed. A TRUNCATE changes no
+/// definition: it names the table it emptied in <see cref="Truncated"/>.
 /// </summary>
 public sealed record DdlResult(bool ChangesSchema, string? Database, IReadOnlyList<TableChange> Changes)
 {
     public static DdlResult None { get; } = new(false, null, []);
+
+    public (string Database, string Table)? Truncated { get; init; }
 }
 
 /// <summary>
 /// Reads the MySQL/MariaDB DDL that changes tables and applies it to <see cref="TableSchemas"/>: CREATE TABLE (column
 /// and key definitions, table options, <c>LIKE</c>), ALTER TABLE (ADD/DROP/MODIFY/CHANGE/RENAME/ALTER COLUMN with
-/// FIRST/AFTER, ADD/DROP PRIMARY KEY, charset and CONVERT TO CHARACTER SET, RENAME TO; index, constraint, partition and
-/// storage clauses leave the columns alone), DROP TABLE, RENAME TABLE, CREATE/ALTER/DROP DATABASE, DROP INDEX PRIMARY.
-/// Other statements are reported as not changing the schema. A statement of those kinds it cannot read, or one whose
+/// FIRST/AFTER, ADD/DROP PRIMARY KEY, ADD/DROP/RENAME INDEX and UNIQUE keys, charset and CONVERT TO CHARACTER SET,
+/// RENAME TO; foreign key, check, partition and storage clauses leave the definition alone), DROP TABLE, RENAME TABLE,
+/// CREATE/ALTER/DROP DATABASE, CREATE [UNIQUE] INDEX, DROP INDEX; TRUNCATE is recognised (it changes no definition).
+/// Indexes are tracked by name because a UNIQUE index keys a table without a primary key
+/// (<see cref="TableDefinition.KeyColumns"/>). Other statements are reported as not changing the schema. A statement of those kinds it cannot read, or one whose
 /// effect on the binlog's rows it does not model (system versioning), raises <see cref="DdlParseException"/>.
 /// Stateless; the schemas are the caller's.
 /// </summary>
@@ -181,7 +186,17 @@ public static class DdlParser
                 {
                     return CreateTable();
                 }
-                return DdlResult.None; // views, routines, triggers, users, indexes other than PRIMARY...
+                _ = Accept("ONLINE") || Accept("OFFLINE");
+                var unique = Accept("UNIQUE");
+                if (!unique && (Accept("FULLTEXT") || Accept("SPATIAL")) && !Peek().Is("INDEX"))
+                {
+                    return DdlResult.None;
+                }
+                if (Accept("INDEX"))
+                {
+                    return CreateIndex(unique);
+                }
+                return DdlResult.None; // views, routines, triggers, users...
             }
             if (Accept("ALTER"))
             {
@@ -216,6 +231,12 @@ public static class DdlParser
             if (Accept("RENAME"))
             {
                 return Accept("TABLE") || Accept("TABLES") ? RenameTables() : DdlResult.None;
+            }
+            if (Accept("TRUNCATE"))
+            {
+                Accept("TABLE");
+                var (database, table) = TableName();
+                return new DdlResult(false, database, []) { Truncated = (database, table) };
             }
             return DdlResult.None;
         }
@@ -300,20 +321,66 @@ public static class DdlParser
             return new DdlResult(true, database, changes);
         }
 
+        /// <summary>
+        /// DROP INDEX name ON table: the primary key, or a tracked index. It is reported as an ALTER of the table only
+        /// when the table's key changed (a UNIQUE index that keyed it, or the primary key), as Debezium reports index
+        /// statements; otherwise the definition is updated silently (the history still records the statement).
+        /// </summary>
         private DdlResult DropIndex()
         {
-            Accept("ONLINE");
+            _ = Accept("ONLINE") || Accept("OFFLINE");
             AcceptIfExists();
             var index = Name();
             Expect("ON");
             var (database, table) = TableName();
-            if (!index.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase) || schemas.Find(database, table) is not { } definition)
+            if (schemas.Find(database, table) is not { } definition)
             {
                 return new DdlResult(true, database, []);
             }
-            var changed = definition with { PrimaryKey = [] };
-            schemas.Put(changed);
-            return new DdlResult(true, database, [new TableChange("ALTER", database, table, changed)]);
+            var builder = TableBuilder.From(definition);
+            if (index.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.PrimaryKey = [];
+            }
+            else
+            {
+                builder.DropIndex(index);
+            }
+            return PutIndexChange(definition, builder);
+        }
+
+        /// <summary>
+        /// CREATE [UNIQUE] INDEX name [USING type] ON table (key parts) [options]: the index joins the table's
+        /// definition; reported as an ALTER only when it changed the table's key (Debezium signals CREATE UNIQUE INDEX
+        /// only when the index becomes the key).
+        /// </summary>
+        private DdlResult CreateIndex(bool unique)
+        {
+            AcceptIfExists();
+            var index = Name();
+            if (Accept("USING"))
+            {
+                Name();
+            }
+            Expect("ON");
+            var (database, table) = TableName();
+            if (schemas.Find(database, table) is not { } definition)
+            {
+                return new DdlResult(true, database, []);
+            }
+            var builder = TableBuilder.From(definition);
+            var (columns, functional) = KeyParts();
+            builder.AddIndex(index, columns, unique, functional);
+            return PutIndexChange(definition, builder);
+        }
+
+        private DdlResult PutIndexChange(TableDefinition before, TableBuilder builder)
+        {
+            var after = builder.Build(schemas);
+            schemas.Put(after);
+            return after.KeyColumns.SequenceEqual(before.KeyColumns, StringComparer.Ordinal)
+                ? new DdlResult(true, after.Database, [])
+                : new DdlResult(true, after.Database, [new TableChange("ALTER", after.Database, after.Table, after)]);
         }
 
         private DdlResult RenameTables()
@@ -373,35 +440,72 @@ public static class DdlParser
             return new DdlResult(true, database, [new TableChange("CREATE", database, table, definition)]);
         }
 
-        /// <summary>A column, or a key or constraint (only a PRIMARY KEY matters to the definition).</summary>
+        /// <summary>A column, or a key or constraint (the primary key and indexes matter to the definition; foreign keys and checks do not).</summary>
         private void CreateDefinition(TableBuilder builder)
         {
+            string? constraint = null;
             if (Accept("CONSTRAINT"))
             {
                 if (!Peek().Is("PRIMARY") && !Peek().Is("UNIQUE") && !Peek().Is("FOREIGN") && !Peek().Is("CHECK"))
                 {
-                    Name();
+                    constraint = Name();
                 }
             }
             if (Accept("PRIMARY"))
             {
                 Expect("KEY");
-                builder.PrimaryKey = KeyParts();
+                builder.PrimaryKey = KeyParts().Columns;
                 SkipClause();
             }
-            else if (Peek().Is("UNIQUE") || Peek().Is("INDEX") || Peek().Is("KEY") || Peek().Is("FULLTEXT") || Peek().Is("SPATIAL") ||
-                     Peek().Is("FOREIGN") || Peek().Is("CHECK") || Peek().Is("PERIOD") || Peek().Is("VECTOR"))
+            else if (!IndexDefinition(builder, constraint))
             {
-                SkipClause();
-            }
-            else
-            {
-                builder.Add(Column(builder), null);
+                if (Peek().Is("FOREIGN") || Peek().Is("CHECK") || Peek().Is("PERIOD") || Peek().Is("VECTOR"))
+                {
+                    SkipClause();
+                }
+                else
+                {
+                    builder.Add(Column(builder), null);
+                }
             }
         }
 
-        /// <summary>[USING x] (name[(length)] [ASC|DESC], ...): the key's column names.</summary>
-        private List<string> KeyParts()
+        /// <summary>
+        /// An index definition, when one starts here: <c>UNIQUE [INDEX|KEY] [IF NOT EXISTS] [name] [USING type] (key
+        /// parts) [options]</c>, <c>{INDEX|KEY} …</c>, <c>{FULLTEXT|SPATIAL} [INDEX|KEY] …</c>. An unnamed index is named
+        /// as the server names it: after the constraint symbol, else its first column (<c>_2</c>, <c>_3</c>… when taken).
+        /// </summary>
+        private bool IndexDefinition(TableBuilder builder, string? constraint)
+        {
+            bool unique;
+            if (Accept("UNIQUE"))
+            {
+                unique = true;
+                _ = Accept("INDEX") || Accept("KEY");
+            }
+            else if (Accept("FULLTEXT") || Accept("SPATIAL"))
+            {
+                unique = false;
+                _ = Accept("INDEX") || Accept("KEY");
+            }
+            else if (Accept("INDEX") || Accept("KEY"))
+            {
+                unique = false;
+            }
+            else
+            {
+                return false;
+            }
+            AcceptIfExists();
+            var name = Peek().IsName && !Peek().Is("USING") ? Name() : constraint;
+            var (columns, functional) = KeyParts();
+            SkipClause();
+            builder.AddIndex(name, columns, unique, functional);
+            return true;
+        }
+
+        /// <summary>[USING x] (name[(length)] [ASC|DESC], ...): the key's column names, and whether a functional key part (which names no column) was among them.</summary>
+        private (List<string> Columns, bool Functional) KeyParts()
         {
             if (Accept("USING"))
             {
@@ -409,11 +513,14 @@ public static class DdlParser
             }
             Expect('(');
             var names = new List<string>();
+            var functional = false;
             do
             {
                 if (Peek().IsSymbol('('))
                 {
                     SkipGroup(); // a functional key part names no column
+                    functional = true;
+                    _ = Accept("ASC") || Accept("DESC");
                     continue;
                 }
                 names.Add(Name());
@@ -425,7 +532,7 @@ public static class DdlParser
             }
             while (Accept(','));
             Expect(')');
-            return names;
+            return (names, functional);
         }
 
         private void TableOptions(TableBuilder builder)
@@ -536,23 +643,27 @@ public static class DdlParser
                 {
                     throw new DdlParseException("system versioning is not supported (its row_start/row_end columns change the binlog's rows)");
                 }
+                string? constraint = null;
                 if (Accept("CONSTRAINT"))
                 {
                     if (!Peek().Is("PRIMARY") && !Peek().Is("UNIQUE") && !Peek().Is("FOREIGN") && !Peek().Is("CHECK"))
                     {
                         AcceptIfExists();
-                        Name();
+                        constraint = Name();
                     }
                 }
                 if (Accept("PRIMARY"))
                 {
                     Expect("KEY");
-                    builder.PrimaryKey = KeyParts();
+                    builder.PrimaryKey = KeyParts().Columns;
                     SkipClause();
                     return;
                 }
-                if (Peek().Is("UNIQUE") || Peek().Is("INDEX") || Peek().Is("KEY") || Peek().Is("FULLTEXT") || Peek().Is("SPATIAL") ||
-                    Peek().Is("FOREIGN") || Peek().Is("CHECK") || Peek().Is("PARTITION") || Peek().Is("VECTOR"))
+                if (IndexDefinition(builder, constraint))
+                {
+                    return;
+                }
+                if (Peek().Is("FOREIGN") || Peek().Is("CHECK") || Peek().Is("PARTITION") || Peek().Is("VECTOR"))
                 {
                     SkipClause();
                     return;
@@ -585,7 +696,15 @@ public static class DdlParser
                     builder.PrimaryKey = [];
                     return;
                 }
-                if (Peek().Is("INDEX") || Peek().Is("KEY") || Peek().Is("FOREIGN") || Peek().Is("CONSTRAINT") || Peek().Is("CHECK") || Peek().Is("PARTITION"))
+                if (Accept("INDEX") || Accept("KEY") || Accept("CONSTRAINT"))
+                {
+                    // DROP CONSTRAINT drops a UNIQUE key of that name too (MySQL 8.0.19+, MariaDB); a check constraint is no index.
+                    AcceptIfExists();
+                    builder.DropIndex(Name());
+                    SkipClause();
+                    return;
+                }
+                if (Peek().Is("FOREIGN") || Peek().Is("CHECK") || Peek().Is("PARTITION"))
                 {
                     SkipClause();
                     return;
@@ -622,9 +741,11 @@ public static class DdlParser
                     builder.Rename(old, Name());
                     return;
                 }
-                if (Peek().Is("INDEX") || Peek().Is("KEY"))
+                if (Accept("INDEX") || Accept("KEY"))
                 {
-                    SkipClause();
+                    var old = Name();
+                    Expect("TO");
+                    builder.RenameIndex(old, Name());
                     return;
                 }
                 _ = Accept("TO") || Accept("AS");
@@ -733,6 +854,8 @@ public static class DdlParser
             string? defaultValue = null;
             string? comment = null;
             var computed = false;
+            // A column-level UNIQUE (and SERIAL, which implies it) adds a unique index on the column, named after it.
+            var unique = type.Serial;
             if (type.Serial)
             {
                 nullable = false;
@@ -770,6 +893,7 @@ public static class DdlParser
                 else if (Accept("UNIQUE"))
                 {
                     Accept("KEY");
+                    unique = true;
                 }
                 else if (Accept("COMMENT"))
                 {
@@ -840,6 +964,7 @@ public static class DdlParser
                     Expect("VALUE");
                     autoIncrement = true;
                     nullable = false;
+                    unique = true;
                 }
                 else if (Accept("WITHOUT"))
                 {
@@ -854,6 +979,10 @@ public static class DdlParser
                 {
                     throw Unexpected($"an attribute of column {name}");
                 }
+            }
+            if (unique)
+            {
+                table.PendingUniqueColumns.Add(name);
             }
             return type.Column(name, nullable, autoIncrement, computed, hasDefault, defaultValue, comment, table.CharsetFor(type, schemas));
         }
@@ -1105,9 +1234,11 @@ public static class DdlParser
         }
     }
 
-    /// <summary>A table definition being edited by CREATE or ALTER: columns in order, the key, table charset and comment.</summary>
+    /// <summary>A table definition being edited by CREATE or ALTER: columns in order, the key, the indexes, table charset and comment.</summary>
     private sealed class TableBuilder(string database, string table, string? charset, List<ColumnDefinition> columns, List<string> primaryKey)
     {
+        private readonly List<TableIndex> _indexes = [];
+
         public string Database { get; } = database;
 
         public string? Charset { get; set; } = charset;
@@ -1118,8 +1249,61 @@ public static class DdlParser
 
         public List<string> PrimaryKey { get; set; } = primaryKey;
 
-        public static TableBuilder From(TableDefinition definition) =>
-            new(definition.Database, definition.Table, definition.DefaultCharset, [.. definition.Columns], [.. definition.PrimaryKey]) { Comment = definition.Comment };
+        /// <summary>Columns whose definition said UNIQUE (or SERIAL): their index is added once the column is in place.</summary>
+        public List<string> PendingUniqueColumns { get; } = [];
+
+        public static TableBuilder From(TableDefinition definition)
+        {
+            var builder = new TableBuilder(definition.Database, definition.Table, definition.DefaultCharset, [.. definition.Columns], [.. definition.PrimaryKey])
+            {
+                Comment = definition.Comment,
+            };
+            builder._indexes.AddRange(definition.Indexes);
+            return builder;
+        }
+
+        /// <summary>
+        /// Adds an index; <paramref name="name"/> null names it as the server does: after its first column (a functional
+        /// index <c>functional_index</c>), with <c>_2</c>, <c>_3</c>… appended while the name is taken or is PRIMARY.
+        /// </summary>
+        public void AddIndex(string? name, IReadOnlyList<string> keyColumns, bool unique, bool functional)
+        {
+            if (name is null)
+            {
+                var stem = keyColumns.Count > 0 ? keyColumns[0] : "functional_index";
+                name = stem;
+                for (var suffix = 2; IsIndexName(name); suffix++)
+                {
+                    name = stem + "_" + suffix.ToString(CultureInfo.InvariantCulture);
+                }
+            }
+            _indexes.RemoveAll(i => i.Name.Equals(name, StringComparison.OrdinalIgnoreCase)); // CREATE OR REPLACE INDEX, or a repeated name the server refused anyway
+            _indexes.Add(new TableIndex(name, [.. keyColumns.Select(k => columns.Find(c => c.Name.Equals(k, StringComparison.OrdinalIgnoreCase))?.Name ?? k)], unique, functional));
+        }
+
+        private bool IsIndexName(string name) =>
+            name.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase) || _indexes.Exists(i => i.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>DROP INDEX / DROP KEY / DROP CONSTRAINT: forgets the index of that name, if one is tracked.</summary>
+        public void DropIndex(string name) => _indexes.RemoveAll(i => i.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+        public void RenameIndex(string old, string name)
+        {
+            var index = _indexes.FindIndex(i => i.Name.Equals(old, StringComparison.OrdinalIgnoreCase));
+            if (index >= 0)
+            {
+                _indexes[index] = _indexes[index] with { Name = name };
+            }
+        }
+
+        private void AddPendingUniqueIndexes()
+        {
+            foreach (var column in PendingUniqueColumns)
+            {
+                AddIndex(null, [column], unique: true, functional: false);
+            }
+            PendingUniqueColumns.Clear();
+        }
 
         private string? TableCharset(TableSchemas schemas) => Charset ?? CharsetOfCollation(Collation) ?? schemas.DatabaseCharset(Database);
 
@@ -1147,13 +1331,27 @@ public static class DdlParser
                 _ => Find(after) + 1,
             };
             columns.Insert(index, column);
+            AddPendingUniqueIndexes();
         }
 
+        /// <summary>Drops a column, and with it its part of every index (an index left without parts is dropped, as the server does).</summary>
         public void Drop(string name)
         {
             var column = columns[Find(name)];
             columns.Remove(column);
             PrimaryKey = [.. PrimaryKey.Where(k => !k.Equals(column.Name, StringComparison.OrdinalIgnoreCase))];
+            for (var i = _indexes.Count - 1; i >= 0; i--)
+            {
+                var parts = _indexes[i].Columns.Where(k => !k.Equals(column.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (parts.Count == 0 && !_indexes[i].Functional)
+                {
+                    _indexes.RemoveAt(i);
+                }
+                else if (parts.Count != _indexes[i].Columns.Count)
+                {
+                    _indexes[i] = _indexes[i] with { Columns = parts };
+                }
+            }
         }
 
         /// <summary>MODIFY/CHANGE: <paramref name="old"/> becomes <paramref name="column"/>, in place or moved.</summary>
@@ -1171,6 +1369,14 @@ public static class DdlParser
                 Add(column, after);
             }
             PrimaryKey = [.. PrimaryKey.Select(k => k.Equals(previous.Name, StringComparison.OrdinalIgnoreCase) ? column.Name : k)];
+            for (var i = 0; i < _indexes.Count; i++)
+            {
+                if (_indexes[i].Columns.Any(k => k.Equals(previous.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    _indexes[i] = _indexes[i] with { Columns = [.. _indexes[i].Columns.Select(k => k.Equals(previous.Name, StringComparison.OrdinalIgnoreCase) ? column.Name : k)] };
+                }
+            }
+            AddPendingUniqueIndexes();
         }
 
         public void Rename(string old, string name)
@@ -1206,7 +1412,7 @@ public static class DdlParser
             }
             var positioned = columns.Select((c, i) => c with { Position = i + 1 }).ToList();
             var keyNames = PrimaryKey.Select(k => columns[Find(k)].Name).ToList();
-            return new TableDefinition(Database, table, positioned, keyNames, TableCharset(schemas)) { Comment = Comment };
+            return new TableDefinition(Database, table, positioned, keyNames, TableCharset(schemas)) { Comment = Comment, Indexes = [.. _indexes] };
         }
     }
 }

@@ -77,7 +77,7 @@ public static class SchemaChangeEvents
 
     private static Struct Table(TableDefinition definition) => new Struct(TableSchema)
         .Put("defaultCharsetName", definition.DefaultCharset)
-        .Put("primaryKeyColumnNames", definition.PrimaryKey.Cast<object?>().ToList())
+        .Put("primaryKeyColumnNames", definition.KeyColumns.Cast<object?>().ToList())
         .Put("columns", definition.Columns.Select(c => (object?)Column(c)).ToList())
         .Put("comment", definition.Comment);
 

@@ -67,7 +67,7 @@ public sealed record SchemaHistoryRecord(string Server, MySqlOffset Position, lo
         json.WriteStartObject("table");
         WriteOptional(json, "defaultCharsetName", table.DefaultCharset);
         json.WriteStartArray("primaryKeyColumnNames");
-        foreach (var key in table.PrimaryKey)
+        foreach (var key in table.KeyColumns)
         {
             json.WriteStringValue(key);
         }

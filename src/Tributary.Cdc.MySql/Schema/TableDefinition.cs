@@ -57,10 +57,47 @@ public sealed record ColumnDefinition(
     }
 }
 
-/// <summary>A table: its columns in ordinal order (positions from 1), its primary key columns in key order, its default charset and comment.</summary>
+/// <summary>
+/// An index other than the primary key: its name (as DROP INDEX names it), the columns of its key parts in order, and
+/// whether it is UNIQUE. An index with a functional key part (<c>UNIQUE ((lower(name)))</c>) has
+/// <see cref="Functional"/> set: it names no column for that part and never keys a table. Non-unique indexes are kept
+/// for their names (an unnamed index is named after the names already taken).
+/// </summary>
+public sealed record TableIndex(string Name, IReadOnlyList<string> Columns, bool Unique, bool Functional = false);
+
+/// <summary>
+/// A table: its columns in ordinal order (positions from 1), its declared primary key columns in key order, its UNIQUE
+/// and other indexes in creation order, its default charset and comment.
+/// </summary>
 public sealed record TableDefinition(string Database, string Table, IReadOnlyList<ColumnDefinition> Columns, IReadOnlyList<string> PrimaryKey, string? DefaultCharset)
 {
     public string? Comment { get; init; }
+
+    public IReadOnlyList<TableIndex> Indexes { get; init; } = [];
+
+    /// <summary>
+    /// The columns that key the table's records, Debezium's <c>primaryKeyColumnNames</c>: the primary key; without one,
+    /// the first UNIQUE index whose key parts are all columns declared NOT NULL (MySQL's own rule for which index stands
+    /// in for a missing primary key, and the one Debezium's DDL parser applies); otherwise none.
+    /// </summary>
+    public IReadOnlyList<string> KeyColumns
+    {
+        get
+        {
+            if (PrimaryKey.Count > 0)
+            {
+                return PrimaryKey;
+            }
+            foreach (var index in Indexes)
+            {
+                if (index.Unique && !index.Functional && index.Columns.Count > 0 && index.Columns.All(name => IndexOf(name) is var i && i >= 0 && !Columns[i].Nullable))
+                {
+                    return [.. index.Columns.Select(name => Columns[IndexOf(name)].Name)];
+                }
+            }
+            return [];
+        }
+    }
 
     /// <summary>The column named <paramref name="name"/> (column names compare without case), or -1.</summary>
     public int IndexOf(string name)

@@ -50,14 +50,15 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
         {
             var dot = id.IndexOf('.', StringComparison.Ordinal);
             var table = await lookup(id[..dot], id[(dot + 1)..]).ConfigureAwait(false);
-            if (table is null || table.KeySchema is null)
+            // Chunks are read in the order of the table's key (primary key, or the UNIQUE index standing in for it).
+            if (table is null || table.KeySchema is null || table.Definition.KeyColumns.Count == 0)
             {
                 _window.SkipTable();
                 continue;
             }
             var openId = _window.BeginChunk();
             await WatermarkAsync(sql, openId, "snapshot-window-open", cancellationToken).ConfigureAwait(false);
-            var keyCount = table.Definition.PrimaryKey.Count;
+            var keyCount = table.Definition.KeyColumns.Count;
             await using (var command = ChunkQuery(sql, table))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -90,7 +91,7 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
     private MySqlCommand ChunkQuery(MySqlConnection sql, CapturedTable table)
     {
         var definition = table.Definition;
-        var keys = definition.PrimaryKey.Select(name => definition.Columns[definition.IndexOf(name)]).ToList();
+        var keys = definition.KeyColumns.Select(name => definition.Columns[definition.IndexOf(name)]).ToList();
         var texts = string.Join(", ", keys.Select(k => Binary(k) ? $"HEX(src.{Quote(k.Name)})" : $"CAST(src.{Quote(k.Name)} AS CHAR)"));
         var order = string.Join(", ", keys.Select(k => "src." + Quote(k.Name)));
         var text = $"SELECT src.*, {texts} FROM {Quote(definition.Database)}.{Quote(definition.Table)} AS src";

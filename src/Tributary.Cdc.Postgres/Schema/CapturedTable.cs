@@ -4,13 +4,13 @@ namespace Tributary.Cdc.Postgres.Schema;
 
 /// <summary>
 /// A captured table's Debezium record shapes (<see cref="CapturedTableShape{TRaw}"/>) from its catalog definition:
-/// every column neither excluded nor of a type Debezium drops, the key in primary key order. Rows arrive as the
-/// columns' text in <see cref="TableDefinition"/> order, an unchanged TOASTed value as <see cref="UnchangedToast"/>.
-/// Built once per table definition; immutable; thread-safe.
+/// every column neither excluded nor of a type Debezium drops, the key in primary key order, or the columns
+/// <c>message.key.columns</c> names for the table. Rows arrive as the columns' text in <see cref="TableDefinition"/>
+/// order, an unchanged TOASTed value as <see cref="UnchangedToast"/>. Built once per table definition; immutable; thread-safe.
 /// </summary>
-public sealed class CapturedTable(TableDefinition definition, string topic, ValueModes modes, Func<string, bool> columnExcluded)
+public sealed class CapturedTable(TableDefinition definition, string topic, ValueModes modes, Func<string, bool> columnExcluded, MessageKeyColumns messageKeys)
     : CapturedTableShape<string>(topic, definition.Schema + "." + definition.Table, PostgresSource.Schema,
-        Columns(definition, modes, columnExcluded), KeyColumns(definition, modes))
+        Columns(definition, modes, columnExcluded), KeyColumns(definition, modes, messageKeys))
 {
     /// <summary>The marker (compared by reference) for a value pgoutput left out because it is TOASTed and unchanged.</summary>
     public static readonly string UnchangedToast = new('u', 1);
@@ -38,10 +38,23 @@ public sealed class CapturedTable(TableDefinition definition, string topic, Valu
         }
     }
 
-    private static IEnumerable<ShapeColumn<string>> KeyColumns(TableDefinition definition, ValueModes modes) =>
-        Enumerable.Range(0, definition.Columns.Count)
+    /// <summary>
+    /// The record key: the primary key's columns (required fields), or the <c>message.key.columns</c> the table
+    /// matches (optional fields where the column is nullable, as Debezium builds key fields from the columns).
+    /// </summary>
+    private static IEnumerable<ShapeColumn<string>> KeyColumns(TableDefinition definition, ValueModes modes, MessageKeyColumns messageKeys)
+    {
+        var custom = messageKeys.For(definition.Schema, definition.Table, [.. definition.Columns.Select(c => c.Name)]);
+        var indexes = custom ?? [.. Enumerable.Range(0, definition.Columns.Count)
             .Where(i => definition.Columns[i].KeyPosition >= 0)
-            .OrderBy(i => definition.Columns[i].KeyPosition)
-            .Select(i => (Index: i, Converter: ColumnConverter.For(definition.Columns[i] with { NotNull = true }, modes)!))
-            .Select(k => new ShapeColumn<string>(k.Index, k.Converter.Column.Name, k.Converter.Schema, k.Converter));
+            .OrderBy(i => definition.Columns[i].KeyPosition)];
+        foreach (var i in indexes)
+        {
+            var column = custom is null ? definition.Columns[i] with { NotNull = true } : definition.Columns[i];
+            if (ColumnConverter.For(column, modes) is { } converter)
+            {
+                yield return new ShapeColumn<string>(i, converter.Column.Name, converter.Schema, converter);
+            }
+        }
+    }
 }
