@@ -68,6 +68,12 @@ public sealed class TaskRunner : IAsyncDisposable
     /// </summary>
     public volatile bool CommitOffsets = true;
 
+    /// <summary>
+    /// While this returns true the runner polls no more (as a worker whose producer is blocked), so a test can stop the
+    /// task at a known point of a stream instead of racing the poll loop.
+    /// </summary>
+    public volatile Func<bool>? HoldWhile;
+
     public static async Task<TaskRunner> StartAsync(IReadOnlyDictionary<string, string> config, MemoryOffsetStore offsets, bool schemas = true)
     {
         var runner = new TaskRunner(offsets, schemas);
@@ -107,6 +113,11 @@ public sealed class TaskRunner : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
+                if (HoldWhile is { } hold && hold())
+                {
+                    await Task.Delay(10, _stop.Token);
+                    continue;
+                }
                 var records = await _task.PollAsync(_stop.Token);
                 if (records is null || records.Count == 0)
                 {

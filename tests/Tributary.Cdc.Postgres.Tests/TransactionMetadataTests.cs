@@ -110,6 +110,8 @@ public sealed class TransactionMetadataTests(PostgresFixture fixture) : IClassFi
         await using (var runner = await TaskRunner.StartAsync(config, offsets))
         {
             await Eventually.HoldsAsync(() => _server.SlotActiveAsync("txrestart"), "the connector streaming", TimeSpan.FromSeconds(30));
+            // The runner stops polling at 50 events of a, so the stop cannot race past the transaction's end.
+            runner.HoldWhile = () => runner.Records(A).Count >= 50;
             await _server.ExecuteAsync("""
                 BEGIN;
                 INSERT INTO txrestart.a SELECT g FROM generate_series(1, 150) g;

@@ -107,14 +107,24 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         {
             var batch = new List<SinkRecord>(fetched.Count);
             Dictionary<TopicPartition, long>? heldBack = null;
-            foreach (var record in fetched)
+            // Records come in runs of one partition: the paused check is made once per run, not per record.
+            string? runTopic = null;
+            var runPartition = -1;
+            var runPaused = false;
+            for (var i = 0; i < fetched.Count; i++)
             {
-                var partition = new TopicPartition(record.Topic, record.Partition);
-                if (_pausedPartitions.Contains(partition))
+                var record = fetched[i];
+                if (record.Partition != runPartition || !string.Equals(record.Topic, runTopic, StringComparison.Ordinal))
+                {
+                    runTopic = record.Topic;
+                    runPartition = record.Partition;
+                    runPaused = _pausedPartitions.Count > 0 && _pausedPartitions.Contains(new TopicPartition(runTopic, runPartition));
+                }
+                if (runPaused)
                 {
                     // Paused by the task: fetch these again from here once resumed.
                     heldBack ??= [];
-                    heldBack.TryAdd(partition, record.Offset);
+                    heldBack.TryAdd(new TopicPartition(record.Topic, record.Partition), record.Offset);
                     continue;
                 }
                 if (Convert(record) is { } converted)
@@ -149,19 +159,34 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             {
                 _delivering = null;
             }
-            foreach (var record in fetched)
-            {
-                var partition = new TopicPartition(record.Topic, record.Partition);
-                if (!_pausedPartitions.Contains(partition))
-                {
-                    _current[partition] = new OffsetAndMetadata(record.Offset + 1);
-                }
-            }
+            AdvanceCurrent(fetched);
         }
         if (CommitDue)
         {
             await SettlePrefetchAsync().ConfigureAwait(false);
             await CommitAsync(consumer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Moves each delivered partition's position past its last record in <paramref name="delivered"/> (not a partition
+    /// the task paused, whose records are fetched again). Records come in runs of one partition, so this is one
+    /// dictionary write per run.
+    /// </summary>
+    private void AdvanceCurrent(IReadOnlyList<ConsumedRecord> delivered)
+    {
+        for (var i = 0; i < delivered.Count; i++)
+        {
+            var record = delivered[i];
+            if (i + 1 < delivered.Count && delivered[i + 1].Partition == record.Partition && string.Equals(delivered[i + 1].Topic, record.Topic, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var partition = new TopicPartition(record.Topic, record.Partition);
+            if (_pausedPartitions.Count == 0 || !_pausedPartitions.Contains(partition))
+            {
+                _current[partition] = new OffsetAndMetadata(record.Offset + 1);
+            }
         }
     }
 
