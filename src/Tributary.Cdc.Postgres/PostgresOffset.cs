@@ -87,7 +87,10 @@ public sealed record PostgresOffset(ulong LsnCommit, ulong? Lsn = null, long? Tx
             return null;
         }
         return new PostgresOffset((ulong)(commit ?? SourceOffsets.Long(map, "lsn_proc") ?? 0), processed is { } lsn ? (ulong)lsn : null,
-            SourceOffsets.Long(map, "txId"), SourceOffsets.Long(map, "ts_usec") ?? 0, SourceOffsets.SnapshotUnfinished(map),
+            SourceOffsets.Long(map, "txId"), SourceOffsets.Long(map, "ts_usec") ?? 0,
+            // Debezium's last snapshot record keeps snapshot: true beside last_snapshot_record: true, and its loader
+            // takes the pair as a finished snapshot (ours clear snapshot on that record).
+            SourceOffsets.SnapshotUnfinished(map) && !(map.TryGetValue("last_snapshot_record", out var last) && last is true),
             Incremental: map.TryGetValue("incremental_snapshot", out var incremental) ? incremental as string : null,
             Xmin: SourceOffsets.Long(map, "xmin"), Transaction: TransactionProgress.ReadFrom(map),
             MessageType: map.TryGetValue("messageType", out var type) ? type as string : null);

@@ -128,6 +128,30 @@ public sealed class OffsetTests(PostgresFixture fixture) : IClassFixture<Postgre
         Assert.Equal(Enumerable.Range(0, 3 * PerStatement + 1).Select(i => (long)i), first.Concat(rest).Select(r => Id(r.Value)));
     }
 
+    [Fact]
+    public void Debeziums_snapshot_offsets_read_as_an_unfinished_or_a_finished_snapshot_with_no_commit_known()
+    {
+        Dictionary<string, object?> Snapshot(bool last) => new()
+        {
+            ["lsn"] = 24023128L,
+            ["txId"] = 556L,
+            ["ts_usec"] = 1559033904863769L,
+            ["snapshot"] = true,
+            ["last_snapshot_record"] = last,
+        };
+        var running = PostgresOffset.FromMap(Snapshot(false))!;
+        var done = PostgresOffset.FromMap(Snapshot(true))!;
+        Assert.True(running.Snapshot);
+        Assert.False(done.Snapshot);
+        // No lsn_commit nor lsn_proc: no transaction is known to be emitted, the stream starts where the slot stands.
+        Assert.Equal(0UL, done.LsnCommit);
+        Assert.Equal(24023128UL, done.Lsn);
+        Assert.False(done.Covers(1, 700, 1));
+        // Debezium's loader: lsn_commit missing → lsn_proc.
+        var streaming = PostgresOffset.FromMap(new Dictionary<string, object?> { ["lsn_proc"] = 500L, ["lsn"] = 400L, ["txId"] = 9L })!;
+        Assert.Equal((500UL, 500UL), (streaming.LsnCommit, streaming.Lsn!.Value));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
