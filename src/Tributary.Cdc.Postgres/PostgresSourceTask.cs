@@ -18,9 +18,10 @@ namespace Tributary.Cdc.Postgres;
 /// with the reason. Beside the reader, a <see cref="RetainedWalMonitor"/> publishes the slot's retained WAL.
 /// <para>
 /// The slot's confirmed flush LSN only moves in <see cref="CommitAsync"/>, which the worker calls after it committed
-/// the offsets of the records acknowledged so far (<see cref="CommitRecord"/>): it confirms the highest
-/// <c>lsn_commit</c> among them, so the slot keeps every transaction whose records might not be in Kafka's offsets
-/// yet, and a restart skips the changes the stored offset says were emitted (<see cref="PostgresOffset.Covers"/>).
+/// the offsets of the records acknowledged so far (<see cref="CommitRecord"/>): it confirms the highest LSN before
+/// which they say every transaction was emitted, so the slot keeps every transaction whose records might not be in
+/// Kafka's offsets yet, and a restart skips the changes the stored offset says were emitted
+/// (<see cref="PostgresOffset.Covers"/>).
 /// </para>
 /// PollAsync, CommitRecord and CommitAsync are called by the worker's one loop; the reader runs on its own task.
 /// </summary>
@@ -45,8 +46,14 @@ public sealed class PostgresSourceTask : CdcSourceTask
     /// <summary>The streaming connection, once replication started; status updates go through it.</summary>
     private volatile LogicalReplicationConnection? _replication;
 
-    /// <summary>The highest lsn_commit among acknowledged records (worker loop only).</summary>
+    /// <summary>The highest LSN acknowledged records let the slot confirm (worker loop only).</summary>
     private ulong _acknowledgedLsn;
+
+    /// <summary>
+    /// The commit record's start (BEGIN's final LSN) of each transaction the reader emitted records of, by xid, until
+    /// acknowledged past: written by the reader, read and pruned by the worker loop.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, ulong> _transactionFinalLsns = new();
 
     /// <summary>What was last confirmed to the slot (worker loop only).</summary>
     private ulong _confirmedLsn;
@@ -60,11 +67,32 @@ public sealed class PostgresSourceTask : CdcSourceTask
 
     protected override string Describe(Exception error) => ServerSetup.Describe(_config, error);
 
+    /// <summary>
+    /// Notes what an acknowledged record lets the slot confirm: its <c>lsn_commit</c> (every transaction ending there
+    /// was emitted, what Debezium flushes) or, for a record inside a transaction, that transaction's commit record start
+    /// — every transaction committing before it was emitted, and the slot resends the transaction itself.
+    /// </summary>
     public override void CommitRecord(SourceRecord record, RecordMetadata? metadata)
     {
-        if (record.SourceOffset is { } map && PostgresOffset.FromMap(map) is { Snapshot: false } offset && offset.LsnCommit > _acknowledgedLsn)
+        if (record.SourceOffset is not { } map || PostgresOffset.FromMap(map) is not { Snapshot: false } offset)
         {
-            _acknowledgedLsn = offset.LsnCommit;
+            return;
+        }
+        var confirmable = offset.LsnCommit;
+        if (offset.TxId is { } xid && offset.MessageType != PostgresOffset.Commit && _transactionFinalLsns.TryGetValue(xid, out var finalLsn))
+        {
+            confirmable = Math.Max(confirmable, finalLsn);
+        }
+        if (confirmable > _acknowledgedLsn)
+        {
+            _acknowledgedLsn = confirmable;
+            foreach (var (id, final) in _transactionFinalLsns)
+            {
+                if (final < confirmable)
+                {
+                    _transactionFinalLsns.TryRemove(id, out _);
+                }
+            }
         }
     }
 
@@ -387,9 +415,21 @@ public sealed class PostgresSourceTask : CdcSourceTask
     {
         public long TxId;
         public string Id = "";
+
+        /// <summary>The LSN of the transaction's BEGIN (its first WAL record).</summary>
+        public ulong FirstLsn;
+
+        /// <summary>The start of the transaction's commit record (BEGIN's final LSN).</summary>
         public ulong CommitLsn;
         public long CommitMicros;
         public bool Open;
+
+        /// <summary>
+        /// Debezium's lastCommitLsn as offsets carry it (<c>lsn_commit</c>): the end LSN of the last transaction streamed,
+        /// from the stored offset until the first; after a non-transactional message, its LSN + 1 — it was emitted, and
+        /// a commit ending at its LSN may be followed by it.
+        /// </summary>
+        public ulong Completed;
 
         /// <summary>
         /// The end LSN of the last commit streamed (null before the first since the stream started): the first entry
@@ -405,10 +445,8 @@ public sealed class PostgresSourceTask : CdcSourceTask
         var options = new PgOutputReplicationOptions(_config.PublicationName, PgOutputProtocolVersion.V1,
             messages: sql.PostgreSqlVersion.Major >= 14 ? true : null);
         // Non-transactional messages keep the last commit time as their source time, as Debezium's source info does.
-        var transaction = new TransactionState { CommitMicros = start.TsUsec };
+        var transaction = new TransactionState { CommitMicros = start.TsUsec, Completed = start.LsnCommit };
         _xmin = new SlotXmin(_config);
-        // Every transaction committing before this LSN was emitted in full: what heartbeats may confirm.
-        var completedBefore = start.LsnCommit;
         var heartbeat = Cdc.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(Cdc.HeartbeatIntervalMs) : Timeout.InfiniteTimeSpan;
         var lastHeartbeat = DateTimeOffset.UtcNow;
         await using var messages = replication.StartReplication(slot, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -426,10 +464,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
                 }
                 if (!next.IsCompleted && !transaction.Open)
                 {
-                    // Between transactions (the pending read has not returned a message): everything before
-                    // completedBefore is in the queue ahead of this record.
+                    // Between transactions (the pending read has not returned a message): everything the last
+                    // commit covers is in the queue ahead of this record.
                     lastHeartbeat = DateTimeOffset.UtcNow;
-                    await EmitHeartbeatAsync(sql, completedBefore, cancellationToken).ConfigureAwait(false);
+                    await EmitHeartbeatAsync(sql, transaction.Completed, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
             }
@@ -447,20 +485,24 @@ public sealed class PostgresSourceTask : CdcSourceTask
                     transaction.TxId = begin.TransactionXid;
                     transaction.Id = begin.TransactionXid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" +
                                      ((ulong)begin.WalStart).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    transaction.FirstLsn = (ulong)begin.WalStart;
                     transaction.CommitLsn = (ulong)begin.TransactionFinalLsn;
                     transaction.CommitMicros = (begin.TransactionCommitTimestamp.Ticks - DateTime.UnixEpoch.Ticks) / 10;
                     transaction.Open = true;
                     break;
                 case CommitMessage commit:
                     transaction.Open = false;
+                    var end = (ulong)commit.TransactionEndLsn;
                     if (Transactions is not null && Transactions.CurrentId == transaction.Id && _resume is { } last)
                     {
-                        // The END's offset (and what follows it) no longer names the transaction: a restart after it
-                        // writes neither its BEGIN nor its END again.
-                        _resume = last with { Transaction = null };
+                        // The END's offset is Debezium's at a COMMIT: lsn_commit, lsn and lsn_proc the commit's end. It
+                        // (and what follows it) no longer names the transaction: a restart after it writes neither its
+                        // BEGIN nor its END again.
+                        _resume = new PostgresOffset(end, end, transaction.TxId, transaction.CommitMicros, Incremental: last.Incremental, Xmin: last.Xmin,
+                            MessageType: PostgresOffset.Commit);
                         await EndTransactionAsync(transaction.CommitMicros / 1000, _resume.ToMap(), cancellationToken).ConfigureAwait(false);
                     }
-                    completedBefore = Math.Max(completedBefore, (ulong)commit.TransactionEndLsn);
+                    transaction.Completed = Math.Max(transaction.Completed, end);
                     _incremental?.Delivered((uint)transaction.TxId);
                     transaction.LastCommitEnd = (ulong)commit.TransactionEndLsn;
                     await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
@@ -495,7 +537,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
                     await HandleChangeAsync(sql, Operation.Delete, delete.Relation.RelationId, delete.WalStart, delete.Key, null, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case LogicalDecodingMessage logical:
-                    completedBefore = await HandleMessageAsync(sql, logical, transaction, start, completedBefore, cancellationToken).ConfigureAwait(false);
+                    await HandleMessageAsync(sql, logical, transaction, start, cancellationToken).ConfigureAwait(false);
                     break;
                 case TruncateMessage truncate:
                     await HandleTruncateAsync(sql, truncate, transaction, start, cancellationToken).ConfigureAwait(false);
@@ -531,7 +573,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
         {
             values.Add(value.IsDBNull || value.IsUnchangedToastedValue ? null : await value.Get<string>(cancellationToken).ConfigureAwait(false));
         }
-        if (_incremental is not { } incremental || start.Covers(transaction.CommitLsn, lsn) || columns.Id < 0 || columns.Type < 0)
+        if (_incremental is not { } incremental || start.Covers(transaction.CommitLsn, transaction.TxId, lsn) || columns.Id < 0 || columns.Type < 0)
         {
             return;
         }
@@ -547,17 +589,22 @@ public sealed class PostgresSourceTask : CdcSourceTask
             return;
         }
         var table = chunk.Table;
+        _transactionFinalLsns[transaction.TxId] = transaction.CommitLsn;
         foreach (var (row, state) in chunk.Rows)
         {
-            var offset = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: state).ToMap();
+            var offset = new PostgresOffset(transaction.Completed, lsn, transaction.TxId, transaction.CommitMicros, Incremental: state, MessageType: "INSERT").ToMap();
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.Incremental,
                 new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros));
             await EmitAsync(new SourceRecord(Partition, offset, table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
                 table.Envelope.Create(Operation.Read, null, table.Row(row), source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
         }
-        _resume = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: incremental.State);
+        _resume = new PostgresOffset(transaction.Completed, lsn, transaction.TxId, transaction.CommitMicros, Incremental: incremental.State, MessageType: "INSERT");
     }
 
+    /// <summary>
+    /// A heartbeat between transactions: its offset is Debezium's after a COMMIT (lsn_commit, lsn and lsn_proc the last
+    /// commit's end), so a restart from it resumes with the next transaction.
+    /// </summary>
     private async Task EmitHeartbeatAsync(NpgsqlConnection sql, ulong completedBefore, CancellationToken cancellationToken)
     {
         if (_config.HeartbeatActionQuery is { } query)
@@ -565,8 +612,8 @@ public sealed class PostgresSourceTask : CdcSourceTask
             await ServerSetup.ExecuteAsync(sql, query, cancellationToken).ConfigureAwait(false);
         }
         var now = DateTimeOffset.UtcNow;
-        await EmitHeartbeatAsync(new PostgresOffset(completedBefore, TsUsec: now.ToUnixTimeMilliseconds() * 1000, Incremental: _incremental?.State).ToMap(), now, cancellationToken).ConfigureAwait(false);
-        _resume = new PostgresOffset(completedBefore, Incremental: _incremental?.State);
+        _resume = new PostgresOffset(completedBefore, completedBefore, TsUsec: now.ToUnixTimeMilliseconds() * 1000, Incremental: _incremental?.State, MessageType: PostgresOffset.Commit);
+        await EmitHeartbeatAsync(_resume.ToMap(), now, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<string?[]> ReadTupleAsync(ReplicationTuple tuple, RelationShape shape, CancellationToken cancellationToken)
@@ -594,7 +641,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
             return;
         }
         var lsn = (ulong)walStart;
-        if (start.Covers(transaction.CommitLsn, lsn))
+        if (start.Covers(transaction.CommitLsn, transaction.TxId, lsn))
         {
             return;
         }
@@ -605,11 +652,12 @@ public sealed class PostgresSourceTask : CdcSourceTask
             var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
                 new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
+            _transactionFinalLsns[transaction.TxId] = transaction.CommitLsn;
             await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
             // The offset carries the transaction's counts after this change's events: a key change is a delete and a create.
             var events = operation == Operation.Update && before is not null && Transactions is not null && table.Key(before) is { } oldKey && !oldKey.Equals(table.Key(after!)) ? 2 : 1;
-            var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin,
-                Transaction: Transactions?.Progress(table.DataCollection, events));
+            var position = new PostgresOffset(transaction.Completed, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin,
+                Transaction: Transactions?.Progress(table.DataCollection, events), MessageType: MessageType(operation));
             await EmitChangeAsync(operation, table, before, after, source, position.ToMap(), DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             _resume = position;
         }
@@ -623,24 +671,34 @@ public sealed class PostgresSourceTask : CdcSourceTask
         }
     }
 
+    /// <summary>Debezium's <c>messageType</c> for a change.</summary>
+    private static string MessageType(Operation operation) => operation switch
+    {
+        Operation.Create => "INSERT",
+        Operation.Update => "UPDATE",
+        Operation.Delete => "DELETE",
+        _ => "TRUNCATE",
+    };
+
     /// <summary>
     /// With transaction metadata on, the BEGIN record before the transaction's first captured change: its id is
-    /// Debezium's <c>txId:lsn</c> (the transaction's first LSN), its offset says nothing of the transaction was emitted.
+    /// Debezium's <c>txId:lsn</c> (the transaction's first LSN); its offset is Debezium's at a BEGIN (lsn and lsn_proc
+    /// the BEGIN's LSN, messageType BEGIN), which says nothing of the transaction was emitted.
     /// </summary>
     private Task BeginTransactionAsync(TransactionState transaction, CancellationToken cancellationToken) =>
         Transactions is null
             ? Task.CompletedTask
             : BeginTransactionAsync(transaction.Id, transaction.CommitMicros / 1000,
-                new PostgresOffset(transaction.CommitLsn, TxId: transaction.TxId, TsUsec: transaction.CommitMicros, Incremental: _incremental?.State,
-                    Transaction: new TransactionProgress(transaction.Id, [])).ToMap(), cancellationToken);
+                new PostgresOffset(transaction.Completed, transaction.FirstLsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State,
+                    Transaction: new TransactionProgress(transaction.Id, []), MessageType: PostgresOffset.Begin).ToMap(), cancellationToken);
 
     /// <summary>
     /// A logical decoding message (<c>op=m</c> on <c>&lt;prefix&gt;.message</c>) whose prefix the message prefix lists
     /// let through. A transactional one belongs to the transaction around it (its txId, commit time, place in the
     /// transaction metadata); a non-transactional one stands alone, as its own commit: its offset's <c>lsn_commit</c>
-    /// and <c>lsn</c> are its own LSN. Returns what heartbeats may confirm after it.
+    /// and <c>lsn</c> are its own LSN (Debezium's commitMessage for it).
     /// </summary>
-    private async Task<ulong> HandleMessageAsync(NpgsqlConnection sql, LogicalDecodingMessage message, TransactionState transaction, PostgresOffset start, ulong completedBefore,
+    private async Task HandleMessageAsync(NpgsqlConnection sql, LogicalDecodingMessage message, TransactionState transaction, PostgresOffset start,
         CancellationToken cancellationToken)
     {
         var lsn = (ulong)message.MessageLsn;
@@ -649,22 +707,27 @@ public sealed class PostgresSourceTask : CdcSourceTask
         // The content is a stream over the connection's buffer: read before the next message.
         using var buffer = new MemoryStream();
         await message.Data.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        var commitLsn = transactional ? transaction.CommitLsn : lsn;
+        var commitLsn = transactional ? transaction.Completed : lsn;
+        var covered = transactional ? start.Covers(transaction.CommitLsn, transaction.TxId, lsn) : start.CoversMessage(lsn);
         if (!transactional)
         {
             // Everything committing at or before the message was emitted before it; the message counts as a commit
             // for the sequence of what follows, as Debezium's commitMessage does for it.
-            completedBefore = Math.Max(completedBefore, lsn + 1);
+            transaction.Completed = Math.Max(transaction.Completed, lsn + 1);
             transaction.LastCommitEnd = lsn;
         }
-        if (start.Covers(commitLsn, lsn) || !_config.CapturesMessagePrefix(prefix))
+        if (covered || !_config.CapturesMessagePrefix(prefix))
         {
-            return completedBefore;
+            return;
         }
         var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
         long? txId = transactional ? transaction.TxId : null;
         var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, "", "", SnapshotMarker.None,
             new PostgresSource.Position(txId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
+        if (transactional)
+        {
+            _transactionFinalLsns[transaction.TxId] = transaction.CommitLsn;
+        }
         TransactionProgress? progress = null;
         if (transactional && Transactions is not null)
         {
@@ -673,17 +736,17 @@ public sealed class PostgresSourceTask : CdcSourceTask
             // Counted in the transaction like a change; the message value has no transaction block to carry it.
             _ = Transactions.NextBlock(LogicalDecodingMessages.DataCollection);
         }
-        var position = new PostgresOffset(commitLsn, lsn, txId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin, Transaction: progress);
+        var position = new PostgresOffset(commitLsn, lsn, txId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin, Transaction: progress,
+            MessageType: PostgresOffset.Message);
         await EmitAsync(new SourceRecord(Partition, position.ToMap(), _messages.Topic, null, LogicalDecodingMessages.KeySchema, LogicalDecodingMessages.Key(prefix),
             _messages.ValueSchema, _messages.Value(prefix, buffer.ToArray(), source, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
         _resume = position;
-        return completedBefore;
     }
 
     private async Task HandleTruncateAsync(NpgsqlConnection sql, TruncateMessage truncate, TransactionState transaction, PostgresOffset start, CancellationToken cancellationToken)
     {
         var lsn = (ulong)truncate.WalStart;
-        if (_config.SkipTruncate || start.Covers(transaction.CommitLsn, lsn))
+        if (_config.SkipTruncate || start.Covers(transaction.CommitLsn, transaction.TxId, lsn))
         {
             return;
         }
@@ -696,9 +759,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
             var xmin = await _xmin!.CurrentAsync(sql, cancellationToken).ConfigureAwait(false);
             var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, SnapshotMarker.None,
                 new PostgresSource.Position(transaction.TxId, lsn, transaction.LastCommitEnd, transaction.CommitMicros, xmin));
+            _transactionFinalLsns[transaction.TxId] = transaction.CommitLsn;
             await BeginTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-            var position = new PostgresOffset(transaction.CommitLsn, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin,
-                Transaction: Transactions?.Progress(table.DataCollection, 1));
+            var position = new PostgresOffset(transaction.Completed, lsn, transaction.TxId, transaction.CommitMicros, Incremental: _incremental?.State, Xmin: xmin,
+                Transaction: Transactions?.Progress(table.DataCollection, 1), MessageType: "TRUNCATE");
             await EmitChangeAsync<string>(Operation.Truncate, table, null, null, source, position.ToMap(), DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             _resume = position;
         }

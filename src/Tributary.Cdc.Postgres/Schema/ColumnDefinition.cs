@@ -4,7 +4,8 @@ namespace Tributary.Cdc.Postgres.Schema;
 /// A table column as the catalog describes it: its type's name (<c>pg_type.typname</c>, a domain replaced by its base
 /// type), its kind (<c>typtype</c>: b base, e enum...), the array element's type for arrays (<c>_int4</c> → <c>int4</c>),
 /// the type modifier (precision/scale/length; -1 when none), NOT NULL, the enum labels in <c>enumsortorder</c>, and its
-/// position in the primary key (-1 when not part of it). Immutable.
+/// position in the table's key (the primary key or the unique index <see cref="TableDefinition"/> chooses; -1 when not
+/// part of it). Immutable.
 /// </summary>
 public sealed record ColumnDefinition(
     string Name,

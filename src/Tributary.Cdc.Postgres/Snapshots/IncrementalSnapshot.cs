@@ -64,7 +64,7 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
         {
             var dot = id.IndexOf('.', StringComparison.Ordinal);
             var table = await lookup(id[..dot], id[(dot + 1)..]).ConfigureAwait(false);
-            if (table is null || table.KeyColumnIndexes.Count == 0)
+            if (table is null || !table.KeyOrdersEveryRow)
             {
                 _window.SkipTable();
                 continue;
