@@ -109,7 +109,9 @@ public sealed class GroupConsumer : IAsyncDisposable
         {
             // Round robin: a poll cut short by fetch.max.bytes, the next one starts with the partitions it did not reach.
             var ((topic, partition), position) = assigned[(start + fetchedPartitions) % assigned.Count];
-            var fetched = await _client.FetchAsync(topic, partition, position, _options.MaxPartitionFetchBytes, maxWaitMs / Math.Max(1, _positions.Count), cancellationToken).ConfigureAwait(false);
+            // Leased: Decode copies every record out, so the fetch's frame goes back to the pool right after.
+            var (fetched, lease) = await _client.FetchLeasedAsync(topic, partition, position, _options.MaxPartitionFetchBytes, maxWaitMs / Math.Max(1, _positions.Count), cancellationToken).ConfigureAwait(false);
+            using var leased = lease;
             polledBytes += fetched.Records.Length;
             if (fetched.ErrorCode == 1)
             {
@@ -352,6 +354,14 @@ public sealed class GroupConsumer : IAsyncDisposable
         var span = fetched.Records.Span;
         var next = position;
         int size;
+        // The list sized once from the batch headers, not grown by doubling through a fetch's thousands of records.
+        var count = 0;
+        for (var rest = span; (size = RecordBatch.FirstWholeBatchSize(rest)) > 0; rest = rest[size..])
+        {
+            // A record takes at least a few bytes: a corrupt count cannot ask for more than the batch could hold.
+            count += Math.Clamp(RecordBatch.RecordsCount(rest[..size]), 0, size);
+        }
+        into.EnsureCapacity(into.Count + count);
         while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
         {
             var batch = span[..size];

@@ -179,6 +179,33 @@ public sealed class KafkaClient : IAsyncDisposable
     /// </summary>
     public async Task<FetchedPartition> FetchAsync(string topic, int partition, long offset, int maxBytes = 1024 * 1024, int maxWaitMs = 500, CancellationToken cancellationToken = default, bool readCommitted = false)
     {
+        var (connection, request, version) = await PrepareFetchAsync(topic, partition, offset, maxBytes, maxWaitMs, readCommitted, cancellationToken).ConfigureAwait(false);
+        var response = await connection.SendAsync<FetchResponse>(request, FetchKey, version, cancellationToken).ConfigureAwait(false);
+        return Fetched(topic, partition, response);
+    }
+
+    /// <summary>
+    /// As <see cref="FetchAsync"/>, with the response read into a pooled frame (<see cref="KafkaConnection.SendLeasedAsync{TResponse}"/>):
+    /// <see cref="FetchedPartition.Records"/> is valid until the lease is disposed. For a consumer that copies the
+    /// records out at once.
+    /// </summary>
+    public async Task<(FetchedPartition Fetched, IDisposable Lease)> FetchLeasedAsync(string topic, int partition, long offset, int maxBytes = 1024 * 1024, int maxWaitMs = 500, CancellationToken cancellationToken = default)
+    {
+        var (connection, request, version) = await PrepareFetchAsync(topic, partition, offset, maxBytes, maxWaitMs, readCommitted: false, cancellationToken).ConfigureAwait(false);
+        var leased = await connection.SendLeasedAsync<FetchResponse>(request, FetchKey, version, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (Fetched(topic, partition, leased.Response), leased);
+        }
+        catch
+        {
+            leased.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<(KafkaConnection Connection, FetchRequest Request, short Version)> PrepareFetchAsync(string topic, int partition, long offset, int maxBytes, int maxWaitMs, bool readCommitted, CancellationToken cancellationToken)
+    {
         var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
         // Fetch v13+ names topics by id: stay at v12 unless the id is known.
         var ceiling = _topicIds.TryGetValue(topic, out var topicId) && topicId != Guid.Empty ? short.MaxValue : (short)12;
@@ -200,7 +227,11 @@ public sealed class KafkaClient : IAsyncDisposable
                 },
             ],
         };
-        var response = await connection.SendAsync<FetchResponse>(request, FetchKey, version, cancellationToken).ConfigureAwait(false);
+        return (connection, request, version);
+    }
+
+    private FetchedPartition Fetched(string topic, int partition, FetchResponse response)
+    {
         if (response.ErrorCode != 0)
         {
             throw new KafkaClientException(response.ErrorCode, $"Fetch from {topic}-{partition}: error {response.ErrorCode}");

@@ -181,22 +181,44 @@ public sealed class KafkaConnection : IAsyncDisposable
 
     /// <summary>Sends a request of an explicit version and returns the decoded response.</summary>
     public async Task<TResponse> SendAsync<TResponse>(IKafkaMessage request, short apiKey, short version, CancellationToken cancellationToken)
+        where TResponse : IKafkaMessage, new() =>
+        (await SendCoreAsync<TResponse>(request, apiKey, version, leased: false, cancellationToken).ConfigureAwait(false)).Response;
+
+    /// <summary>
+    /// As <see cref="SendAsync{TResponse}"/>, for a large response the caller is done with soon (a fetch whose records it
+    /// copies out): the frame is read into a pooled array instead of a fresh one, and disposing the lease returns it. A
+    /// fresh megabyte array per fetch lands on the large object heap, and those allocations were what drove the
+    /// consumer's full collections (about one every three fetches). The response's byte fields (record sets) are slices
+    /// of the pooled array: they must not be used after the lease is disposed.
+    /// </summary>
+    public async Task<LeasedResponse<TResponse>> SendLeasedAsync<TResponse>(IKafkaMessage request, short apiKey, short version, CancellationToken cancellationToken)
+        where TResponse : IKafkaMessage, new()
+    {
+        var (response, rented) = await SendCoreAsync<TResponse>(request, apiKey, version, leased: true, cancellationToken).ConfigureAwait(false);
+        return new LeasedResponse<TResponse>(response, rented);
+    }
+
+    private async Task<(TResponse Response, byte[]? Rented)> SendCoreAsync<TResponse>(IKafkaMessage request, short apiKey, short version, bool leased, CancellationToken cancellationToken)
         where TResponse : IKafkaMessage, new()
     {
         var api = KafkaApis.All.First(a => a.ApiKey == apiKey);
-        var pending = new Pending(api, version, new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(api, version, leased, new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously));
         var correlationId = Interlocked.Increment(ref _correlationId);
         _pending[correlationId] = pending;
+        byte[]? rented = null;
         try
         {
             await WriteAsync(correlationId, api, version, request, cancellationToken).ConfigureAwait(false);
             var frame = await pending.Response.Task.WaitAsync(RequestTimeout, cancellationToken).ConfigureAwait(false);
-            var reader = new KafkaReader(frame);
+            rented = frame.Rented;
+            var reader = new KafkaReader(frame.Bytes);
             var header = new ResponseHeader();
             header.Read(ref reader, api.ResponseHeaderVersion(version));
             var response = new TResponse();
             response.Read(ref reader, version);
-            return response;
+            var result = (response, rented);
+            rented = null;
+            return result;
         }
         catch (KafkaProtocolException e)
         {
@@ -209,6 +231,10 @@ public sealed class KafkaConnection : IAsyncDisposable
         finally
         {
             _pending.TryRemove(correlationId, out _);
+            if (rented is not null)
+            {
+                LeasedFrames.Return(rented);
+            }
         }
     }
 
@@ -266,24 +292,31 @@ public sealed class KafkaConnection : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var prefix = new byte[4];
+        var prefix = new byte[8];
         try
         {
             while (true)
             {
+                // Size and correlation id first: the waiter decides where the rest of the frame goes.
                 await _stream.ReadExactlyAsync(prefix, _closing.Token).ConfigureAwait(false);
                 var size = BinaryPrimitives.ReadInt32BigEndian(prefix);
                 if (size < 4)
                 {
                     throw new IOException($"Response frame of {size} bytes.");
                 }
-                // Own array per response: decoded responses keep slices of it (record sets).
-                var frame = new byte[size];
-                await _stream.ReadExactlyAsync(frame, _closing.Token).ConfigureAwait(false);
-                var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame);
-                if (_pending.TryGetValue(correlationId, out var pending))
+                var correlationId = BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(4));
+                _pending.TryGetValue(correlationId, out var pending);
+                // Own array per response unless the waiter leases it: decoded responses keep slices of it (record sets).
+                var rented = pending is { Leased: true } ? LeasedFrames.Rent(size) : null;
+                var frame = rented ?? new byte[size];
+                BinaryPrimitives.WriteInt32BigEndian(frame, correlationId);
+                await _stream.ReadExactlyAsync(frame.AsMemory(4, size - 4), _closing.Token).ConfigureAwait(false);
+                if (pending is null || !pending.Response.TrySetResult(new Frame(frame.AsMemory(0, size), rented)))
                 {
-                    pending.Response.TrySetResult(frame);
+                    if (rented is not null)
+                    {
+                        LeasedFrames.Return(rented);
+                    }
                 }
             }
         }
@@ -319,5 +352,14 @@ public sealed class KafkaConnection : IAsyncDisposable
         _writeLock.Dispose();
     }
 
-    private sealed record Pending(KafkaApiInfo Api, short Version, TaskCompletionSource<ReadOnlyMemory<byte>> Response);
+    private sealed record Pending(KafkaApiInfo Api, short Version, bool Leased, TaskCompletionSource<Frame> Response);
+
+    /// <summary>A response frame; <see cref="Rented"/> is its pooled array when the waiter leased one.</summary>
+    private readonly record struct Frame(ReadOnlyMemory<byte> Bytes, byte[]? Rented);
+
+    /// <summary>
+    /// The arrays of leased response frames. Its own pool, not the shared one: these are large (a fetch's megabyte), few
+    /// at a time (one per fetch in flight), and kept for reuse rather than trimmed under memory pressure.
+    /// </summary>
+    internal static readonly System.Buffers.ArrayPool<byte> LeasedFrames = System.Buffers.ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 8);
 }

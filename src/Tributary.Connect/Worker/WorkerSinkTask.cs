@@ -190,14 +190,32 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         }
     }
 
-    private static ConsumedRecord[] Slice(IReadOnlyList<ConsumedRecord> records, int start, int count)
+    /// <summary>
+    /// A window on fetched records, not a copy: a fetch of ten thousand records put 500 at a time (max.poll.records)
+    /// copied what remained at every step.
+    /// </summary>
+    private static IReadOnlyList<ConsumedRecord> Slice(IReadOnlyList<ConsumedRecord> records, int start, int count) =>
+        records is RecordWindow window ? new RecordWindow(window.Source, window.Start + start, count) : new RecordWindow(records, start, count);
+
+    private sealed class RecordWindow(IReadOnlyList<ConsumedRecord> source, int start, int count) : IReadOnlyList<ConsumedRecord>
     {
-        var slice = new ConsumedRecord[count];
-        for (var i = 0; i < count; i++)
+        public IReadOnlyList<ConsumedRecord> Source => source;
+
+        public int Start => start;
+
+        public int Count => count;
+
+        public ConsumedRecord this[int index] => (uint)index < (uint)count ? source[start + index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<ConsumedRecord> GetEnumerator()
         {
-            slice[i] = records[start + i];
+            for (var i = 0; i < count; i++)
+            {
+                yield return source[start + i];
+            }
         }
-        return slice;
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private bool CommitDue => _context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds;
