@@ -18,10 +18,7 @@ public sealed class OffsetTests(PostgresFixture fixture) : IClassFixture<Postgre
 
     private async Task<Dictionary<string, string>> TableAsync(string schema)
     {
-        await _server.ExecuteAsync($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.t (id bigint PRIMARY KEY, note text);");
-        var config = ChangeEventTests.Config(_server, schema);
-        config["schema.include.list"] = schema;
-        config["snapshot.mode"] = "no_data";
+        var config = await RestartAndFailureTests.TableAsync(_server, schema);
         config["publication.name"] = schema;
         config["publication.autocreate.mode"] = "filtered";
         return config;

@@ -16,10 +16,13 @@ public sealed class RestartAndFailureTests(PostgresFixture fixture) : IClassFixt
 {
     private readonly PostgresServer _server = fixture.Server;
 
-    private async Task<Dictionary<string, string>> TableAsync(string schema)
+    private Task<Dictionary<string, string>> TableAsync(string schema) => TableAsync(_server, schema);
+
+    /// <summary>A schema with one keyed table <c>t</c>, and a connector configuration that streams it without a snapshot.</summary>
+    internal static async Task<Dictionary<string, string>> TableAsync(PostgresServer server, string schema)
     {
-        await _server.ExecuteAsync($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.t (id bigint PRIMARY KEY, note text);");
-        var config = ChangeEventTests.Config(_server, schema);
+        await server.ExecuteAsync($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.t (id bigint PRIMARY KEY, note text);");
+        var config = ChangeEventTests.Config(server, schema);
         config["schema.include.list"] = schema;
         config["snapshot.mode"] = "no_data";
         return config;
