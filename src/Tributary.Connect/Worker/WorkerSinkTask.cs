@@ -108,17 +108,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             var batch = new List<SinkRecord>(fetched.Count);
             Dictionary<TopicPartition, long>? heldBack = null;
             // Records come in runs of one partition: the paused check is made once per run, not per record.
-            string? runTopic = null;
-            var runPartition = -1;
             var runPaused = false;
             for (var i = 0; i < fetched.Count; i++)
             {
                 var record = fetched[i];
-                if (record.Partition != runPartition || !string.Equals(record.Topic, runTopic, StringComparison.Ordinal))
+                if (i == 0 || !SamePartition(fetched[i - 1], record))
                 {
-                    runTopic = record.Topic;
-                    runPartition = record.Partition;
-                    runPaused = _pausedPartitions.Count > 0 && _pausedPartitions.Contains(new TopicPartition(runTopic, runPartition));
+                    runPaused = _pausedPartitions.Count > 0 && _pausedPartitions.Contains(new TopicPartition(record.Topic, record.Partition));
                 }
                 if (runPaused)
                 {
@@ -178,7 +174,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         for (var i = 0; i < delivered.Count; i++)
         {
             var record = delivered[i];
-            if (i + 1 < delivered.Count && delivered[i + 1].Partition == record.Partition && string.Equals(delivered[i + 1].Topic, record.Topic, StringComparison.Ordinal))
+            if (i + 1 < delivered.Count && SamePartition(delivered[i + 1], record))
             {
                 continue;
             }
@@ -189,6 +185,9 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             }
         }
     }
+
+    private static bool SamePartition(ConsumedRecord a, ConsumedRecord b) =>
+        a.Partition == b.Partition && string.Equals(a.Topic, b.Topic, StringComparison.Ordinal);
 
     /// <summary>
     /// A window on fetched records, not a copy: a fetch of ten thousand records put 500 at a time (max.poll.records)
