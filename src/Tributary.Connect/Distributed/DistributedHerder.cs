@@ -23,8 +23,9 @@ namespace Tributary.Connect.Runtime.Distributed;
 /// states of what it runs to the status topic and, for the instances it runs, the task configurations they generate
 /// to the config topic (<c>task-&lt;name&gt;-&lt;n&gt;</c> then <c>commit-&lt;name&gt;</c>, as Kafka's leader does), which
 /// every worker applies to the tasks it runs and which makes the group place a changed task set. REST reads are
-/// answered from the topics; writes go to the leader, offsets and topics to the instance's worker, a task restart
-/// to the task's worker (<see cref="ForwardTarget"/>); pause and resume are written by whichever worker gets them.
+/// answered from the topics; writes go to the leader, offsets to the instance's worker, a task restart to the task's
+/// worker (<see cref="ForwardTarget"/>); pause and resume, and active topics (read from the status topic, reset with
+/// tombstones in it), are served by whichever worker gets them.
 /// Thread-safety: assignment and config changes are applied one at a time under one lock; reads are lock-free
 /// snapshots of the stores.
 /// </summary>
@@ -67,7 +68,8 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         // its records and offsets in transactions of its own transactional id.
         _offsets = new KafkaOffsetStore(client, config.OffsetTopic, readCommitted: config.ExactlyOnceSourceEnabled);
         _status = new KafkaStatusStore(client, config.StatusTopic);
-        _inner = new StandaloneHerder(worker, plugins, client, _offsets, workerId, loggers, sourceTransactions: config.ExactlyOnceSourceEnabled ? NewSourceTransactions : null);
+        // Active topics (KIP-558) go to the status topic, so every worker answers the same and they outlive restarts.
+        _inner = new StandaloneHerder(worker, plugins, client, _offsets, workerId, loggers, sourceTransactions: config.ExactlyOnceSourceEnabled ? NewSourceTransactions : null, activeTopics: _status);
         _configStore = new KafkaConfigStore(client, config.ConfigTopic);
         _configLog = new ConfigLog(change => _changes.Writer.TryWrite(change));
         _configTail = new TopicTail(client, config.ConfigTopic, _configLog.Apply);
@@ -277,6 +279,8 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
                 if (local)
                 {
                     await RunLocalAsync(name, [], _member.Generation).ConfigureAwait(false);
+                    // Once its tasks here have stopped, a topic one of them recorded after the deleting worker's reset is forgotten too (Kafka resets on deletion on every worker).
+                    await _status.ResetAsync(name).ConfigureAwait(false);
                 }
                 _member.RequestRejoin();
                 break;
@@ -477,6 +481,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
         {
             await _status.PutAsync(KafkaStatusStore.TaskKey(name, i), null, _member.Generation, cancellationToken).ConfigureAwait(false);
         }
+        await _status.ResetAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SetTargetStateAsync(string name, TargetState target, CancellationToken cancellationToken = default)
@@ -535,14 +540,24 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     public Task<string> ModifyOffsetsAsync(string name, IReadOnlyList<(Dictionary<string, object?> Partition, Dictionary<string, object?>? Offset)>? offsets, CancellationToken cancellationToken = default) =>
         Local(name).ModifyOffsetsAsync(name, offsets, cancellationToken);
 
-    /// <summary>The topics the connector used since it started here; none while it runs nowhere yet (as Kafka answers before any topic record).</summary>
+    /// <summary>The topics any task of the connector has used, on any worker, as the status topic holds them.</summary>
     public IReadOnlyList<string> ActiveTopics(string name)
     {
         _ = Config(name);
-        return RunsInstance(name) ? _inner.ActiveTopics(name) : [];
+        return _status.Topics(name);
     }
 
-    public void ResetActiveTopics(string name) => Local(name).ResetActiveTopics(name);
+    /// <summary>Tombstones for the connector's active topics, written by the worker asked (as Kafka's herder does; nothing is forwarded).</summary>
+    public async Task ResetActiveTopicsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        _ = Config(name);
+        if (_configLog.Target(name) != TargetState.STOPPED)
+        {
+            throw new BadRequestException(StandaloneHerder.ResetRequiresStopped);
+        }
+        await _status.ResetAsync(name, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The inner herder for a connector whose instance this worker runs (the request was routed here because it does).</summary>
     private StandaloneHerder Local(string name)
@@ -556,7 +571,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     public string? ForwardTarget(RestRequest request)
     {
         var s = request.Segments;
-        if (s.Count == 0 || s[0] != "connectors" || request.Method is "GET" or "HEAD" && !(s.Count >= 3 && s[2] is "offsets" or "topics"))
+        if (s.Count == 0 || s[0] != "connectors" || request.Method is "GET" or "HEAD" && !(s.Count >= 3 && s[2] == "offsets") || (s.Count >= 3 && s[2] == "topics"))
         {
             return null;
         }
@@ -572,7 +587,7 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
             var taskWorker = _status.Get(KafkaStatusStore.TaskKey(name, task))?.WorkerId;
             return taskWorker is { Length: > 0 } && taskWorker != _workerId ? "http://" + taskWorker : null;
         }
-        var connectorScoped = s.Count >= 3 && s[2] is "offsets" or "topics";
+        var connectorScoped = s.Count >= 3 && s[2] == "offsets";
         if (connectorScoped)
         {
             var name = s[1];
@@ -583,8 +598,6 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
             var worker = _status.Get(KafkaStatusStore.ConnectorKey(name))?.WorkerId;
             return worker is { Length: > 0 } && worker != _workerId
                 ? "http://" + worker
-                : request.Method == "GET" && s[2] == "topics"
-                ? null
                 : throw new ConnectRestException(409, $"Cannot complete request momentarily: connector {name} is not running on any worker yet, likely because a rebalance is underway.");
         }
         if (s.Count == 3 && s[2] is "pause" or "resume")

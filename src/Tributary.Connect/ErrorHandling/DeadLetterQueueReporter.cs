@@ -15,9 +15,11 @@ namespace Tributary.Connect.Runtime.ErrorHandling;
 /// when the task starts (<see cref="EnsureTopicAsync"/>), as Kafka's reporter is set up, with one partition and
 /// errors.deadletterqueue.topic.replication.factor — the same rule as KIP-158 topic creation: the configured factor
 /// goes to the broker (-1: the broker's default), and one the cluster cannot hold fails the task with the broker's
-/// reason. One task's use.
+/// reason. The topic is looked for and created through the connector's admin client (<paramref name="admin"/>: the
+/// worker's <c>admin.*</c> settings with the connector's <c>admin.override.*</c>, as Kafka's reporter sets up its topic),
+/// and reports are produced through <paramref name="client"/>. One task's use.
 /// </summary>
-public sealed class DeadLetterQueueReporter(KafkaClient client, string topic, short replicationFactor, bool contextHeaders, string connector, int task)
+public sealed class DeadLetterQueueReporter(KafkaClient client, KafkaClient admin, string topic, short replicationFactor, bool contextHeaders, string connector, int task)
 {
     public const string HeaderPrefix = "__connect.errors.";
     public const string TopicHeader = HeaderPrefix + "topic";
@@ -94,16 +96,22 @@ public sealed class DeadLetterQueueReporter(KafkaClient client, string topic, sh
         {
             return;
         }
-        if (await client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) is null)
+        if (await admin.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) is null)
         {
             try
             {
-                await client.CreateTopicAsync(topic, 1, null, ifNotExists: true, cancellationToken, replicationFactor).ConfigureAwait(false);
+                await admin.CreateTopicAsync(topic, 1, null, ifNotExists: true, cancellationToken, replicationFactor).ConfigureAwait(false);
             }
             catch (KafkaClientException e)
             {
                 throw new ConnectException($"Could not initialize dead letter queue with topic={topic}: {e.Message}", e);
             }
+        }
+        if (!ReferenceEquals(admin, client) && await client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) is null)
+        {
+            // The admin client reaches another cluster (admin.override.bootstrap.servers): the reports' cluster learns the
+            // topic as Kafka's producer does, by a metadata request that lets its broker create it (auto.create.topics.enable).
+            await client.RefreshMetadataAsync([topic], allowAutoCreate: true, cancellationToken).ConfigureAwait(false);
         }
         _topicReady = true;
     }

@@ -45,13 +45,15 @@ public interface IHerder
 
     Task<string> ModifyOffsetsAsync(string name, IReadOnlyList<(Dictionary<string, object?> Partition, Dictionary<string, object?>? Offset)>? offsets, CancellationToken cancellationToken = default);
 
+    /// <summary>The topics the connector's tasks have used (KIP-558), in ordinal order.</summary>
     IReadOnlyList<string> ActiveTopics(string name);
 
-    void ResetActiveTopics(string name);
+    /// <summary>Forgets the connector's active topics; only a STOPPED connector's (400 otherwise).</summary>
+    Task ResetActiveTopicsAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The base URL of the worker that must serve this request (the leader for writes, the connector's worker for
-    /// task restarts, offsets and topics), or null to serve it here. Throws 409 when that worker is not known.
+    /// task restarts and offsets), or null to serve it here. Throws 409 when that worker is not known.
     /// </summary>
     string? ForwardTarget(RestRequest request);
 

@@ -39,6 +39,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     private readonly TaskRestartPolicy _restartPolicy;
     private readonly KafkaConfigStore? _configStore;
     private readonly Func<string, int, IReadOnlyDictionary<string, string>, SourceTransactions>? _sourceTransactions;
+    private readonly IActiveTopicStore? _activeTopics;
+    private readonly bool _topicTracking;
     private readonly CancellationTokenSource _disposing = new();
 
     /// <param name="configStore">Where configurations and target states are kept across restarts (Connect's config topic); null: memory only.</param>
@@ -46,11 +48,17 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     /// With exactly-once source support (a distributed worker with <c>exactly.once.source.support=enabled</c>): makes a
     /// source task's transactional parts from its connector's name, task id and configuration; null: at-least-once.
     /// </param>
+    /// <param name="activeTopics">
+    /// Where the topics the tasks use are recorded (a distributed worker's status topic); null: with the connector in
+    /// memory, forgotten when it is deleted or the worker stops (standalone mode).
+    /// </param>
     public StandaloneHerder(WorkerConfig worker, PluginRegistry plugins, KafkaClient client, IOffsetStore offsets, string workerId, ILoggerFactory loggers, KafkaConfigStore? configStore = null,
-        Func<string, int, IReadOnlyDictionary<string, string>, SourceTransactions>? sourceTransactions = null)
+        Func<string, int, IReadOnlyDictionary<string, string>, SourceTransactions>? sourceTransactions = null, IActiveTopicStore? activeTopics = null)
     {
         _configStore = configStore;
         _sourceTransactions = sourceTransactions;
+        _activeTopics = activeTopics;
+        _topicTracking = worker.GetBoolean(WorkerConfig.TopicTrackingEnable);
         _worker = worker;
         _plugins = plugins;
         _client = client;
@@ -561,25 +569,43 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     {
         lock (_statusLock)
         {
-            return [.. Get(name).ActiveTopics.Order(StringComparer.Ordinal)];
+            var entry = Get(name);
+            return _activeTopics is { } store ? store.Topics(name) : [.. entry.ActiveTopics.Order(StringComparer.Ordinal)];
         }
     }
 
-    public void ResetActiveTopics(string name)
+    /// <summary>The message of the 400 a reset of a connector that is not STOPPED answers.</summary>
+    public const string ResetRequiresStopped = "Topic tracking reset is allowed only for connectors in the STOPPED state";
+
+    public async Task ResetActiveTopicsAsync(string name, CancellationToken cancellationToken = default)
     {
         lock (_statusLock)
         {
             var entry = Get(name);
             if (entry.Target != TargetState.STOPPED)
             {
-                throw new BadRequestException("Topic tracking reset is allowed only for connectors in the STOPPED state");
+                throw new BadRequestException(ResetRequiresStopped);
             }
             entry.ActiveTopics.Clear();
         }
+        if (_activeTopics is { } store)
+        {
+            await store.ResetAsync(name, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    public void OnTopicUsed(string connector, string topic)
+    /// <summary>Records a topic a task used, unless <c>topic.tracking.enable=false</c> (then nothing is recorded, as in Kafka).</summary>
+    public void OnTopicUsed(string connector, int task, string topic)
     {
+        if (!_topicTracking)
+        {
+            return;
+        }
+        if (_activeTopics is { } store)
+        {
+            store.Record(connector, task, topic);
+            return;
+        }
         lock (_statusLock)
         {
             if (_connectors.TryGetValue(connector, out var entry))
@@ -879,6 +905,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         var config = entry.TaskConfigs[id];
         var logger = _loggers.CreateLogger($"Tributary.Connect.Task.{entry.Name}-{id}");
         KafkaClient? ownClient = null;
+        KafkaClient? ownAdmin = null;
         var started = false;
         try
         {
@@ -892,13 +919,17 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 var sourceTask = (SourceTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
                 var client = TaskClients.For(_worker, _client, SourceProducerConfig.WorkerProducerPrefix, ClientConfigOverridePolicy.ProducerOverridePrefix, entry.Config, $"connector-producer-{entry.Name}-{id}", out ownClient);
-                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, client, _offsets, _worker.OffsetFlushInterval, TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config), this, logger,
-                    SourceProducerConfig.From(_worker, entry.Config), _sourceTransactions?.Invoke(entry.Name, id, entry.Config));
+                var topicCreation = TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config);
+                // Kafka makes a source task's admin client only for topic creation; without it the task has no admin work.
+                var admin = topicCreation is null ? null : TaskClients.Admin(_worker, _client, entry.Config, $"connector-adminclient-{entry.Name}-{id}", out ownAdmin);
+                task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, client, _offsets, _worker.OffsetFlushInterval, topicCreation, this, logger,
+                    SourceProducerConfig.From(_worker, entry.Config), _sourceTransactions?.Invoke(entry.Name, id, entry.Config), admin);
             }
             else
             {
                 var sinkTask = (SinkTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
-                var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
+                // The DLQ topic is set up through the connector's admin client (Kafka's client id for it: connector-dlq-adminclient-).
+                var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, TaskClients.Admin(_worker, _client, entry.Config, "connector-dlq-adminclient-", out ownAdmin), errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
                 var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
                 var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
                 var consumer = SinkConsumerConfig.From(_worker, entry.Config, SinkGroup(entry.Name), topics);
@@ -917,6 +948,10 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             {
                 task.Own(ownClient);
             }
+            if (ownAdmin is not null)
+            {
+                task.Own(ownAdmin);
+            }
             task.Start(paused);
             started = true;
         }
@@ -925,6 +960,10 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             if (!started && ownClient is not null)
             {
                 _ = ownClient.DisposeAsync().AsTask();
+            }
+            if (!started && ownAdmin is not null)
+            {
+                _ = ownAdmin.DisposeAsync().AsTask();
             }
             logger.LogError(e, "Failed to start task {Connector}-{Task}", entry.Name, id);
             lock (_statusLock)

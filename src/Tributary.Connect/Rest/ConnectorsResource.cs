@@ -95,7 +95,7 @@ public sealed class ConnectorsResource(IHerder herder)
                 throw RootResource.MethodNotAllowed();
             }
             RequireTopicTracking(reset: true);
-            herder.ResetActiveTopics(name);
+            await herder.ResetActiveTopicsAsync(name, cancellationToken).ConfigureAwait(false);
             return new RestResponse(202);
         }
         if (s.Count is 5 && action == "tasks")

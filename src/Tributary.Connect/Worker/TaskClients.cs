@@ -13,7 +13,8 @@ namespace Tributary.Connect.Runtime.Worker;
 /// top-level keys; taking them as the bottom layer keeps Kafka's configurations working — they repeat the settings under
 /// the prefix — and spares writing them twice.) When the result equals the worker's own settings the task shares the
 /// worker's client; otherwise it gets a client of its own (another identity: a connector authenticating as its own
-/// principal), which the task owns and closes. Stateless.
+/// principal), which the task owns and closes. <see cref="Admin"/> does the same for the connector's admin client.
+/// Stateless.
 /// </summary>
 public static class TaskClients
 {
@@ -51,6 +52,86 @@ public static class TaskClients
             throw new ConfigException(e.Message);
         }
         owned = new KafkaClient(new KafkaClientOptions { BootstrapServers = worker.BootstrapServerList, ClientId = clientId, Security = security });
+        return owned;
+    }
+
+    /// <summary>The worker's <c>admin.*</c> keys (Kafka's prefix for the admin clients of connectors).</summary>
+    public const string WorkerAdminPrefix = "admin.";
+
+    private const string BootstrapServersKey = "bootstrap.servers";
+    private const string ClientIdKey = "client.id";
+    private const string RequestTimeoutKey = "request.timeout.ms";
+
+    /// <summary>
+    /// The client a connector's admin operations use — creating a source task's topics (KIP-158) and a sink task's
+    /// dead letter queue topic — layered as Kafka's <c>Worker.adminConfigs</c> layers them: the worker's
+    /// <c>bootstrap.servers</c> and the client id <paramref name="clientId"/>, then the worker's top-level keys (not
+    /// those under <c>admin.</c>, <c>producer.</c>, <c>consumer.</c> or <c>config.providers</c>), then the worker's
+    /// <c>admin.*</c> keys, then the connector's <c>admin.override.*</c> keys (which the override policy has already
+    /// allowed). Acted on: <c>bootstrap.servers</c> (another cluster), <c>client.id</c>, <c>request.timeout.ms</c> and the
+    /// security keys; other admin keys are accepted and have no effect. When the result is the worker's own client's —
+    /// the same servers and security, no client id or request timeout set anywhere — the worker's client is returned;
+    /// otherwise a new one the caller must dispose (<paramref name="owned"/>). A bad value is Kafka's ConfigException.
+    /// </summary>
+    public static KafkaClient Admin(WorkerConfig worker, KafkaClient workerClient, IReadOnlyDictionary<string, string> connectorConfig, string clientId, out KafkaClient? owned)
+    {
+        owned = null;
+        var layered = new Dictionary<string, string>(StringComparer.Ordinal) { [BootstrapServersKey] = string.Join(",", worker.BootstrapServerList) };
+        foreach (var (key, value) in worker.Originals)
+        {
+            if (!key.StartsWith(WorkerAdminPrefix, StringComparison.Ordinal) && !key.StartsWith(SourceProducerConfig.WorkerProducerPrefix, StringComparison.Ordinal)
+                && !key.StartsWith(SinkConsumerConfig.WorkerConsumerPrefix, StringComparison.Ordinal) && !key.StartsWith(WorkerConfig.ConfigProviders, StringComparison.Ordinal))
+            {
+                layered[key] = value;
+            }
+        }
+        foreach (var (key, value) in worker.WithPrefix(WorkerAdminPrefix))
+        {
+            layered[key] = value;
+        }
+        foreach (var (key, value) in connectorConfig)
+        {
+            if (key.StartsWith(ClientConfigOverridePolicy.AdminOverridePrefix, StringComparison.Ordinal) && key.Length > ClientConfigOverridePolicy.AdminOverridePrefix.Length)
+            {
+                layered[key[ClientConfigOverridePolicy.AdminOverridePrefix.Length..]] = value;
+            }
+        }
+        var servers = layered[BootstrapServersKey].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (servers.Length == 0)
+        {
+            throw new ConfigException(BootstrapServersKey, layered[BootstrapServersKey], "The admin client needs at least one bootstrap server");
+        }
+        TimeSpan? timeout = null;
+        if (layered.TryGetValue(RequestTimeoutKey, out var timeoutText))
+        {
+            if (!int.TryParse(timeoutText.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+            {
+                throw new ConfigException(RequestTimeoutKey, timeoutText, "Not a number of type INT");
+            }
+            if (ms < 0)
+            {
+                throw new ConfigException(RequestTimeoutKey, ms, "Value must be at least 0");
+            }
+            timeout = TimeSpan.FromMilliseconds(ms);
+        }
+        var security = ClientSecurityProperties.SecurityKeysOf(layered);
+        var own = ClientSecurityProperties.SecurityKeysOf(worker.Originals);
+        var sameSecurity = security.Count == own.Count && security.All(p => own.TryGetValue(p.Key, out var v) && v == p.Value);
+        if (sameSecurity && timeout is null && !layered.ContainsKey(ClientIdKey) && servers.SequenceEqual(worker.BootstrapServerList, StringComparer.Ordinal))
+        {
+            return workerClient;
+        }
+        ClientSecurity clientSecurity;
+        try
+        {
+            clientSecurity = ClientSecurityProperties.From(security);
+        }
+        catch (ClientConfigException e)
+        {
+            throw new ConfigException(e.Message);
+        }
+        var options = new KafkaClientOptions { BootstrapServers = servers, ClientId = layered.GetValueOrDefault(ClientIdKey, clientId), Security = clientSecurity };
+        owned = new KafkaClient(timeout is { } t ? options with { RequestTimeout = t } : options);
         return owned;
     }
 }

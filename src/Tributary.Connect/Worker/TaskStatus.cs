@@ -27,6 +27,27 @@ public interface ITaskStatusListener
 {
     void OnStateChange(string connector, int task, ConnectState state, Exception? error);
 
-    /// <summary>A task produced to or consumed from <paramref name="topic"/> (active topics, KIP-558).</summary>
-    void OnTopicUsed(string connector, string topic);
+    /// <summary>
+    /// Task <paramref name="task"/> of <paramref name="connector"/> is about to produce to, or was assigned a partition
+    /// of, <paramref name="topic"/> (active topics, KIP-558). Called from the task's loop, possibly once per batch:
+    /// implementations answer a topic already recorded without locking for long or allocating.
+    /// </summary>
+    void OnTopicUsed(string connector, int task, string topic);
+}
+
+/// <summary>
+/// Where a worker keeps the topics each connector has used (KIP-558's active topics) when they outlive the worker:
+/// a distributed worker's status topic (<c>status-topic-&lt;topic&gt;:connector-&lt;name&gt;</c>), shared by every
+/// worker of the group. Thread-safe.
+/// </summary>
+public interface IActiveTopicStore
+{
+    /// <summary>The connector's active topics as this worker has read them, in ordinal order.</summary>
+    IReadOnlyList<string> Topics(string connector);
+
+    /// <summary>Records a topic the first time a task of the connector uses it; a topic already recorded costs a lookup.</summary>
+    void Record(string connector, int task, string topic);
+
+    /// <summary>Forgets every active topic of the connector (tombstones), returning once they are written.</summary>
+    Task ResetAsync(string connector, CancellationToken cancellationToken = default);
 }

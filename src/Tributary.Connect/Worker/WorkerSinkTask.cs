@@ -448,7 +448,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             foreach (var partition in added)
             {
                 _assigned.Add(partition);
-                Listener.OnTopicUsed(Connector, partition.Topic);
+                Listener.OnTopicUsed(Connector, TaskId, partition.Topic);
             }
             await _task.OpenAsync(added, cancellationToken).ConfigureAwait(false);
         }

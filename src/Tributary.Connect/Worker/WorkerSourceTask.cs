@@ -45,6 +45,8 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private readonly IOffsetStore _offsets;
     private readonly TimeSpan _flushInterval;
     private readonly TopicCreation? _topicCreation;
+    /// <summary>The connector's admin client (KIP-158 topic creation): the task's own client unless admin settings differ.</summary>
+    private readonly KafkaClient _admin;
     private readonly SourceTransactions? _transactions;
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), PendingBatch> _building = [];
@@ -84,7 +86,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
     private int _accumulatedPolls;
     private long _accumulatedBytes;
 
-    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, TopicCreation? topicCreation, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null, SourceTransactions? transactions = null)
+    public WorkerSourceTask(string connector, int taskId, SourceTask task, IReadOnlyDictionary<string, string> taskConfig, TaskPipeline pipeline, RetryWithToleranceOperator errors, KafkaClient client, IOffsetStore offsets, TimeSpan flushInterval, TopicCreation? topicCreation, ITaskStatusListener listener, ILogger logger, SourceProducerConfig? producer = null, SourceTransactions? transactions = null, KafkaClient? admin = null)
         : base(connector, taskId, taskConfig, listener, logger)
     {
         _task = task;
@@ -96,6 +98,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         _offsets = offsets;
         _flushInterval = flushInterval;
         _topicCreation = topicCreation;
+        _admin = admin ?? client;
         _transactions = transactions;
         _wantsCommitRecord = task.GetType().GetMethod(nameof(SourceTask.CommitRecord), [typeof(SourceRecord), typeof(RecordMetadata)])?.DeclaringType != typeof(SourceTask);
     }
@@ -384,7 +387,7 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         {
             batch = new PendingBatch(topic, partition, new BatchOptions { Codec = _producer.Codec, CompressionLevel = _producer.CompressionLevel }, _wantsCommitRecord);
             _building[(topic, partition)] = batch;
-            Listener.OnTopicUsed(Connector, topic);
+            Listener.OnTopicUsed(Connector, TaskId, topic);
         }
         _lastBatch = batch;
         var timestamp = transformed.Timestamp ?? pollTime;
@@ -536,25 +539,31 @@ public sealed class WorkerSourceTask : WorkerTaskBase
         return true;
     }
 
-    /// <summary>The topic's partition count, from the broker's metadata; a missing topic is created first (KIP-158 or the broker's auto-creation).</summary>
+    /// <summary>
+    /// The topic's partition count, from the producing client's metadata. With topic creation (KIP-158) a topic is first
+    /// looked for and, when missing, created through the connector's admin client, as Kafka's task does; a topic the
+    /// producing cluster still lacks (no topic creation, or an admin client on another cluster) is left to its broker's
+    /// auto-creation, as Kafka's producer does.
+    /// </summary>
     private async ValueTask<int> LearnPartitionCountAsync(string topic, CancellationToken cancellationToken)
     {
         var known = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false);
+        if (_topicCreation is { } creation && (known is null || !ReferenceEquals(_admin, _client))
+            && (ReferenceEquals(_admin, _client) || await _admin.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) is null))
+        {
+            var (group, partitions, replicationFactor, configs) = creation.For(topic);
+            await _admin.CreateTopicAsync(topic, partitions, configs, ifNotExists: true, cancellationToken, replicationFactor).ConfigureAwait(false);
+            Logger.LogInformation("Created topic {Topic} for {Connector}-{Task} with topic creation group {Group}: partitions {Partitions}, replication factor {ReplicationFactor}", topic, Connector, TaskId, group, partitions, replicationFactor);
+            known ??= await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false);
+        }
         if (known is null)
         {
-            if (_topicCreation is { } creation)
-            {
-                var (group, partitions, replicationFactor, configs) = creation.For(topic);
-                await _client.CreateTopicAsync(topic, partitions, configs, ifNotExists: true, cancellationToken, replicationFactor).ConfigureAwait(false);
-                Logger.LogInformation("Created topic {Topic} for {Connector}-{Task} with topic creation group {Group}: partitions {Partitions}, replication factor {ReplicationFactor}", topic, Connector, TaskId, group, partitions, replicationFactor);
-            }
-            else
-            {
-                // As Kafka's producer: a metadata request that lets the broker create the topic (auto.create.topics.enable).
-                await _client.RefreshMetadataAsync([topic], allowAutoCreate: true, cancellationToken).ConfigureAwait(false);
-            }
+            // As Kafka's producer: a metadata request that lets the broker create the topic (auto.create.topics.enable).
+            await _client.RefreshMetadataAsync([topic], allowAutoCreate: true, cancellationToken).ConfigureAwait(false);
             known = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false)
-                ?? throw new ConnectException($"Topic {topic} does not exist: the connector creates no topics (it sets no topic.creation.default.replication.factor and topic.creation.default.partitions, or the worker has topic.creation.enable=false) and the broker did not create it (auto.create.topics.enable)");
+                ?? throw new ConnectException(_topicCreation is null
+                    ? $"Topic {topic} does not exist: the connector creates no topics (it sets no topic.creation.default.replication.factor and topic.creation.default.partitions, or the worker has topic.creation.enable=false) and the broker did not create it (auto.create.topics.enable)"
+                    : $"Topic {topic} does not exist on the cluster the task produces to: the connector's admin client created it elsewhere (admin.override.bootstrap.servers) and the broker did not create it (auto.create.topics.enable)");
         }
         _partitionCounts[topic] = known.Value;
         return known.Value;

@@ -17,7 +17,7 @@ public abstract class WorkerTaskBase
     private TaskCompletionSource _resumed = NewSignal();
     private volatile bool _paused;
     private Task? _run;
-    private IAsyncDisposable? _owned;
+    private readonly List<IAsyncDisposable> _owned = [];
 
     protected WorkerTaskBase(string connector, int taskId, IReadOnlyDictionary<string, string> taskConfig, ITaskStatusListener listener, ILogger logger)
     {
@@ -60,8 +60,8 @@ public abstract class WorkerTaskBase
     /// <summary>Completes when the loop has ended and the task was stopped.</summary>
     public Task Completion => _run ?? Task.CompletedTask;
 
-    /// <summary>Something the task closes once its loop has ended (a Kafka client of its own); set before <see cref="Start"/>.</summary>
-    public void Own(IAsyncDisposable resource) => _owned = resource;
+    /// <summary>Something the task closes once its loop has ended (a Kafka client of its own: producer or consumer, admin); added before <see cref="Start"/>.</summary>
+    public void Own(IAsyncDisposable resource) => _owned.Add(resource);
 
     public void Start(bool paused)
     {
@@ -174,7 +174,7 @@ public abstract class WorkerTaskBase
         {
             Logger.LogWarning(e, "{Connector}-{Task}: stop failed", Connector, TaskId);
         }
-        if (_owned is { } owned)
+        foreach (var owned in _owned)
         {
             await owned.DisposeAsync().ConfigureAwait(false);
         }
