@@ -91,13 +91,14 @@ public sealed class KafkaStatusStore : IActiveTopicStore, IAsyncDisposable
     /// </summary>
     public void Record(string connector, int task, string topic)
     {
-        var discovered = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long discovered;
         lock (_lock)
         {
             if (_topics.TryGetValue(connector, out var held) && held.ContainsKey(topic))
             {
                 return;
             }
+            discovered = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             if (held is null)
             {
                 _topics[connector] = held = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
