@@ -93,14 +93,22 @@ public sealed class GroupConsumer : IAsyncDisposable
     /// the new assignment, and positions stay at the committed offsets until then. (A caller that drops what it
     /// buffered on a generation change would otherwise also drop records this poll had already read past.)
     /// </summary>
-    public async Task<IReadOnlyList<ConsumedRecord>> PollAsync(int maxWaitMs = 200, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ConsumedRecord>> PollAsync(int maxWaitMs = 200, CancellationToken cancellationToken = default) =>
+        await PollAsync([], maxWaitMs, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// <see cref="PollAsync(int, CancellationToken)"/> into the caller's list, which is cleared first and returned. A
+    /// caller that polls in a loop hands the same few lists back: a fetch holds thousands of records, so a new list per
+    /// poll is a large-object-heap array per poll, and those arrays are what drives full collections.
+    /// </summary>
+    public async Task<List<ConsumedRecord>> PollAsync(List<ConsumedRecord> records, int maxWaitMs = 200, CancellationToken cancellationToken = default)
     {
+        records.Clear();
         if (_rejoinNeeded)
         {
             await JoinAsync(cancellationToken).ConfigureAwait(false);
-            return [];
+            return records;
         }
-        var records = new List<ConsumedRecord>();
         var assigned = _positions.ToList();
         var start = _nextPartition;
         long polledBytes = 0;

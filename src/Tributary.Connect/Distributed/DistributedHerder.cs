@@ -552,10 +552,6 @@ public sealed class DistributedHerder : IHerder, IWorkerGroupListener, IAsyncDis
     {
         await _configTail.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         _ = Config(name);
-        if (_configLog.Target(name) != TargetState.STOPPED)
-        {
-            throw new BadRequestException(StandaloneHerder.ResetRequiresStopped);
-        }
         await _status.ResetAsync(name, cancellationToken).ConfigureAwait(false);
     }
 

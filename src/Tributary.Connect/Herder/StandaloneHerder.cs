@@ -574,19 +574,15 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         }
     }
 
-    /// <summary>The message of the 400 a reset of a connector that is not STOPPED answers.</summary>
-    public const string ResetRequiresStopped = "Topic tracking reset is allowed only for connectors in the STOPPED state";
-
+    /// <summary>
+    /// Forgets the connector's active topics in any state, as Kafka's herder does (the REST layer checks only
+    /// <c>topic.tracking.allow.reset</c>); a task that uses a topic again afterwards records it again.
+    /// </summary>
     public async Task ResetActiveTopicsAsync(string name, CancellationToken cancellationToken = default)
     {
         lock (_statusLock)
         {
-            var entry = Get(name);
-            if (entry.Target != TargetState.STOPPED)
-            {
-                throw new BadRequestException(ResetRequiresStopped);
-            }
-            entry.ActiveTopics.Clear();
+            Get(name).ActiveTopics.Clear();
         }
         if (_activeTopics is { } store)
         {

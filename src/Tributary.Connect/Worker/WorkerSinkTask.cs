@@ -33,7 +33,13 @@ public sealed class WorkerSinkTask : WorkerTaskBase
     private long _lastCommit = Environment.TickCount64;
 
     /// <summary>The fetch of the next records, started before the current batch is put (null when none is running).</summary>
-    private Task<IReadOnlyList<ConsumedRecord>>? _prefetch;
+    private Task<List<ConsumedRecord>>? _prefetch;
+
+    /// <summary>
+    /// The two lists polls fill in turn, one being put while the prefetch fills the other (a fetch's records in a new
+    /// list per poll was a large-object-heap array per poll).
+    /// </summary>
+    private readonly List<ConsumedRecord> _pollListA = [], _pollListB = [];
 
     /// <summary>What a finished prefetch returned, not yet converted.</summary>
     private IReadOnlyList<ConsumedRecord>? _prefetched;
@@ -93,7 +99,8 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             await consumer.EnsureJoinedAsync(cancellationToken).ConfigureAwait(false);
             await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
             ApplyRewinds(consumer);
-            fetched = await consumer.PollAsync(500, cancellationToken).ConfigureAwait(false);
+            // Nothing fetched is held here (no prefetch, nothing kept back, nothing being put): either list is free.
+            fetched = await consumer.PollAsync(_pollListA, 500, cancellationToken).ConfigureAwait(false);
         }
         await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
         if (fetched.Count > _consumerConfig.MaxPollRecords)
@@ -144,7 +151,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             // commit, seek, pause or stop.
             if (!_context.HasRewinds && !CommitDue && _prefetched is null)
             {
-                _prefetch = consumer.PollAsync(500, cancellationToken);
+                _prefetch = consumer.PollAsync(ListNotHolding(fetched), 500, cancellationToken);
             }
             _delivering = fetched;
             try
@@ -185,6 +192,10 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             }
         }
     }
+
+    /// <summary>The poll list that <paramref name="held"/> (a list or a window on one) is not.</summary>
+    private List<ConsumedRecord> ListNotHolding(IReadOnlyList<ConsumedRecord> held) =>
+        ReferenceEquals(held is RecordWindow window ? window.Source : held, _pollListA) ? _pollListB : _pollListA;
 
     private static bool SamePartition(ConsumedRecord a, ConsumedRecord b) =>
         a.Partition == b.Partition && string.Equals(a.Topic, b.Topic, StringComparison.Ordinal);
