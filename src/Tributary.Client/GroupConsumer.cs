@@ -47,6 +47,18 @@ public sealed record GroupConsumerOptions
     /// starts with the partitions this one left out.
     /// </summary>
     public int FetchMaxBytes { get; init; } = 50 * 1024 * 1024;
+
+    /// <summary>
+    /// <c>metadata.max.age.ms</c>: how often the leader looks again at the subscribed topics' partition counts, and
+    /// makes the group rebalance when they changed since it assigned them (the Java client's default, 5 minutes).
+    /// </summary>
+    public int MetadataMaxAgeMs { get; init; } = 300_000;
+
+    /// <summary>
+    /// How often the leader looks again while a subscribed topic does not exist yet (the Java client asks again at its
+    /// retry back-off): a sink started before its source has created the topic gets the partitions soon after they appear.
+    /// </summary>
+    public int MissingTopicRecheckMs { get; init; } = 500;
 }
 
 /// <summary>
@@ -71,6 +83,10 @@ public sealed class GroupConsumer : IAsyncDisposable
     private string _memberId = "";
     private int _generation = -1;
     private int _nextPartition;
+
+    /// <summary>The subscribed topics' partition counts the leader assigned from (empty on a member that is not the leader).</summary>
+    private readonly Dictionary<string, int> _assignedCounts = new(StringComparer.Ordinal);
+    private long _nextMetadataCheck;
 
     public GroupConsumer(KafkaClient client, GroupConsumerOptions options)
     {
@@ -104,6 +120,10 @@ public sealed class GroupConsumer : IAsyncDisposable
     public async Task<List<ConsumedRecord>> PollAsync(List<ConsumedRecord> records, int maxWaitMs = 200, CancellationToken cancellationToken = default)
     {
         records.Clear();
+        if (!_rejoinNeeded && _assignedCounts.Count > 0 && Environment.TickCount64 >= _nextMetadataCheck)
+        {
+            _rejoinNeeded = await SubscribedTopicsChangedAsync(cancellationToken).ConfigureAwait(false);
+        }
         if (_rejoinNeeded)
         {
             await JoinAsync(cancellationToken).ConfigureAwait(false);
@@ -197,6 +217,7 @@ public sealed class GroupConsumer : IAsyncDisposable
 
     private async Task JoinAsync(CancellationToken cancellationToken)
     {
+        _assignedCounts.Clear();
         _coordinator = await FindCoordinatorAsync(cancellationToken).ConfigureAwait(false);
         var subscription = ConsumerProtocol.Subscription(_options.Topics);
         while (true)
@@ -250,6 +271,7 @@ public sealed class GroupConsumer : IAsyncDisposable
                 throw new KafkaClientException(sync.ErrorCode, $"SyncGroup {_options.GroupId}: error {sync.ErrorCode}.");
             }
             await ResumeAsync(ConsumerProtocol.AssignedPartitions(sync.Assignment), cancellationToken).ConfigureAwait(false);
+            ScheduleMetadataCheck();
             _rejoinNeeded = false;
             _heartbeat ??= Task.Run(() => HeartbeatLoopAsync(_closing.Token));
             return;
@@ -264,6 +286,7 @@ public sealed class GroupConsumer : IAsyncDisposable
         foreach (var topic in subscriptions.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal))
         {
             var count = await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) ?? 0;
+            _assignedCounts[topic] = count;
             var members = subscriptions.Where(s => s.Value.Contains(topic)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
             var next = 0;
             for (var i = 0; i < members.Count; i++)
@@ -282,6 +305,26 @@ public sealed class GroupConsumer : IAsyncDisposable
             Assignment = ConsumerProtocol.Assignment(m.Value.Select(t => (t.Key, (IReadOnlyList<int>)t.Value))),
         })];
     }
+
+    /// <summary>
+    /// Whether a subscribed topic's partition count differs from what the leader assigned from (a topic created, or
+    /// partitions added), as the Java leader compares its assignment's metadata snapshot; schedules the next look.
+    /// </summary>
+    private async Task<bool> SubscribedTopicsChangedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (topic, assigned) in _assignedCounts)
+        {
+            if ((await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) ?? 0) != assigned)
+            {
+                return true;
+            }
+        }
+        ScheduleMetadataCheck();
+        return false;
+    }
+
+    private void ScheduleMetadataCheck() =>
+        _nextMetadataCheck = Environment.TickCount64 + (_assignedCounts.ContainsValue(0) ? _options.MissingTopicRecheckMs : _options.MetadataMaxAgeMs);
 
     /// <summary>Positions for the new assignment: the committed offset, else auto.offset.reset.</summary>
     private async Task ResumeAsync(IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)> assigned, CancellationToken cancellationToken)

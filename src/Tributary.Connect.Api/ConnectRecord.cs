@@ -25,7 +25,13 @@ public abstract class ConnectRecord(string topic, int? kafkaPartition, Schema? k
 
     public long? Timestamp { get; } = timestamp;
 
-    public ConnectHeaders Headers { get; } = headers ?? new ConnectHeaders();
+    private ConnectHeaders? _headers = headers;
+
+    /// <summary>
+    /// The record's headers, made on first use: most records carry none, and a sink that never reads them should not pay
+    /// an object per record. (One thread uses a record at a time, as with every other part of it that can change.)
+    /// </summary>
+    public ConnectHeaders Headers => _headers ??= new ConnectHeaders();
 
     /// <summary>
     /// A record of the same kind (keeping this one's positions) with the given contents; without

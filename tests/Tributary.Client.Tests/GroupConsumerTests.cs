@@ -73,6 +73,32 @@ public sealed class GroupConsumerTests : IAsyncLifetime
         Assert.Equal(4, later.Assignment.Count);
     }
     [Fact]
+    public async Task A_member_subscribed_before_its_topic_exists_is_given_the_partitions_once_the_topic_is_created()
+    {
+        await using var client = NewClient();
+        await using var member = new GroupConsumer(client, Options with { Topics = ["late"], MissingTopicRecheckMs = 200 });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Empty(await member.PollAsync(100, stop.Token));
+        }
+        Assert.Empty(member.Assignment);
+        var generation = member.Generation;
+
+        await client.CreateTopicAsync("late", 2);
+        await client.ProduceAsync("late", 1, [(null, Encoding.UTF8.GetBytes("first"))]);
+        var received = new List<ConsumedRecord>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            received.AddRange(await member.PollAsync(100, stop.Token));
+            return received.Count > 0;
+        }, () => $"the record in the topic created after the join (assignment [{string.Join(", ", member.Assignment)}])", TimeSpan.FromSeconds(20));
+        Assert.Equal("first", Encoding.UTF8.GetString(Assert.Single(received).Value!));
+        Assert.Equal([("late", 0), ("late", 1)], member.Assignment);
+        Assert.True(member.Generation > generation, $"a rebalance made the new assignment (generation {generation} -> {member.Generation})");
+    }
+
+    [Fact]
     public async Task A_poll_stops_at_fetch_max_bytes_and_the_next_starts_with_the_partitions_it_left_out()
     {
         await using var client = NewClient();
