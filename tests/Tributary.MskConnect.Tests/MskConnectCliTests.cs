@@ -149,6 +149,13 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         Assert.True(connector.GetProperty("connectorState").GetString() == "RUNNING", connector.ToString());
         Assert.Equal(2, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
         Assert.Equal(2, server.WorkerProcesses().Count);
+        var listedConnectors = (await server.KafkaConnectJsonAsync("list-connectors", "--connector-name-prefix", connectorName)).GetProperty("connectors");
+        var summary = Assert.Single(listedConnectors.EnumerateArray());
+        Assert.Equal(connectorArn, summary.GetProperty("connectorArn").GetString());
+        Assert.Equal("RUNNING", summary.GetProperty("connectorState").GetString());
+        Assert.Equal(connector.GetProperty("currentVersion").GetString(), summary.GetProperty("currentVersion").GetString());
+        var listedConfigurations = (await server.KafkaConnectJsonAsync("list-worker-configurations")).GetProperty("workerConfigurations");
+        Assert.Contains(listedConfigurations.EnumerateArray(), w => w.GetProperty("workerConfigurationArn").GetString() == workerConfigurationArn);
 
         string metadata = "";
         await Eventually.HoldsAsync(async () =>
