@@ -185,6 +185,16 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
             .ToHashSet();
         Assert.True(taskIds.Count > 1 && taskIds.Max() <= 5, "task ids " + string.Join(",", taskIds.Order()));
 
+        // The server supervises its workers: one killed (SIGKILL) is replaced by a new process and the connector runs on.
+        var running = server.WorkerProcesses();
+        System.Diagnostics.Process.GetProcessById(running[0]).Kill();
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            var now = server.WorkerProcesses();
+            return now.Count == 2 && !now.Contains(running[0]) && connector.GetProperty("connectorState").GetString() == "RUNNING";
+        }, () => $"a new worker replaces the killed {running[0]}; now {string.Join(",", server.WorkerProcesses())}; last: {connector}", TimeSpan.FromSeconds(120));
+
         // A server restart stops the workers and starts the connector's group again from the state file.
         var before = server.WorkerProcesses();
         await server.RestartAsync();
