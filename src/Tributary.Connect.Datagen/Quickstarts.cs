@@ -1,78 +1,63 @@
 namespace Tributary.Connect.Datagen;
 
 /// <summary>
-/// The <c>quickstart</c> values this connector carries: each an Avro schema with generation hints and the field that
-/// keys its records (unless <c>schema.keyfield</c> says otherwise). Field names and types are those of datagen's
-/// published quickstart schemas; the hints (ranges, option lists, patterns) are written here to give values of the same
-/// kind. Only quickstarts whose published schemas we could check are here; datagen's other names are refused by
-/// validation like any unknown name.
+/// The <c>quickstart</c> values this connector carries: each an Avro schema with generation hints
+/// (<c>Quickstarts/NAME.avsc</c>, embedded) and the field that keys its records unless <c>schema.keyfield</c> says
+/// otherwise. Names and key fields are those of datagen's <c>Quickstart</c> enum; the schemas' record names, field
+/// names, Avro types (logical types included) and nesting are those of datagen's published schema files; the hints
+/// (ranges, option lists, patterns) are written here to give values of the same kind. docs/generator.md lists where
+/// each schema's facts come from and datagen's names that are not carried (refused by validation like any unknown name).
+/// Immutable; the schemas are read once, when the class is first used.
 /// </summary>
 public static class Quickstarts
 {
     public sealed record Quickstart(string Name, string KeyField, string Schema);
 
-    public static IReadOnlyDictionary<string, Quickstart> All { get; } = new[]
+    /// <summary>Quickstart name → key field, in datagen's enum order.</summary>
+    private static readonly (string Name, string KeyField)[] Table =
+    [
+        ("clickstream_codes", "code"),
+        ("clickstream", "ip"),
+        ("orders", "orderid"),
+        ("users", "userid"),
+        ("users_", "userid"),
+        ("pageviews", "viewtime"),
+        ("stock_trades", "symbol"),
+        ("inventory", "id"),
+        ("product", "id"),
+        ("purchases", "id"),
+        ("transactions", "transaction_id"),
+        ("stores", "store_id"),
+        ("credit_cards", "card_id"),
+        ("campaign_finance", "candidate_id"),
+        ("fleet_mgmt_description", "vehicle_id"),
+        ("fleet_mgmt_location", "vehicle_id"),
+        ("fleet_mgmt_sensors", "vehicle_id"),
+        ("pizza_orders", "store_id"),
+        ("pizza_orders_completed", "store_id"),
+        ("pizza_orders_cancelled", "store_id"),
+        ("insurance_customer_activity", "activity_id"),
+        ("gaming_games", "id"),
+        ("gaming_player_activity", "player_id"),
+        ("payroll_employee", "employee_id"),
+        ("payroll_employee_location", "employee_id"),
+        ("payroll_bonus", "employee_id"),
+        ("syslog_logs", "host"),
+        ("device_information", "device_ip"),
+        ("shoes", "product_id"),
+        ("shoe_customers", "id"),
+        ("shoe_orders", "order_id"),
+        ("shoe_clickstream", "product_id"),
+    ];
+
+    public static IReadOnlyDictionary<string, Quickstart> All { get; } =
+        Table.ToDictionary(q => q.Name, q => new Quickstart(q.Name, q.KeyField, Read(q.Name)), StringComparer.Ordinal);
+
+    private static string Read(string name)
     {
-        new Quickstart("users", "userid", """
-            {"type":"record","namespace":"ksql","name":"users","fields":[
-              {"name":"registertime","type":{"type":"long","arg.properties":{"range":{"min":1487715775521,"max":1519273364600}}}},
-              {"name":"userid","type":{"type":"string","arg.properties":{"regex":"User_[1-9]"}}},
-              {"name":"regionid","type":{"type":"string","arg.properties":{"regex":"Region_[1-9]"}}},
-              {"name":"gender","type":{"type":"string","arg.properties":{"options":["MALE","FEMALE","OTHER"]}}}]}
-            """),
-        new Quickstart("pageviews", "viewtime", """
-            {"type":"record","namespace":"ksql","name":"pageviews","fields":[
-              {"name":"viewtime","type":{"type":"long","arg.properties":{"iteration":{"start":1,"step":10}}}},
-              {"name":"userid","type":{"type":"string","arg.properties":{"regex":"User_[1-9]"}}},
-              {"name":"pageid","type":{"type":"string","arg.properties":{"regex":"Page_[1-9][0-9]?"}}}]}
-            """),
-        new Quickstart("orders", "orderid", """
-            {"type":"record","namespace":"ksql","name":"orders","fields":[
-              {"name":"ordertime","type":{"type":"long","arg.properties":{"range":{"min":1487715775521,"max":1519273364600}}}},
-              {"name":"orderid","type":{"type":"int","arg.properties":{"iteration":{"start":0}}}},
-              {"name":"itemid","type":{"type":"string","arg.properties":{"regex":"Item_[1-9][0-9]{0,2}"}}},
-              {"name":"orderunits","type":{"type":"double","arg.properties":{"range":{"min":0.1,"max":10.0}}}},
-              {"name":"address","type":{"type":"record","name":"address","fields":[
-                {"name":"city","type":{"type":"string","arg.properties":{"regex":"City_[1-9]{1,2}"}}},
-                {"name":"state","type":{"type":"string","arg.properties":{"regex":"State_[1-9]{1,2}"}}},
-                {"name":"zipcode","type":{"type":"long","arg.properties":{"range":{"min":10000,"max":100000}}}}]}}]}
-            """),
-        new Quickstart("stock_trades", "symbol", """
-            {"type":"record","namespace":"ksql","name":"StockTrade","fields":[
-              {"name":"side","type":{"type":"string","arg.properties":{"options":["BUY","SELL"]}}},
-              {"name":"quantity","type":{"type":"int","arg.properties":{"range":{"min":1,"max":5000}}}},
-              {"name":"symbol","type":{"type":"string","arg.properties":{"regex":"Z[A-Z]{2,4}"}}},
-              {"name":"price","type":{"type":"int","arg.properties":{"range":{"min":5,"max":1000}}}},
-              {"name":"account","type":{"type":"string","arg.properties":{"regex":"[A-Z]{3}[0-9]{3}"}}},
-              {"name":"userid","type":{"type":"string","arg.properties":{"regex":"User_[1-9]"}}}]}
-            """),
-        new Quickstart("purchases", "id", """
-            {"type":"record","namespace":"ksql","name":"purchase","fields":[
-              {"name":"id","type":{"type":"long","arg.properties":{"iteration":{"start":0}}}},
-              {"name":"quantity","type":{"type":"long","arg.properties":{"range":{"min":1,"max":21}}}},
-              {"name":"productid","type":{"type":"long","arg.properties":{"iteration":{"start":0}}}},
-              {"name":"total","type":{"type":"long","arg.properties":{"range":{"min":5,"max":501}}}}]}
-            """),
-        new Quickstart("transactions", "transaction_id", """
-            {"type":"record","namespace":"datagen.example","name":"transactions","fields":[
-              {"name":"transaction_id","type":{"type":"long","arg.properties":{"iteration":{"start":1}}}},
-              {"name":"card_id","type":{"type":"long","arg.properties":{"range":{"min":1,"max":25}}}},
-              {"name":"user_id","type":{"type":"string","arg.properties":{"regex":"User_[1-9]"}}},
-              {"name":"purchase_id","type":{"type":"long","arg.properties":{"iteration":{"start":0}}}},
-              {"name":"store_id","type":{"type":"int","arg.properties":{"range":{"min":1,"max":8}}}}]}
-            """),
-        new Quickstart("inventory", "id", """
-            {"type":"record","namespace":"ksql","name":"inventory","fields":[
-              {"name":"id","type":{"type":"long","arg.properties":{"iteration":{"start":0}}}},
-              {"name":"quantity","type":{"type":"int","arg.properties":{"range":{"min":-100,"max":101}}}},
-              {"name":"productid","type":{"type":"long","arg.properties":{"range":{"min":1,"max":17}}}}]}
-            """),
-        new Quickstart("product", "id", """
-            {"type":"record","namespace":"ksql","name":"product","fields":[
-              {"name":"id","type":{"type":"long","arg.properties":{"iteration":{"start":0}}}},
-              {"name":"name","type":{"type":"string","arg.properties":{"options":["lamp","kettle","bicycle","notebook","backpack","umbrella","teapot","mirror"]}}},
-              {"name":"description","type":{"type":"string","arg.properties":{"iteration":{"start":0}}}},
-              {"name":"price","type":{"type":"long","arg.properties":{"range":{"min":2,"max":21}}}}]}
-            """),
-    }.ToDictionary(q => q.Name, StringComparer.Ordinal);
+        using var stream = typeof(Quickstarts).Assembly.GetManifestResourceStream($"quickstarts/{name}.avsc")
+            ?? throw new InvalidOperationException($"The quickstart schema quickstarts/{name}.avsc is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

@@ -11,9 +11,15 @@ namespace Tributary.Generator.Tests;
 [Trait("Category", "process")]
 public sealed class DatagenConnectorTests(GeneratorServer server) : IClassFixture<GeneratorServer>
 {
-    /// <summary>Each quickstart's fields with the Connect types the JSON converter names (from datagen's published schemas).</summary>
+    /// <summary>
+    /// Quickstarts' fields with the Connect types the JSON converter names (from datagen's published schemas;
+    /// <c>type@Name</c>: a logical type, the schema's <c>name</c> ending in Name). The in-process table of every quickstart
+    /// is <see cref="DatagenQuickstartTests"/>; these run through a server and kcat.
+    /// </summary>
     public static TheoryData<string, string, string> QuickstartShapes() => new()
     {
+        { "clickstream", "ip", "ip:string userid:int32 remote_user:string time:string _time:int64 request:string status:string bytes:string referrer:string agent:string" },
+        { "pizza_orders", "store_id", "store_id:int32 store_order_id:int32 coupon_code:int32 date:int32@Date status:string order_lines:array" },
         { "users", "userid", "registertime:int64 userid:string regionid:string gender:string" },
         { "pageviews", "viewtime", "viewtime:int64 userid:string pageid:string" },
         { "orders", "orderid", "ordertime:int64 orderid:int32 itemid:string orderunits:double address:struct" },
@@ -76,7 +82,9 @@ public sealed class DatagenConnectorTests(GeneratorServer server) : IClassFixtur
         {
             var schema = value.GetProperty("schema");
             Assert.Equal("struct", schema.GetProperty("type").GetString());
-            Assert.Equal(expected, schema.GetProperty("fields").EnumerateArray().Select(f => (f.GetProperty("field").GetString()!, f.GetProperty("type").GetString()!)));
+            Assert.Equal(expected, schema.GetProperty("fields").EnumerateArray().Select(f => (f.GetProperty("field").GetString()!,
+                f.GetProperty("type").GetString()! + (f.TryGetProperty("name", out var name) && name.GetString() is { } logical && logical.StartsWith("org.apache.kafka.connect.data.", StringComparison.Ordinal)
+                    ? "@" + logical[(logical.LastIndexOf('.') + 1)..] : ""))));
             var payload = value.GetProperty("payload");
             foreach (var (field, type) in expected)
             {
@@ -85,12 +93,24 @@ public sealed class DatagenConnectorTests(GeneratorServer server) : IClassFixtur
                 {
                     "string" => kind == JsonValueKind.String,
                     "struct" => kind == JsonValueKind.Object,
+                    "array" => kind == JsonValueKind.Array,
                     _ => kind == JsonValueKind.Number,
                 }, $"{quickstart}.{field} is {kind}, expected {type}: {payload}");
             }
             // The key is the key field's value (as text through the StringConverter).
             var keyValue = payload.GetProperty(keyField);
             Assert.Equal(keyValue.ValueKind == JsonValueKind.String ? keyValue.GetString() : keyValue.GetRawText(), key);
+        }
+        if (quickstart == "pizza_orders")
+        {
+            // The order lines: an array of datagen's order_line records, each one of the record's options.
+            var items = records[0].Value.GetProperty("schema").GetProperty("fields")[5].GetProperty("items");
+            Assert.Equal("pizza_orders.order_line", items.GetProperty("name").GetString());
+            Assert.Equal(["product_id:int32", "category:string", "quantity:int32", "unit_price:double", "net_price:double"],
+                items.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("field").GetString() + ":" + f.GetProperty("type").GetString()));
+            var lines = records.SelectMany(r => r.Value.GetProperty("payload").GetProperty("order_lines").EnumerateArray()).ToList();
+            Assert.All(records, r => Assert.InRange(r.Value.GetProperty("payload").GetProperty("order_lines").GetArrayLength(), 1, 5));
+            Assert.All(lines, l => Assert.Equal(l.GetProperty("unit_price").GetDouble() * l.GetProperty("quantity").GetInt32(), l.GetProperty("net_price").GetDouble(), 6));
         }
     }
 

@@ -107,6 +107,29 @@ public sealed partial class GenerateCommandTests(GeneratorServer server) : IClas
         Assert.Equal(1500, lines.Select(AssertSensorShape).Distinct().Count());
     }
 
+    [Fact]
+    public async Task Records_the_service_refuses_are_counted_as_errors_reported_once_and_end_with_exit_code_3()
+    {
+        var template = server.WriteFile("refused.json", SensorTemplate);
+        var stream = "no-such-stream-" + Guid.NewGuid().ToString("N")[..8];
+        var result = await server.GenerateAsync(TimeSpan.FromSeconds(120), "--template", template, "--rate", "400", "--count", "1000", "--to", "kinesis:" + stream);
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var summary = Summary().Match(result.StandardOutput);
+        Assert.True(summary.Success, result.ToString());
+        Assert.Equal("0", summary.Groups["sent"].Value);
+        Assert.Equal("1000", summary.Groups["errors"].Value);
+        // The service's message, once however many requests it refused; the progress lines count the errors as they come.
+        var refusals = result.StandardError.Split('\n').Where(l => l.StartsWith($"tributary generate: kinesis:{stream}: ", StringComparison.Ordinal)).ToList();
+        var refusal = Assert.Single(refusals);
+        Assert.Contains(stream, refusal[$"tributary generate: kinesis:{stream}: ".Length..], StringComparison.Ordinal);
+        var progress = Progress().Matches(result.StandardError);
+        Assert.True(progress.Count >= 1, result.ToString());
+        Assert.All(progress, p => Assert.Equal("0", p.Groups["sent"].Value));
+        var errors = progress.Select(p => long.Parse(p.Groups["errors"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(errors.Order(), errors);
+        Assert.True(errors[^1] > 0, result.ToString());
+    }
+
     [Theory]
     [InlineData("{\"id\": {{random.number(5)}, \"x\": 1}", "Unterminated token at line 1, column 8")]
     [InlineData("{\n  \"status\": \"{{random.arrayElemnt([\"OK\"])}}\"\n}", "Invalid method: random.arrayElemnt (the token at line 2, column 14)")]

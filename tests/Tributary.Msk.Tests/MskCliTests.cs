@@ -26,6 +26,12 @@ public sealed class MskCliTests(MskServer server) : IClassFixture<MskServer>
         Assert.Equal("PROVISIONED", cluster.GetProperty("ClusterType").GetString());
         Assert.Equal(1, cluster.GetProperty("Provisioned").GetProperty("NumberOfBrokerNodes").GetInt32());
 
+        // ListClusters (v1): the same cluster in the first API's shape.
+        var v1 = Assert.Single((await server.KafkaJsonAsync("list-clusters")).GetProperty("ClusterInfoList").EnumerateArray());
+        Assert.Equal(arn, v1.GetProperty("ClusterArn").GetString());
+        Assert.Equal("ACTIVE", v1.GetProperty("State").GetString());
+        Assert.Equal(1, v1.GetProperty("NumberOfBrokerNodes").GetInt32());
+
         var described = (await server.KafkaJsonAsync("describe-cluster-v2", "--cluster-arn", arn)).GetProperty("ClusterInfo");
         Assert.Equal(arn, described.GetProperty("ClusterArn").GetString());
         var versionBefore = described.GetProperty("CurrentVersion").GetString()!;
@@ -50,6 +56,13 @@ public sealed class MskCliTests(MskServer server) : IClassFixture<MskServer>
         var configurationArn = created.GetProperty("Arn").GetString()!;
         Assert.StartsWith($"arn:aws:kafka:us-east-1:000000000000:configuration/{name}/", configurationArn, StringComparison.Ordinal);
         Assert.Equal(1, created.GetProperty("LatestRevision").GetProperty("Revision").GetInt64());
+
+        var describedConfiguration = await server.KafkaJsonAsync("describe-configuration", "--arn", configurationArn);
+        Assert.Equal(name, describedConfiguration.GetProperty("Name").GetString());
+        Assert.Equal("ACTIVE", describedConfiguration.GetProperty("State").GetString());
+        Assert.Equal("small messages", describedConfiguration.GetProperty("Description").GetString());
+        Assert.Equal(["3.9.x"], describedConfiguration.GetProperty("KafkaVersions").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(1, describedConfiguration.GetProperty("LatestRevision").GetProperty("Revision").GetInt64());
 
         var revision = await server.KafkaJsonAsync("describe-configuration-revision", "--arn", configurationArn, "--revision", "1");
         Assert.Equal(propertiesText, Encoding.UTF8.GetString(Convert.FromBase64String(revision.GetProperty("ServerProperties").GetString()!)));

@@ -61,6 +61,41 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         Assert.Contains("debezium-" + bucket, names);
         Assert.Contains("unknown-" + bucket, names);
 
+        // A JAR (matched by its own file name), a ZIP holding a .NET plugin assembly (extracted for the workers'
+        // plugin.path), a ZIP that is not one, and a key with no object.
+        var jar = Path.Combine(Path.GetTempPath(), "kafka-connect-s3-10.5.13.jar");
+        await File.WriteAllBytesAsync(jar, File.ReadAllBytes(debezium));
+        var dotnet = Zip(("acme-connectors/Acme.Connect.Ledger.dll", "not really an assembly"), ("acme-connectors/Acme.Connect.Ledger.deps.json", "{}"));
+        var notZip = Path.Combine(Path.GetTempPath(), "mskc-" + Guid.NewGuid().ToString("N") + ".zip");
+        await File.WriteAllTextAsync(notZip, "plain text, no archive");
+        (await server.CliAsync("s3", "cp", jar, $"s3://{bucket}/kafka-connect-s3-10.5.13.jar")).EnsureSuccess();
+        (await server.CliAsync("s3", "cp", dotnet, $"s3://{bucket}/dotnet.zip")).EnsureSuccess();
+        (await server.CliAsync("s3", "cp", notZip, $"s3://{bucket}/not-a.zip")).EnsureSuccess();
+        var more = await Task.WhenAll(
+            server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "s3-jar-" + bucket, "--content-type", "JAR",
+                "--location", $"s3Location={{bucketArn=arn:aws:s3:::{bucket},fileKey=kafka-connect-s3-10.5.13.jar}}"),
+            server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "dotnet-" + bucket, "--content-type", "ZIP",
+                "--location", $"s3Location={{bucketArn=arn:aws:s3:::{bucket},fileKey=dotnet.zip}}"),
+            server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "not-zip-" + bucket, "--content-type", "ZIP",
+                "--location", $"s3Location={{bucketArn=arn:aws:s3:::{bucket},fileKey=not-a.zip}}"),
+            server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "missing-" + bucket, "--content-type", "ZIP",
+                "--location", $"s3Location={{bucketArn=arn:aws:s3:::{bucket},fileKey=missing.zip}}"));
+        var arns = more.Select(c => c.GetProperty("customPluginArn").GetString()!).ToArray();
+        var states = new JsonElement[arns.Length];
+        await Eventually.HoldsAsync(async () =>
+        {
+            states = await Task.WhenAll(arns.Select(a => server.KafkaConnectJsonAsync("describe-custom-plugin", "--custom-plugin-arn", a)));
+            return states.All(d => d.GetProperty("customPluginState").GetString() != "CREATING");
+        }, "the four plugins leave CREATING", Patience);
+        Assert.Equal(["ACTIVE", "ACTIVE", "CREATE_FAILED", "CREATE_FAILED"], states.Select(d => d.GetProperty("customPluginState").GetString()));
+        Assert.Equal("JAR", states[0].GetProperty("latestRevision").GetProperty("contentType").GetString());
+        var extracted = Path.Combine(server.DataDirectory, "msk-connect", "plugins", arns[1].Split('/')[^1], "1", "acme-connectors", "Acme.Connect.Ledger.dll");
+        Assert.True(File.Exists(extracted), extracted + " was not extracted");
+        Assert.Equal("INVALID_ZIP", states[2].GetProperty("stateDescription").GetProperty("code").GetString());
+        Assert.Contains($"s3://{bucket}/not-a.zip is not a ZIP archive", states[2].GetProperty("stateDescription").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("S3_OBJECT_NOT_FOUND", states[3].GetProperty("stateDescription").GetProperty("code").GetString());
+        Assert.Contains($"s3://{bucket}/missing.zip", states[3].GetProperty("stateDescription").GetProperty("message").GetString(), StringComparison.Ordinal);
+
         var deleted = await server.KafkaConnectJsonAsync("delete-custom-plugin", "--custom-plugin-arn", bad);
         Assert.Equal("DELETING", deleted.GetProperty("customPluginState").GetString());
         var gone = await server.CliAsync("kafkaconnect", "describe-custom-plugin", "--custom-plugin-arn", bad);
@@ -114,6 +149,13 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         Assert.True(connector.GetProperty("connectorState").GetString() == "RUNNING", connector.ToString());
         Assert.Equal(2, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
         Assert.Equal(2, server.WorkerProcesses().Count);
+        var listedConnectors = (await server.KafkaConnectJsonAsync("list-connectors", "--connector-name-prefix", connectorName)).GetProperty("connectors");
+        var summary = Assert.Single(listedConnectors.EnumerateArray());
+        Assert.Equal(connectorArn, summary.GetProperty("connectorArn").GetString());
+        Assert.Equal("RUNNING", summary.GetProperty("connectorState").GetString());
+        Assert.Equal(connector.GetProperty("currentVersion").GetString(), summary.GetProperty("currentVersion").GetString());
+        var listedConfigurations = (await server.KafkaConnectJsonAsync("list-worker-configurations")).GetProperty("workerConfigurations");
+        Assert.Contains(listedConfigurations.EnumerateArray(), w => w.GetProperty("workerConfigurationArn").GetString() == workerConfigurationArn);
 
         string metadata = "";
         await Eventually.HoldsAsync(async () =>
@@ -133,6 +175,25 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
             using var record = JsonDocument.Parse(line);
             Assert.True(record.RootElement.TryGetProperty("pageid", out _), line);
         }
+
+        // tasks.max=50 asked; MSK Connect caps it at maxWorkerCount × mcuCount × 2 = 3 × 1 × 2: datagen's task.id header
+        // names the task of each record, and none is beyond the sixth.
+        var headers = (await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-t", topic, "-C", "-o", "beginning", "-c", "300", "-q", "-f", "%h\n"], TimeSpan.FromSeconds(60))).EnsureSuccess();
+        var taskIds = headers.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(h => System.Text.RegularExpressions.Regex.Match(h, @"(?:^|,)task\.id=(\d+)(?:,|$)"))
+            .Select(m => { Assert.True(m.Success, headers.StandardOutput); return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture); })
+            .ToHashSet();
+        Assert.True(taskIds.Count > 1 && taskIds.Max() <= 5, "task ids " + string.Join(",", taskIds.Order()));
+
+        // The server supervises its workers: one killed (SIGKILL) is replaced by a new process and the connector runs on.
+        var running = server.WorkerProcesses();
+        System.Diagnostics.Process.GetProcessById(running[0]).Kill();
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            var now = server.WorkerProcesses();
+            return now.Count == 2 && !now.Contains(running[0]) && connector.GetProperty("connectorState").GetString() == "RUNNING";
+        }, () => $"a new worker replaces the killed {running[0]}; now {string.Join(",", server.WorkerProcesses())}; last: {connector}", TimeSpan.FromSeconds(120));
 
         // A server restart stops the workers and starts the connector's group again from the state file.
         var before = server.WorkerProcesses();
@@ -155,6 +216,9 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
             return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 3;
         }, () => "the connector runs on three workers after the update; last: " + connector, TimeSpan.FromSeconds(120));
         Assert.Equal(3, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
+        // DescribeConnector shows the workers running now (MSK's shape has no member for it: a response header).
+        var debug = (await server.CliAsync("kafkaconnect", "describe-connector", "--connector-arn", connectorArn, "--debug")).EnsureSuccess();
+        Assert.Contains("'x-tributary-worker-count': '3'", debug.StandardError, StringComparison.Ordinal);
 
         // The JS SDK v3 (the CLI v2 here predates these operations): tags, and the update as a connector operation.
         var scripts = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "aws", "node");

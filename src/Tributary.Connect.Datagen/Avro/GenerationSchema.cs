@@ -11,8 +11,13 @@ public sealed class SchemaDefinitionException(string message) : Exception(messag
 /// Random Generator hints datagen's schemas carry in <c>arg.properties</c> — <c>options</c> (pick one of these values),
 /// <c>range</c> (<c>min</c> inclusive, <c>max</c> exclusive, for numbers), <c>iteration</c> (<c>start</c>, <c>step</c>
 /// (default 1), optional <c>restart</c>: a counter per field), <c>regex</c> (a string matching it, <see cref="RegexGenerator"/>)
-/// and <c>length</c> (a number or <c>{min,max}</c>: of strings, bytes, arrays and maps). Without hints a value is drawn
-/// over the type (strings of 8 random letters, booleans, numbers over the type's range).
+/// and <c>length</c> (a number or <c>{min,max}</c>: of strings, bytes, arrays and maps). <c>options</c> also works on
+/// records (JSON objects with the record's fields: the whole record is one of them), arrays (JSON arrays) and maps (JSON
+/// objects), as datagen's quickstarts use it; each option is read against the type when the schema is read. Without
+/// hints a value is drawn over the type (strings of 8 random letters, booleans, numbers over the type's range).
+/// <para>Logical types become Connect's, as Confluent's AvroData maps them: <c>timestamp-millis</c> on a long is
+/// Connect's Timestamp, <c>date</c> on an int its Date, <c>time-millis</c> on an int its Time (values are UTC
+/// <see cref="DateTime"/>s; the hints still bound the underlying number); other logical types keep their base type.</para>
 /// <para>Types: null, boolean, int, long, float, double, bytes, string, record (a Connect struct named with the Avro full
 /// name), enum (a string), array, map (string keys), fixed (bytes), and unions: <c>["null", T]</c> is an optional T
 /// (null one time in ten unless options say otherwise); other unions pick a branch at random and are generated as their
@@ -47,6 +52,45 @@ public abstract class GenerationSchema
 
     /// <summary>The record fields' nodes by name (a record root), for <c>schema.keyfield</c>.</summary>
     public virtual GenerationSchema? Field(string name) => null;
+
+    /// <summary>
+    /// An <c>options</c> entry (a JSON literal) as a value of this node, checked against its type; throws
+    /// <see cref="SchemaDefinitionException"/> saying where (<paramref name="where"/>) and what is wrong.
+    /// </summary>
+    internal abstract object? FromJson(JsonElement value, string where);
+
+    /// <summary>An <c>options</c> hint on a record, array or map: each entry read through <see cref="FromJson"/>; none: null.</summary>
+    private static object?[]? CompositeOptions(JsonElement hints, GenerationSchema node, string path)
+    {
+        if (hints.ValueKind != JsonValueKind.Object || !hints.TryGetProperty("options", out var options))
+        {
+            return null;
+        }
+        var where = Where(path);
+        if (options.ValueKind != JsonValueKind.Array || options.GetArrayLength() == 0)
+        {
+            throw new SchemaDefinitionException($"{where}: \"options\" must be a non-empty array");
+        }
+        return [.. options.EnumerateArray().Select((option, i) => node.FromJson(option, $"{where}: option {i + 1}"))];
+    }
+
+    /// <summary>A primitive with an Avro <c>logicalType</c> that AvroData maps to a Connect logical type; otherwise the primitive.</summary>
+    private static GenerationSchema WithLogicalType(JsonElement node, ScalarNode primitive, bool optional)
+    {
+        if (!node.TryGetProperty("logicalType", out var logical) || logical.ValueKind != JsonValueKind.String)
+        {
+            return primitive;
+        }
+        var type = primitive.ConnectSchema.Type;
+        var builder = (logical.GetString(), type) switch
+        {
+            ("timestamp-millis", SchemaType.Int64) => Timestamp.Builder(),
+            ("date", SchemaType.Int32) => Date.Builder(),
+            ("time-millis", SchemaType.Int32) => Time.Builder(),
+            _ => null,
+        };
+        return builder is null ? primitive : new LogicalNode(primitive, (optional ? builder.Optional() : builder).Build());
+    }
 
     private static GenerationSchema Read(JsonElement node, string path, string? space, Dictionary<string, GenerationSchema> named, bool optional)
     {
@@ -83,7 +127,7 @@ public abstract class GenerationSchema
         var typeName = type.GetString()!;
         if (Primitive(typeName, hints, path, optional) is { } hinted)
         {
-            return hinted;
+            return WithLogicalType(node, hinted, optional);
         }
         switch (typeName)
         {
@@ -115,7 +159,9 @@ public abstract class GenerationSchema
                             : Read(fieldType, fieldPath, recordSpace, named, optional: false);
                         record.Add(fieldName.GetString()!, node2);
                     }
-                    return record.Seal();
+                    record.Seal();
+                    record.Options = CompositeOptions(hints, record, path);
+                    return record;
                 }
             case "enum":
                 {
@@ -133,13 +179,17 @@ public abstract class GenerationSchema
                 {
                     var items = node.TryGetProperty("items", out var itemType) ? Read(itemType, path + "[]", space, named, optional: false)
                         : throw new SchemaDefinitionException($"{Where(path)}: array without \"items\"");
-                    return new CollectionNode(items, isMap: false, Hints.Length(hints, path), optional);
+                    var array = new CollectionNode(items, isMap: false, Hints.Length(hints, path), optional);
+                    array.Options = CompositeOptions(hints, array, path);
+                    return array;
                 }
             case "map":
                 {
                     var values = node.TryGetProperty("values", out var valueType) ? Read(valueType, path + "{}", space, named, optional: false)
                         : throw new SchemaDefinitionException($"{Where(path)}: map without \"values\"");
-                    return new CollectionNode(values, isMap: true, Hints.Length(hints, path), optional);
+                    var map = new CollectionNode(values, isMap: true, Hints.Length(hints, path), optional);
+                    map.Options = CompositeOptions(hints, map, path);
+                    return map;
                 }
             case "fixed":
                 {
@@ -220,6 +270,12 @@ internal sealed class RecordNode(string name, bool optional) : GenerationSchema
     private readonly List<(string Name, GenerationSchema Node)> _fields = [];
     private Schema? _schema;
 
+    /// <summary>
+    /// The record's <c>options</c> as structs, or null. A pick hands out the same instance each time (no allocation per
+    /// record); Connect's records are not changed in place by converters or transformations, which build new structs.
+    /// </summary>
+    public object?[]? Options { get; set; }
+
     public override Schema ConnectSchema => _schema ?? throw new SchemaDefinitionException($"record {name} refers to itself; recursive records cannot be generated");
 
     public void Add(string field, GenerationSchema node) => _fields.Add((field, node));
@@ -243,12 +299,45 @@ internal sealed class RecordNode(string name, bool optional) : GenerationSchema
 
     public override object? Next(Random random)
     {
+        if (Options is { } options)
+        {
+            return options[random.Next(options.Length)];
+        }
         var value = new Struct(ConnectSchema);
         foreach (var (field, node) in _fields)
         {
             value.Put(field, node.Next(random));
         }
         return value;
+    }
+
+    /// <summary>An object with the record's fields (an optional field may be left out: null); no others.</summary>
+    internal override object? FromJson(JsonElement value, string where)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new SchemaDefinitionException($"{where} is not an object with the fields of {name}: {value.GetRawText()}");
+        }
+        foreach (var property in value.EnumerateObject())
+        {
+            if (Field(property.Name) is null)
+            {
+                throw new SchemaDefinitionException($"{where}: {name} has no field '{property.Name}'");
+            }
+        }
+        var result = new Struct(ConnectSchema);
+        foreach (var (field, node) in _fields)
+        {
+            if (value.TryGetProperty(field, out var fieldValue))
+            {
+                result.Put(field, node.FromJson(fieldValue, $"{where}.{field}"));
+            }
+            else if (!node.ConnectSchema.IsOptional)
+            {
+                throw new SchemaDefinitionException($"{where} lacks the field '{field}'");
+            }
+        }
+        return result;
     }
 }
 
@@ -257,6 +346,8 @@ internal sealed class NullableNode(GenerationSchema inner) : GenerationSchema
     public override Schema ConnectSchema => inner.ConnectSchema;
 
     public override object? Next(Random random) => random.Next(10) == 0 ? null : inner.Next(random);
+
+    internal override object? FromJson(JsonElement value, string where) => value.ValueKind == JsonValueKind.Null ? null : inner.FromJson(value, where);
 }
 
 internal sealed class UnionNode(List<GenerationSchema> branches, bool hasNull) : GenerationSchema
@@ -268,11 +359,53 @@ internal sealed class UnionNode(List<GenerationSchema> branches, bool hasNull) :
         var pick = random.Next(branches.Count + (hasNull ? 1 : 0));
         return pick < branches.Count ? branches[pick].Next(random) : null;
     }
+
+    /// <summary>Null (when the union has it), else the first branch that reads the value.</summary>
+    internal override object? FromJson(JsonElement value, string where)
+    {
+        if (hasNull && value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        foreach (var branch in branches)
+        {
+            try
+            {
+                return branch.FromJson(value, where);
+            }
+            catch (SchemaDefinitionException)
+            {
+                // The next branch may take it.
+            }
+        }
+        throw new SchemaDefinitionException($"{where}: {value.GetRawText()} fits no branch of the union");
+    }
+}
+
+/// <summary>A long or int with an Avro logical type Connect knows: the underlying number as Connect's logical value.</summary>
+internal sealed class LogicalNode(ScalarNode inner, Schema schema) : GenerationSchema
+{
+    public override Schema ConnectSchema => schema;
+
+    public override object? Next(Random random) => ToLogical(inner.Next(random));
+
+    internal override object? FromJson(JsonElement value, string where) => ToLogical(inner.FromJson(value, where));
+
+    private object? ToLogical(object? number) => (schema.Name, number) switch
+    {
+        (Timestamp.LogicalName, long millis) => Epoch.FromMillis(millis),
+        (Date.LogicalName, int days) => DateTime.UnixEpoch.AddDays(days),
+        (Time.LogicalName, int millis) => DateTime.UnixEpoch.AddMilliseconds(millis),
+        _ => number,
+    };
 }
 
 internal sealed class CollectionNode(GenerationSchema items, bool isMap, (int Min, int Max) length, bool optional) : GenerationSchema
 {
     private readonly Schema _schema = Build(items, isMap, optional);
+
+    /// <summary>The <c>options</c> as lists or dictionaries, or null; a pick hands out the same instance (see <see cref="RecordNode.Options"/>).</summary>
+    public object?[]? Options { get; set; }
 
     public override Schema ConnectSchema => _schema;
 
@@ -284,6 +417,10 @@ internal sealed class CollectionNode(GenerationSchema items, bool isMap, (int Mi
 
     public override object? Next(Random random)
     {
+        if (Options is { } options)
+        {
+            return options[random.Next(options.Length)];
+        }
         var count = random.Next(length.Min, length.Max + 1);
         if (isMap)
         {
@@ -300,5 +437,28 @@ internal sealed class CollectionNode(GenerationSchema items, bool isMap, (int Mi
             list.Add(items.Next(random));
         }
         return list;
+    }
+
+    /// <summary>A JSON array (an array's option) or object (a map's), each element read by the item node.</summary>
+    internal override object? FromJson(JsonElement value, string where)
+    {
+        if (isMap)
+        {
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                throw new SchemaDefinitionException($"{where} is not an object (a map's entries): {value.GetRawText()}");
+            }
+            var map = new Dictionary<object, object?>();
+            foreach (var entry in value.EnumerateObject())
+            {
+                map[entry.Name] = items.FromJson(entry.Value, $"{where}.{entry.Name}");
+            }
+            return map;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new SchemaDefinitionException($"{where} is not an array: {value.GetRawText()}");
+        }
+        return value.EnumerateArray().Select((element, i) => items.FromJson(element, $"{where}[{i}]")).ToList();
     }
 }

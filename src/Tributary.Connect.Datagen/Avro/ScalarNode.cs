@@ -125,7 +125,7 @@ internal sealed record Hints(ScalarKind Kind)
     private static double Number(JsonElement value, string where, string what) =>
         value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw new SchemaDefinitionException($"{where}: {what} must be a number, not {value.GetRawText()}");
 
-    private static object? Convert(JsonElement option, ScalarKind kind, string where)
+    internal static object? Convert(JsonElement option, ScalarKind kind, string where)
     {
         object? value = kind switch
         {
@@ -153,6 +153,8 @@ internal sealed class ScalarNode(Schema schema, Hints hints) : GenerationSchema
     private double? _next = hints.IterationStart;
 
     public override Schema ConnectSchema => schema;
+
+    internal override object? FromJson(JsonElement value, string where) => Hints.Convert(value, hints.Kind, where);
 
     public override object? Next(Random random)
     {
