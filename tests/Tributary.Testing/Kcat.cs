@@ -24,4 +24,17 @@ public static class Kcat
         }
         return messages;
     }
+
+    /// <summary>
+    /// A partition's end offset (kcat -Q at timestamp -1), or -1 while the topic does not exist: a cheap check to make
+    /// before reading a large topic whole.
+    /// </summary>
+    public static async Task<long> EndOffsetAsync(string bootstrap, string topic, int partition = 0)
+    {
+        InteropClients.RequireKcat();
+        var result = await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-Q", "-t", $"{topic}:{partition}:-1"], TimeSpan.FromSeconds(30));
+        // "<topic> [<partition>] offset <n>"; an unknown topic prints an error instead.
+        var words = result.StandardOutput.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        return result.ExitCode == 0 && words.Length >= 2 && words[^2] == "offset" && long.TryParse(words[^1], out var offset) ? offset : -1;
+    }
 }
