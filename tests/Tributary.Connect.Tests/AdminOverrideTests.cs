@@ -53,6 +53,8 @@ public sealed class AdminOverrideTests : IAsyncLifetime
             WorkerFile(""),
             Connector("elsewhere", $"connector.class=FileStreamSource\nfile={Input("elsewhere")}\ntopic=created-elsewhere\n{Creation}\nadmin.override.bootstrap.servers={AdminBootstrap}\nadmin.override.client.id=elsewhere-admin\nadmin.override.request.timeout.ms=20000"),
             Connector("here", $"connector.class=FileStreamSource\nfile={Input("here")}\ntopic=created-here\n{Creation}"),
+            Connector("moved", $"connector.class=FileStreamSource\nfile={Input("moved")}\ntopic=moved-records\nproducer.override.bootstrap.servers={AdminBootstrap}"),
+            Connector("moved-back", $"connector.class=FileStreamSink\ntopics=moved-records\nfile={_directory.File("moved.out")}\nconsumer.override.bootstrap.servers={AdminBootstrap}"),
             Connector("dlq", $"""
                 connector.class=FileStreamSink
                 topics=sink-in
@@ -79,6 +81,14 @@ public sealed class AdminOverrideTests : IAsyncLifetime
             // Without the override everything happens on the worker's cluster.
             Assert.Equal(3, await workerClient.PartitionCountAsync("created-here"));
             Assert.Null(await adminClient.PartitionCountAsync("created-here"));
+
+            // producer.override.bootstrap.servers: the records went to the other cluster only; consumer.override's sink
+            // read them back from there.
+            await Eventually.HoldsAsync(async () => await EndOffsetsAsync(adminClient, "moved-records") == 3, () => $"moved-records on the other cluster\n{worker.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            Assert.Null(await workerClient.PartitionCountAsync("moved-records"));
+            var movedOut = _directory.File("moved.out");
+            await Eventually.HoldsAsync(() => System.IO.File.Exists(movedOut) && System.IO.File.ReadAllLines(movedOut).Length == 3, () => $"the sink wrote the moved records\n{worker.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            Assert.Equal(["one", "two", "three"], System.IO.File.ReadAllLines(movedOut));
 
             // The sink's DLQ topic is made on the admin cluster at task start; the rejected record is reported to the
             // worker's cluster.

@@ -6,8 +6,8 @@ using Tributary.Connect.Runtime.Config;
 namespace Tributary.Connect.Runtime.Worker;
 
 /// <summary>
-/// Which Kafka client a task's producer or consumer uses, by its security settings (<c>security.protocol</c>,
-/// <c>ssl.*</c>, <c>sasl.*</c>), layered as Kafka's Worker layers a task client's properties: the worker's top-level
+/// Which Kafka client a task's producer or consumer uses, by its servers (<c>bootstrap.servers</c>) and security settings
+/// (<c>security.protocol</c>, <c>ssl.*</c>, <c>sasl.*</c>), layered as Kafka's Worker layers a task client's properties: the worker's top-level
 /// keys, then the worker's <c>producer.*</c> (source tasks) or <c>consumer.*</c> (sink tasks) keys, then the
 /// connector's <c>producer.override.*</c> / <c>consumer.override.*</c> keys. (Kafka itself does not give task clients the
 /// top-level keys; taking them as the bottom layer keeps Kafka's configurations working — they repeat the settings under
@@ -31,14 +31,36 @@ public static class TaskClients
         {
             layered[key] = value;
         }
+        // bootstrap.servers layered the same way: a task's producer or consumer may work against another cluster
+        // (producer.override.bootstrap.servers, consumer.override.bootstrap.servers, or the worker's prefixed key).
+        var servers = string.Join(",", worker.BootstrapServerList);
+        if (worker.WithPrefix(workerPrefix).TryGetValue(BootstrapServersKey, out var workerServers))
+        {
+            servers = workerServers;
+        }
         foreach (var (key, value) in connectorConfig)
         {
-            if (key.StartsWith(overridePrefix, StringComparison.Ordinal) && ClientSecurityProperties.IsSecurityKey(key[overridePrefix.Length..]))
+            if (!key.StartsWith(overridePrefix, StringComparison.Ordinal))
             {
-                layered[key[overridePrefix.Length..]] = value;
+                continue;
+            }
+            var name = key[overridePrefix.Length..];
+            if (ClientSecurityProperties.IsSecurityKey(name))
+            {
+                layered[name] = value;
+            }
+            else if (name == BootstrapServersKey)
+            {
+                servers = value;
             }
         }
-        if (layered.Count == own.Count && layered.All(p => own.TryGetValue(p.Key, out var v) && v == p.Value))
+        var serverList = servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (serverList.Length == 0)
+        {
+            throw new ConfigException(overridePrefix + BootstrapServersKey, servers, "The client needs at least one bootstrap server");
+        }
+        var sameServers = serverList.SequenceEqual(worker.BootstrapServerList, StringComparer.Ordinal);
+        if (sameServers && layered.Count == own.Count && layered.All(p => own.TryGetValue(p.Key, out var v) && v == p.Value))
         {
             return workerClient;
         }
@@ -51,7 +73,7 @@ public static class TaskClients
         {
             throw new ConfigException(e.Message);
         }
-        owned = new KafkaClient(new KafkaClientOptions { BootstrapServers = worker.BootstrapServerList, ClientId = clientId, Security = security });
+        owned = new KafkaClient(new KafkaClientOptions { BootstrapServers = serverList, ClientId = clientId, Security = security });
         return owned;
     }
 
