@@ -40,6 +40,9 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
     private readonly KafkaConfigStore? _configStore;
     private readonly Func<string, int, IReadOnlyDictionary<string, string>, SourceTransactions>? _sourceTransactions;
     private readonly IActiveTopicStore? _activeTopics;
+
+    /// <summary>Resolves <c>${provider:path:key}</c> variables where configurations are used (they are stored as written).</summary>
+    private readonly ConfigTransformer _configTransformer;
     private readonly bool _topicTracking;
     private readonly CancellationTokenSource _disposing = new();
 
@@ -58,6 +61,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         _configStore = configStore;
         _sourceTransactions = sourceTransactions;
         _activeTopics = activeTopics;
+        _configTransformer = ConfigTransformer.From(worker.Originals);
         _topicTracking = worker.GetBoolean(WorkerConfig.TopicTrackingEnable);
         _worker = worker;
         _plugins = plugins;
@@ -87,7 +91,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
 
     public KafkaClient Client => _client;
 
-    public ConfigInfos Validate(IReadOnlyDictionary<string, string> config) => _validator.Validate(config);
+    /// <summary>Validates the configuration with its variables resolved, as Kafka's herder validates it.</summary>
+    public ConfigInfos Validate(IReadOnlyDictionary<string, string> config) => _validator.Validate(_configTransformer.Transform(config));
 
     public IReadOnlyList<string> ConnectorNames()
     {
@@ -833,9 +838,11 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         var taskClass = TaskClassOf(entry);
         var taskClassName = taskClass.GetCustomAttributes(typeof(ConnectPluginAttribute), false).OfType<ConnectPluginAttribute>().FirstOrDefault()?.ClassName ?? taskClass.FullName ?? taskClass.Name;
         var full = new List<IReadOnlyDictionary<string, string>>();
+        var resolvedConnector = _configTransformer.Transform(entry.Config);
         foreach (var config in configs)
         {
-            var taskConfig = new Dictionary<string, string>(config, StringComparer.Ordinal) { ["task.class"] = taskClassName };
+            // What the connector copied from its resolved configuration gets its variables back before it is stored.
+            var taskConfig = new Dictionary<string, string>(_configTransformer.Reverse(entry.Config, resolvedConnector, config), StringComparer.Ordinal) { ["task.class"] = taskClassName };
             if (entry.Plugin.Kind == PluginType.Sink)
             {
                 foreach (var key in new[] { SinkConnector.TopicsConfig, SinkConnector.TopicsRegexConfig })
@@ -861,7 +868,8 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         {
             var connector = PluginRegistry.Create<Connector>(entry.Plugin);
             connector.Initialize(entry.Plugin.Kind == PluginType.Source ? new SourceContext(this, entry, _offsets.ReaderFor(entry.Name)) : new SinkContext(this, entry));
-            await Task.Run(() => connector.StartAsync(entry.Config, CancellationToken.None)).WaitAsync(ConnectorCallTimeout).ConfigureAwait(false);
+            var resolved = _configTransformer.Transform(entry.Config);
+            await Task.Run(() => connector.StartAsync(resolved, CancellationToken.None)).WaitAsync(ConnectorCallTimeout).ConfigureAwait(false);
             lock (_statusLock)
             {
                 entry.Connector = connector;
@@ -898,38 +906,40 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
 
     private void StartTask(ConnectorEntry entry, int id)
     {
-        var config = entry.TaskConfigs[id];
+        var config = _configTransformer.Transform(entry.TaskConfigs[id]);
+        // The connector's configuration as the task's clients, converters and error handling read it: variables resolved.
+        var connectorConfig = _configTransformer.Transform(entry.Config);
         var logger = _loggers.CreateLogger($"Tributary.Connect.Task.{entry.Name}-{id}");
         KafkaClient? ownClient = null;
         KafkaClient? ownAdmin = null;
         var started = false;
         try
         {
-            var parsed = (entry.Plugin.Kind == PluginType.Sink ? ConnectorConfig.Sink : ConnectorConfig.Source).Parse(entry.Config);
+            var parsed = (entry.Plugin.Kind == PluginType.Sink ? ConnectorConfig.Sink : ConnectorConfig.Source).Parse(connectorConfig);
             var errorConfig = ErrorHandlingConfig.From(parsed);
-            var pipeline = TaskPipeline.Build(_plugins, _worker, entry.Config);
+            var pipeline = TaskPipeline.Build(_plugins, _worker, connectorConfig);
             var paused = entry.Target == TargetState.PAUSED;
             WorkerTaskBase task;
             if (entry.Plugin.Kind == PluginType.Source)
             {
                 var sourceTask = (SourceTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 var errors = new RetryWithToleranceOperator(errorConfig, null, logger, entry.Name, id);
-                var client = TaskClients.For(_worker, _client, SourceProducerConfig.WorkerProducerPrefix, ClientConfigOverridePolicy.ProducerOverridePrefix, entry.Config, $"connector-producer-{entry.Name}-{id}", out ownClient);
-                var topicCreation = TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), entry.Config);
+                var client = TaskClients.For(_worker, _client, SourceProducerConfig.WorkerProducerPrefix, ClientConfigOverridePolicy.ProducerOverridePrefix, connectorConfig, $"connector-producer-{entry.Name}-{id}", out ownClient);
+                var topicCreation = TopicCreation.From(_worker.GetBoolean(WorkerConfig.TopicCreationEnable), connectorConfig);
                 // Kafka makes a source task's admin client only for topic creation; without it the task has no admin work.
-                var admin = topicCreation is null ? null : TaskClients.Admin(_worker, _client, entry.Config, $"connector-adminclient-{entry.Name}-{id}", out ownAdmin);
+                var admin = topicCreation is null ? null : TaskClients.Admin(_worker, _client, connectorConfig, $"connector-adminclient-{entry.Name}-{id}", out ownAdmin);
                 task = new WorkerSourceTask(entry.Name, id, sourceTask, config, pipeline, errors, client, _offsets, _worker.OffsetFlushInterval, topicCreation, this, logger,
-                    SourceProducerConfig.From(_worker, entry.Config), _sourceTransactions?.Invoke(entry.Name, id, entry.Config), admin);
+                    SourceProducerConfig.From(_worker, connectorConfig), _sourceTransactions?.Invoke(entry.Name, id, connectorConfig), admin);
             }
             else
             {
                 var sinkTask = (SinkTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 // The DLQ topic is set up through the connector's admin client (Kafka's client id for it: connector-dlq-adminclient-).
-                var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, TaskClients.Admin(_worker, _client, entry.Config, "connector-dlq-adminclient-", out ownAdmin), errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
+                var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, TaskClients.Admin(_worker, _client, connectorConfig, "connector-dlq-adminclient-", out ownAdmin), errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
                 var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
                 var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
-                var consumer = SinkConsumerConfig.From(_worker, entry.Config, SinkGroup(entry.Name), topics);
-                var client = TaskClients.For(_worker, _client, SinkConsumerConfig.WorkerConsumerPrefix, ClientConfigOverridePolicy.ConsumerOverridePrefix, entry.Config, $"connector-consumer-{entry.Name}-{id}", out ownClient);
+                var consumer = SinkConsumerConfig.From(_worker, connectorConfig, SinkGroup(entry.Name), topics);
+                var client = TaskClients.For(_worker, _client, SinkConsumerConfig.WorkerConsumerPrefix, ClientConfigOverridePolicy.ConsumerOverridePrefix, connectorConfig, $"connector-consumer-{entry.Name}-{id}", out ownClient);
                 task = new WorkerSinkTask(entry.Name, id, sinkTask, config, pipeline, errors, dlq, client, consumer, _worker.OffsetFlushInterval, this, logger);
             }
             lock (_statusLock)
