@@ -23,6 +23,14 @@ public sealed record GroupConsumerOptions
 
     public required IReadOnlyList<string> Topics { get; init; }
 
+    /// <summary>
+    /// A pattern subscription (the Java client's <c>subscribe(Pattern)</c>, Connect's <c>topics.regex</c>): when set,
+    /// <see cref="Topics"/> is ignored and the member subscribes to every non-internal topic whose whole name matches,
+    /// looked up again at each join and every <see cref="MetadataMaxAgeMs"/> (so a topic created later joins the
+    /// subscription with a rebalance).
+    /// </summary>
+    public System.Text.RegularExpressions.Regex? TopicPattern { get; init; }
+
     /// <summary><c>session.timeout.ms</c>.</summary>
     public int SessionTimeoutMs { get; init; } = 10_000;
 
@@ -86,12 +94,19 @@ public sealed class GroupConsumer : IAsyncDisposable
 
     /// <summary>The subscribed topics' partition counts the leader assigned from (empty on a member that is not the leader).</summary>
     private readonly Dictionary<string, int> _assignedCounts = new(StringComparer.Ordinal);
+
+    /// <summary>The topics this member subscribed with at its last join (the pattern's matches, or the fixed list).</summary>
+    private IReadOnlyList<string> _subscribed = [];
+
+    /// <summary>The pattern anchored at both ends: Java's <c>Matcher.matches()</c> wants the whole name matched.</summary>
+    private readonly System.Text.RegularExpressions.Regex? _wholeNamePattern;
     private long _nextMetadataCheck;
 
     public GroupConsumer(KafkaClient client, GroupConsumerOptions options)
     {
         _client = client;
         _options = options;
+        _wholeNamePattern = options.TopicPattern is { } pattern ? new System.Text.RegularExpressions.Regex($"^(?:{pattern})\\z", pattern.Options) : null;
     }
 
     /// <summary>The member id the coordinator gave this member ("" before the first join).</summary>
@@ -120,7 +135,7 @@ public sealed class GroupConsumer : IAsyncDisposable
     public async Task<List<ConsumedRecord>> PollAsync(List<ConsumedRecord> records, int maxWaitMs = 200, CancellationToken cancellationToken = default)
     {
         records.Clear();
-        if (!_rejoinNeeded && _assignedCounts.Count > 0 && Environment.TickCount64 >= _nextMetadataCheck)
+        if (!_rejoinNeeded && (_assignedCounts.Count > 0 || _options.TopicPattern is not null) && Environment.TickCount64 >= _nextMetadataCheck)
         {
             _rejoinNeeded = await SubscribedTopicsChangedAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -219,7 +234,8 @@ public sealed class GroupConsumer : IAsyncDisposable
     {
         _assignedCounts.Clear();
         _coordinator = await FindCoordinatorAsync(cancellationToken).ConfigureAwait(false);
-        var subscription = ConsumerProtocol.Subscription(_options.Topics);
+        _subscribed = _options.TopicPattern is null ? _options.Topics : await MatchingTopicsAsync(cancellationToken).ConfigureAwait(false);
+        var subscription = ConsumerProtocol.Subscription(_subscribed);
         while (true)
         {
             var join = await _coordinator.SendNegotiatedAsync<JoinGroupResponse>(new JoinGroupRequest
@@ -312,6 +328,10 @@ public sealed class GroupConsumer : IAsyncDisposable
     /// </summary>
     private async Task<bool> SubscribedTopicsChangedAsync(CancellationToken cancellationToken)
     {
+        if (_options.TopicPattern is not null && !(await MatchingTopicsAsync(cancellationToken).ConfigureAwait(false)).SequenceEqual(_subscribed, StringComparer.Ordinal))
+        {
+            return true;
+        }
         foreach (var (topic, assigned) in _assignedCounts)
         {
             if ((await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) ?? 0) != assigned)
@@ -324,7 +344,18 @@ public sealed class GroupConsumer : IAsyncDisposable
     }
 
     private void ScheduleMetadataCheck() =>
-        _nextMetadataCheck = Environment.TickCount64 + (_assignedCounts.ContainsValue(0) ? _options.MissingTopicRecheckMs : _options.MetadataMaxAgeMs);
+        _nextMetadataCheck = Environment.TickCount64 + (_assignedCounts.ContainsValue(0) || _options.TopicPattern is not null && _subscribed.Count == 0 ? _options.MissingTopicRecheckMs : _options.MetadataMaxAgeMs);
+
+    /// <summary>The non-internal topics whose whole name matches the pattern, in name order.</summary>
+    private async Task<IReadOnlyList<string>> MatchingTopicsAsync(CancellationToken cancellationToken)
+    {
+        var metadata = await _client.RefreshMetadataAsync(null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return [.. metadata.Topics
+            .Where(t => t is { ErrorCode: 0, IsInternal: false, Name: { } name } && _wholeNamePattern!.IsMatch(name))
+            .Select(t => t.Name!)
+            .Order(StringComparer.Ordinal)];
+    }
+
 
     /// <summary>Positions for the new assignment: the committed offset, else auto.offset.reset.</summary>
     private async Task ResumeAsync(IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)> assigned, CancellationToken cancellationToken)

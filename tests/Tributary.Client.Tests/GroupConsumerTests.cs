@@ -99,6 +99,43 @@ public sealed class GroupConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pattern_subscription_takes_the_matching_topics_and_one_created_later()
+    {
+        await using var client = NewClient();
+        await client.CreateTopicAsync("orders-eu", 1);
+        await client.CreateTopicAsync("orders-eu-archive", 1);
+        await client.CreateTopicAsync("returns", 1);
+        foreach (var topic in new[] { "orders-eu", "orders-eu-archive", "returns" })
+        {
+            await client.ProduceAsync(topic, 0, [(null, Encoding.UTF8.GetBytes(topic))]);
+        }
+        // The whole name must match (Java's Matcher.matches): "orders-[a-z]+" is not "orders-eu-archive".
+        var pattern = new System.Text.RegularExpressions.Regex("orders-[a-z]+");
+        await using var member = new GroupConsumer(client, Options with { Topics = [], TopicPattern = pattern, MetadataMaxAgeMs = 300 });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var received = new List<string>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            received.AddRange((await member.PollAsync(100, stop.Token)).Select(r => Encoding.UTF8.GetString(r.Value!)));
+            return received.Count > 0;
+        }, "the matching topic's record", TimeSpan.FromSeconds(20));
+        Assert.Equal(["orders-eu"], received);
+        Assert.Equal([("orders-eu", 0)], member.Assignment);
+        // Committed, so the rebalance the new topic causes resumes here (an eager rebalance starts again from the commits).
+        await member.CommitAsync(stop.Token);
+
+        await client.CreateTopicAsync("orders-us", 2);
+        await client.ProduceAsync("orders-us", 1, [(null, Encoding.UTF8.GetBytes("orders-us"))]);
+        await Eventually.HoldsAsync(async () =>
+        {
+            received.AddRange((await member.PollAsync(100, stop.Token)).Select(r => Encoding.UTF8.GetString(r.Value!)));
+            return received.Count > 1;
+        }, () => $"the record of the topic created later (assignment [{string.Join(", ", member.Assignment)}])", TimeSpan.FromSeconds(20));
+        Assert.Equal(["orders-eu", "orders-us"], received);
+        Assert.Equal([("orders-eu", 0), ("orders-us", 0), ("orders-us", 1)], member.Assignment);
+    }
+
+    [Fact]
     public async Task A_poll_stops_at_fetch_max_bytes_and_the_next_starts_with_the_partitions_it_left_out()
     {
         await using var client = NewClient();

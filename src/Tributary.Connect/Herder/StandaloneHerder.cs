@@ -938,7 +938,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
                 var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, TaskClients.Admin(_worker, _client, connectorConfig, "connector-dlq-adminclient-", out ownAdmin), errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
                 var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
                 var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
-                var consumer = SinkConsumerConfig.From(_worker, connectorConfig, SinkGroup(entry.Name), topics);
+                var consumer = SinkConsumerConfig.From(_worker, connectorConfig, SinkGroup(entry.Name), topics, config.GetValueOrDefault(SinkConnector.TopicsRegexConfig));
                 var client = TaskClients.For(_worker, _client, SinkConsumerConfig.WorkerConsumerPrefix, ClientConfigOverridePolicy.ConsumerOverridePrefix, connectorConfig, $"connector-consumer-{entry.Name}-{id}", out ownClient);
                 task = new WorkerSinkTask(entry.Name, id, sinkTask, config, pipeline, errors, dlq, client, consumer, _worker.OffsetFlushInterval, this, logger);
             }

@@ -19,7 +19,8 @@ public sealed record SinkConsumerConfig(GroupConsumerOptions Options, int MaxPol
     public const string AutoOffsetResetKey = "auto.offset.reset";
     public const int DefaultMaxPollRecords = 500;
 
-    public static SinkConsumerConfig From(WorkerConfig worker, IReadOnlyDictionary<string, string> connectorConfig, string groupId, IReadOnlyList<string> topics)
+    /// <param name="topicsRegex">The task's <c>topics.regex</c> (a pattern subscription), or null for <paramref name="topics"/>.</param>
+    public static SinkConsumerConfig From(WorkerConfig worker, IReadOnlyDictionary<string, string> connectorConfig, string groupId, IReadOnlyList<string> topics, string? topicsRegex = null)
     {
         var settings = new Dictionary<string, string>(worker.WithPrefix(WorkerConsumerPrefix), StringComparer.Ordinal);
         foreach (var (key, value) in connectorConfig)
@@ -29,7 +30,19 @@ public sealed record SinkConsumerConfig(GroupConsumerOptions Options, int MaxPol
                 settings[key[ClientConfigOverridePolicy.ConsumerOverridePrefix.Length..]] = value;
             }
         }
-        var defaults = new GroupConsumerOptions { GroupId = groupId, Topics = topics };
+        System.Text.RegularExpressions.Regex? pattern = null;
+        if (topicsRegex is { Length: > 0 })
+        {
+            try
+            {
+                pattern = new System.Text.RegularExpressions.Regex(topicsRegex, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigException("topics.regex", topicsRegex, e.Message);
+            }
+        }
+        var defaults = new GroupConsumerOptions { GroupId = groupId, Topics = topics, TopicPattern = pattern };
         var reset = settings.TryGetValue(AutoOffsetResetKey, out var resetText) ? resetText.Trim() : "earliest";
         if (reset is not ("earliest" or "latest"))
         {
@@ -44,6 +57,8 @@ public sealed record SinkConsumerConfig(GroupConsumerOptions Options, int MaxPol
             RebalanceTimeoutMs = Int(settings, "max.poll.interval.ms", defaults.RebalanceTimeoutMs, 1),
             MaxPartitionFetchBytes = Int(settings, "max.partition.fetch.bytes", defaults.MaxPartitionFetchBytes, 1),
             FetchMaxBytes = Int(settings, "fetch.max.bytes", defaults.FetchMaxBytes, 1),
+            // How soon a new topic matching topics.regex (or new partitions) is picked up.
+            MetadataMaxAgeMs = Int(settings, "metadata.max.age.ms", defaults.MetadataMaxAgeMs, 0),
         };
         return new SinkConsumerConfig(options, Int(settings, MaxPollRecordsKey, DefaultMaxPollRecords, 1));
     }
