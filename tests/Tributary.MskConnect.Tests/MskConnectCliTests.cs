@@ -6,7 +6,7 @@ namespace Tributary.MskConnect.Tests;
 
 /// <summary>
 /// MSK Connect through the AWS CLI against one real `tributary serve`: plugin archives copied to the embedded bucket
-/// with `aws s3 cp` and inspected (a Debezium MySQL zip ACTIVE, a zip with nothing known CREATE_FAILED with what was
+/// (or to s3rver, read through msk.connect.plugin.s3.endpoint) with `aws s3 cp` and inspected (a Debezium MySQL zip ACTIVE, a zip with nothing known CREATE_FAILED with what was
 /// found), a worker configuration, an autoscaled Datagen connector run by worker processes that reaches RUNNING and
 /// writes records kcat reads, then deleted with its processes; MSK Connect's errors as the CLI prints them.
 /// </summary>
@@ -101,6 +101,48 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         var gone = await server.CliAsync("kafkaconnect", "describe-custom-plugin", "--custom-plugin-arn", bad);
         Assert.NotEqual(0, gone.ExitCode);
         Assert.Contains("(NotFoundException)", gone.StandardError, StringComparison.Ordinal);
+
+        // With msk.connect.plugin.s3.endpoint the archive is read from that S3-compatible service (s3rver here, its copy
+        // made with `aws s3 cp` against s3rver), not from the embedded bucket: the same bucket name exists only there.
+        var s3rverRoot = Path.Combine(Path.GetTempPath(), "mskc-s3rver-" + Guid.NewGuid().ToString("N"));
+        await using var s3rver = await S3rver.StartAsync(s3rverRoot);
+        var s3rverEnvironment = AwsServeFixture.Environment();
+        s3rverEnvironment["AWS_ACCESS_KEY_ID"] = S3rver.Credentials;
+        s3rverEnvironment["AWS_SECRET_ACCESS_KEY"] = S3rver.Credentials;
+        var externalBucket = "external-" + bucket;
+        foreach (var command in new[] { new[] { "s3", "mb", $"s3://{externalBucket}" }, ["s3", "cp", debezium, $"s3://{externalBucket}/plugins/debezium.zip"] })
+        {
+            (await ClientProcess.RunAsync(AwsServeFixture.AwsCli, ["--endpoint-url", s3rver.Endpoint, .. command], TimeSpan.FromSeconds(60), environment: s3rverEnvironment)).EnsureSuccess();
+        }
+        string[] external = [$"msk.connect.plugin.s3.endpoint={s3rver.Endpoint}", $"msk.connect.plugin.s3.access.key={S3rver.Credentials}", $"msk.connect.plugin.s3.secret.key={S3rver.Credentials}"];
+        server.Settings.AddRange(external);
+        await server.RestartAsync();
+        try
+        {
+            var fromS3rver = await Task.WhenAll(
+                server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "s3rver-" + bucket, "--content-type", "ZIP",
+                    "--location", $"s3Location={{bucketArn=arn:aws:s3:::{externalBucket},fileKey=plugins/debezium.zip}}"),
+                server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "s3rver-missing-" + bucket, "--content-type", "ZIP",
+                    "--location", $"s3Location={{bucketArn=arn:aws:s3:::{externalBucket},fileKey=plugins/missing.zip}}"));
+            var externalArns = fromS3rver.Select(c => c.GetProperty("customPluginArn").GetString()!).ToArray();
+            await Eventually.HoldsAsync(async () =>
+            {
+                states = await Task.WhenAll(externalArns.Select(a => server.KafkaConnectJsonAsync("describe-custom-plugin", "--custom-plugin-arn", a)));
+                return states.All(d => d.GetProperty("customPluginState").GetString() != "CREATING");
+            }, "the s3rver plugins leave CREATING", Patience);
+            Assert.True(states[0].GetProperty("customPluginState").GetString() == "ACTIVE", states[0].ToString());
+            Assert.Equal(new FileInfo(debezium).Length, states[0].GetProperty("latestRevision").GetProperty("fileDescription").GetProperty("fileSize").GetInt64());
+            Assert.Equal("CREATE_FAILED", states[1].GetProperty("customPluginState").GetString());
+            Assert.Equal("S3_OBJECT_NOT_FOUND", states[1].GetProperty("stateDescription").GetProperty("code").GetString());
+            Assert.Contains($"s3://{externalBucket}/plugins/missing.zip", states[1].GetProperty("stateDescription").GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains(s3rver.Requests(), r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains($"/{externalBucket}/plugins/debezium.zip", StringComparison.Ordinal));
+        }
+        finally
+        {
+            server.Settings.RemoveAll(external.Contains);
+            await server.RestartAsync();
+            Directory.Delete(s3rverRoot, recursive: true);
+        }
     }
 
     [Fact]
