@@ -8,7 +8,8 @@ namespace Tributary.MskConnect.Tests;
 /// MSK Connect through the AWS CLI against one real `tributary serve`: plugin archives copied to the embedded bucket
 /// (or to s3rver, read through msk.connect.plugin.s3.endpoint) with `aws s3 cp` and inspected (a Debezium MySQL zip ACTIVE, a zip with nothing known CREATE_FAILED with what was
 /// found), a worker configuration, an autoscaled Datagen connector run by worker processes that reaches RUNNING and
-/// writes records kcat reads, then deleted with its processes; MSK Connect's errors as the CLI prints them.
+/// writes records kcat reads, updated to provisioned capacity (workers × MCU, tasks.max capped at both × 2), then
+/// deleted with its processes; MSK Connect's errors as the CLI prints them.
 /// </summary>
 public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<MskConnectServer>
 {
@@ -247,20 +248,35 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
             return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 2;
         }, () => "the connector runs again on two workers after the restart; last: " + connector, TimeSpan.FromSeconds(120));
 
-        // A capacity update to three workers: UPDATING, then RUNNING on three processes.
+        // A capacity update to provisioned capacity, three workers of two MCUs: UPDATING, then RUNNING on three processes.
         var updated = await server.KafkaConnectJsonAsync("update-connector", "--connector-arn", connectorArn,
             "--current-version", connector.GetProperty("currentVersion").GetString()!,
-            "--capacity", "autoScaling={minWorkerCount=3,maxWorkerCount=3,mcuCount=1,scaleInPolicy={cpuUtilizationPercentage=1},scaleOutPolicy={cpuUtilizationPercentage=95}}");
+            "--capacity", "provisionedCapacity={mcuCount=2,workerCount=3}");
         Assert.Equal("UPDATING", updated.GetProperty("connectorState").GetString());
         await Eventually.HoldsAsync(async () =>
         {
             connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
             return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 3;
         }, () => "the connector runs on three workers after the update; last: " + connector, TimeSpan.FromSeconds(120));
-        Assert.Equal(3, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
+        Assert.Equal(3, connector.GetProperty("capacity").GetProperty("provisionedCapacity").GetProperty("workerCount").GetInt32());
+        Assert.Equal(2, connector.GetProperty("capacity").GetProperty("provisionedCapacity").GetProperty("mcuCount").GetInt32());
+        Assert.False(connector.GetProperty("capacity").TryGetProperty("autoScaling", out _), connector.ToString());
         // DescribeConnector shows the workers running now (MSK's shape has no member for it: a response header).
         var debug = (await server.CliAsync("kafkaconnect", "describe-connector", "--connector-arn", connectorArn, "--debug")).EnsureSuccess();
         Assert.Contains("'x-tributary-worker-count': '3'", debug.StandardError, StringComparison.Ordinal);
+        // tasks.max=50 is now capped at workerCount × mcuCount × 2 = 12: among the latest records (the last 1,000 per
+        // partition, 1,000 in all) tasks 6..11, beyond the autoscaled cap, write too, and none is beyond the twelfth.
+        HashSet<int> latestTaskIds = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            var all = (await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-t", topic, "-C", "-o", "-1000", "-c", "1000", "-q", "-f", "%h\n"], TimeSpan.FromSeconds(60))).EnsureSuccess();
+            latestTaskIds = [.. all.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(h => System.Text.RegularExpressions.Regex.Match(h, @"(?:^|,)task\.id=(\d+)(?:,|$)"))
+                .Where(m => m.Success)
+                .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+            return latestTaskIds.Any(id => id > 5);
+        }, () => "tasks beyond the sixth write after the update; task ids " + string.Join(",", latestTaskIds.Order()), TimeSpan.FromSeconds(60));
+        Assert.True(latestTaskIds.Max() <= 11, "task ids " + string.Join(",", latestTaskIds.Order()));
 
         // The JS SDK v3 (the CLI v2 here predates these operations): tags, and the update as a connector operation.
         var scripts = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "aws", "node");
