@@ -8,7 +8,8 @@ namespace Tributary.Generator.Tests;
 /// <summary>
 /// <c>tributary generate</c> as its own process against a running server: records to a topic (read back with kcat),
 /// to a Kinesis stream (read back with the AWS CLI) and to a delivery stream (the delivered objects), the progress
-/// line and the summary, and a malformed template refused before anything is sent.
+/// line and the summary, a malformed template or a missing stream refused before anything is sent, and records refused
+/// mid-run (the stream deleted) counted as errors.
 /// </summary>
 [Trait("Category", "process")]
 public sealed partial class GenerateCommandTests(GeneratorServer server) : IClassFixture<GeneratorServer>
@@ -108,26 +109,50 @@ public sealed partial class GenerateCommandTests(GeneratorServer server) : IClas
     }
 
     [Fact]
-    public async Task Records_the_service_refuses_are_counted_as_errors_reported_once_and_end_with_exit_code_3()
+    public async Task A_missing_stream_is_refused_before_sending_and_records_refused_mid_run_end_with_exit_code_3()
     {
         var template = server.WriteFile("refused.json", SensorTemplate);
-        var stream = "no-such-stream-" + Guid.NewGuid().ToString("N")[..8];
-        var result = await server.GenerateAsync(TimeSpan.FromSeconds(120), "--template", template, "--rate", "400", "--count", "1000", "--to", "kinesis:" + stream);
-        Assert.True(result.ExitCode == 3, result.ToString());
-        var summary = Summary().Match(result.StandardOutput);
-        Assert.True(summary.Success, result.ToString());
-        Assert.Equal("0", summary.Groups["sent"].Value);
-        Assert.Equal("1000", summary.Groups["errors"].Value);
-        // The service's message, once however many requests it refused; the progress lines count the errors as they come.
-        var refusals = result.StandardError.Split('\n').Where(l => l.StartsWith($"tributary generate: kinesis:{stream}: ", StringComparison.Ordinal)).ToList();
+        var missing = "no-such-stream-" + Guid.NewGuid().ToString("N")[..8];
+        // A stream that does not exist is looked up first: exit code 1, one line saying why, nothing sent.
+        var refused = await Task.WhenAll(
+            server.GenerateAsync(TimeSpan.FromSeconds(60), "--template", template, "--rate", "400", "--count", "1000", "--to", "kinesis:" + missing),
+            server.GenerateAsync(TimeSpan.FromSeconds(60), "--template", template, "--rate", "400", "--count", "1000", "--to", "firehose:" + missing));
+        foreach (var (result, kind) in refused.Zip(new[] { "kinesis", "firehose" }))
+        {
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.Equal("", result.StandardOutput);
+            Assert.Contains($"tributary generate: {kind}:{missing} cannot be used: ResourceNotFoundException", result.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotMatch(Progress(), result.StandardError);
+        }
+
+        // A stream deleted while records are being sent: the records refused from then on are errors, the service's
+        // message is printed once however many requests it refused, and the run ends with exit code 3.
+        var stream = "deleted-midway-" + Guid.NewGuid().ToString("N")[..8];
+        await server.CreateStreamAsync(stream, 1);
+        var run = server.GenerateAsync(TimeSpan.FromSeconds(120), "--template", template, "--rate", "200", "--count", "3000", "--to", "kinesis:" + stream);
+        var shard = (await server.AwsAsync("kinesis", "list-shards", "--stream-name", stream)).GetProperty("Shards")[0].GetProperty("ShardId").GetString()!;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var iterator = (await server.AwsAsync("kinesis", "get-shard-iterator", "--stream-name", stream, "--shard-id", shard, "--shard-iterator-type", "TRIM_HORIZON"))
+                .GetProperty("ShardIterator").GetString()!;
+            return (await server.AwsAsync("kinesis", "get-records", "--shard-iterator", iterator, "--limit", "1")).GetProperty("Records").GetArrayLength() > 0;
+        }, "the generator's first records are in the stream", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        await server.AwsAsync("kinesis", "delete-stream", "--stream-name", stream);
+        var midway = await run;
+        Assert.True(midway.ExitCode == 3, midway.ToString());
+        var summary = Summary().Match(midway.StandardOutput);
+        Assert.True(summary.Success, midway.ToString());
+        var sent = int.Parse(summary.Groups["sent"].Value, CultureInfo.InvariantCulture);
+        var failed = int.Parse(summary.Groups["errors"].Value, CultureInfo.InvariantCulture);
+        Assert.True(sent > 0 && failed > 0 && sent + failed == 3000, midway.ToString());
+        var refusals = midway.StandardError.Split('\n').Where(l => l.StartsWith($"tributary generate: kinesis:{stream}: ", StringComparison.Ordinal)).ToList();
         var refusal = Assert.Single(refusals);
         Assert.Contains(stream, refusal[$"tributary generate: kinesis:{stream}: ".Length..], StringComparison.Ordinal);
-        var progress = Progress().Matches(result.StandardError);
-        Assert.True(progress.Count >= 1, result.ToString());
-        Assert.All(progress, p => Assert.Equal("0", p.Groups["sent"].Value));
+        var progress = Progress().Matches(midway.StandardError);
+        Assert.True(progress.Count >= 1, midway.ToString());
         var errors = progress.Select(p => long.Parse(p.Groups["errors"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(errors.Order(), errors);
-        Assert.True(errors[^1] > 0, result.ToString());
+        Assert.True(errors[^1] > 0, midway.ToString());
     }
 
     [Theory]

@@ -6,9 +6,10 @@ namespace Tributary.MskConnect.Tests;
 
 /// <summary>
 /// MSK Connect through the AWS CLI against one real `tributary serve`: plugin archives copied to the embedded bucket
-/// with `aws s3 cp` and inspected (a Debezium MySQL zip ACTIVE, a zip with nothing known CREATE_FAILED with what was
+/// (or to s3rver, read through msk.connect.plugin.s3.endpoint) with `aws s3 cp` and inspected (a Debezium MySQL zip ACTIVE, a zip with nothing known CREATE_FAILED with what was
 /// found), a worker configuration, an autoscaled Datagen connector run by worker processes that reaches RUNNING and
-/// writes records kcat reads, then deleted with its processes; MSK Connect's errors as the CLI prints them.
+/// writes records kcat reads, updated to provisioned capacity (workers × MCU, tasks.max capped at both × 2), then
+/// deleted with its processes; MSK Connect's errors as the CLI prints them.
 /// </summary>
 public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<MskConnectServer>
 {
@@ -101,6 +102,48 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         var gone = await server.CliAsync("kafkaconnect", "describe-custom-plugin", "--custom-plugin-arn", bad);
         Assert.NotEqual(0, gone.ExitCode);
         Assert.Contains("(NotFoundException)", gone.StandardError, StringComparison.Ordinal);
+
+        // With msk.connect.plugin.s3.endpoint the archive is read from that S3-compatible service (s3rver here, its copy
+        // made with `aws s3 cp` against s3rver), not from the embedded bucket: the same bucket name exists only there.
+        var s3rverRoot = Path.Combine(Path.GetTempPath(), "mskc-s3rver-" + Guid.NewGuid().ToString("N"));
+        await using var s3rver = await S3rver.StartAsync(s3rverRoot);
+        var s3rverEnvironment = AwsServeFixture.Environment();
+        s3rverEnvironment["AWS_ACCESS_KEY_ID"] = S3rver.Credentials;
+        s3rverEnvironment["AWS_SECRET_ACCESS_KEY"] = S3rver.Credentials;
+        var externalBucket = "external-" + bucket;
+        foreach (var command in new[] { new[] { "s3", "mb", $"s3://{externalBucket}" }, ["s3", "cp", debezium, $"s3://{externalBucket}/plugins/debezium.zip"] })
+        {
+            (await ClientProcess.RunAsync(AwsServeFixture.AwsCli, ["--endpoint-url", s3rver.Endpoint, .. command], TimeSpan.FromSeconds(60), environment: s3rverEnvironment)).EnsureSuccess();
+        }
+        string[] external = [$"msk.connect.plugin.s3.endpoint={s3rver.Endpoint}", $"msk.connect.plugin.s3.access.key={S3rver.Credentials}", $"msk.connect.plugin.s3.secret.key={S3rver.Credentials}"];
+        server.Settings.AddRange(external);
+        await server.RestartAsync();
+        try
+        {
+            var fromS3rver = await Task.WhenAll(
+                server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "s3rver-" + bucket, "--content-type", "ZIP",
+                    "--location", $"s3Location={{bucketArn=arn:aws:s3:::{externalBucket},fileKey=plugins/debezium.zip}}"),
+                server.KafkaConnectJsonAsync("create-custom-plugin", "--name", "s3rver-missing-" + bucket, "--content-type", "ZIP",
+                    "--location", $"s3Location={{bucketArn=arn:aws:s3:::{externalBucket},fileKey=plugins/missing.zip}}"));
+            var externalArns = fromS3rver.Select(c => c.GetProperty("customPluginArn").GetString()!).ToArray();
+            await Eventually.HoldsAsync(async () =>
+            {
+                states = await Task.WhenAll(externalArns.Select(a => server.KafkaConnectJsonAsync("describe-custom-plugin", "--custom-plugin-arn", a)));
+                return states.All(d => d.GetProperty("customPluginState").GetString() != "CREATING");
+            }, "the s3rver plugins leave CREATING", Patience);
+            Assert.True(states[0].GetProperty("customPluginState").GetString() == "ACTIVE", states[0].ToString());
+            Assert.Equal(new FileInfo(debezium).Length, states[0].GetProperty("latestRevision").GetProperty("fileDescription").GetProperty("fileSize").GetInt64());
+            Assert.Equal("CREATE_FAILED", states[1].GetProperty("customPluginState").GetString());
+            Assert.Equal("S3_OBJECT_NOT_FOUND", states[1].GetProperty("stateDescription").GetProperty("code").GetString());
+            Assert.Contains($"s3://{externalBucket}/plugins/missing.zip", states[1].GetProperty("stateDescription").GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains(s3rver.Requests(), r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains($"/{externalBucket}/plugins/debezium.zip", StringComparison.Ordinal));
+        }
+        finally
+        {
+            server.Settings.RemoveAll(external.Contains);
+            await server.RestartAsync();
+            Directory.Delete(s3rverRoot, recursive: true);
+        }
     }
 
     [Fact]
@@ -205,20 +248,35 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
             return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 2;
         }, () => "the connector runs again on two workers after the restart; last: " + connector, TimeSpan.FromSeconds(120));
 
-        // A capacity update to three workers: UPDATING, then RUNNING on three processes.
+        // A capacity update to provisioned capacity, three workers of two MCUs: UPDATING, then RUNNING on three processes.
         var updated = await server.KafkaConnectJsonAsync("update-connector", "--connector-arn", connectorArn,
             "--current-version", connector.GetProperty("currentVersion").GetString()!,
-            "--capacity", "autoScaling={minWorkerCount=3,maxWorkerCount=3,mcuCount=1,scaleInPolicy={cpuUtilizationPercentage=1},scaleOutPolicy={cpuUtilizationPercentage=95}}");
+            "--capacity", "provisionedCapacity={mcuCount=2,workerCount=3}");
         Assert.Equal("UPDATING", updated.GetProperty("connectorState").GetString());
         await Eventually.HoldsAsync(async () =>
         {
             connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
             return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 3;
         }, () => "the connector runs on three workers after the update; last: " + connector, TimeSpan.FromSeconds(120));
-        Assert.Equal(3, connector.GetProperty("capacity").GetProperty("autoScaling").GetProperty("minWorkerCount").GetInt32());
+        Assert.Equal(3, connector.GetProperty("capacity").GetProperty("provisionedCapacity").GetProperty("workerCount").GetInt32());
+        Assert.Equal(2, connector.GetProperty("capacity").GetProperty("provisionedCapacity").GetProperty("mcuCount").GetInt32());
+        Assert.False(connector.GetProperty("capacity").TryGetProperty("autoScaling", out _), connector.ToString());
         // DescribeConnector shows the workers running now (MSK's shape has no member for it: a response header).
         var debug = (await server.CliAsync("kafkaconnect", "describe-connector", "--connector-arn", connectorArn, "--debug")).EnsureSuccess();
         Assert.Contains("'x-tributary-worker-count': '3'", debug.StandardError, StringComparison.Ordinal);
+        // tasks.max=50 is now capped at workerCount × mcuCount × 2 = 12: among the latest records (the last 1,000 per
+        // partition, 1,000 in all) tasks 6..11, beyond the autoscaled cap, write too, and none is beyond the twelfth.
+        HashSet<int> latestTaskIds = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            var all = (await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-t", topic, "-C", "-o", "-1000", "-c", "1000", "-q", "-f", "%h\n"], TimeSpan.FromSeconds(60))).EnsureSuccess();
+            latestTaskIds = [.. all.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(h => System.Text.RegularExpressions.Regex.Match(h, @"(?:^|,)task\.id=(\d+)(?:,|$)"))
+                .Where(m => m.Success)
+                .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+            return latestTaskIds.Any(id => id > 5);
+        }, () => "tasks beyond the sixth write after the update; task ids " + string.Join(",", latestTaskIds.Order()), TimeSpan.FromSeconds(60));
+        Assert.True(latestTaskIds.Max() <= 11, "task ids " + string.Join(",", latestTaskIds.Order()));
 
         // The JS SDK v3 (the CLI v2 here predates these operations): tags, and the update as a connector operation.
         var scripts = Path.Combine(InteropPaths.RepositoryRoot, "tests", "interop", "aws", "node");

@@ -95,7 +95,7 @@ public class ConfigurationTests
     public void The_secret_rule_picks_exactly_the_options_that_hold_secrets()
     {
         var secrets = ServerConfiguration.Keys.All.Where(ConfigurationSecrets.IsSecret).Order().ToArray();
-        Assert.Equal(["aws.credentials", "delivery.s3.access.key", "delivery.s3.secret.key", "kafka.sasl.aws.msk.iam.credentials", "kafka.ssl.key.password", "msk.connect.worker.credentials"], secrets);
+        Assert.Equal(["aws.credentials", "delivery.s3.access.key", "delivery.s3.secret.key", "kafka.sasl.aws.msk.iam.credentials", "kafka.ssl.key.password", "msk.connect.plugin.s3.access.key", "msk.connect.plugin.s3.secret.key", "msk.connect.worker.credentials"], secrets);
         foreach (var key in new[] { "ssl.keystore.password", "sasl.jaas.config", "schema.registry.basic.auth.credentials", "sasl.oauthbearer.token", "ssl.key" })
         {
             Assert.True(ConfigurationSecrets.IsSecret(key), key);

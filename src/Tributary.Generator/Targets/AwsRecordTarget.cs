@@ -33,6 +33,16 @@ public sealed class AwsRecordTarget : IRecordTarget
 
     public static AwsRecordTarget Firehose(Uri endpoint, string stream) => new(new AwsJsonClient(endpoint, "firehose", "Firehose_20150804"), false, stream);
 
+    /// <summary>
+    /// Checks the stream exists before anything is sent (DescribeStreamSummary / DescribeDeliveryStream): a missing one is
+    /// a destination that cannot be used, not a run whose every record fails. Throws <see cref="AwsCallException"/>.
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { [_kinesis ? "StreamName" : "DeliveryStreamName"] = _stream });
+        using var answer = await _client.CallAsync(_kinesis ? "DescribeStreamSummary" : "DescribeDeliveryStream", body, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<int> SendAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken cancellationToken)
     {
         var failed = 0;

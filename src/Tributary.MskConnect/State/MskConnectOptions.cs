@@ -1,6 +1,6 @@
 namespace Tributary.MskConnect.State;
 
-/// <summary>ARN region and account, the autoscaler's pacing and the log delivery's (bound from defaults.conf's msk.connect.* by the host).</summary>
+/// <summary>ARN region and account, the autoscaler's pacing, the log delivery's and where plugins are read (bound from defaults.conf's msk.connect.* by the host).</summary>
 public sealed class MskConnectOptions
 {
     public string Region { get; init; } = "us-east-1";
@@ -24,4 +24,10 @@ public sealed class MskConnectOptions
     /// AWS_SECRET_ACCESS_KEY (null: they inherit the server's environment and the standard credential chain).
     /// </summary>
     public (string AccessKey, string Secret)? WorkerCredentials { get; init; }
+
+    /// <summary>
+    /// Where custom plugin archives are read: an S3-compatible service (a plugin's <c>arn:aws:s3:::NAME</c> is its bucket
+    /// NAME), or null for the embedded bucket NAME of the local object directory.
+    /// </summary>
+    public Tributary.ObjectStores.S3StoreOptions? PluginStore { get; init; }
 }

@@ -33,6 +33,8 @@ public sealed class MskConnectRegistry : IAsyncDisposable
     private readonly MskConnectStateFile _state;
     private readonly string _directory;
     private readonly LocalDirectoryStore _store;
+    private readonly IObjectStore _pluginStore;
+    private readonly S3ObjectStore? _externalPluginStore;
     private readonly MskConnectOptions _options;
     private readonly WorkerLauncher _launcher;
     private readonly ILogDeliveryStreams? _logStreams;
@@ -49,6 +51,8 @@ public sealed class MskConnectRegistry : IAsyncDisposable
         _state = state;
         _directory = directory;
         _store = store;
+        _externalPluginStore = options.PluginStore is { } s3 ? new S3ObjectStore(s3) : null;
+        _pluginStore = (IObjectStore?)_externalPluginStore ?? store;
         _options = options;
         _launcher = launcher;
         _loggerFactory = loggerFactory;
@@ -234,7 +238,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             PluginInspector.Result result;
             try
             {
-                result = await PluginInspector.InspectAsync(_store, revision, extractTo).ConfigureAwait(false);
+                result = await PluginInspector.InspectAsync(_pluginStore, revision, extractTo).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -780,6 +784,8 @@ public sealed class MskConnectRegistry : IAsyncDisposable
         }
         // Deletions in progress stop their workers too: no worker outlives the server.
         await Task.WhenAll(runtimes.Select(r => r.StopAsync()).Concat(deletions)).ConfigureAwait(false);
+        // An inspection still reading from it fails (CREATE_FAILED is not saved once disposed; it runs again at Open).
+        _externalPluginStore?.Dispose();
     }
 }
 

@@ -6,9 +6,9 @@ using Tributary.ObjectStores;
 namespace Tributary.MskConnect.State;
 
 /// <summary>
-/// Decides whether a custom plugin's archive holds a connector Tributary runs. The archive is read from the embedded
-/// bucket (<c>arn:aws:s3:::NAME</c> is the embedded bucket NAME, the directory NAME under the local object
-/// directory). A ZIP's entries, or a JAR's own file name, are matched against <see cref="KnownJars"/>: the Java plugin
+/// Decides whether a custom plugin's archive holds a connector Tributary runs. The archive is read from the plugin
+/// store: the embedded bucket (<c>arn:aws:s3:::NAME</c> is the embedded bucket NAME, the directory NAME under the local
+/// object directory) or, with msk.connect.plugin.s3.endpoint set, the bucket NAME of that S3-compatible service. A ZIP's entries, or a JAR's own file name, are matched against <see cref="KnownJars"/>: the Java plugin
 /// distributions whose connectors Tributary implements natively. A .NET assembly (<c>.dll</c>) in a ZIP is a .NET
 /// plugin: the archive is extracted and handed to the workers as their plugin.path. Stateless; thread-safe.
 /// </summary>
@@ -28,7 +28,7 @@ public static class PluginInspector
     public sealed record Result(List<string> ConnectorClasses, string? PluginPath, string? FileMd5, long? FileSize, StateDescription? Failure);
 
     /// <summary>Reads and inspects the archive; <paramref name="extractTo"/> receives a .NET plugin's files.</summary>
-    public static async Task<Result> InspectAsync(LocalDirectoryStore store, StoredPluginRevision revision, string extractTo)
+    public static async Task<Result> InspectAsync(IObjectStore store, StoredPluginRevision revision, string extractTo)
     {
         var bucket = revision.BucketArn["arn:aws:s3:::".Length..];
         var where = $"s3://{bucket}/{revision.FileKey}";
@@ -43,6 +43,12 @@ public static class PluginInspector
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
         {
             return Failed(null, null, "S3_OBJECT_NOT_FOUND", $"The plugin file {where} cannot be read: {e.Message}");
+        }
+        // An S3-compatible store's other failures (refused connections, access denied after its retries) are the
+        // store's own exception types, which this project does not see: any non-cancellation failure is unreadable.
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Failed(null, null, "S3_OBJECT_NOT_READABLE", $"The plugin file {where} cannot be read: {e.Message}");
         }
         var md5 = Convert.ToHexStringLower(MD5.HashData(bytes));
         List<string> names;

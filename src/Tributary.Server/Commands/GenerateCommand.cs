@@ -104,7 +104,7 @@ internal static class GenerateCommand
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await Console.Error.WriteLineAsync($"tributary generate: cannot reach {to}: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"tributary generate: {to} cannot be used: {e.Message}").ConfigureAwait(false);
             return 1;
         }
         await using (target.ConfigureAwait(false))
@@ -141,9 +141,23 @@ internal static class GenerateCommand
         return kind switch
         {
             "kafka" => await KafkaTarget.OpenAsync(bootstrap.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), name, cancellationToken).ConfigureAwait(false),
-            "kinesis" => AwsRecordTarget.Kinesis(endpoint, name),
-            _ => AwsRecordTarget.Firehose(endpoint, name),
+            _ => await CheckedAsync(kind == "kinesis" ? AwsRecordTarget.Kinesis(endpoint, name) : AwsRecordTarget.Firehose(endpoint, name), cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The target once its stream is known to exist; disposed when it does not (or cannot be asked).</summary>
+    private static async Task<IRecordTarget> CheckedAsync(AwsRecordTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await target.CheckAsync(cancellationToken).ConfigureAwait(false);
+            return target;
+        }
+        catch
+        {
+            await target.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static (string Kind, string Name)? SplitTarget(string text)

@@ -119,7 +119,41 @@ public static class OptionBinder
                 LogFlushInterval = TimeSpan.FromMilliseconds(configuration.GetInt64(ServerConfiguration.Keys.MskConnectLogFlushMs, 100, 3_600_000)),
                 TrustStoreLocation = Unless(configuration.GetString(ServerConfiguration.Keys.MskConnectTrustStore), "none"),
                 WorkerCredentials = WorkerCredentials(configuration.GetString(ServerConfiguration.Keys.MskConnectWorkerCredentials)),
+                PluginStore = PluginStore(configuration),
             },
+        };
+    }
+
+    /// <summary>msk.connect.plugin.s3.*: null for the embedded bucket, else the S3-compatible service plugins are read from.</summary>
+    private static S3StoreOptions? PluginStore(ServerConfiguration configuration)
+    {
+        var endpoint = configuration.GetString(ServerConfiguration.Keys.MskConnectPluginS3Endpoint);
+        var region = configuration.GetString(ServerConfiguration.Keys.MskConnectPluginS3Region);
+        var accessKey = Unless(configuration.GetString(ServerConfiguration.Keys.MskConnectPluginS3AccessKey), "chain");
+        var secretKey = Unless(configuration.GetString(ServerConfiguration.Keys.MskConnectPluginS3SecretKey), "chain");
+        if (accessKey is null != secretKey is null)
+        {
+            throw new ConfigurationException($"{ServerConfiguration.Keys.MskConnectPluginS3AccessKey} and {ServerConfiguration.Keys.MskConnectPluginS3SecretKey}: give both, or chain for both");
+        }
+        if (endpoint == "embedded")
+        {
+            return null;
+        }
+        var serviceUrl = Unless(endpoint, "aws");
+        if (serviceUrl is not null && !(Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            throw new ConfigurationException($"{ServerConfiguration.Keys.MskConnectPluginS3Endpoint}: expected embedded, aws or an http(s) URL; got '{endpoint}'");
+        }
+        return new S3StoreOptions
+        {
+            ServiceUrl = serviceUrl,
+            Region = region,
+            ForcePathStyle = serviceUrl is not null,
+            AccessKeyId = accessKey,
+            SecretAccessKey = secretKey,
+            CreateBuckets = false,
+            // A plugin read is one GET: a few retries, so a wrong endpoint fails the plugin within seconds, not minutes.
+            Retry = new S3RetryOptions { MaxAttempts = 3, MaxElapsed = TimeSpan.FromSeconds(20) },
         };
     }
 

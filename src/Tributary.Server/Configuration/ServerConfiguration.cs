@@ -109,6 +109,10 @@ public sealed class ServerConfiguration
         public const string MskConnectLogFlushMs = "msk.connect.log.flush.ms";
         public const string MskConnectTrustStore = "msk.connect.ssl.truststore.location";
         public const string MskConnectWorkerCredentials = "msk.connect.worker.credentials";
+        public const string MskConnectPluginS3Endpoint = "msk.connect.plugin.s3.endpoint";
+        public const string MskConnectPluginS3Region = "msk.connect.plugin.s3.region";
+        public const string MskConnectPluginS3AccessKey = "msk.connect.plugin.s3.access.key";
+        public const string MskConnectPluginS3SecretKey = "msk.connect.plugin.s3.secret.key";
 
         // Delivery streams.
         public const string DeliveryDestination = "delivery.destination";
@@ -141,7 +145,7 @@ public sealed class ServerConfiguration
             DeleteRetentionMs, MinCleanableRatio, FlushPolicy, FlushIntervalMs, RetentionCheckIntervalMs,
             CleanerBackoffMs, CheckpointIntervalMs, OpenParallelism,
             AwsHost, AwsPort, AwsHttp2Port, AwsMaxRequestBytes, AwsCredentials, AwsRegion, AwsAccountId, KinesisShardLimit, KinesisEnforceLimits,
-            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, MskConnectScaleSampleMs, MskConnectScaleCooldownMs, MskConnectLogFlushMs, MskConnectTrustStore, MskConnectWorkerCredentials, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
+            AdminHost, AdminPort, RegistryHost, RegistryPort, RegistryTopic, RegistryCompatibilityLevel, ConnectRestHost, ConnectRestPort, MskConnectScaleSampleMs, MskConnectScaleCooldownMs, MskConnectLogFlushMs, MskConnectTrustStore, MskConnectWorkerCredentials, MskConnectPluginS3Endpoint, MskConnectPluginS3Region, MskConnectPluginS3AccessKey, MskConnectPluginS3SecretKey, DeliveryDestination, DeliveryLocalDirectory, DeliveryS3Endpoint, DeliveryS3Region, DeliveryS3PathStyle, DeliveryS3AccessKey,
             DeliveryS3SecretKey, DeliveryS3PartSizeBytes, DeliveryS3CreateBuckets, DeliveryMaxStreams, DeliveryMaxBufferedBytes,
             DeliveryMaxActivePartitions, DeliveryLambdaEndpoints, DeliveryLambdaTimeoutMs, DeliveryStreamsFile, DeliveryTablesDirectory,
         ];

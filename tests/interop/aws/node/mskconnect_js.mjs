@@ -33,7 +33,8 @@ check(operations.length === 1 && operations[0].connectorOperationType === "UPDAT
 const operation = await client.send(new DescribeConnectorOperationCommand({ connectorOperationArn: operations[0].connectorOperationArn }));
 check(operation.connectorArn === connectorArn && operation.creationTime instanceof Date
   && operation.connectorOperationArn.startsWith(connectorArn.replace(":connector/", ":connector-operation/") + "/"), "DescribeConnectorOperation: the connector, the operation's ARN and times");
-check(operation.originWorkerSetting.capacity.autoScaling.minWorkerCount === 2 && operation.targetWorkerSetting.capacity.autoScaling.minWorkerCount === 3,
+check(operation.originWorkerSetting.capacity.autoScaling.minWorkerCount === 2 && operation.targetWorkerSetting.capacity.provisionedCapacity.workerCount === 3
+  && operation.targetWorkerSetting.capacity.provisionedCapacity.mcuCount === 2,
   "DescribeConnectorOperation: the capacity before and after");
 check(JSON.stringify(operation.operationSteps.map((s) => s.stepType + ":" + s.stepState))
   === JSON.stringify(["INITIALIZE_UPDATE:COMPLETED", "UPDATE_WORKER_SETTING:COMPLETED", "VALIDATE_UPDATE:COMPLETED", "FINALIZE_UPDATE:COMPLETED"]), "DescribeConnectorOperation: the steps");
