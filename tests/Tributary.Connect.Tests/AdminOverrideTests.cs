@@ -72,7 +72,7 @@ public sealed class AdminOverrideTests : IAsyncLifetime
             await using var adminClient = new KafkaClient(new KafkaClientOptions { BootstrapServers = [AdminBootstrap] });
             foreach (var topic in new[] { "created-elsewhere", "created-here" })
             {
-                await Eventually.HoldsAsync(async () => await EndOffsetsAsync(workerClient, topic) == 3, () => $"{topic} holds the file's 3 lines\n{worker.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+                await Eventually.HoldsAsync(async () => await TopicOffsets.EndOffsetsAsync(workerClient, topic) == 3, () => $"{topic} holds the file's 3 lines\n{worker.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
             }
             // Created by the admin client on the other cluster with the group's partitions; on the worker's cluster by
             // its broker's auto-creation (num.partitions=1).
@@ -84,7 +84,7 @@ public sealed class AdminOverrideTests : IAsyncLifetime
 
             // producer.override.bootstrap.servers: the records went to the other cluster only; consumer.override's sink
             // read them back from there.
-            await Eventually.HoldsAsync(async () => await EndOffsetsAsync(adminClient, "moved-records") == 3, () => $"moved-records on the other cluster\n{worker.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            await Eventually.HoldsAsync(async () => await TopicOffsets.EndOffsetsAsync(adminClient, "moved-records") == 3, () => $"moved-records on the other cluster\n{worker.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
             Assert.Null(await workerClient.PartitionCountAsync("moved-records"));
             var movedOut = _directory.File("moved.out");
             await Eventually.HoldsAsync(() => System.IO.File.Exists(movedOut) && System.IO.File.ReadAllLines(movedOut).Length == 3, () => $"the sink wrote the moved records\n{worker.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
@@ -138,20 +138,6 @@ public sealed class AdminOverrideTests : IAsyncLifetime
         {
             await worker.DisposeAsync();
         }
-    }
-
-    private static async Task<long> EndOffsetsAsync(KafkaClient client, string topic)
-    {
-        if (await client.PartitionCountAsync(topic) is not { } partitions)
-        {
-            return -1;
-        }
-        long total = 0;
-        for (var p = 0; p < partitions; p++)
-        {
-            total += await client.ListOffsetAsync(topic, p, -1);
-        }
-        return total;
     }
 
     private string Input(string name)

@@ -12,27 +12,14 @@ namespace Tributary.Connect.Tests;
 /// variable of a provider the worker does not have stays as written.
 /// </summary>
 [Trait("Category", "process")]
-public sealed class ConfigProviderTests : IAsyncLifetime
+public sealed class ConfigProviderTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
-    private readonly TempDirectory _directory = new();
-    private TributaryProcess _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = new TributaryProcess(_directory.File("cluster"), () => ["connect.rest.port=-1"]);
-        await _cluster.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _directory.Dispose();
-    }
+    private readonly TempDirectory _directory = cluster.Directory;
 
     [Fact]
     public async Task File_directory_and_environment_variables_are_resolved_for_the_tasks_and_shown_as_written()
     {
-        var bootstrap = $"127.0.0.1:{_cluster.Ports.Kafka}";
+        var bootstrap = cluster.Bootstrap;
         var input = _directory.File("input.txt");
         await System.IO.File.WriteAllTextAsync(input, "alpha\nbeta\n");
         var secrets = _directory.File("secrets.properties");

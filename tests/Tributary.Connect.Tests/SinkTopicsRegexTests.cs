@@ -6,28 +6,15 @@ namespace Tributary.Connect.Tests;
 /// runs joins the subscription within <c>metadata.max.age.ms</c> (set low here through <c>consumer.override.</c>).
 /// </summary>
 [Trait("Category", "process")]
-public sealed class SinkTopicsRegexTests : IAsyncLifetime
+public sealed class SinkTopicsRegexTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
-    private readonly TempDirectory _directory = new();
-    private TributaryProcess _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = new TributaryProcess(_directory.File("cluster"), () => ["connect.rest.port=-1"]);
-        await _cluster.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _directory.Dispose();
-    }
+    private readonly TempDirectory _directory = cluster.Directory;
 
     [Fact]
     public async Task A_topics_regex_sink_reads_the_matching_topics_and_one_created_while_it_runs()
     {
         InteropClients.RequireKcat();
-        var bootstrap = $"127.0.0.1:{_cluster.Ports.Kafka}";
+        var bootstrap = cluster.Bootstrap;
         async Task ProduceAsync(string topic, string line)
         {
             var input = _directory.File(topic + ".in");

@@ -51,7 +51,7 @@ public sealed class SourceTopicCreationTests : IAsyncLifetime
             await using var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = [$"127.0.0.1:{_broker.Ports.Kafka}"] });
             foreach (var topic in new[] { "state.orders", "plain-lines", "auto-lines" })
             {
-                await Eventually.HoldsAsync(async () => await EndOffsetsAsync(client, topic) == 3, () => $"{topic} has its 3 lines\n{worker.Output}", TimeSpan.FromSeconds(60));
+                await Eventually.HoldsAsync(async () => await TopicOffsets.EndOffsetsAsync(client, topic) == 3, () => $"{topic} has its 3 lines\n{worker.Output}", TimeSpan.FromSeconds(60));
             }
             Assert.Equal(1, await client.PartitionCountAsync("state.orders"));
             Assert.Equal("3600000", await TopicConfigAsync(client, "state.orders", "retention.ms"));
@@ -74,20 +74,6 @@ public sealed class SourceTopicCreationTests : IAsyncLifetime
         {
             await worker.DisposeAsync();
         }
-    }
-
-    private static async Task<long> EndOffsetsAsync(KafkaClient client, string topic)
-    {
-        if (await client.PartitionCountAsync(topic) is not { } partitions)
-        {
-            return -1;
-        }
-        long total = 0;
-        for (var p = 0; p < partitions; p++)
-        {
-            total += await client.ListOffsetAsync(topic, p, -1);
-        }
-        return total;
     }
 
     private static async Task<string?> TopicConfigAsync(KafkaClient client, string topic, string name)
