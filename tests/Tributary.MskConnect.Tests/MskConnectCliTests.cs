@@ -11,6 +11,7 @@ namespace Tributary.MskConnect.Tests;
 /// writes records kcat reads, updated to provisioned capacity (workers × MCU, tasks.max capped at both × 2), then
 /// deleted with its processes; MSK Connect's errors as the CLI prints them.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<MskConnectServer>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

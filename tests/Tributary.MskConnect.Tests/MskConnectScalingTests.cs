@@ -49,6 +49,7 @@ public sealed class MskConnectFastServer : AwsServeFixture, IAsyncLifetime
 /// arrive as gzip objects under the S3 prefix and, through a delivery stream, as Firehose's objects; an enabled
 /// destination without its target is refused as MSK Connect refuses it.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class MskConnectScalingTests(MskConnectFastServer server) : IClassFixture<MskConnectFastServer>
 {
     [Fact]
