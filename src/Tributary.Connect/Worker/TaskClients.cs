@@ -64,16 +64,7 @@ public static class TaskClients
         {
             return workerClient;
         }
-        ClientSecurity security;
-        try
-        {
-            security = ClientSecurityProperties.From(layered);
-        }
-        catch (ClientConfigException e)
-        {
-            throw new ConfigException(e.Message);
-        }
-        owned = new KafkaClient(new KafkaClientOptions { BootstrapServers = serverList, ClientId = clientId, Security = security });
+        owned = new KafkaClient(new KafkaClientOptions { BootstrapServers = serverList, ClientId = clientId, Security = SecurityOf(layered) });
         return owned;
     }
 
@@ -143,17 +134,21 @@ public static class TaskClients
         {
             return workerClient;
         }
-        ClientSecurity clientSecurity;
+        var options = new KafkaClientOptions { BootstrapServers = servers, ClientId = layered.GetValueOrDefault(ClientIdKey, clientId), Security = SecurityOf(security) };
+        owned = new KafkaClient(timeout is { } t ? options with { RequestTimeout = t } : options);
+        return owned;
+    }
+
+    /// <summary>The client security the layered keys describe; a bad value is Kafka's ConfigException.</summary>
+    private static ClientSecurity SecurityOf(IReadOnlyDictionary<string, string> keys)
+    {
         try
         {
-            clientSecurity = ClientSecurityProperties.From(security);
+            return ClientSecurityProperties.From(keys);
         }
         catch (ClientConfigException e)
         {
             throw new ConfigException(e.Message);
         }
-        var options = new KafkaClientOptions { BootstrapServers = servers, ClientId = layered.GetValueOrDefault(ClientIdKey, clientId), Security = clientSecurity };
-        owned = new KafkaClient(timeout is { } t ? options with { RequestTimeout = t } : options);
-        return owned;
     }
 }
