@@ -328,13 +328,16 @@ public sealed class GroupConsumer : IAsyncDisposable
     /// </summary>
     private async Task<bool> SubscribedTopicsChangedAsync(CancellationToken cancellationToken)
     {
-        if (_options.TopicPattern is not null && !(await MatchingTopicsAsync(cancellationToken).ConfigureAwait(false)).SequenceEqual(_subscribed, StringComparer.Ordinal))
+        // One metadata request for both looks: every topic for a pattern, else the topics assigned from.
+        var metadata = await _client.RefreshMetadataAsync(_options.TopicPattern is null ? [.. _assignedCounts.Keys] : null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (_options.TopicPattern is not null && !MatchingTopics(metadata).SequenceEqual(_subscribed, StringComparer.Ordinal))
         {
             return true;
         }
         foreach (var (topic, assigned) in _assignedCounts)
         {
-            if ((await _client.PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false) ?? 0) != assigned)
+            var found = metadata.Topics.FirstOrDefault(t => t.Name == topic);
+            if ((found is { ErrorCode: 0 } ? found.Partitions.Count : 0) != assigned)
             {
                 return true;
             }
@@ -347,15 +350,14 @@ public sealed class GroupConsumer : IAsyncDisposable
         _nextMetadataCheck = Environment.TickCount64 + (_assignedCounts.ContainsValue(0) || _options.TopicPattern is not null && _subscribed.Count == 0 ? _options.MissingTopicRecheckMs : _options.MetadataMaxAgeMs);
 
     /// <summary>The non-internal topics whose whole name matches the pattern, in name order.</summary>
-    private async Task<IReadOnlyList<string>> MatchingTopicsAsync(CancellationToken cancellationToken)
-    {
-        var metadata = await _client.RefreshMetadataAsync(null, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return [.. metadata.Topics
+    private async Task<IReadOnlyList<string>> MatchingTopicsAsync(CancellationToken cancellationToken) =>
+        MatchingTopics(await _client.RefreshMetadataAsync(null, cancellationToken: cancellationToken).ConfigureAwait(false));
+
+    private IReadOnlyList<string> MatchingTopics(MetadataResponse metadata) =>
+        [.. metadata.Topics
             .Where(t => t is { ErrorCode: 0, IsInternal: false, Name: { } name } && _wholeNamePattern!.IsMatch(name))
             .Select(t => t.Name!)
             .Order(StringComparer.Ordinal)];
-    }
-
 
     /// <summary>Positions for the new assignment: the committed offset, else auto.offset.reset.</summary>
     private async Task ResumeAsync(IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)> assigned, CancellationToken cancellationToken)
