@@ -145,6 +145,14 @@ public sealed class GroupConsumer : IAsyncDisposable
             return records;
         }
         var assigned = _positions.ToList();
+        if (assigned.Count == 0)
+        {
+            // Nothing assigned (the subscribed topics have no partitions yet, or other members hold them all): wait
+            // as a fetch would, as the Java consumer's poll blocks for its timeout. Returning at once made a caller's
+            // poll loop spin a core, which starved the process's other work (a Connect worker missed heartbeats).
+            await Task.Delay(maxWaitMs, cancellationToken).ConfigureAwait(false);
+            return records;
+        }
         var start = _nextPartition;
         long polledBytes = 0;
         var fetchedPartitions = 0;

@@ -78,10 +78,14 @@ public sealed class GroupConsumerTests : IAsyncLifetime
         await using var client = NewClient();
         await using var member = new GroupConsumer(client, Options with { Topics = ["late"], MissingTopicRecheckMs = 200 });
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Assert.Empty(await member.PollAsync(100, stop.Token)); // joins
+        // With nothing assigned a poll waits its time as a fetch would (a caller's poll loop must not spin a core).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 3; i++)
         {
             Assert.Empty(await member.PollAsync(100, stop.Token));
         }
+        Assert.True(clock.ElapsedMilliseconds >= 290, $"three polls with nothing assigned returned after {clock.ElapsedMilliseconds} ms");
         Assert.Empty(member.Assignment);
         var generation = member.Generation;
 

@@ -42,11 +42,12 @@ public sealed class RestConformanceTests(ConnectServerFixture fixture) : IClassF
         {
             // A distributed worker (serve's) starts a new connector after a rebalance: wait until it and its task run,
             // as Kafka's own REST integration tests wait on their embedded (distributed) cluster.
+            JsonNode? state = null;
             await Eventually.HoldsAsync(async () =>
             {
-                var state = (await fixture.SendAsync(HttpMethod.Get, $"/connectors/{name}/status")).Body;
+                state = (await fixture.SendAsync(HttpMethod.Get, $"/connectors/{name}/status")).Body;
                 return (string?)state?["connector"]?["state"] == "RUNNING" && state?["tasks"]?.AsArray() is { Count: > 0 } tasks && tasks.All(t => (string?)t?["state"] == "RUNNING");
-            }, $"{name} and its tasks RUNNING", TimeSpan.FromSeconds(30));
+            }, () => $"{name} and its tasks RUNNING; last status {state?.ToJsonString()}\n{fixture.Server.Output}", TimeSpan.FromSeconds(30));
         }
     }
 
