@@ -26,9 +26,13 @@ public sealed class ConfigProviderTests(ClusterFixture cluster) : IClassFixture<
         await System.IO.File.WriteAllTextAsync(secrets, $"input.file={input}\n");
         var secretDir = Directory.CreateDirectory(_directory.File("mounted")).FullName;
         await System.IO.File.WriteAllTextAsync(Path.Combine(secretDir, "topic-prefix"), "resolved");
+        // The worker's own values take variables too (KIP-421): its bootstrap servers come from a file.
+        var workerSecrets = _directory.File("worker-secrets.properties");
+        await System.IO.File.WriteAllTextAsync(workerSecrets, $"bootstrap={bootstrap}\n");
+        var bootstrapVariable = $"${{file:{workerSecrets}:bootstrap}}";
         var worker = _directory.File("worker.properties");
         await System.IO.File.WriteAllTextAsync(worker, $"""
-            bootstrap.servers={bootstrap}
+            bootstrap.servers={bootstrapVariable}
             key.converter=org.apache.kafka.connect.storage.StringConverter
             value.converter=org.apache.kafka.connect.storage.StringConverter
             offset.storage.file.filename={_directory.File("offsets.json")}

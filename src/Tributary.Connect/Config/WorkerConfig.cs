@@ -64,8 +64,14 @@ public sealed class WorkerConfig : AbstractConfig
         .Define(TaskAutoRestartBackoffInitialMs, ConfigType.Long, 1000L, Importance.Low, "Wait before the first automatic restart of a failed task; doubled for each further consecutive one (Tributary only).")
         .Define(TaskAutoRestartBackoffMaxMs, ConfigType.Long, 60000L, Importance.Low, "Longest wait between automatic restarts; a task that ran this long before failing starts again from the initial wait (Tributary only).");
 
+    /// <summary>
+    /// The worker's own values may hold <c>${provider:path:key}</c> variables of the providers its
+    /// <c>config.providers</c> names (KIP-421: Kafka's AbstractConfig resolves them when a worker config is built),
+    /// e.g. <c>sasl.jaas.config</c> or a truststore password kept in a file; <see cref="AbstractConfig"/>'s originals
+    /// are the resolved values.
+    /// </summary>
     public WorkerConfig(IReadOnlyDictionary<string, string> properties)
-        : base(Keys, properties)
+        : base(Keys, ConfigTransformer.From(properties).Transform(properties))
     {
     }
 

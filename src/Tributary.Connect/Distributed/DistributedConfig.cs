@@ -35,8 +35,9 @@ public sealed class DistributedConfig : AbstractConfig
         .Define(ScheduledRebalanceMaxDelayMs, ConfigType.Int, 300000, Importance.Low, "The maximum delay that is scheduled in order to wait for the return of one or more departed workers before rebalancing and reassigning their connectors and tasks to the group.")
         .Define(ExactlyOnceSourceSupportKey, ConfigType.String, "disabled", Importance.High, "Whether to enable exactly-once support for source connectors in the cluster by using transactions to write source records and their source offsets, and by proactively fencing out old task generations before bringing up new ones (KIP-618). To enable it on an existing cluster, first set it to 'preparing' on every worker, then to 'enabled'.", Validators.InIgnoreCase("disabled", "preparing", "enabled"));
 
+    /// <summary>Variables of the worker's config providers are resolved as in <see cref="Config.WorkerConfig"/>.</summary>
     public DistributedConfig(IReadOnlyDictionary<string, string> properties)
-        : base(Keys, properties)
+        : base(Keys, Config.ConfigTransformer.From(properties).Transform(properties))
     {
     }
 
