@@ -12,7 +12,8 @@ namespace Tributary.Connect.Tests;
 /// their configured partitions, while the records still go to the worker's cluster, whose broker creates the topic on
 /// the producer's metadata request (auto.create.topics.enable, num.partitions), as it would for Kafka's producer. A
 /// source without the override creates its topic on the worker's cluster only. Under
-/// <c>connector.client.config.override.policy=None</c> an admin override is refused with Connect's 400 body.
+/// <c>connector.client.config.override.policy=None</c> an admin override is refused with Connect's 400 body. The DLQ's
+/// producer follows <c>producer.override.*</c>, as Kafka's does.
 /// </summary>
 [Trait("Category", "process")]
 public sealed class AdminOverrideTests : IAsyncLifetime
@@ -65,6 +66,18 @@ public sealed class AdminOverrideTests : IAsyncLifetime
                 errors.deadletterqueue.topic.name=dlq-elsewhere
                 errors.deadletterqueue.topic.replication.factor=-1
                 admin.override.bootstrap.servers={AdminBootstrap}
+                """),
+            Connector("dlq-produced-elsewhere", $"""
+                connector.class=FileStreamSink
+                topics=sink-in
+                file={_directory.File("sink2.out")}
+                value.converter=org.apache.kafka.connect.json.JsonConverter
+                value.converter.schemas.enable=false
+                errors.tolerance=all
+                errors.deadletterqueue.topic.name=dlq-produced-elsewhere
+                errors.deadletterqueue.topic.replication.factor=-1
+                admin.override.bootstrap.servers={AdminBootstrap}
+                producer.override.bootstrap.servers={AdminBootstrap}
                 """));
         try
         {
@@ -97,6 +110,12 @@ public sealed class AdminOverrideTests : IAsyncLifetime
             await Eventually.HoldsAsync(async () => await workerClient.PartitionCountAsync("dlq-elsewhere") is not null && (reported = await Kcat.ReadAllAsync(WorkerBootstrap, "dlq-elsewhere")).Count == 1,
                 () => "the rejected record in dlq-elsewhere on the worker's cluster\n" + worker.Output, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
             Assert.Equal("not json {", reported[0].Value);
+            // With producer.override.bootstrap.servers too, the DLQ producer (Kafka's baseProducerConfigs: the worker's
+            // producer.* and the connector's producer.override.*) reports to the other cluster, and only there.
+            await Eventually.HoldsAsync(async () => (reported = await Kcat.ReadAllAsync(AdminBootstrap, "dlq-produced-elsewhere")).Count == 1,
+                () => "the rejected record in dlq-produced-elsewhere on the admin cluster\n" + worker.Output, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+            Assert.Equal("not json {", reported[0].Value);
+            Assert.Null(await workerClient.PartitionCountAsync("dlq-produced-elsewhere"));
             using var http = new HttpClient();
             var status = await http.GetFromJsonAsync<JsonNode>($"{worker.RestUrl}/connectors/dlq/status");
             Assert.Equal("RUNNING", (string?)status?["tasks"]?[0]?["state"]);

@@ -912,6 +912,7 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
         var logger = _loggers.CreateLogger($"Tributary.Connect.Task.{entry.Name}-{id}");
         KafkaClient? ownClient = null;
         KafkaClient? ownAdmin = null;
+        KafkaClient? ownDlqProducer = null;
         var started = false;
         try
         {
@@ -935,7 +936,12 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             {
                 var sinkTask = (SinkTask)(Activator.CreateInstance(TaskClassOf(entry)) ?? throw new ConnectException("Cannot create task " + TaskClassOf(entry)));
                 // The DLQ topic is set up through the connector's admin client (Kafka's client id for it: connector-dlq-adminclient-).
-                var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(_client, TaskClients.Admin(_worker, _client, connectorConfig, "connector-dlq-adminclient-", out ownAdmin), errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
+                // Its producer is layered as a source task's (Kafka's Worker gives the DLQ producer baseProducerConfigs: the
+                // worker's producer.* and the connector's producer.override.*), so a DLQ may live on another cluster or
+                // be written under another identity.
+                var dlq = errorConfig.DlqTopic.Length == 0 ? null : new DeadLetterQueueReporter(
+                    TaskClients.For(_worker, _client, SourceProducerConfig.WorkerProducerPrefix, ClientConfigOverridePolicy.ProducerOverridePrefix, connectorConfig, $"connector-dlq-producer-{entry.Name}-{id}", out ownDlqProducer),
+                    TaskClients.Admin(_worker, _client, connectorConfig, "connector-dlq-adminclient-", out ownAdmin), errorConfig.DlqTopic, errorConfig.DlqReplicationFactor, errorConfig.DlqContextHeaders, entry.Name, id);
                 var errors = new RetryWithToleranceOperator(errorConfig, dlq, logger, entry.Name, id);
                 var topics = config.TryGetValue(SinkConnector.TopicsConfig, out var list) ? list.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0).ToList() : [];
                 var consumer = SinkConsumerConfig.From(_worker, connectorConfig, SinkGroup(entry.Name), topics, config.GetValueOrDefault(SinkConnector.TopicsRegexConfig));
@@ -958,6 +964,10 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             {
                 task.Own(ownAdmin);
             }
+            if (ownDlqProducer is not null)
+            {
+                task.Own(ownDlqProducer);
+            }
             task.Start(paused);
             started = true;
         }
@@ -970,6 +980,10 @@ public sealed class StandaloneHerder : IHerder, ITaskStatusListener, IAsyncDispo
             if (!started && ownAdmin is not null)
             {
                 _ = ownAdmin.DisposeAsync().AsTask();
+            }
+            if (!started && ownDlqProducer is not null)
+            {
+                _ = ownDlqProducer.DisposeAsync().AsTask();
             }
             logger.LogError(e, "Failed to start task {Connector}-{Task}", entry.Name, id);
             lock (_statusLock)
