@@ -213,7 +213,8 @@ public class ServeTests
             Assert.Equal(1, await second.WaitExitAsync());
             Assert.Contains("in use by another process", second.Output);
             kill(first.Process.Id, 15);
-            Assert.Equal(0, await first.WaitExitAsync());
+            var exit = await first.WaitExitAsync();
+            Assert.True(exit == 0, $"the first server exited with {exit} on SIGTERM:\n{first.Output}");
         }
         finally
         {
