@@ -50,35 +50,27 @@ public sealed class AdminOverrideTests : IAsyncLifetime
         (await ClientProcess.RunAsync("kcat", ["-b", WorkerBootstrap, "-t", "sink-in", "-P"], TimeSpan.FromSeconds(60), stdinFile: dlqInput)).EnsureSuccess();
 
         const string Creation = "topic.creation.default.replication.factor=-1\ntopic.creation.default.partitions=3";
+        // A sink of sink-in that tolerates the bad record and reports it to its DLQ topic, made on the admin cluster.
+        string DlqSink(string name, string dlqTopic, string extra) => Connector(name, $"""
+            connector.class=FileStreamSink
+            topics=sink-in
+            file={_directory.File(name + ".out")}
+            value.converter=org.apache.kafka.connect.json.JsonConverter
+            value.converter.schemas.enable=false
+            errors.tolerance=all
+            errors.deadletterqueue.topic.name={dlqTopic}
+            errors.deadletterqueue.topic.replication.factor=-1
+            admin.override.bootstrap.servers={AdminBootstrap}
+            {extra}
+            """);
         var worker = await ConnectStandaloneProcess.StartAsync(
             WorkerFile(""),
             Connector("elsewhere", $"connector.class=FileStreamSource\nfile={Input("elsewhere")}\ntopic=created-elsewhere\n{Creation}\nadmin.override.bootstrap.servers={AdminBootstrap}\nadmin.override.client.id=elsewhere-admin\nadmin.override.request.timeout.ms=20000"),
             Connector("here", $"connector.class=FileStreamSource\nfile={Input("here")}\ntopic=created-here\n{Creation}"),
             Connector("moved", $"connector.class=FileStreamSource\nfile={Input("moved")}\ntopic=moved-records\nproducer.override.bootstrap.servers={AdminBootstrap}"),
             Connector("moved-back", $"connector.class=FileStreamSink\ntopics=moved-records\nfile={_directory.File("moved.out")}\nconsumer.override.bootstrap.servers={AdminBootstrap}"),
-            Connector("dlq", $"""
-                connector.class=FileStreamSink
-                topics=sink-in
-                file={_directory.File("sink.out")}
-                value.converter=org.apache.kafka.connect.json.JsonConverter
-                value.converter.schemas.enable=false
-                errors.tolerance=all
-                errors.deadletterqueue.topic.name=dlq-elsewhere
-                errors.deadletterqueue.topic.replication.factor=-1
-                admin.override.bootstrap.servers={AdminBootstrap}
-                """),
-            Connector("dlq-produced-elsewhere", $"""
-                connector.class=FileStreamSink
-                topics=sink-in
-                file={_directory.File("sink2.out")}
-                value.converter=org.apache.kafka.connect.json.JsonConverter
-                value.converter.schemas.enable=false
-                errors.tolerance=all
-                errors.deadletterqueue.topic.name=dlq-produced-elsewhere
-                errors.deadletterqueue.topic.replication.factor=-1
-                admin.override.bootstrap.servers={AdminBootstrap}
-                producer.override.bootstrap.servers={AdminBootstrap}
-                """));
+            DlqSink("dlq", "dlq-elsewhere", ""),
+            DlqSink("dlq-produced-elsewhere", "dlq-produced-elsewhere", $"producer.override.bootstrap.servers={AdminBootstrap}"));
         try
         {
             await using var workerClient = new KafkaClient(new KafkaClientOptions { BootstrapServers = [WorkerBootstrap] });
