@@ -323,8 +323,8 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
     /// <summary>
     /// A connector that cannot run is FAILED with MSK Connect's stateDescription {code, message} saying why: one naming
     /// bootstrap servers nothing listens on (and no worker is started for it), one whose configuration the plugin
-    /// refuses (FileStreamSource without its required topic). The second, updated with a valid configuration, is
-    /// UPDATING and then RUNNING, its stateDescription gone.
+    /// refuses (FileStreamSource without its required topic). The second, given a second worker, is UPDATING and then
+    /// FAILED again for the same reason under a new currentVersion.
     /// </summary>
     [Fact]
     public async Task AConnectorThatCannotRunIsFailedWithAStateDescriptionSayingWhy()
@@ -378,7 +378,6 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         Assert.Equal("FAILED", Assert.Single(listed.EnumerateArray()).GetProperty("connectorState").GetString());
         await server.KafkaConnectJsonAsync("delete-connector", "--connector-arn", unreachableArn, "--current-version", unreachable.GetProperty("currentVersion").GetString()!);
 
-        var topic = "file-" + suffix;
         var invalidArn = (await server.KafkaConnectJsonAsync(Create("invalid-" + suffix, $"127.0.0.1:{server.KafkaPort}",
             $"connector.class=org.apache.kafka.connect.file.FileStreamSourceConnector,file={sourceFile}"))).GetProperty("connectorArn").GetString()!;
         var invalid = await SettledAsync(invalidArn);
@@ -387,17 +386,17 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
         Assert.Equal("INVALID_CONNECTOR_CONFIGURATION", description.GetProperty("code").GetString());
         Assert.Contains("\"topic\"", description.GetProperty("message").GetString(), StringComparison.Ordinal);
 
-        var fixedUpdate = await server.KafkaConnectJsonAsync("update-connector", "--connector-arn", invalidArn,
-            "--current-version", invalid.GetProperty("currentVersion").GetString()!,
-            "--connector-configuration", $"connector.class=org.apache.kafka.connect.file.FileStreamSourceConnector,file={sourceFile},topic={topic}");
-        Assert.Equal("UPDATING", fixedUpdate.GetProperty("connectorState").GetString());
-        var running = await SettledAsync(invalidArn);
-        Assert.True(running.GetProperty("connectorState").GetString() == "RUNNING", running.ToString());
-        Assert.False(running.TryGetProperty("stateDescription", out var left) && left.ValueKind != JsonValueKind.Null, running.ToString());
-        var records = (await ClientProcess.RunAsync("kcat", ["-b", $"127.0.0.1:{server.KafkaPort}", "-t", topic, "-C", "-o", "beginning", "-c", "2", "-q"], TimeSpan.FromSeconds(60))).EnsureSuccess();
-        Assert.Equal(["one", "two"], records.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // The CLI v2 here updates capacity only: two workers now, UPDATING, and FAILED again for the same reason.
+        var resized = await server.KafkaConnectJsonAsync("update-connector", "--connector-arn", invalidArn,
+            "--current-version", invalid.GetProperty("currentVersion").GetString()!, "--capacity", "provisionedCapacity={mcuCount=1,workerCount=2}");
+        Assert.Equal("UPDATING", resized.GetProperty("connectorState").GetString());
+        var failedAgain = await SettledAsync(invalidArn);
+        Assert.True(failedAgain.GetProperty("connectorState").GetString() == "FAILED", failedAgain.ToString());
+        Assert.Equal("INVALID_CONNECTOR_CONFIGURATION", failedAgain.GetProperty("stateDescription").GetProperty("code").GetString());
+        Assert.NotEqual(invalid.GetProperty("currentVersion").GetString(), failedAgain.GetProperty("currentVersion").GetString());
+        Assert.Equal(2, failedAgain.GetProperty("capacity").GetProperty("provisionedCapacity").GetProperty("workerCount").GetInt32());
 
-        await server.KafkaConnectJsonAsync("delete-connector", "--connector-arn", invalidArn, "--current-version", running.GetProperty("currentVersion").GetString()!);
+        await server.KafkaConnectJsonAsync("delete-connector", "--connector-arn", invalidArn, "--current-version", failedAgain.GetProperty("currentVersion").GetString()!);
         await Eventually.HoldsAsync(() => server.WorkerProcesses().Count == 0, "the worker processes are gone", Patience);
     }
 
