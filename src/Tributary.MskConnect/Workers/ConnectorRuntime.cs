@@ -311,14 +311,15 @@ internal sealed class ConnectorRuntime
             }
             if (State(connector) == "RUNNING" && tasks.Count > 0 && tasks.All(task => State(task) == "RUNNING"))
             {
+                // The autoscaler's notion of settled is the group running everything (as before workers had to
+                // have joined for the state): a worker still joining does not hold back its samples.
+                _settled = true;
                 if (!await AllJoinedAsync(plan).ConfigureAwait(false))
                 {
                     // Workers are still being added or joining: the connector stays CREATING or UPDATING.
-                    _settled = false;
                     return;
                 }
                 _reportState("RUNNING", null);
-                _settled = true;
             }
             else
             {
