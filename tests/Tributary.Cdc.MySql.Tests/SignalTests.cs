@@ -120,15 +120,17 @@ public sealed class SignalTests
             Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("unknown signal type 'reboot-the-server'", StringComparison.Ordinal));
             Assert.Equal(0L, await OpenWindowsAsync(server, Database));
 
-            await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}')""");
-            await Eventually.HoldsAsync(async () => first.Failure is not null || (await RecordsSoFarAsync(kafka.Bootstrap, Topic)).Count >= 200, "200 snapshot rows",
-                TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
-            await server.ExecuteAsync($"INSERT INTO {Database}.signal VALUES ('hold', 'pause-snapshot', NULL)");
-            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), "the pause",
+            // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
+            // few, long before the table's 250 chunks are read.
+            await server.ExecuteAsync($$"""
+                INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}');
+                INSERT INTO {{Database}}.signal VALUES ('hold', 'pause-snapshot', NULL);
+                """);
+            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
                 TimeSpan.FromSeconds(30));
             await Task.Delay(1000); // the window open when the pause came closes
             pausedReads = await AssertNoChunkReadAsync(server, kafka.Bootstrap, Database, () => first.Failure, 900_001);
-            Assert.InRange(pausedReads, 200, Rows - 1);
+            Assert.InRange(pausedReads, 1, Rows - 1);
             await first.StopAsync();
             Assert.Null(first.Failure);
         }
@@ -162,15 +164,17 @@ public sealed class SignalTests
         await using var driver = await TaskDriver.StartAsync(config, kafka.Bootstrap, new MemoryOffsetStore(), output: output);
         await Eventually.HoldsAsync(() => driver.Failure is not null || server.ReplicaRegisteredAsync(5400).Result, "the connector streaming", TimeSpan.FromSeconds(30));
 
-        await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}')""");
-        await Eventually.HoldsAsync(async () => driver.Failure is not null || (await RecordsSoFarAsync(kafka.Bootstrap, Topic)).Count >= 200, "200 snapshot rows",
-            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
-        await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}')""");
-        await Eventually.HoldsAsync(() => driver.Failure is not null || Text(output).Contains($"stopped {Database}.t", StringComparison.Ordinal), "the stop",
+        // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
+        // few, long before the table's 250 chunks are read.
+        await server.ExecuteAsync($$"""
+            INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}');
+            INSERT INTO {{Database}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}');
+            """);
+        await Eventually.HoldsAsync(() => driver.Failure is not null || Text(output).Contains($"stopped {Database}.t", StringComparison.Ordinal), () => "the stop; output:\n" + Text(output),
             TimeSpan.FromSeconds(30));
         await Task.Delay(1000);
         var stoppedReads = await AssertNoChunkReadAsync(server, kafka.Bootstrap, Database, () => driver.Failure, 900_001);
-        Assert.InRange(stoppedReads, 200, Rows - 1);
+        Assert.InRange(stoppedReads, 1, Rows - 1);
         var readIds = (await RecordsAsync(kafka.Bootstrap, Topic)).Where(r => Op(r) == "r").Select(Id).ToList();
         Assert.Equal(Enumerable.Range(1, stoppedReads), readIds); // a prefix in key order, each row once
 

@@ -102,14 +102,16 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
             Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("unknown signal type 'reboot-the-server'", StringComparison.Ordinal));
             Assert.Equal(0L, await OpenWindowsAsync(Schema));
 
+            // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
+            // few, long before the table's 250 chunks are read.
+            // Two statements, two transactions: the second signal comes after the first commit, where the first chunk starts.
             await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
-            await Eventually.HoldsAsync(() => first.Failure is not null || Values(first, Topic).Count >= 200, "200 snapshot rows", TimeSpan.FromSeconds(60));
-            await _server.ExecuteAsync($"INSERT INTO {Schema}.signal VALUES ('hold', 'pause-snapshot', NULL)");
-            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), "the pause",
+            await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('hold', 'pause-snapshot', NULL)""");
+            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
                 TimeSpan.FromSeconds(30));
             await Task.Delay(1000); // the window open when the pause came closes
             pausedReads = await AssertNoChunkReadAsync(first, Schema, 900_001);
-            Assert.InRange(pausedReads, 200, Rows - 1);
+            Assert.InRange(pausedReads, 1, Rows - 1);
             await first.StopAsync();
             Assert.Null(first.Failure);
             firstReads = [.. Values(first, Topic).Where(r => Op(r) == "r").Select(Id)];
@@ -141,14 +143,16 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
         await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore(), output: output);
         await Eventually.HoldsAsync(() => _server.SlotActiveAsync(Schema), "the connector streaming", TimeSpan.FromSeconds(30));
 
+        // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
+        // few, long before the table's 250 chunks are read.
+        // Two statements, two transactions: the second signal comes after the first commit, where the first chunk starts.
         await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
-        await Eventually.HoldsAsync(() => runner.Failure is not null || Values(runner, Topic).Count >= 200, "200 snapshot rows", TimeSpan.FromSeconds(60));
         await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
-        await Eventually.HoldsAsync(() => runner.Failure is not null || Text(output).Contains($"stopped {Schema}.t", StringComparison.Ordinal), "the stop",
+        await Eventually.HoldsAsync(() => runner.Failure is not null || Text(output).Contains($"stopped {Schema}.t", StringComparison.Ordinal), () => "the stop; output:\n" + Text(output),
             TimeSpan.FromSeconds(30));
         await Task.Delay(1000);
         var stoppedReads = await AssertNoChunkReadAsync(runner, Schema, 900_001);
-        Assert.InRange(stoppedReads, 200, Rows - 1);
+        Assert.InRange(stoppedReads, 1, Rows - 1);
         Assert.Equal(Enumerable.Range(1, stoppedReads), Values(runner, Topic).Where(r => Op(r) == "r").Select(Id)); // a prefix in key order, each row once
 
         // A new snapshot of the other table, limited to every tenth row by its additional condition.
