@@ -81,7 +81,7 @@ public sealed class SignalTests
     {
         var topic = $"sig.{database}.t";
         var windows = await OpenWindowsAsync(server, database);
-        var reads = (await RecordsAsync(bootstrap, topic)).Count(r => Op(r) == "r");
+        var reads = (await RecordsSoFarAsync(bootstrap, topic)).Count(r => Op(r) == "r");
         await server.ExecuteAsync($"INSERT INTO {database}.t VALUES ({insertId}, 'streamed')");
         await Eventually.HoldsAsync(async () => failure() is not null || (await RecordsAsync(bootstrap, topic)).Any(r => Op(r) == "c" && Id(r) == insertId),
             $"the insert of {insertId} streamed", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
@@ -164,14 +164,17 @@ public sealed class SignalTests
         await using var driver = await TaskDriver.StartAsync(config, kafka.Bootstrap, new MemoryOffsetStore(), output: output);
         await Eventually.HoldsAsync(() => driver.Failure is not null || server.ReplicaRegisteredAsync(5400).Result, "the connector streaming", TimeSpan.FromSeconds(30));
 
-        // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
-        // few, long before the table's 250 chunks are read.
-        await server.ExecuteAsync($$"""
-            INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}');
-            INSERT INTO {{Database}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}');
-            """);
-        await Eventually.HoldsAsync(() => driver.Failure is not null || Text(output).Contains($"stopped {Database}.t", StringComparison.Ordinal), () => "the stop; output:\n" + Text(output),
+        // Held first (the pause follows the execute-snapshot signal at once, so a chunk or a few are read), then
+        // stopped; a resume afterwards finds nothing to resume: stopping, unlike pausing, ends the snapshot.
+        await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}')""");
+        await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('hold', 'pause-snapshot', NULL)""");
+        await Eventually.HoldsAsync(() => driver.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
             TimeSpan.FromSeconds(30));
+        await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}')""");
+        await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('go-on', 'resume-snapshot', NULL)""");
+        await Eventually.HoldsAsync(() => driver.Failure is not null || Text(output).Contains("go-on resume-snapshot: the incremental snapshot was not paused", StringComparison.Ordinal),
+            () => "the stop and the resume; output:\n" + Text(output), TimeSpan.FromSeconds(30));
+        Assert.Contains($"halt stop-snapshot: stopped {Database}.t", Text(output), StringComparison.Ordinal);
         await Task.Delay(1000);
         var stoppedReads = await AssertNoChunkReadAsync(server, kafka.Bootstrap, Database, () => driver.Failure, 900_001);
         Assert.InRange(stoppedReads, 1, Rows - 1);

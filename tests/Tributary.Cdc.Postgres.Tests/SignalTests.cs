@@ -143,13 +143,17 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
         await using var runner = await TaskRunner.StartAsync(config, new MemoryOffsetStore(), output: output);
         await Eventually.HoldsAsync(() => _server.SlotActiveAsync(Schema), "the connector streaming", TimeSpan.FromSeconds(30));
 
-        // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
-        // few, long before the table's 250 chunks are read.
-        // Two statements, two transactions: the second signal comes after the first commit, where the first chunk starts.
+        // Held first (the pause follows the execute-snapshot signal at once, so a chunk or a few are read), then
+        // stopped; a resume afterwards finds nothing to resume: stopping, unlike pausing, ends the snapshot.
         await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
-        await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
-        await Eventually.HoldsAsync(() => runner.Failure is not null || Text(output).Contains($"stopped {Schema}.t", StringComparison.Ordinal), () => "the stop; output:\n" + Text(output),
+        await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('hold', 'pause-snapshot', NULL)""");
+        await Eventually.HoldsAsync(() => runner.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
             TimeSpan.FromSeconds(30));
+        await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
+        await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go-on', 'resume-snapshot', NULL)""");
+        await Eventually.HoldsAsync(() => runner.Failure is not null || Text(output).Contains("go-on resume-snapshot: the incremental snapshot was not paused", StringComparison.Ordinal),
+            () => "the stop and the resume; output:\n" + Text(output), TimeSpan.FromSeconds(30));
+        Assert.Contains($"halt stop-snapshot: stopped {Schema}.t", Text(output), StringComparison.Ordinal);
         await Task.Delay(1000);
         var stoppedReads = await AssertNoChunkReadAsync(runner, Schema, 900_001);
         Assert.InRange(stoppedReads, 1, Rows - 1);
