@@ -102,9 +102,8 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
             Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("unknown signal type 'reboot-the-server'", StringComparison.Ordinal));
             Assert.Equal(0L, await OpenWindowsAsync(Schema));
 
-            // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
-            // few, long before the table's 250 chunks are read.
-            // Two statements, two transactions: the second signal comes after the first commit, where the first chunk starts.
+            // The pause follows the execute-snapshot signal at once, in a transaction of its own: the stream reaches it
+            // after the first chunk or a few, long before the table's 250 chunks are read.
             await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
             await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('hold', 'pause-snapshot', NULL)""");
             await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
