@@ -725,9 +725,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
             {
                 continue;
             }
-            if (Text(values[typeColumn]) == "execute-snapshot")
+            var type = Text(values[typeColumn]);
+            if (!SourceSignals.IsWatermark(type))
             {
-                incremental.Request(dataColumn >= 0 ? Text(values[dataColumn]) : null, await CapturedTablesAsync(sql, cancellationToken).ConfigureAwait(false));
+                await incremental.SignalAsync(Text(values[idColumn]), type, dataColumn >= 0 ? Text(values[dataColumn]) : null,
+                    async () => await CapturedTablesAsync(sql, cancellationToken).ConfigureAwait(false), SignalOutput).ConfigureAwait(false);
                 continue;
             }
             if (Text(values[idColumn]) is not { } id || incremental.OnWatermark(id) is not { } chunk)

@@ -578,10 +578,13 @@ public sealed class PostgresSourceTask : CdcSourceTask
             return;
         }
         var type = values[columns.Type];
-        if (type == "execute-snapshot")
+        if (!SourceSignals.IsWatermark(type))
         {
-            var captured = (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table));
-            incremental.Request(columns.Data >= 0 ? values[columns.Data] : null, captured);
+            await incremental.SignalAsync(values[columns.Id], type, columns.Data >= 0 ? values[columns.Data] : null,
+                async () => (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table)),
+                SignalOutput).ConfigureAwait(false);
+            // The state changed (paused, stopped, queued): the next offset carries it; so does the resume position.
+            _resume = new PostgresOffset(transaction.Completed, lsn, transaction.TxId, transaction.CommitMicros, Incremental: incremental.State, MessageType: "INSERT");
             return;
         }
         if (values[columns.Id] is not { } id || incremental.OnWatermark(id) is not { } chunk)

@@ -61,6 +61,12 @@ public sealed record CdcConfig
     public int PollIntervalMs { get; init; } = 500;
     public int ConnectTimeoutMs { get; init; } = 30_000;
 
+    /// <summary>
+    /// <c>signal.enabled.channels</c>: where signals are read from. Only Debezium's <c>source</c> channel (the
+    /// signalling table, <c>signal.data.collection</c>) exists here; any other name is refused when the configuration is parsed.
+    /// </summary>
+    public IReadOnlyList<string> SignalChannels { get; init; } = [SourceSignals.SourceChannel];
+
     /// <summary>The shared keys' definitions, for /connector-plugins and validate; the connector adds its own after them.</summary>
     public static ConfigDef Define(CdcDialect dialect)
     {
@@ -85,7 +91,9 @@ public sealed record CdcConfig
             .Define("topic.heartbeat.prefix", ConfigType.String, "__debezium-heartbeat", Importance.Low, "Prefix of the heartbeat topic, <prefix>.<topic.prefix>.")
             .Define("max.batch.size", ConfigType.Int, "2048", Importance.Low, "Most records one poll returns.")
             .Define("max.queue.size", ConfigType.Int, "8192", Importance.Low, "Most records waiting between the change reader and poll.")
-            .Define("poll.interval.ms", ConfigType.Long, "500", Importance.Low, "How long a poll waits for records.");
+            .Define("poll.interval.ms", ConfigType.Long, "500", Importance.Low, "How long a poll waits for records.")
+            .Define("signal.enabled.channels", ConfigType.List, SourceSignals.SourceChannel, Importance.Low,
+                "Channels signals are read from; only source (the signal.data.collection table) is supported.");
     }
 
     private static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
@@ -132,6 +140,7 @@ public sealed record CdcConfig
             MaxBatchSize = Math.Max(1, reader.Int("max.batch.size", 2048)),
             MaxQueueSize = Math.Max(1, reader.Int("max.queue.size", 8192)),
             PollIntervalMs = Math.Max(1, reader.Int("poll.interval.ms", 500)),
+            SignalChannels = SourceSignals.ParseChannels(reader.Get("signal.enabled.channels")),
         };
     }
 

@@ -28,6 +28,12 @@ public abstract class CdcSourceTask : SourceTask
 
     protected ChangeEventQueue Queue { get; private set; } = null!;
 
+    /// <summary>
+    /// Where signal lines go (a <c>log</c> signal's message, warnings about skipped signals): the worker's standard
+    /// output, as its console log; the runtime gives tasks no logger. Set before start (tests capture it).
+    /// </summary>
+    public TextWriter SignalOutput { get; set; } = Console.Out;
+
     /// <summary>BEGIN/END records and blocks when <c>provide.transaction.metadata</c> is on; null otherwise.</summary>
     protected TransactionMetadata? Transactions { get; private set; }
 

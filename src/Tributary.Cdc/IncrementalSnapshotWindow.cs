@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Tributary.Cdc;
@@ -19,8 +20,14 @@ namespace Tributary.Cdc;
 /// harmless: the stream emits that change itself before the close watermark. A chunk read too early to be trusted is
 /// given up with <see cref="AbandonChunk"/> (nothing emitted, progress unchanged: the next chunk reads it again).
 /// </para>
-/// Progress (tables left, last key as the key columns' text) travels in every offset as <see cref="State"/> (our own
-/// JSON), so a restart resumes after the last emitted row. Used by one reader task only; not thread-safe.
+/// <para>
+/// Besides <c>execute-snapshot</c> (<see cref="Request"/>, with <c>additional-conditions</c>), the snapshot obeys
+/// <c>pause-snapshot</c> and <c>resume-snapshot</c> (<see cref="Pause"/>, <see cref="Unpause"/>: while paused no chunk is
+/// read, a window already open still closes and emits its rows) and <c>stop-snapshot</c> (<see cref="Stop"/>).
+/// </para>
+/// Progress (tables left, last key as the key columns' text, the pause flag, each table's additional condition)
+/// travels in every offset as <see cref="State"/> (our own JSON), so a restart resumes after the last emitted row, and
+/// a paused snapshot stays paused. Used by one reader task only; not thread-safe.
 /// </summary>
 /// <typeparam name="TTable">The connector's captured-table description.</typeparam>
 /// <typeparam name="TKey">A row's key as the stream computes it, to drop superseded rows.</typeparam>
@@ -39,12 +46,25 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
     private string? _openId;
     private string? _closeId;
     private TTable? _chunkTable;
+    private bool _paused;
 
-    /// <summary>Whether tables are left and no window is waiting for its watermarks.</summary>
-    public bool NeedsChunk => _tables.Count > 0 && _openId is null;
+    /// <summary>Per table (<c>namespace.table</c>) the <c>additional-conditions</c> filter its chunks are read with.</summary>
+    private readonly Dictionary<string, string> _conditions = [];
+
+    /// <summary>Whether tables are left, the snapshot is not paused and no window is waiting for its watermarks.</summary>
+    public bool NeedsChunk => _tables.Count > 0 && _openId is null && !_paused;
+
+    /// <summary>Whether a <c>pause-snapshot</c> signal holds the snapshot (until <c>resume-snapshot</c>).</summary>
+    public bool Paused => _paused;
 
     /// <summary>The progress for offsets (null when no incremental snapshot runs).</summary>
-    public string? State => _tables.Count == 0 ? null : JsonSerializer.Serialize(new Progress(_tables, _lastKey));
+    public string? State => _tables.Count == 0 ? null : Serialize(_lastKey);
+
+    /// <summary>
+    /// The <c>additional-conditions</c> filter of <see cref="CurrentTable"/> (a SQL boolean expression the connector
+    /// adds to its chunk query), or null.
+    /// </summary>
+    public string? CurrentCondition => _tables.Count > 0 ? _conditions.GetValueOrDefault(_tables[0]) : null;
 
     /// <summary>The table (<c>namespace.table</c>) whose next chunk is due, or null when none is left.</summary>
     public string? CurrentTable => _tables.Count > 0 ? _tables[0] : null;
@@ -52,7 +72,18 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
     /// <summary>The key columns' text of the last row emitted from <see cref="CurrentTable"/> (null: start from its first row).</summary>
     public string?[]? LastKey => _lastKey;
 
-    private sealed record Progress(IReadOnlyList<string> Collections, string?[]? Key);
+    /// <summary>
+    /// The offset's <c>incremental_snapshot</c> JSON. <c>Paused</c> and <c>Conditions</c> are left out when unset, so
+    /// the state of a snapshot without either is what earlier versions wrote, and their states read back unchanged.
+    /// </summary>
+    private sealed record Progress(
+        IReadOnlyList<string> Collections,
+        string?[]? Key,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Paused = false,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Conditions = null);
+
+    private string Serialize(string?[]? key) =>
+        JsonSerializer.Serialize(new Progress(_tables, key, _paused, _conditions.Count == 0 ? null : _conditions));
 
     /// <summary>Resumes the progress a stored offset carries.</summary>
     public void Resume(string? state)
@@ -61,45 +92,153 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
         {
             _tables.AddRange(progress.Collections);
             _lastKey = progress.Key;
+            _paused = progress.Paused;
+            foreach (var (table, condition) in progress.Conditions ?? new Dictionary<string, string>())
+            {
+                _conditions[table] = condition;
+            }
         }
     }
 
+    /// <summary>A <c>pause-snapshot</c> signal: no further chunk until <see cref="Unpause"/>. Returns false (nothing to pause) when no snapshot runs.</summary>
+    public bool Pause()
+    {
+        if (_tables.Count == 0)
+        {
+            return false;
+        }
+        _paused = true;
+        return true;
+    }
+
+    /// <summary>A <c>resume-snapshot</c> signal: chunks are read again. Returns false when the snapshot was not paused.</summary>
+    public bool Unpause()
+    {
+        var was = _paused;
+        _paused = false;
+        return was;
+    }
+
     /// <summary>
-    /// An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["namespace.table", …], "type": "incremental"}</c>,
-    /// names or regular expressions matched against <paramref name="captured"/> (<c>namespace.table</c>), case-insensitively
-    /// when the database's names are. Blocking snapshots are not supported: such a signal is ignored.
+    /// A <c>stop-snapshot</c> signal's data: <c>{"data-collections": [...], "type": "incremental"}</c>; without
+    /// collections (or with an empty list) the whole snapshot stops, otherwise the named tables (names or regular
+    /// expressions, as in <see cref="Request"/>) are dropped from it. A window open on a dropped table is abandoned:
+    /// its close watermark then emits nothing. Returns the tables dropped.
     /// </summary>
-    public void Request(string? data, IEnumerable<string> captured, bool ignoreCase)
+    public IReadOnlyList<string> Stop(string? data, bool ignoreCase)
     {
         using var json = JsonDocument.Parse(string.IsNullOrEmpty(data) ? "{}" : data);
-        if (json.RootElement.TryGetProperty("type", out var type) && !string.Equals(type.GetString(), "incremental", StringComparison.OrdinalIgnoreCase))
+        var patterns = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("data-collections", out var collections) &&
+            collections.ValueKind == JsonValueKind.Array
+                ? collections.EnumerateArray().Select(c => c.GetString()).OfType<string>().ToList()
+                : [];
+        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+        var regexes = patterns.Select(p => new Regex("^(?:" + p + ")$", options)).ToList();
+        var dropped = _tables.Where(t => regexes.Count == 0 || regexes.Any(r => r.IsMatch(t))).ToList();
+        if (dropped.Count == 0)
         {
-            return;
+            return dropped;
         }
-        if (!json.RootElement.TryGetProperty("data-collections", out var collections) || collections.ValueKind != JsonValueKind.Array)
+        var current = _tables[0];
+        _tables.RemoveAll(dropped.Contains);
+        foreach (var table in dropped)
         {
-            return;
+            _conditions.Remove(table);
+        }
+        if (_tables.Count == 0 || _tables[0] != current)
+        {
+            // The table being read is gone: forget its position and the window open on it.
+            _lastKey = null;
+            _openId = null;
+            _closeId = null;
+            _chunkTable = null;
+            ClearChunk();
+        }
+        if (_tables.Count == 0)
+        {
+            _paused = false;
+        }
+        return dropped;
+    }
+
+    /// <summary>
+    /// An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["namespace.table", …], "type": "incremental",
+    /// "additional-conditions": [{"data-collection": "namespace.table", "filter": "SQL condition"}, …]}</c>, names or
+    /// regular expressions matched against <paramref name="captured"/> (<c>namespace.table</c>), case-insensitively when
+    /// the database's names are. A condition limits the rows its table's chunks read (Debezium 1.x's single
+    /// <c>additional-condition</c> string applies to every table of the signal). Returns the tables queued; blocking
+    /// snapshots are not supported: such a signal queues nothing. Malformed JSON throws <see cref="JsonException"/>.
+    /// </summary>
+    public IReadOnlyList<string> Request(string? data, IEnumerable<string> captured, bool ignoreCase)
+    {
+        using var json = JsonDocument.Parse(string.IsNullOrEmpty(data) ? "{}" : data);
+        var root = json.RootElement;
+        if (root.ValueKind != JsonValueKind.Object ||
+            root.TryGetProperty("type", out var type) && !string.Equals(type.GetString(), "incremental", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+        if (!root.TryGetProperty("data-collections", out var collections) || collections.ValueKind != JsonValueKind.Array)
+        {
+            return [];
         }
         var all = captured.ToList();
         var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+        var requested = new List<string>();
         foreach (var pattern in collections.EnumerateArray().Select(c => c.GetString()).OfType<string>())
         {
             var regex = new Regex("^(?:" + pattern + ")$", options);
-            foreach (var id in all)
+            requested.AddRange(all.Where(id => regex.IsMatch(id) && !requested.Contains(id)));
+        }
+        var conditions = new Dictionary<string, string>();
+        if (root.TryGetProperty("additional-condition", out var single) && single.ValueKind == JsonValueKind.String && single.GetString() is { Length: > 0 } everywhere)
+        {
+            foreach (var id in requested)
             {
-                if (regex.IsMatch(id) && !_tables.Contains(id))
+                conditions[id] = everywhere;
+            }
+        }
+        if (root.TryGetProperty("additional-conditions", out var perTable) && perTable.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var entry in perTable.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
+            {
+                if (entry.TryGetProperty("data-collection", out var name) && name.GetString() is { } namePattern &&
+                    entry.TryGetProperty("filter", out var filter) && filter.GetString() is { Length: > 0 } condition)
                 {
-                    _tables.Add(id);
+                    var regex = new Regex("^(?:" + namePattern + ")$", options);
+                    foreach (var id in requested.Where(id => regex.IsMatch(id)))
+                    {
+                        conditions[id] = condition;
+                    }
                 }
             }
         }
+        var queued = new List<string>();
+        foreach (var id in requested)
+        {
+            if (!_tables.Contains(id))
+            {
+                _tables.Add(id);
+                queued.Add(id);
+                if (conditions.TryGetValue(id, out var condition))
+                {
+                    _conditions[id] = condition;
+                }
+            }
+        }
+        return queued;
     }
 
     /// <summary>Drops <see cref="CurrentTable"/> without reading it (gone, no longer captured, or without a primary key, as Debezium skips keyless tables).</summary>
     public void SkipTable()
     {
+        _conditions.Remove(_tables[0]);
         _tables.RemoveAt(0);
         _lastKey = null;
+        if (_tables.Count == 0)
+        {
+            _paused = false;
+        }
     }
 
     /// <summary>Starts a chunk of <see cref="CurrentTable"/>: returns the id of its open watermark, which the caller writes before reading.</summary>
@@ -172,11 +311,16 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
             return null;
         }
         var rows = _chunkOrder.Where(_chunk.ContainsKey)
-            .Select(k => (_chunk[k].Row, JsonSerializer.Serialize(new Progress(_tables, _chunk[k].KeyText)))).ToList();
+            .Select(k => (_chunk[k].Row, Serialize(_chunk[k].KeyText))).ToList();
         _lastKey = _chunkLastKey;
         if (_chunkEndsTable)
         {
+            _conditions.Remove(_tables[0]);
             _tables.RemoveAt(0);
+            if (_tables.Count == 0)
+            {
+                _paused = false;
+            }
         }
         _openId = null;
         _closeId = null;

@@ -73,9 +73,15 @@ public sealed class TaskDriver : IAsyncDisposable
     /// <summary>The topics records went to (read after <see cref="StopAsync"/>: the poll loop writes it).</summary>
     public IReadOnlyCollection<string> Topics => _topics;
 
-    public static async Task<TaskDriver> StartAsync(IReadOnlyDictionary<string, string> config, string bootstrap, MemoryOffsetStore offsets, bool schemas = true)
+    /// <summary><paramref name="output"/>: where the task writes signal lines (the worker's standard output when null).</summary>
+    public static async Task<TaskDriver> StartAsync(IReadOnlyDictionary<string, string> config, string bootstrap, MemoryOffsetStore offsets, bool schemas = true,
+        TextWriter? output = null)
     {
         var task = new MySqlSourceTask();
+        if (output is not null)
+        {
+            task.SignalOutput = output;
+        }
         task.Initialize(new Context(config, offsets));
         var client = new KafkaClient(new KafkaClientOptions { BootstrapServers = [bootstrap] });
         var driver = new TaskDriver(task, client, offsets, schemas);

@@ -74,9 +74,14 @@ public sealed class TaskRunner : IAsyncDisposable
     /// </summary>
     public volatile Func<bool>? HoldWhile;
 
-    public static async Task<TaskRunner> StartAsync(IReadOnlyDictionary<string, string> config, MemoryOffsetStore offsets, bool schemas = true)
+    /// <summary><paramref name="output"/>: where the task writes signal lines (the worker's standard output when null).</summary>
+    public static async Task<TaskRunner> StartAsync(IReadOnlyDictionary<string, string> config, MemoryOffsetStore offsets, bool schemas = true, TextWriter? output = null)
     {
         var runner = new TaskRunner(offsets, schemas);
+        if (output is not null)
+        {
+            runner._task.SignalOutput = output;
+        }
         runner._task.Initialize(new Context(config, offsets));
         await runner._task.StartAsync(config, CancellationToken.None);
         runner._loop = Task.Run(runner.RunAsync);

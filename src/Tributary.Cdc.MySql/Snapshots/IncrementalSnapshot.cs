@@ -32,11 +32,12 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
     public void Resume(string? state) => _window.Resume(state);
 
     /// <summary>
-    /// An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["db.table", …], "type": "incremental"}</c>
-    /// (names or regular expressions; MySQL's names are matched as the include lists match them: case-insensitively).
+    /// A signal row (see <see cref="SourceSignals"/>); the tables it names are <c>db.table</c> names or regular
+    /// expressions, matched as the include lists match MySQL's names: case-insensitively.
     /// </summary>
-    public void Request(string? data, IEnumerable<(string Database, string Table)> captured) =>
-        _window.Request(data, captured.Select(c => c.Database + "." + c.Table), ignoreCase: true);
+    public Task SignalAsync(string? id, string? type, string? data, Func<Task<IEnumerable<(string Database, string Table)>>> captured, TextWriter output) =>
+        SourceSignals.ApplyAsync(_window, config.Cdc.TopicPrefix, id, type, data,
+            async () => (await captured().ConfigureAwait(false)).Select(c => c.Database + "." + c.Table), ignoreCase: true, output);
 
     /// <summary>
     /// Reads the next chunk between the two watermarks: open written, chunk read, close written. A table whose rows
@@ -96,9 +97,11 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
         var order = string.Join(", ", keys.Select(k => "src." + Quote(k.Name)));
         var text = $"SELECT src.*, {texts} FROM {Quote(definition.Database)}.{Quote(definition.Table)} AS src";
         var command = sql.CreateCommand();
+        // additional-conditions: the signal's SQL, as Debezium takes it (whoever may write the signalling table is trusted).
+        text += _window.CurrentCondition is { } condition ? $" WHERE ({condition})" : " WHERE TRUE";
         if (_window.LastKey is { } after)
         {
-            text += $" WHERE ({order}) > ({string.Join(", ", keys.Select((k, i) => Binary(k) ? $"UNHEX(@k{i})" : $"@k{i}"))})";
+            text += $" AND ({order}) > ({string.Join(", ", keys.Select((k, i) => Binary(k) ? $"UNHEX(@k{i})" : $"@k{i}"))})";
             for (var i = 0; i < after.Length; i++)
             {
                 command.Parameters.AddWithValue("@k" + i, (object?)after[i] ?? DBNull.Value);

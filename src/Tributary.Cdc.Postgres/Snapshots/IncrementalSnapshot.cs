@@ -32,9 +32,10 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
     /// <summary>Resumes the progress a stored offset carries.</summary>
     public void Resume(string? state) => _window.Resume(state);
 
-    /// <summary>An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["schema.table", …], "type": "incremental"}</c> (names or regular expressions).</summary>
-    public void Request(string? data, IEnumerable<(string Schema, string Table)> captured) =>
-        _window.Request(data, captured.Select(c => c.Schema + "." + c.Table), ignoreCase: false);
+    /// <summary>A signal row (see <see cref="SourceSignals"/>); the tables it names are <c>schema.table</c> names or regular expressions, case-sensitive.</summary>
+    public Task SignalAsync(string? id, string? type, string? data, Func<Task<IEnumerable<(string Schema, string Table)>>> captured, TextWriter output) =>
+        SourceSignals.ApplyAsync(_window, config.Cdc.TopicPrefix, id, type, data,
+            async () => (await captured().ConfigureAwait(false)).Select(c => c.Schema + "." + c.Table), ignoreCase: false, output);
 
     /// <summary>The stream delivered the commit of transaction <paramref name="xid"/> (see <see cref="CommittedTransactions"/>).</summary>
     public void Delivered(uint xid) => _committed.Delivered(xid);
@@ -124,9 +125,11 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
         var order = string.Join(", ", keys.Select(k => "src." + ServerSetup.Quote(k.Name)));
         var text = $"SELECT {columns} FROM {ServerSetup.Quote(definition.Schema)}.{ServerSetup.Quote(definition.Table)} AS src";
         var command = new NpgsqlCommand { Connection = sql };
+        // additional-conditions: the signal's SQL, as Debezium takes it (whoever may write the signalling table is trusted).
+        text += _window.CurrentCondition is { } condition ? $" WHERE ({condition})" : " WHERE TRUE";
         if (_window.LastKey is { } after)
         {
-            text += $" WHERE ({order}) > ({string.Join(", ", keys.Select((k, i) => $"${i + 1}::{ServerSetup.Quote(k.TypeName)}"))})";
+            text += $" AND ({order}) > ({string.Join(", ", keys.Select((k, i) => $"${i + 1}::{ServerSetup.Quote(k.TypeName)}"))})";
             foreach (var value in after)
             {
                 command.Parameters.Add(new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
