@@ -621,8 +621,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 connector.Name, connector.CurrentVersion, properties, config, connector.WorkerCount, auto is not null,
                 auto?.MinWorkerCount ?? connector.WorkerCount, auto?.MaxWorkerCount ?? connector.WorkerCount, mcu,
                 auto?.ScaleInPolicy?.CpuUtilizationPercentage ?? DefaultScaleInPercent,
-                auto?.ScaleOutPolicy?.CpuUtilizationPercentage ?? DefaultScaleOutPercent,
-                spec.KafkaCluster.ApacheKafkaCluster.BootstrapServers!);
+                auto?.ScaleOutPolicy?.CpuUtilizationPercentage ?? DefaultScaleOutPercent);
         }
     }
 
