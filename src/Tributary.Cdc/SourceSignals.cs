@@ -38,10 +38,10 @@ public static class SourceSignals
     {
         var channels = (value ?? SourceChannel).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(c => c.ToLowerInvariant()).Distinct().ToList();
-        foreach (var channel in channels.Where(c => c != SourceChannel))
+        if (channels.FirstOrDefault(c => c != SourceChannel) is { } other)
         {
-            throw new ConfigException("signal.enabled.channels", channel, UnsupportedChannels.Contains(channel)
-                ? $"The {channel} signal channel is not supported; only source (the signal.data.collection table) is"
+            throw new ConfigException("signal.enabled.channels", other, UnsupportedChannels.Contains(other)
+                ? $"The {other} signal channel is not supported; only source (the signal.data.collection table) is"
                 : "Unknown signal channel; the only supported channel is source (the signal.data.collection table)");
         }
         return channels;

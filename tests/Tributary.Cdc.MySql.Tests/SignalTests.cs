@@ -65,14 +65,6 @@ public sealed class SignalTests
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string Text(StringWriter output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
     /// <summary>
     /// With the snapshot held: a row inserted now streams as op=c, and over the following two seconds no window opens
     /// and no snapshot row arrives. Returns the snapshot reads so far.
@@ -106,18 +98,11 @@ public sealed class SignalTests
         await using (var first = await TaskDriver.StartAsync(config, kafka.Bootstrap, offsets, output: output))
         {
             await Eventually.HoldsAsync(() => first.Failure is not null || server.ReplicaRegisteredAsync(5400).Result, "the connector streaming", TimeSpan.FromSeconds(30));
-            await server.ExecuteAsync($$"""
-                INSERT INTO {{Database}}.signal VALUES ('bad-json', 'execute-snapshot', '{"data-collections": [');
-                INSERT INTO {{Database}}.signal VALUES ('bad-type', 'reboot-the-server', '{}');
-                INSERT INTO {{Database}}.signal VALUES ('hello', 'log', '{"message": "signal check 4711"}');
-                """);
-            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("signal check 4711", StringComparison.Ordinal), "the log signal's message",
+            await server.ExecuteAsync(SignalChecks.LogAndMalformedRows(Database + ".signal"));
+            await Eventually.HoldsAsync(() => first.Failure is not null || SignalChecks.Text(output).Contains(SignalChecks.LogMessage, StringComparison.Ordinal), "the log signal's message",
                 TimeSpan.FromSeconds(30));
             Assert.Null(first.Failure);
-            var lines = Text(output).Split('\n');
-            Assert.Contains(lines, l => l.StartsWith("info:", StringComparison.Ordinal) && l.Contains("hello log: signal check 4711", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("bad-json", StringComparison.Ordinal) && l.Contains("malformed", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("unknown signal type 'reboot-the-server'", StringComparison.Ordinal));
+            SignalChecks.AssertLogAndMalformedLines(output);
             Assert.Equal(0L, await OpenWindowsAsync(server, Database));
 
             // The second signal follows the execute-snapshot signal at once: the stream reaches it after a chunk or a
@@ -126,7 +111,7 @@ public sealed class SignalTests
                 INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}');
                 INSERT INTO {{Database}}.signal VALUES ('hold', 'pause-snapshot', NULL);
                 """);
-            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
+            await Eventually.HoldsAsync(() => first.Failure is not null || SignalChecks.Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + SignalChecks.Text(output),
                 TimeSpan.FromSeconds(30));
             await Task.Delay(1000); // the window open when the pause came closes
             pausedReads = await AssertNoChunkReadAsync(server, kafka.Bootstrap, Database, () => first.Failure, 900_001);
@@ -149,7 +134,7 @@ public sealed class SignalTests
         var reads = (await RecordsAsync(kafka.Bootstrap, Topic)).Where(r => Op(r) == "r").Select(Id).ToList();
         Assert.Equal(Rows + 2, reads.Count);
         Assert.Equal([.. Enumerable.Range(1, Rows), 900_001, 900_002], reads.Order());
-        Assert.Contains("incremental snapshot resumed", Text(output), StringComparison.Ordinal);
+        Assert.Contains("incremental snapshot resumed", SignalChecks.Text(output), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,13 +153,13 @@ public sealed class SignalTests
         // stopped; a resume afterwards finds nothing to resume: stopping, unlike pausing, ends the snapshot.
         await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}')""");
         await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('hold', 'pause-snapshot', NULL)""");
-        await Eventually.HoldsAsync(() => driver.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
+        await Eventually.HoldsAsync(() => driver.Failure is not null || SignalChecks.Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + SignalChecks.Text(output),
             TimeSpan.FromSeconds(30));
         await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Database}}.t"], "type": "incremental"}')""");
         await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('go-on', 'resume-snapshot', NULL)""");
-        await Eventually.HoldsAsync(() => driver.Failure is not null || Text(output).Contains("go-on resume-snapshot: the incremental snapshot was not paused", StringComparison.Ordinal),
-            () => "the stop and the resume; output:\n" + Text(output), TimeSpan.FromSeconds(30));
-        Assert.Contains($"halt stop-snapshot: stopped {Database}.t", Text(output), StringComparison.Ordinal);
+        await Eventually.HoldsAsync(() => driver.Failure is not null || SignalChecks.Text(output).Contains("go-on resume-snapshot: the incremental snapshot was not paused", StringComparison.Ordinal),
+            () => "the stop and the resume; output:\n" + SignalChecks.Text(output), TimeSpan.FromSeconds(30));
+        Assert.Contains($"halt stop-snapshot: stopped {Database}.t", SignalChecks.Text(output), StringComparison.Ordinal);
         await Task.Delay(1000);
         var stoppedReads = await AssertNoChunkReadAsync(server, kafka.Bootstrap, Database, () => driver.Failure, 900_001);
         Assert.InRange(stoppedReads, 1, Rows - 1);

@@ -48,14 +48,6 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
     private async Task<long> OpenWindowsAsync(string schema) =>
         Convert.ToInt64(await _server.ScalarAsync($"SELECT count(*) FROM {schema}.signal WHERE type = 'snapshot-window-open'"), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Text(StringWriter output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
     /// <summary>
     /// With the snapshot held: a row inserted now streams as op=c, and over the following two seconds no window opens
     /// and no snapshot row arrives. Returns the snapshot reads so far.
@@ -88,25 +80,18 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
         await using (var first = await TaskRunner.StartAsync(config, offsets, output: output))
         {
             await Eventually.HoldsAsync(() => _server.SlotActiveAsync(Schema), "the connector streaming", TimeSpan.FromSeconds(30));
-            await _server.ExecuteAsync($$"""
-                INSERT INTO {{Schema}}.signal VALUES ('bad-json', 'execute-snapshot', '{"data-collections": [');
-                INSERT INTO {{Schema}}.signal VALUES ('bad-type', 'reboot-the-server', '{}');
-                INSERT INTO {{Schema}}.signal VALUES ('hello', 'log', '{"message": "signal check 4711"}');
-                """);
-            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("signal check 4711", StringComparison.Ordinal), "the log signal's message",
+            await _server.ExecuteAsync(SignalChecks.LogAndMalformedRows(Schema + ".signal"));
+            await Eventually.HoldsAsync(() => first.Failure is not null || SignalChecks.Text(output).Contains(SignalChecks.LogMessage, StringComparison.Ordinal), "the log signal's message",
                 TimeSpan.FromSeconds(30));
             Assert.Null(first.Failure);
-            var lines = Text(output).Split('\n');
-            Assert.Contains(lines, l => l.StartsWith("info:", StringComparison.Ordinal) && l.Contains("hello log: signal check 4711", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("bad-json", StringComparison.Ordinal) && l.Contains("malformed", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("unknown signal type 'reboot-the-server'", StringComparison.Ordinal));
+            SignalChecks.AssertLogAndMalformedLines(output);
             Assert.Equal(0L, await OpenWindowsAsync(Schema));
 
             // The pause follows the execute-snapshot signal at once, in a transaction of its own: the stream reaches it
             // after the first chunk or a few, long before the table's 250 chunks are read.
             await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
             await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('hold', 'pause-snapshot', NULL)""");
-            await Eventually.HoldsAsync(() => first.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
+            await Eventually.HoldsAsync(() => first.Failure is not null || SignalChecks.Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + SignalChecks.Text(output),
                 TimeSpan.FromSeconds(30));
             await Task.Delay(1000); // the window open when the pause came closes
             pausedReads = await AssertNoChunkReadAsync(first, Schema, 900_001);
@@ -129,7 +114,7 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
         Assert.Null(second.Failure);
         var reads = firstReads.Concat(Values(second, Topic).Where(r => Op(r) == "r").Select(Id)).ToList();
         Assert.Equal([.. Enumerable.Range(1, Rows), 900_001, 900_002], reads.Order());
-        Assert.Contains("incremental snapshot resumed", Text(output), StringComparison.Ordinal);
+        Assert.Contains("incremental snapshot resumed", SignalChecks.Text(output), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,13 +131,13 @@ public sealed class SignalTests(PostgresFixture fixture) : IClassFixture<Postgre
         // stopped; a resume afterwards finds nothing to resume: stopping, unlike pausing, ends the snapshot.
         await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go', 'execute-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
         await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('hold', 'pause-snapshot', NULL)""");
-        await Eventually.HoldsAsync(() => runner.Failure is not null || Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + Text(output),
+        await Eventually.HoldsAsync(() => runner.Failure is not null || SignalChecks.Text(output).Contains("incremental snapshot paused", StringComparison.Ordinal), () => "the pause; output:\n" + SignalChecks.Text(output),
             TimeSpan.FromSeconds(30));
         await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('halt', 'stop-snapshot', '{"data-collections": ["{{Schema}}.t"], "type": "incremental"}')""");
         await _server.ExecuteAsync($$"""INSERT INTO {{Schema}}.signal VALUES ('go-on', 'resume-snapshot', NULL)""");
-        await Eventually.HoldsAsync(() => runner.Failure is not null || Text(output).Contains("go-on resume-snapshot: the incremental snapshot was not paused", StringComparison.Ordinal),
-            () => "the stop and the resume; output:\n" + Text(output), TimeSpan.FromSeconds(30));
-        Assert.Contains($"halt stop-snapshot: stopped {Schema}.t", Text(output), StringComparison.Ordinal);
+        await Eventually.HoldsAsync(() => runner.Failure is not null || SignalChecks.Text(output).Contains("go-on resume-snapshot: the incremental snapshot was not paused", StringComparison.Ordinal),
+            () => "the stop and the resume; output:\n" + SignalChecks.Text(output), TimeSpan.FromSeconds(30));
+        Assert.Contains($"halt stop-snapshot: stopped {Schema}.t", SignalChecks.Text(output), StringComparison.Ordinal);
         await Task.Delay(1000);
         var stoppedReads = await AssertNoChunkReadAsync(runner, Schema, 900_001);
         Assert.InRange(stoppedReads, 1, Rows - 1);
