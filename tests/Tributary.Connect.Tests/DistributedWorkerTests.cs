@@ -195,8 +195,11 @@ public sealed partial class DistributedWorkerTests : IAsyncLifetime
                 var now = await TaskPlacementAsync(survivor, "gen");
                 return now.Connector == WorkerIdOf(survivor) && now.Tasks.Count == 4 && now.Tasks.All(t => t == WorkerIdOf(survivor));
             }, "the killed worker's instance and tasks RUNNING on the survivor", () => Outputs(workers));
-            var restarts = Events([survivor]).Where(e => e.Started && e.At > killedAt).ToList();
-            Assert.Equal(new[] { "gen" }.Concat(movedTasks.Select(t => $"gen-{t}")), restarts.Select(e => e.Connector).Order(StringComparer.Ordinal));
+            // The status says RUNNING before the worker's STARTED lines reach its output: wait for the lines.
+            var expectedRestarts = new[] { "gen" }.Concat(movedTasks.Select(t => $"gen-{t}")).ToList();
+            List<RunEvent> restarts = [];
+            await HoldsAsync(() => Task.FromResult((restarts = [.. Events([survivor]).Where(e => e.Started && e.At > killedAt)]).Count >= expectedRestarts.Count), "the survivor's STARTED lines for what moved", () => Outputs(workers));
+            Assert.Equal(expectedRestarts, restarts.Select(e => e.Connector).Order(StringComparer.Ordinal));
             Assert.All(restarts, e => Assert.True(e.At - killedAt >= TimeSpan.FromMilliseconds(RebalanceDelayMs), $"{e.Connector} restarted {(e.At - killedAt).TotalMilliseconds} ms after the kill, before scheduled.rebalance.max.delay.ms"));
 
             // Records continue: every task, the moved ones included, goes well past the offsets it had just before the
