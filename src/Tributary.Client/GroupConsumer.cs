@@ -1,5 +1,3 @@
-using Tributary.Foundation.Buffers;
-using Tributary.Protocol;
 using Tributary.Protocol.Kafka;
 using Tributary.Protocol.Kafka.Messages;
 using Tributary.Protocol.Records;
@@ -84,6 +82,9 @@ public sealed class GroupConsumer : IAsyncDisposable
     private readonly KafkaClient _client;
     private readonly GroupConsumerOptions _options;
     private readonly Dictionary<(string Topic, int Partition), long> _positions = [];
+
+    /// <summary>Fetches not yet handed out in full, oldest first (at most one per partition, whose position it holds).</summary>
+    private readonly List<FetchCursor> _cursors = [];
     private readonly CancellationTokenSource _closing = new();
     private KafkaConnection? _coordinator;
     private Task? _heartbeat;
@@ -132,8 +133,18 @@ public sealed class GroupConsumer : IAsyncDisposable
     /// caller that polls in a loop hands the same few lists back: a fetch holds thousands of records, so a new list per
     /// poll is a large-object-heap array per poll, and those arrays are what drives full collections.
     /// </summary>
-    public async Task<List<ConsumedRecord>> PollAsync(List<ConsumedRecord> records, int maxWaitMs = 200, CancellationToken cancellationToken = default)
+    public Task<List<ConsumedRecord>> PollAsync(List<ConsumedRecord> records, int maxWaitMs = 200, CancellationToken cancellationToken = default) =>
+        PollAsync(records, maxWaitMs, int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PollAsync(List{ConsumedRecord}, int, CancellationToken)"/>, returning at most
+    /// <paramref name="maxRecords"/> records (the Java consumer's <c>max.poll.records</c>). What a fetch brought beyond
+    /// that stays undecoded in the consumer and goes out first at the next poll, without a request; a seek, a rejoin or
+    /// a position that moved otherwise drops it.
+    /// </summary>
+    public async Task<List<ConsumedRecord>> PollAsync(List<ConsumedRecord> records, int maxWaitMs, int maxRecords, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
         records.Clear();
         if (!_rejoinNeeded && (_assignedCounts.Count > 0 || _options.TopicPattern is not null) && Environment.TickCount64 >= _nextMetadataCheck)
         {
@@ -153,31 +164,82 @@ public sealed class GroupConsumer : IAsyncDisposable
             await Task.Delay(maxWaitMs, cancellationToken).ConfigureAwait(false);
             return records;
         }
+        ReadCursors(records, maxRecords);
+        if (records.Count > 0)
+        {
+            return records;
+        }
         var start = _nextPartition;
         long polledBytes = 0;
         var fetchedPartitions = 0;
-        for (; fetchedPartitions < assigned.Count && polledBytes < _options.FetchMaxBytes; fetchedPartitions++)
+        for (; fetchedPartitions < assigned.Count && polledBytes < _options.FetchMaxBytes && records.Count < maxRecords; fetchedPartitions++)
         {
             // Round robin: a poll cut short by fetch.max.bytes, the next one starts with the partitions it did not reach.
-            var ((topic, partition), position) = assigned[(start + fetchedPartitions) % assigned.Count];
-            // Leased: Decode copies every record out, so the fetch's frame goes back to the pool right after.
+            var (topic, partition) = assigned[(start + fetchedPartitions) % assigned.Count].Key;
+            // Read now, not from the list: a spent cursor may have stepped its partition past trailing control batches.
+            var position = _positions[(topic, partition)];
+            // Leased: the cursor copies each record out; the frame goes back to the pool once the last one is out.
             var (fetched, lease) = await _client.FetchLeasedAsync(topic, partition, position, _options.MaxPartitionFetchBytes, maxWaitMs / Math.Max(1, _positions.Count), cancellationToken).ConfigureAwait(false);
-            using var leased = lease;
             polledBytes += fetched.Records.Length;
-            if (fetched.ErrorCode == 1)
-            {
-                // OFFSET_OUT_OF_RANGE: reset as auto.offset.reset says.
-                _positions[(topic, partition)] = await _client.ListOffsetAsync(topic, partition, _options.StartAtEarliest ? -2 : -1, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
             if (fetched.ErrorCode != 0)
             {
+                lease.Dispose();
+                if (fetched.ErrorCode == 1)
+                {
+                    // OFFSET_OUT_OF_RANGE: reset as auto.offset.reset says.
+                    _positions[(topic, partition)] = await _client.ListOffsetAsync(topic, partition, _options.StartAtEarliest ? -2 : -1, cancellationToken).ConfigureAwait(false);
+                }
                 continue;
             }
-            _positions[(topic, partition)] = Decode(fetched, position, records);
+            var cursor = new FetchCursor(fetched, lease, position);
+            _cursors.Add(cursor);
+            ReadCursor(cursor, records, maxRecords);
         }
         _nextPartition = fetchedPartitions < assigned.Count ? (start + fetchedPartitions) % assigned.Count : 0;
         return records;
+    }
+
+    /// <summary>Hands out what earlier fetches brought, up to <paramref name="maxRecords"/> in all, partition by partition.</summary>
+    private void ReadCursors(List<ConsumedRecord> records, int maxRecords)
+    {
+        for (var i = 0; i < _cursors.Count && records.Count < maxRecords; i++)
+        {
+            if (ReadCursor(_cursors[i], records, maxRecords))
+            {
+                i--;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads one cursor into <paramref name="records"/> and moves its partition's position; drops it (returning true)
+    /// when it is spent, or stale: its partition is no longer assigned or was moved to another position.
+    /// </summary>
+    private bool ReadCursor(FetchCursor cursor, List<ConsumedRecord> records, int maxRecords)
+    {
+        var key = (cursor.Topic, cursor.Partition);
+        if (_positions.TryGetValue(key, out var position) && position == cursor.Position)
+        {
+            cursor.Read(records, maxRecords - records.Count);
+            _positions[key] = cursor.Position;
+            if (!cursor.Exhausted)
+            {
+                return false;
+            }
+        }
+        cursor.Dispose();
+        _cursors.Remove(cursor);
+        return true;
+    }
+
+    /// <summary>Drops every fetched-but-not-handed-out record (a rejoin, the end): their frames go back to the pool.</summary>
+    private void DropCursors()
+    {
+        foreach (var cursor in _cursors)
+        {
+            cursor.Dispose();
+        }
+        _cursors.Clear();
     }
 
     /// <summary>Joins the group now when not a member (or a rebalance is pending); Poll does the same lazily.</summary>
@@ -240,6 +302,7 @@ public sealed class GroupConsumer : IAsyncDisposable
 
     private async Task JoinAsync(CancellationToken cancellationToken)
     {
+        DropCursors();
         _assignedCounts.Clear();
         _coordinator = await FindCoordinatorAsync(cancellationToken).ConfigureAwait(false);
         _subscribed = _options.TopicPattern is null ? _options.Topics : await MatchingTopicsAsync(cancellationToken).ConfigureAwait(false);
@@ -439,73 +502,10 @@ public sealed class GroupConsumer : IAsyncDisposable
         }
     }
 
-    /// <summary>Copies the records at or after <paramref name="position"/> out of the fetched batches; returns the next position.</summary>
-    private static long Decode(FetchedPartition fetched, long position, List<ConsumedRecord> into)
-    {
-        using var scratch = new PooledBufferWriter();
-        var span = fetched.Records.Span;
-        var next = position;
-        int size;
-        // The list sized once from the batch headers, not grown by doubling through a fetch's thousands of records.
-        var count = 0;
-        for (var rest = span; (size = RecordBatch.FirstWholeBatchSize(rest)) > 0; rest = rest[size..])
-        {
-            // A record takes at least a few bytes: a corrupt count cannot ask for more than the batch could hold.
-            count += Math.Clamp(RecordBatch.RecordsCount(rest[..size]), 0, size);
-        }
-        into.EnsureCapacity(into.Count + count);
-        while ((size = RecordBatch.FirstWholeBatchSize(span)) > 0)
-        {
-            var batch = span[..size];
-            var baseOffset = RecordBatch.BaseOffset(batch);
-            var baseTimestamp = RecordBatch.BaseTimestamp(batch);
-            var logAppendTime = RecordBatch.IsLogAppendTime(batch);
-            var maxTimestamp = RecordBatch.MaxTimestamp(batch);
-            scratch.Reset();
-            var records = BatchRecords.Read(batch, scratch);
-            while (records.TryReadNext(out var record))
-            {
-                var offset = baseOffset + record.OffsetDelta;
-                if (offset >= position)
-                {
-                    into.Add(new ConsumedRecord(fetched.Topic, fetched.Partition, offset, logAppendTime ? maxTimestamp : baseTimestamp + record.TimestampDelta, record.HasKey ? record.Key.ToArray() : null, record.HasValue ? record.Value.ToArray() : null)
-                    {
-                        Headers = record.HeaderCount == 0 ? [] : DecodeHeaders(record.Headers, record.HeaderCount),
-                        LogAppendTime = logAppendTime,
-                    });
-                }
-            }
-            next = Math.Max(next, RecordBatch.NextOffset(batch));
-            span = span[size..];
-        }
-        return next;
-    }
-
-    /// <summary>Decodes a record's headers section: [keyLength varint, key, valueLength varint (-1: null), value]*.</summary>
-    private static RecordHeader[] DecodeHeaders(ReadOnlySpan<byte> encoded, int count)
-    {
-        var headers = new RecordHeader[count];
-        for (var i = 0; i < count; i++)
-        {
-            if (!Varint.TryReadVarint(encoded, out var keyLength, out var read) || keyLength < 0 || keyLength > encoded.Length - read)
-            {
-                throw new KafkaClientException(2, "Corrupt record header.");
-            }
-            var key = System.Text.Encoding.UTF8.GetString(encoded.Slice(read, keyLength));
-            encoded = encoded[(read + keyLength)..];
-            if (!Varint.TryReadVarint(encoded, out var valueLength, out read) || valueLength > encoded.Length - read)
-            {
-                throw new KafkaClientException(2, "Corrupt record header.");
-            }
-            headers[i] = new RecordHeader(key, valueLength < 0 ? null : encoded.Slice(read, valueLength).ToArray());
-            encoded = encoded[(read + Math.Max(0, valueLength))..];
-        }
-        return headers;
-    }
-
     /// <summary>Stops heartbeating and leaves the group (its partitions move to the other members at once).</summary>
     public async ValueTask DisposeAsync()
     {
+        DropCursors();
         await _closing.CancelAsync().ConfigureAwait(false);
         if (_heartbeat is not null)
         {

@@ -140,6 +140,50 @@ public sealed class GroupConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_poll_hands_out_at_most_max_records_the_rest_of_the_fetch_next_and_a_seek_drops_what_was_fetched_past_it()
+    {
+        await using var client = NewClient();
+        await client.CreateTopicAsync("many", 2);
+        for (var p = 0; p < 2; p++)
+        {
+            // A plain batch of 1,200 records, then a compressed one of 300: one fetch brings far more than a poll may hand out.
+            await client.ProduceAsync("many", p, [.. Enumerable.Range(0, 1200).Select(i => ((byte[]?)null, (byte[]?)Encoding.UTF8.GetBytes($"{p}-{i}")))]);
+            await client.ProduceAsync("many", p, [.. Enumerable.Range(1200, 300).Select(i => ((byte[]?)null, (byte[]?)Encoding.UTF8.GetBytes($"{p}-{i}")))], codec: Tributary.Protocol.Compression.CompressionCodec.Gzip);
+        }
+        await using var member = new GroupConsumer(client, Options with { GroupId = "capped", Topics = ["many"] });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var list = new List<ConsumedRecord>();
+        var seen = new List<ConsumedRecord>();
+        int? seekPartition = null;
+        while (seen.Count < 3000 + 490)
+        {
+            var polled = await member.PollAsync(list, 100, 500, stop.Token);
+            Assert.Same(list, polled);
+            Assert.True(polled.Count <= 500, $"a poll handed out {polled.Count} records");
+            seen.AddRange(polled);
+            if (seekPartition is null && polled.Count > 0)
+            {
+                // Mid-fetch: the first partition read goes back to offset 10; what its fetch held past the poll is dropped.
+                seekPartition = polled[0].Partition;
+                Assert.Equal(500, polled.Count(r => r.Partition == seekPartition));
+                member.Seek("many", seekPartition.Value, 10);
+            }
+        }
+        for (var p = 0; p < 2; p++)
+        {
+            var expected = Enumerable.Range(0, 1500);
+            if (p == seekPartition)
+            {
+                expected = Enumerable.Range(0, 500).Concat(Enumerable.Range(10, 1490));
+            }
+            var partition = p;
+            Assert.Equal(expected.Select(i => $"{partition}-{i}"), seen.Where(r => r.Partition == partition).Select(r => Encoding.UTF8.GetString(r.Value!)));
+            Assert.Equal(expected.Select(i => (long)i), seen.Where(r => r.Partition == partition).Select(r => r.Offset));
+            Assert.Equal(1500, member.Positions[("many", partition)]);
+        }
+    }
+
+    [Fact]
     public async Task A_poll_stops_at_fetch_max_bytes_and_the_next_starts_with_the_partitions_it_left_out()
     {
         await using var client = NewClient();

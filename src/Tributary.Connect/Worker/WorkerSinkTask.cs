@@ -100,16 +100,9 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
             ApplyRewinds(consumer);
             // Nothing fetched is held here (no prefetch, nothing kept back, nothing being put): either list is free.
-            fetched = await consumer.PollAsync(_pollListA, 500, cancellationToken).ConfigureAwait(false);
+            fetched = await consumer.PollAsync(_pollListA, 500, _consumerConfig.MaxPollRecords, cancellationToken).ConfigureAwait(false);
         }
         await SyncAssignmentAsync(consumer, cancellationToken).ConfigureAwait(false);
-        if (fetched.Count > _consumerConfig.MaxPollRecords)
-        {
-            // max.poll.records: put at most that many; the rest stay fetched for the next iteration, as the Java
-            // consumer keeps them buffered (no prefetch is started while they wait).
-            _prefetched = Slice(fetched, _consumerConfig.MaxPollRecords, fetched.Count - _consumerConfig.MaxPollRecords);
-            fetched = Slice(fetched, 0, _consumerConfig.MaxPollRecords);
-        }
         if (fetched.Count > 0)
         {
             var batch = new List<SinkRecord>(fetched.Count);
@@ -135,13 +128,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
                     batch.Add(converted);
                 }
             }
-            if (heldBack is not null && _prefetched is { } waiting)
-            {
-                // Records kept back by max.poll.records go back too, so a paused partition restarts at its first
-                // held-back record rather than after them.
-                SeekBack(consumer, waiting);
-                _prefetched = null;
-            }
+            // (What the consumer fetched beyond max.poll.records it drops for these partitions at the seek.)
             foreach (var (partition, offset) in heldBack ?? [])
             {
                 consumer.Seek(partition.Topic, partition.Partition, offset);
@@ -149,9 +136,9 @@ public sealed class WorkerSinkTask : WorkerTaskBase
             // Fetch the next records while this batch is converted and put (what librdkafka's fetch thread does for
             // kcat): nothing else touches the consumer until the prefetch is settled, which happens before any
             // commit, seek, pause or stop.
-            if (!_context.HasRewinds && !CommitDue && _prefetched is null)
+            if (!_context.HasRewinds && !CommitDue)
             {
-                _prefetch = consumer.PollAsync(ListNotHolding(fetched), 500, cancellationToken);
+                _prefetch = consumer.PollAsync(ListNotHolding(fetched), 500, _consumerConfig.MaxPollRecords, cancellationToken);
             }
             _delivering = fetched;
             try
@@ -195,38 +182,10 @@ public sealed class WorkerSinkTask : WorkerTaskBase
 
     /// <summary>The poll list that <paramref name="held"/> (a list or a window on one) is not.</summary>
     private List<ConsumedRecord> ListNotHolding(IReadOnlyList<ConsumedRecord> held) =>
-        ReferenceEquals(held is RecordWindow window ? window.Source : held, _pollListA) ? _pollListB : _pollListA;
+        ReferenceEquals(held, _pollListA) ? _pollListB : _pollListA;
 
     private static bool SamePartition(ConsumedRecord a, ConsumedRecord b) =>
         a.Partition == b.Partition && string.Equals(a.Topic, b.Topic, StringComparison.Ordinal);
-
-    /// <summary>
-    /// A window on fetched records, not a copy: a fetch of ten thousand records put 500 at a time (max.poll.records)
-    /// copied what remained at every step.
-    /// </summary>
-    private static IReadOnlyList<ConsumedRecord> Slice(IReadOnlyList<ConsumedRecord> records, int start, int count) =>
-        records is RecordWindow window ? new RecordWindow(window.Source, window.Start + start, count) : new RecordWindow(records, start, count);
-
-    private sealed class RecordWindow(IReadOnlyList<ConsumedRecord> source, int start, int count) : IReadOnlyList<ConsumedRecord>
-    {
-        public IReadOnlyList<ConsumedRecord> Source => source;
-
-        public int Start => start;
-
-        public int Count => count;
-
-        public ConsumedRecord this[int index] => (uint)index < (uint)count ? source[start + index] : throw new ArgumentOutOfRangeException(nameof(index));
-
-        public IEnumerator<ConsumedRecord> GetEnumerator()
-        {
-            for (var i = 0; i < count; i++)
-            {
-                yield return source[start + i];
-            }
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 
     private bool CommitDue => _context.CommitRequested || Environment.TickCount64 - _lastCommit >= (long)_commitInterval.TotalMilliseconds;
 
