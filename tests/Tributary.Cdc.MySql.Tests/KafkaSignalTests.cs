@@ -58,13 +58,7 @@ public sealed class KafkaSignalTests
         const string SignalTopic = "ks-signals";
         await using var kafka = await InProcessKafka.StartAsync();
         await using var server = await MariaDbServer.StartAsync();
-        await server.ExecuteAsync(ChangeEventTests.CdcUser + $"CREATE DATABASE {Database};");
-        await server.ExecuteAsync($"""
-            CREATE TABLE {Database}.t (id INT PRIMARY KEY, note VARCHAR(40));
-            CREATE TABLE {Database}.signal (id VARCHAR(64) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048));
-            GRANT INSERT ON {Database}.signal TO 'cdc'@'%';
-            INSERT INTO {Database}.t SELECT seq, CONCAT('row ', seq) FROM seq_1_to_2000;
-            """, Database);
+        await IncrementalSnapshotTests.CreateTablesAsync(server, Database, 2000);
         // The signalling table holds the incremental snapshot's watermarks; the signals come through Kafka only.
         var config = KafkaChannel(ChangeEventTests.Config(server, "ks", Database), kafka.Bootstrap, "source,kafka");
         config["snapshot.mode"] = "no_data";
@@ -168,36 +162,9 @@ public sealed class KafkaSignalTests
         Assert.Null(driver.Failure);
         Assert.Contains("Signal block execute-snapshot: blocking snapshot of kblock.t", SignalChecks.Text(output), StringComparison.Ordinal);
 
-        var events = await RecordsSoFarAsync(kafka.Bootstrap, Topic);
-        var reads = events.Where(r => Op(r) == "r").ToList();
-        // Markers as in an initial snapshot of one table: first, true..., last.
-        Assert.Equal("first", Snapshot(reads[0]));
-        Assert.Equal("last", Snapshot(reads[^1]));
-        Assert.All(reads[1..^1], r => Assert.Equal("true", Snapshot(r)));
-        Assert.InRange(reads.Count, Rows + 1, Rows + written - 1); // some inserts before the read, some after
-
-        // From the pause on, each row is created once: by the snapshot's read or by a streamed insert, not both. (A row
-        // inserted before the pause streamed before it too: the snapshot reads it again, as any snapshot would.)
-        var pause = events.FindIndex(r => Op(r) == "r");
-        var creations = events.Skip(pause).Where(r => Op(r) is "r" or "c").GroupBy(r => After(r).GetProperty("id").GetInt32()).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(Rows + written, creations.Count);
-        Assert.All(creations, c => Assert.Equal(1, c.Value));
-        Assert.Contains(events, r => Op(r) == "c" && After(r).GetProperty("id").GetInt32() > 100_000); // the stream resumed
-        // And each row's last event holds what the table holds now.
-        var current = new Dictionary<int, string>();
-        await using (var connection = new MySqlConnection(server.RootConnectionString + $";Database={Database}"))
-        {
-            await connection.OpenAsync();
-            await using var command = new MySqlCommand("SELECT id, note FROM t", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                current[reader.GetInt32(0)] = reader.GetString(1);
-            }
-        }
-        var last = events.GroupBy(r => After(r).GetProperty("id").GetInt32()).ToDictionary(g => g.Key, g => After(g.Last()).GetProperty("note").GetString());
-        Assert.Equal(current.Count, last.Count);
-        Assert.All(current, row => Assert.Equal(row.Value, last[row.Key]));
+        await using var connection = new MySqlConnection(server.RootConnectionString + $";Database={Database}");
+        await connection.OpenAsync();
+        SignalChecks.AssertBlockingSnapshot([.. (await RecordsSoFarAsync(kafka.Bootstrap, Topic)).Select(r => r.Value!)], Rows, written, await SignalChecks.NotesAsync(connection, "t"));
     }
 
     [Fact]
@@ -206,13 +173,7 @@ public sealed class KafkaSignalTests
         const string Database = "sblock";
         await using var kafka = await InProcessKafka.StartAsync();
         await using var server = await MariaDbServer.StartAsync();
-        await server.ExecuteAsync(ChangeEventTests.CdcUser + $"CREATE DATABASE {Database};");
-        await server.ExecuteAsync($"""
-            CREATE TABLE {Database}.t (id INT PRIMARY KEY, note VARCHAR(40));
-            CREATE TABLE {Database}.signal (id VARCHAR(64) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048));
-            GRANT INSERT ON {Database}.signal TO 'cdc'@'%';
-            INSERT INTO {Database}.t SELECT seq, CONCAT('row ', seq) FROM seq_1_to_1000;
-            """, Database);
+        await IncrementalSnapshotTests.CreateTablesAsync(server, Database, 1000);
         var config = ChangeEventTests.Config(server, "sb", Database);
         config["snapshot.mode"] = "no_data";
         config["signal.data.collection"] = Database + ".signal";
