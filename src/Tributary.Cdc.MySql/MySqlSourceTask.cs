@@ -93,9 +93,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
             _incremental.Resume(stored?.Incremental);
         }
         MySqlOffset start;
+        // recovery without a finished offset to recover at is no_data: the definitions are read as tables are met.
         var snapshot = stored is null
-            ? Cdc.SnapshotMode is not ("never" or "no_data")
-            : stored.Snapshot ? Cdc.SnapshotMode is not ("never" or "no_data") : Cdc.SnapshotMode == "always";
+            ? Cdc.SnapshotMode is not ("never" or "no_data" or "recovery")
+            : stored.Snapshot ? Cdc.SnapshotMode is not ("never" or "no_data" or "recovery") : Cdc.SnapshotMode == "always";
         var byGtid = stored?.Gtids is not null && await ServerGtids.EnabledAsync(sql, cancellationToken).ConfigureAwait(false);
         if (stored is not null && !stored.Snapshot && !snapshot &&
             !(byGtid
@@ -125,7 +126,14 @@ public sealed class MySqlSourceTask : CdcSourceTask
             start = stored.Gtids is null && ServerGtids.IsMariaDb(sql)
                 ? stored with { Gtids = await ServerGtids.AtAsync(sql, stored.File, stored.Pos, null, cancellationToken).ConfigureAwait(false) }
                 : stored.Gtids is not null && !byGtid ? stored with { Gtids = null } : stored;
-            await RecoverAsync(stored, cancellationToken).ConfigureAwait(false);
+            if (Cdc.SnapshotMode == "recovery")
+            {
+                await RebuildHistoryAsync(stored, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RecoverAsync(stored, cancellationToken).ConfigureAwait(false);
+            }
         }
         else if (Cdc.SnapshotMode == "never")
         {
@@ -303,25 +311,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
         var locked = await BeginConsistentReadAsync(connection, cancellationToken).ConfigureAwait(false);
         var (file, position, executed) = await ServerSetup.BinlogPositionAsync(connection, cancellationToken).ConfigureAwait(false);
         var gtids = await ServerGtids.AtAsync(connection, file, position, executed, cancellationToken).ConfigureAwait(false);
-        var names = await CapturedTablesAsync(connection, cancellationToken).ConfigureAwait(false);
-        var tables = new List<CapturedTable>();
-        var snapshotDdl = new List<(string Database, string Ddl, TableChange? Change)>();
-        _schemas = new TableSchemas { ServerCharset = _schemas.ServerCharset };
-        _tables.Clear();
-        foreach (var database in names.Select(n => n.Database).Distinct())
-        {
-            var charset = await DatabaseCharsetAsync(connection, database, cancellationToken).ConfigureAwait(false);
-            _schemas.PutDatabase(database, charset);
-            snapshotDdl.Add((database, $"CREATE DATABASE IF NOT EXISTS `{database.Replace("`", "``")}`" + (charset is null ? "" : " CHARACTER SET " + charset), null));
-        }
-        foreach (var (database, table) in names)
-        {
-            if (await LoadFromServerAsync(connection, database, table, cancellationToken).ConfigureAwait(false) is { } loaded)
-            {
-                snapshotDdl.Add((database, loaded.Ddl, loaded.Change));
-                tables.Add(Capture(loaded.Change.Definition));
-            }
-        }
+        var (tables, snapshotDdl) = await LoadCapturedSchemasAsync(connection, cancellationToken).ConfigureAwait(false);
         if (locked)
         {
             await ExecuteAsync(connection, "UNLOCK TABLES", cancellationToken).ConfigureAwait(false);
@@ -348,6 +338,55 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
         await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
         return new MySqlOffset(file, position, Gtids: gtids);
+    }
+
+    /// <summary>
+    /// The captured databases and tables as the server defines them now: the schemas start again from them (the table
+    /// shapes too), and the DDL that creates them (<c>CREATE DATABASE IF NOT EXISTS</c> with the charset, then
+    /// <c>SHOW CREATE TABLE</c>'s statement with its table change) is returned for the history.
+    /// </summary>
+    private async Task<(List<CapturedTable> Tables, List<(string Database, string Ddl, TableChange? Change)> Ddl)> LoadCapturedSchemasAsync(MySqlConnection connection,
+        CancellationToken cancellationToken)
+    {
+        var names = await CapturedTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var tables = new List<CapturedTable>();
+        var ddl = new List<(string Database, string Ddl, TableChange? Change)>();
+        _schemas = new TableSchemas { ServerCharset = _schemas.ServerCharset };
+        _tables.Clear();
+        foreach (var database in names.Select(n => n.Database).Distinct())
+        {
+            var charset = await DatabaseCharsetAsync(connection, database, cancellationToken).ConfigureAwait(false);
+            _schemas.PutDatabase(database, charset);
+            ddl.Add((database, $"CREATE DATABASE IF NOT EXISTS `{database.Replace("`", "``")}`" + (charset is null ? "" : " CHARACTER SET " + charset), null));
+        }
+        foreach (var (database, table) in names)
+        {
+            if (await LoadFromServerAsync(connection, database, table, cancellationToken).ConfigureAwait(false) is { } loaded)
+            {
+                ddl.Add((database, loaded.Ddl, loaded.Change));
+                tables.Add(Capture(loaded.Change.Definition));
+            }
+        }
+        return (tables, ddl);
+    }
+
+    /// <summary>
+    /// <c>snapshot.mode=recovery</c> (Debezium 2.6+; 1.x/2.x <c>schema_only_recovery</c>) with a stored offset: the
+    /// schema history topic is not replayed — it is lost, or corrupt, or grew too long — but written anew from the
+    /// captured tables' current definitions, each record at the stored position, so this run and every later one
+    /// (replaying the topic up to its offset) decode the binlog from there with them. As with Debezium, this is right
+    /// only when no DDL changed a captured table between the stored position and now.
+    /// </summary>
+    private async Task RebuildHistoryAsync(MySqlOffset stored, CancellationToken cancellationToken)
+    {
+        await using var connection = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
+        var (tables, ddl) = await LoadCapturedSchemasAsync(connection, cancellationToken).ConfigureAwait(false);
+        var position = stored with { Incremental = null };
+        foreach (var (database, text, change) in ddl)
+        {
+            await AppendHistoryAsync(position, database, text, change is null ? [] : [change], cancellationToken).ConfigureAwait(false);
+        }
+        SourceSignals.Info(SignalOutput, Cdc.TopicPrefix, $"snapshot.mode=recovery: the schema history was rebuilt from the current definitions of {tables.Count} captured tables at {stored.File}:{stored.Pos}");
     }
 
     /// <summary>The server's base tables the include/exclude lists capture, by database and name.</summary>
