@@ -870,6 +870,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
             var type = Text(values[typeColumn]);
             if (!SourceSignals.IsWatermark(type))
             {
+                if (!SourceChannelEnabled)
+                {
+                    continue;
+                }
                 await ApplySignalAsync(incremental.Signals, Text(values[idColumn]), type, dataColumn >= 0 ? Text(values[dataColumn]) : null,
                     () => CapturedIdsAsync(sql, cancellationToken)).ConfigureAwait(false);
                 continue;

@@ -700,6 +700,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
         var type = values[columns.Type];
         if (!SourceSignals.IsWatermark(type))
         {
+            if (!SourceChannelEnabled)
+            {
+                return;
+            }
             await ApplySignalAsync(incremental.Signals, values[columns.Id], type, columns.Data >= 0 ? values[columns.Data] : null,
                 () => CapturedIdsAsync(sql, cancellationToken)).ConfigureAwait(false);
             // The state changed (paused, stopped, queued): the next offset carries it; so does the resume position.

@@ -159,7 +159,13 @@ public abstract class CdcSourceTask : SourceTask
     /// wakes for it; a failed channel faults it.
     /// </summary>
     protected Task KafkaSignalArrivalAsync(CancellationToken cancellationToken) =>
-        KafkaSignals?.WaitToReadAsync(cancellationToken) ?? Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => false, TaskScheduler.Default);
+        KafkaSignals?.WaitToReadAsync(cancellationToken) ?? Task.Delay(Timeout.Infinite, cancellationToken);
+
+    /// <summary>
+    /// Whether rows of the signalling table are signals (<c>signal.enabled.channels</c> lists <c>source</c>); its
+    /// watermark rows are read either way, since an incremental snapshot asked for through Kafka writes them there.
+    /// </summary>
+    protected bool SourceChannelEnabled => Cdc.SignalChannels.Contains(SourceSignals.SourceChannel);
 
     /// <summary>The next blocking snapshot a signal asked for, or null.</summary>
     protected SnapshotRequest? NextBlockingSnapshot() => _blockingSnapshots.TryDequeue(out var request) ? request : null;

@@ -59,8 +59,9 @@ public sealed class KafkaSignalTests
         await using var kafka = await InProcessKafka.StartAsync();
         await using var server = await MariaDbServer.StartAsync();
         await IncrementalSnapshotTests.CreateTablesAsync(server, Database, 2000);
-        // The signalling table holds the incremental snapshot's watermarks; the signals come through Kafka only.
-        var config = KafkaChannel(ChangeEventTests.Config(server, "ks", Database), kafka.Bootstrap, "source,kafka");
+        // The signalling table holds the incremental snapshot's watermarks; with the source channel off, its rows are no
+        // signals: the signals come through Kafka only.
+        var config = KafkaChannel(ChangeEventTests.Config(server, "ks", Database), kafka.Bootstrap, "kafka");
         config["snapshot.mode"] = "no_data";
         config["signal.data.collection"] = Database + ".signal";
         config["incremental.snapshot.chunk.size"] = "250";
@@ -70,6 +71,7 @@ public sealed class KafkaSignalTests
         await using (var first = await TaskDriver.StartAsync(config, kafka.Bootstrap, offsets, output: output))
         {
             await Eventually.HoldsAsync(() => first.Failure is not null || server.ReplicaRegisteredAsync(5400).Result, "the connector streaming", TimeSpan.FromSeconds(30));
+            await server.ExecuteAsync($$"""INSERT INTO {{Database}}.signal VALUES ('from-the-table', 'log', '{"message": "the source channel is off"}')""");
             await Kcat.ProduceAsync(kafka.Bootstrap, SignalTopic,
             [
                 ("another-connector", """{"id": "not-mine", "type": "log", "data": {"message": "for someone else"}}"""),
@@ -85,6 +87,7 @@ public sealed class KafkaSignalTests
             Assert.Contains("Signal go execute-snapshot: queued ksig.t", text, StringComparison.Ordinal);
             Assert.Contains($"warn: Tributary.Cdc.SourceSignals[0] ks: Signal record {SignalTopic}@1 skipped: the value is not JSON", text, StringComparison.Ordinal);
             Assert.DoesNotContain("for someone else", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("the source channel is off", text, StringComparison.Ordinal);
             var reads = (await RecordsSoFarAsync(kafka.Bootstrap, Topic)).Where(r => Op(r) == "r").ToList();
             Assert.Equal(Enumerable.Range(1, 2000), reads.Select(r => After(r).GetProperty("id").GetInt32()));
             Assert.All(reads, r => Assert.Equal("incremental", Snapshot(r)));
