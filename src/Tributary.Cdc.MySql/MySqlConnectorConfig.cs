@@ -18,9 +18,9 @@ public sealed record MySqlConnectorConfig
 {
     public static CdcDialect Dialect { get; } = new(
         "MySQL/MariaDB", 3306, "database", ["mysql", "information_schema", "performance_schema", "sys"], [], IgnoreCase: true,
-        ["initial", "initial_only", "no_data", "when_needed", "never", "always"],
-        // Debezium 2.6 renamed schema_only to no_data.
-        new Dictionary<string, string> { ["schema_only"] = "no_data" },
+        ["initial", "initial_only", "no_data", "when_needed", "never", "always", "recovery"],
+        // Debezium 2.6 renamed schema_only to no_data and schema_only_recovery to recovery.
+        new Dictionary<string, string> { ["schema_only"] = "no_data", ["schema_only_recovery"] = "recovery" },
         "User with SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT.");
 
     public required CdcConfig Cdc { get; init; }

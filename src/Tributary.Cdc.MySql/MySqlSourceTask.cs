@@ -43,6 +43,18 @@ public sealed class MySqlSourceTask : CdcSourceTask
     /// <summary>Incremental snapshots (when signal.data.collection is set).</summary>
     private IncrementalSnapshot? _incremental;
 
+    /// <summary>
+    /// After a blocking snapshot: its tables and the binlog position its read saw. Streaming resumes where it paused;
+    /// until it reaches that position, changes of those tables are already in the snapshot's rows and are not emitted.
+    /// </summary>
+    private (HashSet<string> Tables, MySqlOffset ReadAt)? _blockingSeen;
+
+    /// <summary>
+    /// With the kafka signal channel, the server sends a binlog heartbeat after this long without events (if
+    /// heartbeat.interval.ms asks for none sooner): the reader wakes on a quiet server and sees a waiting signal.
+    /// </summary>
+    private const int SignalWakeMs = 1000;
+
     protected override CdcConfig Configure(IReadOnlyDictionary<string, string> properties)
     {
         _config = MySqlConnectorConfig.Parse(properties);
@@ -81,9 +93,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
             _incremental.Resume(stored?.Incremental);
         }
         MySqlOffset start;
+        // recovery without a finished offset to recover at is no_data: the definitions are read as tables are met.
         var snapshot = stored is null
-            ? Cdc.SnapshotMode is not ("never" or "no_data")
-            : stored.Snapshot ? Cdc.SnapshotMode is not ("never" or "no_data") : Cdc.SnapshotMode == "always";
+            ? Cdc.SnapshotMode is not ("never" or "no_data" or "recovery")
+            : stored.Snapshot ? Cdc.SnapshotMode is not ("never" or "no_data" or "recovery") : Cdc.SnapshotMode == "always";
         var byGtid = stored?.Gtids is not null && await ServerGtids.EnabledAsync(sql, cancellationToken).ConfigureAwait(false);
         if (stored is not null && !stored.Snapshot && !snapshot &&
             !(byGtid
@@ -113,7 +126,14 @@ public sealed class MySqlSourceTask : CdcSourceTask
             start = stored.Gtids is null && ServerGtids.IsMariaDb(sql)
                 ? stored with { Gtids = await ServerGtids.AtAsync(sql, stored.File, stored.Pos, null, cancellationToken).ConfigureAwait(false) }
                 : stored.Gtids is not null && !byGtid ? stored with { Gtids = null } : stored;
-            await RecoverAsync(stored, cancellationToken).ConfigureAwait(false);
+            if (Cdc.SnapshotMode == "recovery")
+            {
+                await RebuildHistoryAsync(stored, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RecoverAsync(stored, cancellationToken).ConfigureAwait(false);
+            }
         }
         else if (Cdc.SnapshotMode == "never")
         {
@@ -125,7 +145,99 @@ public sealed class MySqlSourceTask : CdcSourceTask
             var (file, position, executed) = await ServerSetup.BinlogPositionAsync(sql, cancellationToken).ConfigureAwait(false);
             start = new MySqlOffset(file, position, Gtids: await ServerGtids.AtAsync(sql, file, position, executed, cancellationToken).ConfigureAwait(false));
         }
-        await StreamAsync(sql, start, cancellationToken).ConfigureAwait(false);
+        // A blocking snapshot pauses streaming between transactions: the stream ends there, the snapshot runs, and
+        // streaming starts again from the same position.
+        while (await StreamAsync(sql, start, cancellationToken).ConfigureAwait(false) is { } pause)
+        {
+            await BlockingSnapshotAsync(pause.Request, pause.At, cancellationToken).ConfigureAwait(false);
+            start = pause.At;
+        }
+    }
+
+    /// <summary>
+    /// A blocking snapshot (Debezium 2.5+): the requested tables read as in an initial snapshot (a consistent read,
+    /// <c>op=r</c> with the initial snapshot's <c>source.snapshot</c> markers, each table's additional condition in its
+    /// WHERE clause) while streaming is paused at <paramref name="pausedAt"/>, a point between transactions. Every
+    /// record carries that position as its offset, so a restart streams from there (a blocking snapshot cut short by a
+    /// restart is not run again). Changes of these tables the read already saw — transactions before the binlog
+    /// position taken with the read — are not emitted when streaming resumes (<see cref="_blockingSeen"/>): each
+    /// change reaches the topic once, as part of the snapshot or as an event after it.
+    /// </summary>
+    private async Task BlockingSnapshotAsync(SnapshotRequest request, MySqlOffset pausedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
+        var locked = await BeginConsistentReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        var (file, position, _) = await ServerSetup.BinlogPositionAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (locked)
+        {
+            await ExecuteAsync(connection, "UNLOCK TABLES", cancellationToken).ConfigureAwait(false);
+        }
+        var tables = new List<CapturedTable>();
+        foreach (var id in request.Tables)
+        {
+            var dot = id.IndexOf('.', StringComparison.Ordinal);
+            if (await TableAsync(connection, id[..dot], id[(dot + 1)..], pausedAt, cancellationToken).ConfigureAwait(false) is { } table)
+            {
+                tables.Add(table);
+            }
+        }
+        var rows = await WriteSnapshotRowsAsync(connection, tables, table => request.Conditions.GetValueOrDefault(table.Definition.Database + "." + table.Definition.Table),
+            file, position, pausedAt.ToMap, pausedAt.ToMap(), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+        _blockingSeen = ([.. tables.Select(t => t.Definition.Database + "." + t.Definition.Table)], new MySqlOffset(file, position));
+        SourceSignals.Info(SignalOutput, Cdc.TopicPrefix, $"Blocking snapshot of {string.Join(", ", request.Tables)} done: {rows} rows read at {file}:{position}; streaming resumes at {pausedAt.File}:{pausedAt.Pos}");
+    }
+
+    /// <summary>
+    /// FLUSH TABLES WITH READ LOCK (unless snapshot.locking.mode=none), then a REPEATABLE READ transaction WITH
+    /// CONSISTENT SNAPSHOT: the binlog position read next is the one the transaction's reads reflect. Returns whether
+    /// the lock is held (the caller unlocks once it has what it needs under the lock).
+    /// </summary>
+    private async Task<bool> BeginConsistentReadAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var locked = false;
+        if (_config.SnapshotLockingMode != "none")
+        {
+            try
+            {
+                await ExecuteAsync(connection, "FLUSH TABLES WITH READ LOCK", cancellationToken).ConfigureAwait(false);
+                locked = true;
+            }
+            catch (MySqlException error) when (error.Number is 1227 or 1045)
+            {
+                throw new ConnectException($"The snapshot needs the RELOAD privilege for FLUSH TABLES WITH READ LOCK (or snapshot.locking.mode=none): {error.Message}", error);
+            }
+        }
+        await ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
+        return locked;
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="tables"/> as <c>op=r</c> records with the snapshot markers, read in the
+    /// connection's transaction (<paramref name="condition"/>: a table's WHERE condition, or null). Each record's
+    /// offset comes from <paramref name="offset"/>; the last one's is <paramref name="completeOffset"/>. The source
+    /// block names the binlog position the read reflects. Returns the number of rows.
+    /// </summary>
+    private async Task<long> WriteSnapshotRowsAsync(MySqlConnection connection, IReadOnlyList<CapturedTable> tables, Func<CapturedTable, string?> condition, string file, long position,
+        Func<IReadOnlyDictionary<string, object?>> offset, IReadOnlyDictionary<string, object?> completeOffset, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var writer = new SnapshotWriter(Queue, tables.Count);
+        for (var t = 0; t < tables.Count; t++)
+        {
+            var table = tables[t];
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM `{table.Definition.Database.Replace("`", "``")}`.`{table.Definition.Table.Replace("`", "``")}`" +
+                                  (condition(table) is { } where ? $" WHERE ({where})" : "");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteTableAsync(t, reader, row => ReadSnapshotRow((MySqlDataReader)row, table),
+                (row, marker) => SnapshotRecord(table, row, MySqlSource.Create(Cdc.TopicPrefix, table.Definition.Database, table.Definition.Table, marker,
+                    new MySqlSource.Position(file, position, 0, 0, null, null, now.ToUnixTimeMilliseconds() * 1000)), offset()), cancellationToken).ConfigureAwait(false);
+        }
+        // The last record's offset says the snapshot is complete.
+        await writer.FinishAsync(completeOffset, cancellationToken).ConfigureAwait(false);
+        return writer.Rows;
     }
 
     /// <summary>
@@ -196,42 +308,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
     private async Task<MySqlOffset> SnapshotAsync(CancellationToken cancellationToken)
     {
         await using var connection = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
-        var locked = false;
-        if (_config.SnapshotLockingMode != "none")
-        {
-            try
-            {
-                await ExecuteAsync(connection, "FLUSH TABLES WITH READ LOCK", cancellationToken).ConfigureAwait(false);
-                locked = true;
-            }
-            catch (MySqlException error) when (error.Number is 1227 or 1045)
-            {
-                throw new ConnectException($"The snapshot needs the RELOAD privilege for FLUSH TABLES WITH READ LOCK (or snapshot.locking.mode=none): {error.Message}", error);
-            }
-        }
-        await ExecuteAsync(connection, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
+        var locked = await BeginConsistentReadAsync(connection, cancellationToken).ConfigureAwait(false);
         var (file, position, executed) = await ServerSetup.BinlogPositionAsync(connection, cancellationToken).ConfigureAwait(false);
         var gtids = await ServerGtids.AtAsync(connection, file, position, executed, cancellationToken).ConfigureAwait(false);
-        var names = await CapturedTablesAsync(connection, cancellationToken).ConfigureAwait(false);
-        var tables = new List<CapturedTable>();
-        var snapshotDdl = new List<(string Database, string Ddl, TableChange? Change)>();
-        _schemas = new TableSchemas { ServerCharset = _schemas.ServerCharset };
-        _tables.Clear();
-        foreach (var database in names.Select(n => n.Database).Distinct())
-        {
-            var charset = await DatabaseCharsetAsync(connection, database, cancellationToken).ConfigureAwait(false);
-            _schemas.PutDatabase(database, charset);
-            snapshotDdl.Add((database, $"CREATE DATABASE IF NOT EXISTS `{database.Replace("`", "``")}`" + (charset is null ? "" : " CHARACTER SET " + charset), null));
-        }
-        foreach (var (database, table) in names)
-        {
-            if (await LoadFromServerAsync(connection, database, table, cancellationToken).ConfigureAwait(false) is { } loaded)
-            {
-                snapshotDdl.Add((database, loaded.Ddl, loaded.Change));
-                tables.Add(Capture(loaded.Change.Definition));
-            }
-        }
+        var (tables, snapshotDdl) = await LoadCapturedSchemasAsync(connection, cancellationToken).ConfigureAwait(false);
         if (locked)
         {
             await ExecuteAsync(connection, "UNLOCK TABLES", cancellationToken).ConfigureAwait(false);
@@ -252,22 +332,61 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
         if (Cdc.SnapshotMode != "no_data")
         {
-            var writer = new SnapshotWriter(Queue, tables.Count);
-            for (var t = 0; t < tables.Count; t++)
-            {
-                var table = tables[t];
-                await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT * FROM `{table.Definition.Database.Replace("`", "``")}`.`{table.Definition.Table.Replace("`", "``")}`";
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await writer.WriteTableAsync(t, reader, row => ReadSnapshotRow((MySqlDataReader)row, table),
-                    (row, marker) => SnapshotRecord(table, row, MySqlSource.Create(Cdc.TopicPrefix, table.Definition.Database, table.Definition.Table, marker,
-                        new MySqlSource.Position(file, position, 0, 0, null, null, now.ToUnixTimeMilliseconds() * 1000)), snapshotOffset.ToMap()), cancellationToken).ConfigureAwait(false);
-            }
             // The last snapshot record's offset says the snapshot is complete: a restart streams from the position.
-            await writer.FinishAsync((snapshotOffset with { Snapshot = false }).ToMap(), cancellationToken).ConfigureAwait(false);
+            await WriteSnapshotRowsAsync(connection, tables, _ => null, file, position, snapshotOffset.ToMap, (snapshotOffset with { Snapshot = false }).ToMap(),
+                cancellationToken).ConfigureAwait(false);
         }
         await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
         return new MySqlOffset(file, position, Gtids: gtids);
+    }
+
+    /// <summary>
+    /// The captured databases and tables as the server defines them now: the schemas start again from them (the table
+    /// shapes too), and the DDL that creates them (<c>CREATE DATABASE IF NOT EXISTS</c> with the charset, then
+    /// <c>SHOW CREATE TABLE</c>'s statement with its table change) is returned for the history.
+    /// </summary>
+    private async Task<(List<CapturedTable> Tables, List<(string Database, string Ddl, TableChange? Change)> Ddl)> LoadCapturedSchemasAsync(MySqlConnection connection,
+        CancellationToken cancellationToken)
+    {
+        var names = await CapturedTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var tables = new List<CapturedTable>();
+        var ddl = new List<(string Database, string Ddl, TableChange? Change)>();
+        _schemas = new TableSchemas { ServerCharset = _schemas.ServerCharset };
+        _tables.Clear();
+        foreach (var database in names.Select(n => n.Database).Distinct())
+        {
+            var charset = await DatabaseCharsetAsync(connection, database, cancellationToken).ConfigureAwait(false);
+            _schemas.PutDatabase(database, charset);
+            ddl.Add((database, $"CREATE DATABASE IF NOT EXISTS `{database.Replace("`", "``")}`" + (charset is null ? "" : " CHARACTER SET " + charset), null));
+        }
+        foreach (var (database, table) in names)
+        {
+            if (await LoadFromServerAsync(connection, database, table, cancellationToken).ConfigureAwait(false) is { } loaded)
+            {
+                ddl.Add((database, loaded.Ddl, loaded.Change));
+                tables.Add(Capture(loaded.Change.Definition));
+            }
+        }
+        return (tables, ddl);
+    }
+
+    /// <summary>
+    /// <c>snapshot.mode=recovery</c> (Debezium 2.6+; 1.x/2.x <c>schema_only_recovery</c>) with a stored offset: the
+    /// schema history topic is not replayed — it is lost, or corrupt, or grew too long — but written anew from the
+    /// captured tables' current definitions, each record at the stored position, so this run and every later one
+    /// (replaying the topic up to its offset) decode the binlog from there with them. As with Debezium, this is right
+    /// only when no DDL changed a captured table between the stored position and now.
+    /// </summary>
+    private async Task RebuildHistoryAsync(MySqlOffset stored, CancellationToken cancellationToken)
+    {
+        await using var connection = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
+        var (tables, ddl) = await LoadCapturedSchemasAsync(connection, cancellationToken).ConfigureAwait(false);
+        var position = stored with { Incremental = null };
+        foreach (var (database, text, change) in ddl)
+        {
+            await AppendHistoryAsync(position, database, text, change is null ? [] : [change], cancellationToken).ConfigureAwait(false);
+        }
+        SourceSignals.Info(SignalOutput, Cdc.TopicPrefix, $"snapshot.mode=recovery: the schema history was rebuilt from the current definitions of {tables.Count} captured tables at {stored.File}:{stored.Pos}");
     }
 
     /// <summary>The server's base tables the include/exclude lists capture, by database and name.</summary>
@@ -408,7 +527,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
         }
     }
 
-    private async Task StreamAsync(MySqlConnection sql, MySqlOffset start, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the binlog from <paramref name="start"/> until cancelled; returns where it paused (a point between
+    /// transactions) when a signal asked for a blocking snapshot.
+    /// </summary>
+    private async Task<(MySqlOffset At, SnapshotRequest Request)?> StreamAsync(MySqlConnection sql, MySqlOffset start, CancellationToken cancellationToken)
     {
         MySqlSession session;
         try
@@ -426,9 +549,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
         {
             await session.ExecuteAsync("SET @mariadb_slave_capability = 4", cancellationToken).ConfigureAwait(false);
         }
-        if (Cdc.HeartbeatIntervalMs > 0)
+        var heartbeatPeriodMs = KafkaSignals is null ? Cdc.HeartbeatIntervalMs
+            : Cdc.HeartbeatIntervalMs > 0 ? Math.Min(Cdc.HeartbeatIntervalMs, SignalWakeMs) : SignalWakeMs;
+        if (heartbeatPeriodMs > 0)
         {
-            await session.ExecuteAsync($"SET @master_heartbeat_period = {(long)Cdc.HeartbeatIntervalMs * 1_000_000}", cancellationToken).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET @master_heartbeat_period = {(long)heartbeatPeriodMs * 1_000_000}", cancellationToken).ConfigureAwait(false);
         }
         try
         {
@@ -456,7 +581,7 @@ public sealed class MySqlSourceTask : CdcSourceTask
             }
             if (next is not { } binlogEvent)
             {
-                return;
+                return null;
             }
             var header = binlogEvent.Header;
             switch (binlogEvent.Body)
@@ -523,6 +648,11 @@ public sealed class MySqlSourceTask : CdcSourceTask
             }
             if (!state.InTransaction)
             {
+                await ApplyKafkaSignalsAsync(_incremental?.Signals, () => CapturedIdsAsync(sql, cancellationToken)).ConfigureAwait(false);
+                if (NextBlockingSnapshot() is { } blocking)
+                {
+                    return (new MySqlOffset(state.TxFile, state.TxPos, TsSec: header.Timestamp, ServerId: header.ServerId, Incremental: _incremental?.State, Gtids: state.GtidsText), blocking);
+                }
                 await NextChunkAsync(sql, state, cancellationToken).ConfigureAwait(false);
             }
             if (Cdc.HeartbeatIntervalMs > 0 && !state.InTransaction && DateTimeOffset.UtcNow - lastHeartbeat >= TimeSpan.FromMilliseconds(Cdc.HeartbeatIntervalMs))
@@ -650,6 +780,18 @@ public sealed class MySqlSourceTask : CdcSourceTask
         {
             return;
         }
+        if (_blockingSeen is { } seen)
+        {
+            var transactionStart = new MySqlOffset(state.TxFile, state.TxPos);
+            if (!transactionStart.IsAtOrBefore(seen.ReadAt) || transactionStart == seen.ReadAt)
+            {
+                _blockingSeen = null; // the stream is past what the blocking snapshot read
+            }
+            else if (seen.Tables.Contains(map.Database + "." + map.Table))
+            {
+                return; // committed before the snapshot's read: its rows already hold this change
+            }
+        }
         if (table.ColumnCount != map.ColumnTypes.Length)
         {
             throw new ConnectException($"Table {map.Database}.{map.Table} has {map.ColumnTypes.Length} columns in the binlog event at {state.File}:{header.Position} " +
@@ -728,8 +870,12 @@ public sealed class MySqlSourceTask : CdcSourceTask
             var type = Text(values[typeColumn]);
             if (!SourceSignals.IsWatermark(type))
             {
-                await incremental.SignalAsync(Text(values[idColumn]), type, dataColumn >= 0 ? Text(values[dataColumn]) : null,
-                    async () => await CapturedTablesAsync(sql, cancellationToken).ConfigureAwait(false), SignalOutput).ConfigureAwait(false);
+                if (!SourceChannelEnabled)
+                {
+                    continue;
+                }
+                await ApplySignalAsync(incremental.Signals, Text(values[idColumn]), type, dataColumn >= 0 ? Text(values[dataColumn]) : null,
+                    () => CapturedIdsAsync(sql, cancellationToken)).ConfigureAwait(false);
                 continue;
             }
             if (Text(values[idColumn]) is not { } id || incremental.OnWatermark(id) is not { } chunk)
@@ -747,6 +893,10 @@ public sealed class MySqlSourceTask : CdcSourceTask
             }
         }
     }
+
+    /// <summary>The captured tables as <c>db.table</c>, for the signals that name tables.</summary>
+    private async Task<IEnumerable<string>> CapturedIdsAsync(MySqlConnection sql, CancellationToken cancellationToken) =>
+        (await CapturedTablesAsync(sql, cancellationToken).ConfigureAwait(false)).Select(c => c.Database + "." + c.Table);
 
     /// <summary>A signalling table value as text (the binlog gives character columns as their bytes).</summary>
     private static string? Text(object? value) => value switch

@@ -37,6 +37,14 @@ public sealed class PostgresSourceTask : CdcSourceTask
     /// <summary>Incremental snapshots (when signal.data.collection is set; reader task only).</summary>
     private IncrementalSnapshot? _incremental;
 
+    /// <summary>
+    /// After a blocking snapshot: its tables, the MVCC snapshot its read used, and the WAL position taken with it.
+    /// Streaming resumes where it paused; a change of those tables from a transaction the read saw is already in the
+    /// snapshot's rows and is not emitted — until a transaction committing at or after that WAL position (none of
+    /// those can be visible to the read) ends the check.
+    /// </summary>
+    private (HashSet<string> Tables, VisibilitySnapshot Read, ulong ReadLsn)? _blockingSeen;
+
     /// <summary>The slot's xmin for source blocks and offsets (reader task only; set when streaming starts).</summary>
     private SlotXmin? _xmin;
 
@@ -197,8 +205,18 @@ public sealed class PostgresSourceTask : CdcSourceTask
         {
             try
             {
-                await RunOnceAsync(stored, resuming: _resume is not null, cancellationToken).ConfigureAwait(false);
-                return;
+                if (await RunOnceAsync(stored, resuming: _resume is not null, cancellationToken).ConfigureAwait(false) is not { } blocking)
+                {
+                    return;
+                }
+                // Streaming paused between transactions for a blocking snapshot: run it, then stream again from the
+                // pause (the slot resends what follows its confirmed position; what was queued is skipped).
+                await BlockingSnapshotAsync(blocking, cancellationToken).ConfigureAwait(false);
+                stored = _resume;
+                _relations.Clear();
+                _tables.Clear();
+                _signalRelations.Clear();
+                continue;
             }
             catch (Exception error) when (!cancellationToken.IsCancellationRequested && _resume is not null && IsConnectionLoss(error) &&
                                           (_config.MaxRetries < 0 || retries < _config.MaxRetries))
@@ -237,7 +255,8 @@ public sealed class PostgresSourceTask : CdcSourceTask
         return false;
     }
 
-    private async Task RunOnceAsync(PostgresOffset? stored, bool resuming, CancellationToken cancellationToken)
+    /// <summary>One connection's run; returns the blocking snapshot a signal asked for when streaming paused for it.</summary>
+    private async Task<SnapshotRequest?> RunOnceAsync(PostgresOffset? stored, bool resuming, CancellationToken cancellationToken)
     {
         {
             await using var sql = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
@@ -250,6 +269,12 @@ public sealed class PostgresSourceTask : CdcSourceTask
             if (slot is { Plugin: not "pgoutput" } other)
             {
                 throw new ConnectException($"The replication slot '{_config.SlotName}' exists with the plugin '{other.Plugin}'; this connector reads pgoutput slots. Drop it or set slot.name.");
+            }
+            if (slot is { Active: true } && resuming)
+            {
+                // The walsender of the connection this task closed (a pause for a blocking snapshot, a lost
+                // connection) may still be ending.
+                slot = await ServerSetup.WaitForInactiveSlotAsync(sql, _config, cancellationToken).ConfigureAwait(false);
             }
             if (slot is { Active: true })
             {
@@ -274,7 +299,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
             };
             if (!snapshotWanted && !streamWanted)
             {
-                return;
+                return null;
             }
             await using var replication = await ServerSetup.OpenReplicationAsync(_config, cancellationToken).ConfigureAwait(false);
             PgOutputReplicationSlot replicationSlot;
@@ -293,7 +318,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
                 await SnapshotAsync(replicationSlot.SnapshotName!, consistentPoint, captured, cancellationToken).ConfigureAwait(false);
                 if (!streamWanted)
                 {
-                    return;
+                    return null;
                 }
                 start = new PostgresOffset(consistentPoint);
             }
@@ -307,7 +332,7 @@ public sealed class PostgresSourceTask : CdcSourceTask
                 replicationSlot = new PgOutputReplicationSlot(_config.SlotName);
                 start = stored ?? new PostgresOffset(0);
             }
-            await StreamAsync(sql, replication, replicationSlot, start, cancellationToken).ConfigureAwait(false);
+            return await StreamAsync(sql, replication, replicationSlot, start, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -334,26 +359,78 @@ public sealed class PostgresSourceTask : CdcSourceTask
                 tables.Add(shape);
             }
         }
-        var now = DateTimeOffset.UtcNow;
-        var snapshotTime = now.ToUnixTimeMilliseconds() * 1000;
+        var snapshotTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
         var offset = new PostgresOffset(consistentPoint, TsUsec: snapshotTime, Snapshot: true);
+        await WriteSnapshotRowsAsync(connection, tables, _ => null, consistentPoint, snapshotTime, offset.ToMap,
+            (offset with { Snapshot = false, LastSnapshotRecord = true }).ToMap(), cancellationToken).ConfigureAwait(false);
+        await ServerSetup.ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="tables"/> as <c>op=r</c> records with the snapshot markers, read in the
+    /// connection's transaction (<paramref name="condition"/>: a table's WHERE condition, or null); the source block
+    /// names <paramref name="lsn"/>. Each record's offset comes from <paramref name="offset"/>; the last one's is
+    /// <paramref name="completeOffset"/>. Returns the number of rows.
+    /// </summary>
+    private async Task<long> WriteSnapshotRowsAsync(NpgsqlConnection connection, IReadOnlyList<CapturedTable> tables, Func<CapturedTable, string?> condition, ulong lsn, long snapshotTime,
+        Func<IReadOnlyDictionary<string, object?>> offset, IReadOnlyDictionary<string, object?> completeOffset, CancellationToken cancellationToken)
+    {
         var writer = new SnapshotWriter(Queue, tables.Count);
         for (var t = 0; t < tables.Count; t++)
         {
             var table = tables[t];
             var columns = string.Join(", ", table.Definition.Columns.Select(c => ServerSetup.Quote(c.Name) + "::text"));
-            await using var command = new NpgsqlCommand($"SELECT {columns} FROM {ServerSetup.Quote(table.Definition.Schema)}.{ServerSetup.Quote(table.Definition.Table)}", connection);
+            var where = condition(table) is { } filter ? $" WHERE ({filter})" : "";
+            await using var command = new NpgsqlCommand($"SELECT {columns} FROM {ServerSetup.Quote(table.Definition.Schema)}.{ServerSetup.Quote(table.Definition.Table)}{where}", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await writer.WriteTableAsync(t, reader, row => ReadSnapshotRow(row, table.ColumnCount), (row, marker) =>
             {
                 var source = PostgresSource.Create(Cdc.TopicPrefix, _config.Database, table.Definition.Schema, table.Definition.Table, marker,
-                    new PostgresSource.Position(null, consistentPoint, null, snapshotTime));
-                return new SourceRecord(Partition, offset.ToMap(), table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
+                    new PostgresSource.Position(null, lsn, null, snapshotTime));
+                return new SourceRecord(Partition, offset(), table.Topic, null, table.KeySchema, table.Key(row), table.Envelope.Schema,
                     table.Envelope.Create(Operation.Read, null, table.Row(row), source, DateTimeOffset.UtcNow));
             }, cancellationToken).ConfigureAwait(false);
         }
-        await writer.FinishAsync((offset with { Snapshot = false, LastSnapshotRecord = true }).ToMap(), cancellationToken).ConfigureAwait(false);
+        await writer.FinishAsync(completeOffset, cancellationToken).ConfigureAwait(false);
+        return writer.Rows;
+    }
+
+    /// <summary>
+    /// A blocking snapshot (Debezium 2.5+) while streaming is paused between transactions at <see cref="_resume"/>:
+    /// the requested tables read in one REPEATABLE READ transaction as in an initial snapshot (<c>op=r</c> with the
+    /// initial snapshot's <c>source.snapshot</c> markers, each table's additional condition in its WHERE clause). Every
+    /// record carries the pause position as its offset, so a restart streams from there (a blocking snapshot cut short
+    /// by a restart is not run again). Changes of these tables from transactions the read saw are not emitted when
+    /// streaming resumes (<see cref="_blockingSeen"/>): each change reaches the topic once, in the snapshot or after it.
+    /// </summary>
+    private async Task BlockingSnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken)
+    {
+        var pausedAt = _resume!;
+        await using var connection = await ServerSetup.OpenAsync(_config, cancellationToken).ConfigureAwait(false);
+        await ServerSetup.ExecuteAsync(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", cancellationToken).ConfigureAwait(false);
+        // The transaction's first statement takes its snapshot; the WAL position read after it is past every commit it sees.
+        var read = await VisibilitySnapshot.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        ulong readLsn;
+        await using (var command = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", connection))
+        {
+            readLsn = (ulong)NpgsqlLogSequenceNumber.Parse((string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+        }
+        var tables = new List<CapturedTable>();
+        foreach (var id in request.Tables)
+        {
+            var dot = id.IndexOf('.', StringComparison.Ordinal);
+            _tables.Remove(id); // the definition as of now
+            if (await TableAsync(connection, id[..dot], id[(dot + 1)..], cancellationToken).ConfigureAwait(false) is { } table)
+            {
+                tables.Add(table);
+            }
+        }
+        var rows = await WriteSnapshotRowsAsync(connection, tables, table => request.Conditions.GetValueOrDefault(table.Definition.Schema + "." + table.Definition.Table), readLsn,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000, pausedAt.ToMap, pausedAt.ToMap(), cancellationToken).ConfigureAwait(false);
         await ServerSetup.ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+        _blockingSeen = ([.. tables.Select(t => t.Definition.Schema + "." + t.Definition.Table)], read, readLsn);
+        SourceSignals.Info(SignalOutput, Cdc.TopicPrefix,
+            $"Blocking snapshot of {string.Join(", ", request.Tables)} done: {rows} rows read at LSN {new NpgsqlLogSequenceNumber(readLsn)}; streaming resumes at LSN {new NpgsqlLogSequenceNumber(pausedAt.Lsn ?? pausedAt.LsnCommit)}");
     }
 
     private static string?[] ReadSnapshotRow(System.Data.Common.DbDataReader reader, int columnCount)
@@ -438,7 +515,12 @@ public sealed class PostgresSourceTask : CdcSourceTask
         public ulong? LastCommitEnd;
     }
 
-    private async Task StreamAsync(NpgsqlConnection sql, LogicalReplicationConnection replication, PgOutputReplicationSlot slot, PostgresOffset start, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the slot from <paramref name="start"/> until cancelled; returns the blocking snapshot a signal asked
+    /// for, with <see cref="_resume"/> the point between transactions where streaming paused for it.
+    /// </summary>
+    private async Task<SnapshotRequest?> StreamAsync(NpgsqlConnection sql, LogicalReplicationConnection replication, PgOutputReplicationSlot slot, PostgresOffset start,
+        CancellationToken cancellationToken)
     {
         // messages: logical decoding messages (pg_logical_emit_message) come in the stream, as Debezium asks on
         // PostgreSQL 14+ (older servers' pgoutput rejects the option).
@@ -455,25 +537,35 @@ public sealed class PostgresSourceTask : CdcSourceTask
         await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            if (heartbeat != Timeout.InfiniteTimeSpan && !next.IsCompleted)
+            if ((heartbeat != Timeout.InfiniteTimeSpan || KafkaSignals is not null) && !next.IsCompleted)
             {
-                var due = lastHeartbeat + heartbeat - DateTimeOffset.UtcNow;
-                if (due > TimeSpan.Zero)
+                var due = heartbeat == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : lastHeartbeat + heartbeat - DateTimeOffset.UtcNow;
+                if (due == Timeout.InfiniteTimeSpan || due > TimeSpan.Zero)
                 {
-                    await Task.WhenAny(next, Task.Delay(due, cancellationToken)).ConfigureAwait(false);
+                    // A quiet database: wake for the next message, the heartbeat, or a Kafka signal.
+                    using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    await Task.WhenAny(next, Task.Delay(due, waiting.Token), KafkaSignalArrivalAsync(waiting.Token)).ConfigureAwait(false);
+                    await waiting.CancelAsync().ConfigureAwait(false);
                 }
                 if (!next.IsCompleted && !transaction.Open)
                 {
-                    // Between transactions (the pending read has not returned a message): everything the last
-                    // commit covers is in the queue ahead of this record.
-                    lastHeartbeat = DateTimeOffset.UtcNow;
-                    await EmitHeartbeatAsync(sql, transaction.Completed, cancellationToken).ConfigureAwait(false);
+                    if (await BetweenTransactionsAsync(sql, transaction, cancellationToken).ConfigureAwait(false) is { } blocking)
+                    {
+                        return blocking;
+                    }
+                    if (heartbeat != Timeout.InfiniteTimeSpan && DateTimeOffset.UtcNow - lastHeartbeat >= heartbeat)
+                    {
+                        // Between transactions (the pending read has not returned a message): everything the last
+                        // commit covers is in the queue ahead of this record.
+                        lastHeartbeat = DateTimeOffset.UtcNow;
+                        await EmitHeartbeatAsync(sql, transaction.Completed, cancellationToken).ConfigureAwait(false);
+                    }
                     continue;
                 }
             }
             if (!await next.ConfigureAwait(false))
             {
-                return;
+                return null;
             }
             // Status updates go through the connection once the stream delivered a message: before that, Npgsql's
             // replication state is still being set up and a status update fails inside it.
@@ -482,6 +574,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
             switch (message)
             {
                 case BeginMessage begin:
+                    if (_blockingSeen is { } seen && (ulong)begin.TransactionFinalLsn >= seen.ReadLsn)
+                    {
+                        _blockingSeen = null; // committed after the blocking snapshot's read: it cannot have seen this one or any later
+                    }
                     transaction.TxId = begin.TransactionXid;
                     transaction.Id = begin.TransactionXid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" +
                                      ((ulong)begin.WalStart).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -505,6 +601,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
                     transaction.Completed = Math.Max(transaction.Completed, end);
                     _incremental?.Delivered((uint)transaction.TxId);
                     transaction.LastCommitEnd = (ulong)commit.TransactionEndLsn;
+                    if (await BetweenTransactionsAsync(sql, transaction, cancellationToken).ConfigureAwait(false) is { } blocking)
+                    {
+                        return blocking;
+                    }
                     await NextChunkAsync(sql, cancellationToken).ConfigureAwait(false);
                     break;
                 case RelationMessage relation:
@@ -547,6 +647,26 @@ public sealed class PostgresSourceTask : CdcSourceTask
         }
     }
 
+    /// <summary>
+    /// Between transactions: acts on the Kafka signals waiting; when one (or a signalling table row of the transaction
+    /// just streamed) asks for a blocking snapshot, the stream pauses here: <see cref="_resume"/> becomes this point
+    /// (Debezium's offset after a commit) and the request is returned.
+    /// </summary>
+    private async Task<SnapshotRequest?> BetweenTransactionsAsync(NpgsqlConnection sql, TransactionState transaction, CancellationToken cancellationToken)
+    {
+        await ApplyKafkaSignalsAsync(_incremental?.Signals, () => CapturedIdsAsync(sql, cancellationToken)).ConfigureAwait(false);
+        if (NextBlockingSnapshot() is not { } blocking)
+        {
+            return null;
+        }
+        _resume = new PostgresOffset(transaction.Completed, transaction.Completed, TsUsec: transaction.CommitMicros, Incremental: _incremental?.State, MessageType: PostgresOffset.Commit);
+        return blocking;
+    }
+
+    /// <summary>The captured tables as <c>schema.table</c>, for the signals that name tables.</summary>
+    private async Task<IEnumerable<string>> CapturedIdsAsync(NpgsqlConnection sql, CancellationToken cancellationToken) =>
+        (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table)).Select(t => t.Schema + "." + t.Table);
+
     /// <summary>Between transactions: the next incremental snapshot chunk, if one is due.</summary>
     private async Task NextChunkAsync(NpgsqlConnection sql, CancellationToken cancellationToken)
     {
@@ -580,9 +700,12 @@ public sealed class PostgresSourceTask : CdcSourceTask
         var type = values[columns.Type];
         if (!SourceSignals.IsWatermark(type))
         {
-            await incremental.SignalAsync(values[columns.Id], type, columns.Data >= 0 ? values[columns.Data] : null,
-                async () => (await TableDefinition.ListAsync(sql, cancellationToken).ConfigureAwait(false)).Where(t => Cdc.CapturesTable(t.Schema, t.Table)),
-                SignalOutput).ConfigureAwait(false);
+            if (!SourceChannelEnabled)
+            {
+                return;
+            }
+            await ApplySignalAsync(incremental.Signals, values[columns.Id], type, columns.Data >= 0 ? values[columns.Data] : null,
+                () => CapturedIdsAsync(sql, cancellationToken)).ConfigureAwait(false);
             // The state changed (paused, stopped, queued): the next offset carries it; so does the resume position.
             _resume = new PostgresOffset(transaction.Completed, lsn, transaction.TxId, transaction.CommitMicros, Incremental: incremental.State, MessageType: "INSERT");
             return;
@@ -647,6 +770,10 @@ public sealed class PostgresSourceTask : CdcSourceTask
         if (start.Covers(transaction.CommitLsn, transaction.TxId, lsn))
         {
             return;
+        }
+        if (_blockingSeen is { } seen && seen.Read.Sees((uint)transaction.TxId) && seen.Tables.Contains(table.Definition.Schema + "." + table.Definition.Table))
+        {
+            return; // the blocking snapshot's read saw this transaction: its rows hold the change
         }
         var before = oldTuple is null ? null : await ReadTupleAsync(oldTuple, shape, cancellationToken).ConfigureAwait(false);
         var after = newTuple is null ? null : await ReadTupleAsync(newTuple, shape, cancellationToken).ConfigureAwait(false);

@@ -62,10 +62,14 @@ public sealed record CdcConfig
     public int ConnectTimeoutMs { get; init; } = 30_000;
 
     /// <summary>
-    /// <c>signal.enabled.channels</c>: where signals are read from. Only Debezium's <c>source</c> channel (the
-    /// signalling table, <c>signal.data.collection</c>) exists here; any other name is refused when the configuration is parsed.
+    /// <c>signal.enabled.channels</c>: where signals are read from: Debezium's <c>source</c> channel (the signalling
+    /// table, <c>signal.data.collection</c>) and <c>kafka</c> (<see cref="KafkaSignals"/>); any other name is refused
+    /// when the configuration is parsed.
     /// </summary>
     public IReadOnlyList<string> SignalChannels { get; init; } = [SourceSignals.SourceChannel];
+
+    /// <summary>The <c>kafka</c> signal channel's settings when <see cref="SignalChannels"/> lists it; null otherwise.</summary>
+    public KafkaSignalOptions? KafkaSignals { get; init; }
 
     /// <summary>The shared keys' definitions, for /connector-plugins and validate; the connector adds its own after them.</summary>
     public static ConfigDef Define(CdcDialect dialect)
@@ -93,7 +97,12 @@ public sealed record CdcConfig
             .Define("max.queue.size", ConfigType.Int, "8192", Importance.Low, "Most records waiting between the change reader and poll.")
             .Define("poll.interval.ms", ConfigType.Long, "500", Importance.Low, "How long a poll waits for records.")
             .Define("signal.enabled.channels", ConfigType.List, SourceSignals.SourceChannel, Importance.Low,
-                "Channels signals are read from; only source (the signal.data.collection table) is supported.");
+                "Channels signals are read from: source (the signal.data.collection table) and kafka (signal.kafka.topic).")
+            .Define(KafkaSignalOptions.TopicKey, ConfigType.String, null, Importance.Low, "The kafka signal channel's topic (partition 0); default <topic.prefix>-signal.")
+            .Define(KafkaSignalOptions.BootstrapServersKey, ConfigType.String, null, Importance.Low, "The signal topic's cluster (required with the kafka channel).")
+            .Define(KafkaSignalOptions.GroupIdKey, ConfigType.String, "kafka-signal", Importance.Low, "The consumer group whose committed offset the signal consumer starts from when the connector's offsets hold none.")
+            .Define(KafkaSignalOptions.PollTimeoutKey, ConfigType.Int, "0", Importance.Low,
+                $"How long one read of the signal topic waits for records, in ms (at least {KafkaSignalChannel.MinimumFetchWaitMs}: it runs on its own task).");
     }
 
     private static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
@@ -117,6 +126,8 @@ public sealed record CdcConfig
     {
         var container = dialect.Container;
         var snapshotMode = reader.OneOf("snapshot.mode", "initial", [.. dialect.SnapshotModes, .. dialect.SnapshotModeAliases.Keys]);
+        var topicPrefix = reader.Required("topic.prefix", "database.server.name");
+        var channels = SourceSignals.ParseChannels(reader.Get("signal.enabled.channels"));
         return new CdcConfig
         {
             Dialect = dialect,
@@ -124,7 +135,7 @@ public sealed record CdcConfig
             Port = reader.Int("database.port", dialect.DefaultPort),
             User = reader.Required("database.user"),
             Password = reader.Get("database.password") ?? "",
-            TopicPrefix = reader.Required("topic.prefix", "database.server.name"),
+            TopicPrefix = topicPrefix,
             ContainerInclude = reader.Patterns(dialect.IgnoreCase, container + ".include.list", container + ".whitelist"),
             ContainerExclude = reader.Patterns(dialect.IgnoreCase, container + ".exclude.list", container + ".blacklist"),
             TableInclude = reader.Patterns(dialect.IgnoreCase, "table.include.list", "table.whitelist"),
@@ -140,7 +151,8 @@ public sealed record CdcConfig
             MaxBatchSize = Math.Max(1, reader.Int("max.batch.size", 2048)),
             MaxQueueSize = Math.Max(1, reader.Int("max.queue.size", 8192)),
             PollIntervalMs = Math.Max(1, reader.Int("poll.interval.ms", 500)),
-            SignalChannels = SourceSignals.ParseChannels(reader.Get("signal.enabled.channels")),
+            SignalChannels = channels,
+            KafkaSignals = channels.Contains(SourceSignals.KafkaChannel) ? KafkaSignalOptions.Parse(reader, topicPrefix) : null,
         };
     }
 

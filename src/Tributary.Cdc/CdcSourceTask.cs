@@ -34,6 +34,12 @@ public abstract class CdcSourceTask : SourceTask
     /// </summary>
     public TextWriter SignalOutput { get; set; } = Console.Out;
 
+    /// <summary>The <c>kafka</c> signal channel when <c>signal.enabled.channels</c> lists it (started with the reader); null otherwise.</summary>
+    protected KafkaSignalChannel? KafkaSignals { get; private set; }
+
+    /// <summary>Blocking snapshots signals asked for, in arrival order, for the reader to run between transactions.</summary>
+    private readonly Queue<SnapshotRequest> _blockingSnapshots = new();
+
     /// <summary>BEGIN/END records and blocks when <c>provide.transaction.metadata</c> is on; null otherwise.</summary>
     protected TransactionMetadata? Transactions { get; private set; }
 
@@ -47,6 +53,18 @@ public abstract class CdcSourceTask : SourceTask
         Queue = new ChangeEventQueue(Cdc.MaxQueueSize, Cdc.MaxBatchSize, TimeSpan.FromMilliseconds(Cdc.PollIntervalMs));
         Transactions = Cdc.ProvideTransactionMetadata ? new TransactionMetadata(Naming, Partition) : null;
         var stored = Context.OffsetStorageReader.Offset(Partition);
+        _blockingSnapshots.Clear();
+        if (Cdc.KafkaSignals is { } kafkaSignals)
+        {
+            var resumeAfter = KafkaSignalChannel.StoredOffset(stored);
+            if (resumeAfter is { } signalOffset)
+            {
+                // Records written before the next signal keep the stored position, so a restart before one does not read old signals again.
+                Queue.SetSignalOffset(signalOffset);
+            }
+            KafkaSignals = new KafkaSignalChannel(kafkaSignals, Cdc.TopicPrefix, resumeAfter, SignalOutput);
+            KafkaSignals.Start();
+        }
         _stopping = new CancellationTokenSource();
         var token = _stopping.Token;
         _reader = Task.Run(() => RunReaderAsync(stored, token), CancellationToken.None);
@@ -96,8 +114,61 @@ public abstract class CdcSourceTask : SourceTask
             // The reader's failure was reported through the queue already.
         }
         await OnStoppedAsync().ConfigureAwait(false);
+        if (KafkaSignals is { } kafkaSignals)
+        {
+            KafkaSignals = null;
+            await kafkaSignals.DisposeAsync().ConfigureAwait(false);
+        }
         _stopping.Dispose();
     }
+
+    /// <summary>
+    /// Acts on one signal from either channel (see <see cref="SourceSignals.ApplyAsync"/>): <paramref name="incremental"/>
+    /// is the connector's incremental snapshot (null without a signalling table); <paramref name="captured"/> lists the
+    /// captured tables as <c>namespace.table</c>. A blocking snapshot is queued for <see cref="NextBlockingSnapshot"/>.
+    /// </summary>
+    protected async Task ApplySignalAsync(ISnapshotSignalTarget? incremental, string? id, string? type, string? data, Func<Task<IEnumerable<string>>> captured)
+    {
+        if (await SourceSignals.ApplyAsync(incremental, Cdc.TopicPrefix, id, type, data, captured, Cdc.Dialect.IgnoreCase, SignalOutput).ConfigureAwait(false) is { } blocking)
+        {
+            _blockingSnapshots.Enqueue(blocking);
+        }
+    }
+
+    /// <summary>
+    /// Between transactions: acts on the Kafka signals waiting (none without the channel), in topic order, stopping
+    /// after one that asks for a blocking snapshot so the snapshot runs before the signals after it. Each one's offset
+    /// then rides in the records that follow. A failed channel fails the reader here.
+    /// </summary>
+    protected async Task ApplyKafkaSignalsAsync(ISnapshotSignalTarget? incremental, Func<Task<IEnumerable<string>>> captured)
+    {
+        if (KafkaSignals is not { } channel)
+        {
+            return;
+        }
+        while (_blockingSnapshots.Count == 0 && channel.TryRead(out var signal))
+        {
+            await ApplySignalAsync(incremental, signal.Id, signal.Type, signal.Data, captured).ConfigureAwait(false);
+            Queue.SetSignalOffset(signal.ChannelOffset!.Value);
+            channel.Acknowledge(signal.ChannelOffset.Value);
+        }
+    }
+
+    /// <summary>
+    /// Completes when a Kafka signal is waiting (never without the channel), so a reader waiting on a quiet database
+    /// wakes for it; a failed channel faults it.
+    /// </summary>
+    protected Task KafkaSignalArrivalAsync(CancellationToken cancellationToken) =>
+        KafkaSignals?.WaitToReadAsync(cancellationToken) ?? Task.Delay(Timeout.Infinite, cancellationToken);
+
+    /// <summary>
+    /// Whether rows of the signalling table are signals (<c>signal.enabled.channels</c> lists <c>source</c>); its
+    /// watermark rows are read either way, since an incremental snapshot asked for through Kafka writes them there.
+    /// </summary>
+    protected bool SourceChannelEnabled => Cdc.SignalChannels.Contains(SourceSignals.SourceChannel);
+
+    /// <summary>The next blocking snapshot a signal asked for, or null.</summary>
+    protected SnapshotRequest? NextBlockingSnapshot() => _blockingSnapshots.TryDequeue(out var request) ? request : null;
 
     protected ValueTask EmitAsync(SourceRecord record, CancellationToken cancellationToken) => Queue.EnqueueAsync(record, cancellationToken);
 

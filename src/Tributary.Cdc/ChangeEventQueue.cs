@@ -18,7 +18,29 @@ public sealed class ChangeEventQueue(int capacity, int maxBatchSize, TimeSpan po
 
     private readonly int _maxBatchSize = Math.Max(1, maxBatchSize);
 
-    public ValueTask EnqueueAsync(SourceRecord record, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(record, cancellationToken);
+    /// <summary>The offset of the last Kafka signal acted on, boxed once (null: none), stamped into every record's source offset.</summary>
+    private object? _signalOffset;
+
+    /// <summary>
+    /// The offset of the last Kafka signal the reader acted on (<see cref="KafkaSignalChannel.OffsetKey"/>): every
+    /// record queued from now on carries it in its source offset, so a restart reads the signal topic after it. Set by
+    /// the reader.
+    /// </summary>
+    public void SetSignalOffset(long offset) => _signalOffset = offset;
+
+    /// <summary>
+    /// Queues <paramref name="record"/>. With a signal offset set, the record's source offset gets it; source offsets
+    /// are the fresh maps the connectors' offset types build (a map shared by several records of one change gets the
+    /// same value), so adding the key allocates nothing.
+    /// </summary>
+    public ValueTask EnqueueAsync(SourceRecord record, CancellationToken cancellationToken)
+    {
+        if (_signalOffset is { } signalOffset && record.SourceOffset is Dictionary<string, object?> offset)
+        {
+            offset[KafkaSignalChannel.OffsetKey] = signalOffset;
+        }
+        return _channel.Writer.WriteAsync(record, cancellationToken);
+    }
 
     /// <summary>The reader finished (initial_only snapshot done, or stopped): polls return null from now on, each after the poll interval.</summary>
     public void Complete() => _channel.Writer.TryComplete();

@@ -24,6 +24,11 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> properties)
         return null;
     }
 
+    /// <summary>The properties under <paramref name="prefix"/> (e.g. <c>signal.consumer.</c>), with the prefix removed.</summary>
+    public Dictionary<string, string> WithPrefix(string prefix) =>
+        properties.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && p.Key.Length > prefix.Length)
+            .ToDictionary(p => p.Key[prefix.Length..], p => p.Value, StringComparer.Ordinal);
+
     public string Required(params string[] names) =>
         Get(names) ?? throw new ConfigException(names[0], null, $"Missing required configuration \"{names[0]}\" which has no default value.");
 

@@ -32,7 +32,7 @@ namespace Tributary.Cdc;
 /// <typeparam name="TTable">The connector's captured-table description.</typeparam>
 /// <typeparam name="TKey">A row's key as the stream computes it, to drop superseded rows.</typeparam>
 /// <typeparam name="TRow">A row as the connector reads and emits it.</typeparam>
-public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, TTable, bool> sameTable, IEqualityComparer<TKey>? keyComparer = null)
+public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, TTable, bool> sameTable, IEqualityComparer<TKey>? keyComparer = null) : ISnapshotSignalTarget
     where TTable : class
     where TKey : notnull
 {
@@ -162,65 +162,20 @@ public sealed class IncrementalSnapshotWindow<TTable, TKey, TRow>(Func<TTable, T
     }
 
     /// <summary>
-    /// An <c>execute-snapshot</c> signal's data: <c>{"data-collections": ["namespace.table", …], "type": "incremental",
-    /// "additional-conditions": [{"data-collection": "namespace.table", "filter": "SQL condition"}, …]}</c>, names or
-    /// regular expressions matched against <paramref name="captured"/> (<c>namespace.table</c>), case-insensitively when
-    /// the database's names are. A condition limits the rows its table's chunks read (Debezium 1.x's single
-    /// <c>additional-condition</c> string applies to every table of the signal). Returns the tables queued; blocking
-    /// snapshots are not supported: such a signal queues nothing. Malformed JSON throws <see cref="JsonException"/>.
+    /// An incremental <c>execute-snapshot</c> signal, parsed (<see cref="SnapshotRequest"/>): its tables not queued
+    /// yet join the snapshot, each with its additional condition, which limits the rows its chunks read. Returns the
+    /// tables queued.
     /// </summary>
-    public IReadOnlyList<string> Request(string? data, IEnumerable<string> captured, bool ignoreCase)
+    public IReadOnlyList<string> Request(SnapshotRequest request)
     {
-        using var json = JsonDocument.Parse(string.IsNullOrEmpty(data) ? "{}" : data);
-        var root = json.RootElement;
-        if (root.ValueKind != JsonValueKind.Object ||
-            root.TryGetProperty("type", out var type) && !string.Equals(type.GetString(), "incremental", StringComparison.OrdinalIgnoreCase))
-        {
-            return [];
-        }
-        if (!root.TryGetProperty("data-collections", out var collections) || collections.ValueKind != JsonValueKind.Array)
-        {
-            return [];
-        }
-        var all = captured.ToList();
-        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
-        var requested = new List<string>();
-        foreach (var pattern in collections.EnumerateArray().Select(c => c.GetString()).OfType<string>())
-        {
-            var regex = new Regex("^(?:" + pattern + ")$", options);
-            requested.AddRange(all.Where(id => regex.IsMatch(id) && !requested.Contains(id)));
-        }
-        var conditions = new Dictionary<string, string>();
-        if (root.TryGetProperty("additional-condition", out var single) && single.ValueKind == JsonValueKind.String && single.GetString() is { Length: > 0 } everywhere)
-        {
-            foreach (var id in requested)
-            {
-                conditions[id] = everywhere;
-            }
-        }
-        if (root.TryGetProperty("additional-conditions", out var perTable) && perTable.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var entry in perTable.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
-            {
-                if (entry.TryGetProperty("data-collection", out var name) && name.GetString() is { } namePattern &&
-                    entry.TryGetProperty("filter", out var filter) && filter.GetString() is { Length: > 0 } condition)
-                {
-                    var regex = new Regex("^(?:" + namePattern + ")$", options);
-                    foreach (var id in requested.Where(id => regex.IsMatch(id)))
-                    {
-                        conditions[id] = condition;
-                    }
-                }
-            }
-        }
         var queued = new List<string>();
-        foreach (var id in requested)
+        foreach (var id in request.Tables)
         {
             if (!_tables.Contains(id))
             {
                 _tables.Add(id);
                 queued.Add(id);
-                if (conditions.TryGetValue(id, out var condition))
+                if (request.Conditions.TryGetValue(id, out var condition))
                 {
                     _conditions[id] = condition;
                 }

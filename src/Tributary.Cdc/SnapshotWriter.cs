@@ -13,6 +13,9 @@ public sealed class SnapshotWriter(ChangeEventQueue queue, int tableCount)
 {
     private SourceRecord? _pending;
 
+    /// <summary>The rows written so far (the held-back last one included).</summary>
+    public long Rows { get; private set; }
+
     /// <summary>
     /// Writes the rows of table <paramref name="tableIndex"/>: <paramref name="read"/> reads the current row of
     /// <paramref name="reader"/>, <paramref name="record"/> makes its record with the given marker.
@@ -39,6 +42,7 @@ public sealed class SnapshotWriter(ChangeEventQueue queue, int tableCount)
             }
             previous = read(reader);
             index++;
+            Rows++;
         }
     }
 

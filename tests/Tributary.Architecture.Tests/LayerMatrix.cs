@@ -32,9 +32,10 @@ internal static class LayerMatrix
         // Confluent's schema-aware converters (the registry's HTTP client, the wire format, Avro/Protobuf ↔ Connect data;
         // the Protobuf converter parses writer schemas with the registry's own .proto parser in Schemas).
         ["Tributary.Connect.Registry"] = ["Tributary.Connect.Api", "Tributary.Schemas"],
-        // Change data capture: the Debezium-compatible core, and the MySQL/MariaDB source on it (own binlog client,
-        // MySqlConnector for the snapshot's SQL, the Kafka client for the schema history topic).
-        ["Tributary.Cdc"] = ["Tributary.Connect.Api"],
+        // Change data capture: the Debezium-compatible core (the Kafka client for the kafka signal channel), and the
+        // MySQL/MariaDB source on it (own binlog client, MySqlConnector for the snapshot's SQL, the Kafka client for the
+        // schema history topic).
+        ["Tributary.Cdc"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Client", "Tributary.Connect.Api"],
         ["Tributary.Cdc.MySql"] = ["Tributary.Foundation", "Tributary.Protocol", "Tributary.Client", "Tributary.Connect.Api", "Tributary.Cdc"],
         ["Tributary.Cdc.Postgres"] = ["Tributary.Connect.Api", "Tributary.Cdc"],
         // Connect runtime and connectors (Connect's connect-runtime and connect-file): Kafka through the client only.

@@ -11,7 +11,8 @@ namespace Tributary.Cdc.MySql.Tests;
 [Trait("Category", "process")]
 public sealed class IncrementalSnapshotTests
 {
-    private static async Task<Dictionary<string, string>> SetUpAsync(MariaDbServer server, string database, int rows, int chunk)
+    /// <summary>The connector's user, <paramref name="database"/> with <c>t</c> (ids 1 to <paramref name="rows"/>) and a signalling table it may insert into.</summary>
+    internal static async Task CreateTablesAsync(MariaDbServer server, string database, int rows)
     {
         await server.ExecuteAsync(ChangeEventTests.CdcUser + $"CREATE DATABASE {database};");
         await server.ExecuteAsync($"""
@@ -20,6 +21,11 @@ public sealed class IncrementalSnapshotTests
             GRANT INSERT ON {database}.signal TO 'cdc'@'%';
             INSERT INTO {database}.t SELECT seq, CONCAT('row ', seq) FROM seq_1_to_{rows};
             """, database);
+    }
+
+    private static async Task<Dictionary<string, string>> SetUpAsync(MariaDbServer server, string database, int rows, int chunk)
+    {
+        await CreateTablesAsync(server, database, rows);
         var config = ChangeEventTests.Config(server, "inc", database);
         config["snapshot.mode"] = "no_data";
         config["signal.data.collection"] = database + ".signal";

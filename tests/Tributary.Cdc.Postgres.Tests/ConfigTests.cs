@@ -33,9 +33,18 @@ public sealed class ConfigTests
     [InlineData("message.key.columns", "public.t:a;public.u", "<fully-qualified table>:<column>")]
     [InlineData("message.key.columns", "public.t:a b", "<fully-qualified table>:<column>")]
     [InlineData("message.key.columns", "public.(t:a", "not a regular expression")]
+    [InlineData("signal.enabled.channels", "source,jmx", "The jmx signal channel is not supported; the supported channels are source")]
+    [InlineData("signal.enabled.channels", "carrier-pigeon", "Unknown signal channel; the supported channels are source")]
+    [InlineData("signal.kafka.bootstrap.servers", "", "Missing required configuration \"signal.kafka.bootstrap.servers\"")]
     public void A_bad_value_names_the_key_and_what_is_allowed(string key, string value, string allowed)
     {
-        var error = Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(Config((key, value))));
+        // The kafka channel's keys are read when the channel is enabled.
+        var config = Config((key, value));
+        if (key.StartsWith("signal.kafka.", StringComparison.Ordinal))
+        {
+            config["signal.enabled.channels"] = "source,kafka";
+        }
+        var error = Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(config));
         Assert.Contains(key, error.Message);
         Assert.Contains(allowed, error.Message);
     }
@@ -76,5 +85,26 @@ public sealed class ConfigTests
         Assert.True(set.CapturesMessagePrefix("keep-this"));
         Assert.False(set.CapturesMessagePrefix("audit-log"));
         Assert.False(set.CapturesMessagePrefix("other"));
+    }
+
+    [Fact]
+    public void The_kafka_signal_channel_reads_its_keys_with_debeziums_defaults()
+    {
+        Assert.Null(PostgresConnectorConfig.Parse(Config()).Cdc.KafkaSignals);
+        var defaults = PostgresConnectorConfig.Parse(Config(("signal.enabled.channels", "source, Kafka"), ("signal.kafka.bootstrap.servers", "b1:9092, b2:9092"))).Cdc;
+        Assert.Equal(["source", "kafka"], defaults.SignalChannels);
+        var options = defaults.KafkaSignals!;
+        Assert.Equal(("server-signal", "b1:9092|b2:9092", "kafka-signal", "server-signal-consumer", 0, true),
+            (options.Topic, string.Join("|", options.BootstrapServers), options.GroupId, options.ClientId, options.PollTimeoutMs, options.StartAtEarliest));
+        Assert.Equal(Tributary.Client.Security.SecurityProtocol.Plaintext, options.Security.Protocol);
+        var set = PostgresConnectorConfig.Parse(Config(("signal.enabled.channels", "kafka"), ("signal.kafka.bootstrap.servers", "b1:9092"), ("signal.kafka.topic", "signals"),
+            ("signal.kafka.groupId", "g"), ("signal.kafka.poll.timeout.ms", "250"), ("signal.consumer.auto.offset.reset", "latest"), ("signal.consumer.bootstrap.servers", "b3:9093"),
+            ("signal.consumer.security.protocol", "SASL_SSL"), ("signal.consumer.sasl.mechanism", "SCRAM-SHA-512"),
+            ("signal.consumer.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";"))).Cdc.KafkaSignals!;
+        Assert.Equal(("signals", "b3:9093", "g", 250, false), (set.Topic, string.Join(",", set.BootstrapServers), set.GroupId, set.PollTimeoutMs, set.StartAtEarliest));
+        Assert.Equal(Tributary.Client.Security.SecurityProtocol.SaslSsl, set.Security.Protocol);
+        var badReset = Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(Config(("signal.enabled.channels", "kafka"), ("signal.kafka.bootstrap.servers", "b1:9092"),
+            ("signal.consumer.auto.offset.reset", "sideways"))));
+        Assert.Contains("signal.consumer.auto.offset.reset", badReset.Message);
     }
 }

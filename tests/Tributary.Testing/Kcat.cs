@@ -37,4 +37,17 @@ public static class Kcat
         var words = result.StandardOutput.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
         return result.ExitCode == 0 && words.Length >= 2 && words[^2] == "offset" && long.TryParse(words[^1], out var offset) ? offset : -1;
     }
+
+    /// <summary>
+    /// Produces keyed records to partition 0 of <paramref name="topic"/> with kcat (one line each; key and value split
+    /// at the first tab, so neither may hold a tab or a newline). Creates the topic when the broker auto-creates topics.
+    /// </summary>
+    public static async Task ProduceAsync(string bootstrap, string topic, IEnumerable<(string Key, string Value)> records)
+    {
+        InteropClients.RequireKcat();
+        using var directory = new TempDirectory();
+        var input = Path.Combine(directory.Path, "records.txt");
+        await File.WriteAllLinesAsync(input, records.Select(r => r.Key + "\t" + r.Value));
+        (await ClientProcess.RunAsync("kcat", ["-b", bootstrap, "-P", "-t", topic, "-p", "0", "-K", "\t"], TimeSpan.FromSeconds(60), stdinFile: input)).EnsureSuccess();
+    }
 }

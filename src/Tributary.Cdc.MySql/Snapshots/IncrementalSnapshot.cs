@@ -31,13 +31,8 @@ public sealed class IncrementalSnapshot(MySqlConnectorConfig config)
     /// <summary>Resumes the progress a stored offset carries.</summary>
     public void Resume(string? state) => _window.Resume(state);
 
-    /// <summary>
-    /// A signal row (see <see cref="SourceSignals"/>); the tables it names are <c>db.table</c> names or regular
-    /// expressions, matched as the include lists match MySQL's names: case-insensitively.
-    /// </summary>
-    public Task SignalAsync(string? id, string? type, string? data, Func<Task<IEnumerable<(string Database, string Table)>>> captured, TextWriter output) =>
-        SourceSignals.ApplyAsync(_window, config.Cdc.TopicPrefix, id, type, data,
-            async () => (await captured().ConfigureAwait(false)).Select(c => c.Database + "." + c.Table), ignoreCase: true, output);
+    /// <summary>What signals act on (see <see cref="SourceSignals"/>): this snapshot's tables, pause and stop.</summary>
+    public ISnapshotSignalTarget Signals => _window;
 
     /// <summary>
     /// Reads the next chunk between the two watermarks: open written, chunk read, close written. A table whose rows

@@ -175,5 +175,26 @@ public static class ServerSetup
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.IsDBNull(0) ? "" : reader.GetString(0), reader.GetBoolean(1)) : null;
     }
 
+    /// <summary>
+    /// The slot once no connection uses it, waiting up to <see cref="SlotReleaseWait"/>: after this task closed its
+    /// replication connection, the server's walsender may take a moment to end. Still active after that: returned as it is.
+    /// </summary>
+    public static async Task<(string Plugin, bool Active)?> WaitForInactiveSlotAsync(NpgsqlConnection connection, PostgresConnectorConfig config, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + SlotReleaseWait;
+        while (true)
+        {
+            var slot = await SlotAsync(connection, config, cancellationToken).ConfigureAwait(false);
+            if (slot is not { Active: true } || DateTimeOffset.UtcNow >= deadline)
+            {
+                return slot;
+            }
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long a closed replication connection's walsender is given to release the slot (it ends within milliseconds on a healthy server).</summary>
+    public static readonly TimeSpan SlotReleaseWait = TimeSpan.FromSeconds(10);
+
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

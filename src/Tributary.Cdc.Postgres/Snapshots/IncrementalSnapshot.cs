@@ -32,10 +32,8 @@ public sealed class IncrementalSnapshot(PostgresConnectorConfig config)
     /// <summary>Resumes the progress a stored offset carries.</summary>
     public void Resume(string? state) => _window.Resume(state);
 
-    /// <summary>A signal row (see <see cref="SourceSignals"/>); the tables it names are <c>schema.table</c> names or regular expressions, case-sensitive.</summary>
-    public Task SignalAsync(string? id, string? type, string? data, Func<Task<IEnumerable<(string Schema, string Table)>>> captured, TextWriter output) =>
-        SourceSignals.ApplyAsync(_window, config.Cdc.TopicPrefix, id, type, data,
-            async () => (await captured().ConfigureAwait(false)).Select(c => c.Schema + "." + c.Table), ignoreCase: false, output);
+    /// <summary>What signals act on (see <see cref="SourceSignals"/>): this snapshot's tables, pause and stop.</summary>
+    public ISnapshotSignalTarget Signals => _window;
 
     /// <summary>The stream delivered the commit of transaction <paramref name="xid"/> (see <see cref="CommittedTransactions"/>).</summary>
     public void Delivered(uint xid) => _committed.Delivered(xid);
