@@ -621,7 +621,8 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 connector.Name, connector.CurrentVersion, properties, config, connector.WorkerCount, auto is not null,
                 auto?.MinWorkerCount ?? connector.WorkerCount, auto?.MaxWorkerCount ?? connector.WorkerCount, mcu,
                 auto?.ScaleInPolicy?.CpuUtilizationPercentage ?? DefaultScaleInPercent,
-                auto?.ScaleOutPolicy?.CpuUtilizationPercentage ?? DefaultScaleOutPercent);
+                auto?.ScaleOutPolicy?.CpuUtilizationPercentage ?? DefaultScaleOutPercent,
+                spec.KafkaCluster.ApacheKafkaCluster.BootstrapServers!);
         }
     }
 

@@ -38,6 +38,9 @@ internal sealed partial class WorkerProcess
 
     public Uri RestUri => new($"http://127.0.0.1:{Port}/");
 
+    /// <summary>Set by the runtime once the worker's <c>GET /health</c> answered 200: it has joined its group.</summary>
+    public bool Joined { get; set; }
+
     public string Tail
     {
         get
