@@ -502,6 +502,8 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             _runtimes.Remove(arn, out runtime);
             answer = Clone(connector);
         }
+        // Never faults: ConnectorRuntime.StopAsync does not throw, and a failed save leaves the connector DELETING on
+        // disk, to be removed at the next start (Open drops connectors saved as DELETING). DisposeAsync awaits it.
         var deletion = Task.Run(async () =>
         {
             if (runtime is not null)
@@ -513,7 +515,14 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 _state.Connectors.RemoveAll(c => c.Arn == arn);
                 if (!_disposed)
                 {
-                    Save();
+                    try
+                    {
+                        Save();
+                    }
+                    catch (IOException e)
+                    {
+                        _logger.LogWarning(e, "MSK Connect: the deletion of {Arn} was not saved", arn);
+                    }
                 }
             }
         });

@@ -93,10 +93,23 @@ internal sealed class ConnectorRuntime
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>
+    /// Ends the loop and stops every worker (SIGTERM, then a kill after <see cref="StopGrace"/>), then delivers their
+    /// last log lines. Never throws: it runs when a connector is deleted and when the server stops, and a failure of
+    /// the loop or of the log delivery must neither leave workers running nor fail the server's shutdown.
+    /// </summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // RunAsync catches its own failures; this is a bug's last line of defence, not a path taken.
+            _logger.LogError(e, "MSK connector runtime: the reconciliation loop failed");
+        }
         List<WorkerProcess> workers;
         lock (_workers)
         {
@@ -106,11 +119,23 @@ internal sealed class ConnectorRuntime
         await Task.WhenAll(workers.Select(w => w.StopAsync(StopGrace))).ConfigureAwait(false);
         if (_logs is not null)
         {
-            await _logs.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await _logs.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.LogWarning(e, "MSK connector runtime: the workers' last log lines were not delivered");
+            }
         }
         _http.Dispose();
     }
 
+    /// <summary>
+    /// The reconciliation loop, until <see cref="StopAsync"/> cancels <see cref="_stop"/>. A stop lands wherever the
+    /// loop is — in a worker's REST call, the cluster probe, a log delivery — and ends the loop normally: under load
+    /// those calls take seconds, so a stop lands in one of them more often than in the pause between rounds.
+    /// </summary>
     private async Task RunAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -140,7 +165,11 @@ internal sealed class ConnectorRuntime
                     await _logs.FlushAsync(_stop.Token).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 _logger.LogWarning(e, "MSK connector runtime: reconciliation failed; retrying");
             }

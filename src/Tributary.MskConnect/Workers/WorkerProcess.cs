@@ -128,6 +128,11 @@ internal sealed partial class WorkerProcess
         {
             // The process is gone already.
         }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or AggregateException)
+        {
+            // The kill itself failed (a process of the tree could not be signalled): nothing more can be done here,
+            // and a stop must not fail the deletion or the server's shutdown that asked for it.
+        }
         finally
         {
             _process.Dispose();
