@@ -9,7 +9,8 @@ namespace Tributary.MskConnect.Workers;
 /// One <c>tributary connect-distributed</c> child process of an MSK connector: its properties file (written at start
 /// with a fresh loopback REST port), the process, the last lines it printed (for diagnostics), and the CPU time it
 /// used (for the autoscaler). Stopping sends SIGTERM — the worker stops its tasks, flushes offsets and leaves the
-/// group — and kills it if it has not exited within the grace period. Not thread-safe: owned by its
+/// group — and kills it if it has not exited within the grace period. The worker also stops by itself when this
+/// process ends without stopping it (its standard input, a pipe from here, closes). Not thread-safe: owned by its
 /// <see cref="ConnectorRuntime"/>.
 /// </summary>
 internal sealed partial class WorkerProcess
@@ -79,6 +80,10 @@ internal sealed partial class WorkerProcess
             start.ArgumentList.Add(argument);
         }
         start.ArgumentList.Add("connect-distributed");
+        // The worker's standard input is a pipe this process holds open for as long as it lives (the Process object
+        // keeps its writer until StopAsync disposes it): when the server ends in any way, a SIGKILL or an abort too,
+        // the pipe closes and the worker stops itself, as on SIGTERM, instead of running on without its supervisor.
+        start.ArgumentList.Add("--stop-when-stdin-closes");
         start.ArgumentList.Add(propertiesPath);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process, port, propertiesPath);
