@@ -9,12 +9,18 @@ namespace Tributary.MskConnect.Tests;
 /// (or to s3rver, read through msk.connect.plugin.s3.endpoint) with `aws s3 cp` and inspected (a Debezium MySQL zip ACTIVE, a zip with nothing known CREATE_FAILED with what was
 /// found), a worker configuration, an autoscaled Datagen connector run by worker processes that reaches RUNNING and
 /// writes records kcat reads, updated to provisioned capacity (workers × MCU, tasks.max capped at both × 2), then
-/// deleted with its processes; MSK Connect's errors as the CLI prints them.
+/// deleted with its processes, and none left behind by a killed server; MSK Connect's errors as the CLI prints them.
+/// The tests share one server: after each, every connector left on it is deleted and its workers waited for
+/// (<see cref="MskConnectServer.DeleteAllConnectorsAsync"/>), so that a failed test does not fail the next one's counts.
 /// </summary>
 [Trait("Category", "process")]
-public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<MskConnectServer>
+public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<MskConnectServer>, IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => server.DeleteAllConnectorsAsync();
 
     [Fact]
     public async Task PluginArchivesAreInspectedAndFailuresSayWhatWasFound()
@@ -248,6 +254,19 @@ public sealed class MskConnectCliTests(MskConnectServer server) : IClassFixture<
             connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
             return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 2;
         }, () => "the connector runs again on two workers after the restart; last: " + connector, TimeSpan.FromSeconds(120));
+
+        // A server that dies without stopping its workers (SIGKILL here) leaves none behind: their standard input, a
+        // pipe from the server, closes and each stops itself (--stop-when-stdin-closes). The next start runs them again.
+        var orphans = server.WorkerProcesses();
+        await server.KillAsync();
+        await Eventually.HoldsAsync(() => server.WorkerProcesses().Count == 0,
+            () => $"the workers {string.Join(",", orphans)} of the killed server stop by themselves; still running: {string.Join(",", server.WorkerProcesses())}", Patience);
+        await server.StartAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            connector = await server.KafkaConnectJsonAsync("describe-connector", "--connector-arn", connectorArn);
+            return connector.GetProperty("connectorState").GetString() == "RUNNING" && server.WorkerProcesses().Count == 2;
+        }, () => "the connector runs again on two workers after the crash; last: " + connector, TimeSpan.FromSeconds(120));
 
         // A capacity update to provisioned capacity, three workers of two MCUs: UPDATING (in DescribeConnector and
         // ListConnectors too) while the third worker starts and joins the group, then RUNNING on three processes.
