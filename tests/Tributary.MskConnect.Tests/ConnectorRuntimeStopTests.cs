@@ -18,7 +18,8 @@ namespace Tributary.MskConnect.Tests;
 public sealed class ConnectorRuntimeStopTests
 {
     /// <summary>
-    /// Listens on the port of the worker file's <c>listeners</c> line, marks each accepted connection with a file
+    /// Listens on the port of the worker file's <c>listeners</c> line, prints a worker's serving line (the runtime asks
+    /// nothing of a worker before it), marks each accepted connection with a file
     /// beside the worker file and holds it open without a reply; SIGTERM ends it (Python's default), and so does the
     /// end of its standard input, as <c>--stop-when-stdin-closes</c> does for a real worker (no stand-in outlives a
     /// failed test).
@@ -36,6 +37,7 @@ public sealed class ConnectorRuntimeStopTests
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         server.bind(("127.0.0.1", port))
         server.listen(16)
+        print(f"tributary 0 connect-distributed serving; group g; Connect REST on 127.0.0.1:{port}. Stop with Ctrl-C or SIGTERM.", flush=True)
         held = []
         while True:
             connection, _ = server.accept()

@@ -275,9 +275,18 @@ internal sealed class ConnectorRuntime
         }
     }
 
+    /// <summary>The workers whose REST listener is up and their own (<see cref="WorkerProcess.Serving"/>): the only ones asked anything.</summary>
+    private WorkerProcess[] ServingWorkers()
+    {
+        lock (_workers)
+        {
+            return [.. _workers.Where(w => w.Serving)];
+        }
+    }
+
     private async Task ApplyAsync(ConnectorPlan plan)
     {
-        foreach (var worker in Workers())
+        foreach (var worker in ServingWorkers())
         {
             HttpResponseMessage response;
             try
@@ -310,7 +319,7 @@ internal sealed class ConnectorRuntime
 
     private async Task ReportStatusAsync(ConnectorPlan plan)
     {
-        foreach (var worker in Workers())
+        foreach (var worker in ServingWorkers())
         {
             JsonElement status;
             try
@@ -374,6 +383,10 @@ internal sealed class ConnectorRuntime
             if (worker.Joined)
             {
                 continue;
+            }
+            if (!worker.Serving)
+            {
+                return false;
             }
             try
             {

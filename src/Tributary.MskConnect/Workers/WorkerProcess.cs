@@ -42,6 +42,16 @@ internal sealed partial class WorkerProcess
     /// <summary>Set by the runtime once the worker's <c>GET /health</c> answered 200: it has joined its group.</summary>
     public bool Joined { get; set; }
 
+    /// <summary>
+    /// Whether the worker printed its serving line naming <see cref="Port"/>: its REST listener is its own from then on.
+    /// Until then nothing may be asked of <see cref="RestUri"/>: the port was free when it was picked, but another
+    /// listener may have bound it since (serve's own admin port, asked for again at a restart, was seen there), and the
+    /// worker then exits on its failed bind while that listener answers in its place.
+    /// </summary>
+    public bool Serving => Volatile.Read(ref _serving);
+
+    private bool _serving;
+
     public string Tail
     {
         get
@@ -151,6 +161,11 @@ internal sealed partial class WorkerProcess
             return;
         }
         output?.Invoke(line);
+        if (!_serving && line.Contains(" connect-distributed serving; ", StringComparison.Ordinal)
+            && line.Contains($"Connect REST on 127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", StringComparison.Ordinal))
+        {
+            Volatile.Write(ref _serving, true);
+        }
         lock (_tail)
         {
             _tail.Enqueue(line);
