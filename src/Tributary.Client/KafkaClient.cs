@@ -225,8 +225,26 @@ public sealed class KafkaClient : IAsyncDisposable
         var answers = await Task.WhenAll(byLeader.Select(async pair =>
         {
             var (connection, asked) = pair;
-            // The Java consumer's fetch.max.bytes default in all: partitions beyond it wait for the next round.
-            var (request, version) = FetchRequestFor(connection, topic, asked, 50 * 1024 * 1024, maxBytes, maxWaitMs, readCommitted);
+            var ceiling = _topicIds.TryGetValue(topic, out var topicId) && topicId != Guid.Empty ? short.MaxValue : (short)12;
+            var version = connection.VersionFor(FetchKey, ceiling) ?? throw new KafkaClientException(35, $"{connection.Endpoint} does not support Fetch.");
+            var request = new FetchRequest
+            {
+                ReplicaId = -1,
+                MaxWaitMs = maxWaitMs,
+                MinBytes = 1,
+                // The Java consumer's fetch.max.bytes default: partitions beyond it wait for the next round.
+                MaxBytes = 50 * 1024 * 1024,
+                IsolationLevel = readCommitted ? (sbyte)1 : (sbyte)0,
+                Topics =
+                [
+                    new FetchRequest.FetchTopic
+                    {
+                        Topic = topic,
+                        TopicId = topicId,
+                        Partitions = [.. asked.Select(a => new FetchRequest.FetchPartition { Partition = a.Partition, FetchOffset = a.Offset, PartitionMaxBytes = maxBytes, CurrentLeaderEpoch = -1, LastFetchedEpoch = -1, LogStartOffset = -1 })],
+                    },
+                ],
+            };
             return await connection.SendAsync<FetchResponse>(request, FetchKey, version, cancellationToken).ConfigureAwait(false);
         })).ConfigureAwait(false);
         var results = new Dictionary<int, FetchedPartition>();
@@ -247,13 +265,6 @@ public sealed class KafkaClient : IAsyncDisposable
     private async Task<(KafkaConnection Connection, FetchRequest Request, short Version)> PrepareFetchAsync(string topic, int partition, long offset, int maxBytes, int maxWaitMs, bool readCommitted, CancellationToken cancellationToken)
     {
         var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
-        var (request, version) = FetchRequestFor(connection, topic, [(partition, offset)], maxBytes, maxBytes, maxWaitMs, readCommitted);
-        return (connection, request, version);
-    }
-
-    /// <summary>A Fetch of <paramref name="partitions"/> of one topic, each from its offset, at the version the connection takes.</summary>
-    private (FetchRequest Request, short Version) FetchRequestFor(KafkaConnection connection, string topic, IReadOnlyList<(int Partition, long Offset)> partitions, int maxBytes, int partitionMaxBytes, int maxWaitMs, bool readCommitted)
-    {
         // Fetch v13+ names topics by id: stay at v12 unless the id is known.
         var ceiling = _topicIds.TryGetValue(topic, out var topicId) && topicId != Guid.Empty ? short.MaxValue : (short)12;
         var version = connection.VersionFor(FetchKey, ceiling) ?? throw new KafkaClientException(35, $"{connection.Endpoint} does not support Fetch.");
@@ -270,11 +281,11 @@ public sealed class KafkaClient : IAsyncDisposable
                 {
                     Topic = topic,
                     TopicId = topicId,
-                    Partitions = [.. partitions.Select(p => new FetchRequest.FetchPartition { Partition = p.Partition, FetchOffset = p.Offset, PartitionMaxBytes = partitionMaxBytes, CurrentLeaderEpoch = -1, LastFetchedEpoch = -1, LogStartOffset = -1 })],
+                    Partitions = [new FetchRequest.FetchPartition { Partition = partition, FetchOffset = offset, PartitionMaxBytes = maxBytes, CurrentLeaderEpoch = -1, LastFetchedEpoch = -1, LogStartOffset = -1 }],
                 },
             ],
         };
-        return (request, version);
+        return (connection, request, version);
     }
 
     private FetchedPartition Fetched(string topic, int partition, FetchResponse response)
