@@ -204,64 +204,6 @@ public sealed class KafkaClient : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Fetches several partitions of one topic, each from its own offset, in one request per partition leader (the
-    /// leaders' requests run at once); a request waits up to <paramref name="maxWaitMs"/> until one of its partitions
-    /// has data. Results come in the order asked, with each partition's error code (and its leader forgotten on one).
-    /// For a reader following every partition of a topic: one round trip per wait instead of one per partition.
-    /// </summary>
-    public async Task<IReadOnlyList<FetchedPartition>> FetchPartitionsAsync(string topic, IReadOnlyList<(int Partition, long Offset)> partitions, int maxBytes = 1024 * 1024, int maxWaitMs = 500, bool readCommitted = false, CancellationToken cancellationToken = default)
-    {
-        var byLeader = new Dictionary<KafkaConnection, List<(int Partition, long Offset)>>();
-        foreach (var asked in partitions)
-        {
-            var leader = await LeaderConnectionAsync(topic, asked.Partition, cancellationToken).ConfigureAwait(false);
-            if (!byLeader.TryGetValue(leader, out var list))
-            {
-                byLeader[leader] = list = [];
-            }
-            list.Add(asked);
-        }
-        var answers = await Task.WhenAll(byLeader.Select(async pair =>
-        {
-            var (connection, asked) = pair;
-            var ceiling = _topicIds.TryGetValue(topic, out var topicId) && topicId != Guid.Empty ? short.MaxValue : (short)12;
-            var version = connection.VersionFor(FetchKey, ceiling) ?? throw new KafkaClientException(35, $"{connection.Endpoint} does not support Fetch.");
-            var request = new FetchRequest
-            {
-                ReplicaId = -1,
-                MaxWaitMs = maxWaitMs,
-                MinBytes = 1,
-                // The Java consumer's fetch.max.bytes default: partitions beyond it wait for the next round.
-                MaxBytes = 50 * 1024 * 1024,
-                IsolationLevel = readCommitted ? (sbyte)1 : (sbyte)0,
-                Topics =
-                [
-                    new FetchRequest.FetchTopic
-                    {
-                        Topic = topic,
-                        TopicId = topicId,
-                        Partitions = [.. asked.Select(a => new FetchRequest.FetchPartition { Partition = a.Partition, FetchOffset = a.Offset, PartitionMaxBytes = maxBytes, CurrentLeaderEpoch = -1, LastFetchedEpoch = -1, LogStartOffset = -1 })],
-                    },
-                ],
-            };
-            return await connection.SendAsync<FetchResponse>(request, FetchKey, version, cancellationToken).ConfigureAwait(false);
-        })).ConfigureAwait(false);
-        var results = new Dictionary<int, FetchedPartition>();
-        foreach (var response in answers)
-        {
-            if (response.ErrorCode != 0)
-            {
-                throw new KafkaClientException(response.ErrorCode, $"Fetch from {topic}: error {response.ErrorCode}");
-            }
-            foreach (var data in response.Responses.SelectMany(t => t.Partitions))
-            {
-                results[data.PartitionIndex] = ToFetched(topic, data.PartitionIndex, data);
-            }
-        }
-        return [.. partitions.Select(a => results.TryGetValue(a.Partition, out var fetched) ? fetched : throw new KafkaClientException(-1, $"The Fetch response has no {topic}-{a.Partition}."))];
-    }
-
     private async Task<(KafkaConnection Connection, FetchRequest Request, short Version)> PrepareFetchAsync(string topic, int partition, long offset, int maxBytes, int maxWaitMs, bool readCommitted, CancellationToken cancellationToken)
     {
         var connection = await LeaderConnectionAsync(topic, partition, cancellationToken).ConfigureAwait(false);
@@ -294,11 +236,7 @@ public sealed class KafkaClient : IAsyncDisposable
         {
             throw new KafkaClientException(response.ErrorCode, $"Fetch from {topic}-{partition}: error {response.ErrorCode}");
         }
-        return ToFetched(topic, partition, response.Responses.Single().Partitions.Single());
-    }
-
-    private FetchedPartition ToFetched(string topic, int partition, FetchResponse.PartitionData data)
-    {
+        var data = response.Responses.Single().Partitions.Single();
         if (data.ErrorCode != 0)
         {
             Forget(topic, partition, data.ErrorCode);

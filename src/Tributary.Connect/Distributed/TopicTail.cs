@@ -77,47 +77,38 @@ public sealed class TopicTail(KafkaClient client, string topic, Action<string, b
             _positions[p] = await RetryAsync(() => client.ListOffsetAsync(topic, p, -2, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         using var scratch = new PooledBufferWriter();
-        var asked = new (int Partition, long Offset)[_partitions];
         while (!cancellationToken.IsCancellationRequested)
         {
-            IReadOnlyList<FetchedPartition> fetched;
-            try
-            {
-                for (var p = 0; p < _partitions; p++)
-                {
-                    asked[p] = (p, _positions[p]);
-                }
-                // Every partition in one request that waits for data on any of them: a quiet topic costs one round
-                // trip per wait, not one per partition every few milliseconds (the offsets topic has 25).
-                fetched = await client.FetchPartitionsAsync(topic, asked, maxWaitMs: 200, readCommitted: readCommitted, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (KafkaClientException)
-            {
-                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+            var any = false;
             for (var p = 0; p < _partitions; p++)
             {
                 try
                 {
-                    var partition = fetched[p];
-                    if (partition.ErrorCode == 1)
+                    // One partition waits for data; with several, none waits so a quiet one does not delay the rest.
+                    var fetched = await client.FetchAsync(topic, p, _positions[p], maxWaitMs: _partitions == 1 ? 200 : 0, cancellationToken: cancellationToken, readCommitted: readCommitted).ConfigureAwait(false);
+                    if (fetched.ErrorCode == 1)
                     {
                         // OFFSET_OUT_OF_RANGE: compaction or retention moved the start past us.
                         _positions[p] = await client.ListOffsetAsync(topic, p, -2, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    if (partition.ErrorCode != 0)
+                    if (fetched.ErrorCode != 0)
                     {
                         continue;
                     }
-                    _filters[p].Add(partition.AbortedTransactions);
-                    Volatile.Write(ref _positions[p], Deliver(partition, _positions[p], _filters[p], scratch, onRecord));
+                    var before = _positions[p];
+                    _filters[p].Add(fetched.AbortedTransactions);
+                    Volatile.Write(ref _positions[p], Deliver(fetched, before, _filters[p], scratch, onRecord));
+                    any |= _positions[p] > before;
                 }
                 catch (KafkaClientException)
                 {
                     await Task.Delay(200, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            if (!any && _partitions > 1)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
         }
     }
