@@ -30,9 +30,6 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
     private readonly object _topicsLock = new();
     private GroupCoordinator? _groups;
     private TransactionCoordinator? _transactions;
-    /// <summary>Set once DisposeAsync began (it runs once).</summary>
-    private int _disposing;
-    /// <summary>Set once the coordinators have stopped: topic administration is refused from then on.</summary>
     private int _disposed;
 
     private Broker(BrokerOptions options, string clusterDirectory, LogManager logs, TopicRegistry registry, ClusterMetadata cluster, IReadOnlyDictionary<string, string> brokerDefaults, LogConfig baseLogConfig)
@@ -316,20 +313,15 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the coordinators, refuses further produces, writes the producer-state snapshot and closes every log
-    /// cleanly. Callers must have stopped using the broker; later calls do nothing.
+    /// Refuses further produces, writes the producer-state snapshot and closes every log cleanly.
+    /// Callers must have stopped using the broker; later calls do nothing.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposing, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
-        // The coordinators are the broker's own users: until their loops have stopped, a tick may still write to
-        // __consumer_offsets or __transaction_state, creating the topic on first use (a group left empty while it
-        // joined is persisted by the tick that ends its rebalance delay). So the broker refuses topic creation only
-        // after they stopped: refusing it first made such a tick throw ObjectDisposedException out of its loop and out
-        // of this method, which aborted serve on SIGTERM when the stop and the tick met (exit 134, under load).
         if (_transactions is not null)
         {
             await _transactions.DisposeAsync().ConfigureAwait(false);
@@ -338,7 +330,6 @@ public sealed partial class Broker : IBrokerApi, IAsyncDisposable
         {
             await _groups.DisposeAsync().ConfigureAwait(false);
         }
-        Volatile.Write(ref _disposed, 1);
         List<PartitionProducerSnapshot> snapshots = [];
         lock (_topicsLock)
         {

@@ -26,16 +26,15 @@ public static class Program
     public static string Version => typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     /// <summary>
-    /// Opens the broker on the data directory, starts the Kafka listener and runs until SIGINT or SIGTERM (or, with
-    /// <paramref name="stopWhenStandardInputCloses"/>, the end of standard input); then stops accepting requests,
-    /// closes every log cleanly (flush, checkpoint) and exits 0.
+    /// Opens the broker on the data directory, starts the Kafka listener and runs until SIGINT or SIGTERM;
+    /// then stops accepting requests, closes every log cleanly (flush, checkpoint) and exits 0.
     /// </summary>
-    public static async Task<int> ServeAsync(ServerConfiguration configuration, bool stopWhenStandardInputCloses = false)
+    public static async Task<int> ServeAsync(ServerConfiguration configuration)
     {
         var options = OptionBinder.Bind(configuration);
         var brokerOptions = options.Broker;
         var listenerOptions = options.KafkaListener;
-        using var stop = new Commands.StopSignal(stopWhenStandardInputCloses);
+        using var stop = new Commands.StopSignal();
         // Kestrel warns at every start that the AWS port's HTTP/2 has no TLS: that port serves cleartext HTTP/2 on purpose
         // (the connection preface picks it, Http2PrefaceDetection), and the warning would print before the "serving"
         // line that scripts and harnesses read first. Kestrel's errors still show.

@@ -18,32 +18,6 @@ public sealed class MskConnectServer() : AwsServeFixture("mskconnect"), IAsyncLi
         return document.RootElement.Clone();
     }
 
-    /// <summary>
-    /// Deletes every connector left on the server and waits (up to 90 s) until none of its worker processes runs, so
-    /// that a test which failed half-way leaves nothing for the next one to count. Does nothing when the server does
-    /// not answer (a test that failed with it stopped fails on its own).
-    /// </summary>
-    public async Task DeleteAllConnectorsAsync()
-    {
-        var listed = await CliAsync("kafkaconnect", "list-connectors");
-        if (listed.ExitCode != 0)
-        {
-            return;
-        }
-        using (var document = JsonDocument.Parse(listed.StandardOutput))
-        {
-            foreach (var connector in document.RootElement.GetProperty("connectors").EnumerateArray())
-            {
-                if (connector.GetProperty("connectorState").GetString() != "DELETING")
-                {
-                    await CliAsync("kafkaconnect", "delete-connector", "--connector-arn", connector.GetProperty("connectorArn").GetString()!);
-                }
-            }
-        }
-        await Eventually.HoldsAsync(() => WorkerProcesses().Count == 0,
-            () => "the worker processes of the deleted connectors are gone; still running: " + string.Join(",", WorkerProcesses()), TimeSpan.FromSeconds(90));
-    }
-
     /// <summary>The ids of the live processes whose command line runs `connect-distributed` on a file in this server's data directory.</summary>
     public IReadOnlyList<int> WorkerProcesses()
     {

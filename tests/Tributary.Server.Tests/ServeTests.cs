@@ -16,17 +16,10 @@ public class ServeTests
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ServerProcess(params string[] args)
-            : this(pipeStandardInput: false, args)
-        {
-        }
-
-        /// <param name="pipeStandardInput">Standard input a pipe from this process (<c>Process.StandardInput</c>), not the test host's.</param>
-        public ServerProcess(bool pipeStandardInput, params string[] args)
         {
             Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
             var start = new ProcessStartInfo("dotnet", [Program, .. args])
             {
-                RedirectStandardInput = pipeStandardInput,
                 // The AWS APIs on free ports too, so test servers running in parallel never collide on 4566/4567.
                 Environment = { ["TRIBUTARY_AWS_PORT"] = "0", ["TRIBUTARY_AWS_HTTP2_PORT"] = "0", ["TRIBUTARY_ADMIN_PORT"] = "0", ["TRIBUTARY_CONNECT_REST_PORT"] = "0" },
                 RedirectStandardOutput = true,
@@ -226,112 +219,6 @@ public class ServeTests
         finally
         {
             Directory.Delete(dataDir, recursive: true);
-        }
-    }
-
-    /// <summary>
-    /// With --stop-when-stdin-closes, the end of standard input stops serve as SIGTERM does: a supervisor holding the
-    /// pipe (serve for its MSK Connect workers, a test host for its serve) takes it down with itself however it ends.
-    /// </summary>
-    [Fact]
-    public async Task Serve_with_stop_when_stdin_closes_stops_cleanly_when_its_standard_input_ends()
-    {
-        var dataDir = Path.Combine(Path.GetTempPath(), "tributary-lifeline-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using var server = new ServerProcess(pipeStandardInput: true, "serve", "--stop-when-stdin-closes", "--data-dir", dataDir,
-                "--set", "kafka.port=0", "--set", "registry.port=0");
-            await server.WaitStartedAsync();
-            // Input that arrives is read and ignored: only its end stops the server.
-            await server.Process.StandardInput.WriteLineAsync("anything");
-            await server.Process.StandardInput.FlushAsync();
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-            Assert.False(server.Process.HasExited, "the server stopped on input that was not the end:\n" + server.Output);
-            server.Process.StandardInput.Close();
-            var exit = await server.WaitExitAsync();
-            Assert.True(exit == 0, $"the server exited with {exit} when its standard input closed:\n{server.Output}");
-            Assert.Contains("standard input closed", server.Output);
-            Assert.Contains("stopped cleanly", server.Output);
-        }
-        finally
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-    }
-
-    /// <summary>
-    /// A connect-distributed worker stopped while it still starts — its bootstrap server accepts connections and never
-    /// answers, so the start waits — exits at once with 0, on SIGTERM and on the end of its standard input alike. The
-    /// start used to ignore both: it ran until its own timeouts, and one that kept retrying (its server killed while
-    /// it read the internal topics) outlived the server that started it.
-    /// </summary>
-    [Theory]
-    [InlineData("stdin")]
-    [InlineData("SIGTERM")]
-    public async Task A_connect_distributed_worker_stopped_while_it_starts_exits_at_once(string stop)
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "tributary-starting-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        silent.Start();
-        var held = new List<System.Net.Sockets.TcpClient>();
-        using var accepting = new CancellationTokenSource();
-        var accept = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    held.Add(await silent.AcceptTcpClientAsync(accepting.Token));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-        try
-        {
-            var rest = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            rest.Start();
-            var restPort = ((System.Net.IPEndPoint)rest.LocalEndpoint).Port;
-            rest.Stop();
-            var properties = Path.Combine(directory, "worker.properties");
-            await File.WriteAllLinesAsync(properties,
-            [
-                $"bootstrap.servers=127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}", "group.id=starting",
-                "config.storage.topic=c", "offset.storage.topic=o", "status.storage.topic=s",
-                "key.converter=org.apache.kafka.connect.storage.StringConverter", "value.converter=org.apache.kafka.connect.storage.StringConverter",
-                $"listeners=http://127.0.0.1:{restPort}",
-            ]);
-            using var worker = new ServerProcess(pipeStandardInput: true, "connect-distributed", "--stop-when-stdin-closes", properties);
-            for (var waited = 0; held.Count == 0 && !worker.Process.HasExited && waited < 600; waited++)
-            {
-                await Task.Delay(100); // Until the worker has connected to its bootstrap server (60 s at most).
-            }
-            Assert.True(held.Count > 0, "the worker did not connect to its bootstrap server:\n" + worker.Output);
-            Assert.False(worker.Process.HasExited, worker.Output);
-            var stopped = Stopwatch.StartNew();
-            if (stop == "stdin")
-            {
-                worker.Process.StandardInput.Close();
-            }
-            else
-            {
-                Assert.Equal(0, kill(worker.Process.Id, 15));
-            }
-            var exit = await worker.WaitExitAsync();
-            stopped.Stop();
-            Assert.True(exit == 0, $"the worker exited with {exit}:\n{worker.Output}");
-            Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(15), $"the worker took {stopped.Elapsed.TotalSeconds:F1} s to stop:\n{worker.Output}");
-            Assert.Contains("stopped while starting", worker.Output);
-        }
-        finally
-        {
-            await accepting.CancelAsync();
-            await accept;
-            held.ForEach(c => c.Dispose());
-            silent.Stop();
-            Directory.Delete(directory, recursive: true);
         }
     }
 

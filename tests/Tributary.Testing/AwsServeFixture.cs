@@ -61,11 +61,6 @@ public abstract class AwsServeFixture
 
     public Task RestartAsync() => _process.RestartAsync();
 
-    /// <summary>SIGKILL, as a crash (<see cref="TributaryProcess.KillAsync"/>); <see cref="StartAsync"/> starts it again on the same data and ports.</summary>
-    public Task KillAsync() => _process.KillAsync();
-
-    public Task StartAsync() => _process.StartAsync();
-
     public async Task DisposeAsync()
     {
         try

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Tributary.Testing;
 
 /// <summary>
-/// The real `tributary serve` as a child process, shared by the test harnesses of every project that runs it: started with <c>dotnet tributary.dll serve --stop-when-stdin-closes --data-dir DIR --set KEY=VALUE…</c> (it ends with the test host), ready when it
+/// The real `tributary serve` as a child process, shared by the test harnesses of every project that runs it: started with <c>dotnet tributary.dll serve --data-dir DIR --set KEY=VALUE…</c>, ready when it
 /// prints its "serving" line, stopped with SIGTERM (and required to exit 0) or killed with SIGKILL, and started again
 /// on the same data. Its output is kept for failure messages.
 /// Every listener starts on port 0 (the OS picks a free one; picking a "free" port first and passing it races with every
@@ -102,11 +102,8 @@ public sealed partial class TributaryProcess : IAsyncDisposable
         Assert.True(File.Exists(Program), "tributary.dll not built: " + Program);
         _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var settings = Ports.Settings().Concat(_settings());
-        // --stop-when-stdin-closes with a pipe as standard input: a test host that ends without stopping the server (a
-        // crash, a kill, a fixture that failed half-way) takes the server, and so its MSK Connect workers, with it.
-        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--stop-when-stdin-closes", "--data-dir", _dataDirectory, .. settings.SelectMany(s => new[] { "--set", s })])
+        var start = new ProcessStartInfo("dotnet", [Program, "serve", "--data-dir", _dataDirectory, .. settings.SelectMany(s => new[] { "--set", s })])
         {
-            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

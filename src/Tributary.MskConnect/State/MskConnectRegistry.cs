@@ -502,8 +502,6 @@ public sealed class MskConnectRegistry : IAsyncDisposable
             _runtimes.Remove(arn, out runtime);
             answer = Clone(connector);
         }
-        // Never faults: ConnectorRuntime.StopAsync does not throw, and a failed save leaves the connector DELETING on
-        // disk, to be removed at the next start (Open drops connectors saved as DELETING). DisposeAsync awaits it.
         var deletion = Task.Run(async () =>
         {
             if (runtime is not null)
@@ -515,14 +513,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 _state.Connectors.RemoveAll(c => c.Arn == arn);
                 if (!_disposed)
                 {
-                    try
-                    {
-                        Save();
-                    }
-                    catch (IOException e)
-                    {
-                        _logger.LogWarning(e, "MSK Connect: the deletion of {Arn} was not saved", arn);
-                    }
+                    Save();
                 }
             }
         });
@@ -630,8 +621,7 @@ public sealed class MskConnectRegistry : IAsyncDisposable
                 connector.Name, connector.CurrentVersion, properties, config, connector.WorkerCount, auto is not null,
                 auto?.MinWorkerCount ?? connector.WorkerCount, auto?.MaxWorkerCount ?? connector.WorkerCount, mcu,
                 auto?.ScaleInPolicy?.CpuUtilizationPercentage ?? DefaultScaleInPercent,
-                auto?.ScaleOutPolicy?.CpuUtilizationPercentage ?? DefaultScaleOutPercent,
-                spec.KafkaCluster.ApacheKafkaCluster.BootstrapServers!);
+                auto?.ScaleOutPolicy?.CpuUtilizationPercentage ?? DefaultScaleOutPercent);
         }
     }
 

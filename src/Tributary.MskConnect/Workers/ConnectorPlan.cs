@@ -3,9 +3,8 @@ namespace Tributary.MskConnect.Workers;
 /// <summary>
 /// What one MSK connector's runtime should run now, derived from its stored state by the registry: the worker
 /// group's properties, the worker count (fixed, or autoscaled within [Min, Max] by the CPU percentages), the
-/// connector's configuration as the Connect REST API takes it (tasks.max already capped), a version that changes
-/// whenever the configuration must be applied again, and the cluster's bootstrap servers (host:port, comma-separated)
-/// the runtime checks before starting workers.
+/// connector's configuration as the Connect REST API takes it (tasks.max already capped), and a version that changes
+/// whenever the configuration must be applied again.
 /// </summary>
 public sealed record ConnectorPlan(
     string ConnectorName,
@@ -18,5 +17,4 @@ public sealed record ConnectorPlan(
     int MaxWorkers,
     int McuCount,
     int ScaleInPercent,
-    int ScaleOutPercent,
-    string BootstrapServers);
+    int ScaleOutPercent);

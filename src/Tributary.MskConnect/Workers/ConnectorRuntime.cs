@@ -12,14 +12,8 @@ namespace Tributary.MskConnect.Workers;
 /// it reconciles: workers that died are started again; the count follows the plan (or the autoscaler); when the
 /// plan's version is new, the configuration is PUT through a worker's REST API (<c>PUT /connectors/NAME/config</c>:
 /// create or update, idempotent, so a restarted server re-applies safely); otherwise the connector's Connect status
-/// is read and reported — RUNNING once the group has as many workers as it should, every one of them has joined the
-/// group (its <c>GET /health</c> answers 200, which a distributed worker does once it holds an assignment) and the
-/// connector and all its tasks run; FAILED with the first line of the failed connector's or task's trace, or with
-/// the worker's refusal of the configuration. So a connector stays CREATING, or UPDATING after a capacity change,
-/// while workers are added or removed and the new ones join. Before starting workers the runtime checks that one
-/// of the cluster's bootstrap servers accepts a TCP connection (<see cref="ClusterProbe"/>); when none does it
-/// reports FAILED naming them and starts none, checking again each round. The autoscaler
-/// (<see cref="AutoscalePolicy"/>) samples the workers' CPU time every <see cref="MskConnectOptions.ScaleSampleInterval"/>:
+/// is read and reported — RUNNING once the connector and all its tasks run, FAILED with the first line of the failed
+/// connector's or task's trace. The autoscaler samples the workers' CPU time every <see cref="MskConnectOptions.ScaleSampleInterval"/>:
 /// the mean use per worker as a share of its MCUs (1 vCPU each) above the scale-out percentage adds a worker, below
 /// the scale-in one removes one, within [min, max], at most once per <see cref="MskConnectOptions.ScaleCooldown"/>, and
 /// only on samples taken while the group ran the connector and all its tasks (not while workers start or rebalance).
@@ -44,14 +38,15 @@ internal sealed class ConnectorRuntime
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private string? _appliedVersion;
-    private readonly AutoscalePolicy _autoscale;
     private int _autoscaledCount;
+    private DateTime _lastScale = DateTime.MinValue;
     private DateTime _lastSample = DateTime.UtcNow;
     private DateTime _lastLogFlush = DateTime.UtcNow;
     private int _nextWorker;
 
     /// <summary>The connector and all its tasks ran at the last status read since the workers last changed: only then does the autoscaler act.</summary>
     private bool _settled;
+    private DateTime? _settledSince;
 
     public ConnectorRuntime(
         Func<ConnectorPlan?> plan, Action<string, StateDescription?> reportState, Action<int> reportWorkers, int initialWorkers,
@@ -66,7 +61,6 @@ internal sealed class ConnectorRuntime
         _options = options;
         _directory = directory;
         _logger = logger;
-        _autoscale = new AutoscalePolicy(options.ScaleSampleInterval, options.ScaleCooldown);
     }
 
     /// <summary>Scaling steps the autoscaler took out (adding a worker) and in (removing one) since the runtime started.</summary>
@@ -93,23 +87,10 @@ internal sealed class ConnectorRuntime
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>
-    /// Ends the loop and stops every worker (SIGTERM, then a kill after <see cref="StopGrace"/>), then delivers their
-    /// last log lines. Never throws: it runs when a connector is deleted and when the server stops, and a failure of
-    /// the loop or of the log delivery must neither leave workers running nor fail the server's shutdown.
-    /// </summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // RunAsync catches its own failures; this is a bug's last line of defence, not a path taken.
-            _logger.LogError(e, "MSK connector runtime: the reconciliation loop failed");
-        }
+        await _loop.ConfigureAwait(false);
         List<WorkerProcess> workers;
         lock (_workers)
         {
@@ -119,23 +100,11 @@ internal sealed class ConnectorRuntime
         await Task.WhenAll(workers.Select(w => w.StopAsync(StopGrace))).ConfigureAwait(false);
         if (_logs is not null)
         {
-            try
-            {
-                await _logs.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _logger.LogWarning(e, "MSK connector runtime: the workers' last log lines were not delivered");
-            }
+            await _logs.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
         _http.Dispose();
     }
 
-    /// <summary>
-    /// The reconciliation loop, until <see cref="StopAsync"/> cancels <see cref="_stop"/>. A stop lands wherever the
-    /// loop is — in a worker's REST call, the cluster probe, a log delivery — and ends the loop normally: under load
-    /// those calls take seconds, so a stop lands in one of them more often than in the pause between rounds.
-    /// </summary>
     private async Task RunAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -165,11 +134,7 @@ internal sealed class ConnectorRuntime
                     await _logs.FlushAsync(_stop.Token).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
             {
                 _logger.LogWarning(e, "MSK connector runtime: reconciliation failed; retrying");
             }
@@ -201,19 +166,6 @@ internal sealed class ConnectorRuntime
             await dead.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         }
         var desired = Desired(plan);
-        int running;
-        lock (_workers)
-        {
-            running = _workers.Count;
-        }
-        if (running < desired && await ClusterProbe.UnreachableAsync(plan.BootstrapServers, _stop.Token).ConfigureAwait(false) is { } unreachable)
-        {
-            // No worker could start its group: FAILED, as MSK Connect fails a connector that cannot reach its cluster.
-            _reportState("FAILED", new StateDescription("KAFKA_CLUSTER_UNREACHABLE", unreachable));
-            _settled = false;
-            _reportWorkers(running);
-            return;
-        }
         while (true)
         {
             WorkerProcess? surplus = null;
@@ -275,18 +227,9 @@ internal sealed class ConnectorRuntime
         }
     }
 
-    /// <summary>The workers whose REST listener is up and their own (<see cref="WorkerProcess.Serving"/>): the only ones asked anything.</summary>
-    private WorkerProcess[] ServingWorkers()
-    {
-        lock (_workers)
-        {
-            return [.. _workers.Where(w => w.Serving)];
-        }
-    }
-
     private async Task ApplyAsync(ConnectorPlan plan)
     {
-        foreach (var worker in ServingWorkers())
+        foreach (var worker in Workers())
         {
             HttpResponseMessage response;
             try
@@ -319,7 +262,7 @@ internal sealed class ConnectorRuntime
 
     private async Task ReportStatusAsync(ConnectorPlan plan)
     {
-        foreach (var worker in ServingWorkers())
+        foreach (var worker in Workers())
         {
             JsonElement status;
             try
@@ -349,15 +292,8 @@ internal sealed class ConnectorRuntime
             }
             if (State(connector) == "RUNNING" && tasks.Count > 0 && tasks.All(task => State(task) == "RUNNING"))
             {
-                // The autoscaler's notion of settled is the group running everything (as before workers had to
-                // have joined for the state): a worker still joining does not hold back its samples.
-                _settled = true;
-                if (!await AllJoinedAsync(plan).ConfigureAwait(false))
-                {
-                    // Workers are still being added or joining: the connector stays CREATING or UPDATING.
-                    return;
-                }
                 _reportState("RUNNING", null);
+                _settled = true;
             }
             else
             {
@@ -365,44 +301,6 @@ internal sealed class ConnectorRuntime
             }
             return;
         }
-    }
-
-    /// <summary>
-    /// Whether the group runs as many workers as it should and each has joined it: a worker's <c>GET /health</c>
-    /// answers 200 once it holds an assignment (remembered, so joined workers are not asked again).
-    /// </summary>
-    private async Task<bool> AllJoinedAsync(ConnectorPlan plan)
-    {
-        var workers = Workers();
-        if (workers.Length != Desired(plan))
-        {
-            return false;
-        }
-        foreach (var worker in workers)
-        {
-            if (worker.Joined)
-            {
-                continue;
-            }
-            if (!worker.Serving)
-            {
-                return false;
-            }
-            try
-            {
-                using var response = await _http.GetAsync(new Uri(worker.RestUri, "health"), _stop.Token).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    return false;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !_stop.IsCancellationRequested)
-            {
-                return false;
-            }
-            worker.Joined = true;
-        }
-        return true;
     }
 
     private async Task AutoscaleAsync(ConnectorPlan plan)
@@ -419,12 +317,22 @@ internal sealed class ConnectorRuntime
             return;
         }
         var percent = workers.Average(w => w.SampleCpuPercent()) / plan.McuCount;
+        // Starting workers and a rebalancing group burn CPU that says nothing about the load: the autoscaler acts only
+        // on a sample taken wholly while the group ran its connector and tasks, and the cooldown counts from then.
+        var settledSample = _settled && _settledSince is { } since && since <= now - _options.ScaleSampleInterval;
+        _settledSince = _settled ? _settledSince ?? now : null;
+        if (!settledSample || now - _lastScale < _options.ScaleCooldown)
+        {
+            return;
+        }
         var current = Desired(plan);
-        var next = _autoscale.Decide(now, percent, _settled, current, plan);
+        var next = percent > plan.ScaleOutPercent ? current + 1 : percent < plan.ScaleInPercent ? current - 1 : current;
+        next = Math.Clamp(next, plan.MinWorkers, plan.MaxWorkers);
         if (next != current)
         {
             _logger.LogInformation("MSK connector {Name}: CPU {Percent:F1}% per worker; scaling from {From} to {To} workers", plan.ConnectorName, percent, current, next);
             _autoscaledCount = next;
+            _lastScale = now;
             Interlocked.Increment(ref next > current ? ref _scaleOuts : ref _scaleIns);
             await ReconcileWorkersAsync(plan).ConfigureAwait(false);
         }

@@ -9,8 +9,7 @@ namespace Tributary.MskConnect.Workers;
 /// One <c>tributary connect-distributed</c> child process of an MSK connector: its properties file (written at start
 /// with a fresh loopback REST port), the process, the last lines it printed (for diagnostics), and the CPU time it
 /// used (for the autoscaler). Stopping sends SIGTERM — the worker stops its tasks, flushes offsets and leaves the
-/// group — and kills it if it has not exited within the grace period. The worker also stops by itself when this
-/// process ends without stopping it (its standard input, a pipe from here, closes). Not thread-safe: owned by its
+/// group — and kills it if it has not exited within the grace period. Not thread-safe: owned by its
 /// <see cref="ConnectorRuntime"/>.
 /// </summary>
 internal sealed partial class WorkerProcess
@@ -38,19 +37,6 @@ internal sealed partial class WorkerProcess
     public bool HasExited => _process.HasExited;
 
     public Uri RestUri => new($"http://127.0.0.1:{Port}/");
-
-    /// <summary>Set by the runtime once the worker's <c>GET /health</c> answered 200: it has joined its group.</summary>
-    public bool Joined { get; set; }
-
-    /// <summary>
-    /// Whether the worker printed its serving line naming <see cref="Port"/>: its REST listener is its own from then on.
-    /// Until then nothing may be asked of <see cref="RestUri"/>: the port was free when it was picked, but another
-    /// listener may have bound it since (serve's own admin port, asked for again at a restart, was seen there), and the
-    /// worker then exits on its failed bind while that listener answers in its place.
-    /// </summary>
-    public bool Serving => Volatile.Read(ref _serving);
-
-    private bool _serving;
 
     public string Tail
     {
@@ -90,10 +76,6 @@ internal sealed partial class WorkerProcess
             start.ArgumentList.Add(argument);
         }
         start.ArgumentList.Add("connect-distributed");
-        // The worker's standard input is a pipe this process holds open for as long as it lives (the Process object
-        // keeps its writer until StopAsync disposes it): when the server ends in any way, a SIGKILL or an abort too,
-        // the pipe closes and the worker stops itself, as on SIGTERM, instead of running on without its supervisor.
-        start.ArgumentList.Add("--stop-when-stdin-closes");
         start.ArgumentList.Add(propertiesPath);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process, port, propertiesPath);
@@ -143,11 +125,6 @@ internal sealed partial class WorkerProcess
         {
             // The process is gone already.
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or AggregateException)
-        {
-            // The kill itself failed (a process of the tree could not be signalled): nothing more can be done here,
-            // and a stop must not fail the deletion or the server's shutdown that asked for it.
-        }
         finally
         {
             _process.Dispose();
@@ -161,11 +138,6 @@ internal sealed partial class WorkerProcess
             return;
         }
         output?.Invoke(line);
-        if (!_serving && line.Contains(" connect-distributed serving; ", StringComparison.Ordinal)
-            && line.Contains($"Connect REST on 127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", StringComparison.Ordinal))
-        {
-            Volatile.Write(ref _serving, true);
-        }
         lock (_tail)
         {
             _tail.Enqueue(line);
