@@ -128,7 +128,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
                     batch.Add(converted);
                 }
             }
-            // (What the consumer fetched beyond max.poll.records it drops for these partitions at the seek.)
+            // The seek also drops what the consumer fetched past max.poll.records for these partitions.
             foreach (var (partition, offset) in heldBack ?? [])
             {
                 consumer.Seek(partition.Topic, partition.Partition, offset);
@@ -180,7 +180,7 @@ public sealed class WorkerSinkTask : WorkerTaskBase
         }
     }
 
-    /// <summary>The poll list that <paramref name="held"/> (a list or a window on one) is not.</summary>
+    /// <summary>The poll list that <paramref name="held"/> is not.</summary>
     private List<ConsumedRecord> ListNotHolding(IReadOnlyList<ConsumedRecord> held) =>
         ReferenceEquals(held, _pollListA) ? _pollListB : _pollListA;
 
